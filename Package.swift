@@ -15,12 +15,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "AssayCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AssayCore", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "CAssayKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "AssayOps", dependencies: ["AssayCore"]),
         .target(name: "AssayBench", dependencies: ["AssayCore", "AssayOps"]),
         .target(name: "AssayBackend", dependencies: ["AssayCore", "AssayOps", "AssayBench", "CAssayKernels"]),
-        .target(name: "AssayProbe", dependencies: ["AssayCore"]),
+        .target(name: "AssayProbe", dependencies: [
+            "AssayCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "AssayRunner", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe"]),
         .target(name: "AssayReport", dependencies: ["AssayCore", "AssayBench"]),
         .target(name: "AssayCertify", dependencies: [

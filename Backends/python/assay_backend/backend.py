@@ -1,0 +1,119 @@
+"""The `Backend` base class: one class per backend.
+
+Override `describe()` and `execute()`; optionally `configure()`, `prepare()`,
+`make_inputs()`, `benchmark()`, `transfer()`, `memory()` and `close()`.
+"""
+
+import numpy as np
+
+from .dtypes import FLOAT_DTYPES, from_float, storage_dtype
+from .errors import Invalid, Unsupported
+from .timing import HostCacheFlusher, collect_telemetry, host_memory, time_host
+
+
+class Backend(object):
+    #: reported in the hello reply as backend.name / backend.version
+    name = "backend"
+    version = "0.0.0"
+
+    def __init__(self, default_options=None):
+        self.options = dict(default_options or {})
+
+    # ------------------------------------------------------------ handshake
+    def configure(self, options):
+        """Called with the hello's `options` (merged over command-line defaults)
+        before describe(). Raise Unsupported if e.g. the requested device is absent."""
+        self.options = options
+
+    def describe(self):
+        """Return {"devices": [...], "timer": "...", "capabilities": {op: [dtypes]}, "runtime": {...}}.
+
+        `capabilities` must be truthful: the dispatch loop answers `unsupported`
+        for any op/dtype pair outside it without calling execute()."""
+        raise NotImplementedError
+
+    # -------------------------------------------------------------- execute
+    def execute(self, op, dtype, attrs, inputs):
+        """Run one op. `inputs` are numpy arrays in storage dtypes (bf16 = uint16 bits).
+        Return one numpy array or a list of them (bf16 results as uint16 bits)."""
+        raise Unsupported("execute is not implemented")
+
+    # ------------------------------------------------------------ benchmark
+    def prepare(self, op, dtype, attrs, inputs):
+        """Validate once and return a zero-argument callable that performs the op on
+        `inputs` (as returned by make_inputs). Used by the default benchmark()."""
+        return lambda: self.execute(op, dtype, attrs, inputs)
+
+    def make_inputs(self, op, dtype, attrs, specs, seed):
+        """Random benchmark inputs for `specs` (TensorSpecs), host numpy by default."""
+        return random_inputs(specs, seed)
+
+    def telemetry(self):
+        """One telemetry dict read right after a sample, or None."""
+        return None
+
+    def benchmark(self, op, dtype, attrs, inputs, seed, mode, k, samples):
+        """Default: host inputs, host monotonic clock, host cache flush in cold mode.
+        Returns {"elapsed_ns": [...], "timer": ..., "telemetry": [...]} (telemetry optional)."""
+        arrays = self.make_inputs(op, dtype, attrs, inputs, seed)
+        fn = self.prepare(op, dtype, attrs, arrays)
+        fn()  # untimed warm-up (lazy initialisation, first-touch page faults)
+        flusher = HostCacheFlusher() if mode == "cold" else None
+        elapsed, reads = [], []
+        for _ in range(samples):
+            if flusher is not None:
+                flusher.flush()
+            elapsed.append(time_host(fn, k))
+            reads.append(self.telemetry())
+        out = {"elapsed_ns": elapsed, "timer": "host_monotonic"}
+        tele = collect_telemetry(reads)
+        if tele:
+            out["telemetry"] = tele
+        return out
+
+    # ------------------------------------------------------- system checks
+    def transfer(self, direction, nbytes, pinned, samples):
+        """Host<->device copy timing: {"elapsed_ns": [...], "timer": ...}."""
+        raise Unsupported("%s has no device to transfer to" % self.name)
+
+    def memory(self):
+        """(total_bytes, free_bytes) of the device's memory; host RAM by default."""
+        return host_memory()
+
+    def close(self):
+        """Called once before the process exits (shutdown or EOF)."""
+
+
+def random_inputs(specs, seed):
+    """Benchmark inputs per the protocol: floats uniform in [-1,1) rounded to the dtype,
+    int8 uniform in [-128,127], int32 uniform in [0, vocab) where vocab is the first dim of
+    the next float input (embedding), bool uniform. Never all zeros."""
+    rng = np.random.default_rng(int(seed) % (1 << 64))
+    out = []
+    for i, spec in enumerate(specs):
+        shape = tuple(spec.shape)
+        if spec.dtype in FLOAT_DTYPES:
+            x = rng.random(shape, dtype=np.float32) * np.float32(2) - np.float32(1)
+            if spec.dtype == "f64":
+                x = rng.random(shape) * 2.0 - 1.0
+            out.append(from_float(x, spec.dtype))
+        elif spec.dtype == "int8":
+            out.append(rng.integers(-128, 128, size=shape, dtype=np.int8))
+        elif spec.dtype == "int32":
+            vocab = index_range(specs, i)
+            out.append(rng.integers(0, vocab, size=shape, dtype=np.int32))
+        elif spec.dtype == "bool":
+            out.append(rng.integers(0, 2, size=shape, dtype=np.int8).astype(bool))
+        else:
+            storage_dtype(spec.dtype)
+            raise Invalid("cannot generate dtype %s" % spec.dtype)
+    return out
+
+
+def index_range(specs, i):
+    """Upper bound for random int32 inputs at position i: the first dim of the next
+    non-integer input (the embedding table), else 2**31 - 1."""
+    for spec in list(specs[i + 1:]) + list(specs[:i]):
+        if spec.dtype in FLOAT_DTYPES and len(spec.shape) >= 1 and spec.shape[0] > 0:
+            return spec.shape[0]
+    return (1 << 31) - 1

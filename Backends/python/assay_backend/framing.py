@@ -1,0 +1,226 @@
+"""ABP v1 framing: one JSON header line, then exactly `payload_bytes` raw bytes.
+
+A header is a UTF-8 JSON object without raw newlines, terminated by "\\n", at
+most MAX_HEADER_BYTES bytes (newline excluded). Tensors travel in the payload as
+raw little-endian C-contiguous bytes, described in order by the header's
+tensor list: `{"dtype": "f32", "shape": [2, 3], "nbytes": 24}`.
+"""
+
+import json
+import math
+
+import numpy as np
+
+from .dtypes import storage_dtype, wire_name
+from .errors import Invalid
+
+PROTOCOL = 1
+MAX_HEADER_BYTES = 1 << 20  # 1 MiB, terminating newline not counted
+
+
+class FramingError(Exception):
+    """The header line itself is unusable; `id` is None, the stream stays in sync."""
+
+
+class EndOfStream(Exception):
+    """stdin closed (possibly in the middle of a message)."""
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# ------------------------------------------------------------------ reading
+
+class MessageReader:
+    """Reads (header, payload) pairs from a binary, buffered file object."""
+
+    def __init__(self, stream, max_header_bytes=MAX_HEADER_BYTES):
+        self.stream = stream
+        self.max_header_bytes = max_header_bytes
+
+    def read_header(self):
+        """Returns the header dict. Raises EndOfStream at EOF, FramingError for a bad line
+        (too long, not UTF-8, not JSON, not an object): the caller answers `invalid`."""
+        line = self.stream.readline(self.max_header_bytes + 1)
+        if not line:
+            raise EndOfStream()
+        if not line.endswith(b"\n"):
+            if len(line) <= self.max_header_bytes:
+                raise EndOfStream()  # EOF in the middle of a header
+            # too long: skip the rest of the line so the stream stays usable
+            while True:
+                chunk = self.stream.readline(1 << 16)
+                if not chunk:
+                    raise EndOfStream()
+                if chunk.endswith(b"\n"):
+                    break
+            raise FramingError("header line exceeds %d bytes" % self.max_header_bytes)
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FramingError("header is not UTF-8: %s" % exc)
+        try:
+            header = json.loads(text)
+        except ValueError as exc:
+            raise FramingError("header is not valid JSON: %s" % exc)
+        if not isinstance(header, dict):
+            raise FramingError("header must be a JSON object, got %s" % type(header).__name__)
+        return header
+
+    def read_payload(self, nbytes):
+        """Reads exactly nbytes into a bytearray (EndOfStream if stdin closes first)."""
+        buf = bytearray(nbytes)
+        view = memoryview(buf)
+        got = 0
+        while got < nbytes:
+            n = self.stream.readinto(view[got:])
+            if not n:
+                raise EndOfStream()
+            got += n
+        return buf
+
+
+def payload_size(header):
+    """The announced payload size (0 when absent); FramingError when unusable."""
+    n = header.get("payload_bytes", 0)
+    if n is None:
+        return 0
+    if not is_int(n) or n < 0:
+        raise FramingError("payload_bytes must be a non-negative integer, got %r" % (n,))
+    return n
+
+
+# ------------------------------------------------------------------ writing
+
+def _clean(value):
+    """Make a value strict-JSON safe: non-finite floats become null, numpy scalars plain."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def encode_header(header):
+    text = json.dumps(_clean(header), separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    data = text.encode("utf-8")
+    if len(data) > MAX_HEADER_BYTES:
+        raise ValueError("response header exceeds %d bytes" % MAX_HEADER_BYTES)
+    return data + b"\n"
+
+
+class MessageWriter:
+    """Writes (header, buffers) messages to a binary file object and flushes each one."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, header, buffers=()):
+        data = encode_header(header)
+        self.stream.write(data)
+        for buf in buffers:
+            if len(buf):
+                self.stream.write(buf)
+        self.stream.flush()
+
+
+# ------------------------------------------------------------------ tensors
+
+class TensorSpec(object):
+    """A tensor descriptor without data: wire dtype name and shape tuple."""
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, dtype, shape):
+        self.dtype = dtype
+        self.shape = tuple(shape)
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    @property
+    def nbytes(self):
+        return self.size * storage_dtype(self.dtype).itemsize
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __iter__(self):  # allows `dtype, shape = spec`
+        return iter((self.dtype, self.shape))
+
+    def __repr__(self):
+        return "TensorSpec(%r, %r)" % (self.dtype, list(self.shape))
+
+
+def parse_spec(desc, where, require_nbytes):
+    if not isinstance(desc, dict):
+        raise Invalid("%s: tensor descriptor must be an object" % where)
+    dtype = desc.get("dtype")
+    storage_dtype(dtype)  # raises Invalid for unknown dtypes
+    shape = desc.get("shape")
+    if not isinstance(shape, list) or not all(is_int(d) and d >= 0 for d in shape):
+        raise Invalid("%s: shape must be a list of non-negative integers, got %r" % (where, shape))
+    spec = TensorSpec(dtype, shape)
+    nbytes = desc.get("nbytes")
+    if nbytes is None:
+        if require_nbytes:
+            raise Invalid("%s: nbytes is required" % where)
+    elif not is_int(nbytes) or nbytes != spec.nbytes:
+        raise Invalid("%s: nbytes %r != product(shape %s) x itemsize %d = %d"
+                      % (where, nbytes, list(shape), storage_dtype(dtype).itemsize, spec.nbytes))
+    return spec
+
+
+def parse_specs(descs, field, require_nbytes):
+    if descs is None:
+        descs = []
+    if not isinstance(descs, list):
+        raise Invalid("%s must be a list of tensor descriptors" % field)
+    return [parse_spec(d, "%s[%d]" % (field, i), require_nbytes) for i, d in enumerate(descs)]
+
+
+def decode_tensors(descs, payload, field="inputs"):
+    """Tensor descriptors + payload -> list of numpy arrays (storage dtypes, see dtypes.py)."""
+    specs = parse_specs(descs, field, require_nbytes=True)
+    total = sum(s.nbytes for s in specs)
+    if total != len(payload):
+        raise Invalid("%s: sum of nbytes %d != payload_bytes %d" % (field, total, len(payload)))
+    arrays = []
+    offset = 0
+    for spec in specs:
+        dt = storage_dtype(spec.dtype)
+        arr = np.frombuffer(payload, dtype=dt, count=spec.size, offset=offset).reshape(spec.shape)
+        if dt.itemsize > 1 and offset % dt.itemsize:
+            arr = arr.copy()  # keep arrays aligned
+        arr = arr.view(dt.newbyteorder("="))  # native-order view (no-op on little-endian hosts)
+        arrays.append(arr)
+        offset += spec.nbytes
+    return arrays
+
+
+def encode_tensors(arrays):
+    """numpy arrays -> (descriptors, buffers, total bytes); each buffer little-endian C order."""
+    descs, bufs, total = [], [], 0
+    for arr in arrays:
+        arr = np.asarray(arr)
+        name = wire_name(arr)
+        arr = arr.astype(storage_dtype(name), copy=False)
+        if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
+            arr = arr.copy(order="C")
+        descs.append({"dtype": name, "shape": [int(d) for d in arr.shape], "nbytes": int(arr.nbytes)})
+        bufs.append(memoryview(arr.reshape(-1)).cast("B") if arr.size else b"")
+        total += arr.nbytes
+    return descs, bufs, total

@@ -1,0 +1,44 @@
+import AssayBench
+import AssayCore
+import AssayOps
+import Foundation
+
+extension NativeCPUBackend {
+    /// Times k back-to-back calls per sample with the host's monotonic clock.
+    ///
+    /// Inputs are generated once from the seed (random, never zeros) and converted to the
+    /// working precision outside the timed region; the timed call is the kernel itself.
+    /// In cold mode a buffer of twice the last-level cache is written, untimed, before each sample.
+    public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
+        let problem = request.problem
+        let inputs = InputGenerator.inputs(for: problem, values: .random, seed: request.seed, caseID: "benchmark/\(problem.op)",
+                                           specials: .none)
+        let call = try preparedCall(problem, inputs)
+        let clock = MonotonicClock()
+        let flusher = request.mode == .cold ? coldFlusher : nil
+        var samples: [MeasuredSample] = []
+        for _ in 0..<request.samples {
+            flusher?.flush()
+            let start = clock.nanoseconds()
+            for _ in 0..<request.k { try call() }
+            samples.append(MeasuredSample(elapsedNanoseconds: Double(clock.nanoseconds() - start)))
+        }
+        return samples
+    }
+
+    /// Converts inputs once and returns a closure that runs only the kernel.
+    private func preparedCall(_ problem: OpProblem, _ inputs: [Tensor]) throws -> () throws -> Void {
+        switch (problem.op, problem.dtype) {
+        case ("matmul_int8", _), ("embedding", _):
+            return { _ = try self.compute(problem, inputs) }
+        case (_, .f64):
+            let kernels = NativeKernels<Double>(threads: threads)
+            let values = inputs.map { $0.values() }
+            return { _ = try kernels.run(problem, values) }
+        default:
+            let kernels = NativeKernels<Float>(threads: threads)
+            let floats = inputs.map(FloatConversion.floats(of:))
+            return { _ = try kernels.run(problem, floats) }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import AssayBench
+import AssayCore
+import AssayOps
+import CAssayKernels
+import Foundation
+
+/// The built-in backend: this machine's CPU, with SIMD, multi-threaded kernels.
+///
+/// f16 and bf16 are computed in f32 and rounded once at the end, as a real CPU library does;
+/// f64 runs in f64; int8 matmul accumulates exactly in int32.
+public final class NativeCPUBackend: Backend {
+    public static let version = "0.1.0"
+    let threads: Int
+    private let catalogue: OpCatalogue
+    /// Allocated on first use by a cold-mode benchmark (it is twice the last-level cache).
+    lazy var coldFlusher = CacheFlusher()
+
+    public init(threads: Int? = nil, catalogue: OpCatalogue = .standard) {
+        self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.catalogue = catalogue
+    }
+
+    /// Every catalogue op in each dtype it is defined for.
+    public func describe() throws -> BackendIdentity {
+        var capabilities: [String: [String]] = [:]
+        for (name, op) in catalogue.operators { capabilities[name] = op.dtypes.map(\.rawValue) }
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: "builtin",
+                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: "cpu", memoryBytes: memory)],
+                               timer: "host_monotonic", capabilities: capabilities,
+                               runtime: ["threads": String(threads), "kernels": "CAssayKernels"])
+    }
+
+    public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        guard inputs.count == problem.inputs.count else {
+            throw BackendError.invalid("\(problem.op) takes \(problem.inputs.count) inputs, got \(inputs.count)")
+        }
+        return [try compute(problem, inputs)]
+    }
+
+    func compute(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
+        let output = problem.output
+        switch problem.op {
+        case "matmul_int8":
+            return try int8Matmul(problem, inputs)
+        case "embedding":
+            return try gather(problem, inputs)
+        default:
+            switch problem.dtype {
+            case .f64:
+                let result = try NativeKernels<Double>(threads: threads).run(problem, inputs.map { $0.values() })
+                return Tensor(dtype: .f64, shape: output.shape, values: result)
+            case .f32, .f16, .bf16:
+                let result = try NativeKernels<Float>(threads: threads).run(problem, inputs.map(FloatConversion.floats(of:)))
+                return FloatConversion.tensor(from: result, dtype: output.dtype, shape: output.shape)
+            default:
+                throw BackendError.unsupported("\(problem.op) in \(problem.dtype.rawValue)")
+            }
+        }
+    }
+
+    private func int8Matmul(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
+        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
+        let a = inputs[0].values(), b = inputs[1].values()
+        var out = [Int32](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for p in 0..<k {
+                let av = Int32(a[i * k + p])
+                for j in 0..<n { out[i * n + j] &+= av * Int32(b[p * n + j]) }
+            }
+        }
+        return try Tensor(dtype: .int32, shape: problem.output.shape, bytes: out.withUnsafeBytes { Array($0) })
+    }
+
+    /// Row gather on raw bytes: exact for every dtype, NaN payloads included.
+    private func gather(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
+        let vocab = problem.int("vocab"), dim = problem.int("dim")
+        let rowBytes = dim * problem.dtype.byteWidth
+        var out = [UInt8]()
+        out.reserveCapacity(problem.output.byteCount)
+        for index in inputs[0].values().map({ Int($0) }) {
+            guard (0..<vocab).contains(index) else { throw BackendError.invalid("embedding index \(index) outside [0, \(vocab))") }
+            out.append(contentsOf: inputs[1].bytes[(index * rowBytes)..<((index + 1) * rowBytes)])
+        }
+        return try Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: out)
+    }
+
+    public func shutdown() {}
+
+    static func cpuModelName() -> String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "cpu" }
+        for line in info.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "cpu"
+        }
+        return "cpu"
+    }
+}

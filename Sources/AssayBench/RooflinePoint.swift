@@ -1,0 +1,22 @@
+import AssayCore
+
+/// Where one measured op sits on a roofline. Every field is nil where it cannot be known
+/// (no ceiling, no time, no bytes), never NaN or infinite.
+public struct RooflinePoint: Sendable, Equatable {
+    public var flopsPerSecond: Double?
+    public var bytesPerSecond: Double?
+    /// FLOPs per byte moved; nil when the op moves no bytes.
+    public var arithmeticIntensity: Double?
+    /// FLOP/s as a percentage (0–100) of the compute peak; nil for zero-FLOP ops or without a peak.
+    public var percentOfPeak: Double?
+    /// Throughput as a percentage (0–100) of the ceiling that binds at this intensity.
+    public var percentOfRoofline: Double?
+    public var bound: PerformanceRecord.Bound?
+
+    public init(flopsPerSecond: Double? = nil, bytesPerSecond: Double? = nil, arithmeticIntensity: Double? = nil,
+                percentOfPeak: Double? = nil, percentOfRoofline: Double? = nil, bound: PerformanceRecord.Bound? = nil) {
+        self.flopsPerSecond = flopsPerSecond; self.bytesPerSecond = bytesPerSecond
+        self.arithmeticIntensity = arithmeticIntensity; self.percentOfPeak = percentOfPeak
+        self.percentOfRoofline = percentOfRoofline; self.bound = bound
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Everything known about one case once it has run: one line of the journal, one entry of run.json.
+public struct CaseResult: Codable, Sendable, Equatable {
+    public var id: CaseID
+    public var kind: CaseKind
+    public var op: String
+    public var dtype: String
+    public var params: AttrMap
+    public var attrs: AttrMap
+    public var values: InputValues?
+    public var outcome: Outcome
+    /// Why the outcome is what it is, in one line (backend error text, unsupported reason…).
+    public var message: String?
+    public var evidence: ConformanceEvidence?
+    public var performance: PerformanceRecord?
+    public var system: SystemObservation?
+    /// The waiver that turned a failure into `waived`, or an expired one that no longer applies.
+    public var waiver: WaiverNote?
+    /// The last lines of a plugin's stderr around a crash or timeout.
+    public var stderrTail: String?
+    public var startedAt: Date
+    public var seconds: Double
+
+    public init(id: CaseID, kind: CaseKind, op: String, dtype: String, params: AttrMap = [:], attrs: AttrMap = [:],
+                values: InputValues? = nil, outcome: Outcome, message: String? = nil, evidence: ConformanceEvidence? = nil,
+                performance: PerformanceRecord? = nil, system: SystemObservation? = nil, waiver: WaiverNote? = nil,
+                stderrTail: String? = nil, startedAt: Date = Date(), seconds: Double = 0) {
+        self.id = id; self.kind = kind; self.op = op; self.dtype = dtype; self.params = params; self.attrs = attrs
+        self.values = values; self.outcome = outcome; self.message = message; self.evidence = evidence
+        self.performance = performance; self.system = system; self.waiver = waiver; self.stderrTail = stderrTail
+        self.startedAt = startedAt; self.seconds = seconds
+    }
+}
+
+/// A system check's comparison: what was expected and what the probe saw.
+public struct SystemObservation: Codable, Sendable, Equatable {
+    public var expected: String
+    public var observed: String
+    public init(expected: String, observed: String) { self.expected = expected; self.observed = observed }
+}
+
+/// A waiver as it was applied to a case (or found expired).
+public struct WaiverNote: Codable, Sendable, Equatable {
+    public var pattern: String
+    public var category: Waiver.Category
+    public var reference: String
+    public var reason: String
+    public var expires: Date
+    /// True when the waiver matched but had expired, so the failure stands.
+    public var expired: Bool
+
+    public init(_ waiver: Waiver, expired: Bool) {
+        pattern = waiver.pattern; category = waiver.category; reference = waiver.reference
+        reason = waiver.reason; expires = waiver.expires; self.expired = expired
+    }
+}

@@ -1,0 +1,86 @@
+/// What tests (`Suites/<id>.yaml`): entries of op × dtypes × shapes × attrs. See docs/FORMATS.md.
+public struct Suite: Codable, Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var description: String?
+    /// Seed of the input generator for every case in the suite.
+    public var seed: UInt64
+    public var performance: PerformanceSettings
+    public var entries: [SuiteEntry]
+
+    public init(id: String, title: String, description: String? = nil, seed: UInt64 = 20_260_101,
+                performance: PerformanceSettings = .init(), entries: [SuiteEntry]) {
+        self.id = id; self.title = title; self.description = description; self.seed = seed
+        self.performance = performance; self.entries = entries
+    }
+}
+
+/// Sampling settings for the performance cases of a suite.
+public struct PerformanceSettings: Codable, Sendable, Equatable {
+    public var timeCapSeconds: Double
+    public var mode: PerformanceMode
+    /// Target relative half-width of the median's 95% CI.
+    public var targetRelativeHalfWidth: Double
+    public var minSamples: Int
+    public var minMeasuredSeconds: Double
+
+    public init(timeCapSeconds: Double = 15, mode: PerformanceMode = .warm, targetRelativeHalfWidth: Double = 0.01,
+                minSamples: Int = 10, minMeasuredSeconds: Double = 0.5) {
+        self.timeCapSeconds = timeCapSeconds; self.mode = mode; self.targetRelativeHalfWidth = targetRelativeHalfWidth
+        self.minSamples = minSamples; self.minMeasuredSeconds = minMeasuredSeconds
+    }
+}
+
+/// The family of input values a conformance case uses.
+public enum InputValues: String, Codable, Sendable, CaseIterable {
+    /// Seeded uniform random values rounded to the dtype.
+    case random
+    /// Random values with the op's special values (±0, ±inf, NaN, subnormals, near-max) planted.
+    case special
+}
+
+/// One line of a suite: expands to dtypes × shapes × attrs × values cases.
+public struct SuiteEntry: Codable, Sendable, Equatable {
+    public var kind: CaseKind
+    /// The op (conformance, performance) …
+    public var op: String?
+    /// … or the system check.
+    public var check: String?
+    public var dtypes: [DType]
+    /// Problem parameters per shape (`{m: 512, n: 512, k: 512}`, `{shape: [4, 1024]}`).
+    public var shapes: [AttrMap]
+    /// Attribute variants; each variant is one set of attributes.
+    public var attrs: [AttrMap]
+    public var values: [InputValues]
+    public var rtol: Double?
+    public var atol: Double?
+    public var mode: PerformanceMode?
+    public var timeCapSeconds: Double?
+    /// Line in the suite file, for messages about this entry.
+    public var line: Int?
+
+    public init(kind: CaseKind, op: String? = nil, check: String? = nil, dtypes: [DType] = [], shapes: [AttrMap] = [],
+                attrs: [AttrMap] = [[:]], values: [InputValues] = [.random], rtol: Double? = nil, atol: Double? = nil,
+                mode: PerformanceMode? = nil, timeCapSeconds: Double? = nil, line: Int? = nil) {
+        self.kind = kind; self.op = op; self.check = check; self.dtypes = dtypes; self.shapes = shapes
+        self.attrs = attrs; self.values = values; self.rtol = rtol; self.atol = atol; self.mode = mode
+        self.timeCapSeconds = timeCapSeconds; self.line = line
+    }
+}
+
+/// A problem an op catalogue finds in a suite entry, located by field (and list index).
+public struct SuiteEntryProblem: Sendable, Equatable {
+    /// Top-level key of the entry: `op`, `dtypes`, `shapes`, `attrs`, `check`.
+    public var field: String
+    public var index: Int?
+    public var message: String
+    public init(field: String, index: Int? = nil, message: String) {
+        self.field = field; self.index = index; self.message = message
+    }
+}
+
+/// Knows which ops, params, attrs and checks exist (the op catalogue and the system checks),
+/// so a suite can be rejected at load time with the file and line of the mistake.
+public protocol SuiteEntryValidating: Sendable {
+    func problems(in entry: SuiteEntry) -> [SuiteEntryProblem]
+}

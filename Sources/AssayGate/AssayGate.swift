@@ -1,0 +1,1 @@
+// AssayGate: see docs/ARCHITECTURE.md

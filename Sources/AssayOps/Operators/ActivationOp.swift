@@ -1,0 +1,55 @@
+import AssayCore
+import Foundation
+
+/// Elementwise activations: `gelu` (erf or tanh form), `silu`, `relu`, with the spec's limits at ±inf.
+struct ActivationOp: Operator {
+    enum Kind: String, Sendable { case gelu, silu, relu }
+    let kind: Kind
+    var name: String { kind.rawValue }
+    let paramNames = ["shape"]
+    var attrDefaults: AttrMap { kind == .gelu ? ["approximate": .string("none")] : [:] }
+
+    /// Conventional FLOPs per element (the work model is bandwidth-bound anyway).
+    var flopsPerElement: Double {
+        switch kind {
+        case .gelu: return 8
+        case .silu: return 4
+        case .relu: return 1
+        }
+    }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let shape = Shape(try p.shape("shape"))
+        if kind == .gelu, !["none", "tanh"].contains(attrs["approximate"]?.stringValue ?? "") {
+            throw OpError(field: "attrs", "gelu approximate must be 'none' or 'tanh'")
+        }
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
+                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
+                         output: TensorSpec(name: "out", dtype: dtype, shape: shape),
+                         flops: flopsPerElement * Double(shape.elementCount), reductionLength: 1)
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let tanhForm = problem.attrString("approximate") == "tanh"
+        return RefTensor(shape: inputs[0].shape, data: inputs[0].data.map { apply($0, tanhForm: tanhForm) })
+    }
+
+    func apply(_ x: Double, tanhForm: Bool) -> Double {
+        if x.isNaN { return x }
+        switch kind {
+        case .relu:
+            return x > 0 ? x : 0
+        case .silu:
+            if x == -.infinity { return -0.0 }
+            return x / (1 + exp(-x))
+        case .gelu:
+            if x == -.infinity { return -0.0 }
+            if x == .infinity { return x }
+            if tanhForm {
+                return 0.5 * x * (1 + tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+            }
+            return 0.5 * x * (1 + erf(x / 2.0.squareRoot()))
+        }
+    }
+}

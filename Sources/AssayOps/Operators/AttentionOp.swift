@@ -1,0 +1,64 @@
+import AssayCore
+import Foundation
+
+/// `scaled_dot_product_attention`: softmax(q·kᵀ·scale + mask)·v per batch and head,
+/// with torch's top-left causal mask.
+struct AttentionOp: Operator {
+    let name = "scaled_dot_product_attention"
+    let paramNames = ["b", "h", "s", "t", "d"]
+    var optionalParams: Set<String> { ["t"] }
+    var attrDefaults: AttrMap { ["causal": .bool(false)] }
+    var specialValues: SpecialValueSet { .withoutNearMax }
+
+    /// Number of (query, key) pairs the mask lets through.
+    static func visiblePairs(s: Int, t: Int, causal: Bool) -> Int {
+        guard causal else { return s * t }
+        return (0..<s).reduce(0) { $0 + Swift.min($1 + 1, t) }
+    }
+
+    var acceptedAttrs: Set<String> { ["causal", "scale"] }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let b = try p.int("b"), h = try p.int("h"), s = try p.int("s"), d = try p.int("d", minimum: 1)
+        let t = try p.optionalInt("t", minimum: 1) ?? s
+        guard t >= 1 else { throw OpError(field: "shapes", "attention needs at least one key (t ≥ 1)") }
+        let causal = try p.bool("causal")
+        if attrs["scale"] != nil { _ = try p.double("scale") }
+        let pairs = Double(AttentionOp.visiblePairs(s: s, t: t, causal: causal))
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
+                         inputs: [TensorSpec(name: "q", dtype: dtype, shape: [b, h, s, d]),
+                                  TensorSpec(name: "k", dtype: dtype, shape: [b, h, t, d]),
+                                  TensorSpec(name: "v", dtype: dtype, shape: [b, h, t, d])],
+                         output: TensorSpec(name: "out", dtype: dtype, shape: [b, h, s, d]),
+                         flops: 4 * Double(b * h) * pairs * Double(d), reductionLength: Swift.max(t, d))
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
+        let t = problem.params["t"]?.intValue ?? s
+        let causal = problem.attrBool("causal")
+        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
+        let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
+        var out = [Double](repeating: 0, count: b * h * s * d)
+        for head in 0..<(b * h) {
+            let qBase = head * s * d, kvBase = head * t * d
+            for i in 0..<s {
+                var scores = [Double](repeating: -.infinity, count: t)
+                for j in 0..<t where !causal || j <= i {
+                    var dot = 0.0
+                    for e in 0..<d { dot += q[qBase + i * d + e] * k[kvBase + j * d + e] }
+                    scores[j] = dot * scale
+                }
+                let weights = Softmax.probabilities(scores)
+                for e in 0..<d {
+                    var sum = 0.0
+                    // A masked key contributes nothing, even where v is ±inf.
+                    for j in 0..<t where weights[j] != 0 { sum += weights[j] * v[kvBase + j * d + e] }
+                    out[qBase + i * d + e] = sum
+                }
+            }
+        }
+        return RefTensor(shape: [b, h, s, d], data: out)
+    }
+}

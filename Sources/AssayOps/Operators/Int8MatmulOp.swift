@@ -1,0 +1,33 @@
+import AssayCore
+
+/// `matmul_int8`: int8 × int8 with exact int32 accumulation.
+struct Int8MatmulOp: Operator {
+    let name = "matmul_int8"
+    let paramNames = ["m", "n", "k"]
+    var dtypes: [DType] { [.int8] }
+    var specialValues: SpecialValueSet { .none }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let m = try p.int("m"), n = try p.int("n"), k = try p.int("k")
+        guard k <= 133_000 else { throw OpError(field: "shapes", "matmul_int8 k=\(k) could overflow int32 accumulation (k ≤ 133000)") }
+        return OpProblem(op: name, dtype: .int8, params: params, attrs: attrs,
+                         inputs: [TensorSpec(name: "a", dtype: .int8, shape: [m, k]), TensorSpec(name: "b", dtype: .int8, shape: [k, n])],
+                         output: TensorSpec(name: "out", dtype: .int32, shape: [m, n]),
+                         flops: 2 * Double(m) * Double(n) * Double(k), reductionLength: k)
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
+        let a = inputs[0].data, b = inputs[1].data
+        var out = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0 // exact: |sum| < 2^53
+                for p in 0..<k { sum += a[i * k + p] * b[p * n + j] }
+                out[i * n + j] = sum
+            }
+        }
+        return RefTensor(shape: [m, n], data: out)
+    }
+}

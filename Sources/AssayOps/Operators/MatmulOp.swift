@@ -1,0 +1,46 @@
+import AssayCore
+
+/// `matmul`: op(A)·op(B), optionally batched; transposes describe how A and B are stored.
+struct MatmulOp: Operator {
+    let name = "matmul"
+    let paramNames = ["b", "m", "n", "k"]
+    var optionalParams: Set<String> { ["b"] }
+    var attrDefaults: AttrMap { ["transpose_a": .bool(false), "transpose_b": .bool(false)] }
+    var specialValues: SpecialValueSet { .withoutNearMax }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let batch = try p.optionalInt("b", minimum: 1)
+        let m = try p.int("m"), n = try p.int("n"), k = try p.int("k")
+        let ta = try p.bool("transpose_a"), tb = try p.bool("transpose_b")
+        let prefix = batch.map { [$0] } ?? []
+        let a = TensorSpec(name: "a", dtype: dtype, shape: Shape(prefix + (ta ? [k, m] : [m, k])))
+        let b = TensorSpec(name: "b", dtype: dtype, shape: Shape(prefix + (tb ? [n, k] : [k, n])))
+        let out = TensorSpec(name: "out", dtype: dtype, shape: Shape(prefix + [m, n]))
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: [a, b], output: out,
+                         flops: 2 * Double(batch ?? 1) * Double(m) * Double(n) * Double(k), reductionLength: k)
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let batch = problem.params["b"]?.intValue ?? 1
+        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
+        let ta = problem.attrBool("transpose_a"), tb = problem.attrBool("transpose_b")
+        let a = inputs[0].data, b = inputs[1].data
+        var out = [Double](repeating: 0, count: batch * m * n)
+        for batchIndex in 0..<batch {
+            let aBase = batchIndex * m * k, bBase = batchIndex * k * n, outBase = batchIndex * m * n
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum = 0.0
+                    for p in 0..<k {
+                        let aValue = ta ? a[aBase + p * m + i] : a[aBase + i * k + p]
+                        let bValue = tb ? b[bBase + j * k + p] : b[bBase + p * n + j]
+                        sum += aValue * bValue
+                    }
+                    out[outBase + i * n + j] = sum
+                }
+            }
+        }
+        return RefTensor(shape: problem.output.shape.dims, data: out)
+    }
+}

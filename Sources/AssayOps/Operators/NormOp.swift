@@ -1,0 +1,53 @@
+import AssayCore
+import Foundation
+
+/// `layer_norm` (mean and biased variance, weight and bias) and `rms_norm` (root mean square, weight)
+/// over the last dim.
+struct NormOp: Operator {
+    enum Kind: Sendable { case layer, rms }
+    let kind: Kind
+    let name: String
+    let paramNames = ["shape"]
+    var specialValues: SpecialValueSet { .withoutNearMax }
+    var attrDefaults: AttrMap { ["eps": .double(kind == .layer ? 1e-5 : 1e-6)] }
+
+    init(_ kind: Kind) {
+        self.kind = kind
+        self.name = kind == .layer ? "layer_norm" : "rms_norm"
+    }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let shape = Shape(try p.shape("shape"))
+        guard shape.rank >= 1 else { throw OpError(field: "shapes", "\(name) needs rank ≥ 1") }
+        guard try p.double("eps") >= 0 else { throw OpError(field: "attrs", "\(name) eps must be ≥ 0") }
+        let n = shape.dims.last!
+        var inputs = [TensorSpec(name: "x", dtype: dtype, shape: shape), TensorSpec(name: "weight", dtype: dtype, shape: [n], role: .parameter)]
+        if kind == .layer { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [n], role: .parameter)) }
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
+                         output: TensorSpec(name: "out", dtype: dtype, shape: shape),
+                         flops: (kind == .layer ? 8 : 5) * Double(shape.elementCount), reductionLength: Swift.max(1, n))
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let shape = inputs[0].shape
+        let eps = problem.attrDouble("eps") ?? 0
+        let weight = inputs[1].data
+        let bias = kind == .layer ? inputs[2].data : nil
+        let slices = AxisSlices(shape: shape, axis: shape.count - 1)
+        let out = slices.map(inputs[0].data) { row in
+            let n = Double(row.count)
+            switch kind {
+            case .layer:
+                let mean = row.reduce(0, +) / n
+                let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n
+                let inverse = 1 / (variance + eps).squareRoot()
+                return row.indices.map { (row[$0] - mean) * inverse * weight[$0] + bias![$0] }
+            case .rms:
+                let inverse = 1 / (row.map { $0 * $0 }.reduce(0, +) / n + eps).squareRoot()
+                return row.indices.map { row[$0] * inverse * weight[$0] }
+            }
+        }
+        return RefTensor(shape: shape, data: out)
+    }
+}

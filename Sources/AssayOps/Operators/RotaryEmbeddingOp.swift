@@ -1,0 +1,41 @@
+import AssayCore
+
+/// `rotary_embedding`: rotates pairs of x by per-position angles given as cos/sin tables.
+struct RotaryEmbeddingOp: Operator {
+    let name = "rotary_embedding"
+    let paramNames = ["s", "h", "d"]
+    var attrDefaults: AttrMap { ["interleaved": .bool(false)] }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let s = try p.int("s"), h = try p.int("h"), d = try p.int("d", minimum: 2)
+        guard d % 2 == 0 else { throw OpError(field: "shapes", "rotary_embedding head dim d=\(d) must be even") }
+        _ = try p.bool("interleaved")
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
+                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: [s, h, d]),
+                                  TensorSpec(name: "cos", dtype: dtype, shape: [s, d / 2], role: .rotaryCos),
+                                  TensorSpec(name: "sin", dtype: dtype, shape: [s, d / 2], role: .rotarySin)],
+                         output: TensorSpec(name: "out", dtype: dtype, shape: [s, h, d]),
+                         flops: 3 * Double(s * h * d), reductionLength: 1)
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let s = problem.int("s"), h = problem.int("h"), d = problem.int("d")
+        let interleaved = problem.attrBool("interleaved")
+        let x = inputs[0].data, cos = inputs[1].data, sin = inputs[2].data
+        var out = x
+        let half = d / 2
+        for position in 0..<s {
+            for head in 0..<h {
+                let base = (position * h + head) * d
+                for i in 0..<half {
+                    let (first, second) = interleaved ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
+                    let c = cos[position * half + i], sn = sin[position * half + i]
+                    out[first] = x[first] * c - x[second] * sn
+                    out[second] = x[second] * c + x[first] * sn
+                }
+            }
+        }
+        return RefTensor(shape: [s, h, d], data: out)
+    }
+}

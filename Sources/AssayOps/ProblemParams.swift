@@ -1,0 +1,46 @@
+import AssayCore
+
+/// Typed, validated access to a suite entry's params and attrs while resolving a problem.
+struct ProblemParams {
+    let op: String
+    let params: AttrMap
+    let attrs: AttrMap
+
+    func int(_ name: String, minimum: Int = 0) throws -> Int {
+        guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)'") }
+        guard let int = value.intValue else { throw OpError(field: "shapes", "\(op) param '\(name)' must be an integer, found \(value)") }
+        guard int >= minimum else { throw OpError(field: "shapes", "\(op) param '\(name)' must be ≥ \(minimum), found \(int)") }
+        return int
+    }
+
+    func optionalInt(_ name: String, minimum: Int = 0) throws -> Int? {
+        params[name] == nil ? nil : try int(name, minimum: minimum)
+    }
+
+    func shape(_ name: String) throws -> [Int] {
+        guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)' (a list of dims)") }
+        guard let dims = value.intsValue, dims.allSatisfy({ $0 >= 0 }) else {
+            throw OpError(field: "shapes", "\(op) param '\(name)' must be a list of non-negative dims, found \(value)")
+        }
+        return dims
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        guard let value = attrs[name]?.boolValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be true or false") }
+        return value
+    }
+
+    func ints(_ name: String, count: Int? = nil) throws -> [Int] {
+        guard let value = attrs[name]?.intsValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer or a list of integers") }
+        if let count {
+            if value.count == 1 { return Array(repeating: value[0], count: count) }
+            guard value.count == count else { throw OpError(field: "attrs", "\(op) attr '\(name)' needs \(count) values, found \(value.count)") }
+        }
+        return value
+    }
+
+    func double(_ name: String) throws -> Double {
+        guard let value = attrs[name]?.doubleValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be a number") }
+        return value
+    }
+}

@@ -1,0 +1,1 @@
+// AssayReport: see docs/ARCHITECTURE.md

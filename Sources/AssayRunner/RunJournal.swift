@@ -1,0 +1,48 @@
+import AssayCore
+import Foundation
+
+/// The append-only record of finished cases (`journal.jsonl`, one CaseResult per line).
+///
+/// Each line is written and fsync'ed before the next case starts, so a run killed with
+/// SIGKILL loses at most the case in flight. A torn last line is dropped on reopening.
+public final class RunJournal {
+    public let url: URL
+    private let handle: FileHandle
+
+    /// Opens (creating if needed) and returns the results already journaled.
+    public static func open(at url: URL) throws -> (RunJournal, [CaseResult]) {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
+        let data = manager.contents(atPath: url.path) ?? Data()
+        var results: [CaseResult] = []
+        var validLength = 0
+        var offset = 0
+        let decoder = RecordCoding.decoder()
+        while let newline = data[offset...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = data[offset..<newline]
+            guard let result = try? decoder.decode(CaseResult.self, from: line) else { break }
+            results.append(result)
+            offset = newline + 1
+            validLength = offset
+        }
+        guard let handle = FileHandle(forUpdatingAtPath: url.path) else { throw AssayError.io("cannot open journal \(url.path)") }
+        // Drop a torn tail left by a kill mid-write.
+        try handle.truncate(atOffset: UInt64(validLength))
+        try handle.seekToEnd()
+        return (RunJournal(url: url, handle: handle), results)
+    }
+
+    private init(url: URL, handle: FileHandle) {
+        self.url = url
+        self.handle = handle
+    }
+
+    public func append(_ result: CaseResult) throws {
+        var line = try RecordCoding.encoder(pretty: false).encode(result)
+        line.append(UInt8(ascii: "\n"))
+        try handle.write(contentsOf: line)
+        try handle.synchronize()
+    }
+
+    deinit { try? handle.close() }
+}

@@ -1,0 +1,108 @@
+import AssayBackend
+import AssayCore
+import AssayOps
+import Foundation
+
+/// What the user asked `assay run` for.
+public struct RunRequest: Sendable {
+    /// A descriptor path, or an id looked up as `Targets/<id>.yaml`.
+    public var target: String
+    /// Suite paths or ids (`Suites/<id>.yaml`).
+    public var suites: [String]
+    /// Where `<target>/<run-id>/` folders go.
+    public var reportsRoot: URL
+    /// An existing run directory to continue.
+    public var resume: URL?
+    /// The folder holding Targets/ and Suites/.
+    public var root: URL
+    public var command: [String]
+    /// Overrides every suite's performance time cap.
+    public var timeCapSeconds: Double?
+
+    public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String], timeCapSeconds: Double? = nil) {
+        self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
+        self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds
+    }
+}
+
+/// Builds a RunSession: loads and validates inputs (or a resumed run's snapshots), starts the
+/// backend, expands the cases, and prepares the run directory.
+public enum RunSetup {
+    public static let harnessVersion = "0.1.0"
+
+    /// Resolves `id` or a path to a file under `folder`.
+    public static func locate(_ name: String, folder: String, root: URL) -> URL {
+        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
+            return URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        }
+        return root.appendingPathComponent(folder).appendingPathComponent("\(name).yaml")
+    }
+
+    public static func prepare(_ request: RunRequest, catalogue: OpCatalogue = .standard, progress: ProgressReporter,
+                               makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
+        let target: SourceSnapshot<TargetDescriptor>
+        let suites: [SourceSnapshot<Suite>]
+        let directory: URL
+        var previous: RunRecord?
+        if let resume = request.resume {
+            let record = try RunRecord.load(contentsOf: resume.appendingPathComponent("run.json"))
+            guard record.status != .complete else { throw InputError(file: resume.path, message: "this run is already complete; nothing to resume") }
+            // A resumed run uses the exact inputs it started with, not today's files.
+            target = SourceSnapshot(path: record.target.path, text: record.target.text,
+                                    value: try TargetDescriptor.parse(text: record.target.text, file: record.target.path))
+            suites = try record.suites.map {
+                SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: catalogue))
+            }
+            directory = resume
+            previous = record
+        } else {
+            let targetURL = locate(request.target, folder: "Targets", root: request.root)
+            let (descriptor, text) = try TargetDescriptor.load(contentsOf: targetURL, displayName: relativePath(targetURL, root: request.root))
+            target = SourceSnapshot(path: relativePath(targetURL, root: request.root), text: text, value: descriptor)
+            suites = try request.suites.map { name in
+                let url = locate(name, folder: "Suites", root: request.root)
+                let path = relativePath(url, root: request.root)
+                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: catalogue)
+                return SourceSnapshot(path: path, text: text, value: suite)
+            }
+            directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
+        }
+        var planned: [PlannedCase] = []
+        for suite in suites {
+            var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
+            if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
+            planned += cases
+        }
+        let backend = try makeBackend(target.value, request.root)
+        let identity = try backend.describe()
+        var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,
+                                           target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
+                                           backend: identity)
+        record.backend = identity
+        return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
+                          waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
+                          performanceRunner: nil, systemRunner: nil)
+    }
+
+    static func relativePath(_ url: URL, root: URL) -> String {
+        let rootPath = root.standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
+    }
+
+    /// `Reports/<target>/<UTC timestamp>-<random>/`, with `Reports/<target>/latest` pointing at it.
+    static func makeRunDirectory(root: URL, targetID: String) throws -> URL {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let runID = "\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let targetFolder = root.appendingPathComponent(targetID)
+        let directory = targetFolder.appendingPathComponent(runID)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let latest = targetFolder.appendingPathComponent("latest")
+        try? FileManager.default.removeItem(at: latest)
+        try FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: runID)
+        return directory
+    }
+}

@@ -1,0 +1,101 @@
+/*
+ * CAssayKernels: f32 / int8 CPU kernels for Assay's native CPU backend.
+ *
+ * Conventions for every function:
+ *  - All tensors are row-major (C-contiguous); sizes and leading dimensions
+ *    are int64_t. A size of 0 is always allowed and makes the call a no-op
+ *    (apart from GEMM with K == 0, which writes zeros to C).
+ *  - No alignment is required of any pointer.
+ *  - Input and output arrays must not overlap, except that the elementwise
+ *    kernels (gelu, silu, relu, add, mul) and the row kernels (softmax,
+ *    layernorm, rmsnorm) may be called in place (y == x, or y == a / y == b).
+ *  - Every function picks its code path at run time from the CPU's features
+ *    (AVX-512, AVX2+FMA, or portable C), so the library needs no -march flag.
+ *  - All functions are thread-safe and reentrant. Only the two GEMMs start
+ *    threads of their own (POSIX threads, created and joined inside the call);
+ *    the row and elementwise kernels are single-threaded: split rows across
+ *    threads in the caller.
+ */
+#ifndef ASSAY_KERNELS_H
+#define ASSAY_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- GEMM --- */
+
+/*
+ * C = op(A) · op(B), overwriting C (no alpha / beta).
+ * op(A) is M×K: A is stored M×K (element (i,p) at A[i*lda+p]), or K×M when
+ * transA != 0 (element (i,p) at A[p*lda+i]).
+ * op(B) is K×N: B is stored K×N (B[p*ldb+j]), or N×K when transB != 0
+ * (B[j*ldb+p]).  C is M×N with row stride ldc.
+ * nthreads: how many threads to use (<= 1: the calling thread only). Small
+ * problems use fewer threads than asked.
+ */
+void assay_sgemm(int64_t M, int64_t N, int64_t K,
+                 const float *A, int64_t lda, int transA,
+                 const float *B, int64_t ldb, int transB,
+                 float *C, int64_t ldc, int nthreads);
+
+/*
+ * Exact int8 GEMM: C (int32, M×N) = A (int8, M×K) · B (int8, K×N), all
+ * contiguous row-major with no padding (lda = K, ldb = N, ldc = N).
+ * Accumulation is exact in int32 (it wraps only if the true result does not
+ * fit in int32, which needs K > 131072).
+ */
+void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K,
+                       const int8_t *A, const int8_t *B, int32_t *C,
+                       int nthreads);
+
+/* ------------------------------------------------------- row kernels --- */
+
+/*
+ * Softmax (log == 0) or log-softmax (log != 0) of each of `rows` rows of
+ * length n (contiguous, row stride n). Max-subtracted form: a row holding NaN
+ * or +inf gives NaN in the whole row; -inf entries give 0 (softmax) or -inf
+ * (log_softmax). n == 0 is a no-op.
+ */
+void assay_softmax_rows(const float *x, float *y, int64_t rows, int64_t n, int log);
+
+/* y = (x − mean) / sqrt(var + eps) · w + b per row (biased variance).
+ * w and b are length n; either may be NULL (meaning 1 and 0). */
+void assay_layernorm_rows(const float *x, float *y, int64_t rows, int64_t n,
+                          const float *w, const float *b, float eps);
+
+/* y = x / sqrt(mean(x²) + eps) · w per row. w is length n, or NULL for 1. */
+void assay_rmsnorm_rows(const float *x, float *y, int64_t rows, int64_t n,
+                        const float *w, float eps);
+
+/* Sum of n floats, f32 blocked + pairwise accumulation. n == 0 gives 0. */
+float assay_sum(const float *x, int64_t n);
+
+/* ------------------------------------------------------- elementwise --- */
+
+/* gelu: tanh_approx == 0 is exact x·Φ(x) (erf-based, a few ulp);
+ * tanh_approx != 0 is 0.5x(1+tanh(√(2/π)(x+0.044715x³))). */
+void assay_gelu(const float *x, float *y, int64_t n, int tanh_approx);
+void assay_silu(const float *x, float *y, int64_t n);   /* x·σ(x) */
+void assay_relu(const float *x, float *y, int64_t n);   /* max(x,0), NaN stays NaN */
+void assay_add(const float *a, const float *b, float *y, int64_t n);
+void assay_mul(const float *a, const float *b, float *y, int64_t n);
+void assay_copy(const float *x, float *y, int64_t n);
+
+/* -------------------------------------------------------- conversions --- */
+
+/* IEEE binary16 / bfloat16 <-> f32. Widening is exact (NaN comes back as a
+ * quiet NaN). Narrowing rounds to nearest, ties to even; values beyond the
+ * range become ±inf; subnormal results are exact; NaN stays a quiet NaN. */
+void assay_f16_to_f32(const uint16_t *x, float *y, int64_t n);
+void assay_f32_to_f16(const float *x, uint16_t *y, int64_t n);
+void assay_bf16_to_f32(const uint16_t *x, float *y, int64_t n);
+void assay_f32_to_bf16(const float *x, uint16_t *y, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ASSAY_KERNELS_H */

@@ -1,0 +1,509 @@
+/*
+ * assay_sgemm: Goto/BLIS-style f32 GEMM.
+ *
+ * Loop nest (per thread):
+ *   jc over N in NC-column panels
+ *     pc over K in KC slices       -> pack B[pc:pc+KC, jc:jc+NC] (shared, all threads)
+ *       ic over this thread's rows in MC blocks -> pack A[ic:ic+MC, pc:pc+KC] (private)
+ *         jr over NR-column slivers   (packed B sliver stays in L1)
+ *           ir over MR-row panels     (packed A block stays in L2)
+ *             micro-kernel: MR×NR tile of C += A panel · B sliver
+ *
+ * Packing pads edges with zeros, so the micro-kernel always runs full tiles;
+ * a tile that sticks out of C is computed into a scratch tile and the valid
+ * part copied. Threads form a tm×tn grid over (rows of C) × (slivers of each
+ * B panel); the B panel is packed cooperatively into one of two buffers
+ * (double buffering needs only one barrier per K slice).
+ */
+#include "assay_kernels.h"
+#include "internal.h"
+
+#include <string.h>
+
+#if AK_X86
+#include <immintrin.h>
+#endif
+
+/* Micro-kernel: MR×NR tile at c (row stride ldc) = (accum ? c : 0) +
+ * sum_p a[p*MR + i] * b[p*NR + j]. a and b are packed; b is 64-byte aligned. */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                           int accum);
+
+/* Packs `rows` rows of an operand into ceil(rows/R) slivers of R rows each:
+ * sliver s holds dst[s*R*kc + p*R + r] = element (s*R + r, p), zero where
+ * s*R + r >= rows. The element (i, p) is src[i*ld + p] when `strided_rows`,
+ * else src[p*ld + i]. */
+typedef void (*pack_fn)(float *dst, const float *src, int64_t ld, int strided_rows, int64_t rows,
+                        int R, int64_t kc);
+
+typedef struct {
+    int mr, nr;
+    int64_t kc, mc, nc; /* cache blocking: mc multiple of mr, nc multiple of nr */
+    ukernel_fn kern;
+    pack_fn pack;
+} gemm_impl;
+
+/* ================================================================ generic */
+
+#define GEN_MR 8
+#define GEN_NR 12
+typedef float v4f __attribute__((vector_size(16)));
+typedef float v4f_u __attribute__((vector_size(16), aligned(4), may_alias));
+
+/* Portable 8×12 kernel (24 accumulators: fits the 32 NEON registers). */
+static void kern_generic(int64_t kc, const float *restrict a, const float *restrict b,
+                         float *restrict c, int64_t ldc, int accum) {
+    v4f acc[GEN_MR][3];
+    for (int r = 0; r < GEN_MR; r++)
+        for (int v = 0; v < 3; v++) acc[r][v] = (v4f){0, 0, 0, 0};
+    for (int64_t p = 0; p < kc; p++) {
+        v4f b0 = *(const v4f_u *)(b), b1 = *(const v4f_u *)(b + 4), b2 = *(const v4f_u *)(b + 8);
+        for (int r = 0; r < GEN_MR; r++) {
+            v4f av = (v4f){0, 0, 0, 0} + a[r];
+            acc[r][0] += av * b0;
+            acc[r][1] += av * b1;
+            acc[r][2] += av * b2;
+        }
+        a += GEN_MR;
+        b += GEN_NR;
+    }
+    for (int r = 0; r < GEN_MR; r++)
+        for (int v = 0; v < 3; v++) {
+            v4f_u *cp = (v4f_u *)(c + r * ldc + 4 * v);
+            v4f sum = acc[r][v];
+            if (accum) sum += *cp;
+            *cp = sum;
+        }
+}
+
+static void pack_generic(float *restrict dst, const float *restrict src, int64_t ld,
+                         int strided_rows, int64_t rows, int R, int64_t kc) {
+    const int64_t nsl = (rows + R - 1) / R;
+    for (int64_t s = 0; s < nsl; s++) {
+        const int64_t r0 = s * R, rv = AK_MIN(R, rows - r0);
+        float *d = dst + s * R * kc;
+        for (int64_t p = 0; p < kc; p++, d += R) {
+            if (strided_rows)
+                for (int64_t r = 0; r < rv; r++) d[r] = src[(r0 + r) * ld + p];
+            else
+                for (int64_t r = 0; r < rv; r++) d[r] = src[p * ld + r0 + r];
+            for (int64_t r = rv; r < R; r++) d[r] = 0.0f;
+        }
+    }
+}
+
+static const gemm_impl impl_generic = {GEN_MR, GEN_NR, 256, 128, 3072, kern_generic, pack_generic};
+
+#if AK_X86
+
+/* ================================================================== AVX2 */
+
+#define AVX2_MR 6
+#define AVX2_NR 16
+
+/* 6×16 kernel: 12 ymm accumulators + 2 B vectors + 1 broadcast. */
+AK_AVX2 static void kern_avx2(int64_t kc, const float *restrict a, const float *restrict b,
+                              float *restrict c, int64_t ldc, int accum) {
+    __m256 acc[AVX2_MR][2];
+    for (int r = 0; r < AVX2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int64_t p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        for (int r = 0; r < AVX2_MR; r++) {
+            __m256 av = _mm256_broadcast_ss(a + r);
+            acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+        }
+        a += AVX2_MR;
+        b += AVX2_NR;
+    }
+    for (int r = 0; r < AVX2_MR; r++) {
+        float *cr = c + r * ldc;
+        if (accum) {
+            acc[r][0] = _mm256_add_ps(acc[r][0], _mm256_loadu_ps(cr));
+            acc[r][1] = _mm256_add_ps(acc[r][1], _mm256_loadu_ps(cr + 8));
+        }
+        _mm256_storeu_ps(cr, acc[r][0]);
+        _mm256_storeu_ps(cr + 8, acc[r][1]);
+    }
+}
+
+/* Lane mask selecting the first n (clamped to 0..8) of 8 lanes. */
+AK_AVX2 static inline __m256i avx2_lane_mask(int64_t n) {
+    n = n < 0 ? 0 : (n > 8 ? 8 : n);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* In-register transpose of the 8×8 block held in rows r[0..7]. */
+AK_AVX2 static inline void avx2_transpose8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/* AVX2 packing. Contiguous rows: walk src row by row (long sequential
+ * reads, which the prefetchers and TLB like) and scatter into the slivers.
+ * Strided rows: 8×8 register transposes, 8 source rows read as 8 streams. */
+AK_AVX2 static void pack_avx2(float *restrict dst, const float *restrict src, int64_t ld,
+                              int strided_rows, int64_t rows, int R, int64_t kc) {
+    const int64_t nsl = (rows + R - 1) / R;
+    if (!strided_rows) {
+        for (int64_t p = 0; p < kc; p++) {
+            const float *sp = src + p * ld;
+            for (int64_t s = 0; s < nsl; s++) {
+                float *d = dst + s * R * kc + p * R;
+                for (int r0 = 0; r0 < R; r0 += 8) {
+                    int64_t valid = rows - s * R - r0;
+                    __m256 v = valid >= 8 ? _mm256_loadu_ps(sp + s * R + r0)
+                                          : _mm256_maskload_ps(sp + s * R + r0, avx2_lane_mask(valid));
+                    _mm256_maskstore_ps(d + r0, avx2_lane_mask(R - r0), v);
+                }
+            }
+        }
+        return;
+    }
+    for (int64_t s = 0; s < nsl; s++) {
+        const float *sp = src + s * R * ld;
+        float *d = dst + s * R * kc;
+        const int64_t rv = rows - s * R;
+        for (int r0 = 0; r0 < R; r0 += 8) {
+            __m256i store_mask = avx2_lane_mask(R - r0);
+            int64_t p0 = 0;
+            for (; p0 + 8 <= kc; p0 += 8) {
+                __m256 v[8];
+                for (int i = 0; i < 8; i++)
+                    v[i] = r0 + i < rv ? _mm256_loadu_ps(sp + (r0 + i) * ld + p0) : _mm256_setzero_ps();
+                avx2_transpose8(v);
+                for (int q = 0; q < 8; q++) _mm256_maskstore_ps(d + (p0 + q) * R + r0, store_mask, v[q]);
+            }
+            for (; p0 < kc; p0++)
+                for (int i = 0; i < 8 && r0 + i < R; i++)
+                    d[p0 * R + r0 + i] = r0 + i < rv ? sp[(r0 + i) * ld + p0] : 0.0f;
+        }
+    }
+}
+
+static const gemm_impl impl_avx2 = {AVX2_MR, AVX2_NR, 256, 120, 3072, kern_avx2, pack_avx2};
+
+/* ================================================================ AVX-512 */
+
+#define A512_MR 14
+#define A512_NV 2
+#define A512_NR (16 * A512_NV)
+
+/* 14×32 kernel: 28 zmm accumulators + 2 B vectors; the A values are
+ * broadcast straight from memory into the FMAs. */
+AK_AVX512 static void kern_avx512(int64_t kc, const float *restrict a, const float *restrict b,
+                                  float *restrict c, int64_t ldc, int accum) {
+    __m512 acc[A512_MR][A512_NV];
+    for (int r = 0; r < A512_MR; r++)
+        for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_setzero_ps();
+    /* Start fetching the C tile now so it is in L1 when the k loop ends. */
+    for (int r = 0; r < A512_MR; r++) {
+        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + r * ldc + A512_NR - 1), _MM_HINT_T0);
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        __m512 bv[A512_NV];
+        for (int v = 0; v < A512_NV; v++) bv[v] = _mm512_load_ps(b + 16 * v);
+        for (int r = 0; r < A512_MR; r++) {
+            __m512 av = _mm512_set1_ps(a[r]);
+            for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
+        }
+        a += A512_MR;
+        b += A512_NR;
+    }
+    for (int r = 0; r < A512_MR; r++) {
+        float *cr = c + r * ldc;
+        for (int v = 0; v < A512_NV; v++) {
+            if (accum) acc[r][v] = _mm512_add_ps(acc[r][v], _mm512_loadu_ps(cr + 16 * v));
+            _mm512_storeu_ps(cr + 16 * v, acc[r][v]);
+        }
+    }
+}
+
+AK_AVX512 static inline __mmask16 mask16(int64_t n) {
+    n = n < 0 ? 0 : (n > 16 ? 16 : n);
+    return (__mmask16)((1u << n) - 1u);
+}
+
+AK_AVX512 static inline __mmask8 mask8(int64_t n) {
+    n = n < 0 ? 0 : (n > 8 ? 8 : n);
+    return (__mmask8)((1u << n) - 1u);
+}
+
+/* AVX-512 packing, same walk orders as pack_avx2; masked loads and stores
+ * make the zero padding free. */
+AK_AVX512 static void pack_avx512(float *restrict dst, const float *restrict src, int64_t ld,
+                                  int strided_rows, int64_t rows, int R, int64_t kc) {
+    const int64_t nsl = (rows + R - 1) / R;
+    if (!strided_rows) {
+        for (int64_t p = 0; p < kc; p++) {
+            const float *sp = src + p * ld;
+            for (int64_t s = 0; s < nsl; s++) {
+                float *d = dst + s * R * kc + p * R;
+                for (int r0 = 0; r0 < R; r0 += 16)
+                    _mm512_mask_storeu_ps(d + r0, mask16(R - r0),
+                                          _mm512_maskz_loadu_ps(mask16(rows - s * R - r0), sp + s * R + r0));
+            }
+        }
+        return;
+    }
+    for (int64_t s = 0; s < nsl; s++) {
+        const float *sp = src + s * R * ld;
+        float *d = dst + s * R * kc;
+        const int64_t rv = rows - s * R;
+        for (int r0 = 0; r0 < R; r0 += 8) {
+            const __mmask8 store_mask = mask8(R - r0);
+            for (int64_t p0 = 0; p0 < kc; p0 += 8) {
+                const __mmask8 load_mask = mask8(kc - p0);
+                __m256 v[8];
+                for (int i = 0; i < 8; i++)
+                    v[i] = r0 + i < rv ? _mm256_maskz_loadu_ps(load_mask, sp + (r0 + i) * ld + p0)
+                                       : _mm256_setzero_ps();
+                avx2_transpose8(v);
+                const int64_t pn = AK_MIN(8, kc - p0);
+                for (int q = 0; q < pn; q++) _mm256_mask_storeu_ps(d + (p0 + q) * R + r0, store_mask, v[q]);
+            }
+        }
+    }
+}
+
+static const gemm_impl impl_avx512 = {A512_MR, A512_NR, 384, 14 * 24, 4096, kern_avx512, pack_avx512};
+/* EXPERIMENT variants */
+#define XK(NAME, MR, NV, PF) \
+AK_AVX512 static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *restrict c, int64_t ldc, int accum) { \
+    __m512 acc[MR][NV]; \
+    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps(); \
+    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(c + r * ldc + 16*v), _MM_HINT_T0); \
+    for (int64_t p = 0; p < kc; p++) { \
+        __m512 bv[NV]; \
+        if (PF) _mm_prefetch((const char *)(a + PF), _MM_HINT_T0); \
+        for (int v = 0; v < NV; v++) bv[v] = _mm512_load_ps(b + 16 * v); \
+        for (int r = 0; r < MR; r++) { __m512 av = _mm512_set1_ps(a[r]); \
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]); } \
+        a += MR; b += NV*16; \
+    } \
+    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) { float *cr = c + r * ldc + 16 * v; \
+        if (accum) acc[r][v] = _mm512_add_ps(acc[r][v], _mm512_loadu_ps(cr)); _mm512_storeu_ps(cr, acc[r][v]); } \
+}
+XK(xk14x32, 14, 2, 0)
+XK(xk14x32p, 14, 2, 14*16)
+XK(xk6x64, 6, 4, 0)
+XK(xk6x64p, 6, 4, 6*32)
+XK(xk8x48, 8, 3, 0)
+XK(xk8x48p, 8, 3, 8*24)
+XK(xk12x32, 12, 2, 0)
+XK(xk12x32p, 12, 2, 12*16)
+int ak_sgemm_variant;
+static const gemm_impl xvariants[] = {
+ {14, 32, 384, 14 * 24, 4096, xk14x32, pack_avx512},
+ {14, 32, 384, 14 * 24, 4096, xk14x32p, pack_avx512},
+ {6, 64, 384, 6 * 40, 4096, xk6x64, pack_avx512},
+ {6, 64, 384, 6 * 40, 4096, xk6x64p, pack_avx512},
+ {8, 48, 384, 8 * 30, 4096, xk8x48, pack_avx512},
+ {8, 48, 384, 8 * 30, 4096, xk8x48p, pack_avx512},
+ {12, 32, 384, 12 * 24, 4096, xk12x32, pack_avx512},
+ {12, 32, 384, 12 * 24, 4096, xk12x32p, pack_avx512},
+};
+
+
+#endif /* AK_X86 */
+
+/* Blocking overrides for tuning experiments (0 = keep the default). */
+int64_t ak_sgemm_tune_kc, ak_sgemm_tune_mc, ak_sgemm_tune_nc;
+
+static gemm_impl select_impl(void) {
+    gemm_impl im = impl_generic;
+#if AK_X86
+    switch (ak_cpu_isa()) {
+    case AK_ISA_AVX512: im = ak_sgemm_variant ? xvariants[ak_sgemm_variant-1] : impl_avx512; break;
+    case AK_ISA_AVX2: im = impl_avx2; break;
+    default: break;
+    }
+#endif
+    if (ak_sgemm_tune_kc > 0) im.kc = ak_sgemm_tune_kc;
+    if (ak_sgemm_tune_mc > 0) im.mc = (ak_sgemm_tune_mc + im.mr - 1) / im.mr * im.mr;
+    if (ak_sgemm_tune_nc > 0) im.nc = (ak_sgemm_tune_nc + im.nr - 1) / im.nr * im.nr;
+    return im;
+}
+
+/* ================================================================ driver */
+
+typedef struct {
+    gemm_impl im;
+    int64_t M, N, K;
+    const float *A, *B;
+    int64_t lda, ldb, ldc;
+    int ta, tb;
+    float *C;
+    int64_t nc_max, kc_max; /* actual panel extents (<= im.nc, im.kc) */
+    int requested_threads;
+    /* set by sgemm_setup once the thread count is final */
+    int nthreads, tm, tn;
+    float *bbuf[2];
+    ak_barrier bar;
+    int failed;
+} sgemm_job;
+
+/* Element (i, p) of op(A) and (p, j) of op(B), as pointers. */
+static const float *a_at(const sgemm_job *jb, int64_t i, int64_t p) {
+    return jb->ta ? jb->A + p * jb->lda + i : jb->A + i * jb->lda + p;
+}
+static const float *b_at(const sgemm_job *jb, int64_t p, int64_t j) {
+    return jb->tb ? jb->B + j * jb->ldb + p : jb->B + p * jb->ldb + j;
+}
+
+/* Picks the tm×tn thread grid with the least padded work per thread,
+ * preferring row splits (no duplicated A packing) on ties. */
+static void choose_grid(int nth, int64_t m_panels, int64_t n_slivers, int *tm, int *tn) {
+    int64_t best = -1;
+    for (int t = nth; t >= 1; t--) {
+        if (nth % t) continue;
+        int u = nth / t;
+        int64_t work = ((m_panels + t - 1) / t) * ((n_slivers + u - 1) / u);
+        work += work / 16 * (u > 1); /* duplicated A packing */
+        if (best < 0 || work < best) {
+            best = work;
+            *tm = t;
+            *tn = u;
+        }
+    }
+}
+
+static void sgemm_setup(void *arg, int nth) {
+    sgemm_job *jb = (sgemm_job *)arg;
+    const gemm_impl *im = &jb->im;
+    jb->nthreads = nth;
+    choose_grid(nth, (jb->M + im->mr - 1) / im->mr, (jb->nc_max + im->nr - 1) / im->nr, &jb->tm, &jb->tn);
+    ak_barrier_init(&jb->bar, nth);
+}
+
+/* Stores (or adds) the valid mr×nr corner of a scratch tile into C. */
+static void store_edge(float *c, int64_t ldc, const float *tile, int NR, int64_t mr, int64_t nr, int accum) {
+    for (int64_t i = 0; i < mr; i++)
+        for (int64_t j = 0; j < nr; j++) c[i * ldc + j] = accum ? c[i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+}
+
+static void sgemm_thread(void *arg, int tid, int nth) {
+    sgemm_job *jb = (sgemm_job *)arg;
+    const gemm_impl *im = &jb->im;
+    const int MR = im->mr, NR = im->nr;
+    const int64_t M = jb->M, N = jb->N, K = jb->K;
+    const int ti = tid / jb->tn, tj = tid % jb->tn;
+
+    /* This thread's rows of C, in whole MR panels. */
+    const int64_t m_panels = (M + MR - 1) / MR;
+    const int64_t m_lo = m_panels * ti / jb->tm * MR;
+    const int64_t m_hi = AK_MIN(M, m_panels * (ti + 1) / jb->tm * MR);
+
+    float *abuf = m_hi > m_lo ? (float *)ak_scratch_get(sizeof(float) * (size_t)(im->mc * jb->kc_max)) : NULL;
+    float tile[16 * 64] __attribute__((aligned(64))); /* >= MR*NR of every kernel */
+    if (m_hi > m_lo && !abuf) __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
+
+    int sense = 0;
+    int64_t iter = 0;
+    for (int64_t jc = 0; jc < N; jc += im->nc) {
+        const int64_t nc = AK_MIN(im->nc, N - jc);
+        const int64_t n_slivers = (nc + NR - 1) / NR;
+        for (int64_t pc = 0; pc < K; pc += im->kc, iter++) {
+            const int64_t kc = AK_MIN(im->kc, K - pc);
+            float *bpack = jb->bbuf[iter & 1];
+
+            /* Everyone packs a share of the B panel... */
+            const int64_t ps_lo = n_slivers * tid / nth, ps_hi = n_slivers * (tid + 1) / nth;
+            if (ps_hi > ps_lo) {
+                const int64_t j = jc + ps_lo * NR;
+                im->pack(bpack + ps_lo * NR * kc, b_at(jb, pc, j), jb->ldb, jb->tb,
+                         AK_MIN((ps_hi - ps_lo) * NR, N - j), NR, kc);
+            }
+            /* ...and waits until the whole panel is there. The other buffer
+             * is free again: every thread has finished the previous slice. */
+            ak_barrier_wait(&jb->bar, &sense);
+            if (!abuf) continue;
+
+            const int64_t s_lo = n_slivers * tj / jb->tn, s_hi = n_slivers * (tj + 1) / jb->tn;
+            for (int64_t ic = m_lo; ic < m_hi; ic += im->mc) {
+                const int64_t mc = AK_MIN(im->mc, m_hi - ic);
+                im->pack(abuf, a_at(jb, ic, pc), jb->lda, !jb->ta, mc, MR, kc);
+
+                for (int64_t s = s_lo; s < s_hi; s++) {
+                    const int64_t j = jc + s * NR, nr = AK_MIN(NR, N - j);
+                    const float *bp = bpack + s * NR * kc;
+                    for (int64_t ir = 0; ir < mc; ir += MR) {
+                        const int64_t mr = AK_MIN(MR, mc - ir);
+                        float *c = jb->C + (ic + ir) * jb->ldc + j;
+                        if (mr == MR && nr == NR) {
+                            im->kern(kc, abuf + ir * kc, bp, c, jb->ldc, pc > 0);
+                        } else {
+                            im->kern(kc, abuf + ir * kc, bp, tile, NR, 0);
+                            store_edge(c, jb->ldc, tile, NR, mr, nr, pc > 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ak_scratch_put(abuf);
+}
+
+/* Plain triple loop in the same f32 arithmetic, used when scratch memory
+ * cannot be allocated (keeps the function total). */
+static void sgemm_naive(sgemm_job *jb) {
+    for (int64_t i = 0; i < jb->M; i++)
+        for (int64_t j = 0; j < jb->N; j++) {
+            float s = 0.0f;
+            for (int64_t p = 0; p < jb->K; p++) s += *a_at(jb, i, p) * *b_at(jb, p, j);
+            jb->C[i * jb->ldc + j] = s;
+        }
+}
+
+void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int transA,
+                 const float *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) {
+        for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, sizeof(float) * (size_t)N);
+        return;
+    }
+    sgemm_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.im = select_impl();
+    jb.M = M; jb.N = N; jb.K = K;
+    jb.A = A; jb.B = B; jb.C = C;
+    jb.lda = lda; jb.ldb = ldb; jb.ldc = ldc;
+    jb.ta = transA != 0; jb.tb = transB != 0;
+    /* Equal K slices (rounded to 8) rather than full ones plus a sliver. */
+    {
+        int64_t slices = (K + jb.im.kc - 1) / jb.im.kc;
+        int64_t kc = ((K + slices - 1) / slices + 7) / 8 * 8;
+        jb.im.kc = AK_MIN(kc, K);
+    }
+    jb.kc_max = jb.im.kc;
+    jb.nc_max = AK_MIN(jb.im.nc, N);
+
+    /* One thread per ~8 MFLOP: thread start-up costs tens of microseconds. */
+    double flops = 2.0 * (double)M * (double)N * (double)K;
+    int nth = nthreads < 1 ? 1 : nthreads;
+    if ((double)nth * 8e6 > flops) nth = (int)(flops / 8e6) < 1 ? 1 : (int)(flops / 8e6);
+
+    size_t bpanel = sizeof(float) * (size_t)(jb.kc_max * ((jb.nc_max + jb.im.nr - 1) / jb.im.nr * jb.im.nr));
+    jb.bbuf[0] = (float *)ak_scratch_get(bpanel);
+    jb.bbuf[1] = (float *)ak_scratch_get(bpanel);
+    if (jb.bbuf[0] && jb.bbuf[1]) ak_parallel(nth, sgemm_setup, sgemm_thread, &jb);
+    else jb.failed = 1;
+    ak_scratch_put(jb.bbuf[0]);
+    ak_scratch_put(jb.bbuf[1]);
+    if (jb.failed) sgemm_naive(&jb);
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import AssayCore
+import Foundation
+
+struct TargetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "targets",
+        abstract: "List and validate target descriptors.",
+        subcommands: [List.self, Validate.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the descriptors under Targets/.")
+        func run() throws {
+            for url in YAMLFolder.files(in: "Targets") {
+                do {
+                    let (descriptor, _) = try TargetDescriptor.load(contentsOf: url, displayName: "Targets/\(url.lastPathComponent)")
+                    let backend = descriptor.backend.builtin.map { "builtin:\($0)" } ?? (descriptor.backend.command?.joined(separator: " ") ?? "")
+                    print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]")
+                } catch {
+                    print("\(url.lastPathComponent): INVALID — \(error)")
+                }
+            }
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate descriptors; errors name file, line and field.",
+            discussion: "Exit 0 when every file is valid, 2 otherwise.")
+        @Argument(help: "Descriptor files (default: every file under Targets/).")
+        var files: [String] = []
+
+        func run() throws {
+            let urls = files.isEmpty ? YAMLFolder.files(in: "Targets") : files.map { URL(fileURLWithPath: $0) }
+            var invalid = 0
+            for url in urls {
+                let name = files.isEmpty ? "Targets/\(url.lastPathComponent)" : url.relativePath
+                do {
+                    let (descriptor, _) = try TargetDescriptor.load(contentsOf: url, displayName: name)
+                    print("ok      \(name) (\(descriptor.id))")
+                } catch {
+                    invalid += 1
+                    print("invalid \(error)")
+                }
+            }
+            if invalid > 0 { throw ExitCode(ExitStatus.badInput) }
+        }
+    }
+}
+
+/// The YAML files of a repository folder, sorted.
+enum YAMLFolder {
+    static func files(in folder: String) -> [URL] {
+        let url = URL(fileURLWithPath: folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { url.appendingPathComponent($0) }
+    }
+}

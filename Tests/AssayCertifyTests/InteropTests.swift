@@ -1,0 +1,119 @@
+import AssayCertify
+import Foundation
+import Testing
+
+/// Verification by tools that share no code with this module: a certificate
+/// must check out with standard tooling, not only with our own verifier.
+struct InteropTests {
+    static let hasPythonCryptography = (try? Shell.run(["python3", "-c", "import cryptography"]).status) == 0
+    static let hasOpenSSL = (try? Shell.run(["openssl", "version"]).status) == 0
+
+    /// Loads both PEM files, recomputes PAE, verifies the signature, checks
+    /// that a tampered payload fails, and re-signs to compare (Ed25519 is deterministic).
+    static let pythonVerifier = #"""
+        import base64, hashlib, json, sys
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+        d = sys.argv[1]
+        pub = load_pem_public_key(open(d + "/issuer.pub", "rb").read())
+        assert isinstance(pub, Ed25519PublicKey), type(pub)
+        priv = load_pem_private_key(open(d + "/issuer.key", "rb").read(), password=None)
+        assert priv.public_key().public_bytes_raw() == pub.public_bytes_raw(), "key pair mismatch"
+        env = json.load(open(d + "/cert.dsse.json"))
+        def pae(t, b): return b"DSSEv1 %d %s %d %s" % (len(t), t, len(b), b)
+        assert pae(b"http://example.com/HelloWorld", b"hello world") == b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
+        body = base64.b64decode(env["payload"], validate=True)
+        ptype = env["payloadType"].encode()
+        assert ptype == b"application/vnd.in-toto+json", ptype
+        sig = base64.b64decode(env["signatures"][0]["sig"], validate=True)
+        pub.verify(sig, pae(ptype, body))
+        for i in range(len(body)):
+            tampered = body[:i] + bytes([body[i] ^ 1]) + body[i + 1:]
+            try:
+                pub.verify(sig, pae(ptype, tampered))
+                sys.exit("tampered payload at byte %d verified" % i)
+            except InvalidSignature:
+                pass
+        assert priv.sign(pae(ptype, body)) == sig, "python signature differs"
+        assert env["signatures"][0]["keyid"] == hashlib.sha256(pub.public_bytes_raw()).hexdigest()
+        stmt = json.loads(body)
+        assert stmt["_type"] == "https://in-toto.io/Statement/v1"
+        print("python-verified")
+        """#
+
+    /// A key pair on disk and a certificate signed with it, in a fresh directory.
+    func writeCertificate() throws -> (directory: URL, envelope: DSSEEnvelope) {
+        let directory = try Fixtures.temporaryDirectory()
+        let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
+        let envelope = try EnvelopeSigner.sign(statement: Fixtures.statement(), key: pair.key)
+        try envelope.jsonData().write(to: directory.appendingPathComponent("cert.dsse.json"))
+        return (directory, envelope)
+    }
+
+    @Test(.enabled(if: hasPythonCryptography, "python3 with the 'cryptography' package is not available; skipping independent verification"))
+    func pythonCryptographyVerifiesTheCertificate() throws {
+        let (directory, _) = try writeCertificate()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Shell.run(["python3", "-c", Self.pythonVerifier, directory.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("python-verified"))
+    }
+
+    @Test(.enabled(if: hasOpenSSL, "openssl is not installed; skipping"))
+    func opensslReadsOurKeysAndVerifiesTheSignature() throws {
+        let (directory, envelope) = try writeCertificate()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = directory.appendingPathComponent("issuer.key").path, pub = directory.appendingPathComponent("issuer.pub").path
+        #expect(try Shell.run(["openssl", "pkey", "-in", key, "-noout"]).status == 0)
+        #expect(try Shell.run(["openssl", "pkey", "-pubin", "-in", pub, "-noout"]).status == 0)
+        // openssl derives the same public key file, byte for byte.
+        let derived = try Shell.run(["openssl", "pkey", "-in", key, "-pubout"])
+        #expect(derived.output == (try String(contentsOfFile: pub, encoding: .utf8)))
+
+        let message = directory.appendingPathComponent("pae.bin"), signature = directory.appendingPathComponent("sig.bin")
+        try PAE.encode(payloadType: envelope.payloadType, payload: try envelope.decodedPayload()).write(to: message)
+        try Data(base64Encoded: envelope.signatures[0].sig)!.write(to: signature)
+        let verify = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", message.path, "-sigfile", signature.path]
+        let good = try Shell.run(verify)
+        #expect(good.status == 0, "\(good.output)")
+        var tampered = try Data(contentsOf: message)
+        tampered[tampered.count - 2] ^= 0x01
+        try tampered.write(to: message)
+        #expect(try Shell.run(verify).status != 0)
+    }
+
+    @Test(.enabled(if: hasOpenSSL, "openssl is not installed; skipping"))
+    func weLoadKeysThatOpenSSLGenerates() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = directory.appendingPathComponent("o.key"), pub = directory.appendingPathComponent("o.pub")
+        #expect(try Shell.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key.path]).status == 0)
+        #expect(try Shell.run(["openssl", "pkey", "-in", key.path, "-pubout", "-out", pub.path]).status == 0)
+        let signing = try SigningKey(contentsOf: key)
+        #expect(try TrustedPublicKey(contentsOf: pub) == signing.publicKey)
+        #expect(signing.pemRepresentation == (try String(contentsOf: key, encoding: .utf8)))
+    }
+}
+
+/// Runs a command found on PATH, stdout and stderr together.
+enum Shell {
+    struct Result {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Read before waiting so a full pipe cannot block the child.
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import AssayCore
+
+@Suite struct DescriptorLoadingTests {
+    let valid = """
+    id: lab-x
+    title: Lab X
+    kind: accelerator
+    backend:
+      command: [python3, plugin.py]
+      timeouts: {request_s: 30}
+    capabilities:
+      peak_tflops: {bf16: 989, fp32: 67}
+      memory_bandwidth_gbs: 3350
+    waivers:
+      - pattern: "conformance/gelu/*"
+        category: known-bug
+        reference: BUG-1
+        reason: erf slightly off
+        expires: 2027-01-31
+    """
+
+    @Test func loadsAValidDescriptor() throws {
+        let descriptor = try TargetDescriptor.parse(text: valid, file: "Targets/x.yaml")
+        #expect(descriptor.backend.command == ["python3", "plugin.py"])
+        #expect(descriptor.backend.requestTimeoutSeconds == 30)
+        #expect(descriptor.capabilities.peakFLOPS(for: .f32) == 67e12)
+        #expect(descriptor.waivers.first?.category == .knownBug)
+    }
+
+    private func failure(_ text: String) -> InputError? {
+        do { _ = try TargetDescriptor.parse(text: text, file: "Targets/bad.yaml"); return nil } catch let error as InputError { return error } catch { return nil }
+    }
+
+    @Test func unknownKeyNamesFileLineAndKey() throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: "  memory_bandwidth_gbs", with: "  memory_bandwith_gbs")))
+        #expect(error.file == "Targets/bad.yaml")
+        #expect(error.line == 10)
+        #expect(error.description.contains("unknown key 'memory_bandwith_gbs'"))
+    }
+
+    @Test func wrongTypeNamesTheField() throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: "request_s: 30", with: "request_s: soon")))
+        #expect(error.field == "backend.timeouts.request_s")
+        #expect(error.line == 6)
+        #expect(error.message.contains("expected a number"))
+    }
+
+    @Test func missingFieldIsNamed() throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: "kind: accelerator\n", with: "")))
+        #expect(error.field == "kind")
+        #expect(error.message.contains("missing required field 'kind'"))
+    }
+
+    @Test func unknownDtypeIsNamed() throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: "fp32: 67", with: "fp8: 67")))
+        #expect(error.line == 9)
+        #expect(error.message.contains("unknown dtype 'fp8'"))
+    }
+
+    @Test func syntaxErrorsCarryTheParserLine() throws {
+        let error = try #require(failure("id: x\nkind: [cpu\nbackend: {builtin: cpu}\n"))
+        #expect(error.line != nil)
+        #expect(error.message.hasPrefix("YAML syntax"))
+    }
+}

@@ -1,0 +1,97 @@
+import AssayBackend
+import AssayBench
+import Foundation
+import Testing
+@testable import AssayCore
+@testable import AssayOps
+@testable import AssayRunner
+
+/// A backend with one deliberate bug, wrapped around the native one.
+final class FaultyBackend: Backend {
+    enum Fault { case wrongRounding, wrongAxis, nanNotPropagated, offByOneDimension }
+    let fault: Fault
+    let inner = NativeCPUBackend(threads: 1)
+    init(_ fault: Fault) { self.fault = fault }
+
+    func describe() throws -> BackendIdentity { try inner.describe() }
+    func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] { try inner.benchmark(request) }
+    func shutdown() {}
+
+    func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        let output = try inner.execute(problem, inputs: inputs)[0]
+        switch fault {
+        case .wrongRounding:
+            // Computes f16 at bf16 precision: the kind of bug a mis-set rounding mode makes.
+            return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { DType.bf16.round($0) })]
+        case .wrongAxis:
+            var problemOnAxis0 = problem
+            problemOnAxis0.attrs["axis"] = .int(0)
+            return try inner.execute(problemOnAxis0, inputs: inputs)
+        case .nanNotPropagated:
+            return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { $0.isNaN ? 0 : $0 })]
+        case .offByOneDimension:
+            var dims = output.shape.dims
+            dims[0] -= 1
+            let kept = Array(output.values().prefix(dims.reduce(1, *)))
+            return [Tensor(dtype: output.dtype, shape: Shape(dims), values: kept)]
+        }
+    }
+}
+
+@Suite struct FaultyBackendTests {
+    func run(_ suiteText: String, on backend: Backend) throws -> [CaseResult] {
+        let suite = try Suite.parse(text: suiteText, file: "test.yaml", validator: OpCatalogue.standard)
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+                                    performanceRunner: nil, systemChecker: nil)
+        return try SuiteExpander.expand(suite, catalogue: .standard).map(executor.run)
+    }
+
+    @Test func theHonestBackendPasses() throws {
+        let results = try run("""
+        id: t
+        cases:
+          - {op: matmul, dtypes: [f16], shapes: [{m: 8, n: 8, k: 16}]}
+          - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}
+          - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [special]}
+        """, on: NativeCPUBackend(threads: 1))
+        #expect(results.map(\.outcome) == [.pass, .pass, .pass])
+    }
+
+    @Test func wrongRoundingFailsWithEvidence() throws {
+        let result = try #require(try run("id: t\ncases:\n  - {op: matmul, dtypes: [f16], shapes: [{m: 16, n: 16, k: 32}]}\n", on: FaultyBackend(.wrongRounding)).first)
+        #expect(result.outcome == .fail)
+        let evidence = try #require(result.evidence)
+        #expect(evidence.mismatches > 0 && evidence.maxRelError > evidence.rtol)
+        #expect(evidence.worstIndex?.count == 2)
+        #expect(!evidence.samples.isEmpty)
+    }
+
+    @Test func wrongAxisFails() throws {
+        let result = try #require(try run("id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n", on: FaultyBackend(.wrongAxis)).first)
+        #expect(result.outcome == .fail)
+        #expect((result.evidence?.mismatchFraction ?? 0) > 0.5)
+    }
+
+    @Test func nanNotPropagatedFailsOnSpecialValues() throws {
+        let results = try run("id: t\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [random, special]}\n", on: FaultyBackend(.nanNotPropagated))
+        #expect(results.map(\.outcome) == [.pass, .fail])
+        let sample = try #require(results[1].evidence?.samples.first)
+        #expect(sample.expected.isNaN && sample.actual == 0)
+    }
+
+    @Test func offByOneDimensionIsAStructuralFailure() throws {
+        let result = try #require(try run("id: t\ncases:\n  - {op: matmul, dtypes: [f32], shapes: [{m: 8, n: 4, k: 4}]}\n", on: FaultyBackend(.offByOneDimension)).first)
+        #expect(result.outcome == .fail)
+        #expect(result.evidence?.structural.first?.contains("shape: expected 8x4, got 7x4") == true)
+    }
+
+    @Test func waiversTurnFailuresIntoWaivedUntilTheyExpire() throws {
+        var result = try #require(try run("id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n", on: FaultyBackend(.wrongAxis)).first)
+        var expired = result
+        let waiver = Waiver(pattern: "t/softmax/*", category: .knownBug, reference: "BUG-7", reason: "axis bug", expires: Date(timeIntervalSinceNow: 86_400))
+        WaiverPolicy(waivers: [waiver]).apply(to: &result)
+        #expect(result.outcome == .waived && result.waiver?.reference == "BUG-7")
+        WaiverPolicy(waivers: [waiver], now: Date(timeIntervalSinceNow: 2 * 86_400)).apply(to: &expired)
+        #expect(expired.outcome == .fail && expired.waiver?.expired == true)
+    }
+}
