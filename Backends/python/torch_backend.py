@@ -347,6 +347,9 @@ class TorchBackend(Backend):
             lambda: setattr(torch.backends.cudnn, "allow_tf32", False),
             lambda: setattr(torch.backends.cuda.matmul, "allow_fp16_reduced_precision_reduction", False),
             lambda: setattr(torch.backends.cuda.matmul, "allow_bf16_reduced_precision_reduction", False),
+            # torch >= 2.9 precision API (same meaning; harmless where absent)
+            lambda: setattr(torch.backends.cuda.matmul, "fp32_precision", "ieee"),
+            lambda: setattr(torch.backends.cudnn.conv, "fp32_precision", "ieee"),
         ):
             try:
                 setter()

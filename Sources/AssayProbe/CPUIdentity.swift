@@ -1,5 +1,6 @@
 /// Names for the CPU identifiers the kernel reports: x86 `vendor_id` strings and Arm
-/// `CPU implementer`/`CPU part` codes (values as in the kernel's arch/arm64 cputype.h).
+/// `CPU implementer`/`CPU part` codes (values as in arch/arm64 cputype.h; Phytium's as
+/// in the kernels that support it).
 enum CPUIdentity {
     static func x86Vendor(vendorID: String, modelName: String?) -> String {
         switch vendorID.trimmingWhitespace {
@@ -32,6 +33,7 @@ enum CPUIdentity {
         0x48 << 16 | 0xd01: "Kunpeng 920",
         0x70 << 16 | 0x662: "FTC662",
         0x70 << 16 | 0x663: "FTC663",
+        0x70 << 16 | 0x862: "FTC862",
         0xc0 << 16 | 0xac3: "AmpereOne",
     ]
 

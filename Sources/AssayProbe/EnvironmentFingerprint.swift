@@ -129,9 +129,12 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
                                                 memoryMiB: device.memoryMiB, driver: device.driverVersion))
             }
         }
-        for device in facts.pciDevices ?? [] where PCIIDs.isAccelerator(vendorID: device.vendorID, classCode: device.classCode) {
-            accelerators.append(Accelerator(source: "pci", name: "\(device.vendorID ?? "?"):\(device.deviceID ?? "?")",
-                                            driver: device.driver))
+        let pciAccelerators = (facts.pciDevices ?? []).filter {
+            PCIIDs.isAccelerator(vendorID: $0.vendorID, classCode: $0.classCode)
+        }
+        for device in pciAccelerators {
+            let ids = "\(device.vendorID ?? "?"):\(device.deviceID ?? "?")"
+            accelerators.append(Accelerator(source: "pci", name: ids, driver: device.driver))
         }
         for device in backendDevices {
             accelerators.append(Accelerator(source: "backend", name: device.name, driver: device.driver,
@@ -145,24 +148,32 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
             cpuLogicalCores: cpu?.logicalCores, accelerators: accelerators)
     }
 
-    /// One row per component, for a report's "environment" table.
-    public var rows: [(component: String, value: String)] {
+    /// Each component under a dotted name (`os.id`, `cpu.model`, `accelerators[0]`), nil
+    /// where unknown, in report order; accelerators as one readable line each.
+    var namedComponents: [(name: String, value: String?)] {
         let c = components
-        var rows: [(String, String)] = [("scheme", c.scheme)]
-        let optional: [(String, String?)] = [
-            ("os.id", c.osID), ("os.versionID", c.osVersionID), ("os.version", c.osVersion),
+        var pairs: [(String, String?)] = [
+            ("scheme", c.scheme), ("os.id", c.osID), ("os.versionID", c.osVersionID), ("os.version", c.osVersion),
             ("kernel.release", c.kernelRelease), ("cpu.architecture", c.cpuArchitecture),
             ("cpu.vendor", c.cpuVendor), ("cpu.model", c.cpuModel),
             ("cpu.logicalCores", c.cpuLogicalCores.map(String.init)),
         ]
-        rows += optional.map { ($0.0, $0.1 ?? "unknown") }
         for (index, accelerator) in c.accelerators.enumerated() {
             let details = [accelerator.memoryMiB.map { "\($0) MiB" }, accelerator.driver.map { "driver \($0)" },
                            accelerator.runtime.map { "runtime \($0)" }].compactMap { $0 }
-            rows.append(("accelerators[\(index)]",
-                         "\(accelerator.source): " + ([accelerator.name] + details).joined(separator: ", ")))
+            pairs.append(("accelerators[\(index)]",
+                          "\(accelerator.source): " + ([accelerator.name] + details).joined(separator: ", ")))
         }
-        rows.append(("digest", digest))
-        return rows
+        return pairs
+    }
+
+    /// One row per component plus the digest, for a report's "environment" table.
+    public var rows: [(component: String, value: String)] {
+        namedComponents.map { ($0.name, $0.value ?? "unknown") } + [("digest", digest)]
+    }
+
+    /// The known components by dotted name, for `EnvironmentRecord.components`.
+    public var componentMap: [String: String] {
+        Dictionary(uniqueKeysWithValues: namedComponents.compactMap { pair in pair.value.map { (pair.name, $0) } })
     }
 }

@@ -11,6 +11,8 @@ public struct LiveProbeSource: ProbeSource {
     public var timeout: Double
     /// Directories searched for tools, in order.
     public var searchPath: [String]
+    /// The environment tools run with (plus `LC_ALL=C`, `LANG=C`).
+    public var environment: [String: String]
     /// Files and outputs beyond this many bytes are cut; nothing probed is near it.
     public static let maxBytes = 4 << 20
 
@@ -19,6 +21,7 @@ public struct LiveProbeSource: ProbeSource {
 
     public init(timeout: Double = 5, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.timeout = timeout
+        self.environment = environment
         let fromEnvironment = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
         var seen = Set<String>()
         self.searchPath = (fromEnvironment + Self.systemDirectories).filter { !$0.isEmpty && seen.insert($0).inserted }
@@ -58,7 +61,7 @@ public struct LiveProbeSource: ProbeSource {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(argv.dropFirst())
-        var environment = ProcessInfo.processInfo.environment
+        var environment = self.environment
         environment["LC_ALL"] = "C"
         environment["LANG"] = "C"
         process.environment = environment
@@ -91,32 +94,5 @@ public struct LiveProbeSource: ProbeSource {
         let err = stderr.collect(waitingUpTo: timedOut ? 0.5 : 2)
         let status: Int32 = process.isRunning ? -1 : process.terminationStatus
         return CommandOutput(exitCode: timedOut ? -1 : status, stdout: out, stderr: err, timedOut: timedOut)
-    }
-}
-
-/// Reads one pipe to EOF on a background queue, keeping at most `LiveProbeSource.maxBytes`.
-private final class PipeDrain: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        DispatchQueue.global(qos: .utility).async { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                lock.lock()
-                if data.count < LiveProbeSource.maxBytes { data.append(chunk) }
-                lock.unlock()
-            }
-            done.signal()
-        }
-    }
-
-    func collect(waitingUpTo seconds: Double) -> String {
-        _ = done.wait(timeout: .now() + seconds)
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,7 +1,8 @@
 /// Names for the PCI vendor, device and class codes that matter to an adaptation lab.
 ///
-/// A deliberately small table, every entry checked against the PCI ID Repository
-/// (pci.ids); unknown codes stay as hex, never guessed.
+/// A deliberately small table: vendors and classes as the PCI ID Repository (pci.ids)
+/// names them, Ascend device ids as Huawei's own tools use them; unknown codes stay
+/// as hex, never guessed.
 enum PCIIDs {
     static let vendors: [String: String] = [
         "0014": "Loongson",

@@ -96,8 +96,3 @@ extension SystemProbe {
         return (cores.count, packages.contains(-1) ? nil : packages.count)
     }
 }
-
-extension String {
-    /// Nil for an empty string, so `??` falls through to the next source.
-    var nonEmpty: String? { isEmpty ? nil : self }
-}

@@ -38,15 +38,17 @@ public struct TargetGuess: Sendable, Equatable {
             memoryGiB = facts.memory?.totalGiB
             devices = 1
         }
-        // "NVIDIA" + "NVIDIA H100…" should not say the vendor twice.
-        let name = [vendor, model].compactMap { $0 }.reduce(into: [String]()) { parts, part in
-            if let last = parts.last, part.lowercased().hasPrefix(last.lowercased()) { parts[parts.count - 1] = part }
-            else { parts.append(part) }
-        }.joined(separator: " ")
+        let name = Self.displayName(vendor: vendor, model: model)
         id = Self.slug([name, os].filter { !$0.isEmpty }.joined(separator: " ")).nonEmpty ?? "unknown-target"
-        let where_ = facts.os?.prettyName ?? os
-        title = [name.nonEmpty ?? "Unknown machine", where_.nonEmpty.map { "on \($0)" }]
+        let place = facts.os?.prettyName ?? os
+        title = [name.nonEmpty ?? "Unknown machine", place.nonEmpty.map { "on \($0)" }]
             .compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// Vendor and model, without saying the vendor twice ("NVIDIA" + "NVIDIA H100…").
+    static func displayName(vendor: String?, model: String?) -> String {
+        if let vendor, let model, model.lowercased().hasPrefix(vendor.lowercased()) { return model }
+        return [vendor, model].compactMap { $0 }.joined(separator: " ")
     }
 
     /// Lower-case letters and digits, runs of anything else as one `-`.

@@ -1,6 +1,8 @@
 import AssayBackend
+import AssayBench
 import AssayCore
 import AssayOps
+import AssayProbe
 import Foundation
 
 /// What the user asked `assay run` for.
@@ -79,9 +81,27 @@ public enum RunSetup {
                                            target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
                                            backend: identity)
         record.backend = identity
+        record.environment = environment(backend: identity)
+        if record.clock == nil { record.clock = ClockCalibration.measure() }
+        let declared = target.value.capabilities
+        if planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
+           declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil {
+            record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
+        }
+        let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
         return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
                           waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
-                          performanceRunner: nil, systemRunner: nil)
+                          performanceRunner: performanceRunner, systemRunner: nil)
+    }
+
+    /// Probes this machine and fingerprints it together with the backend's devices.
+    static func environment(backend: BackendIdentity) -> EnvironmentRecord {
+        let facts = SystemProbe(source: LiveProbeSource()).probe()
+        let devices = backend.devices.filter { $0.kind != "cpu" }.map {
+            EnvironmentFingerprint.BackendDevice(name: $0.name, driver: $0.driver, runtime: $0.runtime)
+        }
+        let fingerprint = EnvironmentFingerprint(facts: facts, backendDevices: devices)
+        return EnvironmentRecord(fingerprint: fingerprint.digest, components: fingerprint.componentMap, facts: facts)
     }
 
     static func relativePath(_ url: URL, root: URL) -> String {

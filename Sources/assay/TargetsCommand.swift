@@ -1,12 +1,13 @@
 import ArgumentParser
 import AssayCore
+import AssayProbe
 import Foundation
 
 struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "targets",
         abstract: "List and validate target descriptors.",
-        subcommands: [List.self, Validate.self])
+        subcommands: [List.self, Validate.self, Probe.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the descriptors under Targets/.")
@@ -44,6 +45,16 @@ struct TargetsCommand: ParsableCommand {
                 }
             }
             if invalid > 0 { throw ExitCode(ExitStatus.badInput) }
+        }
+    }
+}
+
+extension TargetsCommand {
+    struct Probe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print what the system probes see here, as YAML a new descriptor can start from.")
+        func run() throws {
+            print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe()), terminator: "")
         }
     }
 }

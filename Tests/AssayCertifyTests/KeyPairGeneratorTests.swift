@@ -41,7 +41,7 @@ struct KeyPairGeneratorTests {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = directory.appendingPathComponent("issuer").path
-        FileManager.default.createFile(atPath: prefix + ".key", contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
+        #expect(FileManager.default.createFile(atPath: prefix + ".key", contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
         let output = try KeyPairGenerator.generate(prefix: prefix, overwrite: true, key: Fixtures.key)
         #expect(try mode(output.privateKeyURL) == 0o600)
         #expect(try String(contentsOf: output.privateKeyURL, encoding: .utf8) == Fixtures.privatePEM)

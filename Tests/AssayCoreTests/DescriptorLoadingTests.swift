@@ -36,7 +36,7 @@ import Testing
     @Test func unknownKeyNamesFileLineAndKey() throws {
         let error = try #require(failure(valid.replacingOccurrences(of: "  memory_bandwidth_gbs", with: "  memory_bandwith_gbs")))
         #expect(error.file == "Targets/bad.yaml")
-        #expect(error.line == 10)
+        #expect(error.line == 9)
         #expect(error.description.contains("unknown key 'memory_bandwith_gbs'"))
     }
 
@@ -55,7 +55,7 @@ import Testing
 
     @Test func unknownDtypeIsNamed() throws {
         let error = try #require(failure(valid.replacingOccurrences(of: "fp32: 67", with: "fp8: 67")))
-        #expect(error.line == 9)
+        #expect(error.line == 8)
         #expect(error.message.contains("unknown dtype 'fp8'"))
     }
 

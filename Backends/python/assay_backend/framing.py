@@ -68,6 +68,15 @@ class MessageReader:
             raise FramingError("header must be a JSON object, got %s" % type(header).__name__)
         return header
 
+    def skip_payload(self, nbytes):
+        """Reads and discards nbytes (keeps the stream in sync without holding them)."""
+        left = nbytes
+        while left:
+            chunk = self.stream.read(min(left, 1 << 20))
+            if not chunk:
+                raise EndOfStream()
+            left -= len(chunk)
+
     def read_payload(self, nbytes):
         """Reads exactly nbytes into a bytearray (EndOfStream if stdin closes first)."""
         buf = bytearray(nbytes)

@@ -14,6 +14,7 @@ from .framing import (PROTOCOL, EndOfStream, FramingError, MessageReader, Messag
 from .timing import log
 
 MAX_ERROR_MESSAGE = 16 << 10
+DEFAULT_MAX_PAYLOAD_BYTES = 64 << 30  # the harness enforces its own (smaller) cap
 TIMERS = ("host_monotonic", "cuda_event", "npu_event", "mlu_event", "musa_event", "xpu_event",
           "host_synchronize")
 
@@ -61,6 +62,8 @@ class Server(object):
         self.reader = MessageReader(in_stream)
         self.writer = MessageWriter(out_stream)
         self.capabilities = None  # set by a successful hello
+        self.timer = "host_monotonic"
+        self.max_payload_bytes = int(os.environ.get("ASSAY_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
 
     # ------------------------------------------------------------- helpers
     def send(self, header, buffers=()):
@@ -93,7 +96,17 @@ class Server(object):
                     # the payload length is unknown: nothing can be skipped
                     self.send_error(req_id, "invalid", str(exc))
                     continue
-                payload = self.reader.read_payload(nbytes) if nbytes else bytearray()
+                if nbytes > self.max_payload_bytes:
+                    self.reader.skip_payload(nbytes)
+                    self.send_error(req_id, "invalid", "payload_bytes %d exceeds this plugin's limit of %d"
+                                    % (nbytes, self.max_payload_bytes))
+                    continue
+                try:
+                    payload = self.reader.read_payload(nbytes) if nbytes else bytearray()
+                except MemoryError:
+                    self.reader.skip_payload(nbytes)
+                    self.send_error(req_id, "internal", "out of host memory for a %d-byte payload" % nbytes)
+                    continue
                 self.dispatch(header, req_id, payload)
         except EndOfStream:
             self.close()

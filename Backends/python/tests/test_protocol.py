@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from client import Client
+from client import PYDIR, Client
 
 F32_2x3 = {"dtype": "f32", "shape": [2, 3], "nbytes": 24}
 
@@ -72,7 +72,8 @@ def test_unknown_op_is_unsupported_and_payload_consumed(numpy_client):
 ])
 def test_unsupported_variants(numpy_client, op, dtype, attrs):
     x = np.ones((2, 3), np.int8 if dtype == "int8" else np.float32)
-    reply, _ = numpy_client.request({"type": "execute", "op": op, "dtype": dtype, "attrs": attrs}, [x, x][:1 if op != "matmul" else 2])
+    inputs = [x, x] if op == "matmul" else [x]
+    reply, _ = numpy_client.request({"type": "execute", "op": op, "dtype": dtype, "attrs": attrs}, inputs)
     assert reply["type"] == "error" and reply["code"] == "unsupported", reply
 
 
@@ -201,13 +202,41 @@ def test_stray_output_does_not_corrupt_stdout():
         assert noise in err, noise
 
 
-def test_runs_under_a_wrapper_command(tmp_path):
+def test_runs_under_a_wrapper_command():
     """Plugin commands may be wrapped (e.g. `ssh host ...`): a shell wrapper must work too."""
     proc = subprocess.run(
         ["sh", "-c", "exec %s numpy_backend.py" % sys.executable],
         input=b'{"type":"hello","protocol":1,"harness":"t","options":{}}\n{"type":"shutdown","id":1}\n',
-        capture_output=True, cwd=Client.__module__ and __import__("client").PYDIR, timeout=60)
+        capture_output=True, cwd=PYDIR, timeout=60)
     lines = proc.stdout.split(b"\n")
     assert json.loads(lines[0])["type"] == "hello"
     assert json.loads(lines[1]) == {"type": "bye", "id": 1}
     assert proc.returncode == 0
+
+
+def test_payload_over_plugin_limit_is_skipped():
+    c = Client(["numpy_backend.py"], env={"ASSAY_MAX_PAYLOAD_BYTES": "16"})
+    hdr = {"type": "execute", "id": 5, "op": "copy", "dtype": "f32", "attrs": {},
+           "inputs": [{"dtype": "f32", "shape": [8], "nbytes": 32}], "payload_bytes": 32}
+    c.send_raw(json.dumps(hdr).encode() + b"\n" + b"\0" * 32)
+    reply, _ = c.recv()
+    assert reply["id"] == 5 and reply["code"] == "invalid"
+    assert c.execute("copy", "f32", [np.ones(2, np.float32)])[0].tolist() == [1, 1]
+    assert c.close() == 0
+
+
+def test_minimal_example_backend():
+    from assay_backend import f32_to_bf16
+    c = Client(["examples/minimal_backend.py"])
+    assert c.hello_reply["capabilities"] == {"relu": ["f32", "bf16"], "add": ["f32"]}
+    x = np.array([-1.5, 2.0, np.nan, -0.0], np.float32)
+    out = c.execute("relu", "bf16", [f32_to_bf16(x)])[0]
+    assert out.dtype == np.uint16 and out[1] == 0x4000 and out[0] == 0
+    assert c.execute("add", "f32", [x, np.float32(1) + np.zeros((2, 4), np.float32)])[0].shape == (2, 4)
+    reply, _ = c.request({"type": "execute", "op": "matmul", "dtype": "f32", "attrs": {}},
+                         [np.ones((2, 2), np.float32)] * 2)
+    assert reply["code"] == "unsupported"
+    reply, _ = c.request({"type": "benchmark", "op": "relu", "dtype": "f32", "inputs": [{"dtype": "f32", "shape": [1000]}],
+                          "seed": 1, "mode": "cold", "k": 1, "samples": 2})
+    assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 2
+    assert c.close() == 0

@@ -10,10 +10,7 @@ extension NativeCPUBackend {
     /// working precision outside the timed region; the timed call is the kernel itself.
     /// In cold mode a buffer of twice the last-level cache is written, untimed, before each sample.
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
-        let problem = request.problem
-        let inputs = InputGenerator.inputs(for: problem, values: .random, seed: request.seed, caseID: "benchmark/\(problem.op)",
-                                           specials: .none)
-        let call = try preparedCall(problem, inputs)
+        let call = try cachedCall(for: request)
         let clock = MonotonicClock()
         let flusher = request.mode == .cold ? coldFlusher : nil
         var samples: [MeasuredSample] = []
@@ -24,6 +21,16 @@ extension NativeCPUBackend {
             samples.append(MeasuredSample(elapsedNanoseconds: Double(clock.nanoseconds() - start)))
         }
         return samples
+    }
+
+    /// The sampler asks for many small batches of one case: generate and convert its inputs once.
+    private func cachedCall(for request: BenchmarkRequest) throws -> () throws -> Void {
+        if let cached = preparedBenchmark, cached.problem == request.problem, cached.seed == request.seed { return cached.call }
+        let inputs = InputGenerator.inputs(for: request.problem, values: .random, seed: request.seed,
+                                           caseID: "benchmark/\(request.problem.op)", specials: .none)
+        let call = try preparedCall(request.problem, inputs)
+        preparedBenchmark = PreparedBenchmark(problem: request.problem, seed: request.seed, call: call)
+        return call
     }
 
     /// Converts inputs once and returns a closure that runs only the kernel.

@@ -14,6 +14,8 @@ public final class NativeCPUBackend: Backend {
     private let catalogue: OpCatalogue
     /// Allocated on first use by a cold-mode benchmark (it is twice the last-level cache).
     lazy var coldFlusher = CacheFlusher()
+    /// The inputs of the case being benchmarked, prepared once.
+    var preparedBenchmark: PreparedBenchmark?
 
     public init(threads: Int? = nil, catalogue: OpCatalogue = .standard) {
         self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -94,4 +96,11 @@ public final class NativeCPUBackend: Backend {
         }
         return "cpu"
     }
+}
+
+/// A benchmark case's kernel call with its inputs already generated and converted.
+struct PreparedBenchmark {
+    let problem: OpProblem
+    let seed: UInt64
+    let call: () throws -> Void
 }

@@ -287,7 +287,8 @@ struct NativeKernels<T: CPUScalar> {
     }
 
     private func layout(_ problem: OpProblem, _ x: [T]) -> [T] {
-        guard problem.op == "transpose" else { return x }
+        // A real copy: returning `x` would share its storage and move no bytes.
+        guard problem.op == "transpose" else { return x.withUnsafeBufferPointer { Array($0) } }
         let shape = problem.inputs[0].shape.dims
         let perm = problem.attrs["perm"]?.intsValue ?? Array(shape.indices.reversed())
         return permute(x, shape: shape, perm: perm)
