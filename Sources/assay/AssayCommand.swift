@@ -13,7 +13,9 @@ struct AssayCommand: ParsableCommand {
         Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 130 interrupted.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, TargetsCommand.self, SuitesCommand.self])
+        subcommands: [RunCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
+                      CompareCommand.self, KeygenCommand.self, CertifyCommand.self, VerifyCommand.self, GateCommand.self,
+                      BaselineCommand.self])
 
     /// Parses and runs, mapping usage errors to exit code 2 (the documented "bad input").
     static func main() {

@@ -64,11 +64,3 @@ struct RunCommand: ParsableCommand {
         if record.cases.contains(where: { !$0.outcome.isAcceptable }) { throw ExitCode(ExitStatus.failure) }
     }
 }
-
-/// Starts the backend a target descriptor names.
-enum BackendFactory {
-    static func make(_ descriptor: TargetDescriptor, root: URL) throws -> Backend {
-        if descriptor.backend.builtin == "cpu" { return NativeCPUBackend(threads: descriptor.backend.threads) }
-        throw BackendError.unavailable("plugin backends are not available in this build")
-    }
-}
