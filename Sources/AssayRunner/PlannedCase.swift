@@ -26,8 +26,8 @@ public enum SuiteExpander {
         var cases: [PlannedCase] = []
         for entry in suite.entries {
             if let check = entry.check {
-                cases.append(PlannedCase(id: CaseID(suite: suite.id, op: "system", shape: check, dtype: "-"), kind: .system,
-                                         suiteID: suite.id, seed: suite.seed, op: "system", dtype: nil, params: [:], attrs: [:],
+                cases.append(PlannedCase(id: CaseID(suite: suite.id, op: "check", shape: check, dtype: "any"), kind: .system,
+                                         suiteID: suite.id, seed: suite.seed, op: "check", dtype: nil, params: [:], attrs: [:],
                                          values: .random, problem: nil, tolerance: nil, performance: suite.performance, check: check))
                 continue
             }

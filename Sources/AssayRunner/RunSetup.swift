@@ -53,7 +53,7 @@ public enum RunSetup {
             target = SourceSnapshot(path: record.target.path, text: record.target.text,
                                     value: try TargetDescriptor.parse(text: record.target.text, file: record.target.path))
             suites = try record.suites.map {
-                SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: catalogue))
+                SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: SuiteValidator(catalogue: catalogue)))
             }
             directory = resume
             previous = record
@@ -64,7 +64,7 @@ public enum RunSetup {
             suites = try request.suites.map { name in
                 let url = locate(name, folder: "Suites", root: request.root)
                 let path = relativePath(url, root: request.root)
-                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: catalogue)
+                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: SuiteValidator(catalogue: catalogue))
                 return SourceSnapshot(path: path, text: text, value: suite)
             }
             directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
@@ -81,7 +81,10 @@ public enum RunSetup {
                                            target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
                                            backend: identity)
         record.backend = identity
-        record.environment = environment(backend: identity)
+        // A resumed run keeps the environment it started in; the checks below still read this machine.
+        let probeSource = LiveProbeSource()
+        let facts = previous?.environment.facts ?? SystemProbe(source: probeSource).probe()
+        if previous == nil { record.environment = environment(facts: facts, backend: identity) }
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         let declared = target.value.capabilities
         if planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
@@ -91,12 +94,14 @@ public enum RunSetup {
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
         return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
                           waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
-                          performanceRunner: performanceRunner, systemRunner: nil)
+                          performanceRunner: performanceRunner,
+                          systemRunner: ProbeSystemRunner(context: SystemCheckContext(
+                              facts: facts, source: probeSource, expectations: target.value.expect ?? SystemExpectations(),
+                              declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices)))
     }
 
     /// Probes this machine and fingerprints it together with the backend's devices.
-    static func environment(backend: BackendIdentity) -> EnvironmentRecord {
-        let facts = SystemProbe(source: LiveProbeSource()).probe()
+    static func environment(facts: SystemFacts = SystemProbe(source: LiveProbeSource()).probe(), backend: BackendIdentity) -> EnvironmentRecord {
         let devices = backend.devices.filter { $0.kind != "cpu" }.map {
             EnvironmentFingerprint.BackendDevice(name: $0.name, driver: $0.driver, runtime: $0.runtime)
         }

@@ -53,7 +53,10 @@ enum CeilingProbe {
             return perSecond(problem) / (record.summary.median / 1e9)
         }
         progress.note("measuring ceilings (copy, triad-like add, f32 GEMM): the target declares none")
-        let elements = AttrValue.ints([1 << 24])
+        // 6M f32 per operand: the traffic (48 MB for copy) exceeds common last-level caches, while each
+        // buffer stays under glibc's 32 MB mmap ceiling, so the native backend's per-call output
+        // comes from the heap instead of fresh page-faulting mappings that would measure the kernel, not memory.
+        let elements = AttrValue.ints([6 << 20])
         let copy = rate("copy", ["shape": elements]) { $0.minimumBytes }
         let triad = rate("add", ["a": elements, "b": elements]) { $0.minimumBytes }
         let gemm = rate("matmul", ["m": .int(1024), "n": .int(1024), "k": .int(1024)]) { $0.flops }

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #if !defined(_WIN32)
 #include <pthread.h>
@@ -36,7 +37,9 @@ ak_isa ak_cpu_isa(void) {
     int v = __atomic_load_n(&cached_isa, __ATOMIC_RELAXED);
     if (v == 0) {
         v = detect_isa() + 1;
-        const char *force = getenv("ASSAY_KERNELS_ISA"); /* testing hook */
+        /* Testing hook: ASSAY_KERNELS_ISA=0 (portable C), 1 (AVX2) or 2
+         * (AVX-512) caps the path used, to exercise the fallbacks. */
+        const char *force = getenv("ASSAY_KERNELS_ISA");
         if (force && force[0] >= '0' && force[0] <= '2' && force[0] - '0' + 1 < v)
             v = force[0] - '0' + 1;
         __atomic_store_n(&cached_isa, v, __ATOMIC_RELAXED);
@@ -50,7 +53,10 @@ int ak_cpu_has_avx512vnni(void) {
     int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (v == 0) {
         __builtin_cpu_init();
-        v = (ak_cpu_isa() == AK_ISA_AVX512 && __builtin_cpu_supports("avx512vnni")) ? 2 : 1;
+        v = (ak_cpu_isa() == AK_ISA_AVX512 && __builtin_cpu_supports("avx512vnni") &&
+             !getenv("ASSAY_KERNELS_NO_VNNI")) /* testing hook */
+                ? 2
+                : 1;
         __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
     }
     return v == 2;
@@ -258,6 +264,15 @@ static struct {
 
 #define POOL_SPIN_SECONDS 1e-3 /* busy-wait this long for the next task */
 
+/* A forked child has none of the workers: start it with an empty pool. */
+static void pool_atfork_child(void) {
+    memset(pool.slot, 0, sizeof pool.slot);
+    pool.nworkers = 0;
+    pthread_mutex_init(&pool.mu, NULL);
+    pthread_cond_init(&pool.cv, NULL);
+    pool.busy = 0;
+}
+
 static void *pool_worker(void *p) {
     pool_slot *s = (pool_slot *)p;
     unsigned seen = 0;
@@ -292,6 +307,10 @@ void ak_parallel(int nthreads, ak_setup_fn setup, ak_task_fn fn, void *arg) {
         return;
     }
     /* Grow the pool on demand; worker w serves tid w + 1. */
+    if (pool.nworkers == 0 && nthreads > 1) {
+        static int atfork_registered; /* only touched while holding `busy` */
+        if (!atfork_registered) atfork_registered = pthread_atfork(NULL, NULL, pool_atfork_child) == 0;
+    }
     while (pool.nworkers < nthreads - 1) {
         pthread_t th;
         pthread_attr_t attr;

@@ -4,8 +4,9 @@
  *   RK_SUFFIX  suffix of every function name (generic / avx2 / avx512)
  *   RK_ATTR    function attribute selecting the ISA (may be empty)
  *   RK_VL      f32 lanes per vector (4 / 8 / 16)
- * The code is plain arithmetic on vectors, so it is the same algorithm (and
- * gives the same results) on every path.
+ * The code is plain arithmetic on vectors, so every path runs the same
+ * algorithm (results can differ in the last bit where the compiler fuses a
+ * multiply-add on FMA targets).
  */
 
 #define RK_CAT2(a, b) a##_##b
@@ -155,7 +156,7 @@ IN vd F(exp_d)(vd y) {
         }                                                                                 \
         if (i < n) {                                                                      \
             vf v = F(ld_part)(x + i, n - i, 0.0f);                                        \
-            v = F(sel)(F(lanes_below)(n - i), TERM_PART(v, i), F(splat)(0.0f));           \
+            v = F(sel)(F(lanes_below)(n - i), TERM(v, i), F(splat)(0.0f));                \
             a1 += v;                                                                      \
         }                                                                                 \
         return F(hsum)((a0 + a1) + (a2 + a3));                                            \
@@ -166,10 +167,8 @@ IN vd F(exp_d)(vd y) {
         return F(NAME)(x, y, h, c) + F(NAME)(x + h, y ? y + h : y, n - h, c);             \
     }
 
-/* Terms: v is x[i .. i+VL). TERM_PART handles the ragged end (no store
- * past n: rowops.c's callers store exp terms themselves there). */
-#define TERM_PART(v, i) TERM(v, i)
-
+/* TERM(v, i) maps v = x[i .. i+VL) to the terms to add up (at the ragged
+ * end, lanes past n are zero-filled on input and masked out afterwards). */
 #define TERM(v, i) (v)
 RK_DEFINE_SUM(sum_plain, TERM)
 #undef TERM
@@ -182,7 +181,7 @@ RK_DEFINE_SUM(sum_sq, TERM)
 RK_DEFINE_SUM(sum_sqdev, TERM)
 #undef TERM
 
-/* exp(x - c), also stored to y when y is given. */
+/* exp(x - c), also stored to y when y is given (only the lanes below n). */
 IN vf F(exp_term)(vf v, vf cv, float *y, int64_t i, int64_t n) {
     vf e = F(exp)(v - cv);
     if (y) {
@@ -194,7 +193,6 @@ IN vf F(exp_term)(vf v, vf cv, float *y, int64_t i, int64_t n) {
 #define TERM(v, i) F(exp_term)(v, cv, y, i, n)
 RK_DEFINE_SUM(sum_exp, TERM)
 #undef TERM
-#undef TERM_PART
 
 /* ------------------------------------------------------------ softmax --- */
 
@@ -325,22 +323,48 @@ static const double F(erfc_cheb)[17] = {
     1.0335393854665282e-10,
 };
 
-/* x·Φ(x) with Φ(x) = erfc(-x/√2)/2 = erfc(|x|/√2)/2 or 1 - that, computed
- * in f64 (relative error ~1e-11) and rounded once: within 1 f32 ulp. */
+/* erf(z)/z as a polynomial in w = z² on [0, 4.5] (|x| <= 3), max relative
+ * error 8e-14. */
+static const double F(erf_poly)[15] = {
+    1.1283791670954642,     -0.37612638902698986,   0.1128379166288517,     -0.026866170113501904,
+    0.0052239757860772307,  -0.00085482885716814134, 0.00012054806209501411, -1.4920676224527574e-05,
+    1.642869235876727e-06,  -1.6202975495228104e-07, 1.4226248290011831e-08, -1.0772416342728444e-09,
+    6.5345027449940943e-11, -2.7549324570271066e-12, 5.8811553955116429e-14,
+};
+
+IN int F(any_d)(vl m) {
+    int64_t r = 0;
+    for (int i = 0; i < VH; i++) r |= m[i];
+    return r != 0;
+}
+
+/* x·Φ(x), computed in f64 (relative error ~1e-11) and rounded once, so the
+ * f32 result is within 1 ulp (measured: 0.5 ulp). For |x| <= 3,
+ * Φ = (1 + erf(x/√2))/2 with the polynomial above (cancellation for x < 0
+ * costs at most a factor 740 of its 8e-14); beyond that
+ * Φ = erfc(|x|/√2)/2 or 1 - that, erfc = t·exp(-z² + g(t)). The erfc form
+ * is only evaluated for vectors holding a lane with |x| > 3. */
 IN vd F(gelu_erf_d)(vd x) {
-    vd z = (vd)((vl)x & 0x7fffffffffffffffLL) * 0.70710678118654752;
-    vd t = 1.0 / (1.0 + 0.5 * z);
-    vd u = 2.0 * t - 1.0, u2 = 2.0 * u;
+    const vd w = 0.5 * x * x;
+    vd p = (vd){0} + F(erf_poly)[14];
+    for (int j = 13; j >= 0; j--) p = p * w + F(erf_poly)[j];
+    const vd small = x * (0.5 + 0.5 * ((x * 0.70710678118654752) * p));
+    const vl big = (vl)(w > 4.5); /* NaN: false, and the polynomial keeps it */
+    if (!F(any_d)(big)) return small;
+
+    const vd z = (vd)((vl)x & 0x7fffffffffffffffLL) * 0.70710678118654752;
+    const vd t = 1.0 / (1.0 + 0.5 * z);
+    const vd u = 2.0 * t - 1.0, u2 = 2.0 * u;
     vd b1 = {0}, b2 = {0};
     for (int j = 16; j >= 1; j--) { /* Clenshaw */
         vd b0 = u2 * b1 - b2 + F(erfc_cheb)[j];
         b2 = b1;
         b1 = b0;
     }
-    vd g = u * b1 - b2 + F(erfc_cheb)[0];
-    vd erfc = t * F(exp_d)(g - z * z);
-    vd phi = F(seld)(x < 0.0, 0.5 * erfc, 1.0 - 0.5 * erfc);
-    return x * phi;
+    const vd g = u * b1 - b2 + F(erfc_cheb)[0];
+    const vd erfc = t * F(exp_d)(g - z * z);
+    const vd phi = F(seld)(x < 0.0, 0.5 * erfc, 1.0 - 0.5 * erfc);
+    return F(seld)(big, x * phi, small);
 }
 
 /* 0.5x(1 + tanh(u)) = x / (1 + e^(-2u)), u = √(2/π)(x + 0.044715x³), in
@@ -358,23 +382,30 @@ IN vfh F(neg_inf_to_neg_zero)(vfh x, vfh r) {
     return (vfh)(((vih)nz & m) | ((vih)r & ~m));
 }
 
-/* Applies the f64 function OP to x[0..n) into y, VH lanes at a time. */
-#define RK_MAP_F64(x, y, n, OP)                                                       \
-    do {                                                                              \
-        for (int64_t i_ = 0; i_ < (n); i_ += VH) {                                    \
-            const int64_t k_ = (n)-i_ < VH ? (n)-i_ : VH;                             \
-            vfh v;                                                                    \
-            if (k_ == VH) {                                                           \
-                v = *(const vfhu *)((x) + i_);                                        \
-            } else {                                                                  \
-                for (int j_ = 0; j_ < VH; j_++) v[j_] = 0.0f;                         \
-                memcpy(&v, (x) + i_, (size_t)k_ * sizeof(float));                     \
-            }                                                                         \
-            vfh r = __builtin_convertvector(OP(__builtin_convertvector(v, vd)), vfh); \
-            r = F(neg_inf_to_neg_zero)(v, r);                                         \
-            if (k_ == VH) *(vfhu *)((y) + i_) = r;                                    \
-            else memcpy((y) + i_, &r, (size_t)k_ * sizeof(float));                    \
-        }                                                                             \
+/* Applies the f64 function OP to x[0..n) into y, VH lanes at a time; four
+ * independent vectors per step so their long dependency chains overlap. */
+#define RK_MAP_F64(x, y, n, OP)                                                         \
+    do {                                                                                \
+        int64_t i_ = 0;                                                                 \
+        for (; i_ + 4 * VH <= (n); i_ += 4 * VH) {                                      \
+            vfh v0 = *(const vfhu *)((x) + i_), v1 = *(const vfhu *)((x) + i_ + VH);    \
+            vfh v2 = *(const vfhu *)((x) + i_ + 2 * VH), v3 = *(const vfhu *)((x) + i_ + 3 * VH); \
+            vd r0 = OP(__builtin_convertvector(v0, vd)), r1 = OP(__builtin_convertvector(v1, vd)); \
+            vd r2 = OP(__builtin_convertvector(v2, vd)), r3 = OP(__builtin_convertvector(v3, vd)); \
+            *(vfhu *)((y) + i_) = F(neg_inf_to_neg_zero)(v0, __builtin_convertvector(r0, vfh)); \
+            *(vfhu *)((y) + i_ + VH) = F(neg_inf_to_neg_zero)(v1, __builtin_convertvector(r1, vfh)); \
+            *(vfhu *)((y) + i_ + 2 * VH) = F(neg_inf_to_neg_zero)(v2, __builtin_convertvector(r2, vfh)); \
+            *(vfhu *)((y) + i_ + 3 * VH) = F(neg_inf_to_neg_zero)(v3, __builtin_convertvector(r3, vfh)); \
+        }                                                                               \
+        for (; i_ < (n); i_ += VH) {                                                    \
+            const int64_t k_ = (n)-i_ < VH ? (n)-i_ : VH;                               \
+            vfh v;                                                                      \
+            for (int j_ = 0; j_ < VH; j_++) v[j_] = 0.0f;                               \
+            memcpy(&v, (x) + i_, (size_t)k_ * sizeof(float));                           \
+            vfh r = __builtin_convertvector(OP(__builtin_convertvector(v, vd)), vfh);   \
+            r = F(neg_inf_to_neg_zero)(v, r);                                           \
+            memcpy((y) + i_, &r, (size_t)k_ * sizeof(float));                           \
+        }                                                                               \
     } while (0)
 
 /* max(x, 0) with NaN kept. */

@@ -3,20 +3,26 @@
  *
  * Loop nest (per thread):
  *   jc over N in NC-column panels
- *     pc over K in KC slices       -> pack B[pc:pc+KC, jc:jc+NC] (shared, all threads)
- *       ic over this thread's rows in MC blocks -> pack A[ic:ic+MC, pc:pc+KC] (private)
- *         jr over NR-column slivers   (packed B sliver stays in L1)
- *           ir over MR-row panels     (packed A block stays in L2)
- *             micro-kernel: MR×NR tile of C += A panel · B sliver
+ *     pc over K in KC slices        -> pack B[pc:pc+KC, jc:jc+NC] (shared by all threads)
+ *       ic over this thread's rows in MC blocks
+ *                                   -> pack A[ic:ic+MC, pc:pc+KC] (private), unless A is
+ *                                      row-major: then the AVX-512 kernel reads it in place
+ *         jr over NR-column slivers   (one packed B sliver, reused by every A panel)
+ *           ir over MR-row panels     (the A block stays in L2)
+ *             micro-kernel: MR×NR tile of C (+)= A panel · B sliver
  *
  * Packing pads edges with zeros, so the micro-kernel always runs full tiles;
  * a tile that sticks out of C is computed into a scratch tile and the valid
  * part copied. Threads form a tm×tn grid over (rows of C) × (slivers of each
  * B panel); the B panel is packed cooperatively into one of two buffers
- * (double buffering needs only one barrier per K slice).
+ * (double buffering needs only one barrier per K slice). K is cut into
+ * equal slices, so results do not depend on the thread count.
+ *
+ * M == 1 or N == 1 goes to the matrix-vector code in sgemv.c.
  */
 #include "assay_kernels.h"
 #include "internal.h"
+#include "sgemv.h"
 
 #include <string.h>
 
@@ -36,11 +42,17 @@ typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
 typedef void (*pack_fn)(float *dst, const float *src, int64_t ld, int strided_rows, int64_t rows,
                         int R, int64_t kc);
 
+/* Micro-kernel reading A in place: element (i, p) of the MR×kc panel at
+ * a[i*lda + p] (row-major A, not transposed); otherwise as ukernel_fn. */
+typedef void (*ukernel_direct_fn)(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
+                                  int64_t ldc, int accum);
+
 typedef struct {
     int mr, nr;
     int64_t kc, mc, nc; /* cache blocking: mc multiple of mr, nc multiple of nr */
     ukernel_fn kern;
     pack_fn pack;
+    ukernel_direct_fn kern_direct; /* may be NULL */
 } gemm_impl;
 
 /* ================================================================ generic */
@@ -59,7 +71,7 @@ static void kern_generic(int64_t kc, const float *restrict a, const float *restr
     for (int64_t p = 0; p < kc; p++) {
         v4f b0 = *(const v4f_u *)(b), b1 = *(const v4f_u *)(b + 4), b2 = *(const v4f_u *)(b + 8);
         for (int r = 0; r < GEN_MR; r++) {
-            v4f av = (v4f){0, 0, 0, 0} + a[r];
+            const v4f av = {a[r], a[r], a[r], a[r]};
             acc[r][0] += av * b0;
             acc[r][1] += av * b1;
             acc[r][2] += av * b2;
@@ -92,7 +104,7 @@ static void pack_generic(float *restrict dst, const float *restrict src, int64_t
     }
 }
 
-static const gemm_impl impl_generic = {GEN_MR, GEN_NR, 256, 128, 3072, kern_generic, pack_generic};
+static const gemm_impl impl_generic = {GEN_MR, GEN_NR, 256, 128, 3072, kern_generic, pack_generic, NULL};
 
 #if AK_X86
 
@@ -195,27 +207,28 @@ AK_AVX2 static void pack_avx2(float *restrict dst, const float *restrict src, in
     }
 }
 
-static const gemm_impl impl_avx2 = {AVX2_MR, AVX2_NR, 256, 120, 3072, kern_avx2, pack_avx2};
+static const gemm_impl impl_avx2 = {AVX2_MR, AVX2_NR, 256, 120, 3072, kern_avx2, pack_avx2, NULL};
 
 /* ================================================================ AVX-512 */
 
-#define A512_MR 14
-#define A512_NV 2
+#define A512_MR 6
+#define A512_NV 4
 #define A512_NR (16 * A512_NV)
 
-/* 14×32 kernel: 28 zmm accumulators + 2 B vectors; the A values are
- * broadcast straight from memory into the FMAs. */
+/* 6×64 kernel: 24 zmm accumulators + 4 B vectors + 2 broadcasts. Measured
+ * against 14×32, 12×32, 8×48 on Zen 5 with whole-GEMM timings: 6×64 with
+ * the A prefetch was the fastest (the A panel streams from L2, the B sliver
+ * is reused across the A panels of a block). */
 AK_AVX512 static void kern_avx512(int64_t kc, const float *restrict a, const float *restrict b,
                                   float *restrict c, int64_t ldc, int accum) {
     __m512 acc[A512_MR][A512_NV];
     for (int r = 0; r < A512_MR; r++)
         for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_setzero_ps();
     /* Start fetching the C tile now so it is in L1 when the k loop ends. */
-    for (int r = 0; r < A512_MR; r++) {
-        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + r * ldc + A512_NR - 1), _MM_HINT_T0);
-    }
+    for (int r = 0; r < A512_MR; r++)
+        for (int v = 0; v < A512_NV; v++) _mm_prefetch((const char *)(c + r * ldc + 16 * v), _MM_HINT_T0);
     for (int64_t p = 0; p < kc; p++) {
+        _mm_prefetch((const char *)(a + 32 * A512_MR), _MM_HINT_T0); /* 32 k-steps ahead */
         __m512 bv[A512_NV];
         for (int v = 0; v < A512_NV; v++) bv[v] = _mm512_load_ps(b + 16 * v);
         for (int r = 0; r < A512_MR; r++) {
@@ -223,6 +236,35 @@ AK_AVX512 static void kern_avx512(int64_t kc, const float *restrict a, const flo
             for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
         }
         a += A512_MR;
+        b += A512_NR;
+    }
+    for (int r = 0; r < A512_MR; r++) {
+        float *cr = c + r * ldc;
+        for (int v = 0; v < A512_NV; v++) {
+            if (accum) acc[r][v] = _mm512_add_ps(acc[r][v], _mm512_loadu_ps(cr + 16 * v));
+            _mm512_storeu_ps(cr + 16 * v, acc[r][v]);
+        }
+    }
+}
+
+/* kern_avx512 with A read in place (rows at stride lda). */
+AK_AVX512 static void kern_avx512_direct(int64_t kc, const float *restrict a, int64_t lda,
+                                         const float *restrict b, float *restrict c, int64_t ldc, int accum) {
+    __m512 acc[A512_MR][A512_NV];
+    const float *ar[A512_MR];
+    for (int r = 0; r < A512_MR; r++) {
+        ar[r] = a + r * lda;
+        for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_setzero_ps();
+    }
+    for (int r = 0; r < A512_MR; r++)
+        for (int v = 0; v < A512_NV; v++) _mm_prefetch((const char *)(c + r * ldc + 16 * v), _MM_HINT_T0);
+    for (int64_t p = 0; p < kc; p++) {
+        __m512 bv[A512_NV];
+        for (int v = 0; v < A512_NV; v++) bv[v] = _mm512_load_ps(b + 16 * v);
+        for (int r = 0; r < A512_MR; r++) {
+            __m512 av = _mm512_set1_ps(ar[r][p]);
+            for (int v = 0; v < A512_NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
+        }
         b += A512_NR;
     }
     for (int r = 0; r < A512_MR; r++) {
@@ -281,63 +323,23 @@ AK_AVX512 static void pack_avx512(float *restrict dst, const float *restrict src
     }
 }
 
-static const gemm_impl impl_avx512 = {A512_MR, A512_NR, 384, 14 * 24, 4096, kern_avx512, pack_avx512};
-/* EXPERIMENT variants */
-#define XK(NAME, MR, NV, PF) \
-AK_AVX512 static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *restrict c, int64_t ldc, int accum) { \
-    __m512 acc[MR][NV]; \
-    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps(); \
-    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) _mm_prefetch((const char *)(c + r * ldc + 16*v), _MM_HINT_T0); \
-    for (int64_t p = 0; p < kc; p++) { \
-        __m512 bv[NV]; \
-        if (PF) _mm_prefetch((const char *)(a + PF), _MM_HINT_T0); \
-        for (int v = 0; v < NV; v++) bv[v] = _mm512_load_ps(b + 16 * v); \
-        for (int r = 0; r < MR; r++) { __m512 av = _mm512_set1_ps(a[r]); \
-            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]); } \
-        a += MR; b += NV*16; \
-    } \
-    for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) { float *cr = c + r * ldc + 16 * v; \
-        if (accum) acc[r][v] = _mm512_add_ps(acc[r][v], _mm512_loadu_ps(cr)); _mm512_storeu_ps(cr, acc[r][v]); } \
-}
-XK(xk14x32, 14, 2, 0)
-XK(xk14x32p, 14, 2, 14*16)
-XK(xk6x64, 6, 4, 0)
-XK(xk6x64p, 6, 4, 6*32)
-XK(xk8x48, 8, 3, 0)
-XK(xk8x48p, 8, 3, 8*24)
-XK(xk12x32, 12, 2, 0)
-XK(xk12x32p, 12, 2, 12*16)
-int ak_sgemm_variant;
-static const gemm_impl xvariants[] = {
- {14, 32, 384, 14 * 24, 4096, xk14x32, pack_avx512},
- {14, 32, 384, 14 * 24, 4096, xk14x32p, pack_avx512},
- {6, 64, 384, 6 * 40, 4096, xk6x64, pack_avx512},
- {6, 64, 384, 6 * 40, 4096, xk6x64p, pack_avx512},
- {8, 48, 384, 8 * 30, 4096, xk8x48, pack_avx512},
- {8, 48, 384, 8 * 30, 4096, xk8x48p, pack_avx512},
- {12, 32, 384, 12 * 24, 4096, xk12x32, pack_avx512},
- {12, 32, 384, 12 * 24, 4096, xk12x32p, pack_avx512},
-};
-
+/* KC 384, MC 240: the B sliver (96 KB) and the A block (360 KB, packed or
+ * read in place) stay in the 1 MB L2. KC 256..512 and MC 120..480 all
+ * measured within a few percent of each other at 512..2048 on Zen 5. */
+static const gemm_impl impl_avx512 = {A512_MR, A512_NR, 384, A512_MR * 40, 4096, kern_avx512, pack_avx512,
+                                      kern_avx512_direct};
 
 #endif /* AK_X86 */
 
-/* Blocking overrides for tuning experiments (0 = keep the default). */
-int64_t ak_sgemm_tune_kc, ak_sgemm_tune_mc, ak_sgemm_tune_nc;
-
 static gemm_impl select_impl(void) {
-    gemm_impl im = impl_generic;
 #if AK_X86
     switch (ak_cpu_isa()) {
-    case AK_ISA_AVX512: im = ak_sgemm_variant ? xvariants[ak_sgemm_variant-1] : impl_avx512; break;
-    case AK_ISA_AVX2: im = impl_avx2; break;
+    case AK_ISA_AVX512: return impl_avx512;
+    case AK_ISA_AVX2: return impl_avx2;
     default: break;
     }
 #endif
-    if (ak_sgemm_tune_kc > 0) im.kc = ak_sgemm_tune_kc;
-    if (ak_sgemm_tune_mc > 0) im.mc = (ak_sgemm_tune_mc + im.mr - 1) / im.mr * im.mr;
-    if (ak_sgemm_tune_nc > 0) im.nc = (ak_sgemm_tune_nc + im.nr - 1) / im.nr * im.nr;
-    return im;
+    return impl_generic;
 }
 
 /* ================================================================ driver */
@@ -350,7 +352,6 @@ typedef struct {
     int ta, tb;
     float *C;
     int64_t nc_max, kc_max; /* actual panel extents (<= im.nc, im.kc) */
-    int requested_threads;
     /* set by sgemm_setup once the thread count is final */
     int nthreads, tm, tn;
     float *bbuf[2];
@@ -415,6 +416,10 @@ static void sgemm_thread(void *arg, int tid, int nth) {
 
     int sense = 0;
     int64_t iter = 0;
+    /* Row-major A is read in place by the kernel (packing it costs more
+     * than it saves: its rows are already contiguous in k); only a ragged
+     * last panel of MR rows is packed, zero-padded. */
+    const int direct = !jb->ta && im->kern_direct != NULL;
     for (int64_t jc = 0; jc < N; jc += im->nc) {
         const int64_t nc = AK_MIN(im->nc, N - jc);
         const int64_t n_slivers = (nc + NR - 1) / NR;
@@ -437,7 +442,12 @@ static void sgemm_thread(void *arg, int tid, int nth) {
             const int64_t s_lo = n_slivers * tj / jb->tn, s_hi = n_slivers * (tj + 1) / jb->tn;
             for (int64_t ic = m_lo; ic < m_hi; ic += im->mc) {
                 const int64_t mc = AK_MIN(im->mc, m_hi - ic);
-                im->pack(abuf, a_at(jb, ic, pc), jb->lda, !jb->ta, mc, MR, kc);
+                if (direct) { /* only a ragged last panel needs packing */
+                    const int64_t full = mc / MR * MR;
+                    if (full < mc) im->pack(abuf + full * kc, a_at(jb, ic + full, pc), jb->lda, 1, mc - full, MR, kc);
+                } else {
+                    im->pack(abuf, a_at(jb, ic, pc), jb->lda, !jb->ta, mc, MR, kc);
+                }
 
                 for (int64_t s = s_lo; s < s_hi; s++) {
                     const int64_t j = jc + s * NR, nr = AK_MIN(NR, N - j);
@@ -445,12 +455,16 @@ static void sgemm_thread(void *arg, int tid, int nth) {
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int64_t mr = AK_MIN(MR, mc - ir);
                         float *c = jb->C + (ic + ir) * jb->ldc + j;
-                        if (mr == MR && nr == NR) {
-                            im->kern(kc, abuf + ir * kc, bp, c, jb->ldc, pc > 0);
-                        } else {
-                            im->kern(kc, abuf + ir * kc, bp, tile, NR, 0);
-                            store_edge(c, jb->ldc, tile, NR, mr, nr, pc > 0);
-                        }
+                        /* A tile sticking out of C goes through the scratch tile. */
+                        const int edge = mr < MR || nr < NR;
+                        float *ct = edge ? tile : c;
+                        const int64_t ldct = edge ? NR : jb->ldc;
+                        const int acc = edge ? 0 : pc > 0;
+                        if (direct && mr == MR)
+                            im->kern_direct(kc, a_at(jb, ic + ir, pc), jb->lda, bp, ct, ldct, acc);
+                        else
+                            im->kern(kc, abuf + ir * kc, bp, ct, ldct, acc);
+                        if (edge) store_edge(c, jb->ldc, tile, NR, mr, nr, pc > 0);
                     }
                 }
             }
@@ -470,6 +484,31 @@ static void sgemm_naive(sgemm_job *jb) {
         }
 }
 
+/* M == 1 or N == 1: a matrix-vector product that streams the matrix once.
+ * The vector operand is made contiguous first if it is strided. Returns 0
+ * if scratch memory ran out (the caller then takes the general path). */
+static int sgemm_as_gemv(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int ta,
+                         const float *B, int64_t ldb, int tb, float *C, int64_t ldc, int nthreads) {
+    /* C row (M == 1) = a · op(B), a = op(A) row; C column (N == 1) = op(A) · b. */
+    const int row = M == 1;
+    const float *vec = row ? A : B;
+    const int64_t vstride = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
+    float *tmp = NULL;
+    if (vstride != 1 && K > 1) {
+        tmp = (float *)ak_scratch_get(sizeof(float) * (size_t)K);
+        if (!tmp) return 0;
+        for (int64_t p = 0; p < K; p++) tmp[p] = vec[p * vstride];
+        vec = tmp;
+    }
+    int ok;
+    if (row) /* y[j] = sum_p a[p]·B(p,j): B(p,j) = B[j*ldb+p] (tb) or B[p*ldb+j] */
+        ok = ak_sgemv(tb, N, K, vec, B, ldb, C, 1, nthreads);
+    else /* y[i] = sum_p A(i,p)·b[p]: A(i,p) = A[i*lda+p] (!ta) or A[p*lda+i] */
+        ok = ak_sgemv(!ta, M, K, vec, A, lda, C, ldc, nthreads);
+    ak_scratch_put(tmp);
+    return ok;
+}
+
 void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int transA,
                  const float *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads) {
     if (M <= 0 || N <= 0) return;
@@ -477,6 +516,8 @@ void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, i
         for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, sizeof(float) * (size_t)N);
         return;
     }
+    if ((M == 1 || N == 1) && sgemm_as_gemv(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, nthreads)) return;
+
     sgemm_job jb;
     memset(&jb, 0, sizeof jb);
     jb.im = select_impl();
@@ -493,10 +534,11 @@ void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, i
     jb.kc_max = jb.im.kc;
     jb.nc_max = AK_MIN(jb.im.nc, N);
 
-    /* One thread per ~8 MFLOP: thread start-up costs tens of microseconds. */
+    /* One thread per ~2 MFLOP (~8 us of work): below that, dispatch and
+     * barrier costs outweigh the gain. */
     double flops = 2.0 * (double)M * (double)N * (double)K;
     int nth = nthreads < 1 ? 1 : nthreads;
-    if ((double)nth * 8e6 > flops) nth = (int)(flops / 8e6) < 1 ? 1 : (int)(flops / 8e6);
+    if ((double)nth * 2e6 > flops) nth = (int)(flops / 2e6) < 1 ? 1 : (int)(flops / 2e6);
 
     size_t bpanel = sizeof(float) * (size_t)(jb.kc_max * ((jb.nc_max + jb.im.nr - 1) / jb.im.nr * jb.im.nr));
     jb.bbuf[0] = (float *)ak_scratch_get(bpanel);

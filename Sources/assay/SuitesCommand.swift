@@ -15,7 +15,7 @@ struct SuitesCommand: ParsableCommand {
         func run() throws {
             for url in YAMLFolder.files(in: "Suites") {
                 do {
-                    let (suite, _) = try Suite.load(contentsOf: url, displayName: "Suites/\(url.lastPathComponent)", validator: OpCatalogue.standard)
+                    let (suite, _) = try Suite.load(contentsOf: url, displayName: "Suites/\(url.lastPathComponent)", validator: SuiteValidator())
                     let cases = try SuiteExpander.expand(suite, catalogue: .standard)
                     print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)")
                 } catch {
@@ -33,7 +33,7 @@ struct SuitesCommand: ParsableCommand {
         func run() throws {
             let url = RunSetup.locate(suite, folder: "Suites", root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             do {
-                let (loaded, _) = try Suite.load(contentsOf: url, displayName: url.relativePath, validator: OpCatalogue.standard)
+                let (loaded, _) = try Suite.load(contentsOf: url, displayName: url.relativePath, validator: SuiteValidator())
                 let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
                 print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")
                 for planned in cases { print("\(planned.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(planned.id)") }

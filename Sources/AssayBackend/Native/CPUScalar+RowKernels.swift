@@ -1,3 +1,5 @@
+import CAssayKernels
+
 /// The vectorised row and elementwise kernels a scalar type may have (f32: CAssayKernels).
 /// Types without them (f64) use the generic Swift loops in `NativeKernels`.
 protocol RowKernels {
@@ -23,5 +25,34 @@ extension Double: RowKernels {
     static func sum(_ x: UnsafePointer<Double>, count: Int) -> Double { (0..<count).reduce(0) { $0 + x[$1] } }
 }
 extension Float: RowKernels {
-    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { (0..<count).reduce(0) { $0 + x[$1] } }
+    static var hasRowKernels: Bool { true }
+
+    static func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, logarithmic: Bool) {
+        assay_softmax_rows(x, y, Int64(rows), Int64(n), logarithmic ? 1 : 0)
+    }
+
+    static func layerNormRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, weight: [Float], bias: [Float], eps: Double) {
+        assay_layernorm_rows(x, y, Int64(rows), Int64(n), weight, bias, Float(eps))
+    }
+
+    static func rmsNormRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, weight: [Float], eps: Double) {
+        assay_rmsnorm_rows(x, y, Int64(rows), Int64(n), weight, Float(eps))
+    }
+
+    static func activation(_ op: String, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, tanhForm: Bool) {
+        switch op {
+        case "gelu": assay_gelu(x, y, Int64(count), tanhForm ? 1 : 0)
+        case "silu": assay_silu(x, y, Int64(count))
+        default: assay_relu(x, y, Int64(count))
+        }
+    }
+
+    static func elementwise(add: Bool, _ a: [Float], _ b: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { y, initialized in
+            if add { assay_add(a, b, y.baseAddress, Int64(a.count)) } else { assay_mul(a, b, y.baseAddress, Int64(a.count)) }
+            initialized = a.count
+        }
+    }
+
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { assay_sum(x, Int64(count)) }
 }

@@ -42,10 +42,14 @@ extension NativeCPUBackend {
             let kernels = NativeKernels<Double>(threads: threads)
             let values = inputs.map { $0.values() }
             return { _ = try kernels.run(problem, values) }
-        default:
+        case (_, .f32):
             let kernels = NativeKernels<Float>(threads: threads)
             let floats = inputs.map(FloatConversion.floats(of:))
             return { _ = try kernels.run(problem, floats) }
+        default:
+            // f16/bf16: inputs arrive in the dtype, so the timed call widens them, computes in f32
+            // and rounds the result back, as the conformance path does.
+            return { _ = try self.compute(problem, inputs) }
         }
     }
 }

@@ -63,12 +63,13 @@ public final class NativeCPUBackend: Backend {
 
     private func int8Matmul(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
         let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-        let a = inputs[0].values(), b = inputs[1].values()
         var out = [Int32](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for p in 0..<k {
-                let av = Int32(a[i * k + p])
-                for j in 0..<n { out[i * n + j] &+= av * Int32(b[p * n + j]) }
+        inputs[0].withUnsafeBytes { a in
+            inputs[1].withUnsafeBytes { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    assay_sgemm_s8s32(Int64(m), Int64(n), Int64(k), a.bindMemory(to: Int8.self).baseAddress,
+                                      b.bindMemory(to: Int8.self).baseAddress, c.baseAddress, Int32(threads))
+                }
             }
         }
         return try Tensor(dtype: .int32, shape: problem.output.shape, bytes: out.withUnsafeBytes { Array($0) })

@@ -11,10 +11,17 @@
  *    layernorm, rmsnorm) may be called in place (y == x, or y == a / y == b).
  *  - Every function picks its code path at run time from the CPU's features
  *    (AVX-512, AVX2+FMA, or portable C), so the library needs no -march flag.
- *  - All functions are thread-safe and reentrant. Only the two GEMMs start
- *    threads of their own (POSIX threads, created and joined inside the call);
- *    the row and elementwise kernels are single-threaded: split rows across
+ *  - All functions are thread-safe and reentrant. Only the two GEMMs use
+ *    threads of their own: nthreads - 1 POSIX worker threads from a pool
+ *    that is created on first use and kept for the life of the process (the
+ *    calling thread does the remaining share). After a call the workers spin
+ *    for about 1 ms waiting for the next one, then sleep. A GEMM called while
+ *    another thread's GEMM holds the pool gets freshly created threads.
+ *    The row and elementwise kernels are single-threaded: split rows across
  *    threads in the caller.
+ *  - Results do not depend on nthreads (the summation order is fixed).
+ *  - Testing hook: environment variable ASSAY_KERNELS_ISA=0 / 1 / 2 (read
+ *    once) caps the code path at portable C / AVX2 / AVX-512.
  */
 #ifndef ASSAY_KERNELS_H
 #define ASSAY_KERNELS_H
