@@ -1,9 +1,77 @@
 import ArgumentParser
+import AssayCertify
+import AssayCore
+import Foundation
 
 struct CertifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "certify", abstract: "Issue a signed adaptation certificate for a run that meets a profile.")
+    static let configuration = CommandConfiguration(
+        commandName: "certify",
+        abstract: "Issue a signed adaptation certificate for a run that meets a profile.",
+        discussion: """
+        Judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
+        (subjects: run.json and the target descriptor by sha256) signed with KEY, and a printable HTML \
+        rendering next to it, and prints both paths. When it is not met, writes nothing and prints every reason.
+
+        Exit codes: 0 issued; 1 the profile is not met; 2 bad input (run record, profile, key, or --at).
+        """)
+
+    @Argument(help: ArgumentHelp("A run directory (e.g. Reports/local-cpu/latest) or its run.json.", valueName: "run"))
+    var runPath: String
+
+    @Option(name: .long, help: "Profile: an id under Profiles/ or a path.")
+    var profile: String
+
+    @Option(name: .long, help: "The issuer's private key (from `assay keygen`).")
+    var key: String
+
+    @Option(name: .long, help: "Envelope path (default: RUN_DIR/certificate.dsse.json; the HTML goes next to it).")
+    var out: String?
+
+    @Option(name: .long, help: "Issuer name recorded in the certificate.")
+    var issuer: String = "Assay"
+
+    @Option(name: .long, help: "Issue time, RFC 3339 (default: now). The certificate is valid from then.")
+    var at: String?
 
     func run() throws {
-        throw ValidationError("`assay certify` is not implemented yet")
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let request: CertificateIssuer.Request
+        do {
+            request = CertificateIssuer.Request(
+                run: RunLocation(runPath),
+                profile: try CertificationProfile.load(contentsOf: CertificationProfile.locate(profile, root: root)),
+                key: try SigningKey(contentsOf: URL(fileURLWithPath: key)),
+                issuer: issuer, at: try Self.instant(at), out: out.map { URL(fileURLWithPath: $0) },
+                harnessVersion: AssayCommand.configuration.version)
+        } catch {
+            throw InputFailure(message: "\(error)")
+        }
+        let decision: CertificateIssuer.Decision
+        do {
+            decision = try CertificateIssuer.certify(request)
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        }
+        switch decision {
+        case .refused(let result):
+            print("not certified: \(runPath) does not meet profile \(result.profileID):")
+            for reason in result.reasons { print("  \(reason)") }
+            throw ExitCode(ExitStatus.failure)
+        case .issued(let issued):
+            print("certified: \(issued.predicate.target.id) \(issued.predicate.result) \(issued.predicate.level) "
+                  + "(profile \(issued.predicate.profile.id) \(issued.predicate.profile.version)), valid until \(issued.predicate.notAfter)")
+            for reason in issued.result.reasons { print("  not reached: \(reason)") }
+            print("certificate: \(issued.envelopeURL.path)")
+            print("printable:   \(issued.htmlURL.path)")
+        }
+    }
+
+    /// `--at` as a date; shared with `assay verify`.
+    static func instant(_ text: String?) throws -> Date {
+        guard let text else { return Date() }
+        guard let date = RFC3339.date(from: text) else {
+            throw InputFailure(message: "--at '\(text)' is not an RFC 3339 time such as 2026-01-31T12:00:00Z")
+        }
+        return date
     }
 }

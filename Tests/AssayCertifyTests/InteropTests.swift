@@ -60,6 +60,40 @@ struct InteropTests {
         #expect(result.output.contains("python-verified"))
     }
 
+    /// Checks what only an issued certificate has: the predicate type and the run.json subject digest.
+    static let pythonSubjectCheck = #"""
+        import base64, hashlib, json, sys
+        d = sys.argv[1]
+        stmt = json.loads(base64.b64decode(json.load(open(d + "/cert.dsse.json"))["payload"]))
+        assert stmt["predicateType"] == "https://assay.dev/attestations/adaptation-certificate/v1", stmt["predicateType"]
+        subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
+        assert subjects["run.json"] == hashlib.sha256(open(d + "/run.json", "rb").read()).hexdigest(), "run.json digest"
+        print("subjects-verified", stmt["predicate"]["result"], stmt["predicate"]["level"])
+        """#
+
+    /// An issued adaptation certificate (`CertificateIssuer.certify`, what `assay certify` runs)
+    /// checked by Python `cryptography` over PAE, in the layout `pythonVerifier` expects.
+    @Test(.enabled(if: hasPythonCryptography, "python3 with the 'cryptography' package is not available; skipping independent verification"))
+    func pythonCryptographyVerifiesAnIssuedCertificate() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try RunFixtures.write(RunFixtures.run(), to: directory)
+        let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
+        let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: pair.key,
+                                                at: RunFixtures.now, out: directory.appendingPathComponent("cert.dsse.json"),
+                                                harnessVersion: "0.1.0")
+        guard case .issued = try CertificateIssuer.certify(request) else {
+            Issue.record("fixture run was refused")
+            return
+        }
+        let signature = try Shell.run(["python3", "-c", Self.pythonVerifier, directory.path])
+        #expect(signature.status == 0, "\(signature.output)")
+        #expect(signature.output.contains("python-verified"))
+        let subjects = try Shell.run(["python3", "-c", Self.pythonSubjectCheck, directory.path])
+        #expect(subjects.status == 0, "\(subjects.output)")
+        #expect(subjects.output.contains("subjects-verified pass performance"))
+    }
+
     @Test(.enabled(if: hasOpenSSL, "openssl is not installed; skipping"))
     func opensslReadsOurKeysAndVerifiesTheSignature() throws {
         let (directory, envelope) = try writeCertificate()

@@ -1,0 +1,134 @@
+import AssayCore
+import Foundation
+
+/// Issues an adaptation certificate: evaluates the profile, and only when it is met signs an
+/// in-toto statement over the run record and descriptor, and writes the DSSE envelope and
+/// its printable HTML rendering. `assay certify` is a thin shell around `certify`.
+public enum CertificateIssuer {
+    public struct Request: Sendable {
+        public var run: RunLocation
+        public var profile: CertificationProfile
+        public var key: SigningKey
+        public var issuer: String
+        public var at: Date
+        /// The envelope path; nil for `<run dir>/certificate.dsse.json`.
+        public var out: URL?
+        public var harnessVersion: String
+
+        public init(run: RunLocation, profile: CertificationProfile, key: SigningKey, issuer: String = "Assay", at: Date = Date(),
+                    out: URL? = nil, harnessVersion: String) {
+            self.run = run; self.profile = profile; self.key = key; self.issuer = issuer; self.at = at
+            self.out = out; self.harnessVersion = harnessVersion
+        }
+    }
+
+    public struct Issued: Sendable {
+        public var envelopeURL: URL
+        public var htmlURL: URL
+        public var envelope: DSSEEnvelope
+        public var predicate: AdaptationPredicate
+        public var result: ProfileResult
+        public var payloadSHA256: String
+    }
+
+    public enum Decision: Sendable {
+        /// The profile is not met; nothing was written.
+        case refused(ProfileResult)
+        case issued(Issued)
+    }
+
+    public static let defaultEnvelopeName = "certificate.dsse.json"
+    /// How many key figures a certificate carries at most.
+    static let keyFigureLimit = 12
+
+    /// Evaluates, then signs and writes both files when the profile is met.
+    /// Throws `InputError` for an unreadable run record, `KeyError` when signing fails.
+    public static func certify(_ request: Request) throws -> Decision {
+        let (run, runBytes) = try request.run.load()
+        let result = ProfileEvaluation.evaluate(request.profile, run: run, at: request.at)
+        guard result.passed, let level = result.level else { return .refused(result) }
+        let predicate = predicate(profile: request.profile, run: run, level: level, issuer: request.issuer, at: request.at,
+                                  harnessVersion: request.harnessVersion)
+        let payload = try statement(predicate: predicate, run: run, runBytes: runBytes).canonicalPayload()
+        let envelope = try EnvelopeSigner.sign(statementPayload: payload, key: request.key)
+        let envelopeURL = request.out ?? request.run.directory.appendingPathComponent(defaultEnvelopeName)
+        let htmlURL = htmlURL(for: envelopeURL)
+        let payloadSHA256 = Digest.sha256Hex(payload)
+        try envelope.jsonData().write(to: envelopeURL, options: .atomic)
+        let html = CertificateHTML.render(predicate, keyID: request.key.keyID, payloadSHA256: payloadSHA256,
+                                          envelopeName: envelopeURL.lastPathComponent)
+        try Data(html.utf8).write(to: htmlURL, options: .atomic)
+        return .issued(Issued(envelopeURL: envelopeURL, htmlURL: htmlURL, envelope: envelope, predicate: predicate,
+                              result: result, payloadSHA256: payloadSHA256))
+    }
+
+    /// `x.dsse.json` → `x.html`; any other name gets `.html` appended.
+    public static func htmlURL(for envelopeURL: URL) -> URL {
+        let name = envelopeURL.lastPathComponent
+        let base = name.hasSuffix(".dsse.json") ? String(name.dropLast(".dsse.json".count)) : name
+        return envelopeURL.deletingLastPathComponent().appendingPathComponent(base + ".html")
+    }
+
+    /// The subjects: run.json by the digest of its exact bytes, and the descriptor by the
+    /// digest of the text snapshotted in the record (the file on disk may have changed since).
+    public static func statement(predicate: AdaptationPredicate, run: RunRecord, runBytes: Data) -> InTotoStatement<AdaptationPredicate> {
+        InTotoStatement(
+            subject: [
+                InTotoSubject(name: AdaptationPredicate.runSubjectName, contents: runBytes),
+                InTotoSubject(name: AdaptationPredicate.descriptorSubjectName(path: run.target.path), contents: Data(run.target.text.utf8)),
+            ],
+            predicateType: AdaptationPredicate.predicateType,
+            predicate: predicate)
+    }
+
+    public static func predicate(profile: CertificationProfile, run: RunRecord, level: String, issuer: String, at: Date,
+                                 harnessVersion: String) -> AdaptationPredicate {
+        let descriptor = run.target.value
+        let applied = run.cases.filter { $0.outcome == .waived }.compactMap { result in
+            result.waiver.map { (caseID: result.id.description, waiver: $0) }
+        }
+        return AdaptationPredicate(
+            profile: .init(id: profile.id, version: profile.version, title: profile.title, sha256: profile.sha256),
+            result: "pass",
+            level: level,
+            target: .init(id: descriptor.id, title: descriptor.title, kind: descriptor.kind.rawValue, vendor: descriptor.vendor,
+                          model: descriptor.model, versions: descriptor.versions, descriptorSHA256: Digest.sha256Hex(run.target.text)),
+            run: .init(id: run.runID, startedAt: RFC3339.string(from: run.startedAt), finishedAt: run.finishedAt.map(RFC3339.string(from:)),
+                       suites: run.suites.map(\.value.id), backend: "\(run.backend.name) \(run.backend.version)"),
+            environmentFingerprint: run.environment.fingerprint,
+            keyFigures: keyFigures(profile: profile, run: run),
+            counts: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, run.outcomeCounts[$0] ?? 0) }),
+            waivers: applied.map {
+                .init(caseID: $0.caseID, category: $0.waiver.category.rawValue, reference: $0.waiver.reference,
+                      expires: RFC3339.string(from: $0.waiver.expires))
+            },
+            issuer: issuer,
+            issuedAt: RFC3339.string(from: at),
+            notBefore: RFC3339.string(from: at),
+            notAfter: RFC3339.string(from: notAfter(profile: profile, issuedAt: at, waivers: applied.map(\.waiver))),
+            harnessVersion: run.harnessVersion,
+            issuingHarnessVersion: harnessVersion)
+    }
+
+    /// The validity period, cut short by the first applied waiver to expire: a certificate
+    /// must not outlive an exception it relies on. (A waiver stops applying at `expires`.)
+    static func notAfter(profile: CertificationProfile, issuedAt: Date, waivers: [WaiverNote]) -> Date {
+        let period = issuedAt.addingTimeInterval(Double(profile.validityDays) * 86_400)
+        guard let firstExpiry = waivers.map(\.expires).min() else { return period }
+        return min(period, firstExpiry.addingTimeInterval(-1))
+    }
+
+    /// The floored cases first (with the floor's metric), then the other measured cases,
+    /// each with percent of peak when known, else percent of roofline.
+    static func keyFigures(profile: CertificationProfile, run: RunRecord) -> [AdaptationPredicate.KeyFigure] {
+        let measured = run.cases.filter { $0.kind == .performance && $0.outcome == .pass && $0.performance != nil }
+        let figures = measured.compactMap { result -> (floored: Bool, figure: AdaptationPredicate.KeyFigure)? in
+            let record = result.performance!
+            let floor = profile.performanceFloors.first { $0.match.matches(result) }
+            let metrics: [PerformanceFloor.Metric] = floor.map { [$0.metric] } ?? [.percentOfPeak, .percentOfRoofline]
+            guard let metric = metrics.first(where: { $0.percent(of: record)?.isFinite == true }) else { return nil }
+            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!))
+        }
+        return Array((figures.filter(\.floored) + figures.filter { !$0.floored }).map(\.figure).prefix(keyFigureLimit))
+    }
+}

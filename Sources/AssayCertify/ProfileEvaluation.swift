@@ -1,0 +1,126 @@
+import AssayCore
+import Foundation
+
+/// Judges a run record against a certification profile.
+public enum ProfileEvaluation {
+    /// - Parameter now: the moment of certification; a waiver that has expired by then no longer counts.
+    public static func evaluate(_ profile: CertificationProfile, run: RunRecord, at now: Date = Date()) -> ProfileResult {
+        var reasons = [ProfileResult.Reason]()
+        var reached: String?
+        var blocked = false
+        for (index, level) in profile.levels.enumerated() {
+            var missed = index == 0 ? runStatus(run, level: level.id) : []
+            for requirement in level.requires {
+                missed += check(requirement, profile: profile, level: level.id, run: run, now: now)
+            }
+            reasons += missed
+            // Cumulative: a level counts only when every level before it holds too.
+            if missed.isEmpty, !blocked { reached = level.id } else { blocked = true }
+        }
+        let passed = reached != nil
+        return ProfileResult(profileID: profile.id, passed: passed, level: reached, reasons: reasons)
+    }
+
+    private static func check(_ requirement: CertificationProfile.Requirement, profile: CertificationProfile, level: String,
+                              run: RunRecord, now: Date) -> [ProfileResult.Reason] {
+        switch requirement {
+        case .suites: profile.requiredSuites.flatMap { suiteReasons($0, run: run, level: level) }
+        case .outcomes: run.cases.compactMap { outcomeReason($0, policy: profile.passing, level: level, now: now) }
+        case .unsupportedFraction: unsupportedReasons(profile.maxUnsupportedFraction ?? 1, run: run, level: level)
+        case .performanceFloors: profile.performanceFloors.filter { $0.level == level }.flatMap { floorReasons($0, run: run) }
+        }
+    }
+
+    private static func runStatus(_ run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        guard run.status != .complete else { return [] }
+        return [.init(requirement: ProfileResult.runStatusRequirement, level: level, observed: run.status.rawValue,
+                      required: RunRecord.Status.complete.rawValue, message: "run status \(run.status.rawValue) (a certified run must be complete)")]
+    }
+
+    private static func suiteReasons(_ requirement: CertificationProfile.SuiteRequirement, run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        let inRun = Set(run.suites.map(\.value.id))
+        let present = requirement.anyOf.filter(inRun.contains)
+        let wanted = requirement.anyOf.map { "'\($0)'" }.joined(separator: " or ")
+        guard !present.isEmpty else {
+            if requirement.ifPresent { return [] }
+            let message = requirement.anyOf.count == 1
+                ? "required suite \(wanted) missing from the run"
+                : "required suite (\(wanted)) missing from the run"
+            return [.init(requirement: CertificationProfile.Requirement.suites.rawValue, level: level,
+                          observed: inRun.isEmpty ? "no suites" : inRun.sorted().joined(separator: ", "), required: wanted, message: message)]
+        }
+        let finished = Set(run.cases.map(\.id))
+        return present.compactMap { suite in
+            let planned = run.plannedCases.filter { $0.suite == suite }
+            let missing = planned.filter { !finished.contains($0) }.count
+            guard missing > 0 else { return nil }
+            return .init(requirement: CertificationProfile.Requirement.suites.rawValue, level: level,
+                         observed: "\(planned.count - missing)/\(planned.count) cases finished", required: "every planned case",
+                         message: "required suite '\(suite)' incomplete: \(missing) of \(planned.count) planned cases have no result")
+        }
+    }
+
+    private static func outcomeReason(_ result: CaseResult, policy: CertificationProfile.PassingPolicy, level: String, now: Date) -> ProfileResult.Reason? {
+        let requirement = CertificationProfile.Requirement.outcomes.rawValue
+        let accepted = policy.outcomes.map(\.rawValue).sorted().joined(separator: ", ")
+        func reason(_ observed: String, _ required: String, _ message: String) -> ProfileResult.Reason {
+            .init(requirement: requirement, level: level, caseID: result.id.description, observed: observed, required: required,
+                  message: "\(result.id): \(message)")
+        }
+        guard policy.outcomes.contains(result.outcome) else {
+            return reason(result.outcome.rawValue, accepted, "\(result.outcome.rawValue) (not an accepted status)")
+        }
+        guard result.outcome == .waived else { return nil }
+        let allowed = policy.waiverCategories.map(\.rawValue).sorted().joined(separator: ", ")
+        guard let waiver = result.waiver, !waiver.expired else {
+            return reason("waived without a valid waiver", "a waiver of category \(allowed)", "waived without a valid waiver record")
+        }
+        guard policy.waiverCategories.contains(waiver.category) else {
+            return reason(waiver.category.rawValue, allowed, "waiver category \(waiver.category.rawValue) not allowed (allowed: \(allowed))")
+        }
+        guard now < waiver.expires else {
+            return reason("expired \(RFC3339.string(from: waiver.expires))", "a waiver valid at \(RFC3339.string(from: now))",
+                          "waiver \(waiver.reference) expired on \(RFC3339.string(from: waiver.expires))")
+        }
+        return nil
+    }
+
+    private static func unsupportedReasons(_ maximum: Double, run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        let unsupported = run.cases.filter { $0.outcome == .unsupported }.count
+        let share = run.cases.isEmpty ? 0 : Double(unsupported) / Double(run.cases.count)
+        guard share > maximum else { return [] }
+        return [.init(requirement: CertificationProfile.Requirement.unsupportedFraction.rawValue, level: level,
+                      observed: "\(unsupported)/\(run.cases.count) (\(percentText(share * 100)))", required: "≤ \(percentText(maximum * 100))",
+                      message: "\(percentText(share * 100)) of cases unsupported (\(unsupported) of \(run.cases.count)) > \(percentText(maximum * 100)) allowed")]
+    }
+
+    private static func floorReasons(_ floor: PerformanceFloor, run: RunRecord) -> [ProfileResult.Reason] {
+        let requirement = CertificationProfile.Requirement.performanceFloors.rawValue
+        let required = "≥ \(percentText(floor.min * 100)) of \(floor.metric.ceilingName)"
+        let matching = run.cases.filter { $0.kind == .performance && floor.match.matches($0) }
+        guard !matching.isEmpty else {
+            return [.init(requirement: requirement, level: floor.level, observed: "no matching case", required: required,
+                          message: "perf floor: no performance case matches '\(floor.match)' (needs \(required))")]
+        }
+        return matching.compactMap { result in
+            func reason(_ observed: String, _ message: String) -> ProfileResult.Reason {
+                .init(requirement: requirement, level: floor.level, caseID: result.id.description, observed: observed,
+                      required: required, message: "perf floor: \(result.id) \(message)")
+            }
+            guard result.outcome == .pass, let record = result.performance else {
+                return reason(result.outcome.rawValue, "was not measured (\(result.outcome.rawValue)); needs \(required)")
+            }
+            guard let percent = floor.metric.percent(of: record), percent.isFinite else {
+                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure (no \(floor.metric.ceilingName) known for it)")
+            }
+            guard percent < floor.min * 100 else { return nil }
+            return reason(percentText(percent), "at \(percentText(percent)) of \(floor.metric.ceilingName) < \(percentText(floor.min * 100))")
+        }
+    }
+
+    /// `41.2%`, `50%`: one decimal, without a trailing `.0`.
+    static func percentText(_ percent: Double) -> String {
+        let text = String(format: "%.1f", percent)
+        return (text.hasSuffix(".0") ? String(text.dropLast(2)) : text) + "%"
+    }
+}
