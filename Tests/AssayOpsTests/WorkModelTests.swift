@@ -79,3 +79,42 @@ import Testing
         #expect(!f16.accepts(actual: .nan, expected: 1, dtype: .f16))
     }
 }
+
+/// Every op's work model against hand-computed FLOPs and minimum bytes (f32 unless stated).
+@Suite struct EveryOpWorkModelTests {
+    static let cases: [(op: String, params: AttrMap, attrs: AttrMap, dtype: DType, flops: Double, bytes: Double)] = [
+        ("matmul", ["m": .int(4), "n": .int(5), "k": .int(6)], [:], .f32, 240, 4 * (24 + 30 + 20)),
+        ("matmul_int8", ["m": .int(4), "n": .int(5), "k": .int(6)], [:], .int8, 240, 24 + 30 + 4 * 20),
+        ("linear", ["m": .int(4), "n": .int(5), "k": .int(6)], [:], .f32, 240, 4 * (24 + 30 + 5 + 20)),
+        ("conv2d", ["n": .int(1), "c": .int(2), "h": .int(4), "w": .int(4), "f": .int(3), "kh": .int(3), "kw": .int(3)], [:], .f32,
+         2 * 3 * 4 * 18, 4 * (32 + 54 + 12)),
+        ("scaled_dot_product_attention", ["b": .int(1), "h": .int(1), "s": .int(2), "d": .int(4)], [:], .f32, 4 * 4 * 4, 4 * 32),
+        ("softmax", ["shape": .ints([2, 8])], [:], .f32, 80, 128),
+        ("log_softmax", ["shape": .ints([2, 8])], [:], .f32, 80, 128),
+        ("layer_norm", ["shape": .ints([2, 8])], [:], .bf16, 128, 2 * (16 + 8 + 8 + 16)),
+        ("rms_norm", ["shape": .ints([2, 8])], [:], .f16, 80, 2 * (16 + 8 + 16)),
+        ("gelu", ["shape": .ints([10])], [:], .f32, 80, 80),
+        ("silu", ["shape": .ints([10])], [:], .f32, 40, 80),
+        ("relu", ["shape": .ints([10])], [:], .f32, 10, 80),
+        ("add", ["a": .ints([2, 3]), "b": .ints([3])], [:], .f32, 6, 4 * (6 + 3 + 6)),
+        ("mul", ["a": .ints([2, 3]), "b": .ints([2, 3])], [:], .f32, 6, 4 * 18),
+        ("reduce_sum", ["shape": .ints([4, 5])], [:], .f32, 20, 4 * 24),
+        ("reduce_mean", ["shape": .ints([4, 5])], ["axes": .ints([0])], .f32, 20, 4 * 25),
+        ("embedding", ["vocab": .int(100), "dim": .int(8), "tokens": .int(3)], [:], .f32, 0, 12 + 2 * 4 * 24),
+        ("rotary_embedding", ["s": .int(2), "h": .int(1), "d": .int(4)], [:], .f32, 24, 4 * (8 + 4 + 4 + 8)),
+        ("transpose", ["shape": .ints([3, 5])], [:], .f32, 0, 120),
+        ("copy", ["shape": .ints([7])], [:], .f64, 0, 112),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func workModel(index: Int) throws {
+        let c = Self.cases[index]
+        let problem = try OpCatalogue.standard.problem(op: c.op, params: c.params, attrs: c.attrs, dtype: c.dtype)
+        #expect(problem.flops == c.flops, "\(c.op) flops")
+        #expect(problem.minimumBytes == c.bytes, "\(c.op) bytes")
+    }
+
+    @Test func everyCatalogueOpIsCovered() {
+        #expect(Set(Self.cases.map(\.op)) == Set(OpCatalogue.standard.names))
+    }
+}

@@ -1,0 +1,89 @@
+import AssayBench
+import AssayCore
+import AssayOps
+
+extension PluginBackend {
+    /// Sends the inputs and returns the validated output tensors (count, dtype and shape are
+    /// judged by the conformance checker; malformed framing never gets that far).
+    public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        var request = PluginRequest(type: "execute", id: makeID())
+        request.op = problem.op
+        request.dtype = problem.dtype.rawValue
+        request.attrs = problem.attrs
+        request.inputs = inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
+        request.payloadBytes = inputs.reduce(0) { $0 + $1.bytes.count }
+        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)")
+        try expect(exchange.reply, type: "result", what: "execute")
+        return exchange.tensors
+    }
+
+    /// Times the op on plugin-generated inputs; exactly `samples` finite, non-negative totals.
+    public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
+        var message = PluginRequest(type: "benchmark", id: makeID())
+        message.op = request.problem.op
+        message.dtype = request.problem.dtype.rawValue
+        message.attrs = request.problem.attrs
+        message.inputs = request.problem.inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
+        message.seed = request.seed
+        message.mode = request.mode.rawValue
+        message.k = request.k
+        message.samples = request.samples
+        let what = "benchmark \(request.problem.op) \(request.problem.dtype.rawValue)"
+        let reply = try exchange(message, what: what).reply
+        let elapsed = try samples(of: reply, count: request.samples, what: what)
+        guard let telemetry = reply.telemetry else { return elapsed.map { MeasuredSample(elapsedNanoseconds: $0) } }
+        guard telemetry.count == elapsed.count else {
+            throw violation("\(what): \(telemetry.count) telemetry entries for \(elapsed.count) samples")
+        }
+        return zip(elapsed, telemetry).map { MeasuredSample(elapsedNanoseconds: $0, telemetry: $1?.sample) }
+    }
+
+    /// Host↔device copy times in nanoseconds, one per sample (`unsupported` on host-only backends).
+    public func transfer(direction: TransferDirection, bytes: Int, pinned: Bool = true, samples: Int = 1) throws -> [Double] {
+        var message = PluginRequest(type: "transfer", id: makeID())
+        message.direction = direction.rawValue
+        message.bytes = bytes
+        message.pinned = pinned
+        message.samples = samples
+        let what = "transfer \(direction.rawValue) \(bytes) bytes"
+        return try self.samples(of: try exchange(message, what: what).reply, count: samples, what: what)
+    }
+
+    /// Device (or, for host backends, host) memory: total and free bytes.
+    public func memory() throws -> (totalBytes: Double, freeBytes: Double) {
+        let reply = try exchange(PluginRequest(type: "memory", id: makeID()), what: "memory").reply
+        try expect(reply, type: "memory", what: "memory")
+        guard let total = reply.totalBytes, let free = reply.freeBytes, total.isFinite, free.isFinite, total >= 0, free >= 0 else {
+            throw violation("memory: total_bytes and free_bytes must be non-negative numbers")
+        }
+        return (total, free)
+    }
+
+    private func samples(of reply: PluginReply, count: Int, what: String) throws -> [Double] {
+        try expect(reply, type: "samples", what: what)
+        let values = reply.elapsedNs ?? []
+        guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested") }
+        return try values.map { value in
+            guard let value, value.isFinite, value >= 0 else { throw violation("\(what): elapsed_ns must be finite and non-negative") }
+            return value
+        }
+    }
+
+    private func expect(_ reply: PluginReply, type: String, what: String) throws {
+        guard reply.type == type else { throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'") }
+    }
+
+    /// A reply that parsed but makes no sense: the plugin is killed like any other violation.
+    private func violation(_ reason: String) -> BackendError {
+        let tail = process?.stderr.tail(limit: 8 << 10) ?? ""
+        process?.kill()
+        process = nil
+        return .protocolViolation("\(reason); plugin killed", stderrTail: tail)
+    }
+}
+
+/// Which way a `transfer` request copies.
+public enum TransferDirection: String, Sendable {
+    case hostToDevice = "h2d"
+    case deviceToHost = "d2h"
+}

@@ -1,0 +1,50 @@
+import AssayCore
+import Foundation
+
+/// How to start and supervise one plugin: from a target descriptor's `backend:` or `assay plugin check`.
+public struct PluginConfiguration: Sendable {
+    /// argv; the program is looked up on PATH.
+    public var command: [String]
+    /// Merged over the harness's own environment.
+    public var environment: [String: String]
+    /// Absolute working directory, or nil for the harness's.
+    public var workingDirectory: String?
+    /// Sent as `options.device` in the hello.
+    public var device: String?
+    public var handshakeTimeoutSeconds: Double
+    public var requestTimeoutSeconds: Double
+    /// Restarts allowed after the first start, for the whole run.
+    public var maxRestarts: Int
+    /// The largest payload a reply may announce; larger is a protocol violation.
+    public var maxPayloadBytes: Int
+    public var harnessVersion: String
+    /// How long `shutdown()` waits for `bye` and the exit before killing.
+    public var shutdownGraceSeconds: Double
+
+    public static let defaultMaxPayloadBytes = 4 << 30
+    public static let maxHeaderBytes = 1 << 20
+
+    public init(command: [String], environment: [String: String] = [:], workingDirectory: String? = nil, device: String? = nil,
+                handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300, maxRestarts: Int = 3,
+                maxPayloadBytes: Int = PluginConfiguration.defaultMaxPayloadBytes, harnessVersion: String = "0.1.0",
+                shutdownGraceSeconds: Double = 2) {
+        self.command = command; self.environment = environment; self.workingDirectory = workingDirectory; self.device = device
+        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds; self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxRestarts = max(0, maxRestarts); self.maxPayloadBytes = maxPayloadBytes; self.harnessVersion = harnessVersion
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    /// A descriptor's plugin backend; `cwd` is resolved against `root` (the repository root).
+    public init(spec: BackendSpec, root: URL) throws {
+        guard let command = spec.command, !command.isEmpty else { throw BackendError.unavailable("the target names no plugin command") }
+        let directory = spec.cwd.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.path } ?? root.standardizedFileURL.path
+        self.init(command: command, environment: spec.env, workingDirectory: directory, device: spec.device,
+                  handshakeTimeoutSeconds: spec.handshakeTimeoutSeconds, requestTimeoutSeconds: spec.requestTimeoutSeconds,
+                  maxRestarts: spec.maxRestarts)
+    }
+
+    /// The child's environment: the harness's, with the descriptor's entries on top.
+    var childEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+}

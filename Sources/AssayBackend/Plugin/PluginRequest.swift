@@ -1,0 +1,30 @@
+import AssayCore
+
+/// The request headers the harness sends (docs/PROTOCOL.md, Requests). Optional fields that
+/// are nil are left out of the JSON.
+struct PluginRequest: Encodable {
+    var type: String
+    var id: Int?
+    var `protocol`: Int?
+    var harness: String?
+    var options: [String: String]?
+    var op: String?
+    var dtype: String?
+    var attrs: AttrMap?
+    var inputs: [WireTensor]?
+    var payloadBytes: Int?
+    var seed: UInt64?
+    var mode: String?
+    var k: Int?
+    var samples: Int?
+    var direction: String?
+    var bytes: Int?
+    var pinned: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes, pinned
+        case payloadBytes = "payload_bytes"
+    }
+
+    init(type: String, id: Int? = nil) { self.type = type; self.id = id }
+}

@@ -1,0 +1,48 @@
+import AssayCore
+
+/// A tensor descriptor as the protocol writes it: `{"dtype": "f32", "shape": [2, 3], "nbytes": 24}`.
+struct WireTensor: Codable, Equatable {
+    var dtype: String
+    var shape: [Int]
+    var nbytes: Int?
+
+    init(dtype: String, shape: [Int], nbytes: Int?) {
+        self.dtype = dtype; self.shape = shape; self.nbytes = nbytes
+    }
+
+    init(dtype: DType, shape: Shape) {
+        self.dtype = dtype.rawValue
+        self.shape = shape.dims
+        nbytes = shape.elementCount * dtype.byteWidth
+    }
+
+    /// Checks a list of descriptors against the announced payload before anything is allocated:
+    /// known dtype, non-negative dims, `nbytes` = product(shape) × itemsize (no overflow),
+    /// their sum = `payloadBytes` ≤ `cap`. Returns each tensor's dtype, shape and byte count.
+    static func validate(_ tensors: [WireTensor], payloadBytes: Int, cap: Int, field: String) throws -> [(DType, Shape, Int)] {
+        guard payloadBytes >= 0 else { throw PluginIOError.violation("payload_bytes \(payloadBytes) is negative") }
+        guard payloadBytes <= cap else {
+            throw PluginIOError.violation("payload_bytes \(payloadBytes) exceeds the harness cap of \(cap) bytes")
+        }
+        var total = 0
+        let checked = try tensors.enumerated().map { index, tensor -> (DType, Shape, Int) in
+            let place = "\(field)[\(index)]"
+            guard let dtype = DType(rawValue: tensor.dtype) else { throw PluginIOError.violation("\(place): unknown dtype '\(tensor.dtype)'") }
+            guard tensor.shape.allSatisfy({ $0 >= 0 }) else { throw PluginIOError.violation("\(place): negative dim in shape \(tensor.shape)") }
+            var bytes = dtype.byteWidth
+            for dim in tensor.shape {
+                let (product, overflow) = bytes.multipliedReportingOverflow(by: dim)
+                guard !overflow, product <= cap else { throw PluginIOError.violation("\(place): shape \(tensor.shape) exceeds the payload cap") }
+                bytes = product
+            }
+            guard tensor.nbytes == bytes else {
+                throw PluginIOError.violation("\(place): nbytes \(tensor.nbytes.map(String.init) ?? "missing") != product(shape \(tensor.shape)) × \(dtype.byteWidth) = \(bytes)")
+            }
+            total += bytes  // each ≤ cap, so the sum of a sane count cannot overflow before it is compared
+            guard total <= payloadBytes else { throw PluginIOError.violation("\(field): sum of nbytes exceeds payload_bytes \(payloadBytes)") }
+            return (dtype, Shape(tensor.shape), bytes)
+        }
+        guard total == payloadBytes else { throw PluginIOError.violation("\(field): sum of nbytes \(total) != payload_bytes \(payloadBytes)") }
+        return checked
+    }
+}
