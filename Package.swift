@@ -44,9 +44,9 @@ let package = Package(
         .testTarget(name: "AssayBackendTests", dependencies: ["AssayBackend"]),
         .testTarget(name: "AssayProbeTests", dependencies: ["AssayProbe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AssayRunnerTests", dependencies: ["AssayRunner"]),
-        .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),
+        .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify"]),
-        .testTarget(name: "AssayGateTests", dependencies: ["AssayGate"]),
+        .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner"]),
     ],
     swiftLanguageModes: [.v6]
 )

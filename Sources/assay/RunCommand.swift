@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayBackend
 import AssayCore
+import AssayReport
 import AssayRunner
 import Foundation
 
@@ -35,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
+    @Flag(name: .customLong("no-reports"), help: "Write no report.html, report.md, junit.xml, report.json next to run.json.")
+    var noReports = false
+
     func run() throws {
         InterruptFlag.install()
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -57,6 +61,11 @@ struct RunCommand: ParsableCommand {
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
         print("run record: \(session.runJSON.path)")
+        if !noReports {
+            // A report that cannot be written must not cost the run its exit status.
+            do { try ReportWriter.write(record, to: session.directory); print("reports: \(session.directory.path)/report.html") }
+            catch { FileHandle.standardError.write(Data("warning: reports not written: \(error)\n".utf8)) }
+        }
         if record.status == .interrupted {
             print("interrupted: continue with `assay run --resume \(session.directory.path)`")
             throw ExitCode(ExitStatus.interrupted)

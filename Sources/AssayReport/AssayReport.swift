@@ -1,1 +1,0 @@
-// AssayReport: see docs/ARCHITECTURE.md

@@ -1,0 +1,58 @@
+import AssayCore
+
+extension HTMLReport {
+    var systemSection: XMLNode {
+        .element("section", ["id": "system"]) {
+            XMLNode.element("h2") { "System checks" }
+            Self.table(["check", "expected", "observed", "outcome"], rows: model.system.map { result in
+                [Self.code(result.id.shape), .text(result.system?.expected ?? "—"),
+                 .text(result.system?.observed ?? result.message ?? "—"), Self.outcome(result.outcome)]
+            })
+        }
+    }
+
+    /// Waivers as applied to cases (or found expired), then the target's declared waivers
+    /// with how many cases each one matched.
+    var waiverSection: XMLNode {
+        let declared = model.record.target.value.waivers
+        return .element("section", ["id": "waivers"]) {
+            XMLNode.element("h2") { "Waivers" }
+            if !model.waivers.isEmpty {
+                Self.table(["case", "outcome", "status", "category", "reference", "reason", "expires"], rows: model.waivers.map { result in
+                    let waiver = result.waiver!
+                    return [.element("a", ["href": "#\(anchor(of: result))"]) { Self.code(result.id.description) },
+                            Self.outcome(result.outcome),
+                            .element("span", ["class": waiver.expired ? "flag" : "o-waived"]) { waiver.expired ? "expired" : "applied" },
+                            .text(waiver.category.rawValue), .text(waiver.reference), .text(waiver.reason),
+                            .text(Figures.timestamp(waiver.expires))]
+                })
+            } else {
+                XMLNode.element("p", ["class": "muted"]) { "No case matched a waiver." }
+            }
+            if !declared.isEmpty {
+                XMLNode.element("h3") { "Declared in the target" }
+                Self.table(["pattern", "category", "reference", "reason", "expires", "cases matched"], numeric: [5], rows: declared.map { waiver in
+                    let matched = model.record.cases.filter { waiver.matches($0.id.description) }.count
+                    return [Self.code(waiver.pattern), .text(waiver.category.rawValue), .text(waiver.reference),
+                            .text(waiver.reason), .text(Figures.timestamp(waiver.expires)), .text(String(matched))]
+                })
+            }
+        }
+    }
+
+    var notRunSection: XMLNode {
+        .element("section", ["id": "not-run"]) {
+            XMLNode.element("h2") { "Not run" }
+            XMLNode.element("p") {
+                "\(model.notRun.count) planned cases have no result (run status \(model.record.status.rawValue)); "
+                    + "`assay run --resume` continues the run."
+            }
+            XMLNode.element("ul") {
+                for id in model.notRun.prefix(Self.maxNotRunListed) { XMLNode.element("li") { Self.code(id.description) } }
+                if model.notRun.count > Self.maxNotRunListed {
+                    XMLNode.element("li") { "… and \(model.notRun.count - Self.maxNotRunListed) more" }
+                }
+            }
+        }
+    }
+}

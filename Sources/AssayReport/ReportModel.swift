@@ -1,0 +1,72 @@
+import AssayBench
+import AssayCore
+
+/// What every report format says about one run, worked out once: verdict, counts, the cases
+/// that need explaining, the conformance grid and the roofline's ceilings.
+public struct ReportModel: Sendable {
+    public let record: RunRecord
+    public let verdict: Verdict
+    public let counts: [Outcome: Int]
+    /// Planned cases with no result (an interrupted or killed run).
+    public let notRun: [CaseID]
+    /// Cases that failed, errored, crashed or timed out, in plan order.
+    public let problems: [CaseResult]
+    /// Performance cases that were measured.
+    public let performance: [CaseResult]
+    public let system: [CaseResult]
+    /// Cases carrying a waiver note, applied or expired.
+    public let waivers: [CaseResult]
+    public let matrix: ConformanceMatrix
+    public let ceilings: RooflineCeilings
+
+    public init(_ record: RunRecord) {
+        self.record = record
+        verdict = Verdict(record)
+        counts = record.outcomeCounts
+        let done = Set(record.cases.map(\.id))
+        notRun = record.plannedCases.filter { !done.contains($0) }
+        problems = record.cases.filter { !$0.outcome.isAcceptable }
+        performance = record.cases.filter { $0.kind == .performance && $0.performance != nil }
+        system = record.cases.filter { $0.kind == .system }
+        waivers = record.cases.filter { $0.waiver != nil }
+        matrix = ConformanceMatrix(record.cases)
+        ceilings = RooflineCeilings(record)
+    }
+
+    /// `local-cpu — This machine's CPU (native backend)`.
+    public var targetLabel: String {
+        let target = record.target.value
+        return target.title.isEmpty || target.title == target.id ? target.id : "\(target.id) — \(target.title)"
+    }
+
+    /// `23 pass, 1 fail, 2 unsupported` in outcome order, plus cases not run.
+    public var countsLine: String {
+        var parts = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }
+        if !notRun.isEmpty { parts.append("\(notRun.count) not run") }
+        return parts.isEmpty ? "no cases" : parts.joined(separator: ", ")
+    }
+
+    /// The throughput figure that matters for a case: FLOP/s, or bytes/s for ops without FLOPs.
+    public static func throughput(_ performance: PerformanceRecord) -> String? {
+        if let flops = performance.flopsPerSecond, (performance.flops ?? 0) > 0 { return Figures.rate(flops, unit: "FLOP/s") }
+        if let bytes = performance.bytesPerSecond { return Figures.rate(bytes, unit: "B/s") }
+        return nil
+    }
+
+    /// One line of evidence for a case that did not pass: what was wrong and where.
+    public static func evidenceLine(_ result: CaseResult) -> String {
+        var parts: [String] = []
+        if let evidence = result.evidence {
+            parts.append("\(evidence.mismatches)/\(evidence.elements) mismatches")
+            parts.append("max abs err \(Figures.number(evidence.maxAbsError)), max rel err \(Figures.number(evidence.maxRelError))")
+            if let worst = evidence.worstIndex { parts.append("worst at [\(worst.map(String.init).joined(separator: ","))]") }
+            if let sample = evidence.samples.first {
+                parts.append("e.g. expected \(Figures.number(sample.expected)) got \(Figures.number(sample.actual))")
+            }
+            parts.append(contentsOf: evidence.structural)
+        }
+        if let system = result.system { parts.append("expected \(system.expected), observed \(system.observed)") }
+        if let message = result.message, !message.isEmpty { parts.insert(message, at: 0) }
+        return parts.isEmpty ? result.outcome.rawValue : parts.joined(separator: "; ")
+    }
+}
