@@ -11,15 +11,17 @@ assay=.build/release/assay
 out=$(mktemp -d)
 numpy_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$(nproc)")
 
-echo "== native CPU backend vs numpy"
-$assay run --target local-cpu --suite Benchmarks/suites/native-vs-numpy.yaml --out "$out" --quiet >/dev/null || true
-"${numpy_env[@]}" python3 Benchmarks/native_vs_numpy.py "$out/local-cpu/latest/run.json"
+# Two rounds, each timing Assay then its peer right after, so drift on a shared machine shows
+# up as disagreement between rounds rather than as a bias in one direction.
+for round in 1 2; do
+  echo "== round $round: native CPU backend vs numpy"
+  $assay run --target local-cpu --suite Benchmarks/suites/native-vs-numpy.yaml --out "$out" --quiet --no-reports >/dev/null || true
+  "${numpy_env[@]}" python3 Benchmarks/native_vs_numpy.py "$out/local-cpu/latest/run.json"
 
-if [ -f Targets/numpy-cpu.yaml ]; then
-  echo "== agreement: Assay timing the numpy plugin vs timeit"
-  "${numpy_env[@]}" $assay run --target numpy-cpu --suite Benchmarks/suites/agreement.yaml --out "$out" --quiet >/dev/null || true
+  echo "== round $round: agreement, Assay timing the numpy plugin vs timeit"
+  "${numpy_env[@]}" $assay run --target numpy-cpu --suite Benchmarks/suites/agreement.yaml --out "$out" --quiet --no-reports >/dev/null || true
   "${numpy_env[@]}" python3 Benchmarks/agreement.py "$out/numpy-cpu/latest/run.json"
-fi
+done
 
 if [ -x Benchmarks/protocol/run.sh ]; then
   echo "== plugin protocol cost"
