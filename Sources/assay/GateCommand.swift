@@ -1,9 +1,135 @@
 import ArgumentParser
+import AssayCore
+import AssayGate
+import AssayRunner
+import Foundation
 
 struct GateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "gate", abstract: "Compare a run with a baseline and fail on a real regression.")
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Compare a run with a baseline and fail on a real regression.",
+        discussion: """
+        Conformance: a case acceptable in the baseline (pass, unsupported, waived) and not acceptable now, or \
+        passed and now unsupported, is a regression; a case missing from the current run fails unless \
+        --allow-missing; new cases are reported. Performance (cases with samples in both runs): Mann-Whitney U \
+        on the raw samples, Holm-adjusted across the compared cases, and the bootstrap 95% CI of \
+        median(current)/median(baseline); tau = max(threshold, 3 x baseline IQR/median). regressed: adjusted \
+        p < alpha and CI above 1+tau; improved: adjusted p < alpha and CI below 1-tau; same: CI within \
+        [1-tau, 1+tau]; otherwise inconclusive. See docs/FORMATS.md ("Gate") and docs/CI.md.
+
+        Exit codes: 0 pass (every compared case same or improved); 1 regression (conformance regression, \
+        performance regressed, or a missing case without --allow-missing); 2 usage or input error (including \
+        different target fingerprints without --allow-different-target); 3 inconclusive only.
+        """)
+
+    @Option(name: .long, help: "Baseline: a run.json, a run directory, or a name saved with `assay baseline save`.")
+    var baseline: String
+
+    @Option(name: .long, help: "Current run: a run.json or a run directory.")
+    var current: String
+
+    @Option(name: .long, help: "Smallest performance change that matters, in percent.")
+    var threshold: Double = 2
+
+    @Option(name: .long, help: "Family-wise significance level (Holm-adjusted Mann-Whitney p-values).")
+    var alpha: Double = 0.05
+
+    @Option(name: .long, help: "Comma-separated outputs: md, junit, json (default: md to stdout; with --out, all three).")
+    var format: String?
+
+    @Option(name: .long, help: "Write gate.md, gate.junit.xml and gate.json into this folder instead of printing Markdown.")
+    var out: String?
+
+    @Flag(name: .customLong("allow-different-target"), help: "Compare runs whose environment fingerprints differ.")
+    var allowDifferentTarget = false
+
+    @Flag(name: .customLong("allow-missing"), help: "Report, but do not fail on, baseline cases missing from the current run.")
+    var allowMissing = false
+
+    @Flag(name: .long, help: "Re-measure regressed and inconclusive performance cases on the current run's target (this machine), append the samples to the current run's, and decide again.")
+    var confirm = false
+
+    enum OutputFormat: String, CaseIterable {
+        case md, junit, json
+        var fileName: String { ["md": "gate.md", "junit": "gate.junit.xml", "json": "gate.json"][rawValue]! }
+    }
+
+    func validate() throws {
+        guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold is a percentage in [0, 100)") }
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
+        _ = try formats()
+    }
+
+    func formats() throws -> [OutputFormat] {
+        guard let format else { return out == nil ? [.md] : OutputFormat.allCases }
+        return try format.split(separator: ",").map { name in
+            guard let parsed = OutputFormat(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown --format '\(name)' (allowed: md, junit, json)")
+            }
+            return parsed
+        }
+    }
 
     func run() throws {
-        throw ValidationError("`assay gate` is not implemented yet")
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let store = BaselineStore(folder: root.appendingPathComponent("Baselines"))
+        let options = GateOptions(threshold: threshold / 100, alpha: alpha, allowMissing: allowMissing, allowDifferentTarget: allowDifferentTarget)
+        do {
+            let (baselineRecord, baselineURL) = try RunRecordLocator.load(baseline, relativeTo: root, baselines: store)
+            let (currentRecord, currentURL) = try RunRecordLocator.load(current, relativeTo: root, baselines: nil)
+            var report = try Gate.compare(baseline: baselineRecord, current: currentRecord, options: options,
+                                          baselineSource: baselineURL.path, currentSource: currentURL.path)
+            if confirm, !report.casesToConfirm.isEmpty {
+                report = try confirmed(report, baseline: (baselineRecord, baselineURL), current: (currentRecord, currentURL), options: options, root: root)
+            }
+            try emit(report, root: root)
+            if report.status.exitCode != 0 { throw ExitCode(report.status.exitCode) }
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        } catch let error as GateError {
+            throw InputFailure(message: error.description)
+        }
+    }
+
+    /// The confirmation re-run: more samples of the doubtful cases, then the whole decision again
+    /// (Holm's correction is across every compared case, so it is recomputed too).
+    private func confirmed(_ report: GateReport, baseline: (RunRecord, URL), current: (RunRecord, URL), options: GateOptions, root: URL) throws -> GateReport {
+        let ids = report.casesToConfirm
+        FileHandle.standardError.write(Data("confirming \(ids.count) case(s) on \(current.0.target.value.id)…\n".utf8))
+        let extra: [CaseID: PerformanceRecord]
+        do {
+            extra = try CaseRemeasurer(record: current.0, root: root)
+                .remeasure(ids, requireFingerprint: current.0.environment.fingerprint, makeBackend: BackendFactory.make)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputFailure(message: "the confirmation re-run failed: \(error)")
+        }
+        let augmented = Gate.appending(extra.mapValues(\.samples), to: current.0)
+        return try Gate.compare(baseline: baseline.0, current: augmented, options: options, baselineSource: baseline.1.path,
+                                currentSource: current.1.path, confirmed: Set(extra.keys))
+    }
+
+    private func emit(_ report: GateReport, root: URL) throws {
+        let selected = try formats()
+        func text(_ format: OutputFormat) throws -> Data {
+            switch format {
+            case .md: return Data(GateMarkdown.render(report).utf8)
+            case .junit: return Data(GateJUnit.render(report).utf8)
+            case .json: return try report.jsonData()
+            }
+        }
+        guard let out else {
+            for format in selected { FileHandle.standardOutput.write(try text(format)) }
+            return
+        }
+        let folder = URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for format in selected {
+            let file = folder.appendingPathComponent(format.fileName)
+            try text(format).write(to: file, options: .atomic)
+            print("wrote \(file.path)")
+        }
+        print("gate: \(report.status.rawValue) (exit \(report.status.exitCode))")
     }
 }

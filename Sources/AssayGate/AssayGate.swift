@@ -1,1 +1,0 @@
-// AssayGate: see docs/ARCHITECTURE.md

@@ -1,0 +1,107 @@
+import AssayCore
+import Foundation
+import Testing
+@testable import AssayGate
+
+/// The status → exit code mapping, the three outputs, and the real `assay gate` binary.
+@Suite(.serialized) struct ExitCodeTests {
+    static let perf = "perf/matmul/m64.n64.k64/f32", conf = "smoke/add/a64x64.b64x64/f32"
+
+    static func comparison(_ verdict: PerformanceComparison.Verdict) -> PerformanceComparison {
+        PerformanceComparison(id: try! CaseID(parsing: perf), verdict: verdict, baselineSamples: 50, currentSamples: 50, baselineMedian: 1,
+                              currentMedian: 1, pValue: 1, adjustedPValue: 1, ratio: 1, ratioLow: 1, ratioHigh: 1, baselineRelativeIQR: 0, tau: 0.02)
+    }
+
+    static func finding(_ kind: ConformanceFinding.Kind, fails: Bool) -> ConformanceFinding {
+        ConformanceFinding(id: try! CaseID(parsing: conf), kind: kind, baselineOutcome: .pass, currentOutcome: .fail, message: nil, failsGate: fails)
+    }
+
+    @Test func statusAndExitCodeMapping() {
+        let status = GateReport.status
+        #expect(status([], []) == .pass)
+        #expect(status([], [Self.comparison(.same), Self.comparison(.improved)]) == .pass)
+        #expect(status([Self.finding(.new, fails: false), Self.finding(.fixed, fails: false), Self.finding(.missing, fails: false)], []) == .pass)
+        #expect(status([], [Self.comparison(.same), Self.comparison(.inconclusive)]) == .inconclusive)
+        #expect(status([], [Self.comparison(.regressed), Self.comparison(.inconclusive)]) == .regression)
+        #expect(status([Self.finding(.regressed, fails: true)], [Self.comparison(.inconclusive)]) == .regression)
+        #expect(status([Self.finding(.missing, fails: true)], []) == .regression)
+        #expect([GateReport.Status.pass, .regression, .inconclusive].map(\.exitCode) == [0, 1, 3])
+    }
+
+    static func sampleReport() throws -> GateReport {
+        let baseline = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 1)),
+                                             SyntheticRuns.conformanceCase(conf, .pass)], runID: "base")
+        let current = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, samples: SyntheticRuns.samples(median: 110_000, cv: 0.01, seed: 2)),
+                                            SyntheticRuns.conformanceCase(conf, .fail, message: "max abs error <1e-3> & \"worse\"")], runID: "cur")
+        return try Gate.compare(baseline: baseline, current: current)
+    }
+
+    @Test func outputsCarryTheFigures() throws {
+        let report = try Self.sampleReport()
+        #expect(report.status == .regression)
+        let markdown = GateMarkdown.render(report)
+        #expect(markdown.contains("regression (exit 1)"))
+        #expect(markdown.contains("### Performance regressions") && markdown.contains("`\(Self.perf)`"))
+        let junit = GateJUnit.render(report)
+        #expect(junit.contains("failures=\"2\""))
+        #expect(junit.contains("max abs error &lt;1e-3&gt; &amp; &quot;worse&quot;"))
+        #expect(!junit.contains("<1e-3>"))
+        let json = try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any]
+        let rows = try #require(json?["performance"] as? [[String: Any]])
+        #expect(rows.count == 1)
+        for key in ["pValue", "adjustedPValue", "ratio", "ratioLow", "ratioHigh", "tau", "verdict"] { #expect(rows[0][key] != nil, "\(key)") }
+        #expect(GateJUnit.escape("a\u{1}b\nc") == "ab&#10;c")
+    }
+
+    // MARK: the real binary
+
+    static var executable: URL? {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            for configuration in ["debug", "release"] {
+                let candidate = directory.appendingPathComponent(".build/\(configuration)/assay")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    func gate(_ arguments: [String], in folder: URL) throws -> Int32 {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["gate"] + arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test(.enabled(if: executable != nil, "the assay executable is not built"), .timeLimit(.minutes(2)))
+    func realBinaryExitCodes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ record: RunRecord, _ name: String) throws {
+            try RecordCoding.encoder().encode(record).write(to: folder.appendingPathComponent(name))
+        }
+        let steady = SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 7)
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: steady)]), "base.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 8))]), "same.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 110_000, cv: 0.01, seed: 9))]), "slow.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: [99_000, 104_000, 101_000, 106_000])]), "few.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: steady)], fingerprint: "elsewhere"), "other.json")
+
+        #expect(try gate(["--baseline", "base.json", "--current", "same.json"], in: folder) == 0)
+        #expect(try gate(["--baseline", "base.json", "--current", "slow.json", "--out", "out", "--format", "junit,json"], in: folder) == 1)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.junit.xml").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.json").path))
+        #expect(try gate(["--baseline", "base.json", "--current", "few.json"], in: folder) == 3)
+        #expect(try gate(["--baseline", "base.json", "--current", "other.json"], in: folder) == 2)
+        #expect(try gate(["--baseline", "base.json", "--current", "other.json", "--allow-different-target"], in: folder) == 0)
+        #expect(try gate(["--baseline", "no-such-baseline", "--current", "same.json"], in: folder) == 2)
+        #expect(try gate(["--baseline", "base.json", "--current", "same.json", "--format", "pdf"], in: folder) == 2)
+    }
+}
