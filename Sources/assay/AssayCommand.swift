@@ -10,7 +10,8 @@ struct AssayCommand: ParsableCommand {
         Point Assay at a target (Targets/<id>.yaml); it runs suites (Suites/<id>.yaml) through the target's \
         backend and writes Reports/<target>/<run-id>/run.json plus a journal that survives a crash.
 
-        Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 130 interrupted.
+        Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 3 inconclusive \
+        (gate only), 10–17 certificate verification failures (verify), 130 interrupted.
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
