@@ -8,7 +8,7 @@ protocol RowKernels {
     static func layerNormRows(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, n: Int, weight: [Self], bias: [Self], eps: Double)
     static func rmsNormRows(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, n: Int, weight: [Self], eps: Double)
     static func activation(_ op: String, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int, tanhForm: Bool)
-    static func elementwise(add: Bool, _ a: [Self], _ b: [Self]) -> [Self]
+    static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>)
     static func sum(_ x: UnsafePointer<Self>, count: Int) -> Self
 }
 
@@ -18,7 +18,7 @@ extension RowKernels {
     static func layerNormRows(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, n: Int, weight: [Self], bias: [Self], eps: Double) {}
     static func rmsNormRows(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, n: Int, weight: [Self], eps: Double) {}
     static func activation(_ op: String, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int, tanhForm: Bool) {}
-    static func elementwise(add: Bool, _ a: [Self], _ b: [Self]) -> [Self] { [] }
+    static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>) {}
 }
 
 extension Double: RowKernels {
@@ -47,11 +47,8 @@ extension Float: RowKernels {
         }
     }
 
-    static func elementwise(add: Bool, _ a: [Float], _ b: [Float]) -> [Float] {
-        [Float](unsafeUninitializedCapacity: a.count) { y, initialized in
-            if add { assay_add(a, b, y.baseAddress, Int64(a.count)) } else { assay_mul(a, b, y.baseAddress, Int64(a.count)) }
-            initialized = a.count
-        }
+    static func elementwise(add: Bool, _ a: [Float], _ b: [Float], into y: UnsafeMutablePointer<Float>) {
+        if add { assay_add(a, b, y, Int64(a.count)) } else { assay_mul(a, b, y, Int64(a.count)) }
     }
 
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { assay_sum(x, Int64(count)) }

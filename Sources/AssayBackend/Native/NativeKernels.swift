@@ -7,15 +7,28 @@ import AssayOps
 /// deliberately separate from the obviously-correct float64 references in AssayOps.
 struct NativeKernels<T: CPUScalar> {
     let threads: Int
+    /// Reused output buffers for repeated (benchmark) calls; nil allocates every output afresh.
+    var pool: OutputPool<T>? = nil
 
     func run(_ problem: OpProblem, _ inputs: [[T]]) throws -> [T] {
+        let result = try compute(problem, inputs)
+        pool?.keep(result)
+        return result
+    }
+
+    /// A zero-initialised or pooled output buffer; every caller overwrites all of it.
+    private func output(_ count: Int) -> [T] {
+        pool?.take(count) ?? [T](repeating: 0, count: count)
+    }
+
+    private func compute(_ problem: OpProblem, _ inputs: [[T]]) throws -> [T] {
         let outCount = problem.output.shape.elementCount
         switch problem.op {
         case "matmul":
             let batch = problem.params["b"]?.intValue ?? 1
             let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
             let ta = problem.attrBool("transpose_a"), tb = problem.attrBool("transpose_b")
-            var out = [T](repeating: 0, count: outCount)
+            var out = output(outCount)
             for index in 0..<batch {
                 gemm(m: m, n: n, k: k, a: inputs[0], aOffset: index * m * k, lda: ta ? m : k, ta: ta,
                      b: inputs[1], bOffset: index * k * n, ldb: tb ? k : n, tb: tb, c: &out, cOffset: index * m * n)
@@ -23,7 +36,7 @@ struct NativeKernels<T: CPUScalar> {
             return out
         case "linear":
             let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-            var out = [T](repeating: 0, count: outCount)
+            var out = output(outCount)
             gemm(m: m, n: n, k: k, a: inputs[0], aOffset: 0, lda: k, ta: false, b: inputs[1], bOffset: 0, ldb: k, tb: true, c: &out, cOffset: 0)
             if inputs.count > 2 { for i in 0..<m { for j in 0..<n { out[i * n + j] += inputs[2][j] } } }
             return out
@@ -152,8 +165,8 @@ struct NativeKernels<T: CPUScalar> {
     }
 
     private func softmaxRows(_ x: [T], rows: Int, n: Int, logarithmic: Bool) -> [T] {
-        var out = x
-        guard n > 0, rows > 0 else { return out }
+        guard n > 0, rows > 0 else { return x }
+        var out = output(x.count)
         if T.hasRowKernels {
             parallelRows(rows, n: n, input: x, output: &out) { xp, yp, count in T.softmaxRows(xp, yp, rows: count, n: n, logarithmic: logarithmic) }
             return out
@@ -177,7 +190,7 @@ struct NativeKernels<T: CPUScalar> {
         let eps = problem.attrDouble("eps") ?? 0
         let layer = problem.op == "layer_norm"
         if T.hasRowKernels, rows > 0 {
-            var y = [T](repeating: 0, count: inputs[0].count)
+            var y = output(inputs[0].count)
             let weight = UncheckedSendable(inputs[1]), bias = UncheckedSendable(layer ? inputs[2] : [])
             parallelRows(rows, n: n, input: inputs[0], output: &y) { xp, yp, count in
                 if layer { T.layerNormRows(xp, yp, rows: count, n: n, weight: weight.value, bias: bias.value, eps: eps) }
@@ -210,7 +223,7 @@ struct NativeKernels<T: CPUScalar> {
     private func activation(_ problem: OpProblem, _ x: [T]) -> [T] {
         let tanhForm = problem.attrString("approximate") == "tanh"
         if T.hasRowKernels {
-            var y = [T](repeating: 0, count: x.count)
+            var y = output(x.count)
             let op = problem.op
             parallelRows(x.count, n: 1, input: x, output: &y) { xp, yp, count in T.activation(op, xp, yp, count: count, tanhForm: tanhForm) }
             return y
@@ -235,7 +248,11 @@ struct NativeKernels<T: CPUScalar> {
         let add = problem.op == "add"
         let outShape = problem.output.shape.dims
         if problem.inputs[0].shape.dims == outShape, problem.inputs[1].shape.dims == outShape {
-            if T.hasRowKernels { return T.elementwise(add: add, a, b) }
+            if T.hasRowKernels {
+                var y = output(a.count)
+                y.withUnsafeMutableBufferPointer { T.elementwise(add: add, a, b, into: $0.baseAddress!) }
+                return y
+            }
             return zip(a, b).map { add ? $0 + $1 : $0 * $1 }
         }
         let ia = Broadcast.sourceIndices(of: problem.inputs[0].shape.dims, into: outShape)
@@ -288,7 +305,13 @@ struct NativeKernels<T: CPUScalar> {
 
     private func layout(_ problem: OpProblem, _ x: [T]) -> [T] {
         // A real copy: returning `x` would share its storage and move no bytes.
-        guard problem.op == "transpose" else { return x.withUnsafeBufferPointer { Array($0) } }
+        guard problem.op == "transpose" else {
+            var out = output(x.count)
+            out.withUnsafeMutableBufferPointer { target in x.withUnsafeBufferPointer { source in
+                if let to = target.baseAddress, let from = source.baseAddress { to.update(from: from, count: source.count) }
+            } }
+            return out
+        }
         let shape = problem.inputs[0].shape.dims
         let perm = problem.attrs["perm"]?.intsValue ?? Array(shape.indices.reversed())
         return permute(x, shape: shape, perm: perm)
