@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// The printable rendering of a certificate: one self-contained HTML page (inline CSS, no
@@ -78,22 +79,8 @@ public enum CertificateHTML {
             """
     }
 
-    /// Text safe in element content and in quoted attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Delegates to the shared `Markup.escape`, so every document Assay writes escapes alike.
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     private static func row(_ label: String, _ value: String, mono: Bool = false) -> String {
         "<tr><th>\(escape(label))</th><td\(mono ? " class=\"mono\"" : "")>\(escape(value))</td></tr>"

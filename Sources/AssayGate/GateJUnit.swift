@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// JUnit XML for CI test views: one testcase per conformance finding and per performance
@@ -54,23 +55,6 @@ public enum GateJUnit {
         "<testcase classname=\"\(classname)\" name=\"\(escape(name))\">\(body)</testcase>"
     }
 
-    /// XML-escapes text for attributes and element content; drops characters XML 1.0 forbids.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t", "\r": out += "&#\(scalar.value);"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Delegates to the shared `Markup.escape`, so every document Assay writes escapes alike.
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// A GitHub-flavoured Markdown table whose cells cannot break out of it: text goes through

@@ -1,3 +1,4 @@
+import AssayCore
 /// A tiny markup tree for HTML, inline SVG and JUnit XML. Text and attribute values are
 /// escaped when rendered, so no caller can forget to: the only unescaped content is
 /// `trusted`, which holds the report's own fixed CSS.

@@ -50,7 +50,7 @@ import Testing
         let rows = try #require(json?["performance"] as? [[String: Any]])
         #expect(rows.count == 1)
         for key in ["pValue", "adjustedPValue", "ratio", "ratioLow", "ratioHigh", "tau", "verdict"] { #expect(rows[0][key] != nil, "\(key)") }
-        #expect(GateJUnit.escape("a\u{1}b\nc") == "ab&#10;c")
+        #expect(GateJUnit.escape("a\u{1}<b>&c") == "a\u{FFFD}&lt;b&gt;&amp;c")
     }
 
     // MARK: the real binary

@@ -1,4 +1,5 @@
 import Testing
+import AssayCore
 @testable import AssayReport
 
 @Suite struct MarkupTests {

@@ -1,4 +1,5 @@
-/// The one escaping helper of every report: text and attribute values for HTML, SVG and XML.
+/// The one escaping helper for every markup Assay writes (reports, JUnit, certificates):
+/// text and attribute values for HTML, SVG and XML.
 ///
 /// Strings from descriptors, plugins, probes and messages can hold anything, so every one of
 /// them passes through here (via `XMLNode`) before it reaches a file.
