@@ -319,25 +319,20 @@ struct NativeKernels<T: CPUScalar> {
 
     /// Blocked permutation: walks the output in order, reading the input through permuted strides.
     private func permute(_ x: [T], shape: [Int], perm: [Int]) -> [T] {
+        // A rank-0 or empty tensor has nothing to reorder.
+        guard !x.isEmpty, !shape.isEmpty else { return x.withUnsafeBufferPointer { Array($0) } }
         let strides = Shape(shape).strides
         let outShape = perm.map { shape[$0] }
-        var out = [T](repeating: 0, count: x.count)
-        guard !x.isEmpty else { return out }
+        var out = output(x.count)
         let last = outShape.count - 1
         let innerStride = strides[perm[last]], innerCount = outShape[last]
-        let outerCount = x.count / Swift.max(1, innerCount)
-        var coordinates = [Int](repeating: 0, count: last)
-        for outer in 0..<outerCount {
+        let outerShape = Array(outShape[..<last])
+        var index = MultiIndex(rank: last)
+        for outer in 0..<(x.count / Swift.max(1, innerCount)) {
             var base = 0
-            for axis in 0..<last { base += coordinates[axis] * strides[perm[axis]] }
+            for axis in index.axes { base += index[axis] * strides[perm[axis]] }
             for inner in 0..<innerCount { out[outer * innerCount + inner] = x[base + inner * innerStride] }
-            var axis = last - 1
-            while axis >= 0 {
-                coordinates[axis] += 1
-                if coordinates[axis] < outShape[axis] { break }
-                coordinates[axis] = 0
-                axis -= 1
-            }
+            index.advance(within: outerShape)
         }
         return out
     }
