@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The harness measured against its peers, side by side, in one run. Usage: bash Benchmarks/run.sh
 #  1. native CPU backend vs numpy (OpenBLAS): f32 matmul 512/1024/2048, softmax, layer_norm, copy;
-#  2. agreement: Assay's timing of kernels the numpy plugin runs vs Python's timeit of the same calls;
+#  2. agreement: Assay's timing of kernels the numpy plugin runs vs Python's timeit of the same callables;
 #  3. the plugin protocol's own cost (round trip, transfer) vs a raw pipe, when Benchmarks/protocol exists.
 # numpy runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset so OpenBLAS uses its best kernel for this CPU.
 set -euo pipefail
@@ -17,11 +17,10 @@ for round in 1 2; do
   echo "== round $round: native CPU backend vs numpy"
   $assay run --target local-cpu --suite Benchmarks/suites/native-vs-numpy.yaml --out "$out" --quiet --no-reports >/dev/null || true
   "${numpy_env[@]}" python3 Benchmarks/native_vs_numpy.py "$out/local-cpu/latest/run.json"
-
-  echo "== round $round: agreement, Assay timing the numpy plugin vs timeit"
-  "${numpy_env[@]}" $assay run --target numpy-cpu --suite Benchmarks/suites/agreement.yaml --out "$out" --quiet --no-reports >/dev/null || true
-  "${numpy_env[@]}" python3 Benchmarks/agreement.py "$out/numpy-cpu/latest/run.json"
 done
+
+echo "== agreement, Assay timing the numpy plugin vs timeit of the same callable (3 interleaved rounds)"
+"${numpy_env[@]}" python3 Benchmarks/agreement.py "$assay" "$out" 3
 
 if [ -x Benchmarks/protocol/run.sh ]; then
   echo "== plugin protocol cost"

@@ -28,7 +28,7 @@ if __name__ == "__main__":  # before any library can print to fd 1
 import numpy as np  # noqa: E402
 
 from assay_backend import (Backend, Invalid, NvmlTelemetry, Unsupported, collect_telemetry,  # noqa: E402
-                           cpu_flush_bytes, host_memory, index_range, log, opspec, run)
+                           collector_paused, cpu_flush_bytes, host_memory, index_range, log, opspec, run)
 
 try:
     import torch
@@ -556,6 +556,10 @@ class TorchBackend(Backend):
 
     def _time_samples(self, fn, k, samples, cold):
         """Times `samples` samples of k back-to-back fn() calls; returns (elapsed_ns, telemetry)."""
+        with collector_paused():
+            return self._time_samples_collector_paused(fn, k, samples, cold)
+
+    def _time_samples_collector_paused(self, fn, k, samples, cold):
         flush = None
         if cold:
             n = self._flush_bytes()
@@ -590,7 +594,8 @@ class TorchBackend(Backend):
     def benchmark(self, op, dtype, attrs, inputs, seed, mode, k, samples):
         call = opspec.check(op, dtype, attrs, inputs)
         with torch.no_grad():
-            tensors = self._random_tensors(inputs, seed)
+            tensors = self.benchmark_inputs(op, dtype, attrs, inputs, seed,
+                                            lambda: self._random_tensors(inputs, seed))
             fn = BUILDERS[op](call, tensors)
             fn()  # untimed warm-up: kernel selection, workspace allocation
             self._sync()

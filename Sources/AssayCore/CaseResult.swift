@@ -37,7 +37,12 @@ public struct CaseResult: Codable, Sendable, Equatable {
 public struct SystemObservation: Codable, Sendable, Equatable {
     public var expected: String
     public var observed: String
-    public init(expected: String, observed: String) { self.expected = expected; self.observed = observed }
+    /// The measured figures behind `observed`, by name (e.g. `h2d_pinned_gbs`, `total_bytes`), for
+    /// tools that read the record; nil for checks that only compare text.
+    public var figures: [String: Double]?
+    public init(expected: String, observed: String, figures: [String: Double]? = nil) {
+        self.expected = expected; self.observed = observed; self.figures = figures
+    }
 }
 
 /// A waiver as it was applied to a case (or found expired).

@@ -83,13 +83,16 @@ extension DeclaredCapabilities {
 extension SystemExpectations {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["os_id", "os_version", "min_kernel", "arch", "modules", "device_nodes",
-                                             "cpu_flags", "accelerators", "min_memory_gib", "hugepages", "cgroup", "min_glibc"])
+                                             "cpu_flags", "accelerators", "min_memory_gib", "hugepages", "cgroup", "min_glibc",
+                                             "min_host_device_gbs", "min_device_memory_gib"])
         self.init(osIDs: try map["os_id"]?.strings() ?? [], osVersion: try map["os_version"]?.string(),
                   minKernel: try map["min_kernel"]?.string(), arch: try map["arch"]?.string(),
                   modules: try map["modules"]?.strings() ?? [], deviceNodes: try map["device_nodes"]?.strings() ?? [],
                   cpuFlags: try map["cpu_flags"]?.strings() ?? [], accelerators: try map["accelerators"]?.int(),
                   minMemoryGiB: try map["min_memory_gib"]?.positiveDouble(), hugepages: try map["hugepages"]?.int(),
-                  cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string())
+                  cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string(),
+                  minHostDeviceGBs: try map["min_host_device_gbs"]?.positiveDouble(),
+                  minDeviceMemoryGiB: try map["min_device_memory_gib"]?.positiveDouble())
         if let cgroupValue = map["cgroup"], !["v1", "v2"].contains(cgroup ?? "") {
             throw cgroupValue.error("cgroup must be v1 or v2")
         }

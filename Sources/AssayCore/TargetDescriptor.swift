@@ -88,14 +88,20 @@ public struct SystemExpectations: Codable, Sendable, Equatable {
     /// `v1` or `v2`.
     public var cgroup: String?
     public var minGlibc: String?
+    /// Host↔device copy bandwidth each way, GB/s (10⁹ bytes/s), measured through the backend.
+    public var minHostDeviceGBs: Double?
+    /// Total device memory as the backend reports it, GiB.
+    public var minDeviceMemoryGiB: Double?
 
     public init(osIDs: [String] = [], osVersion: String? = nil, minKernel: String? = nil, arch: String? = nil,
                 modules: [String] = [], deviceNodes: [String] = [], cpuFlags: [String] = [], accelerators: Int? = nil,
-                minMemoryGiB: Double? = nil, hugepages: Int? = nil, cgroup: String? = nil, minGlibc: String? = nil) {
+                minMemoryGiB: Double? = nil, hugepages: Int? = nil, cgroup: String? = nil, minGlibc: String? = nil,
+                minHostDeviceGBs: Double? = nil, minDeviceMemoryGiB: Double? = nil) {
         self.osIDs = osIDs; self.osVersion = osVersion; self.minKernel = minKernel; self.arch = arch
         self.modules = modules; self.deviceNodes = deviceNodes; self.cpuFlags = cpuFlags
         self.accelerators = accelerators; self.minMemoryGiB = minMemoryGiB; self.hugepages = hugepages
         self.cgroup = cgroup; self.minGlibc = minGlibc
+        self.minHostDeviceGBs = minHostDeviceGBs; self.minDeviceMemoryGiB = minDeviceMemoryGiB
     }
 }
 

@@ -7,6 +7,13 @@ public struct SystemCheckResult: Sendable, Equatable {
     public var expected: String
     public var observed: String
     public var message: String?
+
+    /// Pass when nothing is expected (the observation is still recorded) or the expectation holds.
+    public static func verdict(_ expected: String?, observed: String, holds: Bool) -> SystemCheckResult {
+        guard let expected else { return SystemCheckResult(outcome: .pass, expected: "(not declared)", observed: observed, message: nil) }
+        return SystemCheckResult(outcome: holds ? .pass : .fail, expected: expected, observed: observed,
+                                 message: holds ? nil : "expected \(expected), observed \(observed)")
+    }
 }
 
 /// A system check compares one probe with the target's expectations or declared capabilities.
@@ -140,11 +147,8 @@ public struct SystemCheckContext: Sendable {
         self.hostMemoryDeclared = hostMemoryDeclared; self.backendDevices = backendDevices
     }
 
-    /// Pass when nothing is expected (the observation is still recorded) or the expectation holds.
     func verdict(_ expected: String?, observed: String, holds: Bool) -> SystemCheckResult {
-        guard let expected else { return SystemCheckResult(outcome: .pass, expected: "(not declared)", observed: observed, message: nil) }
-        return SystemCheckResult(outcome: holds ? .pass : .fail, expected: expected, observed: observed,
-                                 message: holds ? nil : "expected \(expected), observed \(observed)")
+        SystemCheckResult.verdict(expected, observed: observed, holds: holds)
     }
 }
 

@@ -12,6 +12,13 @@ public struct TargetGuess: Sendable, Equatable {
     /// Per device, where known.
     public var memoryGiB: Double?
     public var devices: Int
+    /// The torch device of the accelerator (`cuda`, `npu`…) where the shipped torch backend can drive it.
+    public var torchDevice: String?
+
+    /// Accelerator PCI vendor → torch device. ROCm builds of torch (AMD, Hygon DCU) use `cuda`.
+    static let torchDevices: [String: String] = [
+        "10de": "cuda", "1002": "cuda", "1d94": "cuda", "19e5": "npu", "cabc": "mlu", "1ed5": "musa",
+    ]
 
     public init(facts: SystemFacts) {
         let os = [facts.os?.id, facts.os?.versionID].compactMap { $0 }.joined(separator: " ")
@@ -25,18 +32,21 @@ public struct TargetGuess: Sendable, Equatable {
             model = first.name
             memoryGiB = first.memoryMiB.map { Double($0) / 1024 }
             devices = toolDevices.filter { $0.1.name == first.name }.count
+            torchDevice = tool == "nvidia-smi" ? "cuda" : nil
         } else if let first = pciAccelerators.first {
             kind = "accelerator"
             vendor = first.vendorName ?? first.vendorID
             model = first.deviceName ?? "\(first.vendorID ?? "?"):\(first.deviceID ?? "?")"
             memoryGiB = nil
             devices = pciAccelerators.filter { $0.vendorID == first.vendorID && $0.deviceID == first.deviceID }.count
+            torchDevice = first.vendorID.flatMap { Self.torchDevices[$0] }
         } else {
             kind = "cpu"
             vendor = facts.cpu?.vendor
             model = facts.cpu?.modelName
             memoryGiB = facts.memory?.totalGiB
             devices = 1
+            torchDevice = nil
         }
         let name = Self.displayName(vendor: vendor, model: model)
         id = Self.slug([name, os].filter { !$0.isEmpty }.joined(separator: " ")).nonEmpty ?? "unknown-target"

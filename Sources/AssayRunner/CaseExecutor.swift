@@ -24,6 +24,7 @@ struct CaseExecutor {
                 result.outcome = observation.outcome
                 result.system = observation.observation
                 result.message = observation.message
+                result.stderrTail = observation.stderrTail
             } else {
                 result.outcome = .error
                 result.message = "system checks are not available in this run"
@@ -43,7 +44,13 @@ struct CaseExecutor {
                 if planned.kind == .conformance {
                     try runConformance(planned, problem: problem, into: &result)
                 } else if let performanceRunner {
-                    result.performance = try performanceRunner.run(planned, problem: problem)
+                    let record = try performanceRunner.run(planned, problem: problem)
+                    result.performance = record
+                    // A case with no timed sample has no figure: it must not read as measured.
+                    if record.n == 0 {
+                        result.outcome = .error
+                        result.message = "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
+                    }
                 } else {
                     result.outcome = .error
                     result.message = "performance cases need the benchmarking core"

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayOps
+import AssayProbe
 
 /// Runs a performance case: sampling, statistics and the work model.
 protocol PerformanceCaseRunner {
@@ -16,7 +17,15 @@ public struct SystemCheckOutcome: Sendable {
     public var outcome: Outcome
     public var observation: SystemObservation?
     public var message: String?
-    public init(outcome: Outcome, observation: SystemObservation?, message: String?) {
-        self.outcome = outcome; self.observation = observation; self.message = message
+    /// The plugin's last stderr lines when a check through the backend crashed or timed out.
+    public var stderrTail: String?
+    public init(outcome: Outcome, observation: SystemObservation?, message: String?, stderrTail: String? = nil) {
+        self.outcome = outcome; self.observation = observation; self.message = message; self.stderrTail = stderrTail
+    }
+
+    /// A check's verdict, with the figures it measured.
+    init(_ result: SystemCheckResult, figures: [String: Double]? = nil) {
+        self.init(outcome: result.outcome, observation: SystemObservation(expected: result.expected, observed: result.observed, figures: figures),
+                  message: result.message)
     }
 }

@@ -2,28 +2,33 @@ import AssayCore
 import AssayOps
 import AssayProbe
 
-/// Runs `system` cases: each named check of `AssayProbe.SystemCheck` against this machine's facts.
+/// Runs `system` cases: each named check of `AssayProbe.SystemCheck` against this machine's
+/// facts, or a `DeviceCheck` through the backend to its device.
 struct ProbeSystemRunner: SystemCaseRunner {
     let context: SystemCheckContext
+    let device: DeviceCheckContext
 
     func run(check: String) -> SystemCheckOutcome {
+        if let deviceCheck = DeviceCheck.named(check) { return deviceCheck.run(device) }
         guard let systemCheck = SystemCheck.named(check) else {
             return SystemCheckOutcome(outcome: .error, observation: nil, message: "unknown system check '\(check)'")
         }
-        let result = systemCheck.run(context)
-        return SystemCheckOutcome(outcome: result.outcome, observation: SystemObservation(expected: result.expected, observed: result.observed),
-                                  message: result.message)
+        return SystemCheckOutcome(systemCheck.run(context))
     }
 }
 
-/// Validates suite entries: ops and their params against the catalogue, checks against `SystemCheck`.
+/// Validates suite entries: ops and their params against the catalogue, checks against
+/// `SystemCheck` and `DeviceCheck`.
 public struct SuiteValidator: SuiteEntryValidating {
     public let catalogue: SuiteEntryValidating
     public init(catalogue: SuiteEntryValidating = OpCatalogue.standard) { self.catalogue = catalogue }
 
+    /// Every check a suite may name.
+    public static var checkNames: [String] { SystemCheck.names + DeviceCheck.names }
+
     public func problems(in entry: SuiteEntry) -> [SuiteEntryProblem] {
-        if let check = entry.check, SystemCheck.named(check) == nil {
-            return [SuiteEntryProblem(field: "check", message: "unknown system check '\(check)' (known: \(SystemCheck.names.joined(separator: ", ")))")]
+        if let check = entry.check, !Self.checkNames.contains(check) {
+            return [SuiteEntryProblem(field: "check", message: "unknown system check '\(check)' (known: \(Self.checkNames.joined(separator: ", ")))")]
         }
         return catalogue.problems(in: entry)
     }

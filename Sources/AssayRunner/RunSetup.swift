@@ -87,6 +87,7 @@ public enum RunSetup {
         if previous == nil { record.environment = environment(facts: facts, backend: identity) }
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         let declared = target.value.capabilities
+        let expectations = target.value.expect ?? SystemExpectations()
         if planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
            declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil {
             record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
@@ -95,9 +96,11 @@ public enum RunSetup {
         return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
                           waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
-                          systemRunner: ProbeSystemRunner(context: SystemCheckContext(
-                              facts: facts, source: probeSource, expectations: target.value.expect ?? SystemExpectations(),
-                              declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices)))
+                          systemRunner: ProbeSystemRunner(
+                              context: SystemCheckContext(
+                                  facts: facts, source: probeSource, expectations: expectations,
+                                  declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices),
+                              device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: declared)))
     }
 
     /// Probes this machine and fingerprints it together with the backend's devices.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCore
 import AssayProbe
+import AssayRunner
 import Foundation
 
 struct TargetsCommand: ParsableCommand {
@@ -52,9 +53,38 @@ struct TargetsCommand: ParsableCommand {
 extension TargetsCommand {
     struct Probe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print what the system probes see here, as YAML a new descriptor can start from.")
+            abstract: "Print what the system probes see here, as YAML a new descriptor can start from.",
+            discussion: """
+            The draft validates as a descriptor (`assay targets validate`). Its backend is torch on the \
+            accelerator found (cuda, npu, mlu, musa) or the built-in CPU backend, unless --backend or \
+            --target names one.
+            """)
+        @Option(help: "The backend to write: \(BackendDraft.names.joined(separator: ", ")) (a shipped plugin or the built-in CPU backend).")
+        var backend: String?
+        @Option(help: "The device for --backend torch (cpu, cuda, npu, mlu…).")
+        var device: String?
+        @Option(help: "Copy the backend of this descriptor (an id under Targets/ or a path).")
+        var target: String?
+
+        func validate() throws {
+            if backend != nil, target != nil { throw ValidationError("give --backend or --target, not both") }
+            if let backend, BackendDraft.named(backend) == nil {
+                throw ValidationError("unknown --backend '\(backend)' (one of: \(BackendDraft.names.joined(separator: ", ")))")
+            }
+            if device != nil, backend != "torch" { throw ValidationError("--device goes with --backend torch") }
+        }
+
         func run() throws {
-            print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe()), terminator: "")
+            var spec = backend.flatMap { BackendDraft.named($0, device: device) }
+            if let target {
+                let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                do {
+                    spec = try TargetDescriptor.load(contentsOf: RunSetup.locate(target, folder: "Targets", root: root)).0.backend
+                } catch let error as InputError {
+                    throw InputFailure(message: error.description)
+                }
+            }
+            print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe(), backend: spec), terminator: "")
         }
     }
 }

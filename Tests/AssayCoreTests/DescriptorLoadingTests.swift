@@ -59,6 +59,24 @@ import Testing
         #expect(error.message.contains("unknown dtype 'fp8'"))
     }
 
+    @Test func readsTheDeviceExpectations() throws {
+        let text = valid.replacingOccurrences(of: "waivers:", with: "expect:\n  min_host_device_gbs: 40\n  min_device_memory_gib: 79.5\nwaivers:")
+        let expect = try #require(try TargetDescriptor.parse(text: text, file: "Targets/x.yaml").expect)
+        #expect(expect.minHostDeviceGBs == 40 && expect.minDeviceMemoryGiB == 79.5)
+    }
+
+    @Test(arguments: [("min_host_device_gbs: 0", "must be greater than 0, found 0.0"),
+                      ("min_host_device_gbs: fast", "expected a number, found 'fast'"),
+                      ("min_device_memory_gib: -80", "must be greater than 0, found -80.0"),
+                      ("min_device_memory_gib: \"80\"", "expected a number, found '80'")])
+    func badDeviceExpectationsNameFileLineAndField(entry: String, problem: String) throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: "waivers:", with: "expect:\n  \(entry)\nwaivers:")))
+        #expect(error.file == "Targets/bad.yaml")
+        #expect(error.line == 11)
+        #expect(error.field == "expect." + entry.prefix { $0 != ":" })
+        #expect(error.message == problem)
+    }
+
     @Test func syntaxErrorsCarryTheParserLine() throws {
         let error = try #require(failure("id: x\nkind: [cpu\nbackend: {builtin: cpu}\n"))
         #expect(error.line != nil)

@@ -20,10 +20,14 @@ import Testing
               glibc: "2.35"
               python3: "3.10.12"
               gcc: "11.4.0"
-            # backend: add `builtin: cpu` or a plugin `command: [...]` here.
+            backend:
+              command: [python3, Backends/python/torch_backend.py, "--device", cuda]
+              device: cuda
+              timeouts: {handshake_s: 180, request_s: 600}
             capabilities:
               memory_gib: 79.6
               devices: 1
+              # host_link_gbs: the host link per direction, e.g. 64 for PCIe Gen5 x16.
             expect:
               os_id: ubuntu
               os_version: "22.04"
@@ -44,9 +48,9 @@ import Testing
                 - /dev/nvidiactl
               cgroup: v2
               min_memory_gib: 235
-              hugepages:
-                count: 1024
-                size_kib: 2048
+              hugepages: 1024  # pages of 2048 KiB
+              min_device_memory_gib: 75
+              # min_host_device_gbs: the host↔device copy bandwidth to expect, e.g. 40 on PCIe Gen5 x16.
 
             """)
     }
@@ -63,6 +67,7 @@ import Testing
             "  os_id: openEuler", "  os_version: \"22.03\"", "  min_kernel: \"5.10.0\"",
             "    - drv_davinci_intf_host", "    - drv_devmng_host", "    - drv_pcie_host",
             "    - /dev/davinci0", "  cgroup: v1", "  min_memory_gib: 124",
+            "backend:", "  command: [python3, Backends/python/torch_backend.py, \"--device\", npu]", "  device: npu",
         ] {
             #expect(lines.contains(expected), "missing line: \(expected)")
         }
@@ -75,12 +80,34 @@ import Testing
         for expected in [
             "id: hygon-c86-7285-32-core-processor-kylin-v10", "kind: cpu", "vendor: Hygon",
             "model: Hygon C86 7285 32-core Processor", "  memory_gib: 31.1", "  devices: 1",
-            "  os_version: V10", "  cgroup: v1", "    - drm", "  glibc: \"2.28\"",
+            "  os_version: V10", "  cgroup: v1", "    - drm", "  glibc: \"2.28\"", "backend:", "  builtin: cpu",
         ] {
             #expect(lines.contains(expected), "missing line: \(expected)")
         }
         #expect(!lines.contains("  device_nodes:"))
         #expect(!lines.contains { $0.hasPrefix("  driver:") })
+        #expect(!lines.contains { $0.contains("min_device_memory_gib") || $0.contains("host_link_gbs") })
+    }
+
+    /// What `assay targets probe` prints passes `assay targets validate` (the same parser), and
+    /// reads back as the values it drafted, for every fixture, an empty probe, and every backend.
+    @Test(arguments: FixtureLoader.names + ["(empty)"])
+    func theDraftValidatesAsADescriptor(fixture: String) throws {
+        let facts = fixture == "(empty)" ? SystemProbe(source: EmptyProbeSource()).probe() : FixtureLoader.facts(fixture)
+        let guess = TargetGuess(facts: facts)
+        let backends: [BackendSpec?] = [nil] + BackendDraft.names.map { BackendDraft.named($0) } + [
+            BackendDraft.named("torch", device: "npu:1"),
+            BackendSpec(command: ["ssh", "gpu host", "python3", "-u", "x.py"], env: ["ASCEND_RT_VISIBLE_DEVICES": "0,1", "yes": "no"],
+                        cwd: "Backends/python", device: "npu", handshakeTimeoutSeconds: 0.5, requestTimeoutSeconds: 30, maxRestarts: 0),
+            BackendSpec(builtin: "cpu", threads: 4),
+        ]
+        for spec in backends {
+            let descriptor = try TargetDescriptor.parse(text: ProbeYAML.render(facts, backend: spec), file: "probe.yaml")
+            #expect(descriptor.backend == spec ?? BackendDraft.guess(guess))
+            #expect(descriptor.id == guess.id && descriptor.kind.rawValue == guess.kind)
+            #expect(descriptor.capabilities.devices == guess.devices)
+            #expect(descriptor.expect?.hugepages == facts.memory?.hugePagesTotal.flatMap { $0 > 0 ? $0 : nil })
+        }
     }
 
     @Test func anEmptyProbeStillRendersValidYAML() {

@@ -24,15 +24,15 @@ from .dtypes import (FLOAT_DTYPES, WIRE_DTYPES, bf16_to_f32, f32_to_bf16, f64_to
 from .errors import BackendError, Internal, Invalid, Unsupported, invalid, require, unsupported
 from .framing import MAX_HEADER_BYTES, PROTOCOL, TensorSpec, decode_tensors, encode_tensors
 from .server import protect_stdio, run, serve
-from .timing import (HostCacheFlusher, NvmlTelemetry, collect_telemetry, cpu_flush_bytes, host_memory,
-                     last_level_cache_bytes, log, now_ns, time_host)
+from .timing import (HostCacheFlusher, NvmlTelemetry, collect_telemetry, collector_paused, cpu_flush_bytes,
+                     host_memory, last_level_cache_bytes, log, now_ns, time_host)
 
 __version__ = "1.0.0"
 
 __all__ = [
     "Attrs", "Backend", "BackendError", "FLOAT_DTYPES", "HostCacheFlusher", "Internal", "Invalid",
     "MAX_HEADER_BYTES", "NvmlTelemetry", "PROTOCOL", "TensorSpec", "Unsupported", "WIRE_DTYPES",
-    "bf16_to_f32", "collect_telemetry", "cpu_flush_bytes", "decode_tensors", "encode_tensors",
+    "bf16_to_f32", "collect_telemetry", "collector_paused", "cpu_flush_bytes", "decode_tensors", "encode_tensors",
     "f32_to_bf16", "f64_to_bf16", "from_float", "host_memory", "index_range", "invalid",
     "last_level_cache_bytes", "log", "now_ns", "opspec", "protect_stdio", "random_inputs", "require",
     "round_to", "run", "serve", "storage_dtype", "time_host", "to_float", "unsupported", "wire_name",

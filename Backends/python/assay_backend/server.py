@@ -142,6 +142,7 @@ class Server(object):
         except BackendError as exc:
             self.send_error(req_id, exc.code, exc.message or exc.__class__.__name__)
         except MemoryError as exc:
+            self.after_internal_error()
             self.send_error(req_id, "internal", "out of memory: %s" % (exc,))
         except Exception as exc:
             log("internal error while serving %r:\n%s" % (kind, traceback.format_exc()))
@@ -149,12 +150,14 @@ class Server(object):
             self.send_error(req_id, "internal", "%s: %s" % (type(exc).__name__, exc))
 
     def after_internal_error(self):
-        hook = getattr(self.backend, "after_error", None)
-        if hook is not None:
-            try:
-                hook()
-            except Exception:
-                pass
+        # Cached benchmark inputs may be what filled the memory; the backend's own hook frees the rest.
+        for name in ("forget_inputs", "after_error"):
+            hook = getattr(self.backend, name, None)
+            if hook is not None:
+                try:
+                    hook()
+                except Exception:
+                    pass
 
     # ------------------------------------------------------------ messages
     def on_hello(self, h, req_id, payload):

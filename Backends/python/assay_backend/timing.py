@@ -1,5 +1,7 @@
 """Timing, cache-flush and telemetry helpers for `benchmark` and `transfer`."""
 
+import contextlib
+import gc
 import glob
 import os
 import sys
@@ -13,6 +15,19 @@ DEFAULT_GPU_FLUSH_BYTES = 256 << 20    # >= 2x the L2 of any current GPU
 
 def now_ns():
     return time.perf_counter_ns()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off while samples are taken, as `timeit` does: a
+    collection that lands inside one sample would be timed as the op's."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def time_host(fn, k):

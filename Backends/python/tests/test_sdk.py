@@ -156,3 +156,51 @@ def test_headers_are_strict_json():
     data = encode_header({"type": "samples", "x": float("nan"), "s": "a\nb", "n": np.int64(3)})
     assert data.endswith(b"\n") and data.count(b"\n") == 1
     assert json.loads(data) == {"type": "samples", "x": None, "s": "a\nb", "n": 3}
+
+
+def test_benchmark_inputs_are_reused_within_a_case_and_replaced_between_cases():
+    from assay_backend import Backend
+
+    class Counting(Backend):
+        made = 0
+
+        def make_inputs(self, op, dtype, attrs, specs, seed):
+            Counting.made += 1
+            return random_inputs(specs, seed)
+
+        def prepare(self, op, dtype, attrs, inputs):
+            return lambda: np.add(*inputs)
+
+    backend = Counting()
+    specs = [TensorSpec("f32", [64]), TensorSpec("f32", [64])]
+    for _ in range(3):
+        assert len(backend.benchmark("add", "f32", {}, specs, 7, "warm", 1, 2)["elapsed_ns"]) == 2
+    assert Counting.made == 1  # the sampler's repeated requests for one case generate once
+    backend.benchmark("add", "f32", {}, specs, 8, "warm", 1, 2)  # another seed is another case
+    backend.benchmark("add", "f32", {}, [TensorSpec("f32", [32])] * 2, 8, "warm", 1, 2)
+    assert Counting.made == 3
+    first = backend.benchmark_inputs("add", "f32", {}, specs, 9, lambda: random_inputs(specs, 9))
+    again = backend.benchmark_inputs("add", "f32", {}, specs, 9, lambda: pytest.fail("regenerated"))
+    assert first is again
+    backend.forget_inputs()
+    assert Counting.made == 3 and backend._input_cache is None
+
+
+def test_samples_are_taken_with_the_garbage_collector_paused():
+    import gc
+    from assay_backend import Backend, collector_paused
+
+    seen = []
+
+    class Probing(Backend):
+        def prepare(self, op, dtype, attrs, inputs):
+            return lambda: seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    Probing().benchmark("add", "f32", {}, [TensorSpec("f32", [4])] * 2, 1, "warm", 2, 3)
+    assert seen[0] is True and seen[1:] == [False] * 6  # warm-up untouched; 3 samples x k=2 paused
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            raise RuntimeError("a failing sample")
+    assert gc.isenabled()  # restored even when a sample raises

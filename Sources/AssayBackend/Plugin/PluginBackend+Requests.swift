@@ -82,8 +82,5 @@ extension PluginBackend {
     }
 }
 
-/// Which way a `transfer` request copies.
-public enum TransferDirection: String, Sendable {
-    case hostToDevice = "h2d"
-    case deviceToHost = "d2h"
-}
+/// A plugin may serve a device apart from the host; it answers `unsupported` where it does not.
+extension PluginBackend: DeviceBackend {}

@@ -1,0 +1,192 @@
+import AssayBackend
+import Foundation
+import Testing
+@testable import AssayCore
+@testable import AssayRunner
+
+/// The fake device plugin needs the Python SDK, and so numpy.
+private let sdk: ConditionTrait = .enabled(if: PluginFixture.numpyAvailable, "python3 with numpy is not available")
+
+/// The system checks that go through the backend: `host_device_bandwidth` and `device_memory`
+/// against a fake device plugin written with the Python SDK, which times real memcpys.
+@Suite struct DeviceCheckTests {
+    /// A "device" that is a bytearray: `transfer` times real copies between two buffers,
+    /// `memory` answers 8 GiB total, 6 GiB free. Modes: `ok`; `pageable` (pinned copies
+    /// unsupported); `unsupported` (the SDK's defaults: no device); `host` (a cpu device);
+    /// `crash` and `hang` in `transfer`.
+    static let plugin = #"""
+    import os, sys, time
+    mode, repo = sys.argv[1:3]
+    del sys.argv[1:]  # run() parses the command line
+    sys.path.insert(0, os.path.join(repo, "Backends", "python"))
+    from assay_backend.server import protect_stdio
+    protect_stdio()
+    from assay_backend import Backend, Unsupported, now_ns, run
+
+    class FakeDevice(Backend):
+        name = "fake-device"
+        version = "1"
+
+        def describe(self):
+            kind = "cpu" if mode == "host" else "gpu"
+            return {"devices": [{"index": 0, "name": "fake accelerator", "kind": kind, "memory_bytes": 8 << 30}],
+                    "timer": "host_monotonic", "capabilities": {}}
+
+        def execute(self, op, dtype, attrs, inputs):
+            raise Unsupported("no ops")
+
+        def transfer(self, direction, nbytes, pinned, samples):
+            if mode == "unsupported":
+                return Backend.transfer(self, direction, nbytes, pinned, samples)
+            if mode == "crash":
+                print("fake device lost", file=sys.stderr, flush=True)
+                os._exit(7)
+            if mode == "hang":
+                print("fake device stuck", file=sys.stderr, flush=True)
+                time.sleep(3600)
+            if mode == "pageable" and pinned:
+                raise Unsupported("no page-locked host memory here")
+            host, device = bytearray(b"\x01" * nbytes), bytearray(nbytes)
+            src, dst = (host, device) if direction == "h2d" else (device, host)
+            dst[:] = src  # untimed warm-up copy
+            elapsed = []
+            for _ in range(samples):
+                start = now_ns()
+                dst[:] = src
+                elapsed.append(float(now_ns() - start))
+            return {"elapsed_ns": elapsed, "timer": "host_monotonic"}
+
+        def memory(self):
+            if mode == "unsupported":
+                raise Unsupported("no device memory")
+            return 8 << 30, 6 << 30
+
+    run(FakeDevice)
+    """#
+
+    /// Runs one device check on the fake plugin in `mode`, copying 4 MiB five times per route.
+    func check(_ name: String, mode: String, _ expectations: SystemExpectations = SystemExpectations()) throws -> SystemCheckOutcome {
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let backend = try fixture.backend(script: Self.plugin, arguments: [mode])
+        defer { backend.shutdown() }
+        let context = DeviceCheckContext(backend: backend, identity: try backend.describe(), expectations: expectations,
+                                         declared: DeclaredCapabilities(hostLinkGBs: 64), transferBytes: 4 << 20, transferSamples: 5)
+        return try #require(DeviceCheck.named(name)).run(context)
+    }
+
+    @Test(sdk) func meetingTheExpectationsPasses() throws {
+        let bandwidth = try check("host_device_bandwidth", mode: "ok", SystemExpectations(minHostDeviceGBs: 0.01))
+        #expect(bandwidth.outcome == .pass, "\(bandwidth.message ?? "")")
+        let observation = try #require(bandwidth.observation)
+        #expect(observation.expected == "≥ 0.01 GB/s each way (the faster of pinned and pageable)")
+        #expect(observation.observed.hasPrefix("h2d: pinned "))
+        #expect(observation.observed.contains("median of 5 copies of 4 MiB; declared link 64 GB/s"))
+        let figures = try #require(observation.figures)
+        #expect(figures["bytes"] == Double(4 << 20) && figures["samples"] == 5)
+        for route in ["h2d_pinned", "h2d_pageable", "d2h_pinned", "d2h_pageable"] {
+            #expect((figures["\(route)_gbs"] ?? 0) > 0.01, "\(route)")
+        }
+
+        let memory = try check("device_memory", mode: "ok", SystemExpectations(minDeviceMemoryGiB: 7.5))
+        #expect(memory.outcome == .pass)
+        #expect(memory.observation?.expected == "≥ 7.5 GiB total")
+        #expect(memory.observation?.observed == "8.0 GiB total, 6.0 GiB free on fake accelerator")
+        #expect(memory.observation?.figures == ["total_bytes": 8 * 1_073_741_824, "free_bytes": 6 * 1_073_741_824])
+    }
+
+    @Test(sdk) func anExpectationTooHighFailsWithObservedAndExpected() throws {
+        let bandwidth = try check("host_device_bandwidth", mode: "ok", SystemExpectations(minHostDeviceGBs: 1e6))
+        #expect(bandwidth.outcome == .fail)
+        #expect(bandwidth.message?.hasPrefix("expected ≥ 1e+06 GB/s each way (the faster of pinned and pageable), observed h2d: pinned ") == true,
+                "\(bandwidth.message ?? "")")
+
+        let memory = try check("device_memory", mode: "ok", SystemExpectations(minDeviceMemoryGiB: 80))
+        #expect(memory.outcome == .fail)
+        #expect(memory.message == "expected ≥ 80 GiB total, observed 8.0 GiB total, 6.0 GiB free on fake accelerator")
+    }
+
+    @Test(sdk) func pinnedCopiesTheBackendCannotDoAreNotedAndPageableOnesCount() throws {
+        let result = try check("host_device_bandwidth", mode: "pageable", SystemExpectations(minHostDeviceGBs: 0.01))
+        #expect(result.outcome == .pass)
+        let observed = try #require(result.observation?.observed)
+        #expect(observed.hasPrefix("h2d: pinned unsupported, pageable "))
+        #expect(observed.contains("(unsupported: transfer h2d 4194304 bytes: no page-locked host memory here)"))
+        #expect(result.observation?.figures?["h2d_pinned_gbs"] == nil && result.observation?.figures?["d2h_pageable_gbs"] != nil)
+    }
+
+    @Test(sdk) func aBackendThatAnswersUnsupportedIsNotApplicableWithTheReason() throws {
+        let bandwidth = try check("host_device_bandwidth", mode: "unsupported", SystemExpectations(minHostDeviceGBs: 40))
+        #expect(bandwidth.outcome == .unsupported)
+        #expect(bandwidth.message == "not applicable: backend fake-device answered unsupported: "
+                + "transfer h2d 4194304 bytes: fake-device has no device to transfer to")
+        #expect(bandwidth.observation?.expected == "≥ 40 GB/s each way (the faster of pinned and pageable)")
+        #expect(bandwidth.observation?.observed == bandwidth.message)
+
+        let memory = try check("device_memory", mode: "unsupported")
+        #expect(memory.outcome == .unsupported)
+        #expect(memory.message == "not applicable: backend fake-device answered unsupported: memory: no device memory")
+        #expect(memory.observation?.expected == "(not declared)")
+    }
+
+    @Test(sdk) func aHostDeviceHasNoDeviceMemory() throws {
+        let memory = try check("device_memory", mode: "host", SystemExpectations(minDeviceMemoryGiB: 1))
+        #expect(memory.outcome == .unsupported)
+        #expect(memory.message?.hasPrefix("not applicable: backend fake-device serves the host CPU (device kind cpu)") == true)
+    }
+
+    @Test func theNativeBackendHasNoDevice() throws {
+        let backend = NativeCPUBackend(threads: 1)
+        let context = DeviceCheckContext(backend: backend, identity: try backend.describe(), expectations: SystemExpectations(),
+                                         declared: DeclaredCapabilities())
+        for check in DeviceCheck.all {
+            let result = check.run(context)
+            #expect(result.outcome == .unsupported)
+            #expect(result.message == "not applicable: backend native-cpu runs on the host: there is no device apart from it")
+        }
+    }
+
+    @Test func theSystemSuiteRunsTheDeviceChecksAndAnUnknownCheckListsThem() throws {
+        let url = PluginFixture.repository.appendingPathComponent("Suites/system.yaml")
+        let suite = try Suite.load(contentsOf: url, validator: SuiteValidator()).0
+        #expect(Set(DeviceCheck.names).isSubset(of: suite.entries.compactMap(\.check)))
+        let error = try #require(throws: InputError.self) {
+            try Suite.parse(text: "id: s\nkind: system\ncases:\n  - check: device_bandwidth\n", file: "s.yaml", validator: SuiteValidator())
+        }
+        #expect(error.line == 4 && error.message.contains("unknown system check 'device_bandwidth'"))
+        #expect(error.message.contains("host_device_bandwidth, device_memory"))
+    }
+
+    /// A whole run: the check whose plugin dies gets that outcome with the plugin's stderr, the
+    /// plugin is restarted for the next check, and run.json is complete.
+    @Test(sdk, arguments: [("crash", Outcome.crash, "exited with status 7", "fake device lost"),
+                      ("hang", Outcome.timeout, "within 2 s", "fake device stuck")])
+    func aPluginThatDiesDuringATransferIsRecordedAndTheRunCarriesOn(mode: String, outcome: Outcome, reason: String, stderr: String) throws {
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let script = try fixture.write(Self.plugin, to: "fake_device.py")
+        let (record, journalLines) = try fixture.run(target: """
+            id: fake-device
+            kind: accelerator
+            backend:
+              command: [python3, "\(script.path)", \(mode), "\(PluginFixture.repository.path)"]
+              timeouts: {handshake_s: 60, request_s: 2}
+              max_restarts: 2
+            expect:
+              min_host_device_gbs: 1
+              min_device_memory_gib: 4
+            """, suite: """
+            id: device
+            kind: system
+            cases:
+              - check: host_device_bandwidth
+              - check: device_memory
+            """)
+        #expect(record.cases.map(\.outcome) == [outcome, .pass])
+        let failed = try #require(record.cases.first)
+        #expect(failed.message?.contains(reason) == true, "\(failed.message ?? "")")
+        #expect(failed.stderrTail?.contains(stderr) == true)
+        #expect(record.cases.last?.system?.figures?["total_bytes"] == 8.0 * 1_073_741_824)
+        #expect(journalLines == 2)
+    }
+}
