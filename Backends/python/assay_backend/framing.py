@@ -119,7 +119,10 @@ def _clean(value):
 
 
 def encode_header(header):
-    text = json.dumps(_clean(header), separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    try:  # most headers are plain JSON already: the C encoder alone is the fast path
+        text = json.dumps(header, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    except (TypeError, ValueError):  # numpy scalars, non-finite floats
+        text = json.dumps(_clean(header), separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     data = text.encode("utf-8")
     if len(data) > MAX_HEADER_BYTES:
         raise ValueError("response header exceeds %d bytes" % MAX_HEADER_BYTES)

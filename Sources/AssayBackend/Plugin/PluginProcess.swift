@@ -26,6 +26,8 @@ final class PluginProcess {
     /// Bytes read from stdout and not yet consumed.
     private var buffer: [UInt8] = []
     private var head = 0
+    /// Where `fill` reads to: allocated once, as zeroing 256 KiB per reply would cost more than a small round trip.
+    private var readChunk = [UInt8](repeating: 0, count: 256 << 10)
     private var exitStatus: Int32?
 
     /// Starts `argv` with `environment` (the complete child environment) in `directory`.
@@ -104,20 +106,32 @@ final class PluginProcess {
 
     // MARK: writing
 
-    /// Writes every byte of each buffer, waiting for the pipe with poll(2) until the deadline.
+    /// Writes every byte of the buffers, in order, waiting for the pipe with poll(2) until the
+    /// deadline. One writev(2) carries as much as the pipe takes, so a small request (header and
+    /// payload) reaches the plugin in one piece and wakes it once, not once per buffer.
     func write(_ chunks: [UnsafeRawBufferPointer], deadline: Deadline) throws {
-        for chunk in chunks {
-            var offset = 0
-            while offset < chunk.count {
-                let written = Glibc.write(input, chunk.baseAddress! + offset, chunk.count - offset)
-                if written > 0 { offset += written; continue }
-                if written < 0, errno == EINTR { continue }
-                if written < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+        var pending = chunks.filter { $0.count > 0 }
+        var offset = 0  // bytes of pending[0] already written
+        while !pending.isEmpty {
+            // At most IOV_MAX (1024 on Linux) buffers per call.
+            var vectors = pending.prefix(1024).enumerated().map { index, chunk in
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress! + (index == 0 ? offset : 0)),
+                      iov_len: chunk.count - (index == 0 ? offset : 0))
+            }
+            let written = writev(input, &vectors, Int32(vectors.count))
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
                     try wait(fd: input, events: Int16(POLLOUT), deadline: deadline)
                     continue
                 }
-                if written < 0, errno == EPIPE { throw PluginIOError.endOfStream }
+                if errno == EPIPE { throw PluginIOError.endOfStream }
                 throw PluginIOError.system("write to plugin: \(String(cString: strerror(errno)))")
+            }
+            var left = written
+            while left > 0, let first = pending.first {
+                let rest = first.count - offset
+                if left >= rest { left -= rest; offset = 0; pending.removeFirst() } else { offset += left; left = 0 }
             }
         }
     }
@@ -183,10 +197,9 @@ final class PluginProcess {
             buffer.removeSubrange(0..<head)
             head = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 256 << 10)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count > 0 { buffer.append(contentsOf: chunk[0..<count]); return }
+            let count = readChunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count > 0 { buffer.append(contentsOf: readChunk[0..<count]); return }
             if count == 0 { throw PluginIOError.endOfStream }
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else { throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))") }
