@@ -1,10 +1,11 @@
 import AssayCore
 import AssayOps
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayBackend
 
-@Suite(.enabled(if: FakePlugin.python3Available, "python3 is not on PATH"))
+@Suite(.enabled(if: Python.isAvailable, "python3 is not on PATH"))
 struct PluginBackendTests {
     static func relu(_ count: Int = 5) throws -> (OpProblem, [Tensor]) {
         let problem = try OpCatalogue.standard.problem(op: "relu", params: ["shape": .ints([count])], attrs: [:], dtype: .f32)

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayBackend
@@ -7,7 +8,7 @@ import Testing
     /// Several buffers, one far larger than the pipe, arrive whole and in order: writev's partial
     /// writes resume mid-buffer.
     @Test func buffersArriveWholeAndInOrderThroughPartialWrites() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("assay-writev-\(UUID().uuidString)")
+        let file = TemporaryDirectory.uniqueURL(prefix: "assay-writev")
         defer { try? FileManager.default.removeItem(at: file) }
         let big = (0..<(3 << 20) + 7).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
         let pieces: [[UInt8]] = [[1], big, [], Array("tail".utf8)]

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayBench
@@ -13,7 +14,7 @@ import Testing
 
     /// A sysfs-like tree as on this machine: L1d 48K, L1i 32K, L2 1M, L3 32M.
     @Test func findsTheLastLevelCache() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("assay-cache-\(UUID().uuidString)")
+        let root = TemporaryDirectory.uniqueURL(prefix: "assay-cache")
         defer { try? FileManager.default.removeItem(at: root) }
         for (index, level, type, size) in [(0, "1", "Data", "48K"), (1, "1", "Instruction", "32K"),
                                            (2, "2", "Unified", "1024K"), (3, "3", "Unified", "32768K")] {

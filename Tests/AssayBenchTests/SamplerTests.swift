@@ -6,8 +6,7 @@ import Testing
 /// The sampler against synthetic backends on a fake clock: no real time is measured.
 @Suite struct SamplerTests {
     @Test func warmUpTakesThreeCallsAndAHundredMilliseconds() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000)
+        let backend = SyntheticBackend(nanoseconds: 10_000)
         let record = try backend.sampler(.init()).run()
         let firstBatch = try #require(backend.requests.first { $0.samples > 1 })
         #expect(record.warmupCalls >= 3)
@@ -16,8 +15,7 @@ import Testing
     }
 
     @Test func slowOpsStillGetThreeWarmUpCalls() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 60_000_000)
+        let backend = SyntheticBackend(nanoseconds: 60_000_000)
         let record = try backend.sampler(.init()).run()
         #expect(backend.untimedRequests.count >= 3)
         #expect(record.warmupCalls >= 3)
@@ -25,8 +23,7 @@ import Testing
 
     /// 10 µs a call: probes k = 1 (10 µs), 10 (projected 140, capped at ×10), 100 (1 ms).
     @Test func sizesTheBatchSoASampleLastsAMillisecond() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000)
+        let backend = SyntheticBackend(nanoseconds: 10_000)
         let record = try backend.sampler(.init()).run()
         #expect(record.k == 100)
         #expect(backend.requests.filter { $0.samples > 1 }.allSatisfy { $0.k == 100 })
@@ -35,16 +32,14 @@ import Testing
 
     /// Device timers only need 50 µs: 1 call (10 µs) projects 7 calls, which reach 70 µs.
     @Test func deviceTimersNeedShorterSamples() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000)
+        let backend = SyntheticBackend(nanoseconds: 10_000)
         let record = try backend.sampler(.init(timerKind: .device)).run()
         #expect(record.k == 7)
         #expect(record.timerKind == .device)
     }
 
     @Test func coldModeTakesOneCallPerSample() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000)
+        let backend = SyntheticBackend(nanoseconds: 10_000)
         let record = try backend.sampler(.init(mode: .cold)).run()
         #expect(record.k == 1)
         #expect(record.mode == .cold)
@@ -52,8 +47,7 @@ import Testing
     }
 
     @Test func quietStreamConvergesAndKeepsEverySample() throws {
-        let clock = FakeClock()
-        let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000, noise: 0.001)
+        let backend = SyntheticBackend(nanoseconds: 10_000, noise: 0.001)
         let record = try backend.sampler(.init()).run()
         #expect(record.converged)
         #expect(record.stopReason.hasPrefix("converged at ±"))
@@ -118,7 +112,7 @@ import Testing
     }
 
     @Test func noTelemetryMeansNoRangesAndNotLimited() throws {
-        let backend = SyntheticBackend(clock: FakeClock(), nanoseconds: 10_000, noise: 0.001)
+        let backend = SyntheticBackend(nanoseconds: 10_000, noise: 0.001)
         let record = try backend.sampler(.init(maxClockMHz: 1980)).run()
         #expect(record.telemetry == nil && record.lowClockSamples == nil && !record.limited && record.limitReason == nil)
     }
@@ -143,7 +137,7 @@ import Testing
     }
 
     @Test func recordEncodesAsPlainJSON() throws {
-        var record = try SyntheticBackend(clock: FakeClock(), nanoseconds: 10_000, noise: 0.001).sampler(.init()).run()
+        var record = try SyntheticBackend(nanoseconds: 10_000, noise: 0.001).sampler(.init()).run()
         record.applyWorkModel(flops: 1e6, bytes: 1e6, roofline: Roofline(peakFLOPsPerSecond: nil, bandwidthBytesPerSecond: nil),
                               ceilingSource: .declared)
         // The plain encoder throws on NaN or infinity: a record with missing ceilings has none.

@@ -1,5 +1,6 @@
 import AssayCertify
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ struct CertifyVerifyTests {
     static let inside = RunFixtures.now.addingTimeInterval(86_400)
 
     func issue(_ run: RunRecord = RunFixtures.run(), issuer: String = "Lab <A&B>") throws -> Issued {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         try RunFixtures.write(run, to: directory)
         let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
         let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: pair.key,
@@ -77,7 +78,7 @@ struct CertifyVerifyTests {
     }
 
     @Test func unmetProfileIsRefusedAndWritesNothing() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         try RunFixtures.write(RunFixtures.run(status: .interrupted), to: directory)
         let request = CertificateIssuer.Request(run: RunLocation(directory.appendingPathComponent("run.json").path), profile: RunFixtures.profile,

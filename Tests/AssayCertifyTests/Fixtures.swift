@@ -63,13 +63,6 @@ enum Fixtures {
         }
         return Data(bytes)
     }
-
-    /// A fresh directory under the system temp directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-certify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }
 
 /// The error a verification throws, or nil when it succeeds.

@@ -1,12 +1,12 @@
 import AssayCertify
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// Verification by tools that share no code with this module: a certificate
 /// must check out with standard tooling, not only with our own verifier.
 struct InteropTests {
-    static let hasPythonCryptography = (try? Shell.run(["python3", "-c", "import cryptography"]).status) == 0
-    static let hasOpenSSL = (try? Shell.run(["openssl", "version"]).status) == 0
+    static let hasOpenSSL = (try? Subprocess.run(["openssl", "version"]).status) == 0
 
     /// Loads both PEM files, recomputes PAE, verifies the signature, checks
     /// that a tampered payload fails, and re-signs to compare (Ed25519 is deterministic).
@@ -44,18 +44,18 @@ struct InteropTests {
 
     /// A key pair on disk and a certificate signed with it, in a fresh directory.
     func writeCertificate() throws -> (directory: URL, envelope: DSSEEnvelope) {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
         let envelope = try EnvelopeSigner.sign(statement: Fixtures.statement(), key: pair.key)
         try envelope.jsonData().write(to: directory.appendingPathComponent("cert.dsse.json"))
         return (directory, envelope)
     }
 
-    @Test(.enabled(if: hasPythonCryptography, "python3 with the 'cryptography' package is not available; skipping independent verification"))
+    @Test(.enabled(if: Python.canImport("cryptography"), "python3 with the 'cryptography' package is not available; skipping independent verification"))
     func pythonCryptographyVerifiesTheCertificate() throws {
         let (directory, _) = try writeCertificate()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try Shell.run(["python3", "-c", Self.pythonVerifier, directory.path])
+        let result = try Python.run(Self.pythonVerifier, [directory.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("python-verified"))
     }
@@ -73,9 +73,9 @@ struct InteropTests {
 
     /// An issued adaptation certificate (`CertificateIssuer.certify`, what `assay certify` runs)
     /// checked by Python `cryptography` over PAE, in the layout `pythonVerifier` expects.
-    @Test(.enabled(if: hasPythonCryptography, "python3 with the 'cryptography' package is not available; skipping independent verification"))
+    @Test(.enabled(if: Python.canImport("cryptography"), "python3 with the 'cryptography' package is not available; skipping independent verification"))
     func pythonCryptographyVerifiesAnIssuedCertificate() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         try RunFixtures.write(RunFixtures.run(), to: directory)
         let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
@@ -86,10 +86,10 @@ struct InteropTests {
             Issue.record("fixture run was refused")
             return
         }
-        let signature = try Shell.run(["python3", "-c", Self.pythonVerifier, directory.path])
+        let signature = try Python.run(Self.pythonVerifier, [directory.path])
         #expect(signature.status == 0, "\(signature.output)")
         #expect(signature.output.contains("python-verified"))
-        let subjects = try Shell.run(["python3", "-c", Self.pythonSubjectCheck, directory.path])
+        let subjects = try Python.run(Self.pythonSubjectCheck, [directory.path])
         #expect(subjects.status == 0, "\(subjects.output)")
         #expect(subjects.output.contains("subjects-verified pass performance"))
     }
@@ -99,55 +99,33 @@ struct InteropTests {
         let (directory, envelope) = try writeCertificate()
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("issuer.key").path, pub = directory.appendingPathComponent("issuer.pub").path
-        #expect(try Shell.run(["openssl", "pkey", "-in", key, "-noout"]).status == 0)
-        #expect(try Shell.run(["openssl", "pkey", "-pubin", "-in", pub, "-noout"]).status == 0)
+        #expect(try Subprocess.run(["openssl", "pkey", "-in", key, "-noout"]).status == 0)
+        #expect(try Subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-noout"]).status == 0)
         // openssl derives the same public key file, byte for byte.
-        let derived = try Shell.run(["openssl", "pkey", "-in", key, "-pubout"])
+        let derived = try Subprocess.run(["openssl", "pkey", "-in", key, "-pubout"])
         #expect(derived.output == (try String(contentsOfFile: pub, encoding: .utf8)))
 
         let message = directory.appendingPathComponent("pae.bin"), signature = directory.appendingPathComponent("sig.bin")
         try PAE.encode(payloadType: envelope.payloadType, payload: try envelope.decodedPayload()).write(to: message)
         try Data(base64Encoded: envelope.signatures[0].sig)!.write(to: signature)
         let verify = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", message.path, "-sigfile", signature.path]
-        let good = try Shell.run(verify)
+        let good = try Subprocess.run(verify)
         #expect(good.status == 0, "\(good.output)")
         var tampered = try Data(contentsOf: message)
         tampered[tampered.count - 2] ^= 0x01
         try tampered.write(to: message)
-        #expect(try Shell.run(verify).status != 0)
+        #expect(try Subprocess.run(verify).status != 0)
     }
 
     @Test(.enabled(if: hasOpenSSL, "openssl is not installed; skipping"))
     func weLoadKeysThatOpenSSLGenerates() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("o.key"), pub = directory.appendingPathComponent("o.pub")
-        #expect(try Shell.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key.path]).status == 0)
-        #expect(try Shell.run(["openssl", "pkey", "-in", key.path, "-pubout", "-out", pub.path]).status == 0)
+        #expect(try Subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key.path]).status == 0)
+        #expect(try Subprocess.run(["openssl", "pkey", "-in", key.path, "-pubout", "-out", pub.path]).status == 0)
         let signing = try SigningKey(contentsOf: key)
         #expect(try TrustedPublicKey(contentsOf: pub) == signing.publicKey)
         #expect(signing.pemRepresentation == (try String(contentsOf: key, encoding: .utf8)))
-    }
-}
-
-/// Runs a command found on PATH, stdout and stderr together.
-enum Shell {
-    struct Result {
-        var status: Int32
-        var output: String
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read before waiting so a full pipe cannot block the child.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }

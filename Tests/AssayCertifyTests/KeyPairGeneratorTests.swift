@@ -1,4 +1,5 @@
 import AssayCertify
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ struct KeyPairGeneratorTests {
     }
 
     @Test func writesPrivateKey0600AndPublicKey0644() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
         #expect(output.privateKeyURL.lastPathComponent == "issuer.key")
@@ -21,7 +22,7 @@ struct KeyPairGeneratorTests {
     }
 
     @Test func refusesToOverwriteUnlessAsked() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = directory.appendingPathComponent("issuer").path
         let first = try KeyPairGenerator.generate(prefix: prefix)
@@ -38,7 +39,7 @@ struct KeyPairGeneratorTests {
     }
 
     @Test func overwriteReplacesAWorldReadableFileWithA0600One() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = directory.appendingPathComponent("issuer").path
         #expect(FileManager.default.createFile(atPath: prefix + ".key", contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))

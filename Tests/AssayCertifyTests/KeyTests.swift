@@ -1,4 +1,5 @@
 import AssayCertify
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -72,7 +73,7 @@ struct KeyTests {
     }
 
     @Test func loadingAFileNamesItInErrors() throws {
-        let directory = try Fixtures.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("bad.pub")
         try Data("hello".utf8).write(to: url)

@@ -1,11 +1,10 @@
 import AssayCertify
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 
 struct ProfileParsingTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func parseError(_ text: String) -> InputError? {
         do {
             _ = try CertificationProfile.parse(text: text, file: "Profiles/bad.yaml")
@@ -40,7 +39,7 @@ struct ProfileParsingTests {
 
     @Test(arguments: ["ai-accelerator", "cpu-server", "os-platform"])
     func shippedProfilesParse(id: String) throws {
-        let url = CertificationProfile.locate(id, root: Self.repositoryRoot)
+        let url = CertificationProfile.locate(id, root: Repository.root)
         #expect(url.path.hasSuffix("Profiles/\(id).yaml"))
         let profile = try CertificationProfile.load(contentsOf: url)
         #expect(profile.id == id)

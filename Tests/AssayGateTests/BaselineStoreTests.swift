@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayGate
@@ -6,7 +7,7 @@ import Testing
 /// Saving, listing and resolving named baselines, and locating run records by path.
 struct BaselineStoreTests {
     @Test func saveListAndResolve() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("assay-baselines-\(UUID().uuidString)")
+        let root = TemporaryDirectory.uniqueURL(prefix: "assay-baselines")
         defer { try? FileManager.default.removeItem(at: root) }
         let runDirectory = root.appendingPathComponent("Reports/gate-test/run-1")
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)

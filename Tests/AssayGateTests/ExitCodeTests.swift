@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayGate
@@ -55,34 +56,15 @@ import Testing
 
     // MARK: the real binary
 
-    static var executable: URL? {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            for configuration in ["debug", "release"] {
-                let candidate = directory.appendingPathComponent(".build/\(configuration)/assay")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
-
     func gate(_ arguments: [String], in folder: URL) throws -> Int32 {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["gate"] + arguments
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Subprocess.launch(try #require(Repository.assayExecutable), ["gate"] + arguments, in: folder)
         process.waitUntilExit()
         return process.terminationStatus
     }
 
-    @Test(.enabled(if: executable != nil, "the assay executable is not built"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .timeLimit(.minutes(2)))
     func realBinaryExitCodes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-gate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory.make(prefix: "assay-gate")
         defer { try? FileManager.default.removeItem(at: folder) }
         func write(_ record: RunRecord, _ name: String) throws {
             try RecordCoding.encoder().encode(record).write(to: folder.appendingPathComponent(name))

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayCore
@@ -6,8 +7,6 @@ import Testing
 /// The float64 references agree with numpy on the same inputs. Runs where python3 has numpy
 /// (CI installs it); skipped with a note elsewhere.
 @Suite struct NumpyAgreementTests {
-    static let numpyAvailable: Bool = PythonRunner.run(["-c", "import numpy"]) != nil
-
     /// numpy formulas per op, each reading `x` (the list of inputs) and `attrs`.
     static let script = #"""
     import json, sys, math
@@ -97,7 +96,7 @@ import Testing
         ("matmul_int8", ["m": .int(5), "n": .int(6), "k": .int(7)], [:], .int8),
     ]
 
-    @Test(.enabled(if: numpyAvailable, "python3 with numpy is not installed"), arguments: 0..<cases.count)
+    @Test(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not installed"), arguments: 0..<cases.count)
     func referenceAgreesWithNumpy(index: Int) throws {
         let (name, params, attrs, dtype) = Self.cases[index]
         let catalogue = OpCatalogue.standard
@@ -110,8 +109,9 @@ import Testing
             "attrs": problem.attrs.mapValues(\.jsonValue),
             "inputs": inputs.map { ["shape": $0.shape.dims, "data": $0.values()] },
         ]
-        let output = try #require(PythonRunner.run(["-c", Self.script], input: try JSONSerialization.data(withJSONObject: job)))
-        let numpy = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        let python = try Python.run(Self.script, input: try JSONSerialization.data(withJSONObject: job), standardError: .discarded)
+        try #require(python.status == 0, "python3 exited with status \(python.status)")
+        let numpy = try #require(try JSONSerialization.jsonObject(with: python.data) as? [String: Any])
         #expect(numpy["shape"] as? [Int] == reference.shape, "\(name) shape")
         let values = try #require(numpy["data"] as? [Double])
         #expect(values.count == reference.data.count)
@@ -131,24 +131,5 @@ extension AttrValue {
         case .string(let v): return v
         case .ints(let v): return v
         }
-    }
-}
-
-/// Runs python3 with stdin; nil when it cannot start or exits non-zero.
-enum PythonRunner {
-    static func run(_ arguments: [String], input: Data = Data()) -> Data? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let writer = Thread { stdin.fileHandleForWriting.write(input); try? stdin.fileHandleForWriting.close() }
-        writer.start()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? data : nil
     }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayProbe
@@ -118,7 +119,7 @@ import Testing
     }
 
     /// PyYAML reads what we wrote back to the same values (skipped where PyYAML is absent).
-    @Test(.enabled(if: PyYAML.available), arguments: FixtureLoader.names)
+    @Test(.enabled(if: Python.canImport("yaml")), arguments: FixtureLoader.names)
     func parsesBackWithPyYAML(fixture: String) throws {
         let facts = FixtureLoader.facts(fixture)
         let parsed = try #require(PyYAML.load(ProbeYAML.render(facts)))
@@ -139,7 +140,7 @@ import Testing
         #expect(expect["min_memory_gib"] as? Int == facts.memory?.totalGiB.map { Int($0.rounded(.down)) })
     }
 
-    @Test(.enabled(if: PyYAML.available))
+    @Test(.enabled(if: Python.canImport("yaml")))
     func awkwardStringsSurviveARoundTrip() throws {
         var facts = FixtureLoader.facts("ubuntu-nvidia")
         facts.os?.versionID = "yes"
@@ -155,8 +156,6 @@ import Testing
 /// Parses YAML with Python's PyYAML (`yaml.safe_load`), through the live source.
 enum PyYAML {
     static let script = "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.argv[1])))"
-
-    static let available: Bool = LiveProbeSource().run(["python3", "-c", "import yaml"])?.succeeded == true
 
     static func load(_ text: String) -> [String: Any]? {
         guard let result = LiveProbeSource(timeout: 30).run(["python3", "-c", script, text]), result.succeeded,

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayReport
@@ -5,24 +6,24 @@ import Testing
 /// Renders report.html with headless Chromium and checks the picture is not blank. Skipped
 /// where no Chromium is installed (CI does not need it). Set ASSAY_REPORT_PNG_DIR to keep the PNG.
 @Suite struct HTMLRenderingTests {
-    static let chromium = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(TestSupport.executable).first
+    static let chromium = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(Subprocess.locate).first
 
-    @Test(.enabled(if: chromium != nil && TestSupport.executable("python3") != nil, "headless chromium (and python3) not installed"))
+    @Test(.enabled(if: chromium != nil && Python.isAvailable, "headless chromium (and python3) not installed"))
     func rendersToANonBlankPicture() throws {
         let keep = ProcessInfo.processInfo.environment["ASSAY_REPORT_PNG_DIR"].map { URL(fileURLWithPath: $0) }
-        let directory = try keep ?? TestSupport.temporaryDirectory()
+        let directory = try keep ?? TemporaryDirectory.make(prefix: "assay-report-tests")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
         let page = directory.appendingPathComponent("report.html"), picture = directory.appendingPathComponent("report.png")
         try Data(HTMLReport(ReportModel(RecordFixture.record(hostile: true))).rendered().utf8).write(to: page)
         try? FileManager.default.removeItem(at: picture)
 
-        let render = try TestSupport.run(Self.chromium!, [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,2400",
+        let render = try Subprocess.run([
+            Self.chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,2400",
             "--screenshot=\(picture.path)", page.absoluteString,
         ])
         #expect(FileManager.default.fileExists(atPath: picture.path), "chromium wrote no PNG: \(render.output.suffix(2000))")
-        let stats = try TestSupport.python(Self.pngStatistics, [picture.path])
+        let stats = try Python.run(Self.pngStatistics, [picture.path])
         try #require(stats.status == 0, "\(stats.output)")
         let figures = stats.output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         try #require(figures.count == 2, "\(stats.output)")

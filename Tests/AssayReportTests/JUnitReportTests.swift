@@ -1,8 +1,12 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayReport
 
 @Suite struct JUnitReportTests {
+    /// Jenkins' JUnit schema, under Fixtures/ (excluded from the target, so read by path).
+    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/junit-10.xsd")
+
     let xml = JUnitReport(ReportModel(RecordFixture.record(hostile: true))).rendered()
 
     @Test func countsMatchTheOutcomes() throws {
@@ -45,15 +49,14 @@ import Testing
         #expect(!xml.unicodeScalars.contains("\u{1B}"), "control characters are replaced")
     }
 
-    @Test(.enabled(if: TestSupport.pythonHas("xmlschema"), "python3 module xmlschema not installed (pip install xmlschema)"))
+    @Test(.enabled(if: Python.canImport("xmlschema"), "python3 module xmlschema not installed (pip install xmlschema)"))
     func validatesAgainstJenkinsJUnitSchema() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-report-tests")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("junit.xml")
         try Data(xml.utf8).write(to: file)
-        let schema = TestSupport.fixtures.appendingPathComponent("junit-10.xsd").path
-        let result = try TestSupport.python("import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2]); print('valid')",
-                                            [schema, file.path])
+        let result = try Python.run("import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2]); print('valid')",
+                                    [Self.schema.path, file.path])
         #expect(result.status == 0, "\(result.output)")
     }
 }

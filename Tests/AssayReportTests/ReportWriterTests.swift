@@ -1,11 +1,12 @@
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayReport
 
 @Suite struct ReportWriterTests {
     @Test func writesEveryFormatNextToTheRecord() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-report-tests")
         defer { try? FileManager.default.removeItem(at: directory) }
         let record = RecordFixture.record()
         try RecordCoding.encoder().encode(record).write(to: directory.appendingPathComponent("run.json"))
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func aBadRecordIsNamedByFile() throws {
-        let directory = try TestSupport.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "assay-report-tests")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("run.json")
         try Data("{\"schemaVersion\": 1}".utf8).write(to: file)

@@ -1,11 +1,12 @@
 import AssayBackend
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayCore
 @testable import AssayRunner
 
 /// The fake device plugin needs the Python SDK, and so numpy.
-private let sdk: ConditionTrait = .enabled(if: PluginFixture.numpyAvailable, "python3 with numpy is not available")
+private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "python3 with numpy is not available")
 
 /// The system checks that go through the backend: `host_device_bandwidth` and `device_memory`
 /// against a fake device plugin written with the Python SDK, which times real memcpys.
@@ -147,7 +148,7 @@ private let sdk: ConditionTrait = .enabled(if: PluginFixture.numpyAvailable, "py
     }
 
     @Test func theSystemSuiteRunsTheDeviceChecksAndAnUnknownCheckListsThem() throws {
-        let url = PluginFixture.repository.appendingPathComponent("Suites/system.yaml")
+        let url = Repository.root.appendingPathComponent("Suites/system.yaml")
         let suite = try Suite.load(contentsOf: url, validator: SuiteValidator()).0
         #expect(Set(DeviceCheck.names).isSubset(of: suite.entries.compactMap(\.check)))
         let error = try #require(throws: InputError.self) {
@@ -169,7 +170,7 @@ private let sdk: ConditionTrait = .enabled(if: PluginFixture.numpyAvailable, "py
             id: fake-device
             kind: accelerator
             backend:
-              command: [python3, "\(script.path)", \(mode), "\(PluginFixture.repository.path)"]
+              command: [python3, "\(script.path)", \(mode), "\(Repository.root.path)"]
               timeouts: {handshake_s: 60, request_s: 2}
               max_restarts: 2
             expect:

@@ -1,4 +1,5 @@
 import AssayBackend
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayCore
@@ -6,7 +7,7 @@ import Testing
 
 /// Whole runs against the numpy plugin with one injected fault: the faulty case gets its
 /// outcome, the plugin is restarted, the later cases pass, and run.json is complete.
-@Suite(.enabled(if: PluginFixture.numpyAvailable, "python3 with numpy is not available"))
+@Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct PluginRunTests {
     /// The numpy backend with a fault injected into its first `execute` (a marker file makes
     /// the restarted process behave).
@@ -45,7 +46,7 @@ struct PluginRunTests {
             id: faulty-numpy
             kind: cpu
             backend:
-              command: [python3, "\(script.path)", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(PluginFixture.repository.path)"]
+              command: [python3, "\(script.path)", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
               timeouts: {handshake_s: 60, request_s: 2}
               max_restarts: 2
             """, suite: """

@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayCore
@@ -5,36 +6,13 @@ import Testing
 /// Kills a real `assay run` with SIGKILL mid-way, resumes it, and checks that every planned
 /// case is recorded exactly once.
 @Suite(.serialized) struct ResumeAfterKillTests {
-    static var executable: URL? {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            for configuration in ["debug", "release"] {
-                let candidate = directory.appendingPathComponent(".build/\(configuration)/assay")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }
-
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     func launch(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try Subprocess.launch(try #require(Repository.assayExecutable), arguments, in: Repository.root)
     }
 
-    @Test(.enabled(if: executable != nil, "the assay executable is not built"), .timeLimit(.minutes(5)))
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .timeLimit(.minutes(5)))
     func sigkillLosesNothingAndResumeCompletes() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("assay-kill-\(UUID().uuidString)")
+        let out = TemporaryDirectory.uniqueURL(prefix: "assay-kill")
         defer { try? FileManager.default.removeItem(at: out) }
         let first = try launch(["run", "--suite", "conformance", "--out", out.path, "--quiet"])
         let runDirectory = out.appendingPathComponent("local-cpu/latest")

@@ -193,6 +193,7 @@ public final class PluginBackend: Backend {
         // stdout closing usually means the process is exiting: give it a moment, to report its status.
         let stillRunning = error == .endOfStream ? process.waitForExit(seconds: 0.5) == nil : !process.hasExited
         fail(process)
+        process.stderr.waitUntilDrained(seconds: 1)  // killed: its stderr reaches EOF at once, unless a straggler holds it
         let tail = process.stderr.tail(limit: 8 << 10)
         let result: BackendError
         switch error {

@@ -12,6 +12,8 @@ final class StderrRing: @unchecked Sendable {
     private var bytes: [UInt8] = []
     /// Where the oldest byte is once the ring has wrapped.
     private var start = 0
+    /// Signalled once the drain thread has read EOF.
+    private let drained = DispatchSemaphore(value: 0)
 
     init(capacity: Int = 64 << 10) { self.capacity = capacity }
 
@@ -24,9 +26,16 @@ final class StderrRing: @unchecked Sendable {
                 if count > 0 { append(chunk[0..<count]) } else if count == 0 || errno != EINTR { break }
             }
             close(fd)
+            drained.signal()
         }
         thread.name = "assay-plugin-stderr"
         thread.start()
+    }
+
+    /// Waits up to `seconds` for the drain to read EOF, so that a tail taken after the plugin was
+    /// killed holds what it wrote last (the drain thread may not have caught up with it yet).
+    func waitUntilDrained(seconds: Double) {
+        if drained.wait(timeout: .now() + seconds) == .success { drained.signal() }  // stays signalled for later waits
     }
 
     func append(_ chunk: ArraySlice<UInt8>) {

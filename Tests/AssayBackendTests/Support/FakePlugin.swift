@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 @testable import AssayBackend
 
@@ -92,8 +93,7 @@ enum FakePlugin {
 
     /// Writes the script into a fresh temporary folder; returns (script, marker) paths.
     static func install() throws -> (script: String, marker: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-fake-plugin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory.make(prefix: "assay-fake-plugin")
         let file = folder.appendingPathComponent("fake_plugin.py")
         try FakePlugin.script.write(to: file, atomically: true, encoding: .utf8)
         return (file.path, folder.appendingPathComponent("misbehaved").path)
@@ -105,11 +105,5 @@ enum FakePlugin {
         return PluginBackend(configuration: PluginConfiguration(
             command: ["python3", script, mode], environment: ["FAKE_MARKER": marker], device: "cpu",
             handshakeTimeoutSeconds: 10, requestTimeoutSeconds: requestTimeout, maxRestarts: maxRestarts))
-    }
-
-    static var python3Available: Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/python3")
-        }
     }
 }

@@ -20,8 +20,9 @@ final class SyntheticBackend {
         self.clock = clock; self.nanosecondsPerCall = nanosecondsPerCall
     }
 
-    /// Per-call time `nanoseconds` with uniform relative noise of ±`noise`.
-    convenience init(clock: FakeClock, nanoseconds: Double, noise: Double = 0) {
+    /// Per-call time `nanoseconds` with uniform relative noise of ±`noise`; a clock of its own
+    /// unless the test reads or advances the clock too.
+    convenience init(clock: FakeClock = FakeClock(), nanoseconds: Double, noise: Double = 0) {
         self.init(clock: clock) { _, generator in nanoseconds * (1 + noise * generator.nextSigned()) }
     }
 

@@ -1,4 +1,5 @@
 import AssayBackend
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayCore
@@ -9,25 +10,10 @@ import Testing
 /// root. The SDK scripts put `Backends/python` on their path from the repository given as an
 /// argument.
 struct PluginFixture {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// Whether python3 can import numpy (the SDK's one dependency).
-    static let numpyAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import numpy"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
     let folder: URL
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-plugin-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try TemporaryDirectory.make(prefix: "assay-plugin-run")
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: folder) }
@@ -45,7 +31,7 @@ struct PluginFixture {
     func backend(script: String, arguments: [String], requestTimeout: Double = 2) throws -> PluginBackend {
         let path = try write(script, to: "plugin.py").path
         return PluginBackend(configuration: PluginConfiguration(
-            command: ["python3", path] + arguments + [Self.repository.path],
+            command: ["python3", path] + arguments + [Repository.root.path],
             handshakeTimeoutSeconds: 60, requestTimeoutSeconds: requestTimeout, maxRestarts: 2))
     }
 
@@ -55,7 +41,7 @@ struct PluginFixture {
         let targetURL = try write(target, to: "target.yaml")
         let suiteURL = try write(suite, to: "suite.yaml")
         let request = RunRequest(target: targetURL.path, suites: [suiteURL.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Self.repository, command: ["test"])
+                                 root: Repository.root, command: ["test"])
         let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { descriptor, root in
             try PluginBackend(spec: descriptor.backend, root: root)
         }
