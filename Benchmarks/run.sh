@@ -19,8 +19,8 @@ for round in 1 2; do
   "${numpy_env[@]}" python3 Benchmarks/native_vs_numpy.py "$out/local-cpu/latest/run.json"
 done
 
-echo "== agreement, Assay timing the numpy plugin vs timeit of the same callable (5 interleaved rounds)"
-"${numpy_env[@]}" python3 Benchmarks/agreement.py "$assay" "$out" 5
+echo "== agreement, Assay timing the numpy plugin vs timeit of the same callable (7 bracketed rounds)"
+"${numpy_env[@]}" python3 Benchmarks/agreement.py "$assay" "$out" 7
 
 if [ -x Benchmarks/protocol/run.sh ]; then
   echo "== plugin protocol cost"

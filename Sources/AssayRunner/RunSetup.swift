@@ -20,10 +20,14 @@ public struct RunRequest: Sendable {
     public var command: [String]
     /// Overrides every suite's performance time cap.
     public var timeCapSeconds: Double?
+    /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
+    /// figures): a quick run, or one timed against another tool, need not spend the seconds.
+    public var measuresCeilings: Bool
 
-    public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String], timeCapSeconds: Double? = nil) {
+    public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
-        self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds
+        self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
     }
 }
 
@@ -88,7 +92,7 @@ public enum RunSetup {
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         let declared = target.value.capabilities
         let expectations = target.value.expect ?? SystemExpectations()
-        if planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
+        if request.measuresCeilings, planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
            declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil {
             record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
         }

@@ -33,6 +33,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("time-cap"), help: "Per-case time cap in seconds for performance cases (default: the suite's, 15 s).")
     var timeCap: Double?
 
+    @Flag(name: .customLong("no-ceilings"),
+          help: "Do not measure copy/GEMM ceilings for a target that declares no peaks (saves seconds; no roofline figures).")
+    var noCeilings = false
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -45,7 +49,7 @@ struct RunCommand: ParsableCommand {
         let request = RunRequest(target: target, suites: suites.isEmpty ? ["smoke"] : suites,
                                  reportsRoot: URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL,
                                  resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
-                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap)
+                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings)
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
