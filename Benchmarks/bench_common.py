@@ -17,6 +17,15 @@ def performance_cases(run_json):
     return cases
 
 
+def record_number(value):
+    """A number from a run record: JSON numbers, or the "nan"/"inf"/"-inf" strings the record writes
+    for undefined figures; nan for anything else (absent, null, not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def timeit_median_ns(call, min_sample_s=0.001, samples=41):
     """Median ns per call over `samples` samples, each of k calls with k sized so a sample ≥ 1 ms
     (the same rule as Assay's sampler), after a warm-up of ≥ 3 calls and ≥ 0.1 s."""

@@ -554,12 +554,9 @@ class TorchBackend(Backend):
             return self.telemetry_source.read()
         return None
 
+    @collector_paused()
     def _time_samples(self, fn, k, samples, cold):
         """Times `samples` samples of k back-to-back fn() calls; returns (elapsed_ns, telemetry)."""
-        with collector_paused():
-            return self._time_samples_collector_paused(fn, k, samples, cold)
-
-    def _time_samples_collector_paused(self, fn, k, samples, cold):
         flush = None
         if cold:
             n = self._flush_bytes()

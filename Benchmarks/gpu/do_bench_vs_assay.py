@@ -36,6 +36,8 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+from bench_common import record_number as num  # noqa: E402
 BACKENDS = os.path.join(ROOT, "Backends", "python")
 DEFAULT_SUITE = os.path.join(ROOT, "Benchmarks", "gpu", "gpu-matmul.yaml")
 SHAPE_RE = re.compile(r"\{m:\s*\d+,\s*n:\s*\d+,\s*k:\s*\d+\}")
@@ -65,16 +67,6 @@ def parse_args(argv=None):
 
 
 # ------------------------------------------------------------------ small helpers
-
-def num(value):
-    """A run-record number: JSON numbers, or "nan"/"inf"/"-inf" strings."""
-    if value is None:
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
 
 def strict(value):
     """value with every non-finite float replaced by None (strict JSON)."""

@@ -15,6 +15,9 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # Benchmarks/
+from bench_common import record_number as num  # noqa: E402
+
 MAX_LISTED = 20
 
 
@@ -24,13 +27,6 @@ def load(path):
             return json.load(f)
     except (OSError, ValueError):
         return None
-
-
-def num(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 def latest_record(work, step):

@@ -8,9 +8,12 @@ public struct SystemCheckResult: Sendable, Equatable {
     public var observed: String
     public var message: String?
 
+    /// `expected` of a check the target declares nothing for (docs/FORMATS.md).
+    public static let notDeclared = "(not declared)"
+
     /// Pass when nothing is expected (the observation is still recorded) or the expectation holds.
     public static func verdict(_ expected: String?, observed: String, holds: Bool) -> SystemCheckResult {
-        guard let expected else { return SystemCheckResult(outcome: .pass, expected: "(not declared)", observed: observed, message: nil) }
+        guard let expected else { return SystemCheckResult(outcome: .pass, expected: notDeclared, observed: observed, message: nil) }
         return SystemCheckResult(outcome: holds ? .pass : .fail, expected: expected, observed: observed,
                                  message: holds ? nil : "expected \(expected), observed \(observed)")
     }

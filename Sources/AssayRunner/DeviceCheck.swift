@@ -93,7 +93,7 @@ struct DeviceCheck: Sendable {
 
     private func notApplicable(_ reason: String, expected: String?) -> SystemCheckOutcome {
         let text = "not applicable: \(reason)"
-        return SystemCheckOutcome(outcome: .unsupported, observation: SystemObservation(expected: expected ?? "(not declared)", observed: text),
+        return SystemCheckOutcome(outcome: .unsupported, observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text),
                                   message: text)
     }
 }

@@ -16,9 +16,12 @@ class Backend(object):
     name = "backend"
     version = "0.0.0"
 
+    #: (key, inputs) of the latest benchmark request; a class default, so a subclass whose
+    #: __init__ does not call this one's still has it.
+    _input_cache = None
+
     def __init__(self, default_options=None):
         self.options = dict(default_options or {})
-        self._input_cache = None  # (key, inputs) of the latest benchmark request
 
     def benchmark_inputs(self, op, dtype, attrs, specs, seed, make):
         """The inputs `make()` generates for this request, reused while the harness keeps asking for

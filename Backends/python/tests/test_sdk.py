@@ -185,6 +185,15 @@ def test_benchmark_inputs_are_reused_within_a_case_and_replaced_between_cases():
     backend.forget_inputs()
     assert Counting.made == 3 and backend._input_cache is None
 
+    class OwnInit(Counting):
+        def __init__(self):  # does not call Backend.__init__: the cache still works
+            self.options = {}
+
+    own = OwnInit()
+    for _ in range(2):
+        own.benchmark("add", "f32", {}, specs, 7, "warm", 1, 2)
+    assert Counting.made == 4
+
 
 def test_samples_are_taken_with_the_garbage_collector_paused():
     import gc

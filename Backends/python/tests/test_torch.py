@@ -122,3 +122,15 @@ def test_cuda_transfer(torch_cuda, direction, pinned):
 def test_cuda_memory(torch_cuda):
     mem, _ = torch_cuda.request({"type": "memory"})
     assert mem["total_bytes"] > mem["free_bytes"] > 0
+
+
+def test_cpu_samples_are_timed_with_the_garbage_collector_paused():
+    import gc
+    import torch_backend
+
+    backend = torch_backend.TorchBackend({"device": "cpu"})
+    backend.configure({"device": "cpu"})
+    backend.describe()
+    seen = []
+    backend._time_samples(lambda: seen.append(gc.isenabled()), 2, 3, cold=False)
+    assert seen == [False] * 6 and gc.isenabled()
