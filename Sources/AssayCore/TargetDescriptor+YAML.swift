@@ -14,11 +14,7 @@ extension TargetDescriptor {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["id", "title", "kind", "vendor", "model", "versions", "backend",
                                              "capabilities", "expect", "waivers", "notes"])
-        let idValue = try map.required("id")
-        let id = try idValue.string()
-        guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw idValue.error("id '\(id)' must be letters, digits, '.', '_' or '-'")
-        }
+        let id = try map.required("id").identifier()
         let kindValue = try map.required("kind")
         guard let kind = Kind(rawValue: try kindValue.string()) else {
             throw kindValue.error("unknown kind '\(try kindValue.string())' (one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -54,7 +50,7 @@ extension BackendSpec {
         self.init(builtin: try map["builtin"]?.string(), command: try map["command"]?.strings(), env: env,
                   cwd: try map["cwd"]?.string(), device: try map["device"]?.string(),
                   handshakeTimeoutSeconds: handshake, requestTimeoutSeconds: request,
-                  maxRestarts: try map["max_restarts"]?.int() ?? 3, threads: try map["threads"]?.int())
+                  maxRestarts: try map["max_restarts"]?.nonNegativeInt() ?? 3, threads: try map["threads"]?.positiveInt())
         if let builtinValue = map["builtin"] {
             guard builtin == "cpu" else { throw builtinValue.error("unknown builtin backend '\(builtin ?? "")' (only 'cpu')") }
             if map["command"] != nil { throw builtinValue.error("give either 'builtin' or 'command', not both") }
@@ -75,7 +71,7 @@ extension DeclaredCapabilities {
             }
         }
         self.init(peakTFLOPS: peaks, memoryBandwidthGBs: try map["memory_bandwidth_gbs"]?.positiveDouble(),
-                  memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.int(),
+                  memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.nonNegativeInt(),
                   hostLinkGBs: try map["host_link_gbs"]?.positiveDouble())
     }
 }
@@ -88,8 +84,8 @@ extension SystemExpectations {
         self.init(osIDs: try map["os_id"]?.strings() ?? [], osVersion: try map["os_version"]?.string(),
                   minKernel: try map["min_kernel"]?.string(), arch: try map["arch"]?.string(),
                   modules: try map["modules"]?.strings() ?? [], deviceNodes: try map["device_nodes"]?.strings() ?? [],
-                  cpuFlags: try map["cpu_flags"]?.strings() ?? [], accelerators: try map["accelerators"]?.int(),
-                  minMemoryGiB: try map["min_memory_gib"]?.positiveDouble(), hugepages: try map["hugepages"]?.int(),
+                  cpuFlags: try map["cpu_flags"]?.strings() ?? [], accelerators: try map["accelerators"]?.nonNegativeInt(),
+                  minMemoryGiB: try map["min_memory_gib"]?.positiveDouble(), hugepages: try map["hugepages"]?.nonNegativeInt(),
                   cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string(),
                   minHostDeviceGBs: try map["min_host_device_gbs"]?.positiveDouble(),
                   minDeviceMemoryGiB: try map["min_device_memory_gib"]?.positiveDouble())
@@ -115,7 +111,7 @@ extension Waiver {
 extension YAMLValue {
     func positiveDouble() throws -> Double {
         let value = try double()
-        guard value > 0 else { throw error("must be greater than 0, found \(value)") }
+        guard value.isFinite, value > 0 else { throw error("must be a finite number greater than 0, found \(value)") }
         return value
     }
 }

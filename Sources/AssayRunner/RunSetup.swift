@@ -23,11 +23,14 @@ public struct RunRequest: Sendable {
     /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
     /// figures): a quick run, or one timed against another tool, need not spend the seconds.
     public var measuresCeilings: Bool
+    /// `--memory-budget`: overrides every suite's `memory_budget` and the default.
+    public var memoryBudget: MemoryBudget?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true) {
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
+        self.memoryBudget = memoryBudget
     }
 }
 
@@ -44,23 +47,17 @@ public enum RunSetup {
         return root.appendingPathComponent(folder).appendingPathComponent("\(name).yaml")
     }
 
+    /// Validates the inputs, makes (or locks) the run directory, starts the backend and measures
+    /// ceilings. A backend that cannot start leaves a run.json with status `failed-to-start` and
+    /// the reason (and `latest` where it was), and the error is rethrown.
     public static func prepare(_ request: RunRequest, catalogue: OpCatalogue = .standard, progress: ProgressReporter,
                                makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
+        let validator = SuiteValidator(catalogue: catalogue, budgetOverride: request.memoryBudget)
+        let resumed = try request.resume.map { try openForResume($0, validator: validator) }
         let target: SourceSnapshot<TargetDescriptor>
         let suites: [SourceSnapshot<Suite>]
-        let directory: URL
-        var previous: RunRecord?
-        if let resume = request.resume {
-            let record = try RunRecord.load(contentsOf: resume.appendingPathComponent("run.json"))
-            guard record.status != .complete else { throw InputError(file: resume.path, message: "this run is already complete; nothing to resume") }
-            // A resumed run uses the exact inputs it started with, not today's files.
-            target = SourceSnapshot(path: record.target.path, text: record.target.text,
-                                    value: try TargetDescriptor.parse(text: record.target.text, file: record.target.path))
-            suites = try record.suites.map {
-                SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: SuiteValidator(catalogue: catalogue)))
-            }
-            directory = resume
-            previous = record
+        if let resumed {
+            (target, suites) = (resumed.record.target, resumed.record.suites)
         } else {
             let targetURL = locate(request.target, folder: "Targets", root: request.root)
             let (descriptor, text) = try TargetDescriptor.load(contentsOf: targetURL, displayName: relativePath(targetURL, root: request.root))
@@ -68,43 +65,83 @@ public enum RunSetup {
             suites = try request.suites.map { name in
                 let url = locate(name, folder: "Suites", root: request.root)
                 let path = relativePath(url, root: request.root)
-                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: SuiteValidator(catalogue: catalogue))
+                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: validator)
                 return SourceSnapshot(path: path, text: text, value: suite)
             }
-            directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
         }
+        try TargetPreflight.check(target.value, text: target.text, file: target.path, root: request.root)
         var planned: [PlannedCase] = []
         for suite in suites {
             var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
             if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
             planned += cases
         }
-        let backend = try makeBackend(target.value, request.root)
-        let identity = try backend.describe()
-        var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,
-                                           target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
-                                           backend: identity)
+        // A run that never started has nothing to continue but its inputs: it starts afresh in its folder.
+        let previous = resumed?.record.status == .failedToStart ? nil : resumed?.record
+        func startingRecord(runID: String) -> RunRecord {
+            RunRecord(runID: runID, harnessVersion: harnessVersion, command: request.command, target: target, suites: suites,
+                      environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
+                      backend: BackendIdentity(name: "(not started)", version: "", transport: target.value.backend.builtin == nil ? "plugin" : "builtin",
+                                               devices: [], timer: "", capabilities: [:]))
+        }
+        let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
+            ?? RunDirectory.create(root: request.reportsRoot, targetID: target.value.id, record: startingRecord)
+        var record = previous ?? startingRecord(runID: directory.lastPathComponent)
+        let backend: Backend
+        let identity: BackendIdentity
+        do {
+            backend = try makeBackend(target.value, request.root)
+            identity = try backend.describe()
+        } catch {
+            record.status = .failedToStart
+            record.failure = "\(error)"
+            record.events = (record.events ?? []) + [RunEvent(stage: .start, message: "\(error)")]
+            if previous == nil { try RunDirectory.write(record, to: directory) }
+            throw StartFailure(directory: directory, reason: error)
+        }
         record.backend = identity
+        record.status = .running
+        record.failure = nil
         // A resumed run keeps the environment it started in; the checks below still read this machine.
         let probeSource = LiveProbeSource()
         let facts = previous?.environment.facts ?? SystemProbe(source: probeSource).probe()
-        if previous == nil { record.environment = environment(facts: facts, backend: identity) }
+        if previous == nil { record.environment = environment(facts: facts, backend: identity); record.startedAt = Date() }
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         let declared = target.value.capabilities
         let expectations = target.value.expect ?? SystemExpectations()
         if request.measuresCeilings, planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
            declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil {
-            record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
+            var events = record.events ?? []
+            record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress, events: &events)
+            record.events = events.isEmpty ? nil : events
         }
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
-        return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
-                          waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
+        return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned, backend: backend,
+                          catalogue: catalogue, waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
                           systemRunner: ProbeSystemRunner(
                               context: SystemCheckContext(
                                   facts: facts, source: probeSource, expectations: expectations,
                                   declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices),
                               device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: declared)))
+    }
+
+    /// A run directory to continue: locked, its record loaded, its inputs re-validated from the
+    /// exact text it started with (not today's files).
+    static func openForResume(_ directory: URL, validator: SuiteValidator) throws -> (directory: URL, lock: RunLock, record: RunRecord) {
+        let runJSON = directory.appendingPathComponent("run.json")
+        guard FileManager.default.fileExists(atPath: runJSON.path) else {
+            throw InputError(file: directory.path, message: "no run.json here: not a run directory; start a new run instead")
+        }
+        // Locked before reading, so a run still writing this directory is never read half-way.
+        let lock = try RunLock.acquire(directory)
+        var record = try RunRecord.load(contentsOf: runJSON)
+        guard record.status != .complete else { throw InputError(file: directory.path, message: "this run is already complete; nothing to resume") }
+        record.target.value = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
+        for index in record.suites.indices {
+            record.suites[index].value = try Suite.parse(text: record.suites[index].text, file: record.suites[index].path, validator: validator)
+        }
+        return (directory, lock, record)
     }
 
     /// Probes this machine and fingerprints it together with the backend's devices.
@@ -120,21 +157,5 @@ public enum RunSetup {
         let rootPath = root.standardizedFileURL.path + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
-    }
-
-    /// `Reports/<target>/<UTC timestamp>-<random>/`, with `Reports/<target>/latest` pointing at it.
-    static func makeRunDirectory(root: URL, targetID: String) throws -> URL {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let runID = "\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        let targetFolder = root.appendingPathComponent(targetID)
-        let directory = targetFolder.appendingPathComponent(runID)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let latest = targetFolder.appendingPathComponent("latest")
-        try? FileManager.default.removeItem(at: latest)
-        try FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: runID)
-        return directory
     }
 }

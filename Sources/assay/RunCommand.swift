@@ -15,7 +15,10 @@ struct RunCommand: ParsableCommand {
         Reports/<target-id>/latest points at the newest run. A killed run continues with --resume.
 
         Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
-        timed out; 2 bad input; 130 interrupted (the record is valid and resumable).
+        timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
+        (including a case over the memory budget, a missing plugin program, a run in use by another \
+        process) or an I/O error writing the record (it stays resumable); 130 interrupted (the record \
+        is valid and resumable).
         """)
 
     @Option(name: .long, help: "Target descriptor: a path, or an id under Targets/.")
@@ -37,6 +40,10 @@ struct RunCommand: ParsableCommand {
           help: "Do not measure copy/GEMM ceilings for a target that declares no peaks (saves seconds; no roofline figures).")
     var noCeilings = false
 
+    @Option(name: .customLong("memory-budget"),
+            help: "The most bytes one case may need (inputs, outputs, float64 reference), e.g. 8GiB; larger cases are refused (default: the suite's memory_budget, else half of physical memory).")
+    var memoryBudget: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -45,22 +52,36 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         InterruptFlag.install()
+        let budget = try memoryBudget.map { text -> MemoryBudget in
+            guard let budget = MemoryBudget(parsing: text) else {
+                throw InputFailure(message: "--memory-budget: '\(text)' is not a positive size (bytes, or with a unit: 512MiB, 8GiB)")
+            }
+            return budget
+        }
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let request = RunRequest(target: target, suites: suites.isEmpty ? ["smoke"] : suites,
                                  reportsRoot: URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL,
                                  resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
-                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings)
+                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings,
+                                 memoryBudget: budget)
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
         } catch let error as InputError {
             throw InputFailure(message: error.description)
-        } catch let error as BackendError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        } catch let error as FileIOError {
+            throw InputFailure(message: "\(error)")
+        } catch let error as StartFailure {
+            FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
             throw ExitCode(ExitStatus.failure)
         }
-        let record = try session.run()
+        let record: RunRecord
+        do {
+            record = try session.run()
+        } catch let error as FileIOError {
+            throw InputFailure(message: "\(error); the run record is intact: fix this and continue with `assay run --resume \(session.directory.path)`")
+        }
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")

@@ -38,7 +38,10 @@ struct TargetsCommand: ParsableCommand {
             for url in urls {
                 let name = files.isEmpty ? "Targets/\(url.lastPathComponent)" : url.relativePath
                 do {
-                    let (descriptor, _) = try TargetDescriptor.load(contentsOf: url, displayName: name)
+                    let (descriptor, text) = try TargetDescriptor.load(contentsOf: url, displayName: name)
+                    // The program and cwd must exist here too: a descriptor that cannot start is not ok.
+                    try TargetPreflight.check(descriptor, text: text, file: name,
+                                              root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                     print("ok      \(name) (\(descriptor.id))")
                 } catch {
                     invalid += 1
