@@ -21,11 +21,7 @@ enum RunDirectory {
         let targetFolder = root.appendingPathComponent(targetID)
         let partial = targetFolder.appendingPathComponent(".\(runID).partial")
         let directory = targetFolder.appendingPathComponent(runID)
-        do {
-            try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
-        } catch {
-            throw FileIOError.from(error, operation: "create the run directory", path: partial.path)
-        }
+        try makeFolders(partial)
         let lock = try RunLock.acquire(partial)
         var record = makeRecord(runID)
         record.status = .failedToStart
@@ -33,6 +29,20 @@ enum RunDirectory {
         try write(record, to: partial)
         guard rename(partial.path, directory.path) == 0 else { throw FileIOError("rename", path: partial.path) }
         return (directory, lock)
+    }
+
+    /// `mkdir -p` with mkdir(2), so a failure names the folder that could not be made and why.
+    static func makeFolders(_ url: URL) throws {
+        var path = ""
+        for component in url.standardizedFileURL.pathComponents where component != "/" {
+            path += "/" + component
+            if mkdir(path, 0o755) == 0 || errno == EEXIST {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { continue }
+                throw FileIOError("create the folder", path: path, code: ENOTDIR)
+            }
+            throw FileIOError("create the folder", path: path)
+        }
     }
 
     static func write(_ record: RunRecord, to directory: URL) throws {

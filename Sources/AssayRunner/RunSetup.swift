@@ -87,6 +87,8 @@ public enum RunSetup {
         let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
             ?? RunDirectory.create(root: request.reportsRoot, targetID: target.value.id, record: startingRecord)
         var record = previous ?? startingRecord(runID: directory.lastPathComponent)
+        // A failed start that is tried again keeps its history of failures.
+        if previous == nil { record.events = resumed?.record.events }
         let backend: Backend
         let identity: BackendIdentity
         do {
