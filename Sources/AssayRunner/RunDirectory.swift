@@ -13,7 +13,7 @@ import Glibc
 /// good run as `latest`.
 enum RunDirectory {
     /// Says why a run is stopped before its backend started, until something better is known.
-    static let stoppedBeforeStart = "the harness stopped before the backend started (killed, or failed during setup)"
+    static let stoppedBeforeStart = "the harness stopped before the first case (killed or failed while starting the backend or measuring ceilings)"
 
     /// Creates, locks and records a new run directory; `record` builds its first record from the run id.
     static func create(root: URL, targetID: String, record makeRecord: (String) -> RunRecord) throws -> (URL, RunLock) {
