@@ -111,7 +111,8 @@ extension Waiver {
 extension YAMLValue {
     func positiveDouble() throws -> Double {
         let value = try double()
-        guard value.isFinite, value > 0 else { throw error("must be a finite number greater than 0, found \(value)") }
+        guard value > 0 else { throw error("must be greater than 0, found \(value)") }
+        guard value.isFinite else { throw error("must be finite, found \(value)") }
         return value
     }
 }
