@@ -25,7 +25,12 @@ enum CeilingProbe {
                 return nil
             } catch {
                 failed = true
-                let message = "ceiling measurement stopped at the \(op) f32 probe: \(error); the remaining probes are skipped and cases run without measured ceilings"
+                var message = "ceiling measurement stopped at the \(op) f32 probe: \(error); the remaining probes are skipped and cases run without measured ceilings"
+                // Say what it cost: a killed plugin is started again for the cases, which counts as a restart.
+                switch error as? BackendError {
+                case .timedOut?, .crashed?, .protocolViolation?: message += " (the plugin was stopped; starting it again for the cases uses one of its restarts)"
+                default: break
+                }
                 events.append(RunEvent(stage: .ceilings, message: message))
                 progress.note(message)
                 return nil

@@ -50,7 +50,7 @@ struct CeilingFailureTests {
         // The first probe (copy) timed out; the add and GEMM probes were never sent.
         #expect(probes == ["copy", "add"], "ceiling probe then the performance case: \(probes)")
         let event = try #require(record.events?.first { $0.stage == .ceilings })
-        #expect(event.message.contains("copy") && event.message.contains("timed out"), "\(event.message)")
+        #expect(event.message.contains("copy") && event.message.contains("timed out") && event.message.contains("uses one of its restarts"), "\(event.message)")
         #expect(record.measuredCeilings == MeasuredCeilings(), "a failed measurement is recorded, so a resume does not retry it")
         #expect(record.cases.map(\.outcome) == [.pass, .pass, .timeout])
         #expect(journalLines == 3)
