@@ -31,6 +31,9 @@ public struct RunRecord: Codable, Sendable {
     /// Every planned case id, in order, so a reader can tell what is missing.
     public var plannedCases: [CaseID]
     public var cases: [CaseResult]
+    /// The backend as started: the plugin's program and working directory as absolute paths,
+    /// chosen when the run started (`BackendSpec.resolved`); `--resume` uses it from any directory.
+    public var resolvedBackend: BackendSpec?
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

@@ -3,6 +3,7 @@ import AssayBench
 import AssayCore
 import AssayOps
 import AssayProbe
+import AssayWorkspace
 import Foundation
 
 /// What the user asked `assay run` for.
@@ -15,7 +16,7 @@ public struct RunRequest: Sendable {
     public var reportsRoot: URL
     /// An existing run directory to continue.
     public var resume: URL?
-    /// The folder holding Targets/ and Suites/.
+    /// The workspace folder: plugin commands and `cwd` are resolved against it.
     public var root: URL
     public var command: [String]
     /// Overrides every suite's performance time cap.
@@ -23,11 +24,14 @@ public struct RunRequest: Sendable {
     /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
     /// figures): a quick run, or one timed against another tool, need not spend the seconds.
     public var measuresCeilings: Bool
+    /// Finds targets and suites by id; nil: the workspace `root`, then the built-ins.
+    public var locator: ResourceLocator?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true) {
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, locator: ResourceLocator? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
+        self.locator = locator
     }
 }
 
@@ -35,14 +39,6 @@ public struct RunRequest: Sendable {
 /// backend, expands the cases, and prepares the run directory.
 public enum RunSetup {
     public static let harnessVersion = "0.1.0"
-
-    /// Resolves `id` or a path to a file under `folder`.
-    public static func locate(_ name: String, folder: String, root: URL) -> URL {
-        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-            return URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        }
-        return root.appendingPathComponent(folder).appendingPathComponent("\(name).yaml")
-    }
 
     public static func prepare(_ request: RunRequest, catalogue: OpCatalogue = .standard, progress: ProgressReporter,
                                makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
@@ -62,14 +58,15 @@ public enum RunSetup {
             directory = resume
             previous = record
         } else {
-            let targetURL = locate(request.target, folder: "Targets", root: request.root)
-            let (descriptor, text) = try TargetDescriptor.load(contentsOf: targetURL, displayName: relativePath(targetURL, root: request.root))
-            target = SourceSnapshot(path: relativePath(targetURL, root: request.root), text: text, value: descriptor)
+            let locator = request.locator ?? ResourceLocator(workspace: Workspace(
+                root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+            let targetFile = try locator.locate(request.target, kind: .target)
+            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
+            target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
             suites = try request.suites.map { name in
-                let url = locate(name, folder: "Suites", root: request.root)
-                let path = relativePath(url, root: request.root)
-                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: SuiteValidator(catalogue: catalogue))
-                return SourceSnapshot(path: path, text: text, value: suite)
+                let file = try locator.locate(name, kind: .suite)
+                let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator(catalogue: catalogue))
+                return SourceSnapshot(path: file.displayName, text: file.text, value: suite)
             }
             directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
         }
@@ -79,12 +76,17 @@ public enum RunSetup {
             if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
             planned += cases
         }
-        let backend = try makeBackend(target.value, request.root)
+        // The plugin's program and folder are fixed when the run starts and kept in the record,
+        // so a resume from any directory starts the same plugin (older records: resolved now).
+        var launched = target.value
+        launched.backend = previous?.resolvedBackend ?? target.value.backend.resolved(root: request.root)
+        let backend = try makeBackend(launched, request.root)
         let identity = try backend.describe()
         var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,
                                            target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
                                            backend: identity)
         record.backend = identity
+        record.resolvedBackend = launched.backend
         // A resumed run keeps the environment it started in; the checks below still read this machine.
         let probeSource = LiveProbeSource()
         let facts = previous?.environment.facts ?? SystemProbe(source: probeSource).probe()
@@ -114,12 +116,6 @@ public enum RunSetup {
         }
         let fingerprint = EnvironmentFingerprint(facts: facts, backendDevices: devices)
         return EnvironmentRecord(fingerprint: fingerprint.digest, components: fingerprint.componentMap, facts: facts)
-    }
-
-    static func relativePath(_ url: URL, root: URL) -> String {
-        let rootPath = root.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
     }
 
     /// `Reports/<target>/<UTC timestamp>-<random>/`, with `Reports/<target>/latest` pointing at it.
