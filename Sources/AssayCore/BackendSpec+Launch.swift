@@ -9,7 +9,7 @@ extension BackendSpec {
     public func resolved(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> BackendSpec {
         guard builtin == nil, let command, !command.isEmpty else { return self }
         var spec = self
-        let directory = URL(fileURLWithPath: cwd ?? ".", relativeTo: root).standardizedFileURL
+        let directory = root.resolvingPath(cwd ?? ".")
         let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let candidates = [command] + (fallbackCommand.map { [$0] } ?? [])
         let chosen = candidates.lazy.compactMap { argv -> [String]? in
@@ -26,11 +26,11 @@ extension BackendSpec {
     static func findProgram(_ name: String, directory: URL, searchPath: String) -> String? {
         let manager = FileManager.default
         if name.contains("/") {
-            let path = URL(fileURLWithPath: name, relativeTo: directory).standardizedFileURL.path
+            let path = directory.resolvingPath(name).path
             return manager.isExecutableFile(atPath: path) ? path : nil
         }
         for folder in searchPath.split(separator: ":") where !folder.isEmpty {
-            let path = URL(fileURLWithPath: String(folder), relativeTo: directory).appendingPathComponent(name).standardizedFileURL.path
+            let path = directory.resolvingPath(String(folder)).appendingPathComponent(name).path
             if manager.isExecutableFile(atPath: path) { return path }
         }
         return nil

@@ -20,7 +20,7 @@ public struct ResourceLocator: Sendable {
     /// The file for `name`; an `InputError` (exit 2) when it is nowhere.
     public func locate(_ name: String, kind: ResourceKind) throws -> LocatedResource {
         if Self.isPath(name) {
-            let url = URL(fileURLWithPath: name, relativeTo: workspace.currentDirectory).standardizedFileURL
+            let url = workspace.currentDirectory.resolvingPath(name)
             let displayName = displayName(of: url)
             return LocatedResource(kind: kind, name: Self.stem(url.lastPathComponent), origin: .path, url: url,
                                    displayName: displayName, text: try Self.read(url, displayName: displayName))

@@ -25,7 +25,7 @@ public struct Workspace: Sendable {
                                 environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
         let start = directory.standardizedFileURL
         let root = findRoot(from: start)
-        let home = environment[homeVariable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, relativeTo: start).standardizedFileURL }
+        let home = environment[homeVariable].flatMap { $0.isEmpty ? nil : start.resolvingPath($0) }
         var settings = WorkspaceSettings()
         if let root {
             let file = root.appendingPathComponent(WorkspaceSettings.fileName)
@@ -66,12 +66,12 @@ public struct Workspace: Sendable {
     /// The root for run directories: `--out` when given (relative to the current directory),
     /// else the workspace's `reports` setting, else `Reports` in the base directory.
     public func reportsRoot(option: String?) -> URL {
-        if let option { return URL(fileURLWithPath: option, relativeTo: currentDirectory).standardizedFileURL }
-        return URL(fileURLWithPath: settings.reports ?? "Reports", relativeTo: baseDirectory).standardizedFileURL
+        if let option { return currentDirectory.resolvingPath(option) }
+        return baseDirectory.resolvingPath(settings.reports ?? "Reports")
     }
 
     /// The station key from `assay.yaml`, resolved against the workspace.
     public var stationKey: URL? {
-        settings.stationKey.map { URL(fileURLWithPath: $0, relativeTo: baseDirectory).standardizedFileURL }
+        settings.stationKey.map { baseDirectory.resolvingPath($0) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayCore
 import AssayWorkspace
 import Foundation
 
@@ -20,7 +21,7 @@ struct InitCommand: ParsableCommand {
     var directory: String = "."
 
     func run() throws {
-        let url = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        let url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingPath(directory)
         let entries: [WorkspaceInitializer.Entry]
         do {
             entries = try WorkspaceInitializer.create(at: url)

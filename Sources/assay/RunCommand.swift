@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         let here = workspace.currentDirectory
         let request = RunRequest(target: target ?? workspace.settings.defaultTarget ?? "local-cpu", suites: suites.isEmpty ? ["smoke"] : suites,
                                  reportsRoot: workspace.reportsRoot(option: out),
-                                 resume: resume.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL.resolvingSymlinksInPath() },
+                                 resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
                                  measuresCeilings: !noCeilings, locator: ResourceLocator(workspace: workspace))
         let progress = ProgressReporter(quiet: quiet)

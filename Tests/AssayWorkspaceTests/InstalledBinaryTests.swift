@@ -62,7 +62,7 @@ struct InstalledBinaryTests {
     }
 
     /// Starts a run of a few performance cases in `workspace` (through the numpy plugin, found
-    /// relative to the workspace, when numpy is here), stops it with SIGINT after the first
+    /// relative to the workspace, when numpy is here), kills it after the first
     /// recorded case, and returns its run directory.
     static func interruptedRun(_ binary: URL, workspace: URL) throws -> URL {
         let plugin = Python.canImport("numpy")
@@ -74,7 +74,7 @@ struct InstalledBinaryTests {
         try """
         id: slow
         kind: performance
-        performance: {time_cap_s: 2}
+        performance: {time_cap_s: 3, min_measured_s: 1}
         cases:
           - {op: add, dtypes: [f32], shapes: [{a: [4096], b: [4096]}, {a: [8192], b: [8192]}, {a: [16384], b: [16384]}]}
           - {op: relu, dtypes: [f32], shapes: [{shape: [4096]}, {shape: [8192]}, {shape: [16384]}]}
@@ -89,9 +89,10 @@ struct InstalledBinaryTests {
             if let text = try? String(contentsOf: journal, encoding: .utf8), text.contains("\n") { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        process.interrupt()
+        // A kill -9 mid-run (SIGINT may be blocked in processes the test runner starts).
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "the run was not interrupted mid-way")
+        #expect(process.terminationReason == .uncaughtSignal, "the run ended before it was killed")
         return latest.resolvingSymlinksInPath()
     }
 }
