@@ -18,7 +18,7 @@ struct AssayCommand: ParsableCommand {
         `assay targets list` and `assay suites list` say where each one came from.
 
         Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 3 inconclusive \
-        (gate only), 10–17 certificate verification failures (verify), 130 interrupted.
+        (gate only), 10 to 17 certificate verification failures (verify), 130 interrupted.
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, InitCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,

@@ -95,4 +95,15 @@ struct InstalledBinaryTests {
         #expect(process.terminationReason == .uncaughtSignal, "the run ended before it was killed")
         return latest.resolvingSymlinksInPath()
     }
+
+    @Test("help states the lookup order; completion scripts include init")
+    func helpAndCompletions() throws {
+        let built = try #require(Repository.assayExecutable, "assay is not built")
+        let help = try Self.assay(built, ["help"], in: FileManager.default.temporaryDirectory)
+        #expect(help.status == 0 && help.output.contains("$ASSAY_HOME") && help.output.contains("built into this"), "\(help.output)")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Self.assay(built, ["--generate-completion-script", shell], in: FileManager.default.temporaryDirectory)
+            #expect(script.status == 0 && script.output.contains("init"), "\(shell): \(script.output.prefix(300))")
+        }
+    }
 }
