@@ -32,8 +32,9 @@ public struct ResourceLocator: Sendable {
             return Self.located(builtin, kind: kind)
         }
         let searched = searchFolders(kind).map { "\($0.url.path)/" } + ["the built-ins"]
+        let hint = kind == .profile ? "" : " (`assay \(Self.noun(kind))s list` shows them)"
         throw InputError(file: "\(kind.folder)/\(name).yaml",
-                         message: "no \(Self.noun(kind)) '\(name)' in \(searched.joined(separator: ", ")) (`assay \(Self.noun(kind))s list` shows them)")
+                         message: "no \(Self.noun(kind)) '\(name)' in \(searched.joined(separator: ", "))\(hint)")
     }
 
     /// Every resource of a kind by name, each from the first place that has it, sorted by name.

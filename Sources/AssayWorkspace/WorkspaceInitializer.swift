@@ -2,8 +2,10 @@ import AssayBuiltins
 import Foundation
 
 /// Creates a lab workspace (`assay init`): `assay.yaml`, copies of the built-in targets,
-/// suites and profiles, an example plugin descriptor and a `.gitignore`. Never overwrites.
+/// suites and profiles, an example plugin descriptor, a `.gitignore` and a `keys/` folder (0700). Never overwrites.
 public enum WorkspaceInitializer {
+    static let keysFolder = "keys"
+
     /// One file of the workspace and whether this call wrote it (false: it was there and is kept).
     public struct Entry: Sendable, Equatable {
         public var path: String
@@ -30,6 +32,12 @@ public enum WorkspaceInitializer {
             try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .withoutOverwriting)
             entries.append(Entry(path: path, created: true))
+        }
+        // Where `assay keygen --out keys/station` puts the station key named in assay.yaml; owner only.
+        let keys = directory.appendingPathComponent(keysFolder)
+        if !manager.fileExists(atPath: keys.path) {
+            try manager.createDirectory(at: keys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            entries.append(Entry(path: keysFolder + "/", created: true))
         }
         return entries
     }

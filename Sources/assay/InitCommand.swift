@@ -11,7 +11,8 @@ struct InitCommand: ParsableCommand {
         Writes into DIR (default: the current directory; created when missing): assay.yaml (default \
         target, reports folder, station key), copies of the built-in targets, suites and profiles to edit, \
         Targets/example-plugin.yaml.example (a commented descriptor for a plugin backend) and a .gitignore \
-        for Reports/ and keys. Existing files are kept, never overwritten. Inside DIR and its subfolders, \
+        for Reports/ and keys, and an owner-only keys/ folder for the station key. Existing files are kept, \
+        never overwritten. Inside DIR and its subfolders, \
         `assay` finds its inputs there first.
 
         Exit codes: 0 created (or already there); 2 the folder cannot be written.

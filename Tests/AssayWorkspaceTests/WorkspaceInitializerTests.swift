@@ -21,6 +21,8 @@ struct WorkspaceInitializerTests {
         for builtin in BuiltinFiles.all where builtin.path != "Suites/smoke.yaml" {
             #expect(try String(contentsOf: folder.appendingPathComponent(builtin.path), encoding: .utf8) == builtin.text)
         }
+        let keys = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("keys").path)
+        #expect((keys[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         let ignore = try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8)
         #expect(ignore.contains("Reports/") && ignore.contains("keys/"))
 
