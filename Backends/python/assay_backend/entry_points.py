@@ -3,8 +3,8 @@
     assay-backend-numpy            the numpy reference backend (numpy_backend.py)
     assay-backend-torch [--device cuda]   the torch backend (torch_backend.py)
 
-Each protects the protocol's stdio before importing the backend module (and with it numpy or
-torch, which may print while loading), exactly as the scripts do when run by path.
+Each protects the protocol's stdio before importing the backend module (and with it torch and
+its device plugins, which may print while loading), as the scripts do when run by path.
 """
 
 import importlib
