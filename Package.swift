@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Modules depend downwards only:
-// Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay.
+// Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay;
+// Builtins ← Workspace (with Core) ← Runner, assay.
 let package = Package(
     name: "Assay",
     platforms: [.macOS(.v13)],
