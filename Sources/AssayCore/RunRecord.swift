@@ -38,6 +38,9 @@ public struct RunRecord: Codable, Sendable {
     public var failure: String?
     /// Run-level events outside any case, oldest first (absent in older records).
     public var events: [RunEvent]?
+    /// The backend as started: the plugin's program and working directory as absolute paths,
+    /// chosen when the run started (`BackendSpec.resolved`); `--resume` uses it from any directory.
+    public var resolvedBackend: BackendSpec?
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

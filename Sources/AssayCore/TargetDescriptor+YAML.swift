@@ -39,7 +39,7 @@ extension TargetDescriptor {
 
 extension BackendSpec {
     init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["builtin", "command", "env", "cwd", "device", "timeouts", "max_restarts", "threads"])
+        let map = try yaml.mapping(allowed: ["builtin", "command", "fallback_command", "env", "cwd", "device", "timeouts", "max_restarts", "threads"])
         var env: [String: String] = [:]
         if let value = map["env"] { for (key, entry) in try value.freeMapping() { env[key] = try entry.string() } }
         var handshake = 60.0, request = 300.0
@@ -51,6 +51,11 @@ extension BackendSpec {
                   cwd: try map["cwd"]?.string(), device: try map["device"]?.string(),
                   handshakeTimeoutSeconds: handshake, requestTimeoutSeconds: request,
                   maxRestarts: try map["max_restarts"]?.nonNegativeInt() ?? 3, threads: try map["threads"]?.positiveInt())
+        if let fallbackValue = map["fallback_command"] {
+            if map["command"] == nil { throw fallbackValue.error("'fallback_command' goes with 'command'") }
+            fallbackCommand = try fallbackValue.strings()
+            if fallbackCommand?.isEmpty ?? true { throw fallbackValue.error("must be a non-empty argv") }
+        }
         if let builtinValue = map["builtin"] {
             guard builtin == "cpu" else { throw builtinValue.error("unknown builtin backend '\(builtin ?? "")' (only 'cpu')") }
             if map["command"] != nil { throw builtinValue.error("give either 'builtin' or 'command', not both") }

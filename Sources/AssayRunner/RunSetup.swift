@@ -3,6 +3,7 @@ import AssayBench
 import AssayCore
 import AssayOps
 import AssayProbe
+import AssayWorkspace
 import Foundation
 
 /// What the user asked `assay run` for.
@@ -15,7 +16,7 @@ public struct RunRequest: Sendable {
     public var reportsRoot: URL
     /// An existing run directory to continue.
     public var resume: URL?
-    /// The folder holding Targets/ and Suites/.
+    /// The workspace folder: plugin commands and `cwd` are resolved against it.
     public var root: URL
     public var command: [String]
     /// Overrides every suite's performance time cap.
@@ -25,12 +26,15 @@ public struct RunRequest: Sendable {
     public var measuresCeilings: Bool
     /// `--memory-budget`: overrides every suite's `memory_budget` and the default.
     public var memoryBudget: MemoryBudget?
+    /// Finds targets and suites by id; nil: the workspace `root`, then the built-ins.
+    public var locator: ResourceLocator?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil) {
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
+                locator: ResourceLocator? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
-        self.memoryBudget = memoryBudget
+        self.memoryBudget = memoryBudget; self.locator = locator
     }
 }
 
@@ -38,14 +42,6 @@ public struct RunRequest: Sendable {
 /// backend, expands the cases, and prepares the run directory.
 public enum RunSetup {
     public static let harnessVersion = "0.1.0"
-
-    /// Resolves `id` or a path to a file under `folder`.
-    public static func locate(_ name: String, folder: String, root: URL) -> URL {
-        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-            return URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        }
-        return root.appendingPathComponent(folder).appendingPathComponent("\(name).yaml")
-    }
 
     /// Validates the inputs, makes (or locks) the run directory, starts the backend and measures
     /// ceilings. A backend that cannot start leaves a run.json with status `failed-to-start` and
@@ -59,17 +55,22 @@ public enum RunSetup {
         if let resumed {
             (target, suites) = (resumed.record.target, resumed.record.suites)
         } else {
-            let targetURL = locate(request.target, folder: "Targets", root: request.root)
-            let (descriptor, text) = try TargetDescriptor.load(contentsOf: targetURL, displayName: relativePath(targetURL, root: request.root))
-            target = SourceSnapshot(path: relativePath(targetURL, root: request.root), text: text, value: descriptor)
+            let locator = request.locator ?? ResourceLocator(workspace: Workspace(
+                root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+            let targetFile = try locator.locate(request.target, kind: .target)
+            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
+            target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
             suites = try request.suites.map { name in
-                let url = locate(name, folder: "Suites", root: request.root)
-                let path = relativePath(url, root: request.root)
-                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: validator)
-                return SourceSnapshot(path: path, text: text, value: suite)
+                let file = try locator.locate(name, kind: .suite)
+                let suite = try Suite.parse(text: file.text, file: file.displayName, validator: validator)
+                return SourceSnapshot(path: file.displayName, text: file.text, value: suite)
             }
         }
-        try TargetPreflight.check(target.value, text: target.text, file: target.path, root: request.root)
+        // The plugin's program and folder are fixed when the run starts and kept in the record,
+        // so a resume from any directory starts the same plugin (older records: resolved now).
+        var launched = target.value
+        launched.backend = resumed?.record.resolvedBackend ?? target.value.backend.resolved(root: request.root)
+        try TargetPreflight.check(launched, text: target.text, file: target.path, root: request.root)
         var planned: [PlannedCase] = []
         for suite in suites {
             var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
@@ -89,10 +90,11 @@ public enum RunSetup {
         var record = previous ?? startingRecord(runID: directory.lastPathComponent)
         // A failed start that is tried again keeps its history of failures.
         if previous == nil { record.events = resumed?.record.events }
+        record.resolvedBackend = launched.backend
         let backend: Backend
         let identity: BackendIdentity
         do {
-            backend = try makeBackend(target.value, request.root)
+            backend = try makeBackend(launched, request.root)
             identity = try backend.describe()
         } catch {
             record.status = .failedToStart
@@ -153,11 +155,5 @@ public enum RunSetup {
         }
         let fingerprint = EnvironmentFingerprint(facts: facts, backendDevices: devices)
         return EnvironmentRecord(fingerprint: fingerprint.digest, components: fingerprint.componentMap, facts: facts)
-    }
-
-    static func relativePath(_ url: URL, root: URL) -> String {
-        let rootPath = root.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
     }
 }

@@ -3,6 +3,7 @@ import AssayBackend
 import AssayCore
 import AssayReport
 import AssayRunner
+import AssayWorkspace
 import Foundation
 
 struct RunCommand: ParsableCommand {
@@ -10,9 +11,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run suites against a target and record every result.",
         discussion: """
-        With no options: target Targets/local-cpu.yaml (built-in CPU backend), suite Suites/smoke.yaml.
-        Writes Reports/<target-id>/<run-id>/run.json and journal.jsonl (flushed after every case);
-        Reports/<target-id>/latest points at the newest run. A killed run continues with --resume.
+        With no options: the workspace's default target (assay.yaml; else local-cpu, the built-in CPU \
+        backend) and suite smoke. Targets and suites are found as `assay help` describes (a path; the \
+        workspace's Targets/ and Suites/; $ASSAY_HOME; the built-ins). Writes \
+        Reports/<target-id>/<run-id>/run.json and journal.jsonl (flushed after every case) under the \
+        workspace (or the current directory outside one); Reports/<target-id>/latest points at the newest \
+        run. A killed run continues with --resume, from any directory: the record holds its inputs and the \
+        plugin's resolved command.
 
         Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
         timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
@@ -21,14 +26,14 @@ struct RunCommand: ParsableCommand {
         is valid and resumable).
         """)
 
-    @Option(name: .long, help: "Target descriptor: a path, or an id under Targets/.")
-    var target: String = "local-cpu"
+    @Option(name: .long, help: "Target descriptor: a path, or an id (default: the workspace's default_target, else local-cpu).")
+    var target: String?
 
-    @Option(name: .customLong("suite"), help: "Suite to run: a path, or an id under Suites/ (repeatable).")
+    @Option(name: .customLong("suite"), help: "Suite to run: a path, or an id (repeatable; default: smoke).")
     var suites: [String] = []
 
-    @Option(name: .long, help: "Root folder for run directories.")
-    var out: String = "Reports"
+    @Option(name: .long, help: "Root folder for run directories (default: the workspace's reports setting, Reports).")
+    var out: String?
 
     @Option(name: .long, help: "Continue an interrupted run in this run directory.")
     var resume: String?
@@ -58,12 +63,13 @@ struct RunCommand: ParsableCommand {
             }
             return budget
         }
-        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let request = RunRequest(target: target, suites: suites.isEmpty ? ["smoke"] : suites,
-                                 reportsRoot: URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL,
-                                 resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
-                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings,
-                                 memoryBudget: budget)
+        let workspace = try Workspace.current()
+        let here = workspace.currentDirectory
+        let request = RunRequest(target: target ?? workspace.settings.defaultTarget ?? "local-cpu", suites: suites.isEmpty ? ["smoke"] : suites,
+                                 reportsRoot: workspace.reportsRoot(option: out),
+                                 resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
+                                 root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
+                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace))
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
