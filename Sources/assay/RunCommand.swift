@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
             throw InputFailure(message: error.description)
         } catch let error as BackendError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(ExitStatus.failure)
+            throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         }
         let record = try session.run()
         let counts = record.outcomeCounts

@@ -58,7 +58,7 @@ struct PluginRunTests {
 
     @Test(arguments: [("crash", Outcome.crash, "exited with status 9"),
                       ("hang", Outcome.timeout, "within 2 s"),
-                      ("garbage", Outcome.error, "unreadable reply header")])
+                      ("garbage", Outcome.error, "not valid UTF-8")])
     func aFaultyCaseIsRecordedAndTheRunCarriesOn(fault: String, outcome: Outcome, reason: String) throws {
         let (record, journalLines) = try run(fault: fault)
         #expect(record.backend.transport == "plugin" && record.backend.name == "numpy")

@@ -12,12 +12,29 @@ extension PluginBackend {
         request.attrs = problem.attrs
         request.inputs = inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
         request.payloadBytes = inputs.reduce(0) { $0 + $1.bytes.count }
-        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)")
+        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)",
+                                         budgetKey: "\(problem.op) \(problem.dtype.rawValue)",
+                                         maxReplyBytes: PluginBackend.largestResult(for: problem))
         try expect(exchange.reply, type: "result", what: "execute")
         return exchange.tensors
     }
 
-    /// Times the op on plugin-generated inputs; exactly `samples` finite, non-negative totals.
+    /// The largest `result` payload an `execute` of `problem` may announce: room for twice the
+    /// expected output's elements in the widest dtype (so a wrong shape or dtype still reaches
+    /// the conformance checker as a `fail`), at least 1 MiB. More is a protocol violation,
+    /// refused before anything is allocated.
+    static func largestResult(for problem: OpProblem) -> Int {
+        var elements = 1
+        for dim in problem.output.shape.dims {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: max(dim, 0))
+            if overflow { return Int.max }
+            elements = product
+        }
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: 2 * 8)
+        return overflow ? Int.max : max(bytes, 1 << 20)
+    }
+
+    /// Times the op on plugin-generated inputs; exactly `samples` positive, finite totals.
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
         var message = PluginRequest(type: "benchmark", id: makeID())
         message.op = request.problem.op
@@ -29,7 +46,7 @@ extension PluginBackend {
         message.k = request.k
         message.samples = request.samples
         let what = "benchmark \(request.problem.op) \(request.problem.dtype.rawValue)"
-        let reply = try exchange(message, what: what).reply
+        let reply = try exchange(message, what: what, budgetKey: "\(request.problem.op) \(request.problem.dtype.rawValue)").reply
         let elapsed = try samples(of: reply, count: request.samples, what: what)
         guard let telemetry = reply.telemetry else { return elapsed.map { MeasuredSample(elapsedNanoseconds: $0) } }
         guard telemetry.count == elapsed.count else {
@@ -63,8 +80,11 @@ extension PluginBackend {
         try expect(reply, type: "samples", what: what)
         let values = reply.elapsedNs ?? []
         guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested") }
-        return try values.map { value in
-            guard let value, value.isFinite, value >= 0 else { throw violation("\(what): elapsed_ns must be finite and non-negative") }
+        // A zero time is no measurement (a broken timer), and would read as an infinitely fast op.
+        return try values.enumerated().map { index, value in
+            guard let value, value.isFinite, value > 0 else {
+                throw violation("\(what): elapsed_ns[\(index)] is \(value.map { "\($0)" } ?? "null"); every sample must be positive and finite")
+            }
             return value
         }
     }

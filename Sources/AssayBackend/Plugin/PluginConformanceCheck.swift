@@ -13,6 +13,8 @@ public struct PluginConformanceCheck {
         public var name: String
         public var passed: Bool
         public var detail: String
+        /// Not run because an earlier failure stopped the plugin (one root cause is reported once).
+        public var skipped = false
     }
 
     /// Why one check failed, in words.
@@ -97,6 +99,13 @@ public struct PluginConformanceCheck {
                 let samples = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: .warm, k: 2, samples: 3))
                 return "elapsed_ns " + samples.map { String(format: "%.0f", $0.elapsedNanoseconds) }.joined(separator: ", ")
             }
+        }
+        if backend.process == nil, let cause = checks.last(where: { !$0.passed }) {
+            let check = Check(name: "shutdown answers bye and exits 0", passed: false,
+                              detail: "not checked: the plugin was stopped after '\(cause.name)' failed", skipped: true)
+            checks.append(check)
+            report(check)
+            return checks
         }
         record("shutdown answers bye and exits 0") {
             switch backend.stop() {
