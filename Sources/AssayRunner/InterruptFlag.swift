@@ -21,6 +21,13 @@ public enum InterruptFlag {
     public static func install() {
         PluginInterrupt.prepare()
         _ = isSet  // initialise the flag's storage outside the handler
+        // A parent may start us with these blocked (a dispatch worker thread's mask is inherited
+        // through posix_spawn); blocked, they would stay pending and the run would not stop.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { _ in
                 if InterruptFlag.isSet {
