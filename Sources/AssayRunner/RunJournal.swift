@@ -26,6 +26,7 @@ public final class RunJournal {
             validLength = offset
         }
         guard let handle = FileHandle(forUpdatingAtPath: url.path) else { throw AssayError.io("cannot open journal \(url.path)") }
+        _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)  // no child process may inherit the journal (issue 24)
         // Drop a torn tail left by a kill mid-write.
         try handle.truncate(atOffset: UInt64(validLength))
         try handle.seekToEnd()
