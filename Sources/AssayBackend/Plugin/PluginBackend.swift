@@ -15,7 +15,7 @@ import Foundation
 public final class PluginBackend: Backend {
     public static let protocolVersion = 1
     /// How long an interrupted plugin gets to exit on stdin EOF before it is killed.
-    static let interruptGraceSeconds = 0.3
+    static let interruptGraceSeconds = 0.5
     /// Restarts allowed in a whole run, as a multiple of `maxRestarts` (a dead device costs seconds).
     public static let runRestartFactor = 8
     public let configuration: PluginConfiguration
