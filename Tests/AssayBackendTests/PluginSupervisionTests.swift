@@ -23,14 +23,20 @@ struct PluginSupervisionTests {
 
     static func error(_ body: () throws -> Void) -> BackendError? { PluginBackendTests.backendError(body) }
 
+    /// The message of the protocol violation `body` threw ("" and an issue for anything else).
+    static func violation(_ body: () throws -> Void) -> String {
+        let error = error(body)
+        guard case .protocolViolation(let message, _)? = error else { Issue.record("expected a violation, got \(String(describing: error))"); return "" }
+        return message
+    }
+
     // MARK: issue 13
 
     @Test func aPayloadBeyondTheLargestLegitimateReplyIsAViolationBeforeAllocation() throws {
         let backend = Self.backend("oversized_payload.py")
         defer { backend.shutdown() }
         let (problem, inputs) = try Self.relu()
-        let error = try #require(Self.error { _ = try backend.execute(problem, inputs: inputs) })
-        guard case .protocolViolation(let message, _) = error else { Issue.record("expected a violation, got \(error)"); return }
+        let message = Self.violation { _ = try backend.execute(problem, inputs: inputs) }
         #expect(message.contains("payload_bytes 4294967296 exceeds") && message.contains("\(PluginBackend.largestResult(for: problem))"), "\(message)")
     }
 
@@ -82,8 +88,7 @@ struct PluginSupervisionTests {
         let backend = Self.backend("invalid_utf8_header.py")
         defer { backend.shutdown() }
         let (problem, inputs) = try Self.relu()
-        let error = try #require(Self.error { _ = try backend.execute(problem, inputs: inputs) })
-        guard case .protocolViolation(let message, _) = error else { Issue.record("expected a violation, got \(error)"); return }
+        let message = Self.violation { _ = try backend.execute(problem, inputs: inputs) }
         #expect(message.contains("not valid UTF-8"), "\(message)")
     }
 
@@ -141,8 +146,7 @@ struct PluginSupervisionTests {
         let backend = Self.backend("bad_samples.py", [value])
         defer { backend.shutdown() }
         let (problem, _) = try Self.relu()
-        let error = try #require(Self.error { _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: 1, mode: .warm, k: 1, samples: 3)) })
-        guard case .protocolViolation(let message, _) = error else { Issue.record("expected a violation, got \(error)"); return }
+        let message = Self.violation { _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: 1, mode: .warm, k: 1, samples: 3)) }
         #expect(message.contains("elapsed_ns[0] is \(Double(value)!)") && message.contains("positive and finite"), "\(message)")
     }
 

@@ -3,6 +3,9 @@ line (a `pass` for a case) to every descriptor above 2 it inherited, and crashes
 execute so that it is restarted while the run's journal is open. Arguments: the repository root,
 the marker file."""
 import json, os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy_wrapper  # noqa: E402
+
 repo, marker = sys.argv.pop(1), sys.argv.pop(1)
 
 forged = json.dumps({"id": "forged/relu/f32/0", "outcome": "pass", "forged": True}).encode() + b"\n"
@@ -15,21 +18,12 @@ for fd in range(3, 1024):
         pass
 print("forger wrote to %d inherited descriptors" % hits, file=sys.stderr, flush=True)
 
-sys.path.insert(0, os.path.join(repo, "Backends", "python"))
-from assay_backend.server import Server, protect_stdio  # noqa: E402
-protect_stdio()
-import numpy_backend  # noqa: E402
-from assay_backend import run  # noqa: E402
 
-original = Server.on_execute
-
-
-def crash_once(self, header, req_id, payload):
+def crash_once(server, header):
     if not os.path.exists(marker):
         open(marker, "w").close()
         os._exit(6)
-    return original(self, header, req_id, payload)
+    return False
 
 
-Server.on_execute = crash_once
-run(numpy_backend.NumpyBackend)
+numpy_wrapper.serve(repo, crash_once)
