@@ -101,7 +101,7 @@ struct PluginSupervisionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = folder.appendingPathComponent("fds")
         let leaky = folder.appendingPathComponent("leaky")
-        FileManager.default.createFile(atPath: leaky.path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: leaky.path, contents: Data()))
         let handle = try #require(FileHandle(forUpdatingAtPath: leaky.path))  // no O_CLOEXEC
         defer { try? handle.close() }
         let backend = Self.backend("list_fds.py", environment: ["FIXTURE_FD_LOG": log.path])

@@ -178,7 +178,7 @@ public final class PluginBackend: Backend {
     }
 
     /// Counts a failure that killed the plugin against `key`; past `maxRestarts`, gives the key up.
-    private func spend(_ key: String, on error: BackendError) {
+    func spend(_ key: String, on error: BackendError) {
         switch error {
         case .crashed, .timedOut, .protocolViolation: break
         default: return

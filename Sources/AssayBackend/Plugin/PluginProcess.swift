@@ -255,11 +255,15 @@ final class PluginProcess {
     /// SIGKILLs the plugin and its whole tree (process group, setsid'd descendants, adopted
     /// orphans) and reaps it.
     func kill() {
-        tree.killAll()
+        guard !killed else { return }  // once reaped, the pid may belong to another process
+        killed = true
+        tree.killAll(rootReaped: exitStatus != nil)
         if exitStatus == nil { _ = reap(blocking: true) }
         PluginInterrupt.unregister(pid)
         closePipes()
     }
+
+    private var killed = false
 
     /// Closes stdin (the SDK exits on EOF) and gives the plugin `grace` seconds before `kill()`.
     func stop(grace: Double) {

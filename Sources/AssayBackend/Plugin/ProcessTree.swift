@@ -20,10 +20,12 @@ struct ProcessTree {
 
     /// Stops (SIGSTOP, so nothing forks meanwhile), then SIGKILLs the root's group and every
     /// process of the tree, repeating until no new member appears; reaps those that are ours.
-    func killAll() {
+    /// Once the root was reaped its pid may be reused: only its group (which keeps the number
+    /// reserved while a member lives) and the marked orphans are then killed.
+    func killAll(rootReaped: Bool = false) {
         var seen: Set<pid_t> = []
         for _ in 0..<8 {
-            let members = collect().subtracting(seen)
+            let members = collect(includingRoot: !rootReaped).subtracting(seen)
             if members.isEmpty { break }
             for pid in members { _ = kill(pid, SIGSTOP) }
             seen.formUnion(members)
@@ -48,9 +50,9 @@ struct ProcessTree {
     }
 
     /// The root's live descendants plus adopted orphans carrying the marker, and their descendants.
-    func collect() -> Set<pid_t> {
+    func collect(includingRoot: Bool = true) -> Set<pid_t> {
         var found: Set<pid_t> = []
-        var frontier = [root] + ProcessTree.children(of: getpid()).filter { $0 != root && carriesMarker($0) }
+        var frontier = (includingRoot ? [root] : []) + ProcessTree.children(of: getpid()).filter { $0 != root && carriesMarker($0) }
         while let pid = frontier.popLast() {
             guard found.insert(pid).inserted else { continue }
             frontier += ProcessTree.children(of: pid)
