@@ -12,6 +12,9 @@ public struct RunRecord: Codable, Sendable {
         case interrupted
         /// Being written.
         case running
+        /// The backend never started (missing program, failed handshake) or the harness stopped
+        /// before it did; `failure` says why. No case ran; `--resume` starts it again.
+        case failedToStart = "failed-to-start"
     }
 
     public var schemaVersion: Int
@@ -31,6 +34,13 @@ public struct RunRecord: Codable, Sendable {
     /// Every planned case id, in order, so a reader can tell what is missing.
     public var plannedCases: [CaseID]
     public var cases: [CaseResult]
+    /// Why the run failed to start (status `failed-to-start`).
+    public var failure: String?
+    /// Run-level events outside any case, oldest first (absent in older records).
+    public var events: [RunEvent]?
+    /// The backend as started: the plugin's program and working directory as absolute paths,
+    /// chosen when the run started (`BackendSpec.resolved`); `--resume` uses it from any directory.
+    public var resolvedBackend: BackendSpec?
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

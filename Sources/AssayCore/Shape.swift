@@ -15,7 +15,21 @@ public struct Shape: Hashable, Codable, Sendable, ExpressibleByArrayLiteral, Cus
     }
 
     public var rank: Int { dims.count }
-    public var elementCount: Int { dims.reduce(1, *) }
+    /// The number of elements; `Int.max` when the product overflows (or a dim is negative), so
+    /// a shape read from a descriptor or a reply can never trap. Budgets use `checkedElementCount`.
+    public var elementCount: Int { checkedElementCount ?? Int.max }
+
+    /// The number of elements, or nil when a dim is negative or the product overflows `Int`.
+    public var checkedElementCount: Int? {
+        var count = 1
+        for dim in dims {
+            guard dim >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
     public subscript(index: Int) -> Int { dims[index] }
 
     /// Row-major strides in elements.
@@ -24,7 +38,7 @@ public struct Shape: Hashable, Codable, Sendable, ExpressibleByArrayLiteral, Cus
         var running = 1
         for axis in dims.indices.reversed() {
             strides[axis] = running
-            running *= dims[axis]
+            running = running &* dims[axis]  // only read for shapes whose element count fits
         }
         return strides
     }

@@ -11,8 +11,8 @@ extension Suite {
     }
 
     init(yaml: YAMLValue, validator: SuiteEntryValidating?) throws {
-        let map = try yaml.mapping(allowed: ["id", "title", "description", "kind", "seed", "performance", "cases"])
-        let id = try map.required("id").string()
+        let map = try yaml.mapping(allowed: ["id", "title", "description", "kind", "seed", "performance", "memory_budget", "cases"])
+        let id = try map.required("id").identifier()
         var defaultKind = CaseKind.conformance
         if let kindValue = map["kind"] { defaultKind = try kindValue.caseKind() }
         var performance = PerformanceSettings()
@@ -20,7 +20,7 @@ extension Suite {
             performance.timeCapSeconds = try perf["time_cap_s"]?.positiveDouble() ?? performance.timeCapSeconds
             performance.mode = try perf["mode"]?.performanceMode() ?? performance.mode
             performance.targetRelativeHalfWidth = try perf["target_ci"]?.positiveDouble() ?? performance.targetRelativeHalfWidth
-            performance.minSamples = try perf["min_samples"]?.int() ?? performance.minSamples
+            performance.minSamples = try perf["min_samples"]?.nonNegativeInt() ?? performance.minSamples
             performance.minMeasuredSeconds = try perf["min_measured_s"]?.positiveDouble() ?? performance.minMeasuredSeconds
         }
         var seed: UInt64 = 20_260_101
@@ -29,14 +29,17 @@ extension Suite {
             guard value >= 0 else { throw seedValue.error("seed must be non-negative") }
             seed = UInt64(value)
         }
-        let entries = try map.required("cases").sequence().map { try SuiteEntry(yaml: $0, defaultKind: defaultKind, validator: validator) }
+        let budget = try map["memory_budget"]?.memoryBudget()
+        let entries = try map.required("cases").sequence().map {
+            try SuiteEntry(yaml: $0, defaultKind: defaultKind, validator: validator, budget: budget)
+        }
         self.init(id: id, title: try map["title"]?.string() ?? id, description: try map["description"]?.string(),
-                  seed: seed, performance: performance, entries: entries)
+                  seed: seed, performance: performance, memoryBudgetBytes: budget?.bytes, entries: entries)
     }
 }
 
 extension SuiteEntry {
-    init(yaml: YAMLValue, defaultKind: CaseKind, validator: SuiteEntryValidating?) throws {
+    init(yaml: YAMLValue, defaultKind: CaseKind, validator: SuiteEntryValidating?, budget: MemoryBudget?) throws {
         let map = try yaml.mapping(allowed: ["op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "mode", "time_cap_s"])
         let kind = try map["kind"]?.caseKind() ?? defaultKind
         let op = try map["op"]?.string()
@@ -69,10 +72,10 @@ extension SuiteEntry {
             return value
         } ?? [.random]
         self.init(kind: kind, op: op, check: check, dtypes: dtypes, shapes: shapes, attrs: attrs.isEmpty ? [[:]] : attrs,
-                  values: values, rtol: try map["rtol"]?.double(), atol: try map["atol"]?.double(),
+                  values: values, rtol: try map["rtol"]?.nonNegativeDouble(), atol: try map["atol"]?.nonNegativeDouble(),
                   mode: try map["mode"]?.performanceMode(), timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
                   line: yaml.line)
-        if let problem = validator?.problems(in: self).first {
+        if let problem = validator?.problems(in: self, suiteBudget: budget).first {
             let fieldValue = map[problem.field] ?? yaml
             var located = fieldValue
             if let index = problem.index, let items = try? fieldValue.listOrSingle(), items.indices.contains(index) { located = items[index] }
@@ -86,6 +89,14 @@ extension YAMLValue {
         let name = try string()
         guard let kind = CaseKind(rawValue: name) else { throw error("unknown kind '\(name)' (conformance, performance or system)") }
         return kind
+    }
+
+    func memoryBudget() throws -> MemoryBudget {
+        if let bytes = try? int(), bytes > 0 { return MemoryBudget(bytes: bytes) }
+        guard let text = try? string(), let budget = MemoryBudget(parsing: text) else {
+            throw error("memory_budget must be a positive size in bytes or with a unit (512 MiB, 8 GiB), found \(kindName)")
+        }
+        return budget
     }
 
     func performanceMode() throws -> PerformanceMode {

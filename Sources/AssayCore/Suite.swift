@@ -6,12 +6,14 @@ public struct Suite: Codable, Sendable, Equatable {
     /// Seed of the input generator for every case in the suite.
     public var seed: UInt64
     public var performance: PerformanceSettings
+    /// Bytes a case may need at most (`memory_budget`); nil: the harness default or `--memory-budget`.
+    public var memoryBudgetBytes: Int?
     public var entries: [SuiteEntry]
 
     public init(id: String, title: String, description: String? = nil, seed: UInt64 = 20_260_101,
-                performance: PerformanceSettings = .init(), entries: [SuiteEntry]) {
+                performance: PerformanceSettings = .init(), memoryBudgetBytes: Int? = nil, entries: [SuiteEntry]) {
         self.id = id; self.title = title; self.description = description; self.seed = seed
-        self.performance = performance; self.entries = entries
+        self.performance = performance; self.memoryBudgetBytes = memoryBudgetBytes; self.entries = entries
     }
 }
 
@@ -83,4 +85,11 @@ public struct SuiteEntryProblem: Sendable, Equatable {
 /// so a suite can be rejected at load time with the file and line of the mistake.
 public protocol SuiteEntryValidating: Sendable {
     func problems(in entry: SuiteEntry) -> [SuiteEntryProblem]
+    /// The same, and also each case's bytes against a memory budget: the suite's own
+    /// `memory_budget` when it sets one (nil otherwise); a validator may apply its own default.
+    func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem]
+}
+
+extension SuiteEntryValidating {
+    public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] { problems(in: entry) }
 }

@@ -14,11 +14,7 @@ extension TargetDescriptor {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["id", "title", "kind", "vendor", "model", "versions", "backend",
                                              "capabilities", "expect", "waivers", "notes"])
-        let idValue = try map.required("id")
-        let id = try idValue.string()
-        guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw idValue.error("id '\(id)' must be letters, digits, '.', '_' or '-'")
-        }
+        let id = try map.required("id").identifier()
         let kindValue = try map.required("kind")
         guard let kind = Kind(rawValue: try kindValue.string()) else {
             throw kindValue.error("unknown kind '\(try kindValue.string())' (one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -43,7 +39,7 @@ extension TargetDescriptor {
 
 extension BackendSpec {
     init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["builtin", "command", "env", "cwd", "device", "timeouts", "max_restarts", "threads"])
+        let map = try yaml.mapping(allowed: ["builtin", "command", "fallback_command", "env", "cwd", "device", "timeouts", "max_restarts", "threads"])
         var env: [String: String] = [:]
         if let value = map["env"] { for (key, entry) in try value.freeMapping() { env[key] = try entry.string() } }
         var handshake = 60.0, request = 300.0
@@ -54,7 +50,12 @@ extension BackendSpec {
         self.init(builtin: try map["builtin"]?.string(), command: try map["command"]?.strings(), env: env,
                   cwd: try map["cwd"]?.string(), device: try map["device"]?.string(),
                   handshakeTimeoutSeconds: handshake, requestTimeoutSeconds: request,
-                  maxRestarts: try map["max_restarts"]?.int() ?? 3, threads: try map["threads"]?.int())
+                  maxRestarts: try map["max_restarts"]?.nonNegativeInt() ?? 3, threads: try map["threads"]?.positiveInt())
+        if let fallbackValue = map["fallback_command"] {
+            if map["command"] == nil { throw fallbackValue.error("'fallback_command' goes with 'command'") }
+            fallbackCommand = try fallbackValue.strings()
+            if fallbackCommand?.isEmpty ?? true { throw fallbackValue.error("must be a non-empty argv") }
+        }
         if let builtinValue = map["builtin"] {
             guard builtin == "cpu" else { throw builtinValue.error("unknown builtin backend '\(builtin ?? "")' (only 'cpu')") }
             if map["command"] != nil { throw builtinValue.error("give either 'builtin' or 'command', not both") }
@@ -75,7 +76,7 @@ extension DeclaredCapabilities {
             }
         }
         self.init(peakTFLOPS: peaks, memoryBandwidthGBs: try map["memory_bandwidth_gbs"]?.positiveDouble(),
-                  memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.int(),
+                  memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.nonNegativeInt(),
                   hostLinkGBs: try map["host_link_gbs"]?.positiveDouble())
     }
 }
@@ -88,8 +89,8 @@ extension SystemExpectations {
         self.init(osIDs: try map["os_id"]?.strings() ?? [], osVersion: try map["os_version"]?.string(),
                   minKernel: try map["min_kernel"]?.string(), arch: try map["arch"]?.string(),
                   modules: try map["modules"]?.strings() ?? [], deviceNodes: try map["device_nodes"]?.strings() ?? [],
-                  cpuFlags: try map["cpu_flags"]?.strings() ?? [], accelerators: try map["accelerators"]?.int(),
-                  minMemoryGiB: try map["min_memory_gib"]?.positiveDouble(), hugepages: try map["hugepages"]?.int(),
+                  cpuFlags: try map["cpu_flags"]?.strings() ?? [], accelerators: try map["accelerators"]?.nonNegativeInt(),
+                  minMemoryGiB: try map["min_memory_gib"]?.positiveDouble(), hugepages: try map["hugepages"]?.nonNegativeInt(),
                   cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string(),
                   minHostDeviceGBs: try map["min_host_device_gbs"]?.positiveDouble(),
                   minDeviceMemoryGiB: try map["min_device_memory_gib"]?.positiveDouble())
@@ -116,6 +117,7 @@ extension YAMLValue {
     func positiveDouble() throws -> Double {
         let value = try double()
         guard value > 0 else { throw error("must be greater than 0, found \(value)") }
+        guard value.isFinite else { throw error("must be finite, found \(value)") }
         return value
     }
 }

@@ -31,6 +31,9 @@ public struct BackendSpec: Codable, Sendable, Equatable {
     public var builtin: String?
     /// Plugin argv (may start with `ssh host`).
     public var command: [String]?
+    /// Used instead of `command` when its program is not found (e.g. an installed entry point
+    /// first, the repository's script otherwise); see `resolved(root:environment:)`.
+    public var fallbackCommand: [String]?
     public var env: [String: String]
     /// Working directory of the plugin, relative to the descriptor's repository root.
     public var cwd: String?

@@ -113,6 +113,37 @@ public struct YAMLValue {
         }
     }
 
+    /// An id that names folders and case ids: letters, digits, '.', '_', '-', starting with a
+    /// letter or digit; no whitespace or control characters anywhere (a trailing newline included).
+    public func identifier() throws -> String {
+        let text = try string()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
+        guard let first = text.unicodeScalars.first, first != ".", first != "_", first != "-",
+              text.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw error("id \(text.debugDescription) must be letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        return text
+    }
+
+    public func nonNegativeInt() throws -> Int {
+        let value = try int()
+        guard value >= 0 else { throw error("must be 0 or more, found \(value)") }
+        return value
+    }
+
+    public func positiveInt() throws -> Int {
+        let value = try int()
+        guard value > 0 else { throw error("must be 1 or more, found \(value)") }
+        return value
+    }
+
+    /// A finite number ≥ 0 (NaN and infinities refused).
+    public func nonNegativeDouble() throws -> Double {
+        let value = try double()
+        guard value.isFinite, value >= 0 else { throw error("must be a finite number ≥ 0, found \(value)") }
+        return value
+    }
+
     public func strings() throws -> [String] { try listOrSingle().map { try $0.string() } }
     public func ints() throws -> [Int] { try sequence().map { try $0.int() } }
 
@@ -187,8 +218,9 @@ extension InputError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return InputError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return InputError(file: file, message: "YAML: duplicated keys \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return InputError(file: file, line: context.mark.line, column: context.mark.column,
+                              message: "YAML: duplicated key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in this mapping")
         default:
             return InputError(file: file, message: "YAML: \(error)")
         }

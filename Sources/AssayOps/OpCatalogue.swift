@@ -48,7 +48,10 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
         return order.compactMap { key in params[key].map { "\(key)\($0)" } }.joined(separator: ".")
     }
 
-    public func problems(in entry: SuiteEntry) -> [SuiteEntryProblem] {
+    public func problems(in entry: SuiteEntry) -> [SuiteEntryProblem] { problems(in: entry, suiteBudget: nil) }
+
+    /// Also refuses a case whose `harnessBytes` exceed `suiteBudget` (or overflow), at its shape.
+    public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] {
         guard let name = entry.op else { return [] }
         guard operators[name] != nil else {
             return [SuiteEntryProblem(field: "op", message: "unknown op '\(name)' (known: \(names.joined(separator: ", ")))")]
@@ -57,7 +60,16 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
             for (shapeIndex, params) in entry.shapes.enumerated() {
                 for (attrIndex, attrs) in entry.attrs.enumerated() {
                     do {
-                        _ = try problem(op: name, params: params, attrs: attrs, dtype: dtype)
+                        let resolved = try problem(op: name, params: params, attrs: attrs, dtype: dtype)
+                        if let budget = suiteBudget {
+                            guard let bytes = resolved.harnessBytes else {
+                                return [SuiteEntryProblem(field: "shapes", index: shapeIndex, message: "\(name) \(dtype.rawValue): the case's byte count overflows")]
+                            }
+                            if bytes > budget.bytes {
+                                return [SuiteEntryProblem(field: "shapes", index: shapeIndex, message:
+                                    "\(name) \(dtype.rawValue) needs \(MemoryBudget.format(bytes)) (inputs, output and float64 reference), over the memory budget of \(budget)")]
+                            }
+                        }
                     } catch let error as OpError {
                         let index = error.field == "shapes" ? shapeIndex : error.field == "attrs" ? attrIndex : entry.dtypes.firstIndex(of: dtype)
                         return [SuiteEntryProblem(field: error.field, index: index, message: error.message)]

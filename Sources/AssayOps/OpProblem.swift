@@ -20,7 +20,8 @@ public struct OpProblem: Sendable, Equatable {
                 flops: Double, reductionLength: Int, minimumBytes: Double? = nil) {
         self.op = op; self.dtype = dtype; self.params = params; self.attrs = attrs; self.inputs = inputs
         self.output = output; self.flops = flops; self.reductionLength = reductionLength
-        self.minimumBytes = minimumBytes ?? Double(inputs.reduce(0) { $0 + $1.byteCount } + output.byteCount)
+        // Summed in Double: an oversized problem must reach the memory budget check, not trap here.
+        self.minimumBytes = minimumBytes ?? (inputs + [output]).reduce(0) { $0 + Double($1.shape.elementCount) * Double($1.dtype.byteWidth) }
     }
 
     /// FLOPs per byte of the minimum traffic.

@@ -2,6 +2,10 @@ import AssayCore
 
 /// Typed, validated access to a suite entry's params and attrs while resolving a problem.
 struct ProblemParams {
+    /// The largest dim, param or integer attr a suite may give (2^31). Any two multiply without
+    /// overflow, and a real case is far smaller; longer products are checked where they are formed.
+    static let maximumMagnitude = 1 << 31
+
     let op: String
     let params: AttrMap
     let attrs: AttrMap
@@ -10,6 +14,7 @@ struct ProblemParams {
         guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)'") }
         guard let int = value.intValue else { throw OpError(field: "shapes", "\(op) param '\(name)' must be an integer, found \(value)") }
         guard int >= minimum else { throw OpError(field: "shapes", "\(op) param '\(name)' must be ≥ \(minimum), found \(int)") }
+        guard int <= Self.maximumMagnitude else { throw OpError(field: "shapes", "\(op) param '\(name)' must be ≤ 2^31, found \(int)") }
         return int
     }
 
@@ -19,8 +24,8 @@ struct ProblemParams {
 
     func shape(_ name: String) throws -> [Int] {
         guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)' (a list of dims)") }
-        guard let dims = value.intsValue, dims.allSatisfy({ $0 >= 0 }) else {
-            throw OpError(field: "shapes", "\(op) param '\(name)' must be a list of non-negative dims, found \(value)")
+        guard let dims = value.intsValue, dims.allSatisfy({ $0 >= 0 && $0 <= Self.maximumMagnitude }) else {
+            throw OpError(field: "shapes", "\(op) param '\(name)' must be a list of dims in 0...2^31, found \(value)")
         }
         return dims
     }
@@ -32,6 +37,7 @@ struct ProblemParams {
 
     func ints(_ name: String, count: Int? = nil) throws -> [Int] {
         guard let value = attrs[name]?.intsValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer or a list of integers") }
+        guard value.allSatisfy({ $0.magnitude <= Self.maximumMagnitude }) else { throw OpError(field: "attrs", "\(op) attr '\(name)' values must be within ±2^31") }
         if let count {
             if value.count == 1 { return Array(repeating: value[0], count: count) }
             guard value.count == count else { throw OpError(field: "attrs", "\(op) attr '\(name)' needs \(count) values, found \(value.count)") }

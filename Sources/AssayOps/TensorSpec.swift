@@ -23,5 +23,13 @@ public struct TensorSpec: Sendable, Equatable {
         self.name = name; self.dtype = dtype; self.shape = shape; self.role = role
     }
 
-    public var byteCount: Int { shape.elementCount * dtype.byteWidth }
+    /// Bytes of the tensor; `Int.max` when that overflows (see `checkedByteCount`).
+    public var byteCount: Int { checkedByteCount ?? Int.max }
+
+    /// Bytes of the tensor, or nil when the count overflows `Int`.
+    public var checkedByteCount: Int? {
+        guard let elements = shape.checkedElementCount else { return nil }
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: dtype.byteWidth)
+        return overflow ? nil : bytes
+    }
 }

@@ -127,6 +127,9 @@ public enum ProbeYAML {
             if let command = spec.command {
                 line("  command: [" + command.map(YAMLScalar.string).joined(separator: ", ") + "]")
             }
+            if let fallback = spec.fallbackCommand {
+                line("  fallback_command: [" + fallback.map(YAMLScalar.string).joined(separator: ", ") + "]")
+            }
             if !spec.env.isEmpty {
                 line("  env:")
                 for (key, value) in spec.env.sorted(by: { $0.key < $1.key }) {

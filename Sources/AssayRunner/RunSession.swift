@@ -7,6 +7,10 @@ import Foundation
 /// as it lands, and writes `run.json` at the end (or on interrupt). Resumable.
 public final class RunSession {
     public let directory: URL
+    /// Held for the session's life: no other process may write this run meanwhile.
+    private let lock: RunLock
+    /// A new run (or one that had failed to start) becomes `latest` once its record says running.
+    private let becomesLatest: Bool
     private var record: RunRecord
     private let planned: [PlannedCase]
     private let backend: Backend
@@ -16,9 +20,9 @@ public final class RunSession {
     private let performanceRunner: PerformanceCaseRunner?
     private let systemRunner: SystemCaseRunner?
 
-    init(directory: URL, record: RunRecord, planned: [PlannedCase], backend: Backend, catalogue: OpCatalogue,
+    init(directory: URL, lock: RunLock, becomesLatest: Bool, record: RunRecord, planned: [PlannedCase], backend: Backend, catalogue: OpCatalogue,
          waivers: WaiverPolicy, progress: ProgressReporter, performanceRunner: PerformanceCaseRunner?, systemRunner: SystemCaseRunner?) {
-        self.directory = directory; self.record = record; self.planned = planned; self.backend = backend
+        self.directory = directory; self.lock = lock; self.becomesLatest = becomesLatest; self.record = record; self.planned = planned; self.backend = backend
         self.catalogue = catalogue; self.waivers = waivers; self.progress = progress
         self.performanceRunner = performanceRunner; self.systemRunner = systemRunner
     }
@@ -35,6 +39,7 @@ public final class RunSession {
         record.status = .running
         record.plannedCases = planned.map(\.id)
         try writeRecord(results)
+        if becomesLatest { try RunDirectory.markLatest(directory) }
         progress.begin(total: planned.count, alreadyDone: results.count)
         let executor = CaseExecutor(backend: backend, identity: record.backend, catalogue: catalogue,
                                     performanceRunner: performanceRunner, systemChecker: systemRunner)
@@ -53,6 +58,9 @@ public final class RunSession {
         progress.end()
         // The plugin and everything it started end with the run (on an interrupt, after a short grace).
         backend.shutdown()
+        if let change = (backend as? PluginBackend)?.identityFailure {
+            record.events = (record.events ?? []) + [RunEvent(stage: .backend, message: change)]
+        }
         if InterruptFlag.isSet { interrupted = true }
         record.status = interrupted ? .interrupted : .complete
         record.finishedAt = Date()

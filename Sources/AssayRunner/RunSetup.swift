@@ -3,6 +3,7 @@ import AssayBench
 import AssayCore
 import AssayOps
 import AssayProbe
+import AssayWorkspace
 import Foundation
 
 /// What the user asked `assay run` for.
@@ -15,7 +16,7 @@ public struct RunRequest: Sendable {
     public var reportsRoot: URL
     /// An existing run directory to continue.
     public var resume: URL?
-    /// The folder holding Targets/ and Suites/.
+    /// The workspace folder: plugin commands and `cwd` are resolved against it.
     public var root: URL
     public var command: [String]
     /// Overrides every suite's performance time cap.
@@ -23,11 +24,17 @@ public struct RunRequest: Sendable {
     /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
     /// figures): a quick run, or one timed against another tool, need not spend the seconds.
     public var measuresCeilings: Bool
+    /// `--memory-budget`: overrides every suite's `memory_budget` and the default.
+    public var memoryBudget: MemoryBudget?
+    /// Finds targets and suites by id; nil: the workspace `root`, then the built-ins.
+    public var locator: ResourceLocator?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true) {
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
+                locator: ResourceLocator? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
+        self.memoryBudget = memoryBudget; self.locator = locator
     }
 }
 
@@ -36,75 +43,109 @@ public struct RunRequest: Sendable {
 public enum RunSetup {
     public static let harnessVersion = "0.1.0"
 
-    /// Resolves `id` or a path to a file under `folder`.
-    public static func locate(_ name: String, folder: String, root: URL) -> URL {
-        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-            return URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        }
-        return root.appendingPathComponent(folder).appendingPathComponent("\(name).yaml")
-    }
-
+    /// Validates the inputs, makes (or locks) the run directory, starts the backend and measures
+    /// ceilings. A backend that cannot start leaves a run.json with status `failed-to-start` and
+    /// the reason (and `latest` where it was), and the error is rethrown.
     public static func prepare(_ request: RunRequest, catalogue: OpCatalogue = .standard, progress: ProgressReporter,
                                makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
+        let validator = SuiteValidator(catalogue: catalogue, budgetOverride: request.memoryBudget)
+        let resumed = try request.resume.map { try openForResume($0, validator: validator) }
         let target: SourceSnapshot<TargetDescriptor>
         let suites: [SourceSnapshot<Suite>]
-        let directory: URL
-        var previous: RunRecord?
-        if let resume = request.resume {
-            let record = try RunRecord.load(contentsOf: resume.appendingPathComponent("run.json"))
-            guard record.status != .complete else { throw InputError(file: resume.path, message: "this run is already complete; nothing to resume") }
-            // A resumed run uses the exact inputs it started with, not today's files.
-            target = SourceSnapshot(path: record.target.path, text: record.target.text,
-                                    value: try TargetDescriptor.parse(text: record.target.text, file: record.target.path))
-            suites = try record.suites.map {
-                SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: SuiteValidator(catalogue: catalogue)))
-            }
-            directory = resume
-            previous = record
+        if let resumed {
+            (target, suites) = (resumed.record.target, resumed.record.suites)
         } else {
-            let targetURL = locate(request.target, folder: "Targets", root: request.root)
-            let (descriptor, text) = try TargetDescriptor.load(contentsOf: targetURL, displayName: relativePath(targetURL, root: request.root))
-            target = SourceSnapshot(path: relativePath(targetURL, root: request.root), text: text, value: descriptor)
+            let locator = request.locator ?? ResourceLocator(workspace: Workspace(
+                root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+            let targetFile = try locator.locate(request.target, kind: .target)
+            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
+            target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
             suites = try request.suites.map { name in
-                let url = locate(name, folder: "Suites", root: request.root)
-                let path = relativePath(url, root: request.root)
-                let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: SuiteValidator(catalogue: catalogue))
-                return SourceSnapshot(path: path, text: text, value: suite)
+                let file = try locator.locate(name, kind: .suite)
+                let suite = try Suite.parse(text: file.text, file: file.displayName, validator: validator)
+                return SourceSnapshot(path: file.displayName, text: file.text, value: suite)
             }
-            directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
         }
+        // The plugin's program and folder are fixed when the run starts and kept in the record,
+        // so a resume from any directory starts the same plugin (older records: resolved now).
+        var launched = target.value
+        launched.backend = resumed?.record.resolvedBackend ?? target.value.backend.resolved(root: request.root)
+        try TargetPreflight.check(launched, text: target.text, file: target.path, root: request.root)
         var planned: [PlannedCase] = []
         for suite in suites {
             var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
             if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
             planned += cases
         }
-        let backend = try makeBackend(target.value, request.root)
-        let identity = try backend.describe()
-        var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,
-                                           target: target, suites: suites, environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
-                                           backend: identity)
+        // A run that never started has nothing to continue but its inputs: it starts afresh in its folder.
+        let previous = resumed?.record.status == .failedToStart ? nil : resumed?.record
+        func startingRecord(runID: String) -> RunRecord {
+            RunRecord(runID: runID, harnessVersion: harnessVersion, command: request.command, target: target, suites: suites,
+                      environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
+                      backend: BackendIdentity(name: "(not started)", version: "", transport: target.value.backend.builtin == nil ? "plugin" : "builtin",
+                                               devices: [], timer: "", capabilities: [:]))
+        }
+        let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
+            ?? RunDirectory.create(root: request.reportsRoot, targetID: target.value.id, record: startingRecord)
+        var record = previous ?? startingRecord(runID: directory.lastPathComponent)
+        // A failed start that is tried again keeps its history of failures.
+        if previous == nil { record.events = resumed?.record.events }
+        record.resolvedBackend = launched.backend
+        let backend: Backend
+        let identity: BackendIdentity
+        do {
+            backend = try makeBackend(launched, request.root)
+            identity = try backend.describe()
+        } catch {
+            record.status = .failedToStart
+            record.failure = "\(error)"
+            record.events = (record.events ?? []) + [RunEvent(stage: .start, message: "\(error)")]
+            if previous == nil { try RunDirectory.write(record, to: directory) }
+            throw StartFailure(directory: directory, reason: error)
+        }
         record.backend = identity
+        record.status = .running
+        record.failure = nil
         // A resumed run keeps the environment it started in; the checks below still read this machine.
         let probeSource = LiveProbeSource()
         let facts = previous?.environment.facts ?? SystemProbe(source: probeSource).probe()
-        if previous == nil { record.environment = environment(facts: facts, backend: identity) }
+        if previous == nil { record.environment = environment(facts: facts, backend: identity); record.startedAt = Date() }
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         let declared = target.value.capabilities
         let expectations = target.value.expect ?? SystemExpectations()
         if request.measuresCeilings, planned.contains(where: { $0.kind == .performance }), record.measuredCeilings == nil,
            declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil {
-            record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
+            var events = record.events ?? []
+            record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress, events: &events)
+            record.events = events.isEmpty ? nil : events
         }
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
-        return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
-                          waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
+        return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned, backend: backend,
+                          catalogue: catalogue, waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
                           systemRunner: ProbeSystemRunner(
                               context: SystemCheckContext(
                                   facts: facts, source: probeSource, expectations: expectations,
                                   declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices),
                               device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: declared)))
+    }
+
+    /// A run directory to continue: locked, its record loaded, its inputs re-validated from the
+    /// exact text it started with (not today's files).
+    static func openForResume(_ directory: URL, validator: SuiteValidator) throws -> (directory: URL, lock: RunLock, record: RunRecord) {
+        let runJSON = directory.appendingPathComponent("run.json")
+        guard FileManager.default.fileExists(atPath: runJSON.path) else {
+            throw InputError(file: directory.path, message: "no run.json here: not a run directory; start a new run instead")
+        }
+        // Locked before reading, so a run still writing this directory is never read half-way.
+        let lock = try RunLock.acquire(directory)
+        var record = try RunRecord.load(contentsOf: runJSON)
+        guard record.status != .complete else { throw InputError(file: directory.path, message: "this run is already complete; nothing to resume") }
+        record.target.value = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
+        for index in record.suites.indices {
+            record.suites[index].value = try Suite.parse(text: record.suites[index].text, file: record.suites[index].path, validator: validator)
+        }
+        return (directory, lock, record)
     }
 
     /// Probes this machine and fingerprints it together with the backend's devices.
@@ -114,27 +155,5 @@ public enum RunSetup {
         }
         let fingerprint = EnvironmentFingerprint(facts: facts, backendDevices: devices)
         return EnvironmentRecord(fingerprint: fingerprint.digest, components: fingerprint.componentMap, facts: facts)
-    }
-
-    static func relativePath(_ url: URL, root: URL) -> String {
-        let rootPath = root.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
-    }
-
-    /// `Reports/<target>/<UTC timestamp>-<random>/`, with `Reports/<target>/latest` pointing at it.
-    static func makeRunDirectory(root: URL, targetID: String) throws -> URL {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let runID = "\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        let targetFolder = root.appendingPathComponent(targetID)
-        let directory = targetFolder.appendingPathComponent(runID)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let latest = targetFolder.appendingPathComponent("latest")
-        try? FileManager.default.removeItem(at: latest)
-        try FileManager.default.createSymbolicLink(atPath: latest.path, withDestinationPath: runID)
-        return directory
     }
 }

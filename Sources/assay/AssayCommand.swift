@@ -10,11 +10,18 @@ struct AssayCommand: ParsableCommand {
         Point Assay at a target (Targets/<id>.yaml); it runs suites (Suites/<id>.yaml) through the target's \
         backend and writes Reports/<target>/<run-id>/run.json plus a journal that survives a crash.
 
+        Where targets, suites and profiles come from, first match wins: (1) a path given on the command \
+        line (anything with a / or a .yaml ending); (2) Targets/, Suites/, Profiles/ of the workspace, the \
+        nearest folder at or above the current directory that holds assay.yaml or one of those folders \
+        (`assay init` creates one); (3) the same folders under $ASSAY_HOME; (4) the copies built into this \
+        binary (the local-cpu, numpy-cpu and torch-cpu targets, every shipped suite and profile). \
+        `assay targets list` and `assay suites list` say where each one came from.
+
         Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 3 inconclusive \
-        (gate only), 10–17 certificate verification failures (verify), 130 interrupted.
+        (gate only), 10 to 17 certificate verification failures (verify), 130 interrupted.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
+        subcommands: [RunCommand.self, InitCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
                       CompareCommand.self, KeygenCommand.self, CertifyCommand.self, VerifyCommand.self, GateCommand.self,
                       BaselineCommand.self])
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCertify
 import AssayCore
+import AssayWorkspace
 import Foundation
 
 struct CertifyCommand: ParsableCommand {
@@ -18,11 +19,11 @@ struct CertifyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A run directory (e.g. Reports/local-cpu/latest) or its run.json.", valueName: "run"))
     var runPath: String
 
-    @Option(name: .long, help: "Profile: an id under Profiles/ or a path.")
+    @Option(name: .long, help: "Profile: a path, or an id (workspace Profiles/, $ASSAY_HOME, built-in).")
     var profile: String
 
-    @Option(name: .long, help: "The issuer's private key (from `assay keygen`).")
-    var key: String
+    @Option(name: .long, help: "The issuer's private key (from `assay keygen`; default: the workspace's station_key).")
+    var key: String?
 
     @Option(name: .long, help: "Envelope path (default: RUN_DIR/certificate.dsse.json; the HTML goes next to it).")
     var out: String?
@@ -34,13 +35,17 @@ struct CertifyCommand: ParsableCommand {
     var at: String?
 
     func run() throws {
-        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let workspace = try Workspace.current()
+        let profileFile = try ResourceLocator(workspace: workspace).find(profile, kind: .profile)
+        guard let keyURL = key.map({ URL(fileURLWithPath: $0) }) ?? workspace.stationKey else {
+            throw InputFailure(message: "give --key (or station_key in the workspace's assay.yaml)")
+        }
         let request: CertificateIssuer.Request
         do {
             request = CertificateIssuer.Request(
                 run: RunLocation(runPath),
-                profile: try CertificationProfile.load(contentsOf: CertificationProfile.locate(profile, root: root)),
-                key: try SigningKey(contentsOf: URL(fileURLWithPath: key)),
+                profile: try CertificationProfile.parse(text: profileFile.text, file: profileFile.displayName),
+                key: try SigningKey(contentsOf: keyURL),
                 issuer: issuer, at: try Self.instant(at), out: out.map { URL(fileURLWithPath: $0) },
                 harnessVersion: AssayCommand.configuration.version)
         } catch {

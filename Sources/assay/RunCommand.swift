@@ -3,6 +3,7 @@ import AssayBackend
 import AssayCore
 import AssayReport
 import AssayRunner
+import AssayWorkspace
 import Foundation
 
 struct RunCommand: ParsableCommand {
@@ -10,22 +11,29 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run suites against a target and record every result.",
         discussion: """
-        With no options: target Targets/local-cpu.yaml (built-in CPU backend), suite Suites/smoke.yaml.
-        Writes Reports/<target-id>/<run-id>/run.json and journal.jsonl (flushed after every case);
-        Reports/<target-id>/latest points at the newest run. A killed run continues with --resume.
+        With no options: the workspace's default target (assay.yaml; else local-cpu, the built-in CPU \
+        backend) and suite smoke. Targets and suites are found as `assay help` describes (a path; the \
+        workspace's Targets/ and Suites/; $ASSAY_HOME; the built-ins). Writes \
+        Reports/<target-id>/<run-id>/run.json and journal.jsonl (flushed after every case) under the \
+        workspace (or the current directory outside one); Reports/<target-id>/latest points at the newest \
+        run. A killed run continues with --resume, from any directory: the record holds its inputs and the \
+        plugin's resolved command.
 
         Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
-        timed out; 2 bad input; 130 interrupted (the record is valid and resumable).
+        timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
+        (including a case over the memory budget, a missing plugin program, a run in use by another \
+        process) or an I/O error writing the record (it stays resumable); 130 interrupted (the record \
+        is valid and resumable).
         """)
 
-    @Option(name: .long, help: "Target descriptor: a path, or an id under Targets/.")
-    var target: String = "local-cpu"
+    @Option(name: .long, help: "Target descriptor: a path, or an id (default: the workspace's default_target, else local-cpu).")
+    var target: String?
 
-    @Option(name: .customLong("suite"), help: "Suite to run: a path, or an id under Suites/ (repeatable).")
+    @Option(name: .customLong("suite"), help: "Suite to run: a path, or an id (repeatable; default: smoke).")
     var suites: [String] = []
 
-    @Option(name: .long, help: "Root folder for run directories.")
-    var out: String = "Reports"
+    @Option(name: .long, help: "Root folder for run directories (default: the workspace's reports setting, Reports).")
+    var out: String?
 
     @Option(name: .long, help: "Continue an interrupted run in this run directory.")
     var resume: String?
@@ -37,6 +45,10 @@ struct RunCommand: ParsableCommand {
           help: "Do not measure copy/GEMM ceilings for a target that declares no peaks (saves seconds; no roofline figures).")
     var noCeilings = false
 
+    @Option(name: .customLong("memory-budget"),
+            help: "The most bytes one case may need (inputs, outputs, float64 reference), e.g. 8GiB; larger cases are refused (default: the suite's memory_budget, else half of physical memory).")
+    var memoryBudget: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -45,22 +57,40 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         InterruptFlag.install()
-        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let request = RunRequest(target: target, suites: suites.isEmpty ? ["smoke"] : suites,
-                                 reportsRoot: URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL,
-                                 resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
-                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings)
+        let budget = try memoryBudget.map { text -> MemoryBudget in
+            guard let budget = MemoryBudget(parsing: text) else {
+                throw InputFailure(message: "--memory-budget: '\(text)' is not a positive size (bytes, or with a unit: 512MiB, 8GiB)")
+            }
+            return budget
+        }
+        let workspace = try Workspace.current()
+        let here = workspace.currentDirectory
+        let request = RunRequest(target: target ?? workspace.settings.defaultTarget ?? "local-cpu", suites: suites.isEmpty ? ["smoke"] : suites,
+                                 reportsRoot: workspace.reportsRoot(option: out),
+                                 resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
+                                 root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
+                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace))
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
         } catch let error as InputError {
             throw InputFailure(message: error.description)
+        } catch let error as FileIOError {
+            throw InputFailure(message: "\(error)")
+        } catch let error as StartFailure {
+            FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
+            throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         } catch let error as BackendError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         }
-        let record = try session.run()
+        let record: RunRecord
+        do {
+            record = try session.run()
+        } catch let error as FileIOError {
+            throw InputFailure(message: "\(error); the run record is intact: fix this and continue with `assay run --resume \(session.directory.path)`")
+        }
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")

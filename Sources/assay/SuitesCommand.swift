@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayCore
 import AssayOps
 import AssayRunner
+import AssayWorkspace
 import Foundation
 
 struct SuitesCommand: ParsableCommand {
@@ -11,15 +12,16 @@ struct SuitesCommand: ParsableCommand {
         subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the suites under Suites/ with their case counts.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the suites found (workspace, $ASSAY_HOME, built-in) with their case counts and where each came from.")
         func run() throws {
-            for url in YAMLFolder.files(in: "Suites") {
+            for file in try ResourceLocator.current().list(.suite) {
                 do {
-                    let (suite, _) = try Suite.load(contentsOf: url, displayName: "Suites/\(url.lastPathComponent)", validator: SuiteValidator())
+                    let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
                     let cases = try SuiteExpander.expand(suite, catalogue: .standard)
-                    print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)")
+                    print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)  (\(file.whereFrom))")
                 } catch {
-                    print("\(url.lastPathComponent): INVALID — \(error)")
+                    print("\(file.name): INVALID — \(error)  (\(file.whereFrom))")
                 }
             }
         }
@@ -31,9 +33,9 @@ struct SuitesCommand: ParsableCommand {
         var suite: String
 
         func run() throws {
-            let url = RunSetup.locate(suite, folder: "Suites", root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let file = try ResourceLocator.current().find(suite, kind: .suite)
             do {
-                let (loaded, _) = try Suite.load(contentsOf: url, displayName: url.relativePath, validator: SuiteValidator())
+                let loaded = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
                 let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
                 print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")
                 for planned in cases { print("\(planned.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(planned.id)") }

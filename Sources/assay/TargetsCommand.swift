@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayCore
 import AssayProbe
 import AssayRunner
+import AssayWorkspace
 import Foundation
 
 struct TargetsCommand: ParsableCommand {
@@ -11,15 +12,17 @@ struct TargetsCommand: ParsableCommand {
         subcommands: [List.self, Validate.self, Probe.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the descriptors under Targets/.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the targets found (workspace, $ASSAY_HOME, built-in) and where each came from.")
         func run() throws {
-            for url in YAMLFolder.files(in: "Targets") {
+            for file in try ResourceLocator.current().list(.target) {
                 do {
-                    let (descriptor, _) = try TargetDescriptor.load(contentsOf: url, displayName: "Targets/\(url.lastPathComponent)")
-                    let backend = descriptor.backend.builtin.map { "builtin:\($0)" } ?? (descriptor.backend.command?.joined(separator: " ") ?? "")
-                    print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]")
+                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
+                    let backend = descriptor.backend.builtin.map { "builtin:\($0)" }
+                        ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
+                    print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]  (\(file.whereFrom))")
                 } catch {
-                    print("\(url.lastPathComponent): INVALID — \(error)")
+                    print("\(file.name): INVALID — \(error)  (\(file.whereFrom))")
                 }
             }
         }
@@ -29,17 +32,25 @@ struct TargetsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate descriptors; errors name file, line and field.",
             discussion: "Exit 0 when every file is valid, 2 otherwise.")
-        @Argument(help: "Descriptor files (default: every file under Targets/).")
+        @Argument(help: "Descriptor files (default: every target `assay targets list` shows).")
         var files: [String] = []
 
         func run() throws {
-            let urls = files.isEmpty ? YAMLFolder.files(in: "Targets") : files.map { URL(fileURLWithPath: $0) }
+            let locator = try ResourceLocator.current()
             var invalid = 0
-            for url in urls {
-                let name = files.isEmpty ? "Targets/\(url.lastPathComponent)" : url.relativePath
+            let sources: [() throws -> LocatedResource] = files.isEmpty
+                ? locator.list(.target).map { file in { file } }
+                : files.map { path in { try locator.locate(path, kind: .target) } }
+            for source in sources {
                 do {
-                    let (descriptor, _) = try TargetDescriptor.load(contentsOf: url, displayName: name)
-                    print("ok      \(name) (\(descriptor.id))")
+                    let file = try source()
+                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
+                    // The program and cwd must exist here too: a descriptor that cannot start is not ok.
+                    let base = locator.workspace.baseDirectory
+                    var launched = descriptor
+                    launched.backend = descriptor.backend.resolved(root: base)
+                    try TargetPreflight.check(launched, text: file.text, file: file.displayName, root: base)
+                    print("ok      \(file.displayName) (\(descriptor.id))")
                 } catch {
                     invalid += 1
                     print("invalid \(error)")
@@ -77,23 +88,14 @@ extension TargetsCommand {
         func run() throws {
             var spec = backend.flatMap { BackendDraft.named($0, device: device) }
             if let target {
-                let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                let file = try ResourceLocator.current().find(target, kind: .target)
                 do {
-                    spec = try TargetDescriptor.load(contentsOf: RunSetup.locate(target, folder: "Targets", root: root)).0.backend
+                    spec = try TargetDescriptor.parse(text: file.text, file: file.displayName).backend
                 } catch let error as InputError {
                     throw InputFailure(message: error.description)
                 }
             }
             print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe(), backend: spec), terminator: "")
         }
-    }
-}
-
-/// The YAML files of a repository folder, sorted.
-enum YAMLFolder {
-    static func files(in folder: String) -> [URL] {
-        let url = URL(fileURLWithPath: folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { url.appendingPathComponent($0) }
     }
 }

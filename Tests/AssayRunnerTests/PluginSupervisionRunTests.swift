@@ -38,6 +38,30 @@ struct PluginSupervisionRunTests {
         #expect(others.count == 4 && others.allSatisfy { $0.outcome == .pass }, "\(others.map { "\($0.id): \($0.outcome)" })")
     }
 
+    /// A restart that claims other capabilities is a run-level event and ends the backend: the
+    /// later cases are `crash` with the reason, not `unsupported` skips.
+    @Test func aChangedIdentityOnRestartIsARunEventAndNeverASilentSkip() throws {
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let (record, _) = try fixture.run(target: """
+            id: shifting
+            kind: cpu
+            backend:
+              command: [python3, "\(PluginFixtures.path("shifting_identity.py"))"]
+              env: {FIXTURE_MARKER: "\(fixture.folder.appendingPathComponent("marker").path)"}
+              timeouts: {handshake_s: 30, request_s: 5}
+            """, suite: """
+            id: identity
+            cases:
+              - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [3, 5]}, {shape: [7]}]}
+            """)
+        #expect(record.cases.map(\.outcome) == [.crash, .crash, .crash])
+        #expect(record.cases.dropFirst().allSatisfy { $0.message?.contains("identity changed") == true })
+        let events = (record.events ?? []).filter { $0.stage == .backend }
+        #expect(events.count == 1 && events.first?.stage == .backend && events.first?.message.contains("capabilities changed: 1 → 0") == true,
+                "\(events)")
+    }
+
     /// The plugin crashes on its first execute, so its second start happens while the journal is
     /// open; neither start finds a descriptor to write its forged line to.
     @Test func aPluginWritingToEveryInheritedDescriptorReachesNoHarnessFile() throws {

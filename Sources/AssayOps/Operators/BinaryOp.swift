@@ -16,7 +16,7 @@ struct BinaryOp: Operator {
         return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
                          inputs: [TensorSpec(name: "a", dtype: dtype, shape: Shape(a)), TensorSpec(name: "b", dtype: dtype, shape: Shape(b))],
                          output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-                         flops: Double(out.reduce(1, *)), reductionLength: 1)
+                         flops: out.reduce(1.0) { $0 * Double($1) }, reductionLength: 1)
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

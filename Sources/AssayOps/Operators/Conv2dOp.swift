@@ -34,10 +34,12 @@ struct Conv2dOp: Operator {
         var inputs = [TensorSpec(name: "x", dtype: dtype, shape: [n, c, h, w]),
                       TensorSpec(name: "weight", dtype: dtype, shape: [f, c / groups, kh, kw])]
         if try p.bool("bias") { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [f], role: .parameter)) }
-        let reduction = c / groups * kh * kw
+        guard let reduction = Shape([c / groups, kh, kw]).checkedElementCount else {
+            throw OpError(field: "shapes", "conv2d reduction length c/groups·kh·kw overflows")
+        }
         return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
                          output: TensorSpec(name: "out", dtype: dtype, shape: [n, f, oh, ow]),
-                         flops: 2 * Double(n * f * oh * ow) * Double(reduction), reductionLength: reduction)
+                         flops: 2 * Double(n) * Double(f) * Double(oh) * Double(ow) * Double(reduction), reductionLength: reduction)
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -14,7 +14,7 @@ struct EmbeddingOp: Operator {
                          output: TensorSpec(name: "out", dtype: dtype, shape: [tokens, dim]),
                          flops: 0, reductionLength: 1,
                          // Only the gathered rows are read, not the whole table.
-                         minimumBytes: Double(tokens * 4 + 2 * tokens * dim * dtype.byteWidth))
+                         minimumBytes: Double(tokens) * 4 + 2 * Double(tokens) * Double(dim) * Double(dtype.byteWidth))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -27,11 +27,11 @@ struct ReductionOp: Operator {
         for (axis, dim) in shape.enumerated() {
             if axes.contains(axis) { if keep { outShape.append(1) } } else { outShape.append(dim) }
         }
-        let reduced = axes.reduce(1) { $0 * shape[$1] }
+        let reduced = Shape(axes.map { shape[$0] }).elementCount
         return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
                          inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
                          output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
-                         flops: Double(shape.reduce(1, *)), reductionLength: Swift.max(1, reduced))
+                         flops: shape.reduce(1.0) { $0 * Double($1) }, reductionLength: Swift.max(1, reduced))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -16,7 +16,7 @@ struct RotaryEmbeddingOp: Operator {
                                   TensorSpec(name: "cos", dtype: dtype, shape: [s, d / 2], role: .rotaryCos),
                                   TensorSpec(name: "sin", dtype: dtype, shape: [s, d / 2], role: .rotarySin)],
                          output: TensorSpec(name: "out", dtype: dtype, shape: [s, h, d]),
-                         flops: 3 * Double(s * h * d), reductionLength: 1)
+                         flops: 3 * Double(s) * Double(h) * Double(d), reductionLength: 1)
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -1,0 +1,28 @@
+import AssayCore
+import AssayWorkspace
+import Foundation
+
+extension Workspace {
+    /// The workspace around the current directory; a malformed `assay.yaml` is bad input (exit 2).
+    static func current() throws -> Workspace {
+        do {
+            return try Workspace.discover()
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        }
+    }
+}
+
+extension ResourceLocator {
+    /// The current workspace's locator.
+    static func current() throws -> ResourceLocator { ResourceLocator(workspace: try Workspace.current()) }
+
+    /// `locate`, with a missing or unreadable file as bad input (exit 2).
+    func find(_ name: String, kind: ResourceKind) throws -> LocatedResource {
+        do {
+            return try locate(name, kind: kind)
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        }
+    }
+}
