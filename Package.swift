@@ -21,9 +21,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CAssayKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // fork/exec of plugin processes (prctl and close_range between fork and exec).
+        .target(name: "CAssaySpawn"),
         .target(name: "AssayOps", dependencies: ["AssayCore"]),
         .target(name: "AssayBench", dependencies: ["AssayCore", "AssayOps"]),
-        .target(name: "AssayBackend", dependencies: ["AssayCore", "AssayOps", "AssayBench", "CAssayKernels"]),
+        .target(name: "AssayBackend", dependencies: ["AssayCore", "AssayOps", "AssayBench", "CAssayKernels", "CAssaySpawn"]),
         .target(name: "AssayProbe", dependencies: [
             "AssayCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -8,6 +8,8 @@ public struct RunEvent: Codable, Sendable, Equatable {
         case start
         /// Measuring the target's copy/GEMM ceilings before the first case.
         case ceilings
+        /// The backend while cases run (a restarted plugin that greeted with another identity).
+        case backend
     }
 
     public var stage: Stage

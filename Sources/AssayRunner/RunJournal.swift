@@ -29,6 +29,7 @@ public final class RunJournal {
             validLength = offset
         }
         guard let handle = FileHandle(forUpdatingAtPath: url.path) else { throw FileIOError("open", path: url.path, code: errno == 0 ? EACCES : errno) }
+        _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)  // no child process may inherit the journal (issue 24)
         // Drop a torn tail left by a kill mid-write.
         do {
             try handle.truncate(atOffset: UInt64(validLength))

@@ -48,12 +48,19 @@ public final class RunSession {
             if InterruptFlag.isSet { interrupted = true; break }
             progress.caseStarted(plannedCase.id)
             var result = executor.run(plannedCase)
+            // An interrupt cancels the case in flight: it is not recorded and runs again on --resume.
+            if InterruptFlag.isSet { interrupted = true; break }
             waivers.apply(to: &result)
             try journal.append(result)
             results[plannedCase.id] = result
             progress.caseFinished(result)
         }
         progress.end()
+        // The plugin and everything it started end with the run (on an interrupt, after a short grace).
+        backend.shutdown()
+        if let change = (backend as? PluginBackend)?.identityFailure {
+            record.events = (record.events ?? []) + [RunEvent(stage: .backend, message: change)]
+        }
         if InterruptFlag.isSet { interrupted = true }
         record.status = interrupted ? .interrupted : .complete
         record.finishedAt = Date()

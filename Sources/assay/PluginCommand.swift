@@ -39,10 +39,12 @@ struct PluginCommand: ParsableCommand {
             let configuration = PluginConfiguration(command: command, device: device, handshakeTimeoutSeconds: timeout,
                                                     requestTimeoutSeconds: timeout, maxRestarts: 0)
             let checks = PluginConformanceCheck(configuration: configuration).run { check in
-                print("\(check.passed ? "ok  " : "FAIL") \(check.name)" + (check.detail.isEmpty ? "" : ": \(check.detail)"))
+                print("\(check.skipped ? "skip" : check.passed ? "ok  " : "FAIL") \(check.name)" + (check.detail.isEmpty ? "" : ": \(check.detail)"))
             }
-            let failed = checks.filter { !$0.passed }.count
-            print("\(checks.count - failed)/\(checks.count) checks passed" + (failed == 0 ? "" : ", \(failed) failed"))
+            let failed = checks.filter { !$0.passed && !$0.skipped }.count
+            let skipped = checks.filter(\.skipped).count
+            print("\(checks.count - failed - skipped)/\(checks.count) checks passed" + (failed == 0 ? "" : ", \(failed) failed")
+                  + (skipped == 0 ? "" : ", \(skipped) not run"))
             if failed > 0 { throw ExitCode(ExitStatus.failure) }
         }
     }

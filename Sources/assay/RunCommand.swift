@@ -80,7 +80,10 @@ struct RunCommand: ParsableCommand {
             throw InputFailure(message: "\(error)")
         } catch let error as StartFailure {
             FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
-            throw ExitCode(ExitStatus.failure)
+            throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
+        } catch let error as BackendError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         }
         let record: RunRecord
         do {

@@ -41,7 +41,7 @@ struct PluginBackendTests {
     @Test(arguments: [("exit", Outcome.crash, "plugin exited with status 3"),
                       ("hang", Outcome.timeout, "within 2 s"),
                       ("malformed", Outcome.error, "unreadable reply header"),
-                      ("huge", Outcome.error, "exceeds the harness cap"),
+                      ("huge", Outcome.error, "the largest reply this request allows"),
                       ("garbage", Outcome.error, "longer than 1048576 bytes"),
                       ("badnbytes", Outcome.error, "nbytes 21 != product")])
     func aMisbehavingPluginIsRestarted(mode: String, outcome: Outcome, reason: String) throws {

@@ -9,44 +9,14 @@ import Testing
 /// outcome, the plugin is restarted, the later cases pass, and run.json is complete.
 @Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct PluginRunTests {
-    /// The numpy backend with a fault injected into its first `execute` (a marker file makes
-    /// the restarted process behave).
-    static let faultyWrapper = #"""
-    import os, sys, time
-    mode, marker, repo = sys.argv[1:4]
-    del sys.argv[1:]  # run() parses the command line
-    sys.path.insert(0, os.path.join(repo, "Backends", "python"))
-    from assay_backend.server import Server, protect_stdio
-    protect_stdio()
-    import numpy_backend
-    from assay_backend import run
-    original = Server.on_execute
-    def faulty(self, header, req_id, payload):
-        if not os.path.exists(marker):
-            open(marker, "w").close()
-            print("injected fault: " + mode, file=sys.stderr, flush=True)
-            if mode == "crash":
-                os._exit(9)
-            if mode == "hang":
-                time.sleep(3600)
-            if mode == "garbage":
-                self.writer.stream.write(b"\xff" * 100 + b"\n")
-                self.writer.stream.flush()
-                return
-        return original(self, header, req_id, payload)
-    Server.on_execute = faulty
-    run(numpy_backend.NumpyBackend)
-    """#
-
     func run(fault: String) throws -> (RunRecord, journalLines: Int) {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        let script = try fixture.write(Self.faultyWrapper, to: "faulty_numpy.py")
         return try fixture.run(target: """
             id: faulty-numpy
             kind: cpu
             backend:
-              command: [python3, "\(script.path)", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
+              command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
               timeouts: {handshake_s: 60, request_s: 2}
               max_restarts: 2
             """, suite: """
@@ -58,7 +28,7 @@ struct PluginRunTests {
 
     @Test(arguments: [("crash", Outcome.crash, "exited with status 9"),
                       ("hang", Outcome.timeout, "within 2 s"),
-                      ("garbage", Outcome.error, "unreadable reply header")])
+                      ("garbage", Outcome.error, "not valid UTF-8")])
     func aFaultyCaseIsRecordedAndTheRunCarriesOn(fault: String, outcome: Outcome, reason: String) throws {
         let (record, journalLines) = try run(fault: fault)
         #expect(record.backend.transport == "plugin" && record.backend.name == "numpy")

@@ -12,12 +12,29 @@ extension PluginBackend {
         request.attrs = problem.attrs
         request.inputs = inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
         request.payloadBytes = inputs.reduce(0) { $0 + $1.bytes.count }
-        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)")
-        try expect(exchange.reply, type: "result", what: "execute")
+        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)",
+                                         budgetKey: "\(problem.op) \(problem.dtype.rawValue)",
+                                         maxReplyBytes: PluginBackend.largestResult(for: problem))
+        try expect(exchange.reply, type: "result", what: "execute", key: "\(problem.op) \(problem.dtype.rawValue)")
         return exchange.tensors
     }
 
-    /// Times the op on plugin-generated inputs; exactly `samples` finite, non-negative totals.
+    /// The largest `result` payload an `execute` of `problem` may announce: room for twice the
+    /// expected output's elements in the widest dtype (so a wrong shape or dtype still reaches
+    /// the conformance checker as a `fail`), at least 1 MiB. More is a protocol violation,
+    /// refused before anything is allocated.
+    static func largestResult(for problem: OpProblem) -> Int {
+        var elements = 1
+        for dim in problem.output.shape.dims {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: max(dim, 0))
+            if overflow { return Int.max }
+            elements = product
+        }
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: 2 * 8)
+        return overflow ? Int.max : max(bytes, 1 << 20)
+    }
+
+    /// Times the op on plugin-generated inputs; exactly `samples` positive, finite totals.
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
         var message = PluginRequest(type: "benchmark", id: makeID())
         message.op = request.problem.op
@@ -29,11 +46,12 @@ extension PluginBackend {
         message.k = request.k
         message.samples = request.samples
         let what = "benchmark \(request.problem.op) \(request.problem.dtype.rawValue)"
-        let reply = try exchange(message, what: what).reply
-        let elapsed = try samples(of: reply, count: request.samples, what: what)
+        let key = "\(request.problem.op) \(request.problem.dtype.rawValue)"
+        let reply = try exchange(message, what: what, budgetKey: key).reply
+        let elapsed = try samples(of: reply, count: request.samples, what: what, key: key)
         guard let telemetry = reply.telemetry else { return elapsed.map { MeasuredSample(elapsedNanoseconds: $0) } }
         guard telemetry.count == elapsed.count else {
-            throw violation("\(what): \(telemetry.count) telemetry entries for \(elapsed.count) samples")
+            throw violation("\(what): \(telemetry.count) telemetry entries for \(elapsed.count) samples", key: key)
         }
         return zip(elapsed, telemetry).map { MeasuredSample(elapsedNanoseconds: $0, telemetry: $1?.sample) }
     }
@@ -46,39 +64,45 @@ extension PluginBackend {
         message.pinned = pinned
         message.samples = samples
         let what = "transfer \(direction.rawValue) \(bytes) bytes"
-        return try self.samples(of: try exchange(message, what: what).reply, count: samples, what: what)
+        return try self.samples(of: try exchange(message, what: what).reply, count: samples, what: what, key: "transfer")
     }
 
     /// Device (or, for host backends, host) memory: total and free bytes.
     public func memory() throws -> (totalBytes: Double, freeBytes: Double) {
         let reply = try exchange(PluginRequest(type: "memory", id: makeID()), what: "memory").reply
-        try expect(reply, type: "memory", what: "memory")
+        try expect(reply, type: "memory", what: "memory", key: "memory")
         guard let total = reply.totalBytes, let free = reply.freeBytes, total.isFinite, free.isFinite, total >= 0, free >= 0 else {
-            throw violation("memory: total_bytes and free_bytes must be non-negative numbers")
+            throw violation("memory: total_bytes and free_bytes must be non-negative numbers", key: "memory")
         }
         return (total, free)
     }
 
-    private func samples(of reply: PluginReply, count: Int, what: String) throws -> [Double] {
-        try expect(reply, type: "samples", what: what)
+    private func samples(of reply: PluginReply, count: Int, what: String, key: String) throws -> [Double] {
+        try expect(reply, type: "samples", what: what, key: key)
         let values = reply.elapsedNs ?? []
-        guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested") }
-        return try values.map { value in
-            guard let value, value.isFinite, value >= 0 else { throw violation("\(what): elapsed_ns must be finite and non-negative") }
+        guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested", key: key) }
+        // A zero time is no measurement (a broken timer), and would read as an infinitely fast op.
+        return try values.enumerated().map { index, value in
+            guard let value, value.isFinite, value > 0 else {
+                throw violation("\(what): elapsed_ns[\(index)] is \(value.map { "\($0)" } ?? "null"); every sample must be positive and finite", key: key)
+            }
             return value
         }
     }
 
-    private func expect(_ reply: PluginReply, type: String, what: String) throws {
-        guard reply.type == type else { throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'") }
+    private func expect(_ reply: PluginReply, type: String, what: String, key: String) throws {
+        guard reply.type == type else { throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'", key: key) }
     }
 
-    /// A reply that parsed but makes no sense: the plugin is killed like any other violation.
-    private func violation(_ reason: String) -> BackendError {
+    /// A reply that parsed but makes no sense: the plugin is killed like any other violation,
+    /// and the failure counts against `key`'s restart budget.
+    private func violation(_ reason: String, key: String) -> BackendError {
         let tail = process?.stderr.tail(limit: 8 << 10) ?? ""
         process?.kill()
         process = nil
-        return .protocolViolation("\(reason); plugin killed", stderrTail: tail)
+        let error = BackendError.protocolViolation("\(reason); plugin killed", stderrTail: tail)
+        spend(key, on: error)
+        return error
     }
 }
 

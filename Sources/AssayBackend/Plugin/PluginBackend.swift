@@ -5,21 +5,31 @@ import Foundation
 
 /// A backend in another process, driven over the Assay Backend Protocol (docs/PROTOCOL.md).
 ///
-/// The process starts lazily and is supervised: a crash, EOF, timeout or protocol violation
-/// kills its process group, the request in flight fails with the matching `BackendError`, and
-/// the next request starts a fresh process, at most `maxRestarts` times per run; after that
-/// every request fails at once with `.unavailable`. Every reply is validated before anything
-/// it announces is allocated.
+/// The process starts lazily and is supervised: a crash, EOF, timeout, protocol violation or
+/// stray output kills its process tree, the request in flight fails with the matching
+/// `BackendError`, and the next request starts a fresh process. `maxRestarts` bounds the failures
+/// per op × dtype (after that, that op × dtype fails at once with `.unavailable` while others go
+/// on) and, times `runRestartFactor`, the restarts of the whole run. A restarted plugin must greet
+/// with the identity of the first; otherwise the backend is unavailable for the rest of the run.
+/// Every reply is validated before anything it announces is allocated.
 public final class PluginBackend: Backend {
     public static let protocolVersion = 1
+    /// How long an interrupted plugin gets to exit on stdin EOF before it is killed.
+    static let interruptGraceSeconds = 0.5
+    /// Restarts allowed in a whole run, as a multiple of `maxRestarts` (a dead device costs seconds).
+    public static let runRestartFactor = 8
     public let configuration: PluginConfiguration
     var process: PluginProcess?
     private var identity: BackendIdentity?
+    /// Why the backend is unavailable for the rest of the run (a changed identity), once it is.
+    public private(set) var identityFailure: String?
     private var starts = 0
     private var nextID = 1
     private var lastFailure: String?
+    /// Failures that killed the plugin, per op × dtype (or request type), and the keys given up on.
+    private var failures: [String: Int] = [:]
+    private var givenUp: [String: String] = [:]
     private let encoder = JSONEncoder()
-    private let decoder = JSONDecoder()
 
     public init(configuration: PluginConfiguration) {
         self.configuration = configuration
@@ -44,9 +54,11 @@ public final class PluginBackend: Backend {
 
     /// The running process, starting (and greeting) one if needed.
     func connection() throws -> PluginProcess {
+        if let identityFailure { throw BackendError.unavailable(identityFailure) }
         if let process { return process }
-        guard starts <= configuration.maxRestarts else {
-            throw BackendError.unavailable("plugin stopped after \(starts) start(s) (max_restarts \(configuration.maxRestarts))"
+        let limit = configuration.maxRestarts * PluginBackend.runRestartFactor
+        guard starts <= limit else {
+            throw BackendError.unavailable("plugin stopped after \(starts) start(s) (max_restarts \(configuration.maxRestarts) per op × dtype, \(limit) per run)"
                                            + (lastFailure.map { "; last failure: \($0)" } ?? ""))
         }
         starts += 1
@@ -63,11 +75,10 @@ public final class PluginBackend: Backend {
         hello.protocol = PluginBackend.protocolVersion
         hello.harness = "assay \(configuration.harnessVersion)"
         hello.options = configuration.device.map { ["device": $0] } ?? [:]
+        let greeted: BackendIdentity
         do {
             let reply = try exchange(hello, timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply
-            let greeted = try PluginBackend.identity(from: reply)
-            if identity == nil { identity = greeted }
-            return started
+            greeted = try PluginBackend.identity(from: reply)
         } catch let error as BackendError {
             // A refused, broken or silent handshake means there is no backend to run cases on.
             fail(started)
@@ -76,6 +87,30 @@ public final class PluginBackend: Backend {
             lastFailure = "handshake failed: \(error)"
             throw BackendError.unavailable(reason)
         }
+        guard let pinned = identity else { identity = greeted; return started }
+        if let change = PluginBackend.identityChange(from: pinned, to: greeted) {
+            // Cases already planned against the first identity must not silently become skips.
+            fail(started)
+            identityFailure = "the restarted plugin's identity changed (\(change)); backend unavailable for the rest of the run"
+            throw BackendError.unavailable(identityFailure!)
+        }
+        return started
+    }
+
+    /// What differs between two hellos in the pinned fields (name, version, protocol, devices,
+    /// timer, capabilities), or nil; `runtime` may change between starts.
+    static func identityChange(from first: BackendIdentity, to second: BackendIdentity) -> String? {
+        var changes: [String] = []
+        if first.name != second.name { changes.append("backend name '\(first.name)' → '\(second.name)'") }
+        if first.version != second.version { changes.append("version '\(first.version)' → '\(second.version)'") }
+        if first.protocolVersion != second.protocolVersion { changes.append("protocol changed") }
+        if first.devices != second.devices { changes.append("devices changed") }
+        if first.timer != second.timer { changes.append("timer '\(first.timer)' → '\(second.timer)'") }
+        if first.capabilities.mapValues(Set.init) != second.capabilities.mapValues(Set.init) {
+            let before = first.capabilities.values.reduce(0) { $0 + $1.count }, after = second.capabilities.values.reduce(0) { $0 + $1.count }
+            changes.append("capabilities changed: \(before) → \(after) op × dtype claims")
+        }
+        return changes.isEmpty ? nil : changes.joined(separator: ", ")
     }
 
     /// Kills the process and forgets it; the next request starts another.
@@ -114,16 +149,43 @@ public final class PluginBackend: Backend {
     /// Sends one request (and its payload) and reads its reply, mapping every failure to a
     /// `BackendError`. An `error` reply becomes `.unsupported`, `.invalid` or `.internal`;
     /// anything that breaks the stream kills the process.
-    func exchange(_ request: PluginRequest, payload: [Tensor] = [], timeout: Double? = nil, what: String) throws -> Exchange {
-        let process = try connection()
+    /// `budgetKey` (op × dtype) is the key whose restart budget a process-killing failure spends;
+    /// `maxReplyBytes` the largest payload the reply may legitimately announce.
+    func exchange(_ request: PluginRequest, payload: [Tensor] = [], timeout: Double? = nil, what: String,
+                  budgetKey: String? = nil, maxReplyBytes: Int = 0) throws -> Exchange {
+        let key = budgetKey ?? request.type
+        if let reason = givenUp[key] { throw BackendError.unavailable(reason) }
+        var process = try connection()
+        if request.type != "hello", process.hasUnrequestedOutput {
+            // Late stray bytes (after the previous reply's check): start clean rather than misread them.
+            fail(process)
+            process = try connection()
+        }
         let header: [UInt8]
         do {
             header = Array(try encoder.encode(request)) + [UInt8(ascii: "\n")]
         } catch {
             throw BackendError.invalid("cannot encode the \(request.type) request: \(error)")
         }
-        return try converse(process, header: header, payload: payload, expectedID: request.id,
-                            timeout: timeout ?? configuration.requestTimeoutSeconds, what: what)
+        do {
+            return try converse(process, header: header, payload: payload, expectedID: request.id,
+                                timeout: timeout ?? configuration.requestTimeoutSeconds, what: what,
+                                maxReplyBytes: maxReplyBytes, expectsMore: request.type != "shutdown")
+        } catch let error as BackendError {
+            spend(key, on: error)
+            throw error
+        }
+    }
+
+    /// Counts a failure that killed the plugin against `key`; past `maxRestarts`, gives the key up.
+    func spend(_ key: String, on error: BackendError) {
+        switch error {
+        case .crashed, .timedOut, .protocolViolation: break
+        default: return
+        }
+        failures[key, default: 0] += 1
+        guard let count = failures[key], count > configuration.maxRestarts else { return }
+        givenUp[key] = "\(key) marked unavailable after \(count) failure(s) (max_restarts \(configuration.maxRestarts) per op × dtype); last failure: \(error)"
     }
 
     /// Sends a raw header line (for conformance probes such as a malformed header) and returns the
@@ -131,7 +193,8 @@ public final class PluginBackend: Backend {
     public func exchangeRaw(headerLine: String, expectedID: Int?) throws -> PluginReply {
         let process = try connection()
         return try converse(process, header: Array((headerLine + "\n").utf8), payload: [], expectedID: expectedID,
-                            timeout: configuration.requestTimeoutSeconds, what: "raw request", errorsAsReplies: true).reply
+                            timeout: configuration.requestTimeoutSeconds, what: "raw request", maxReplyBytes: 0,
+                            expectsMore: true, errorsAsReplies: true).reply
     }
 
     /// A fresh request id.
@@ -140,8 +203,12 @@ public final class PluginBackend: Backend {
         return nextID
     }
 
+    /// One request and its reply. A reply may announce at most `maxReplyBytes` of payload (and
+    /// never more than the configured cap). When `expectsMore` (every request but `shutdown`),
+    /// bytes after the reply or a closed stdout are charged to this request.
     private func converse(_ process: PluginProcess, header: [UInt8], payload: [Tensor], expectedID: Int?,
-                          timeout: Double, what: String, errorsAsReplies: Bool = false) throws -> Exchange {
+                          timeout: Double, what: String, maxReplyBytes: Int, expectsMore: Bool,
+                          errorsAsReplies: Bool = false) throws -> Exchange {
         let deadline = Deadline(seconds: timeout)
         do {
             try header.withUnsafeBytes { headerBytes in
@@ -150,27 +217,23 @@ public final class PluginBackend: Backend {
                 }
             }
             let line = try process.readLine(limit: PluginConfiguration.maxHeaderBytes, deadline: deadline)
-            let reply: PluginReply
-            do {
-                reply = try decoder.decode(PluginReply.self, from: Data(line))
-            } catch {
-                throw PluginIOError.violation("unreadable reply header (\(PluginBackend.describe(decodingError: error))): \(String(decoding: line.prefix(200), as: UTF8.self))")
-            }
+            let reply = try PluginReply.parse(line: line)
             if reply.id != expectedID, !(reply.type == "error" && reply.id == nil) {
                 throw PluginIOError.violation("reply id \(reply.id.map(String.init) ?? "null") does not echo request id \(expectedID.map(String.init) ?? "null")")
             }
             let payloadBytes = reply.payloadBytes ?? 0
             var tensors: [Tensor] = []
+            let cap = min(maxReplyBytes, configuration.maxPayloadBytes)
             if reply.type == "result" {
-                let layout = try WireTensor.validate(reply.outputs ?? [], payloadBytes: payloadBytes,
-                                                     cap: configuration.maxPayloadBytes, field: "outputs")
+                let layout = try WireTensor.validate(reply.outputs ?? [], payloadBytes: payloadBytes, cap: cap, field: "outputs")
                 tensors = try layout.map { dtype, shape, count in
-                    var bytes = [UInt8](repeating: 0, count: count)
-                    try bytes.withUnsafeMutableBytes { try process.readExact(into: $0, deadline: deadline) }
-                    return try Tensor(dtype: dtype, shape: shape, bytes: bytes)
+                    try Tensor(dtype: dtype, shape: shape, bytes: try process.readPayload(count: count, deadline: deadline))
                 }
             } else if payloadBytes != 0 {
-                _ = try WireTensor.validate([], payloadBytes: payloadBytes, cap: configuration.maxPayloadBytes, field: "payload")
+                _ = try WireTensor.validate([], payloadBytes: payloadBytes, cap: cap, field: "payload")
+            }
+            if expectsMore, process.hasUnrequestedOutput {
+                throw PluginIOError.violation("unrequested bytes after the reply (or stdout closed)")
             }
             if reply.type == "error", !errorsAsReplies {
                 let message = "\(what): \(reply.message ?? "(no message)")"
@@ -192,6 +255,7 @@ public final class PluginBackend: Backend {
     private func failure(_ error: PluginIOError, of process: PluginProcess, what: String, timeout: Double) -> BackendError {
         // stdout closing usually means the process is exiting: give it a moment, to report its status.
         let stillRunning = error == .endOfStream ? process.waitForExit(seconds: 0.5) == nil : !process.hasExited
+        if error == .cancelled { process.stop(grace: PluginBackend.interruptGraceSeconds) }
         fail(process)
         process.stderr.waitUntilDrained(seconds: 1)  // killed: its stderr reaches EOF at once, unless a straggler holds it
         let tail = process.stderr.tail(limit: 8 << 10)
@@ -206,6 +270,8 @@ public final class PluginBackend: Backend {
             result = .protocolViolation("\(what): \(reason); plugin killed", stderrTail: tail)
         case .system(let reason):
             result = .crashed("\(what): \(reason)", stderrTail: tail)
+        case .cancelled:
+            result = .unavailable("\(what) cancelled by an interrupt; plugin stopped")
         }
         lastFailure = result.description
         return result

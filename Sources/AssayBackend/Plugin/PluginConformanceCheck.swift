@@ -13,6 +13,8 @@ public struct PluginConformanceCheck {
         public var name: String
         public var passed: Bool
         public var detail: String
+        /// Not run because an earlier failure stopped the plugin (one root cause is reported once).
+        public var skipped = false
     }
 
     /// Why one check failed, in words.
@@ -48,6 +50,11 @@ public struct PluginConformanceCheck {
         func record(_ name: String, _ body: () throws -> String) {
             let check: Check
             do { check = Check(name: name, passed: true, detail: try body()) }
+            catch BackendError.unavailable where checks.contains(where: { !$0.passed && !$0.skipped }) {
+                // The plugin was stopped by an earlier failure: that failure is the one root cause.
+                let cause = checks.first { !$0.passed && !$0.skipped }!.name
+                check = Check(name: name, passed: false, detail: "not checked: the plugin was stopped after '\(cause)' failed", skipped: true)
+            }
             catch { check = Check(name: name, passed: false, detail: "\(error)") }
             checks.append(check)
             report(check)
@@ -98,6 +105,13 @@ public struct PluginConformanceCheck {
                 let samples = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: .warm, k: 2, samples: 3))
                 return "elapsed_ns " + samples.map { String(format: "%.0f", $0.elapsedNanoseconds) }.joined(separator: ", ")
             }
+        }
+        if backend.process == nil, let cause = checks.first(where: { !$0.passed && !$0.skipped }) {
+            let check = Check(name: "shutdown answers bye and exits 0", passed: false,
+                              detail: "not checked: the plugin was stopped after '\(cause.name)' failed", skipped: true)
+            checks.append(check)
+            report(check)
+            return checks
         }
         record("shutdown answers bye and exits 0") {
             switch backend.stop() {
@@ -156,6 +170,7 @@ public struct PluginConformanceCheck {
             case .unsupported: got = "unsupported"
             case .invalid: got = "invalid"
             case .internal: got = "internal"
+            case .unavailable: throw error  // no plugin to ask: not an answer to judge
             default: throw Failure("\(error)")
             }
             guard got == code else { throw Failure("answered \(got), expected \(code): \(error)") }

@@ -1,4 +1,6 @@
+import CAssaySpawn
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,15 +15,24 @@ enum PluginIOError: Error, Equatable {
     case violation(String)
     /// A system call failed.
     case system(String)
+    /// The user interrupted the run (SIGINT/SIGTERM, through `PluginInterrupt`).
+    case cancelled
 }
 
-/// One running plugin: spawned with posix_spawn in its own process group (so the user's Ctrl-C
-/// at the terminal reaches the harness, which shuts the plugin down, and not the plugin
-/// mid-case), with non-blocking pipes that are only ever waited on with poll(2) and a deadline.
+/// One running plugin, started by `assay_spawn` (C: fork, then in the child its own process
+/// group, PR_SET_PDEATHSIG, default signal dispositions, every descriptor but 0, 1 and 2 closed,
+/// exec), so the user's Ctrl-C at the terminal reaches the harness and not the plugin mid-case,
+/// no harness descriptor (journal, run files, other plugins' pipes) reaches a plugin, and a
+/// plugin dies with the harness. The pipes are non-blocking and only ever waited on with
+/// poll(2), a deadline, the plugin's pidfd (its death is seen at once, even while a helper it
+/// forked holds stdout open) and the interrupt self-pipe.
 final class PluginProcess {
     let pid: pid_t
     private let input: Int32
     private let output: Int32
+    /// pidfd_open(2) of the plugin, or -1 where the kernel lacks it (then waits poll in slices).
+    private let pidfd: Int32
+    private let tree: ProcessTree
     let stderr: StderrRing
     /// Bytes read from stdout and not yet consumed.
     private var buffer: [UInt8] = []
@@ -33,55 +44,38 @@ final class PluginProcess {
     /// Starts `argv` with `environment` (the complete child environment) in `directory`.
     init(argv: [String], environment: [String: String], directory: String?, stderrCapacity: Int = 64 << 10) throws {
         guard let program = argv.first, !program.isEmpty else { throw PluginIOError.system("empty plugin command") }
-        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1], errChild: [Int32] = [-1, -1]
-        for index in 0..<3 {
-            let made = index == 0 ? pipe(&toChild) : index == 1 ? pipe(&fromChild) : pipe(&errChild)
-            // Close-on-exec: the dup2'ed copies in the child stay open, other plugins never inherit ours.
-            for fd in toChild + fromChild + errChild where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            guard made == 0 else {
+        var ends: [[Int32]] = []
+        for _ in 0..<3 {
+            var pair: [Int32] = [-1, -1]
+            // Close-on-exec from birth: the child keeps only the dup2'ed copies.
+            guard assay_pipe(&pair, 0) == 0 else {
                 let reason = String(cString: strerror(errno))
-                for fd in toChild + fromChild + errChild where fd >= 0 { close(fd) }
+                for fd in ends.joined() { close(fd) }
                 throw PluginIOError.system("pipe: \(reason)")
             }
+            ends.append(pair)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errChild[1], 2)
-        var argv = argv
-        if let directory {
-            if let addchdir = PluginProcess.addchdir {
-                _ = addchdir(&actions, directory)
-            } else {  // glibc < 2.29: let a shell change directory, then exec the plugin itself
-                argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + argv
-            }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Own process group; default dispositions for the signals the harness handles or ignores.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let (toChild, fromChild, errChild) = (ends[0], ends[1], ends[2])
+        ProcessTree.becomeSubreaper
+        let marker = "\(getpid())-\(PluginProcess.serial.add(1, ordering: .relaxed).newValue)"
+        var environment = environment
+        environment[ProcessTree.markerName] = marker
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArgs + cEnv { free(pointer) } }
-        var child: pid_t = 0
-        let status = posix_spawnp(&child, argv[0], &actions, &attributes, cArgs, cEnv)
+        let child = directory.map { assay_spawn(program, cArgs, cEnv, $0, toChild[0], fromChild[1], errChild[1]) }
+            ?? assay_spawn(program, cArgs, cEnv, nil, toChild[0], fromChild[1], errChild[1])
         close(toChild[0]); close(fromChild[1]); close(errChild[1])
-        guard status == 0 else {
+        guard child > 0 else {
             close(toChild[1]); close(fromChild[0]); close(errChild[0])
-            throw PluginIOError.system("cannot start '\(program)': \(String(cString: strerror(status)))")
+            let place = directory.map { " in \($0)" } ?? ""
+            throw PluginIOError.system("cannot start '\(program)'\(place): \(String(cString: strerror(-child)))")
         }
         pid = child
+        PluginInterrupt.register(child)
+        tree = ProcessTree(root: child, marker: marker)
+        let opened = assay_pidfd_open(child)
+        pidfd = opened >= 0 ? opened : -1
         input = toChild[1]
         output = fromChild[0]
         for fd in [input, output] {
@@ -96,13 +90,8 @@ final class PluginProcess {
 
     deinit { kill() }
 
-    /// `posix_spawn_file_actions_addchdir_np` (glibc ≥ 2.29), looked up at run time because
-    /// the Glibc module does not export it.
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    private static let addchdir: AddChdir? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
+    /// Numbers the plugins this harness starts, for their process-tree markers.
+    private static let serial = Atomic<Int>(0)
 
     // MARK: writing
 
@@ -180,6 +169,20 @@ final class PluginProcess {
         }
     }
 
+    /// Reads a `count`-byte payload into an array that grows as the bytes arrive (its storage is
+    /// reserved untouched, then filled 1 MiB at a time), so a size announced and never sent
+    /// costs no memory.
+    func readPayload(count: Int, deadline: Deadline) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let start = bytes.count, end = min(count, start + (1 << 20))
+            bytes.append(contentsOf: repeatElement(0, count: end - start))
+            try bytes.withUnsafeMutableBytes { try readExact(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<end]), deadline: deadline) }
+        }
+        return bytes
+    }
+
     /// Reads and drops `count` bytes (a payload the harness has no use for), in bounded chunks.
     func skip(_ count: Int, deadline: Deadline) throws {
         var left = count
@@ -207,15 +210,31 @@ final class PluginProcess {
         }
     }
 
+    /// Waits until `fd` is ready for `events` (or hung up). Throws `.endOfStream` as soon as the
+    /// plugin process itself has exited with nothing left to read, `.cancelled` on an interrupt,
+    /// `.timedOut` at the deadline.
     private func wait(fd: Int32, events: Int16, deadline: Deadline) throws {
         while true {
             let left = deadline.remainingMilliseconds
             guard left > 0 else { throw PluginIOError.timedOut }
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&entry, 1, left)
-            if ready > 0 { return }  // readable, writable, or hung up: the next read/write tells which
+            var entries = [pollfd(fd: fd, events: events, revents: 0),
+                           pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: PluginInterrupt.descriptor, events: Int16(POLLIN), revents: 0)]
+            // Without a pidfd, look at the process between slices of at most 100 ms.
+            let ready = poll(&entries, 3, pidfd >= 0 ? left : min(left, 100))
             if ready < 0, errno != EINTR { throw PluginIOError.system("poll: \(String(cString: strerror(errno)))") }
+            if entries[2].revents != 0 { throw PluginIOError.cancelled }
+            if entries[0].revents != 0 { return }  // readable, writable, or hung up: the next read/write tells which
+            if entries[1].revents != 0 || (pidfd < 0 && hasExited) { throw PluginIOError.endOfStream }
         }
+    }
+
+    /// Whether bytes nobody asked for are waiting on stdout, or stdout was closed: checked without
+    /// blocking after each reply, so they are charged to the request that just finished.
+    var hasUnrequestedOutput: Bool {
+        if head < buffer.count { return true }
+        var entry = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0 && entry.revents != 0
     }
 
     // MARK: lifetime
@@ -233,24 +252,34 @@ final class PluginProcess {
         }
     }
 
-    /// SIGKILLs the whole process group (the plugin and anything it started) and reaps it.
+    /// SIGKILLs the plugin and its whole tree (process group, setsid'd descendants, adopted
+    /// orphans) and reaps it.
     func kill() {
-        if exitStatus == nil {
-            _ = Glibc.kill(-pid, SIGKILL)
-            _ = Glibc.kill(pid, SIGKILL)
-            _ = reap(blocking: true)
-        } else {
-            _ = Glibc.kill(-pid, SIGKILL)  // stragglers left in the group
-        }
+        guard !killed else { return }  // once reaped, the pid may belong to another process
+        killed = true
+        tree.killAll(rootReaped: exitStatus != nil)
+        if exitStatus == nil { _ = reap(blocking: true) }
+        PluginInterrupt.unregister(pid)
         closePipes()
     }
 
+    private var killed = false
+
+    /// Closes stdin (the SDK exits on EOF) and gives the plugin `grace` seconds before `kill()`.
+    func stop(grace: Double) {
+        if pipesOpen { close(input); inputOpen = false }
+        _ = waitForExit(seconds: grace)
+        kill()
+    }
+
     private var pipesOpen = true
+    private var inputOpen = true
     private func closePipes() {
         guard pipesOpen else { return }
         pipesOpen = false
-        close(input)
+        if inputOpen { close(input) }
         close(output)
+        if pidfd >= 0 { close(pidfd) }
     }
 
     /// `exited with status N` or `killed by signal S`, once reaped.

@@ -22,7 +22,7 @@ struct WireTensor: Codable, Equatable {
     static func validate(_ tensors: [WireTensor], payloadBytes: Int, cap: Int, field: String) throws -> [(DType, Shape, Int)] {
         guard payloadBytes >= 0 else { throw PluginIOError.violation("payload_bytes \(payloadBytes) is negative") }
         guard payloadBytes <= cap else {
-            throw PluginIOError.violation("payload_bytes \(payloadBytes) exceeds the harness cap of \(cap) bytes")
+            throw PluginIOError.violation("payload_bytes \(payloadBytes) exceeds \(cap) bytes, the largest reply this request allows")
         }
         var total = 0
         let checked = try tensors.enumerated().map { index, tensor -> (DType, Shape, Int) in

@@ -1,0 +1,69 @@
+import Foundation
+
+extension PluginReply {
+    /// Fields the protocol defines as integers, wherever they occur in a reply header.
+    private static let integerKeys: Set<String> = ["id", "protocol", "payload_bytes", "nbytes", "index"]
+
+    /// Parses one reply header line: strict UTF-8 (the protocol's encoding; no repair), then JSON.
+    /// A failure names the real problem — invalid UTF-8 and where, a number out of range, a field
+    /// that must be an integer — rather than Foundation's catch-all "not valid JSON".
+    static func parse(line: ArraySlice<UInt8>) throws -> PluginReply {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            throw PluginIOError.violation("reply header is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(line)))")
+        }
+        do {
+            return try JSONDecoder().decode(PluginReply.self, from: Data(line))
+        } catch {
+            throw PluginIOError.violation("unreadable reply header (\(diagnose(line, decodingError: error))): \(String(decoding: line.prefix(200), as: UTF8.self))")
+        }
+    }
+
+    /// Why a UTF-8-valid line did not decode, in the protocol's terms.
+    static func diagnose(_ line: ArraySlice<UInt8>, decodingError: Error) -> String {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(line))
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            if detail.hasPrefix("Number "), detail.contains("not representable") {
+                return "number out of range: \(detail.dropFirst("Number ".count).prefix { $0 != " " })"
+            }
+            return "not valid JSON: \(detail)"
+        }
+        guard object is [String: Any] else { return "not a JSON object" }
+        if let problem = integerProblem(in: object, path: "") { return problem }
+        return PluginBackend.describe(decodingError: decodingError)
+    }
+
+    /// The first integer field holding a fraction or a value beyond 64 bits, depth-first.
+    private static func integerProblem(in value: Any, path: String, integerField: Bool = false) -> String? {
+        switch value {
+        case let object as [String: Any]:
+            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                if let problem = integerProblem(in: child, path: childPath, integerField: integerKeys.contains(key)) { return problem }
+            }
+        case let array as [Any]:
+            let elementsAreIntegers = path.hasSuffix("shape")
+            for (index, child) in array.enumerated() {
+                if let problem = integerProblem(in: child, path: "\(path)[\(index)]", integerField: elementsAreIntegers) { return problem }
+            }
+        case let number as NSNumber where integerField && !(value is Bool):
+            let double = number.doubleValue
+            if double.isFinite, double != double.rounded() { return "\(path) must be an integer (got \(number))" }
+            if Int64(exactly: double) == nil || abs(double) >= 9.2e18 { return "number out of range: \(path) = \(number)" }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Bytes before the first ill-formed sequence (overlong forms and surrogates count as ill-formed).
+    private static func firstInvalidUTF8Offset(_ line: ArraySlice<UInt8>) -> Int {
+        var iterator = line.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        return offset
+    }
+}
