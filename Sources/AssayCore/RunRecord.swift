@@ -31,6 +31,9 @@ public struct RunRecord: Codable, Sendable {
     /// Every planned case id, in order, so a reader can tell what is missing.
     public var plannedCases: [CaseID]
     public var cases: [CaseResult]
+    /// The journal's chain head when this file was written, and problems found in it on
+    /// `--resume`; nil in records from a harness before the chain.
+    public var journal: JournalState? = nil
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

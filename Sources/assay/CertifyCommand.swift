@@ -8,11 +8,14 @@ struct CertifyCommand: ParsableCommand {
         commandName: "certify",
         abstract: "Issue a signed adaptation certificate for a run that meets a profile.",
         discussion: """
-        Judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
+        First audits RUN: it must carry a run attestation (run.dsse.json) signed by a station key given \
+        with --station-pubkey, its files must match it, its journal chain must hold, and run.json must agree \
+        with the journal and the evidence (every count and outcome is recomputed). Then judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
         (subjects: run.json and the target descriptor by sha256) signed with KEY, and a printable HTML \
         rendering next to it, and prints both paths. When it is not met, writes nothing and prints every reason.
 
-        Exit codes: 0 issued; 1 the profile is not met; 2 bad input (run record, profile, key, or --at).
+        Exit codes: 0 issued; 1 the run is not trusted or the profile is not met; 2 bad input (run record, \
+        profile, key, or --at, including an --at before the run ended).
         """)
 
     @Argument(help: ArgumentHelp("A run directory (e.g. Reports/local-cpu/latest) or its run.json.", valueName: "run"))
@@ -23,6 +26,10 @@ struct CertifyCommand: ParsableCommand {
 
     @Option(name: .long, help: "The issuer's private key (from `assay keygen`).")
     var key: String
+
+    @Option(name: .customLong("station-pubkey"),
+            help: ArgumentHelp("A trusted station's public key, or a trust file of several PEM keys (repeatable).", valueName: "pem"))
+    var stationPubkeys: [String] = []
 
     @Option(name: .long, help: "Envelope path (default: RUN_DIR/certificate.dsse.json; the HTML goes next to it).")
     var out: String?
@@ -42,7 +49,10 @@ struct CertifyCommand: ParsableCommand {
                 profile: try CertificationProfile.load(contentsOf: CertificationProfile.locate(profile, root: root)),
                 key: try SigningKey(contentsOf: URL(fileURLWithPath: key)),
                 issuer: issuer, at: try Self.instant(at), out: out.map { URL(fileURLWithPath: $0) },
-                harnessVersion: AssayCommand.configuration.version)
+                harnessVersion: AssayCommand.configuration.version,
+                stations: try StationTrust(files: stationPubkeys.map { URL(fileURLWithPath: $0) }))
+        } catch let error as InputFailure {
+            throw error
         } catch {
             throw InputFailure(message: "\(error)")
         }
@@ -53,6 +63,10 @@ struct CertifyCommand: ParsableCommand {
             throw InputFailure(message: error.description)
         }
         switch decision {
+        case .untrusted(let reasons):
+            print("not certified: \(runPath) is not a record this harness can trust:")
+            for reason in reasons { print("  \(reason)") }
+            throw ExitCode(ExitStatus.failure)
         case .refused(let result):
             print("not certified: \(runPath) does not meet profile \(result.profileID):")
             for reason in result.reasons { print("  \(reason)") }
@@ -70,7 +84,7 @@ struct CertifyCommand: ParsableCommand {
     static func instant(_ text: String?) throws -> Date {
         guard let text else { return Date() }
         guard let date = RFC3339.date(from: text) else {
-            throw InputFailure(message: "--at '\(text)' is not an RFC 3339 time such as 2026-01-31T12:00:00Z")
+            throw InputFailure(message: "--at '\(text)' is not a time: give an RFC 3339 time such as 2026-01-31T12:00:00Z.")
         }
         return date
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayBackend
+import AssayCertify
 import AssayCore
 import AssayReport
 import AssayRunner
@@ -13,6 +14,11 @@ struct RunCommand: ParsableCommand {
         With no options: target Targets/local-cpu.yaml (built-in CPU backend), suite Suites/smoke.yaml.
         Writes Reports/<target-id>/<run-id>/run.json and journal.jsonl (flushed after every case);
         Reports/<target-id>/latest points at the newest run. A killed run continues with --resume.
+
+        With --sign-with KEY (or ASSAY_STATION_KEY=KEY), the station key signs the run when it ends \
+        or is interrupted: run.dsse.json, a DSSE envelope over run.json, journal.jsonl, the descriptor \
+        and suite texts and this executable, which `assay certify --station-pubkey` requires. Every \
+        journal line then carries a MAC only that key can make; resume such a run with the same key.
 
         Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
         timed out; 2 bad input; 130 interrupted (the record is valid and resumable).
@@ -37,6 +43,10 @@ struct RunCommand: ParsableCommand {
           help: "Do not measure copy/GEMM ceilings for a target that declares no peaks (saves seconds; no roofline figures).")
     var noCeilings = false
 
+    @Option(name: .customLong("sign-with"),
+            help: ArgumentHelp("Station private key (from `assay keygen`) that signs the run (default: $ASSAY_STATION_KEY).", valueName: "key"))
+    var signWith: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -51,6 +61,7 @@ struct RunCommand: ParsableCommand {
                                  resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
                                  root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings)
         let progress = ProgressReporter(quiet: quiet)
+        let station = try stationKey()
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
@@ -60,7 +71,22 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(ExitStatus.failure)
         }
-        let record = try session.run()
+        session.journalSecret = station?.seed
+        let record: RunRecord
+        do {
+            record = try session.run()
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        }
+        if let station {
+            do {
+                let url = try RunAttestor.attest(directory: session.directory, key: station, harness: try RunAttestor.Harness.current())
+                print("run attestation: \(url.path) (station key \(station.keyID))")
+            } catch {
+                FileHandle.standardError.write(Data("error: the run was not signed: \(error)\n".utf8))
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
@@ -75,5 +101,15 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitStatus.interrupted)
         }
         if record.cases.contains(where: { !$0.outcome.isAcceptable }) { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// The station key from --sign-with or ASSAY_STATION_KEY, read before any case runs.
+    private func stationKey() throws -> SigningKey? {
+        guard let path = signWith ?? ProcessInfo.processInfo.environment["ASSAY_STATION_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try SigningKey(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw InputFailure(message: "station key: \(error)")
+        }
     }
 }
