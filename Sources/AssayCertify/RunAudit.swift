@@ -32,6 +32,7 @@ public enum RunAudit {
         }
         let statement: InTotoStatement<RunAttestation>
         do {
+            try StrictJSON.check(signed.payload)
             statement = try JSONDecoder().decode(InTotoStatement<RunAttestation>.self, from: signed.payload)
         } catch {
             return .refused(["\(RunAttestation.fileName): not a run attestation (\(DecodingProblem.describe(error)))"])
