@@ -9,7 +9,7 @@ public enum ProfileEvaluation {
         var reached: String?
         var blocked = false
         for (index, level) in profile.levels.enumerated() {
-            var missed = index == 0 ? runStatus(run, level: level.id) : []
+            var missed = index == 0 ? runStatus(run, level: level.id) + targetKind(profile, run: run, level: level.id) : []
             for requirement in level.requires {
                 missed += check(requirement, profile: profile, level: level.id, run: run, now: now)
             }
@@ -29,6 +29,15 @@ public enum ProfileEvaluation {
         case .unsupportedFraction: unsupportedReasons(profile.maxUnsupportedFraction ?? 1, run: run, level: level)
         case .performanceFloors: profile.performanceFloors.filter { $0.level == level }.flatMap { floorReasons($0, run: run) }
         }
+    }
+
+    /// A profile certifies only the kinds of target it states (`target_kinds`).
+    private static func targetKind(_ profile: CertificationProfile, run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        let kind = run.target.value.kind
+        guard let kinds = profile.targetKinds, !kinds.contains(kind) else { return [] }
+        let accepted = kinds.map(\.rawValue).joined(separator: ", ")
+        return [.init(requirement: ProfileResult.targetKindRequirement, level: level, observed: kind.rawValue, required: accepted,
+                      message: "target \(run.target.value.id) is of kind \(kind.rawValue); profile \(profile.id) certifies only \(accepted)")]
     }
 
     private static func runStatus(_ run: RunRecord, level: String) -> [ProfileResult.Reason] {

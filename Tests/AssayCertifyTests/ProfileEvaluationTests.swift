@@ -1,6 +1,7 @@
 import AssayCertify
 import AssayCore
 import Foundation
+import AssayTestSupport
 import Testing
 
 struct ProfileEvaluationTests {
@@ -107,5 +108,38 @@ struct ProfileEvaluationTests {
         let result = evaluate(RunFixtures.run(cases(replacing: id, with: RunFixtures.caseResult(id, .crash))))
         #expect(result.level == nil)
         #expect(result.reasons.count == 1)
+    }
+
+    /// Each shipped profile states the target kinds it certifies: a cpu target never gets an
+    /// ai-accelerator certificate, an accelerator no cpu-server one; os-platform takes any.
+    @Test func shippedProfilesRefuseOtherTargetKinds() throws {
+        var profiles: [String: CertificationProfile] = [:]
+        for id in ["ai-accelerator", "cpu-server", "os-platform"] {
+            profiles[id] = try CertificationProfile.load(contentsOf: CertificationProfile.locate(id, root: Repository.root))
+        }
+        func run(kind: String) -> RunRecord {
+            var run = RunFixtures.run()
+            run.target.value.kind = TargetDescriptor.Kind(rawValue: kind)!
+            return run
+        }
+        let expectations: [(String, String, Bool)] = [
+            ("ai-accelerator", "cpu", false), ("ai-accelerator", "server", false), ("ai-accelerator", "accelerator", true),
+            ("cpu-server", "accelerator", false), ("cpu-server", "cpu", true), ("cpu-server", "server", true),
+            ("os-platform", "cpu", true), ("os-platform", "accelerator", true), ("os-platform", "os", true),
+        ]
+        for (profileID, kind, accepted) in expectations {
+            let result = ProfileEvaluation.evaluate(profiles[profileID]!, run: run(kind: kind), at: RunFixtures.now)
+            let reason = result.reasons.first { $0.requirement == "target_kind" }
+            #expect((reason == nil) == accepted, "\(profileID) on \(kind)")
+            if let reason {
+                #expect(!result.passed && reason.level == profiles[profileID]!.levels[0].id)
+                #expect(reason.message == "target npu-x is of kind \(kind); profile \(profileID) certifies only \(reason.required)")
+            }
+        }
+    }
+
+    @Test func anUnknownTargetKindIsAnInputError() {
+        let text = RunFixtures.profileText.replacingOccurrences(of: "validity_days: 30\n", with: "validity_days: 30\ntarget_kinds: [gpu]\n")
+        #expect(throws: InputError.self) { _ = try CertificationProfile.parse(text: text, file: "p.yaml") }
     }
 }
