@@ -120,7 +120,10 @@ public enum ProfileEvaluation {
                 return reason(result.outcome.rawValue, "was not measured (\(result.outcome.rawValue)); needs \(required)")
             }
             guard let percent = floor.metric.percent(of: record), percent.isFinite else {
-                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure (no \(floor.metric.ceilingName) known for it)")
+                let why = record.exceedsCeiling ? "its ceiling is below what it achieved"
+                    : record.ceilingSource == .measured ? "only a measured ceiling, which cannot meet a floor: declare the peaks in the descriptor"
+                    : "no \(floor.metric.ceilingName) known for it"
+                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure against a declared peak (\(why))")
             }
             guard percent < floor.min * 100 else { return nil }
             return reason(percentText(percent), "at \(percentText(percent)) of \(floor.metric.ceilingName) < \(percentText(floor.min * 100))")

@@ -77,7 +77,7 @@ public struct MarkdownReport: Sendable {
                 result.id.description, Figures.duration(nanoseconds: summary.median),
                 "\(Figures.duration(nanoseconds: summary.medianCILow)) – \(Figures.duration(nanoseconds: summary.medianCIHigh))",
                 ReportModel.throughput(performance) ?? "—",
-                performance.percentOfRoofline.map(Figures.percent) ?? "—",
+                Figures.ceilingPercent(performance.percentOfRoofline, of: performance),
                 performance.converged ? "yes" : "no: \(performance.stopReason)",
             ])
         }

@@ -63,7 +63,7 @@ struct ProfileEvaluationTests {
         let matmul = "performance/matmul/m4096.n4096.k4096/bf16"
         let noPeak = evaluate(RunFixtures.run(cases(replacing: matmul, with: RunFixtures.performance(matmul, peak: nil, roofline: 70))))
         #expect(noPeak.level == "compatible")
-        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure (no peak known for it)"])
+        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure against a declared peak (no peak known for it)"])
         let noCase = evaluate(RunFixtures.run(RunFixtures.goodCases.filter { $0.id.description != matmul }))
         #expect(noCase.reasons.map(\.message) == ["perf floor: no performance case matches 'op matmul bf16' (needs ≥ 50% of peak)"])
     }
@@ -141,5 +141,19 @@ struct ProfileEvaluationTests {
     @Test func anUnknownTargetKindIsAnInputError() {
         let text = RunFixtures.profileText.replacingOccurrences(of: "validity_days: 30\n", with: "validity_days: 30\ntarget_kinds: [gpu]\n")
         #expect(throws: InputError.self) { _ = try CertificationProfile.parse(text: text, file: "p.yaml") }
+    }
+
+    /// A measured ceiling alone never meets a floor, nor does a declared one the case exceeded.
+    @Test func floorsNeedADeclaredCeilingTheCaseDidNotExceed() {
+        let id = "performance/matmul/m4096.n4096.k4096/bf16"
+        for (change, fragment) in [("measured", "only a measured ceiling, which cannot meet a floor"),
+                                   ("exceeded", "its ceiling is below what it achieved")] {
+            var result = RunFixtures.performance(id, peak: 100, roofline: 100)
+            if change == "measured" { result.performance?.ceilingSource = .measured } else { result.performance?.ceilingBelowAchieved = true }
+            let evaluated = evaluate(RunFixtures.run(cases(replacing: id, with: result)))
+            #expect(evaluated.level == "compatible", "\(change)")
+            let reason = evaluated.reasons.first { $0.caseID == id }
+            #expect(reason?.message.contains(fragment) == true, "\(String(describing: reason))")
+        }
     }
 }

@@ -71,7 +71,7 @@ enum RunFixtures {
                                         mildOutliers: 0, severeOutliers: 0)
         let record = PerformanceRecord(mode: .warm, timerKind: .host, k: 1, n: 10, warmupCalls: 1, samples: Array(repeating: 1, count: 10),
                                        summary: summary, converged: true, stopReason: "converged", totalSeconds: 1, measuredSeconds: 1,
-                                       percentOfPeak: peak, percentOfRoofline: roofline)
+                                       percentOfPeak: peak, percentOfRoofline: roofline, ceilingSource: .declared)
         return caseResult(id, kind: .performance, performance: record)
     }
 
