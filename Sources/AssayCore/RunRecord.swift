@@ -141,6 +141,11 @@ public struct MeasuredCeilings: Codable, Sendable, Equatable {
     public var triadBytesPerSecond: Double?
     /// FLOP/s of the peak-GEMM probe per dtype.
     public var gemmFLOPS: [String: Double]
+    /// The rate of every trial, by probe (`copy`, `triad`, `gemm.f32`); each ceiling is the best.
+    public var trials: [String: [Double]]? = nil
+    /// Bytes of each copy/triad array, and the last-level cache they were sized against (STREAM: ≥ 4×).
+    public var arrayBytes: Double? = nil
+    public var lastLevelCacheBytes: Double? = nil
     public init(copyBytesPerSecond: Double? = nil, triadBytesPerSecond: Double? = nil, gemmFLOPS: [String: Double] = [:]) {
         self.copyBytesPerSecond = copyBytesPerSecond; self.triadBytesPerSecond = triadBytesPerSecond; self.gemmFLOPS = gemmFLOPS
     }

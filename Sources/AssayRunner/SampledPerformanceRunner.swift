@@ -39,27 +39,3 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         return (Roofline(peakFLOPsPerSecond: peak, bandwidthBytesPerSecond: bandwidth), source)
     }
 }
-
-/// Measures a target's own ceilings when it declares none: a STREAM-like copy and a
-/// three-stream `add` (triad-like) for bandwidth, and a large f32 GEMM for compute.
-enum CeilingProbe {
-    static func measure(backend: Backend, identity: BackendIdentity, catalogue: OpCatalogue, progress: ProgressReporter) -> MeasuredCeilings {
-        let settings = PerformanceSettings(timeCapSeconds: 3, mode: .warm, targetRelativeHalfWidth: 0.02)
-        func rate(_ op: String, _ params: AttrMap, perSecond: (OpProblem) -> Double) -> Double? {
-            guard identity.supports(op: op, dtype: "f32"),
-                  let problem = try? catalogue.problem(op: op, params: params, attrs: [:], dtype: .f32),
-                  let record = try? SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem, settings: settings, seed: 1),
-                  record.summary.n > 0, record.summary.median > 0 else { return nil }
-            return perSecond(problem) / (record.summary.median / 1e9)
-        }
-        progress.note("measuring ceilings (copy, triad-like add, f32 GEMM): the target declares none")
-        // 6M f32 per operand: the traffic (48 MB for copy) exceeds common last-level caches, while each
-        // buffer stays under glibc's 32 MB mmap ceiling, so the native backend's per-call output
-        // comes from the heap instead of fresh page-faulting mappings that would measure the kernel, not memory.
-        let elements = AttrValue.ints([6 << 20])
-        let copy = rate("copy", ["shape": elements]) { $0.minimumBytes }
-        let triad = rate("add", ["a": elements, "b": elements]) { $0.minimumBytes }
-        let gemm = rate("matmul", ["m": .int(1024), "n": .int(1024), "k": .int(1024)]) { $0.flops }
-        return MeasuredCeilings(copyBytesPerSecond: copy, triadBytesPerSecond: triad, gemmFLOPS: gemm.map { ["f32": $0] } ?? [:])
-    }
-}

@@ -65,16 +65,16 @@ struct CertifyCommand: ParsableCommand {
         switch decision {
         case .untrusted(let reasons):
             print("not certified: \(runPath) is not a record this harness can trust:")
-            for reason in reasons { print("  \(reason)") }
+            for reason in reasons { print("  \(Markup.visible(reason))") }
             throw ExitCode(ExitStatus.failure)
         case .refused(let result):
             print("not certified: \(runPath) does not meet profile \(result.profileID):")
-            for reason in result.reasons { print("  \(reason)") }
+            for reason in result.reasons { print("  \(Markup.visible(reason.description))") }
             throw ExitCode(ExitStatus.failure)
         case .issued(let issued):
             print("certified: \(issued.predicate.target.id) \(issued.predicate.result) \(issued.predicate.level) "
                   + "(profile \(issued.predicate.profile.id) \(issued.predicate.profile.version)), valid until \(issued.predicate.notAfter)")
-            for reason in issued.result.reasons { print("  not reached: \(reason)") }
+            for reason in issued.result.reasons { print("  not reached: \(Markup.visible(reason.description))") }
             print("certificate: \(issued.envelopeURL.path)")
             print("printable:   \(issued.htmlURL.path)")
         }

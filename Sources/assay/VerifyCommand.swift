@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCertify
+import AssayCore
 import Foundation
 
 struct VerifyCommand: ParsableCommand {
@@ -54,9 +55,9 @@ struct VerifyCommand: ParsableCommand {
                                                        run: runPath.map(RunLocation.init), at: try CertifyCommand.instant(at),
                                                        stations: stationPubkeys.isEmpty ? nil : try StationTrust(files: stationPubkeys.map { URL(fileURLWithPath: $0) }),
                                                        profile: profile)
-            print(verified.summary)
+            print(Markup.visible(verified.summary))
         } catch let error as VerificationError {
-            FileHandle.standardError.write(Data("invalid: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("invalid: \(Markup.visible(error.description))\n".utf8))
             throw ExitCode(error.exitCode)
         } catch let error as InputFailure {
             throw error
