@@ -46,6 +46,8 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
         public var caseID: String
         public var metric: PerformanceFloor.Metric
         public var value: Double
+        /// The profile's floor for the case, in percent; nil when no floor applies.
+        public var floor: Double? = nil
     }
 
     /// The run attestation the certificate relies on (`run.dsse.json`).

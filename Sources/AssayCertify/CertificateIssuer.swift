@@ -70,10 +70,18 @@ public enum CertificateIssuer {
         let envelopeURL = request.out ?? request.run.directory.appendingPathComponent(defaultEnvelopeName)
         let htmlURL = htmlURL(for: envelopeURL)
         let payloadSHA256 = Digest.sha256Hex(payload)
-        try envelope.jsonData().write(to: envelopeURL, options: .atomic)
+        do {
+            try envelope.jsonData().write(to: envelopeURL, options: .atomic)
+        } catch {
+            throw InputError(file: envelopeURL.path, message: "cannot write the certificate: \(error.localizedDescription)")
+        }
         let html = CertificateHTML.render(predicate, keyID: request.key.keyID, payloadSHA256: payloadSHA256,
-                                          envelopeName: envelopeURL.lastPathComponent)
-        try Data(html.utf8).write(to: htmlURL, options: .atomic)
+                                          envelopeName: envelopeURL.lastPathComponent, runSHA256: Digest.sha256Hex(runBytes))
+        do {
+            try Data(html.utf8).write(to: htmlURL, options: .atomic)
+        } catch {
+            throw InputError(file: htmlURL.path, message: "cannot write the printable certificate: \(error.localizedDescription)")
+        }
         return .issued(Issued(envelopeURL: envelopeURL, htmlURL: htmlURL, envelope: envelope, predicate: predicate,
                               result: result, payloadSHA256: payloadSHA256))
     }
@@ -144,7 +152,7 @@ public enum CertificateIssuer {
             let floor = profile.performanceFloors.first { $0.match.matches(result) }
             let metrics: [PerformanceFloor.Metric] = floor.map { [$0.metric] } ?? [.percentOfPeak, .percentOfRoofline]
             guard let metric = metrics.first(where: { $0.percent(of: record)?.isFinite == true }) else { return nil }
-            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!))
+            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!, floor: floor.map { $0.min * 100 }))
         }
         return Array((figures.filter(\.floored) + figures.filter { !$0.floored }).map(\.figure).prefix(keyFigureLimit))
     }
