@@ -136,11 +136,12 @@ public enum CertificateIssuer {
     }
 
     /// The validity period, cut short by the first applied waiver to expire: a certificate
-    /// must not outlive an exception it relies on. (A waiver stops applying at `expires`.)
+    /// must not outlive an exception it relies on. (A waiver stops applying at `Waiver.lapse(of:)`,
+    /// the end of its expiry day.)
     static func notAfter(profile: CertificationProfile, issuedAt: Date, waivers: [WaiverNote]) -> Date {
         let period = issuedAt.addingTimeInterval(Double(profile.validityDays) * 86_400)
-        guard let firstExpiry = waivers.map(\.expires).min() else { return period }
-        return min(period, firstExpiry.addingTimeInterval(-1))
+        guard let firstLapse = waivers.map({ Waiver.lapse(of: $0.expires) }).min() else { return period }
+        return min(period, firstLapse.addingTimeInterval(-1))
     }
 
     /// The floored cases first (with the floor's metric), then the other measured cases,

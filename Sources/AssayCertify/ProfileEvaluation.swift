@@ -87,7 +87,7 @@ public enum ProfileEvaluation {
         guard policy.waiverCategories.contains(waiver.category) else {
             return reason(waiver.category.rawValue, allowed, "waiver category \(waiver.category.rawValue) not allowed (allowed: \(allowed))")
         }
-        guard now < waiver.expires else {
+        guard now < Waiver.lapse(of: waiver.expires) else {
             return reason("expired \(RFC3339.string(from: waiver.expires))", "a waiver valid at \(RFC3339.string(from: now))",
                           "waiver \(waiver.reference) expired on \(RFC3339.string(from: waiver.expires))")
         }

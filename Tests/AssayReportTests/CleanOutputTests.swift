@@ -52,3 +52,28 @@ import Testing
         }
     }
 }
+
+/// Smaller output fixes: each thing said once, and only what was written claimed.
+@Suite struct SaidOnceTests {
+    @Test func junitSaysUnsupportedOnce() {
+        #expect(JUnitReport.unsupportedMessage("unsupported: matmul bf16 not declared") == "unsupported: matmul bf16 not declared")
+        #expect(JUnitReport.unsupportedMessage("no bf16 on this device") == "unsupported: no bf16 on this device")
+        #expect(JUnitReport.unsupportedMessage(nil) == "unsupported: not declared by the backend")
+    }
+
+    @Test func systemEvidenceIsSaidOnce() {
+        var result = CaseResult(id: try! CaseID(parsing: "system/os_id/-/none"), kind: .system, op: "os_id", dtype: "none", outcome: .fail,
+                                message: "expected openeuler, observed debian", system: SystemObservation(expected: "openeuler", observed: "debian"))
+        #expect(ReportModel.systemLine(result) == nil)
+        result.message = "probe failed"
+        #expect(ReportModel.systemLine(result) == "expected openeuler, observed debian")
+    }
+
+    @Test func compareMarkdownClaimsCompareHTMLOnlyWhenWritten() {
+        var other = RecordFixture.record()
+        other.runID = "20261125T080000Z-bbbb0002"
+        let comparison = RunComparison([RecordFixture.record(), other])
+        #expect(!comparison.markdown().contains("compare.html"))
+        #expect(comparison.markdown(withHTML: true).contains("(listed in compare.html)"))
+    }
+}
