@@ -51,38 +51,34 @@ enum StrictJSON {
         mutating func object(depth: Int) throws(Problem) {
             index += 1
             var keys = Set<String>()
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                let key = try string()
-                guard keys.insert(key).inserted else { throw fail("duplicate key '\(key)'") }
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipWhitespace()
-                try value(depth: depth + 1)
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                index += 1
-                return
+            try elements(until: UInt8(ascii: "}")) { (scanner: inout Scanner) throws(Problem) in
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: "\"") else { throw scanner.fail("expected a key") }
+                let key = try scanner.string()
+                guard keys.insert(key).inserted else { throw scanner.fail("duplicate key '\(key)'") }
+                scanner.skipWhitespace()
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: ":") else { throw scanner.fail("expected ':'") }
+                scanner.index += 1
+                scanner.skipWhitespace()
+                try scanner.value(depth: depth + 1)
             }
         }
 
         mutating func array(depth: Int) throws(Problem) {
             index += 1
+            try elements(until: UInt8(ascii: "]")) { (scanner: inout Scanner) throws(Problem) in try scanner.value(depth: depth + 1) }
+        }
+
+        /// Comma-separated elements up to `close` (the opening bracket already read).
+        mutating func elements(until close: UInt8, _ element: (inout Scanner) throws(Problem) -> Void) throws(Problem) {
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            if index < bytes.count, bytes[index] == close { index += 1; return }
             while true {
                 skipWhitespace()
-                try value(depth: depth + 1)
+                try element(&self)
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("unexpected end") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                guard bytes[index] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
                 index += 1
                 return
             }
