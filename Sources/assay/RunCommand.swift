@@ -78,6 +78,10 @@ struct RunCommand: ParsableCommand {
         } catch let error as InputError {
             throw InputFailure(message: error.description)
         }
+        let counts = record.outcomeCounts
+        let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
+        print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
+        print("run record: \(session.runJSON.path)")
         if let station {
             do {
                 let url = try RunAttestor.attest(directory: session.directory, key: station, harness: try RunAttestor.Harness.current())
@@ -87,10 +91,6 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.failure)
             }
         }
-        let counts = record.outcomeCounts
-        let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
-        print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
-        print("run record: \(session.runJSON.path)")
         if !noReports {
             // A report that cannot be written must not cost the run its exit status.
             do { try ReportWriter.write(record, to: session.directory); print("reports: \(session.directory.path)/report.html") }
