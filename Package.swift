@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "AssayRunner", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayWorkspace"]),
         .target(name: "AssayReport", dependencies: ["AssayCore", "AssayBench"]),
         .target(name: "AssayCertify", dependencies: [
-            "AssayCore", "AssayBench",
+            "AssayCore", "AssayOps", "AssayBench",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AssayGate", dependencies: ["AssayCore", "AssayBench"]),
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "AssayProbeTests", dependencies: ["AssayProbe", "AssayTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AssayRunnerTests", dependencies: ["AssayRunner", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport", "AssayTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
+        .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayRunner", "AssayBackend", "AssayTestSupport"]),
         .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner", "AssayTestSupport"]),
         .testTarget(name: "AssayWorkspaceTests", dependencies: ["AssayWorkspace", "AssayBuiltins", "AssayCore", "AssayTestSupport"]),
     ],

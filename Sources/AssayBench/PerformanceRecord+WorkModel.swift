@@ -12,6 +12,7 @@ extension PerformanceRecord {
         arithmeticIntensity = point.arithmeticIntensity
         percentOfPeak = point.percentOfPeak; percentOfRoofline = point.percentOfRoofline
         bound = point.bound
+        ceilingBelowAchieved = point.ceilingBelowAchieved ? true : nil
         self.ceilingSource = roofline.peakFLOPsPerSecond == nil && roofline.bandwidthBytesPerSecond == nil ? nil : ceilingSource
     }
 }

@@ -33,7 +33,7 @@ public struct Roofline: Sendable, Equatable {
         var point = RooflinePoint(flopsPerSecond: flopRate, bytesPerSecond: byteRate, arithmeticIntensity: ai)
         if flops > 0, let peak = peakFLOPsPerSecond { point.percentOfPeak = 100 * flopRate / peak }
 
-        if flops == 0, bytes == 0 { return point }
+        if flops == 0, bytes == 0 { return Self.capped(point) }
         // Which ceiling binds: a zero-FLOP op is pure traffic, a zero-byte op pure compute;
         // otherwise compare the bandwidth roof at this intensity with the peak.
         if flops == 0 { point.bound = .memory } else if bytes == 0 { point.bound = .compute } else if
@@ -44,6 +44,20 @@ public struct Roofline: Sendable, Equatable {
         case .memory: if let bandwidth = bandwidthBytesPerSecond { point.percentOfRoofline = 100 * byteRate / bandwidth }
         case .compute: if let peak = peakFLOPsPerSecond { point.percentOfRoofline = 100 * flopRate / peak }
         case nil: break
+        }
+        return Self.capped(point)
+    }
+
+    /// Above 100% means the ceiling is below what was achieved (a measured ceiling that
+    /// understates the target, or a wrong datasheet figure): the achieved figure is then the
+    /// ceiling (100%), and the point says so.
+    static func capped(_ point: RooflinePoint) -> RooflinePoint {
+        var point = point
+        for keyPath in [\RooflinePoint.percentOfPeak, \RooflinePoint.percentOfRoofline] {
+            if let value = point[keyPath: keyPath], value > 100 {
+                point[keyPath: keyPath] = 100
+                point.ceilingBelowAchieved = true
+            }
         }
         return point
     }

@@ -12,6 +12,9 @@ public struct RooflinePoint: Sendable, Equatable {
     /// Throughput as a percentage (0–100) of the ceiling that binds at this intensity.
     public var percentOfRoofline: Double?
     public var bound: PerformanceRecord.Bound?
+    /// A figure came out above its ceiling, so the ceiling understates the target: the
+    /// percentage is reported as 100 against the achieved figure, with this flag, never above.
+    public var ceilingBelowAchieved = false
 
     public init(flopsPerSecond: Double? = nil, bytesPerSecond: Double? = nil, arithmeticIntensity: Double? = nil,
                 percentOfPeak: Double? = nil, percentOfRoofline: Double? = nil, bound: PerformanceRecord.Bound? = nil) {

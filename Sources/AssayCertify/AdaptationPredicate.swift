@@ -46,6 +46,16 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
         public var caseID: String
         public var metric: PerformanceFloor.Metric
         public var value: Double
+        /// The profile's floor for the case, in percent; nil when no floor applies.
+        public var floor: Double? = nil
+    }
+
+    /// The run attestation the certificate relies on (`run.dsse.json`).
+    public struct RunAttestationReference: Codable, Sendable, Equatable {
+        /// SHA-256 of run.dsse.json's bytes.
+        public var sha256: String
+        /// Key id of the station that signed it.
+        public var stationKeyID: String
     }
 
     public struct AppliedWaiver: Codable, Sendable, Equatable {
@@ -75,4 +85,6 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
     public var harnessVersion: String
     /// The version of the harness that issued the certificate.
     public var issuingHarnessVersion: String
+    /// nil only in certificates from a harness before run attestations.
+    public var runAttestation: RunAttestationReference? = nil
 }

@@ -2,13 +2,23 @@ import AssayCore
 import Foundation
 
 /// The printable rendering of a certificate: one self-contained HTML page (inline CSS, no
-/// scripts, nothing fetched) laid out for A4. It is a courtesy copy; the DSSE envelope is
-/// what verifies. Every string from the predicate is escaped.
+/// scripts, nothing fetched) that prints on one A4 page. It is a courtesy copy; the DSSE
+/// envelope is what verifies, and the run.json and run attestation digests on it let a printout
+/// be matched to its records. Every string from the predicate is escaped; a case id breaks only
+/// after a `/`, never inside a token; any other long string wraps inside its cell.
 public enum CertificateHTML {
-    public static func render(_ predicate: AdaptationPredicate, keyID: String, payloadSHA256: String, envelopeName: String) -> String {
+    /// Waivers listed on the page at most (the rest are counted; the envelope holds them all),
+    /// so the page stays one page.
+    static let waiverLimit = 4
+    /// Characters of one free-text field shown on the page; a longer one is cut with a note
+    /// (the envelope holds it whole), so no descriptor string can push the page past one.
+    static let textLimit = 160
+
+    public static func render(_ predicate: AdaptationPredicate, keyID: String, payloadSHA256: String, envelopeName: String,
+                              runSHA256: String) -> String {
         let target = predicate.target
-        let identity = [target.vendor, target.model].compactMap { $0 }.joined(separator: " ")
-        let versions = target.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let identity = clip([target.vendor, target.model].compactMap { $0 }.joined(separator: " "))
+        let versions = clip(target.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         let counts = predicate.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         return """
             <!DOCTYPE html>
@@ -17,18 +27,23 @@ public enum CertificateHTML {
             <meta charset="utf-8">
             <title>Adaptation certificate — \(escape(target.title))</title>
             <style>
-            @page { size: A4; margin: 16mm; }
-            body { font-family: "Helvetica Neue", Arial, "Noto Sans", sans-serif; color: #1a1a1a; max-width: 178mm; margin: 0 auto; font-size: 10.5pt; }
-            h1 { font-size: 20pt; margin: 0 0 2mm; letter-spacing: 0.02em; }
-            h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.4mm solid #444; padding-bottom: 1mm; }
-            .verdict { border: 0.6mm solid #1f6f3f; padding: 4mm; margin: 4mm 0; }
-            .verdict strong { font-size: 14pt; color: #1f6f3f; text-transform: uppercase; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { text-align: left; padding: 1mm 2mm; border-bottom: 0.2mm solid #ccc; vertical-align: top; }
-            th { width: 45mm; font-weight: 600; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; }
-            .mono { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 8.5pt; word-break: break-all; }
-            footer { margin-top: 8mm; font-size: 8.5pt; color: #555; }
+            @page { size: A4; margin: 12mm; }
+            body { font-family: "Helvetica Neue", Arial, "Noto Sans", sans-serif; color: #1a1a1a; max-width: 186mm; margin: 0 auto; font-size: 8pt; line-height: 1.2; }
+            h1 { font-size: 16pt; margin: 0 0 1mm; letter-spacing: 0.02em; }
+            h2 { font-size: 9pt; margin: 2.5mm 0 0.8mm; border-bottom: 0.3mm solid #444; padding-bottom: 0.5mm; }
+            .verdict { border: 0.5mm solid #1f6f3f; padding: 2mm 3mm; margin: 2mm 0; }
+            .verdict strong { font-size: 11pt; color: #1f6f3f; text-transform: uppercase; }
+            table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+            th, td { text-align: left; padding: 0.3mm 1.5mm; border-bottom: 0.2mm solid #ccc; vertical-align: top; overflow-wrap: anywhere; }
+            th { width: 40mm; font-weight: 600; }
+            td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+            .mono { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 7.5pt; word-break: break-all; }
+            .case { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 7pt; word-break: keep-all; overflow-wrap: normal; }
+            .figures th { width: auto; }
+            .figures col.case-col { width: 72%; }
+            .waivers col.case-col { width: 62%; }
+            .counts td, .counts th { width: auto; }
+            footer { margin-top: 3mm; font-size: 7.5pt; color: #555; }
             tr, .verdict { page-break-inside: avoid; }
             </style>
             </head>
@@ -39,7 +54,7 @@ public enum CertificateHTML {
             Valid from \(escape(predicate.notBefore)) until \(escape(predicate.notAfter))</div>
             <h2>Target</h2>
             <table>
-            \(row("Title", target.title))
+            \(row("Title", clip(target.title)))
             \(row("Id / kind", "\(target.id) (\(target.kind))"))
             \(row("Vendor / model", identity.isEmpty ? "—" : identity))
             \(row("Versions", versions.isEmpty ? "—" : versions))
@@ -50,25 +65,25 @@ public enum CertificateHTML {
             <table>
             \(row("Run", predicate.run.id, mono: true))
             \(row("Suites", predicate.run.suites.joined(separator: ", ")))
-            \(row("Backend", predicate.run.backend))
+            \(row("Backend", clip(predicate.run.backend)))
             \(row("Started / finished", "\(predicate.run.startedAt) / \(predicate.run.finishedAt ?? "—")"))
             \(row("Harness", "\(predicate.harnessVersion) (issued with \(predicate.issuingHarnessVersion))"))
             </table>
             <h2>Case counts</h2>
-            <table>
-            \(counts.map { "<tr><th>\(escape($0.key))</th><td class=\"num\">\($0.value)</td></tr>" }.joined(separator: "\n"))
-            </table>
+            <table class="counts"><tr>\(counts.map { "<th>\(escape($0.key))</th><td class=\"num\">\($0.value)</td>" }.joined())</tr></table>
             <h2>Key figures</h2>
             \(keyFigures(predicate.keyFigures))
             <h2>Waivers applied</h2>
             \(waivers(predicate.waivers))
             <h2>Signature</h2>
             <table>
-            \(row("Issuer", predicate.issuer))
-            \(row("Issued at", predicate.issuedAt))
+            \(row("Issuer / issued at", "\(clip(predicate.issuer)) / \(predicate.issuedAt)"))
             \(row("Signing key id", keyID, mono: true))
             \(row("Payload sha256", payloadSHA256, mono: true))
             \(row("Profile sha256", predicate.profile.sha256, mono: true))
+            \(row("run.json sha256", runSHA256, mono: true))
+            \(row("Run attestation sha256", predicate.runAttestation?.sha256 ?? "— (no run attestation)", mono: true))
+            \(row("Station key id", predicate.runAttestation?.stationKeyID ?? "—", mono: true))
             </table>
             <footer>This page is a rendering of the signed certificate <span class="mono">\(escape(envelopeName))</span> \
             (DSSE envelope, in-toto statement, Ed25519). Check it with <span class="mono">assay verify \(escape(envelopeName)) --pubkey ISSUER.pub</span>; \
@@ -86,21 +101,35 @@ public enum CertificateHTML {
         "<tr><th>\(escape(label))</th><td\(mono ? " class=\"mono\"" : "")>\(escape(value))</td></tr>"
     }
 
+    /// `text`, cut to `textLimit` characters with a note when longer.
+    static func clip(_ text: String) -> String {
+        text.count <= textLimit ? text : String(text.prefix(textLimit)) + "… (cut here; whole in the envelope)"
+    }
+
+    /// A case id that may wrap only after its `/` separators.
+    static func caseID(_ id: String) -> String {
+        id.split(separator: "/", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "/<wbr>")
+    }
+
     private static func keyFigures(_ figures: [AdaptationPredicate.KeyFigure]) -> String {
-        guard !figures.isEmpty else { return "<p>No performance cases were measured.</p>" }
+        guard !figures.isEmpty else { return "<p>No performance case was measured against a declared peak.</p>" }
         let rows = figures.map { figure in
-            "<tr><td class=\"mono\">\(escape(figure.caseID))</td><td>\(escape(figure.metric.rawValue))</td>"
-                + "<td class=\"num\">\(escape(ProfileEvaluation.percentText(figure.value)))</td></tr>"
+            "<tr><td class=\"case\">\(caseID(figure.caseID))</td><td>% of \(escape(figure.metric.ceilingName))</td>"
+                + "<td class=\"num\">\(escape(ProfileEvaluation.percentText(figure.value)))</td>"
+                + "<td class=\"num\">\(figure.floor.map { "≥ " + escape(ProfileEvaluation.percentText($0)) } ?? "—")</td></tr>"
         }
-        return "<table>\n<tr><th>Case</th><th>Metric</th><th>Value</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
+        return "<table class=\"figures\"><col class=\"case-col\"><col><col><col>\n"
+            + "<tr><th>Case</th><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">Floor</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
     }
 
     private static func waivers(_ waivers: [AdaptationPredicate.AppliedWaiver]) -> String {
         guard !waivers.isEmpty else { return "<p>None.</p>" }
-        let rows = waivers.map { waiver in
-            "<tr><td class=\"mono\">\(escape(waiver.caseID))</td><td>\(escape(waiver.category))</td>"
-                + "<td>\(escape(waiver.reference))</td><td>\(escape(waiver.expires))</td></tr>"
+        let rows = waivers.prefix(waiverLimit).map { waiver in
+            "<tr><td class=\"case\">\(caseID(waiver.caseID))</td><td>\(escape(waiver.category))</td>"
+                + "<td>\(escape(waiver.reference))</td><td>\(escape(String(waiver.expires.prefix(10))))</td></tr>"
         }
-        return "<table>\n<tr><th>Case</th><th>Category</th><th>Reference</th><th>Expires</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
+        let more = waivers.count > waiverLimit ? "\n<p>… and \(waivers.count - waiverLimit) more, listed in the envelope.</p>" : ""
+        return "<table class=\"figures waivers\"><col class=\"case-col\"><col><col><col>\n"
+            + "<tr><th>Case</th><th>Category</th><th>Reference</th><th>Expires</th></tr>\n\(rows.joined(separator: "\n"))\n</table>\(more)"
     }
 }

@@ -14,11 +14,13 @@ public enum CertificateIssuer {
         /// The envelope path; nil for `<run dir>/certificate.dsse.json`.
         public var out: URL?
         public var harnessVersion: String
+        /// The stations whose run attestations are accepted.
+        public var stations: StationTrust
 
         public init(run: RunLocation, profile: CertificationProfile, key: SigningKey, issuer: String = "Assay", at: Date = Date(),
-                    out: URL? = nil, harnessVersion: String) {
+                    out: URL? = nil, harnessVersion: String, stations: StationTrust) {
             self.run = run; self.profile = profile; self.key = key; self.issuer = issuer; self.at = at
-            self.out = out; self.harnessVersion = harnessVersion
+            self.out = out; self.harnessVersion = harnessVersion; self.stations = stations
         }
     }
 
@@ -32,6 +34,9 @@ public enum CertificateIssuer {
     }
 
     public enum Decision: Sendable {
+        /// The run record cannot be believed (no valid attestation from a trusted station, files
+        /// that do not match it, a broken journal, run.json disagreeing with the journal); nothing was written.
+        case untrusted([String])
         /// The profile is not met; nothing was written.
         case refused(ProfileResult)
         case issued(Issued)
@@ -41,23 +46,42 @@ public enum CertificateIssuer {
     /// How many key figures a certificate carries at most.
     static let keyFigureLimit = 12
 
-    /// Evaluates, then signs and writes both files when the profile is met.
-    /// Throws `InputError` for an unreadable run record, `KeyError` when signing fails.
+    /// Audits the run (`RunAudit`), evaluates, then signs and writes both files when the profile
+    /// is met. Throws `InputError` for an unreadable run record or an issue time before the run
+    /// ended, `KeyError` when signing fails.
     public static func certify(_ request: Request) throws -> Decision {
         let (run, runBytes) = try request.run.load()
+        let attested: RunAudit.Attested
+        switch RunAudit.audit(request.run, record: run, runBytes: runBytes, trust: request.stations) {
+        case .refused(let reasons): return .untrusted(reasons)
+        case .attested(let value): attested = value
+        }
+        if let end = run.finishedAt, request.at < end {
+            throw InputError(file: request.run.runJSON.path, field: "finishedAt",
+                             message: "the issue time \(RFC3339.string(from: request.at)) is before the run ended (\(RFC3339.string(from: end))); a certificate cannot be valid before its run existed")
+        }
         let result = ProfileEvaluation.evaluate(request.profile, run: run, at: request.at)
         guard result.passed, let level = result.level else { return .refused(result) }
-        let predicate = predicate(profile: request.profile, run: run, level: level, issuer: request.issuer, at: request.at,
+        var predicate = predicate(profile: request.profile, run: run, level: level, issuer: request.issuer, at: request.at,
                                   harnessVersion: request.harnessVersion)
+        predicate.runAttestation = .init(sha256: attested.envelopeSHA256, stationKeyID: attested.stationKeyID)
         let payload = try statement(predicate: predicate, run: run, runBytes: runBytes).canonicalPayload()
         let envelope = try EnvelopeSigner.sign(statementPayload: payload, key: request.key)
         let envelopeURL = request.out ?? request.run.directory.appendingPathComponent(defaultEnvelopeName)
         let htmlURL = htmlURL(for: envelopeURL)
         let payloadSHA256 = Digest.sha256Hex(payload)
-        try envelope.jsonData().write(to: envelopeURL, options: .atomic)
+        do {
+            try envelope.jsonData().write(to: envelopeURL, options: .atomic)
+        } catch {
+            throw InputError(file: envelopeURL.path, message: "cannot write the certificate: \(error.localizedDescription)")
+        }
         let html = CertificateHTML.render(predicate, keyID: request.key.keyID, payloadSHA256: payloadSHA256,
-                                          envelopeName: envelopeURL.lastPathComponent)
-        try Data(html.utf8).write(to: htmlURL, options: .atomic)
+                                          envelopeName: envelopeURL.lastPathComponent, runSHA256: Digest.sha256Hex(runBytes))
+        do {
+            try Data(html.utf8).write(to: htmlURL, options: .atomic)
+        } catch {
+            throw InputError(file: htmlURL.path, message: "cannot write the printable certificate: \(error.localizedDescription)")
+        }
         return .issued(Issued(envelopeURL: envelopeURL, htmlURL: htmlURL, envelope: envelope, predicate: predicate,
                               result: result, payloadSHA256: payloadSHA256))
     }
@@ -69,14 +93,15 @@ public enum CertificateIssuer {
         return envelopeURL.deletingLastPathComponent().appendingPathComponent(base + ".html")
     }
 
-    /// The subjects: run.json by the digest of its exact bytes, and the descriptor by the
-    /// digest of the text snapshotted in the record (the file on disk may have changed since).
+    /// The subjects: run.json by the digest of its exact bytes, the descriptor by the digest of
+    /// the text snapshotted in the record (the file on disk may have changed since), and the
+    /// run attestation the certificate relies on.
     public static func statement(predicate: AdaptationPredicate, run: RunRecord, runBytes: Data) -> InTotoStatement<AdaptationPredicate> {
         InTotoStatement(
             subject: [
                 InTotoSubject(name: AdaptationPredicate.runSubjectName, contents: runBytes),
                 InTotoSubject(name: AdaptationPredicate.descriptorSubjectName(path: run.target.path), contents: Data(run.target.text.utf8)),
-            ],
+            ] + (predicate.runAttestation.map { [InTotoSubject(name: RunAttestation.fileName, sha256: $0.sha256)] } ?? []),
             predicateType: AdaptationPredicate.predicateType,
             predicate: predicate)
     }
@@ -111,11 +136,12 @@ public enum CertificateIssuer {
     }
 
     /// The validity period, cut short by the first applied waiver to expire: a certificate
-    /// must not outlive an exception it relies on. (A waiver stops applying at `expires`.)
+    /// must not outlive an exception it relies on. (A waiver stops applying at `Waiver.lapse(of:)`,
+    /// the end of its expiry day.)
     static func notAfter(profile: CertificationProfile, issuedAt: Date, waivers: [WaiverNote]) -> Date {
         let period = issuedAt.addingTimeInterval(Double(profile.validityDays) * 86_400)
-        guard let firstExpiry = waivers.map(\.expires).min() else { return period }
-        return min(period, firstExpiry.addingTimeInterval(-1))
+        guard let firstLapse = waivers.map({ Waiver.lapse(of: $0.expires) }).min() else { return period }
+        return min(period, firstLapse.addingTimeInterval(-1))
     }
 
     /// The floored cases first (with the floor's metric), then the other measured cases,
@@ -127,7 +153,7 @@ public enum CertificateIssuer {
             let floor = profile.performanceFloors.first { $0.match.matches(result) }
             let metrics: [PerformanceFloor.Metric] = floor.map { [$0.metric] } ?? [.percentOfPeak, .percentOfRoofline]
             guard let metric = metrics.first(where: { $0.percent(of: record)?.isFinite == true }) else { return nil }
-            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!))
+            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!, floor: floor.map { $0.min * 100 }))
         }
         return Array((figures.filter(\.floored) + figures.filter { !$0.floored }).map(\.figure).prefix(keyFigureLimit))
     }

@@ -23,7 +23,7 @@ extension CertificationProfile {
 
     init(yaml: YAMLValue, text: String) throws {
         let map = try yaml.mapping(allowed: ["id", "version", "title", "suites", "passing", "max_unsupported_fraction",
-                                             "performance_floors", "levels", "validity_days"])
+                                             "performance_floors", "levels", "validity_days", "target_kinds"])
         let idValue = try map.required("id")
         let id = try idValue.string()
         guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
@@ -41,7 +41,22 @@ extension CertificationProfile {
                   requiredSuites: suites, passing: try PassingPolicy(yaml: try map.required("passing")),
                   maxUnsupportedFraction: maxUnsupported, performanceFloors: floors, levels: levels,
                   validityDays: validityDays, sha256: Digest.sha256Hex(text), file: yaml.file)
+        targetKinds = try map["target_kinds"].flatMap(Self.targetKinds)
         try checkEveryRequirementIsConfigured(map: map, levelsValue: levelsValue)
+    }
+
+    /// `any`, or one kind or a list of them.
+    private static func targetKinds(_ value: YAMLValue) throws -> [TargetDescriptor.Kind]? {
+        if (try? value.string()) == "any" { return nil }
+        let kinds = try value.listOrSingle().map { entry in
+            let name = try entry.string()
+            guard let kind = TargetDescriptor.Kind(rawValue: name) else {
+                throw entry.error("unknown target kind '\(name)' (one of: any, \(TargetDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return kind
+        }
+        guard !kinds.isEmpty else { throw value.error("list at least one target kind, or say any") }
+        return kinds
     }
 
     private static func levels(_ value: YAMLValue) throws -> [Level] {

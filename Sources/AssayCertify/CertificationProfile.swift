@@ -58,6 +58,8 @@ public struct CertificationProfile: Sendable, Equatable {
     public var sha256: String
     /// Where it was read from, for messages.
     public var file: String
+    /// The target kinds the profile certifies (`target_kinds`); nil for any kind.
+    public var targetKinds: [TargetDescriptor.Kind]? = nil
 
     public init(id: String, version: String, title: String, requiredSuites: [SuiteRequirement], passing: PassingPolicy,
                 maxUnsupportedFraction: Double? = nil, performanceFloors: [PerformanceFloor] = [], levels: [Level],

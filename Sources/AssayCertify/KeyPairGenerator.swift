@@ -13,6 +13,15 @@ public enum KeyPairGenerator {
     /// Refuses if either file exists, before writing anything, unless `overwrite`.
     public static func generate(prefix: String, overwrite: Bool = false, key: SigningKey = SigningKey()) throws(KeyError) -> Output {
         let privatePath = prefix + ".key", publicPath = prefix + ".pub"
+        // A missing folder (`keys/` in a fresh clone) is created private: it is about to hold a secret.
+        let folder = URL(fileURLWithPath: privatePath).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .io(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
         if !overwrite {
             for path in [privatePath, publicPath] where SecureFile.exists(path) {
                 throw .fileExists(path: path)

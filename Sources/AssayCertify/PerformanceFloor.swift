@@ -30,11 +30,15 @@ public struct PerformanceFloor: Sendable, Equatable {
         case percentOfPeak = "percent_of_peak"
         case percentOfRoofline = "percent_of_roofline"
 
-        /// The figure in percent (0–100), nil when the run had no ceiling for it.
+        /// The figure in percent (0–100) against the ceilings the descriptor declares; nil when
+        /// the run had no such ceiling. A measured ceiling alone never meets a floor (it may
+        /// understate the target, and a target need not be fast against itself), and neither
+        /// does a declared one that the case exceeded (the datasheet figure is then wrong).
         public func percent(of record: PerformanceRecord) -> Double? {
+            guard record.ceilingSource == .declared, !record.exceedsCeiling else { return nil }
             switch self {
-            case .percentOfPeak: record.percentOfPeak
-            case .percentOfRoofline: record.percentOfRoofline
+            case .percentOfPeak: return record.percentOfPeak
+            case .percentOfRoofline: return record.percentOfRoofline
             }
         }
 

@@ -9,7 +9,7 @@ public enum ProfileEvaluation {
         var reached: String?
         var blocked = false
         for (index, level) in profile.levels.enumerated() {
-            var missed = index == 0 ? runStatus(run, level: level.id) : []
+            var missed = index == 0 ? runStatus(run, level: level.id) + targetKind(profile, run: run, level: level.id) : []
             for requirement in level.requires {
                 missed += check(requirement, profile: profile, level: level.id, run: run, now: now)
             }
@@ -29,6 +29,15 @@ public enum ProfileEvaluation {
         case .unsupportedFraction: unsupportedReasons(profile.maxUnsupportedFraction ?? 1, run: run, level: level)
         case .performanceFloors: profile.performanceFloors.filter { $0.level == level }.flatMap { floorReasons($0, run: run) }
         }
+    }
+
+    /// A profile certifies only the kinds of target it states (`target_kinds`).
+    private static func targetKind(_ profile: CertificationProfile, run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        let kind = run.target.value.kind
+        guard let kinds = profile.targetKinds, !kinds.contains(kind) else { return [] }
+        let accepted = kinds.map(\.rawValue).joined(separator: ", ")
+        return [.init(requirement: ProfileResult.targetKindRequirement, level: level, observed: kind.rawValue, required: accepted,
+                      message: "target \(run.target.value.id) is of kind \(kind.rawValue); profile \(profile.id) certifies only \(accepted)")]
     }
 
     private static func runStatus(_ run: RunRecord, level: String) -> [ProfileResult.Reason] {
@@ -78,7 +87,7 @@ public enum ProfileEvaluation {
         guard policy.waiverCategories.contains(waiver.category) else {
             return reason(waiver.category.rawValue, allowed, "waiver category \(waiver.category.rawValue) not allowed (allowed: \(allowed))")
         }
-        guard now < waiver.expires else {
+        guard now < Waiver.lapse(of: waiver.expires) else {
             return reason("expired \(RFC3339.string(from: waiver.expires))", "a waiver valid at \(RFC3339.string(from: now))",
                           "waiver \(waiver.reference) expired on \(RFC3339.string(from: waiver.expires))")
         }
@@ -111,7 +120,10 @@ public enum ProfileEvaluation {
                 return reason(result.outcome.rawValue, "was not measured (\(result.outcome.rawValue)); needs \(required)")
             }
             guard let percent = floor.metric.percent(of: record), percent.isFinite else {
-                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure (no \(floor.metric.ceilingName) known for it)")
+                let why = record.exceedsCeiling ? "its ceiling is below what it achieved"
+                    : record.ceilingSource == .measured ? "only a measured ceiling, which cannot meet a floor: declare the peaks in the descriptor"
+                    : "no \(floor.metric.ceilingName) known for it"
+                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure against a declared peak (\(why))")
             }
             guard percent < floor.min * 100 else { return nil }
             return reason(percentText(percent), "at \(percentText(percent)) of \(floor.metric.ceilingName) < \(percentText(floor.min * 100))")

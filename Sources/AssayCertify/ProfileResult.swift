@@ -3,7 +3,7 @@
 public struct ProfileResult: Sendable, Equatable, Codable {
     /// One unmet requirement, structured so reports and tests need not parse messages.
     public struct Reason: Sendable, Equatable, Codable, CustomStringConvertible {
-        /// `run_status` or a `CertificationProfile.Requirement` raw value.
+        /// `run_status`, `target_kind` or a `CertificationProfile.Requirement` raw value.
         public var requirement: String
         /// The lowest level that needs the requirement.
         public var level: String
@@ -21,6 +21,7 @@ public struct ProfileResult: Sendable, Equatable, Codable {
     }
 
     public static let runStatusRequirement = "run_status"
+    public static let targetKindRequirement = "target_kind"
 
     public var profileID: String
     public var passed: Bool

@@ -45,6 +45,11 @@ public enum StatementVerifier {
 
     private static func parse(_ payload: Data) throws(VerificationError) -> InTotoStatement<JSONValue> {
         let statement: InTotoStatement<JSONValue>
+        do throws(StrictJSON.Problem) {
+            try StrictJSON.check(payload)
+        } catch {
+            throw .malformedStatement("not an in-toto statement (not strict JSON: \(error.description))")
+        }
         do {
             statement = try JSONDecoder().decode(InTotoStatement<JSONValue>.self, from: payload)
         } catch {

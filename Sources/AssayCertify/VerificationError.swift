@@ -14,6 +14,8 @@ import Foundation
 /// | 15   | expired                 |
 /// | 16   | subjectDigestMismatch   |
 /// | 17   | malformedStatement      |
+/// | 18   | notAPass                |
+/// | 19   | runNotAttested          |
 public enum VerificationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong with an envelope that cannot even be checked.
     public enum EnvelopeDefect: Sendable, Equatable {
@@ -32,6 +34,11 @@ public enum VerificationError: Error, Sendable, Equatable, CustomStringConvertib
     /// `found` is nil when the statement has no subject of that name.
     case subjectDigestMismatch(name: String, expected: String, found: String?)
     case malformedStatement(String)
+    /// A well-signed statement that does not certify anything: its result is not `pass`, or its
+    /// level is not one its profile defines.
+    case notAPass(String)
+    /// `verify --run --station-pubkey`: the run's attestation or journal does not hold up.
+    case runNotAttested(String)
 
     public static let successExitCode: Int32 = 0
 
@@ -45,6 +52,8 @@ public enum VerificationError: Error, Sendable, Equatable, CustomStringConvertib
         case .expired: 15
         case .subjectDigestMismatch: 16
         case .malformedStatement: 17
+        case .notAPass: 18
+        case .runNotAttested: 19
         }
     }
 
@@ -72,6 +81,10 @@ public enum VerificationError: Error, Sendable, Equatable, CustomStringConvertib
             return "subject '\(name)' has sha256 \(found) in the certificate, expected \(expected)"
         case .malformedStatement(let reason):
             return "malformed statement: \(reason)"
+        case .notAPass(let reason):
+            return "not a passing certificate: \(reason)"
+        case .runNotAttested(let reason):
+            return "the run does not hold up against its attestation: \(reason)"
         }
     }
 }

@@ -70,6 +70,17 @@ public struct PerformanceRecord: Codable, Sendable, Equatable {
     public var percentOfRoofline: Double?
     public var bound: Bound?
     public var ceilingSource: CeilingSource?
+    /// True when a figure came out above its ceiling: the percentages are then 100, measured
+    /// against the achieved figure, and the ceiling is known to understate the target.
+    public var ceilingBelowAchieved: Bool? = nil
+
+    /// A percentage as reports and certificates may show it: never above 100.
+    public static func honestPercent(_ value: Double?) -> Double? { value.map { Swift.min($0, 100) } }
+
+    /// Whether the ceilings were flagged, or a record from before the flag holds a figure above 100.
+    public var exceedsCeiling: Bool {
+        ceilingBelowAchieved == true || (percentOfPeak ?? 0) > 100 || (percentOfRoofline ?? 0) > 100
+    }
 
     public init(mode: PerformanceMode, timerKind: TimerKind, k: Int, n: Int, warmupCalls: Int, samples: [Double],
                 summary: SummaryStatistics, converged: Bool, stopReason: String, totalSeconds: Double,

@@ -41,6 +41,9 @@ public struct RunRecord: Codable, Sendable {
     /// The backend as started: the plugin's program and working directory as absolute paths,
     /// chosen when the run started (`BackendSpec.resolved`); `--resume` uses it from any directory.
     public var resolvedBackend: BackendSpec?
+    /// The journal's chain head when this file was written, and problems found in it on
+    /// `--resume`; nil in records from a harness before the chain.
+    public var journal: JournalState? = nil
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,
@@ -148,6 +151,11 @@ public struct MeasuredCeilings: Codable, Sendable, Equatable {
     public var triadBytesPerSecond: Double?
     /// FLOP/s of the peak-GEMM probe per dtype.
     public var gemmFLOPS: [String: Double]
+    /// The rate of every trial, by probe (`copy`, `triad`, `gemm.f32`); each ceiling is the best.
+    public var trials: [String: [Double]]? = nil
+    /// Bytes of each copy/triad array, and the last-level cache they were sized against (STREAM: ≥ 4×).
+    public var arrayBytes: Double? = nil
+    public var lastLevelCacheBytes: Double? = nil
     public init(copyBytesPerSecond: Double? = nil, triadBytesPerSecond: Double? = nil, gemmFLOPS: [String: Double] = [:]) {
         self.copyBytesPerSecond = copyBytesPerSecond; self.triadBytesPerSecond = triadBytesPerSecond; self.gemmFLOPS = gemmFLOPS
     }

@@ -130,5 +130,11 @@ public struct Waiver: Codable, Sendable, Equatable {
     }
 
     public func matches(_ caseID: String) -> Bool { Glob.matches(pattern: pattern, text: caseID) }
-    public func isExpired(at date: Date) -> Bool { date >= expires }
+    public func isExpired(at date: Date) -> Bool { date >= Self.lapse(of: expires) }
+
+    /// The first instant a waiver no longer applies. `expires: 2027-03-31` means "after this
+    /// date", so a date (midnight UTC) lapses at the end of that day; a time of day lapses then.
+    public static func lapse(of expires: Date) -> Date {
+        expires.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0 ? expires.addingTimeInterval(86_400) : expires
+    }
 }

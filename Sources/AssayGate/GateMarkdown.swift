@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// The gate's Markdown summary, short enough for a pull-request comment.
@@ -74,7 +75,5 @@ public enum GateMarkdown {
         if value >= 1e3 { return String(format: "%.3f µs", value / 1e3) }
         return String(format: "%.1f ns", value)
     }
-    private static func cell(_ text: String?) -> String {
-        (text ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    private static func cell(_ text: String?) -> String { Markup.markdown(text ?? "") }
 }

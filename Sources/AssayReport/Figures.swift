@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// How numbers read in reports: three significant digits with SI prefixes, durations in the
@@ -21,6 +22,18 @@ public enum Figures {
             return "\(significant(value / scale)) \(prefix)\(unit)"
         }
         return "\(significant(value)) \(unit)"
+    }
+
+    /// The note a figure over its ceiling carries wherever it is shown.
+    public static let ceilingBelowAchieved = "ceiling below achieved"
+
+    /// A percent of peak or of roofline as reports show it: never above 100. A figure that
+    /// exceeded its ceiling (flagged, or above 100 in a record from before the flag) reads
+    /// `100.0% (ceiling below achieved)`: the ceiling understates the target. `—` for none.
+    public static func ceilingPercent(_ value: Double?, of record: PerformanceRecord) -> String {
+        guard let value else { return "—" }
+        let over = value > 100 || (value >= 100 && record.ceilingBelowAchieved == true)
+        return percent(Swift.min(value, 100)) + (over ? " (\(ceilingBelowAchieved))" : "")
     }
 
     /// A percentage already scaled to 0–100: `42.1%`.

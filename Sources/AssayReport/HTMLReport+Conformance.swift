@@ -67,9 +67,7 @@ extension HTMLReport {
             if let message = result.message, !message.isEmpty { XMLNode.element("p") { message } }
             if let waiver = result.waiver { Self.waiverLine(waiver) }
             if let evidence = result.evidence { Self.evidenceTables(evidence) }
-            if let system = result.system {
-                XMLNode.element("p") { "expected \(system.expected); observed \(system.observed)" }
-            }
+            if let line = ReportModel.systemLine(result) { XMLNode.element("p") { line } }
             if let stderr = result.stderrTail, !stderr.isEmpty {
                 XMLNode.element("p", ["class": "muted"]) { "stderr (last lines):" }
                 XMLNode.element("pre") { stderr }

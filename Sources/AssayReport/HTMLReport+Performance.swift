@@ -48,8 +48,8 @@ extension HTMLReport {
             .text(Figures.percent(100 * summary.cv)),
             .text("\(performance.n) × \(performance.k)"),
             .text(ReportModel.throughput(performance) ?? "—"),
-            .text(performance.percentOfPeak.map(Figures.percent) ?? "—"),
-            .text(performance.percentOfRoofline.map(Figures.percent) ?? "—"),
+            .text(Figures.ceilingPercent(performance.percentOfPeak, of: performance)),
+            .text(Figures.ceilingPercent(performance.percentOfRoofline, of: performance)),
             .text(performance.bound.map { "\($0.rawValue)" + (performance.ceilingSource.map { " (\($0.rawValue))" } ?? "") } ?? "—"),
             .element("span", ["class": performance.converged ? "o-pass" : "o-waived"]) {
                 performance.converged ? "yes: \(performance.stopReason)" : "no: \(performance.stopReason)"

@@ -93,7 +93,7 @@ public struct JUnitReport: Sendable {
                     Self.details(result)
                 }
             case .unsupported:
-                XMLNode.element("skipped", ["message": "unsupported: \(result.message ?? "not declared by the backend")"])
+                XMLNode.element("skipped", ["message": Self.unsupportedMessage(result.message)])
             case .waived:
                 XMLNode.element("skipped", ["message": Self.waiverMessage(result)]) { Self.details(result) }
             }
@@ -128,12 +128,18 @@ public struct JUnitReport: Sendable {
             }
             for problem in evidence.structural { lines.append("structural: \(problem)") }
         }
-        if let system = result.system { lines.append("expected: \(system.expected)\nobserved: \(system.observed)") }
+        if let line = ReportModel.systemLine(result) { lines.append(line) }
         if let stderr = result.stderrTail, !stderr.isEmpty { lines.append("stderr:\n\(stderr)") }
         return lines.joined(separator: "\n")
     }
 
     /// Seconds with three decimals, the form junit-10.xsd's SUREFIRE_TIME accepts.
+    /// `unsupported: <reason>`, said once even when the reason already starts with it.
+    static func unsupportedMessage(_ message: String?) -> String {
+        let reason = message ?? "not declared by the backend"
+        return reason.hasPrefix("unsupported") ? reason : "unsupported: \(reason)"
+    }
+
     static func seconds(_ value: Double) -> String {
         String(format: "%.3f", value.isFinite && value > 0 ? value : 0)
     }

@@ -17,7 +17,7 @@ public struct MarkdownReport: Sendable {
         var out: [String] = []
         out.append("## Assay \(model.verdict.headline): \(MarkdownTable.cell(model.targetLabel))")
         out.append("")
-        out.append("**\(model.verdict.headline)** — \(model.countsLine). Run `\(MarkdownTable.cell(record.runID))` "
+        out.append("**\(model.verdict.headline)** — \(model.countsLine). Run `\(MarkdownTable.code(record.runID))` "
                    + "(\(record.status.rawValue)), backend \(MarkdownTable.cell("\(record.backend.name) \(record.backend.version)")), "
                    + "fingerprint `\(record.environment.fingerprint.prefix(12))`.")
         out.append("")
@@ -27,7 +27,7 @@ public struct MarkdownReport: Sendable {
             out.append("### Failures")
             out.append("")
             for result in model.problems.prefix(maxFailures) {
-                out.append("- **\(result.outcome.rawValue)** `\(MarkdownTable.cell(result.id.description))`: "
+                out.append("- **\(result.outcome.rawValue)** `\(MarkdownTable.code(result.id.description))`: "
                            + MarkdownTable.cell(ReportModel.evidenceLine(result)))
             }
             if model.problems.count > maxFailures {
@@ -61,7 +61,7 @@ public struct MarkdownReport: Sendable {
                          + [String(cases.count)])
         }
         if kinds.count != 1 {
-            table.append(["**all**"] + Outcome.allCases.map { String(model.counts[$0, default: 0]) } + [String(model.record.cases.count)])
+            table.append(["all"] + Outcome.allCases.map { String(model.counts[$0, default: 0]) } + [String(model.record.cases.count)], strong: true)
         }
         return table
     }
@@ -77,7 +77,7 @@ public struct MarkdownReport: Sendable {
                 result.id.description, Figures.duration(nanoseconds: summary.median),
                 "\(Figures.duration(nanoseconds: summary.medianCILow)) – \(Figures.duration(nanoseconds: summary.medianCIHigh))",
                 ReportModel.throughput(performance) ?? "—",
-                performance.percentOfRoofline.map(Figures.percent) ?? "—",
+                Figures.ceilingPercent(performance.percentOfRoofline, of: performance),
                 performance.converged ? "yes" : "no: \(performance.stopReason)",
             ])
         }

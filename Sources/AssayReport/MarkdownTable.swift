@@ -2,7 +2,7 @@ import AssayCore
 import Foundation
 
 /// A GitHub-flavoured Markdown table whose cells cannot break out of it: text goes through
-/// `Markup.escape` (GitHub renders inline HTML) and pipes and line breaks are neutralised.
+/// `Markup.markdown` (HTML, link, image and table syntax escaped, line breaks neutralised).
 public struct MarkdownTable: Sendable {
     public var header: [String]
     public var rows: [[String]] = []
@@ -13,21 +13,29 @@ public struct MarkdownTable: Sendable {
         self.header = header; self.rightAligned = rightAligned
     }
 
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    /// Rows whose first cell is shown in bold (totals); the text itself is still escaped.
+    public var strongRows: Set<Int> = []
+
+    public mutating func append(_ row: [String], strong: Bool = false) {
+        if strong { strongRows.insert(rows.count) }
+        rows.append(row)
+    }
 
     public var rendered: String {
         let rule = header.indices.map { rightAligned.contains($0) ? "---:" : "---" }
-        return ([header.map(Self.cell), rule] + rows.map { $0.map(Self.cell) })
+        let body = rows.enumerated().map { index, row in
+            row.enumerated().map { column, text in
+                column == 0 && strongRows.contains(index) ? "**\(Self.cell(text))**" : Self.cell(text)
+            }
+        }
+        return ([header.map(Self.cell), rule] + body)
             .map { "| " + $0.joined(separator: " | ") + " |" }
             .joined(separator: "\n")
     }
 
     /// Escapes one cell (or any inline text) for Markdown.
-    public static func cell(_ text: String) -> String {
-        Markup.escape(text, quotes: false)
-            .replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "`", with: "\\`")
-            .replacingOccurrences(of: "\r\n", with: " ")
-            .replacingOccurrences(of: "\n", with: " ")
-    }
+    public static func cell(_ text: String) -> String { Markup.markdown(text) }
+
+    /// Text inside a code span (ids, run ids).
+    public static func code(_ text: String) -> String { Markup.markdownCode(text) }
 }

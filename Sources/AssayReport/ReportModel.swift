@@ -65,8 +65,16 @@ public struct ReportModel: Sendable {
             }
             parts.append(contentsOf: evidence.structural)
         }
-        if let system = result.system { parts.append("expected \(system.expected), observed \(system.observed)") }
+        if let line = Self.systemLine(result) { parts.append(line) }
         if let message = result.message, !message.isEmpty { parts.insert(message, at: 0) }
         return parts.isEmpty ? result.outcome.rawValue : parts.joined(separator: "; ")
+    }
+
+    /// `expected X, observed Y` for a system check, or nil when it has none or its message
+    /// already says exactly that: every report says it once.
+    static func systemLine(_ result: CaseResult) -> String? {
+        guard let system = result.system else { return nil }
+        let line = "expected \(system.expected), observed \(system.observed)"
+        return result.message?.contains(line) == true ? nil : line
     }
 }

@@ -79,7 +79,7 @@ public struct ReportSummary: Codable, Sendable, Equatable {
             row.medianCILowNanoseconds = performance.summary.medianCILow
             row.medianCIHighNanoseconds = performance.summary.medianCIHigh
             row.flopsPerSecond = performance.flopsPerSecond; row.bytesPerSecond = performance.bytesPerSecond
-            row.percentOfRoofline = performance.percentOfRoofline; row.converged = performance.converged
+            row.percentOfRoofline = PerformanceRecord.honestPercent(performance.percentOfRoofline); row.converged = performance.converged
         }
         if let waiver = result.waiver {
             row.waiver = "\(waiver.expired ? "expired " : "")\(waiver.category.rawValue) \(waiver.reference)"

@@ -6,6 +6,13 @@ public struct RooflineCeilings: Sendable {
     public struct Ceiling: Sendable {
         public var value: Double
         public var source: PerformanceRecord.CeilingSource
+        /// The ceiling was below a case's achieved figure, so it is drawn at that figure instead.
+        public var raised = false
+
+        /// `(declared)`, or `(measured; ceiling below achieved: drawn at the achieved figure)`.
+        public var note: String {
+            "(\(source.rawValue)" + (raised ? "; \(Figures.ceilingBelowAchieved): drawn at the achieved figure)" : ")")
+        }
     }
 
     /// FLOP/s per dtype.
@@ -30,6 +37,16 @@ public struct RooflineCeilings: Sendable {
             bandwidth = Ceiling(value: declared, source: .declared)
         } else if let copy = record.measuredCeilings?.copyBytesPerSecond, copy.isFinite, copy > 0 {
             bandwidth = Ceiling(value: copy, source: .measured)
+        }
+        // No point may sit above its roof: a ceiling below what a case achieved is raised to it.
+        for result in record.cases where result.outcome == .pass {
+            guard let performance = result.performance else { continue }
+            if let rate = performance.flopsPerSecond, rate.isFinite, let ceiling = compute[result.dtype], rate > ceiling.value {
+                compute[result.dtype] = Ceiling(value: rate, source: ceiling.source, raised: true)
+            }
+            if let rate = performance.bytesPerSecond, rate.isFinite, let ceiling = bandwidth, rate > ceiling.value {
+                bandwidth = Ceiling(value: rate, source: ceiling.source, raised: true)
+            }
         }
         self.init(compute: compute, bandwidth: bandwidth)
     }

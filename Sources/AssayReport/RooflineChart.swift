@@ -29,7 +29,7 @@ struct RooflineChart: Sendable {
             if let ai = performance.arithmeticIntensity, ai > 0, ai.isFinite,
                let rate = performance.flopsPerSecond, rate > 0, rate.isFinite {
                 let detail = "\(result.id): AI \(Figures.number(ai)) FLOP/B, \(Figures.rate(rate, unit: "FLOP/s"))"
-                    + (performance.percentOfRoofline.map { ", \(Figures.percent($0)) of roofline" } ?? "")
+                    + (performance.percentOfRoofline.map { ", \(Figures.ceilingPercent($0, of: performance)) of roofline" } ?? "")
                 points.append(Point(label: "\(result.op) \(result.dtype)", detail: detail, intensity: ai,
                                     flopsPerSecond: rate, bound: performance.bound))
             } else if (performance.bytesPerSecond ?? 0) > 0 {
@@ -64,7 +64,7 @@ struct RooflineChart: Sendable {
                                          "x2": svgNumber(x.position(x.high)), "y2": svgNumber(yPos), "class": "roof"])
                 XMLNode.element("text", ["x": svgNumber(x.position(x.high) - 4), "y": svgNumber(yPos - 5 - Double(index % 2) * 11),
                                          "class": "roof-label", "text-anchor": "end"]) {
-                    "\(roof.key) peak \(Figures.rate(roof.value.value, unit: "FLOP/s")) (\(roof.value.source.rawValue))"
+                    "\(roof.key) peak \(Figures.rate(roof.value.value, unit: "FLOP/s")) \(roof.value.note)"
                 }
             }
             for point in points {
@@ -82,7 +82,7 @@ struct RooflineChart: Sendable {
         // From where the slope enters the plot to the ridge point (or the right edge without a peak).
         let start = max(x.low, y.low / bandwidth)
         let end = min(x.high, peak.map { $0 / bandwidth } ?? x.high, y.high / bandwidth)
-        let label = "memory \(Figures.rate(bandwidth, unit: "B/s")) (\(ceilings.bandwidth?.source.rawValue ?? ""))"
+        let label = "memory \(Figures.rate(bandwidth, unit: "B/s")) \(ceilings.bandwidth?.note ?? "")"
         return .element("g", ["class": "bandwidth"]) {
             if start < end {
                 XMLNode.element("line", ["x1": svgNumber(x.position(start)), "y1": svgNumber(y.position(bandwidth * start)),

@@ -3,7 +3,8 @@ import AssayCore
 extension RunComparison {
     /// `compare.md`: the runs, their counts, then the rows worth reading — performance cases,
     /// cases whose outcome differs, cases missing from some runs. Identical rows are counted, not listed.
-    public func markdown() -> String {
+    /// - Parameter withHTML: compare.html is written next to it, so the Markdown may point there.
+    public func markdown(withHTML: Bool = false) -> String {
         var out = ["## Assay comparison of \(runs.count) runs", ""]
         var runsTable = MarkdownTable(["run", "target", "status", "verdict", "counts", "fingerprint"])
         for (index, run) in runs.enumerated() {
@@ -28,7 +29,9 @@ extension RunComparison {
             out += ["", table.rendered]
         }
         let same = rows.count - listed.count
-        if same > 0 { out += ["", "\(same) cases have the same outcome in every run (listed in compare.html)."] }
+        if same > 0 {
+            out += ["", "\(same) cases have the same outcome in every run" + (withHTML ? " (listed in compare.html)." : ".")]
+        }
         if showsFingerprintDifference { out += ["", "Note: the runs' environment fingerprints differ."] }
         return out.joined(separator: "\n") + "\n"
     }

@@ -27,18 +27,25 @@ public final class RunSession {
         self.performanceRunner = performanceRunner; self.systemRunner = systemRunner
     }
 
+    /// A station's secret seed: when set, every journal line carries a MAC only that station can
+    /// make, and reopening refuses lines without one (`RunJournal`).
+    public var journalSecret: Data?
+
     public var runJSON: URL { directory.appendingPathComponent("run.json") }
     public var journalURL: URL { directory.appendingPathComponent("journal.jsonl") }
 
     /// Runs every case not yet journaled; returns the final record.
     public func run() throws -> RunRecord {
-        let (journal, done) = try RunJournal.open(at: journalURL)
+        let (journal, done, events) = try RunJournal.open(
+            at: journalURL, runID: record.runID, key: journalSecret.map { JournalKey(secret: $0, runID: record.runID) },
+            recorded: record.journal, stoppedCleanly: record.status == .interrupted)
+        record.journal = journal.state(events: (record.journal?.events ?? []) + events)
         let plannedIDs = Set(planned.map(\.id))
         var results: [CaseID: CaseResult] = [:]
         for result in done where plannedIDs.contains(result.id) { results[result.id] = result }
         record.status = .running
         record.plannedCases = planned.map(\.id)
-        try writeRecord(results)
+        try writeRecord(results, journal: journal)
         if becomesLatest { try RunDirectory.markLatest(directory) }
         progress.begin(total: planned.count, alreadyDone: results.count)
         let executor = CaseExecutor(backend: backend, identity: record.backend, catalogue: catalogue,
@@ -64,12 +71,13 @@ public final class RunSession {
         if InterruptFlag.isSet { interrupted = true }
         record.status = interrupted ? .interrupted : .complete
         record.finishedAt = Date()
-        try writeRecord(results)
+        try writeRecord(results, journal: journal)
         return record
     }
 
-    private func writeRecord(_ results: [CaseID: CaseResult]) throws {
+    private func writeRecord(_ results: [CaseID: CaseResult], journal: RunJournal) throws {
         record.cases = planned.compactMap { results[$0.id] }
+        record.journal = journal.state(events: record.journal?.events ?? [])
         try AtomicFile.write(try RecordCoding.encoder().encode(record), to: runJSON)
     }
 }

@@ -33,6 +33,12 @@ struct AssayCommand: ParsableCommand {
         } catch let error as InputFailure {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             Foundation.exit(ExitStatus.badInput)
+        } catch let error as CocoaError where error.isFileError {
+            // A file that cannot be read or written is bad input (exit 2, not a verdict), named by path.
+            let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+            let verb = error.code.rawValue >= CocoaError.fileWriteUnknown.rawValue ? "cannot write" : "cannot read"
+            FileHandle.standardError.write(Data("error: \(path): \(verb) (file system error \(error.code.rawValue))\n".utf8))
+            Foundation.exit(ExitStatus.badInput)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

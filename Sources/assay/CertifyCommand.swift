@@ -9,11 +9,14 @@ struct CertifyCommand: ParsableCommand {
         commandName: "certify",
         abstract: "Issue a signed adaptation certificate for a run that meets a profile.",
         discussion: """
-        Judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
+        First audits RUN: it must carry a run attestation (run.dsse.json) signed by a station key given \
+        with --station-pubkey, its files must match it, its journal chain must hold, and run.json must agree \
+        with the journal and the evidence (every count and outcome is recomputed). Then judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
         (subjects: run.json and the target descriptor by sha256) signed with KEY, and a printable HTML \
         rendering next to it, and prints both paths. When it is not met, writes nothing and prints every reason.
 
-        Exit codes: 0 issued; 1 the profile is not met; 2 bad input (run record, profile, key, or --at).
+        Exit codes: 0 issued; 1 the run is not trusted or the profile is not met; 2 bad input (run record, \
+        profile, key, or --at, including an --at before the run ended).
         """)
 
     @Argument(help: ArgumentHelp("A run directory (e.g. Reports/local-cpu/latest) or its run.json.", valueName: "run"))
@@ -24,6 +27,10 @@ struct CertifyCommand: ParsableCommand {
 
     @Option(name: .long, help: "The issuer's private key (from `assay keygen`; default: the workspace's station_key).")
     var key: String?
+
+    @Option(name: .customLong("station-pubkey"),
+            help: ArgumentHelp("A trusted station's public key, or a trust file of several PEM keys (repeatable).", valueName: "pem"))
+    var stationPubkeys: [String] = []
 
     @Option(name: .long, help: "Envelope path (default: RUN_DIR/certificate.dsse.json; the HTML goes next to it).")
     var out: String?
@@ -47,7 +54,10 @@ struct CertifyCommand: ParsableCommand {
                 profile: try CertificationProfile.parse(text: profileFile.text, file: profileFile.displayName),
                 key: try SigningKey(contentsOf: keyURL),
                 issuer: issuer, at: try Self.instant(at), out: out.map { URL(fileURLWithPath: $0) },
-                harnessVersion: AssayCommand.configuration.version)
+                harnessVersion: AssayCommand.configuration.version,
+                stations: try StationTrust(files: stationPubkeys.map { URL(fileURLWithPath: $0) }))
+        } catch let error as InputFailure {
+            throw error
         } catch {
             throw InputFailure(message: "\(error)")
         }
@@ -58,14 +68,18 @@ struct CertifyCommand: ParsableCommand {
             throw InputFailure(message: error.description)
         }
         switch decision {
+        case .untrusted(let reasons):
+            print("not certified: \(runPath) is not a record this harness can trust:")
+            for reason in reasons { print("  \(Markup.visible(reason))") }
+            throw ExitCode(ExitStatus.failure)
         case .refused(let result):
             print("not certified: \(runPath) does not meet profile \(result.profileID):")
-            for reason in result.reasons { print("  \(reason)") }
+            for reason in result.reasons { print("  \(Markup.visible(reason.description))") }
             throw ExitCode(ExitStatus.failure)
         case .issued(let issued):
             print("certified: \(issued.predicate.target.id) \(issued.predicate.result) \(issued.predicate.level) "
                   + "(profile \(issued.predicate.profile.id) \(issued.predicate.profile.version)), valid until \(issued.predicate.notAfter)")
-            for reason in issued.result.reasons { print("  not reached: \(reason)") }
+            for reason in issued.result.reasons { print("  not reached: \(Markup.visible(reason.description))") }
             print("certificate: \(issued.envelopeURL.path)")
             print("printable:   \(issued.htmlURL.path)")
         }
@@ -75,7 +89,7 @@ struct CertifyCommand: ParsableCommand {
     static func instant(_ text: String?) throws -> Date {
         guard let text else { return Date() }
         guard let date = RFC3339.date(from: text) else {
-            throw InputFailure(message: "--at '\(text)' is not an RFC 3339 time such as 2026-01-31T12:00:00Z")
+            throw InputFailure(message: "--at '\(text)' is not a time: give an RFC 3339 time such as 2026-01-31T12:00:00Z.")
         }
         return date
     }

@@ -45,10 +45,19 @@ struct CompareCommand: ParsableCommand {
             return
         }
         let directory = URL(fileURLWithPath: out).standardizedFileURL
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputFailure(message: "\(directory.path): cannot create the folder: \(error.localizedDescription)")
+        }
         for format in formats {
             let url = directory.appendingPathComponent(format == .html ? "compare.html" : "compare.md")
-            try Data((format == .html ? comparison.html() : comparison.markdown()).utf8).write(to: url, options: .atomic)
+            let text = format == .html ? comparison.html() : comparison.markdown(withHTML: formats.contains(.html))
+            do {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw InputFailure(message: "\(url.path): cannot write: \(error.localizedDescription)")
+            }
             print(url.path)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayBackend
+import AssayCertify
 import AssayCore
 import AssayReport
 import AssayRunner
@@ -18,6 +19,11 @@ struct RunCommand: ParsableCommand {
         workspace (or the current directory outside one); Reports/<target-id>/latest points at the newest \
         run. A killed run continues with --resume, from any directory: the record holds its inputs and the \
         plugin's resolved command.
+
+        With --sign-with KEY (or ASSAY_STATION_KEY=KEY), the station key signs the run when it ends \
+        or is interrupted: run.dsse.json, a DSSE envelope over run.json, journal.jsonl, the descriptor \
+        and suite texts and this executable, which `assay certify --station-pubkey` requires. Every \
+        journal line then carries a MAC only that key can make; resume such a run with the same key.
 
         Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
         timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
@@ -49,6 +55,10 @@ struct RunCommand: ParsableCommand {
             help: "The most bytes one case may need (inputs, outputs, float64 reference), e.g. 8GiB; larger cases are refused (default: the suite's memory_budget, else half of physical memory).")
     var memoryBudget: String?
 
+    @Option(name: .customLong("sign-with"),
+            help: ArgumentHelp("Station private key (from `assay keygen`) that signs the run (default: $ASSAY_STATION_KEY).", valueName: "key"))
+    var signWith: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -71,6 +81,7 @@ struct RunCommand: ParsableCommand {
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
                                  measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace))
         let progress = ProgressReporter(quiet: quiet)
+        let station = try stationKey(workspace: workspace)
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
@@ -85,16 +96,28 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         }
+        session.journalSecret = station?.seed
         let record: RunRecord
         do {
             record = try session.run()
         } catch let error as FileIOError {
             throw InputFailure(message: "\(error); the run record is intact: fix this and continue with `assay run --resume \(session.directory.path)`")
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
         }
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
         print("run record: \(session.runJSON.path)")
+        if let station {
+            do {
+                let url = try RunAttestor.attest(directory: session.directory, key: station, harness: try RunAttestor.Harness.current())
+                print("run attestation: \(url.path) (station key \(station.keyID))")
+            } catch {
+                FileHandle.standardError.write(Data("error: the run was not signed: \(error)\n".utf8))
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
         if !noReports {
             // A report that cannot be written must not cost the run its exit status.
             do { try ReportWriter.write(record, to: session.directory); print("reports: \(session.directory.path)/report.html") }
@@ -105,5 +128,17 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitStatus.interrupted)
         }
         if record.cases.contains(where: { !$0.outcome.isAcceptable }) { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// The station key from --sign-with, else ASSAY_STATION_KEY, else the workspace's `station_key`
+    /// (assay.yaml); read before any case runs.
+    private func stationKey(workspace: Workspace) throws -> SigningKey? {
+        guard let path = signWith ?? ProcessInfo.processInfo.environment["ASSAY_STATION_KEY"].flatMap({ $0.isEmpty ? nil : $0 })
+            ?? workspace.stationKey?.path else { return nil }
+        do {
+            return try SigningKey(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw InputFailure(message: "station key: \(error)")
+        }
     }
 }

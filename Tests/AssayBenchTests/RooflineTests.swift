@@ -77,3 +77,19 @@ import Testing
         #expect(record.percentOfRoofline == record.percentOfPeak)
     }
 }
+
+/// A figure above its ceiling is never reported above 100%.
+@Suite struct RooflineCapTests {
+    @Test func aFigureAboveItsCeilingIsCappedAndFlagged() {
+        let roofline = Roofline(peakFLOPsPerSecond: 1e9, bandwidthBytesPerSecond: 1e9)
+        // 2 GFLOP in 1 s against a 1 GFLOP/s peak, at high intensity (compute-bound).
+        let point = roofline.evaluate(flops: 2e9, bytes: 1e6, seconds: 1)
+        #expect(point.percentOfPeak == 100 && point.percentOfRoofline == 100 && point.ceilingBelowAchieved)
+        // Memory-bound, 3 GB/s against 1 GB/s.
+        let copy = roofline.evaluate(flops: 0, bytes: 3e9, seconds: 1)
+        #expect(copy.percentOfRoofline == 100 && copy.ceilingBelowAchieved)
+        // Below the ceiling nothing changes.
+        let fair = roofline.evaluate(flops: 5e8, bytes: 1e6, seconds: 1)
+        #expect(fair.percentOfPeak == 50 && !fair.ceilingBelowAchieved)
+    }
+}

@@ -19,10 +19,10 @@ struct CertifyVerifyTests {
 
     func issue(_ run: RunRecord = RunFixtures.run(), issuer: String = "Lab <A&B>") throws -> Issued {
         let directory = try TemporaryDirectory.make(prefix: "assay-certify")
-        try RunFixtures.write(run, to: directory)
+        try RunFixtures.writeAttested(run, to: directory)
         let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
         let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: pair.key,
-                                                issuer: issuer, at: RunFixtures.now, harnessVersion: "9.9.9")
+                                                issuer: issuer, at: RunFixtures.now, harnessVersion: "9.9.9", stations: RunFixtures.stations)
         guard case .issued(let issued) = try CertificateIssuer.certify(request) else {
             throw InputError(file: directory.path, message: "fixture run was refused")
         }
@@ -40,7 +40,10 @@ struct CertifyVerifyTests {
         #expect(cert.issued.envelopeURL == cert.directory.appendingPathComponent("certificate.dsse.json"))
         #expect(cert.issued.htmlURL == cert.directory.appendingPathComponent("certificate.html"))
         let verified = try verify(cert)
-        #expect(verified.summary == "valid: npu-x pass performance, valid until 2026-07-01T00:00:00Z")
+        #expect(verified.summary == "valid: npu-x pass performance, valid until 2026-07-01T00:00:00Z (level not checked: profile npu-basic not given)")
+        let checked = try CertificateCheck.verify(certificate: cert.issued.envelopeURL, publicKey: cert.publicKey, run: cert.run, at: Self.inside,
+                                                  stations: RunFixtures.stations, profile: RunFixtures.profile)
+        #expect(checked.summary == "valid: npu-x pass performance, valid until 2026-07-01T00:00:00Z")
         let predicate = verified.predicate
         #expect(predicate == cert.issued.predicate)
         #expect(predicate.profile.sha256 == Digest.sha256Hex(RunFixtures.profileText))
@@ -53,8 +56,12 @@ struct CertifyVerifyTests {
         #expect(predicate.issuer == "Lab <A&B>" && predicate.issuedAt == "2026-06-01T00:00:00Z" && predicate.notBefore == predicate.issuedAt)
         #expect(predicate.harnessVersion == "0.1.0" && predicate.issuingHarnessVersion == "9.9.9")
         let runBytes = try Data(contentsOf: cert.run.runJSON)
+        let attestation = try Data(contentsOf: cert.directory.appendingPathComponent("run.dsse.json"))
         #expect(verified.subjects == [InTotoSubject(name: "run.json", contents: runBytes),
-                                      InTotoSubject(name: "descriptor:Targets/npu-x.yaml", contents: Data(RunFixtures.descriptorText.utf8))])
+                                      InTotoSubject(name: "descriptor:Targets/npu-x.yaml", contents: Data(RunFixtures.descriptorText.utf8)),
+                                      InTotoSubject(name: "run.dsse.json", contents: attestation)])
+        #expect(predicate.runAttestation?.sha256 == Digest.sha256Hex(attestation))
+        #expect(predicate.runAttestation?.stationKeyID == RunFixtures.station.keyID)
     }
 
     @Test func payloadUsesTheVerifierKeysAndTheOnePredicateType() throws {
@@ -74,21 +81,22 @@ struct CertifyVerifyTests {
         }
         let cert = try issue(RunFixtures.run(cases))
         defer { try? FileManager.default.removeItem(at: cert.directory) }
-        #expect(cert.issued.predicate.notAfter == "2026-06-14T23:59:59Z")
+        // The waiver covers its whole expiry day.
+        #expect(cert.issued.predicate.notAfter == "2026-06-15T23:59:59Z")
     }
 
     @Test func unmetProfileIsRefusedAndWritesNothing() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try RunFixtures.write(RunFixtures.run(status: .interrupted), to: directory)
+        try RunFixtures.writeAttested(RunFixtures.run(status: .interrupted), to: directory)
         let request = CertificateIssuer.Request(run: RunLocation(directory.appendingPathComponent("run.json").path), profile: RunFixtures.profile,
-                                                key: Fixtures.key, at: RunFixtures.now, harnessVersion: "9.9.9")
+                                                key: Fixtures.key, at: RunFixtures.now, harnessVersion: "9.9.9", stations: RunFixtures.stations)
         guard case .refused(let result) = try CertificateIssuer.certify(request) else {
             Issue.record("an interrupted run was certified")
             return
         }
         #expect(result.reasons.map(\.requirement) == ["run_status"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["run.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["journal.jsonl", "run.dsse.json", "run.json"])
     }
 
     @Test func changedPayloadBytesFailTheSignature() throws {
@@ -170,6 +178,46 @@ struct CertifyVerifyTests {
             _ = try CertificateCheck.verify(envelopeJSON: envelope.jsonData(), trustedKey: Fixtures.key.publicKey, expectedSubjects: nil, at: Self.inside)
         }
         #expect(error?.exitCode == 17)
+    }
+
+    /// A well-signed statement whose result is not a pass, or whose level the profile does not
+    /// define, is refused with exit code 18.
+    @Test func aStatementThatIsNotAPassIsRefused() throws {
+        let cert = try issue()
+        defer { try? FileManager.default.removeItem(at: cert.directory) }
+        let runBytes = try Data(contentsOf: cert.run.runJSON)
+        for (field, value, fragment) in [("result", "fail", "result is 'fail'"), ("level", "platinum", "level 'platinum' is not one of profile npu-basic's levels")] {
+            var statement = try JSONDecoder().decode(InTotoStatement<JSONValue>.self, from: cert.issued.envelope.decodedPayload())
+            guard case .object(var predicate) = statement.predicate else { Issue.record("predicate is not an object"); return }
+            predicate[field] = .string(value)
+            statement.predicate = .object(predicate)
+            let envelope = try EnvelopeSigner.sign(statement: statement, key: cert.pair.key)
+            let error = verificationError {
+                _ = try CertificateCheck.verify(envelopeJSON: envelope.jsonData(), trustedKey: cert.pair.key.publicKey,
+                                                expectedSubjects: CertificateCheck.expectedSubjects(runBytes: runBytes), at: Self.inside,
+                                                profile: field == "level" ? RunFixtures.profile : nil)
+            }
+            #expect(error?.exitCode == 18, "\(field)")
+            #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test func verifyRunWithStationKeysAuditsTheRun() throws {
+        let cert = try issue()
+        defer { try? FileManager.default.removeItem(at: cert.directory) }
+        // The journal is changed after certification: its attestation no longer matches (exit 19).
+        let journal = cert.directory.appendingPathComponent("journal.jsonl")
+        var lines = try Data(contentsOf: journal).split(separator: UInt8(ascii: "\n")).map { Data($0) }
+        lines.swapAt(0, 1)
+        try Data(lines.map { $0 + Data("\n".utf8) }.joined()).write(to: journal)
+        let error = verificationError {
+            _ = try CertificateCheck.verify(certificate: cert.issued.envelopeURL, publicKey: cert.publicKey, run: cert.run, at: Self.inside,
+                                            stations: RunFixtures.stations)
+        }
+        #expect(error?.exitCode == 19)
+        // A missing run attestation is a missing subject (exit 16).
+        try FileManager.default.removeItem(at: cert.directory.appendingPathComponent("run.dsse.json"))
+        #expect(verificationError { _ = try verify(cert) }?.exitCode == 16)
     }
 
     @Test func htmlIsSelfContainedAndEscaped() throws {

@@ -68,6 +68,8 @@ struct InteropTests {
         assert stmt["predicateType"] == "https://assay.dev/attestations/adaptation-certificate/v1", stmt["predicateType"]
         subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
         assert subjects["run.json"] == hashlib.sha256(open(d + "/run.json", "rb").read()).hexdigest(), "run.json digest"
+        attestation = hashlib.sha256(open(d + "/run.dsse.json", "rb").read()).hexdigest()
+        assert subjects["run.dsse.json"] == attestation == stmt["predicate"]["runAttestation"]["sha256"], "run attestation digest"
         print("subjects-verified", stmt["predicate"]["result"], stmt["predicate"]["level"])
         """#
 
@@ -77,11 +79,11 @@ struct InteropTests {
     func pythonCryptographyVerifiesAnIssuedCertificate() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try RunFixtures.write(RunFixtures.run(), to: directory)
+        try RunFixtures.writeAttested(RunFixtures.run(), to: directory)
         let pair = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("issuer").path)
         let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: pair.key,
                                                 at: RunFixtures.now, out: directory.appendingPathComponent("cert.dsse.json"),
-                                                harnessVersion: "0.1.0")
+                                                harnessVersion: "0.1.0", stations: RunFixtures.stations)
         guard case .issued = try CertificateIssuer.certify(request) else {
             Issue.record("fixture run was refused")
             return
@@ -92,6 +94,45 @@ struct InteropTests {
         let subjects = try Python.run(Self.pythonSubjectCheck, [directory.path])
         #expect(subjects.status == 0, "\(subjects.output)")
         #expect(subjects.output.contains("subjects-verified pass performance"))
+    }
+
+    /// Checks a run attestation the way a lab without Assay would: the station's signature over
+    /// PAE with Python `cryptography`, the predicate type, and every file subject's digest
+    /// (journal.jsonl, run.json) and chain link (each line's prev is the SHA-256 of the line before).
+    static let pythonRunAttestationCheck = #"""
+        import base64, hashlib, json, sys
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+        d = sys.argv[1]
+        pub = load_pem_public_key(open(d + "/station.pub", "rb").read())
+        env = json.load(open(d + "/run.dsse.json"))
+        body = base64.b64decode(env["payload"], validate=True)
+        ptype = env["payloadType"].encode()
+        pub.verify(base64.b64decode(env["signatures"][0]["sig"], validate=True),
+                   b"DSSEv1 %d %s %d %s" % (len(ptype), ptype, len(body), body))
+        stmt = json.loads(body)
+        assert stmt["predicateType"] == "https://assay.dev/attestations/run/v1", stmt["predicateType"]
+        subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
+        for name in ["run.json", "journal.jsonl"]:
+            assert subjects[name] == hashlib.sha256(open(d + "/" + name, "rb").read()).hexdigest(), name
+        run = json.load(open(d + "/run.json"))
+        prev = hashlib.sha256(("assay-journal/v1:" + run["runID"]).encode()).hexdigest()
+        lines = open(d + "/journal.jsonl", "rb").read().split(b"\n")[:-1]
+        for line in lines:
+            assert json.loads(line)["chain"]["prev"] == prev, "chain"
+            prev = hashlib.sha256(line).hexdigest()
+        assert stmt["predicate"]["journal"] == {"lines": len(lines), "head": prev}
+        print("run-attestation-verified", stmt["predicate"]["station"]["keyID"], sum(stmt["predicate"]["counts"].values()))
+        """#
+
+    @Test(.enabled(if: Python.canImport("cryptography"), "python3 with the 'cryptography' package is not available; skipping independent verification"))
+    func pythonCryptographyVerifiesARunAttestation() throws {
+        let directory = try TemporaryDirectory.make(prefix: "assay-attest")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try RunFixtures.writeAttested(RunFixtures.run(), to: directory)
+        try RunFixtures.station.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("station.pub"), atomically: true, encoding: .utf8)
+        let result = try Python.run(Self.pythonRunAttestationCheck, [directory.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("run-attestation-verified \(RunFixtures.station.keyID) \(RunFixtures.goodCases.count)"))
     }
 
     @Test(.enabled(if: hasOpenSSL, "openssl is not installed; skipping"))

@@ -48,12 +48,26 @@ struct KeyPairGeneratorTests {
         #expect(try String(contentsOf: output.privateKeyURL, encoding: .utf8) == Fixtures.privatePEM)
     }
 
-    @Test func reportsAnUnwritableLocation() {
-        let error = keyError { _ = try KeyPairGenerator.generate(prefix: "/nonexistent-assay-dir/issuer") }
+    @Test func reportsAnUnwritableLocation() throws {
+        // A folder under a plain file cannot be created, even by root.
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("plain")
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data()))
+        let error = keyError { _ = try KeyPairGenerator.generate(prefix: file.appendingPathComponent("keys/issuer").path) }
         guard case .io(let path, _)? = error else {
             Issue.record("expected io error, got \(String(describing: error))")
             return
         }
-        #expect(path == "/nonexistent-assay-dir/issuer.key")
+        #expect(path == file.appendingPathComponent("keys").path)
+    }
+
+    @Test func createsMissingFoldersPrivate() throws {
+        let directory = try TemporaryDirectory.make(prefix: "assay-certify")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("keys/lab/station").path, key: Fixtures.key)
+        #expect(try mode(directory.appendingPathComponent("keys")) == 0o700)
+        #expect(try mode(directory.appendingPathComponent("keys/lab")) == 0o700)
+        #expect(try mode(output.privateKeyURL) == 0o600)
     }
 }

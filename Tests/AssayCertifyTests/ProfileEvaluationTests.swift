@@ -1,6 +1,7 @@
 import AssayCertify
 import AssayCore
 import Foundation
+import AssayTestSupport
 import Testing
 
 struct ProfileEvaluationTests {
@@ -62,7 +63,7 @@ struct ProfileEvaluationTests {
         let matmul = "performance/matmul/m4096.n4096.k4096/bf16"
         let noPeak = evaluate(RunFixtures.run(cases(replacing: matmul, with: RunFixtures.performance(matmul, peak: nil, roofline: 70))))
         #expect(noPeak.level == "compatible")
-        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure (no peak known for it)"])
+        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure against a declared peak (no peak known for it)"])
         let noCase = evaluate(RunFixtures.run(RunFixtures.goodCases.filter { $0.id.description != matmul }))
         #expect(noCase.reasons.map(\.message) == ["perf floor: no performance case matches 'op matmul bf16' (needs ≥ 50% of peak)"])
     }
@@ -81,7 +82,9 @@ struct ProfileEvaluationTests {
         let id = "conformance/gelu/shape1000/bf16"
         let run = RunFixtures.run(cases(replacing: id, with: RunFixtures.caseResult(id, .waived, waiver: RunFixtures.waiver(.knownBug, expires: "2026-07-01"))))
         #expect(evaluate(run).passed)
-        let later = evaluate(run, at: RFC3339.date(from: "2026-07-01T00:00:00Z")!)
+        // "expires: 2026-07-01" means after that date: the whole day is still covered.
+        #expect(evaluate(run, at: RFC3339.date(from: "2026-07-01T23:59:59Z")!).passed)
+        let later = evaluate(run, at: RFC3339.date(from: "2026-07-02T00:00:00Z")!)
         #expect(!later.passed)
         #expect(later.reasons.map(\.message) == ["\(id): waiver BUG-7 expired on 2026-07-01T00:00:00Z"])
     }
@@ -107,5 +110,52 @@ struct ProfileEvaluationTests {
         let result = evaluate(RunFixtures.run(cases(replacing: id, with: RunFixtures.caseResult(id, .crash))))
         #expect(result.level == nil)
         #expect(result.reasons.count == 1)
+    }
+
+    /// Each shipped profile states the target kinds it certifies: a cpu target never gets an
+    /// ai-accelerator certificate, an accelerator no cpu-server one; os-platform takes any.
+    @Test func shippedProfilesRefuseOtherTargetKinds() throws {
+        var profiles: [String: CertificationProfile] = [:]
+        for id in ["ai-accelerator", "cpu-server", "os-platform"] {
+            profiles[id] = try CertificationProfile.load(contentsOf: CertificationProfile.locate(id, root: Repository.root))
+        }
+        func run(kind: String) -> RunRecord {
+            var run = RunFixtures.run()
+            run.target.value.kind = TargetDescriptor.Kind(rawValue: kind)!
+            return run
+        }
+        let expectations: [(String, String, Bool)] = [
+            ("ai-accelerator", "cpu", false), ("ai-accelerator", "server", false), ("ai-accelerator", "accelerator", true),
+            ("cpu-server", "accelerator", false), ("cpu-server", "cpu", true), ("cpu-server", "server", true),
+            ("os-platform", "cpu", true), ("os-platform", "accelerator", true), ("os-platform", "os", true),
+        ]
+        for (profileID, kind, accepted) in expectations {
+            let result = ProfileEvaluation.evaluate(profiles[profileID]!, run: run(kind: kind), at: RunFixtures.now)
+            let reason = result.reasons.first { $0.requirement == "target_kind" }
+            #expect((reason == nil) == accepted, "\(profileID) on \(kind)")
+            if let reason {
+                #expect(!result.passed && reason.level == profiles[profileID]!.levels[0].id)
+                #expect(reason.message == "target npu-x is of kind \(kind); profile \(profileID) certifies only \(reason.required)")
+            }
+        }
+    }
+
+    @Test func anUnknownTargetKindIsAnInputError() {
+        let text = RunFixtures.profileText.replacingOccurrences(of: "validity_days: 30\n", with: "validity_days: 30\ntarget_kinds: [gpu]\n")
+        #expect(throws: InputError.self) { _ = try CertificationProfile.parse(text: text, file: "p.yaml") }
+    }
+
+    /// A measured ceiling alone never meets a floor, nor does a declared one the case exceeded.
+    @Test func floorsNeedADeclaredCeilingTheCaseDidNotExceed() {
+        let id = "performance/matmul/m4096.n4096.k4096/bf16"
+        for (change, fragment) in [("measured", "only a measured ceiling, which cannot meet a floor"),
+                                   ("exceeded", "its ceiling is below what it achieved")] {
+            var result = RunFixtures.performance(id, peak: 100, roofline: 100)
+            if change == "measured" { result.performance?.ceilingSource = .measured } else { result.performance?.ceilingBelowAchieved = true }
+            let evaluated = evaluate(RunFixtures.run(cases(replacing: id, with: result)))
+            #expect(evaluated.level == "compatible", "\(change)")
+            let reason = evaluated.reasons.first { $0.caseID == id }
+            #expect(reason?.message.contains(fragment) == true, "\(String(describing: reason))")
+        }
     }
 }

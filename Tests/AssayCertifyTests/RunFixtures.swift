@@ -54,8 +54,15 @@ enum RunFixtures {
     static func caseResult(_ id: String, _ outcome: Outcome = .pass, kind: CaseKind = .conformance,
                            waiver: WaiverNote? = nil, performance: PerformanceRecord? = nil) -> CaseResult {
         let caseID = try! CaseID(parsing: id)
-        return CaseResult(id: caseID, kind: kind, op: caseID.op, dtype: caseID.dtype, outcome: outcome, performance: performance,
-                          waiver: waiver, startedAt: now, seconds: 0.1)
+        // Conformance verdicts carry the evidence they follow from, as the runner records it.
+        let missed = outcome == .fail || outcome == .waived
+        let evidence = kind == .conformance && outcome != .unsupported
+            ? ConformanceEvidence(rtol: 1e-3, atol: 1e-3, maxAbsError: missed ? 0.5 : 1e-4, maxRelError: missed ? 0.5 : 1e-4, worstIndex: [0],
+                                  mismatches: missed ? 1 : 0, elements: 64,
+                                  samples: missed ? [.init(index: [0], expected: 1, actual: 1.5)] : [], structural: [])
+            : nil
+        return CaseResult(id: caseID, kind: kind, op: caseID.op, dtype: caseID.dtype, outcome: outcome, evidence: evidence,
+                          performance: performance, waiver: waiver, startedAt: now, seconds: 0.1)
     }
 
     static func performance(_ id: String, peak: Double?, roofline: Double?) -> CaseResult {
@@ -64,7 +71,7 @@ enum RunFixtures {
                                         mildOutliers: 0, severeOutliers: 0)
         let record = PerformanceRecord(mode: .warm, timerKind: .host, k: 1, n: 10, warmupCalls: 1, samples: Array(repeating: 1, count: 10),
                                        summary: summary, converged: true, stopReason: "converged", totalSeconds: 1, measuredSeconds: 1,
-                                       percentOfPeak: peak, percentOfRoofline: roofline)
+                                       percentOfPeak: peak, percentOfRoofline: roofline, ceilingSource: .declared)
         return caseResult(id, kind: .performance, performance: record)
     }
 
@@ -101,5 +108,36 @@ enum RunFixtures {
         let url = directory.appendingPathComponent("run.json")
         try RecordCoding.encoder().encode(run).write(to: url)
         return url
+    }
+
+    /// The station key that signs fixture runs, and the trust that accepts it.
+    static let station = try! SigningKey(seed: Data(repeating: 7, count: 32))
+    static let stations = StationTrust(keys: [station.publicKey])
+
+    /// The journal lines the runner would have written for `cases` (MAC'ed when `station` is given).
+    static func journalLines(_ cases: [CaseResult], runID: String, station: SigningKey?) throws -> [Data] {
+        let key = station.map { JournalKey(secret: $0.seed, runID: runID) }
+        var head = JournalChain.genesis(runID: runID)
+        return try cases.map { result in
+            let line = JournalChain.line(body: try RecordCoding.encoder(pretty: false).encode(result), prev: head, key: key)
+            head = JournalChain.hash(line)
+            return line
+        }
+    }
+
+    /// Writes run.json and journal.jsonl as a finished run leaves them, and signs them with
+    /// `station` as `assay run --sign-with` does (a fixed stand-in for the harness executable).
+    static func writeAttested(_ run: RunRecord, to directory: URL, station: SigningKey = station) throws {
+        var run = run
+        let lines = try journalLines(run.cases, runID: run.runID, station: station)
+        try Data(lines.map { $0 + Data("\n".utf8) }.joined()).write(to: directory.appendingPathComponent("journal.jsonl"))
+        run.journal = JournalState(lines: lines.count, head: lines.last.map(JournalChain.hash) ?? JournalChain.genesis(runID: run.runID), keyed: true)
+        try write(run, to: directory)
+        try attest(directory, station: station)
+    }
+
+    /// (Re-)signs the run directory as it is now.
+    static func attest(_ directory: URL, station: SigningKey = station) throws {
+        try RunAttestor.attest(directory: directory, key: station, harness: .init(name: "assay", bytes: Data("harness".utf8)), host: "station-1")
     }
 }
