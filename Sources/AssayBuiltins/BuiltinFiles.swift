@@ -441,9 +441,10 @@ cases:
 # descriptor declares (peak_tflops, memory_bandwidth_gbs); percentages come from run.json.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: ai-accelerator
-version: "1.0"
+version: "1.1"
 title: AI accelerator adaptation
 validity_days: 365
+target_kinds: [accelerator]
 
 suites:
   - conformance                     # the full op × dtype matrix with edge cases
@@ -493,9 +494,10 @@ levels:
 # the declared ones, or those the harness measured on the machine when none are declared.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: cpu-server
-version: "1.0"
+version: "1.1"
 title: CPU server adaptation
 validity_days: 365
+target_kinds: [cpu, server]   # a CPU machine or a CPU server (Kunpeng, Hygon…)
 
 suites:
   - suite: [conformance, smoke]     # either one
@@ -540,9 +542,10 @@ levels:
 # OS releases move fast, so the certificate is valid for half a year. See docs/FORMATS.md,
 # "Certificates".
 id: os-platform
-version: "1.1"
+version: "1.2"
 title: OS platform adaptation
 validity_days: 180
+target_kinds: any                # the OS on any kind of machine
 
 suites:
   - system
