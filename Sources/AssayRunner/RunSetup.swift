@@ -104,7 +104,9 @@ public enum RunSetup {
             throw StartFailure(directory: directory, reason: error)
         }
         record.backend = identity
-        record.status = .running
+        // An interrupted run keeps its status until RunSession reopens the journal: a clean stop
+        // means run.json's recorded head is the journal's last line (lines past it are refused).
+        if record.status == .failedToStart { record.status = .running }
         record.failure = nil
         // A resumed run keeps the environment it started in; the checks below still read this machine.
         let probeSource = LiveProbeSource()
