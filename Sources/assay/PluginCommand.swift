@@ -60,13 +60,7 @@ struct PluginCommand: ParsableCommand {
         /// The target's plugin as `assay run` starts it (command or fallback, cwd, env, device).
         static func configuration(target: String, device: String?, timeout: Double) throws -> PluginConfiguration {
             let locator = try ResourceLocator.current()
-            let file = try locator.find(target, kind: .target)
-            let descriptor: TargetDescriptor
-            do {
-                descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
-            } catch let error as InputError {
-                throw InputFailure(message: error.description)
-            }
+            let (file, descriptor) = try locator.findTarget(target)
             if let builtin = descriptor.backend.builtin {
                 throw InputFailure(message: "\(file.displayName): target \(descriptor.id) uses the built-in backend '\(builtin)', not a plugin; "
                                    + "`assay targets describe \(descriptor.id)` shows its op × dtype support")

@@ -15,40 +15,25 @@ struct SuitesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the suites found (workspace, $ASSAY_HOME, built-in) with their case counts and where each came from.")
 
-        @Flag(name: .long, help: "Print a JSON array: id, title, cases, kinds (cases per kind), origin, path, valid, error.")
+        @Flag(name: .long, help: "Print a JSON array of {name, origin, path, valid, error, summary {id, title, cases, kinds}}.")
         var json = false
 
-        /// One element of the --json array.
-        struct Entry: Encodable {
-            var name: String
-            var id: String?
-            var title: String?
-            var cases: Int?
+        struct Summary: Encodable {
+            var id: String
+            var title: String
+            var cases: Int
             /// Cases per kind (conformance, performance, system).
-            var kinds: [String: Int]?
-            var origin: String
-            var path: String
-            var valid: Bool
-            var error: String?
+            var kinds: [String: Int]
         }
 
         func run() throws {
-            var entries: [Entry] = []
-            for file in try ResourceLocator.current().list(.suite) {
-                var entry = Entry(name: file.name, origin: file.origin.description, path: file.url?.path ?? file.displayName, valid: false)
-                do {
-                    let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-                    let cases = try SuiteExpander.expand(suite, catalogue: .standard)
-                    entry.id = suite.id; entry.title = suite.title; entry.cases = cases.count; entry.valid = true
-                    entry.kinds = cases.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 }
-                    if !json { print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)  (\(file.whereFrom))") }
-                } catch {
-                    entry.error = "\(error)"
-                    if !json { print("\(file.name): INVALID — \(error)  (\(file.whereFrom))") }
-                }
-                entries.append(entry)
+            try ResourceListing.run(.suite, json: json) { file in
+                let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
+                let cases = try SuiteExpander.expand(suite, catalogue: .standard)
+                let summary = Summary(id: suite.id, title: suite.title, cases: cases.count,
+                                      kinds: cases.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 })
+                return (summary, "\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)")
             }
-            if json { try JSONOutput.print(entries) }
         }
     }
 

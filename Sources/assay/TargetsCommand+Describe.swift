@@ -33,13 +33,7 @@ extension TargetsCommand {
 
         func run() throws {
             let locator = try ResourceLocator.current()
-            let file = try locator.find(target, kind: .target)
-            let descriptor: TargetDescriptor
-            do {
-                descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
-            } catch let error as InputError {
-                throw InputFailure(message: error.description)
-            }
+            let (file, descriptor) = try locator.findTarget(target)
             let base = locator.workspace.baseDirectory
             var launched = descriptor
             launched.backend = descriptor.backend.resolved(root: base)

@@ -15,43 +15,28 @@ struct TargetsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the targets found (workspace, $ASSAY_HOME, built-in) and where each came from.")
 
-        @Flag(name: .long, help: "Print a JSON array: id, title, kind, vendor, model, backend, origin, path, valid, error.")
+        @Flag(name: .long, help: "Print a JSON array of {name, origin, path, valid, error, summary {id, title, kind, vendor, model, backend}}.")
         var json = false
 
-        /// One element of the --json array.
-        struct Entry: Encodable {
-            var name: String
-            var id: String?
-            var title: String?
-            var kind: String?
+        struct Summary: Encodable {
+            var id: String
+            var title: String
+            var kind: String
             var vendor: String?
             var model: String?
             /// `builtin:cpu`, or the plugin command (`| else ` before the fallback command).
-            var backend: String?
-            var origin: String
-            var path: String
-            var valid: Bool
-            var error: String?
+            var backend: String
         }
 
         func run() throws {
-            var entries: [Entry] = []
-            for file in try ResourceLocator.current().list(.target) {
-                var entry = Entry(name: file.name, origin: file.origin.description, path: file.url?.path ?? file.displayName, valid: false)
-                do {
-                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
-                    let backend = descriptor.backend.builtin.map { "builtin:\($0)" }
-                        ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
-                    entry.id = descriptor.id; entry.title = descriptor.title; entry.kind = descriptor.kind.rawValue
-                    entry.vendor = descriptor.vendor; entry.model = descriptor.model; entry.backend = backend; entry.valid = true
-                    if !json { print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]  (\(file.whereFrom))") }
-                } catch {
-                    entry.error = "\(error)"
-                    if !json { print("\(file.name): INVALID — \(error)  (\(file.whereFrom))") }
-                }
-                entries.append(entry)
+            try ResourceListing.run(.target, json: json) { file in
+                let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
+                let backend = descriptor.backend.builtin.map { "builtin:\($0)" }
+                    ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
+                let summary = Summary(id: descriptor.id, title: descriptor.title, kind: descriptor.kind.rawValue,
+                                      vendor: descriptor.vendor, model: descriptor.model, backend: backend)
+                return (summary, "\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]")
             }
-            if json { try JSONOutput.print(entries) }
         }
     }
 

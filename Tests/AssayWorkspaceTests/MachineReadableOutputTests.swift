@@ -21,14 +21,16 @@ struct MachineReadableOutputTests {
     func listingsParse() throws {
         let root = Repository.root
         let targets = try Self.jsonArray(try Self.assay(["targets", "list", "--json"], in: root).data)
-        let local = try #require(targets.first { $0["id"] as? String == "local-cpu" })
-        #expect(local["valid"] as? Bool == true && local["backend"] as? String == "builtin:cpu" && local["origin"] as? String == "workspace")
-        #expect(targets.contains { $0["id"] as? String == "numpy-cpu" })
+        let summaries = targets.compactMap { $0["summary"] as? [String: Any] }
+        let local = try #require(targets.first { ($0["summary"] as? [String: Any])?["id"] as? String == "local-cpu" })
+        #expect(local["valid"] as? Bool == true && local["origin"] as? String == "workspace" && local["name"] as? String == "local-cpu")
+        #expect((local["summary"] as? [String: Any])?["backend"] as? String == "builtin:cpu")
+        #expect(summaries.contains { $0["id"] as? String == "numpy-cpu" } && summaries.count == targets.filter { $0["valid"] as? Bool == true }.count)
         let text = try Self.assay(["targets", "list"], in: root).output
         #expect(text.split(separator: "\n").count == targets.count)
 
         let suites = try Self.jsonArray(try Self.assay(["suites", "list", "--json"], in: root).data)
-        let smoke = try #require(suites.first { $0["id"] as? String == "smoke" })
+        let smoke = try #require(suites.compactMap { $0["summary"] as? [String: Any] }.first { $0["id"] as? String == "smoke" })
         let shown = try Self.assay(["suites", "show", "smoke"], in: root).output.split(separator: "\n").count - 1
         let kinds = try #require(smoke["kinds"] as? [String: Int])
         #expect(smoke["cases"] as? Int == shown && kinds.values.reduce(0, +) == shown && (kinds["conformance"] ?? 0) > 0)
