@@ -28,7 +28,8 @@ enum ResourceListing {
                 if !json { print("\(line)  (\(file.whereFrom))") }
             } catch {
                 entry.error = "\(error)"
-                if !json { print("\(file.name): INVALID — \(error)  (\(file.whereFrom))") }
+                // Named by its path: an invalid file may have no id.
+                if !json { print("\(file.displayName): INVALID — \(error)  (\(file.whereFrom))") }
             }
             entries.append(entry)
         }
