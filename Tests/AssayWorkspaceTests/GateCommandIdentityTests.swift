@@ -12,16 +12,11 @@ struct GateCommandIdentityTests {
         let scratch = try TemporaryDirectory.make(prefix: "assay-gate-identity")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let suite = scratch.appendingPathComponent("tiny.yaml")
-        try """
-        id: tiny
-        title: tiny
-        kind: conformance
-        seed: 7
-        cases:
+        try MachineReadableOutputTests.tinySuite("""
           - op: add
             dtypes: [f32]
             shapes: [{a: [8, 8], b: [8, 8]}]
-        """.write(to: suite, atomically: true, encoding: .utf8)
+        """).write(to: suite, atomically: true, encoding: .utf8)
         func assay(_ arguments: [String]) throws -> Subprocess.Result {
             try Subprocess.run(["-u", "ASSAY_HOME", binary.path] + arguments, in: Repository.root)
         }

@@ -13,6 +13,11 @@ struct MachineReadableOutputTests {
         return try Subprocess.run(["-u", "ASSAY_HOME", binary.path] + arguments, in: directory, standardError: stderr)
     }
 
+    /// A conformance suite `tiny` (seed 7) with the given YAML case list.
+    static func tinySuite(_ cases: String) -> String {
+        "id: tiny\ntitle: tiny\nkind: conformance\nseed: 7\ncases:\n" + cases + "\n"
+    }
+
     static func jsonArray(_ data: Data) throws -> [[String: Any]] {
         try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]], "not a JSON array: \(String(decoding: data, as: UTF8.self))")
     }
@@ -103,19 +108,14 @@ struct MachineReadableOutputTests {
         backend:
           command: [python3, off_by_one.py]
         """.write(to: workspace.appendingPathComponent("Targets/off-by-one.yaml"), atomically: true, encoding: .utf8)
-        try """
-        id: tiny
-        title: tiny
-        kind: conformance
-        seed: 7
-        cases:
+        try Self.tinySuite("""
           - op: relu
             dtypes: [f32, f16]
             shapes: [{shape: [16]}]
           - op: add
             dtypes: [f32]
             shapes: [{a: [4, 4], b: [4, 4]}]
-        """.write(to: workspace.appendingPathComponent("Suites/tiny.yaml"), atomically: true, encoding: .utf8)
+        """).write(to: workspace.appendingPathComponent("Suites/tiny.yaml"), atomically: true, encoding: .utf8)
 
         let result = try Self.assay(["run", "--target", "off-by-one", "--suite", "tiny", "--quiet"], in: workspace, stderr: .merged)
         #expect(result.status == 1, "\(result.output)")
