@@ -2,8 +2,8 @@
 # The one command for the GPU machine (CUDA, PyTorch, Triton, numpy, nvidia-ml-py; no Swift).
 # Usage: bash Benchmarks/gpu/run.sh [OUTDIR] [--dry-run-cpu]        (OUTDIR defaults to $OUT)
 #
-# Stage first, on a machine with Swift: bash Benchmarks/gpu/stage.sh  (writes .gpu-kit/assay.xz;
-# carry .gpu-kit). Steps, each under its own time cap, each run whatever happened before it:
+# Stage first, on a machine with Swift: bash Benchmarks/gpu/stage.sh  (writes .gpu-kit/assay.xz);
+# copy the repository together with .gpu-kit/ to the GPU machine. Steps, each under its own time cap, each run whatever happened before it:
 #   kit          unpack .gpu-kit/assay.xz (or use $ASSAY_BIN / .gpu-kit/assay / .build/release/assay)
 #   env          nvidia-smi -q, versions.py (python, torch, CUDA, Triton, NVML, device), assay --version
 #   preflight    assay targets validate + suites show: catches a binary older than the tree's YAML
@@ -15,10 +15,10 @@
 # then prints SUMMARY.txt. The whole run stays within $ASSAY_GPU_BUDGET_S (540 s): a step's cap shrinks
 # so the later steps keep their minimum time, and a step that would get < 15 s is skipped.
 #
-# OUTDIR receives 7 files (a device call brings back at most 8, none in deeper folders):
+# OUTDIR receives 7 files, all at its top level:
 #   run.log  SUMMARY.txt  summary.json  versions.json  nvidia-smi-q.txt  do_bench_vs_assay.json
 #   results.tar.gz   (gpu-results/: every run record, report, journal and step log; refreshed after
-#                     every step, so a run killed at the call's limit still brings back what it did)
+#                     every step, so a run killed from outside still leaves what it did)
 #
 # --dry-run-cpu proves the plumbing without a GPU: Targets/torch-cpu.yaml, performance time cap 2 s,
 # the comparison at --device cpu --size 512 (time.perf_counter instead of do_bench, no NVML).
@@ -168,7 +168,7 @@ kit_step() {
     assay_path=$root/.build/release/assay
     echo "note: no .gpu-kit; using .build/release/assay (needs Swift's libraries)"
   else
-    echo "no assay binary: run bash Benchmarks/gpu/stage.sh where Swift is, and carry .gpu-kit"
+    echo "no assay binary: run bash Benchmarks/gpu/stage.sh where Swift is, and copy .gpu-kit/ here"
     return 2
   fi
   [ -f .gpu-kit/BUILD-INFO.txt ] && cat .gpu-kit/BUILD-INFO.txt

@@ -6,8 +6,8 @@
 #     (swift build -c release --static-swift-stdlib), in its own scratch folder (.build-static,
 #     git-ignored) so it neither relinks nor locks the shared .build;
 #  2. strips it and checks it needs no Swift library (only libc, libm, libstdc++, libgcc_s);
-#  3. writes .gpu-kit/assay.xz (the stripped binary, xz-compressed: uncompressed it is over the
-#     64 MiB a device call may carry), .gpu-kit/assay.sha256 and .gpu-kit/BUILD-INFO.txt, and makes
+#  3. writes .gpu-kit/assay.xz (the stripped binary, xz-compressed, so the kit stays small to copy),
+#     .gpu-kit/assay.sha256 and .gpu-kit/BUILD-INFO.txt, and makes
 #     sure .git/info/exclude ignores .gpu-kit/;
 #  4. unless --no-verify: unpacks the kit into a temporary folder and runs `assay --version`,
 #     `assay --help` and `assay run` (built-in local-cpu target, smoke suite) from it.
@@ -84,11 +84,8 @@ echo "== kit"
 sed 's/^/   /' "$kit/BUILD-INFO.txt"
 kit_bytes=$(du -sb "$kit" | cut -f1)
 tree_bytes=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | du -cb --files0-from=- 2>/dev/null | tail -1 | cut -f1 || echo 0)
-printf '   size:       %s (.gpu-kit) + %s (working tree that travels) = %s of the 64 MiB a device call carries\n' \
+printf '   size:       %s (.gpu-kit) + %s (tracked and untracked files of the tree) = %s to copy to the GPU machine\n' \
   "$(numfmt --to=iec "$kit_bytes")" "$(numfmt --to=iec "${tree_bytes:-0}")" "$(numfmt --to=iec $((kit_bytes + ${tree_bytes:-0})))"
-if [ $((kit_bytes + ${tree_bytes:-0})) -gt $((64 << 20)) ]; then
-  echo "stage.sh: warning: over 64 MiB; the device call would refuse it" >&2
-fi
 
 if [ "$verify" = 1 ]; then
   echo "== verify the staged binary (unpacked from $kit/assay.xz, no Swift library path)"
@@ -116,4 +113,4 @@ EOF
     exit 1
   fi
 fi
-echo "== staged: $kit/assay.xz ($(numfmt --to=iec "$(stat -c %s "$kit/assay.xz")")); carry [\"$kit\"] and run: bash Benchmarks/gpu/run.sh \"\$OUT\""
+echo "== staged: $kit/assay.xz ($(numfmt --to=iec "$(stat -c %s "$kit/assay.xz")")); copy the repository with $kit/ to the GPU machine and run there: bash Benchmarks/gpu/run.sh OUTDIR"

@@ -4,8 +4,8 @@
     python3 Benchmarks/gpu/summarize.py WORK
 
 WORK holds steps.tsv (step, exit, seconds, note), versions.json, runs/<step>/<target>/<run-id>/run.json
-and do_bench_vs_assay.json, each where its step produced it. Kept under ~9 kB so that the end of the
-device call's output (its last 12,000 characters) holds all of it.
+and do_bench_vs_assay.json, each where its step produced it. Kept under ~9 kB so that the last screenful
+or two of run.sh's output (a CI log's tail) holds all of it.
 """
 
 import collections

@@ -3,22 +3,21 @@ import AssayCore
 
 /// The CI regression gate: compares a current run with a baseline (docs/FORMATS.md, "Gate").
 public enum Gate {
-    /// Compares two run records. Throws `GateError.differentTargets` when their environment
-    /// fingerprints differ and `options.allowDifferentTarget` is false.
+    /// Compares two run records. Throws `GateError.differentTargets` when their identities
+    /// (`RunIdentity`: target, descriptor, backend, fingerprint) differ and
+    /// `options.allowDifferentTarget` is false.
     /// `confirmed` names cases whose current samples include a confirmation re-run.
     public static func compare(baseline: RunRecord, current: RunRecord, options: GateOptions = GateOptions(),
                                baselineSource: String = "", currentSource: String = "",
                                confirmed: Set<CaseID> = []) throws -> GateReport {
-        let different = baseline.environment.fingerprint != current.environment.fingerprint
-        if different, !options.allowDifferentTarget {
-            throw GateError.differentTargets(baseline: baseline.environment.fingerprint, current: current.environment.fingerprint)
-        }
+        let identity = Comparability(baseline: baseline, current: current)
+        if !identity.isComparable, !options.allowDifferentTarget { throw GateError.differentTargets(identity.differences) }
         let conformance = ConformanceComparison.findings(baseline: baseline.cases, current: current.cases, allowMissing: options.allowMissing)
         let performance = PerformanceJudge.judge(PerformanceJudge.pairs(baseline: baseline.cases, current: current.cases, confirmed: confirmed),
                                                  options: options)
         let currentIDs = Set(current.cases.map(\.id))
         return GateReport(baseline: summary(baseline, source: baselineSource), current: summary(current, source: currentSource),
-                          options: options, differentTargets: different, conformance: conformance, performance: performance,
+                          options: options, identity: identity, conformance: conformance, performance: performance,
                           comparedCases: baseline.cases.filter { currentIDs.contains($0.id) }.count)
     }
 

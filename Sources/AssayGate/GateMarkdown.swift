@@ -16,8 +16,8 @@ public enum GateMarkdown {
                      + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm).")
         if report.differentTargets {
             lines.append("")
-            lines.append("> Different environment fingerprints (compared with --allow-different-target): "
-                         + "`\(report.baseline.fingerprint)` vs `\(report.current.fingerprint)`.")
+            lines.append("> Runs not comparable (compared anyway with --allow-different-target): "
+                         + report.identity.differences.map { "\($0.field) `\($0.baseline)` vs `\($0.current)`" }.joined(separator: "; ") + ".")
         }
         lines.append("")
         lines.append("| | count |")

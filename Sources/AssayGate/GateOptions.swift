@@ -6,7 +6,7 @@ public struct GateOptions: Codable, Sendable, Equatable {
     public var alpha: Double
     /// When true, a case missing from the current run is reported but does not fail the gate.
     public var allowMissing: Bool
-    /// When true, runs on different environment fingerprints are compared anyway.
+    /// When true, runs whose identities differ (`RunIdentity`) are compared anyway.
     public var allowDifferentTarget: Bool
     /// Confidence level and bootstrap settings of the median-ratio interval. The seed is fixed
     /// so the same two records always give the same verdicts.

@@ -37,17 +37,20 @@ public struct GateReport: Codable, Sendable {
     public var baseline: RunSummary
     public var current: RunSummary
     public var options: GateOptions
-    /// True when the fingerprints differ and --allow-different-target let the comparison go ahead.
+    /// True when the runs' identities differ and --allow-different-target let the comparison go ahead.
     public var differentTargets: Bool
+    /// Each side's identity and every part that differs (`Comparability`).
+    public var identity: Comparability
     public var conformance: [ConformanceFinding]
     public var performance: [PerformanceComparison]
     /// Cases in both runs.
     public var comparedCases: Int
     public var status: Status
 
-    public init(baseline: RunSummary, current: RunSummary, options: GateOptions, differentTargets: Bool,
+    public init(baseline: RunSummary, current: RunSummary, options: GateOptions, identity: Comparability,
                 conformance: [ConformanceFinding], performance: [PerformanceComparison], comparedCases: Int) {
-        self.baseline = baseline; self.current = current; self.options = options; self.differentTargets = differentTargets
+        self.baseline = baseline; self.current = current; self.options = options
+        self.differentTargets = !identity.isComparable; self.identity = identity
         self.conformance = conformance; self.performance = performance; self.comparedCases = comparedCases
         self.status = GateReport.status(conformance: conformance, performance: performance)
     }

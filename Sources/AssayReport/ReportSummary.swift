@@ -16,9 +16,15 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         public var sha256: String
     }
 
+    /// One case. `op`, `dtype`, `shape` and `attrs` come from the case id (`attrs` as a map when
+    /// the case ran, the id's `name=value` pairs otherwise), so a script need not parse the id.
     public struct Row: Codable, Sendable, Equatable {
         public var id: String
         public var kind: CaseKind
+        public var op: String
+        public var dtype: String
+        public var shape: String
+        public var attrs: AttrMap
         public var outcome: String
         public var seconds: Double?
         public var message: String?
@@ -30,6 +36,7 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         public var medianCIHighNanoseconds: Double?
         public var flopsPerSecond: Double?
         public var bytesPerSecond: Double?
+        public var percentOfPeak: Double?
         public var percentOfRoofline: Double?
         public var converged: Bool?
         public var waiver: String?
@@ -64,12 +71,14 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         self.counts = counts
         planned = record.plannedCases.count
         rows = record.cases.map(Self.row) + model.notRun.map {
-            Row(id: $0.description, kind: .conformance, outcome: "notRun")
+            Row(id: $0.description, kind: .conformance, op: $0.op, dtype: $0.dtype, shape: $0.shape,
+                attrs: Self.attrs(of: $0), outcome: "notRun")
         }
     }
 
     private static func row(_ result: CaseResult) -> Row {
-        var row = Row(id: result.id.description, kind: result.kind, outcome: result.outcome.rawValue,
+        var row = Row(id: result.id.description, kind: result.kind, op: result.id.op, dtype: result.id.dtype, shape: result.id.shape,
+                      attrs: result.attrs.isEmpty ? attrs(of: result.id) : result.attrs, outcome: result.outcome.rawValue,
                       seconds: result.seconds, message: result.message)
         if let evidence = result.evidence {
             row.maxAbsError = evidence.maxAbsError; row.maxRelError = evidence.maxRelError; row.mismatches = evidence.mismatches
@@ -79,12 +88,23 @@ public struct ReportSummary: Codable, Sendable, Equatable {
             row.medianCILowNanoseconds = performance.summary.medianCILow
             row.medianCIHighNanoseconds = performance.summary.medianCIHigh
             row.flopsPerSecond = performance.flopsPerSecond; row.bytesPerSecond = performance.bytesPerSecond
+            row.percentOfPeak = PerformanceRecord.honestPercent(performance.percentOfPeak)
             row.percentOfRoofline = PerformanceRecord.honestPercent(performance.percentOfRoofline); row.converged = performance.converged
         }
         if let waiver = result.waiver {
             row.waiver = "\(waiver.expired ? "expired " : "")\(waiver.category.rawValue) \(waiver.reference)"
         }
         return row
+    }
+
+    /// The id's `name=value,…` attrs segment as a map of strings (a case that never ran has no typed attrs).
+    private static func attrs(of id: CaseID) -> AttrMap {
+        var map: AttrMap = [:]
+        for pair in id.attrs.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { map[parts[0]] = .string(parts[1]) }
+        }
+        return map
     }
 
     /// Sorted keys and "nan"/"inf" strings, like every Assay file.

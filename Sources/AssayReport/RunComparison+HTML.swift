@@ -2,7 +2,8 @@ import AssayCore
 
 extension RunComparison {
     /// `compare.html`: every case id in one table, a column per run, and for performance cases
-    /// each later run's median as a ratio of the first's.
+    /// each later run's median as a ratio of the first's. Performance rows come first, rows
+    /// missing from some runs last.
     public func html() -> String {
         let showRatios = rows.contains { $0.isPerformance }
         return HTMLPage.render(title: "Assay comparison of \(runs.count) runs") {
@@ -21,7 +22,7 @@ extension RunComparison {
                 "Ratios are median time per call over run #1's: below ×1 is faster. \"absent\": the run has no result for the case."
             }
             HTMLReport.table(["case"] + runs.indices.map(label) + (showRatios ? runs.indices.dropFirst().map { "\(label($0)) ÷ #1" } : []),
-                             numeric: Set((runs.count + 1)..<(2 * runs.count + 1)), rows: rows.map { row in
+                             numeric: Set((runs.count + 1)..<(2 * runs.count + 1)), rows: displayOrder.map { row in
                 var cells: [XMLNode] = [.element("span") {
                     HTMLReport.code(row.id.description)
                     if row.isPartial { XMLNode.element("span", ["class": "flag"]) { " only in some runs" } }
@@ -33,5 +34,10 @@ extension RunComparison {
                 return cells
             })
         }
+    }
+
+    /// Performance rows, then complete rows, then rows missing from some runs; plan order within each.
+    var displayOrder: [Row] {
+        rows.filter(\.isPerformance) + rows.filter { !$0.isPerformance && !$0.isPartial } + rows.filter { !$0.isPerformance && $0.isPartial }
     }
 }

@@ -18,9 +18,10 @@ enum WorkspaceTemplates {
     """
 
     static let gitignore = """
-    # Run records and reports (kept by the lab's archive, not by git) and secret keys.
+    # Run records, reports and gate outputs (kept by the lab's archive, not by git) and secret keys.
     Reports/
     Baselines/
+    gate/
     keys/
     *.key
 

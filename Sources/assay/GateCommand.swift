@@ -19,7 +19,10 @@ struct GateCommand: ParsableCommand {
 
         Exit codes: 0 pass (every compared case same or improved); 1 regression (conformance regression, \
         performance regressed, or a missing case without --allow-missing); 2 usage or input error (including \
-        different target fingerprints without --allow-different-target); 3 inconclusive only.
+        runs that are not comparable without --allow-different-target); 3 inconclusive only.
+
+        Runs are comparable when their target id, descriptor digest (waivers excluded), backend name and \
+        version, and host fingerprint agree; otherwise the gate exits 2 naming each that differs.
         """)
 
     @Option(name: .long, help: "Baseline: a run.json, a run directory, or a name saved with `assay baseline save`.")
@@ -40,7 +43,7 @@ struct GateCommand: ParsableCommand {
     @Option(name: .long, help: "Write gate.md, gate.junit.xml and gate.json into this folder instead of printing Markdown.")
     var out: String?
 
-    @Flag(name: .customLong("allow-different-target"), help: "Compare runs whose environment fingerprints differ.")
+    @Flag(name: .customLong("allow-different-target"), help: "Compare runs whose target, descriptor, backend or host fingerprint differ.")
     var allowDifferentTarget = false
 
     @Flag(name: .customLong("allow-missing"), help: "Report, but do not fail on, baseline cases missing from the current run.")

@@ -59,7 +59,7 @@ struct RunCommand: ParsableCommand {
             help: ArgumentHelp("Station private key (from `assay keygen`) that signs the run (default: $ASSAY_STATION_KEY).", valueName: "key"))
     var signWith: String?
 
-    @Flag(name: .long, help: "Print no progress.")
+    @Flag(name: .long, help: "Print no progress; at the end, the counts and the id of every case that did not pass.")
     var quiet = false
 
     @Flag(name: .customLong("no-reports"), help: "Write no report.html, report.md, junit.xml, report.json next to run.json.")
@@ -108,6 +108,14 @@ struct RunCommand: ParsableCommand {
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")
         print("\(record.cases.count)/\(record.plannedCases.count) cases: \(summary.isEmpty ? "none" : summary)")
+        if quiet {
+            // Without progress lines the counts alone ("2 fail") do not say which cases to look at:
+            // failures first, then unsupported, waived and the rest, each with its outcome.
+            let notPassed = record.cases.filter { $0.outcome != .pass }
+            for result in notPassed.filter({ !$0.outcome.isAcceptable }) + notPassed.filter(\.outcome.isAcceptable) {
+                print("\(result.outcome.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(result.id)")
+            }
+        }
         print("run record: \(session.runJSON.path)")
         if let station {
             do {

@@ -14,15 +14,25 @@ struct SuitesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the suites found (workspace, $ASSAY_HOME, built-in) with their case counts and where each came from.")
+
+        @Flag(name: .long, help: "Print a JSON array of {name, origin, path, valid, error, summary {id, title, cases, kinds}}.")
+        var json = false
+
+        struct Summary: Encodable {
+            var id: String
+            var title: String
+            var cases: Int
+            /// Cases per kind (conformance, performance, system).
+            var kinds: [String: Int]
+        }
+
         func run() throws {
-            for file in try ResourceLocator.current().list(.suite) {
-                do {
-                    let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-                    let cases = try SuiteExpander.expand(suite, catalogue: .standard)
-                    print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)  (\(file.whereFrom))")
-                } catch {
-                    print("\(file.displayName): INVALID — \(error)  (\(file.whereFrom))")
-                }
+            try ResourceListing.run(.suite, json: json) { file in
+                let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
+                let cases = try SuiteExpander.expand(suite, catalogue: .standard)
+                let summary = Summary(id: suite.id, title: suite.title, cases: cases.count,
+                                      kinds: cases.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 })
+                return (summary, "\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)")
             }
         }
     }

@@ -9,21 +9,33 @@ struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "targets",
         abstract: "List and validate target descriptors.",
-        subcommands: [List.self, Validate.self, Probe.self])
+        subcommands: [List.self, Describe.self, Validate.self, Probe.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the targets found (workspace, $ASSAY_HOME, built-in) and where each came from.")
+
+        @Flag(name: .long, help: "Print a JSON array of {name, origin, path, valid, error, summary {id, title, kind, vendor, model, backend}}.")
+        var json = false
+
+        struct Summary: Encodable {
+            var id: String
+            var title: String
+            var kind: String
+            var vendor: String?
+            var model: String?
+            /// `builtin:cpu`, or the plugin command (`| else ` before the fallback command).
+            var backend: String
+        }
+
         func run() throws {
-            for file in try ResourceLocator.current().list(.target) {
-                do {
-                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
-                    let backend = descriptor.backend.builtin.map { "builtin:\($0)" }
-                        ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
-                    print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]  (\(file.whereFrom))")
-                } catch {
-                    print("\(file.displayName): INVALID — \(error)  (\(file.whereFrom))")
-                }
+            try ResourceListing.run(.target, json: json) { file in
+                let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
+                let backend = descriptor.backend.builtin.map { "builtin:\($0)" }
+                    ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
+                let summary = Summary(id: descriptor.id, title: descriptor.title, kind: descriptor.kind.rawValue,
+                                      vendor: descriptor.vendor, model: descriptor.model, backend: backend)
+                return (summary, "\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]")
             }
         }
     }

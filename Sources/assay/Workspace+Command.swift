@@ -25,4 +25,14 @@ extension ResourceLocator {
             throw InputFailure(message: error.description)
         }
     }
+
+    /// The target `name` (an id or a path) and its parsed descriptor; either failing is bad input (exit 2).
+    func findTarget(_ name: String) throws -> (file: LocatedResource, descriptor: TargetDescriptor) {
+        let file = try find(name, kind: .target)
+        do {
+            return (file, try TargetDescriptor.parse(text: file.text, file: file.displayName))
+        } catch let error as InputError {
+            throw InputFailure(message: error.description)
+        }
+    }
 }

@@ -44,10 +44,11 @@ struct ConformanceGateTests {
     @Test func differentFingerprintsAreRefusedUnlessAllowed() throws {
         let baseline = SyntheticRuns.record([SyntheticRuns.conformanceCase(a, .pass)], fingerprint: "aaa111")
         let current = SyntheticRuns.record([SyntheticRuns.conformanceCase(a, .pass)], fingerprint: "bbb222")
-        #expect(throws: GateError.differentTargets(baseline: "aaa111", current: "bbb222")) {
+        let difference = Comparability.Difference(field: "host fingerprint", baseline: "aaa111", current: "bbb222")
+        #expect(throws: GateError.differentTargets([difference])) {
             try Gate.compare(baseline: baseline, current: current)
         }
-        #expect(GateError.differentTargets(baseline: "aaa111", current: "bbb222").description.contains("aaa111"))
+        #expect(GateError.differentTargets([difference]).description.contains("host fingerprint: baseline aaa111, current bbb222"))
         let allowed = try Gate.compare(baseline: baseline, current: current, options: GateOptions(allowDifferentTarget: true))
         #expect(allowed.differentTargets && allowed.status == .pass)
     }

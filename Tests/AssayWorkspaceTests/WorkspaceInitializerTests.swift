@@ -24,7 +24,7 @@ struct WorkspaceInitializerTests {
         let keys = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("keys").path)
         #expect((keys[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         let ignore = try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8)
-        #expect(ignore.contains("Reports/") && ignore.contains("keys/"))
+        #expect(ignore.contains("Reports/") && ignore.contains("keys/") && ignore.contains("gate/") && ignore.contains("Baselines/"))
 
         // The workspace it made is found from inside, with the settings it wrote.
         let found = try Workspace.discover(from: folder.appendingPathComponent("Targets"), environment: [:])
