@@ -408,9 +408,11 @@ cases:
 """#),
         BuiltinFile(path: "Suites/system.yaml", text: #"""
 # System checks: each compares a probe of this machine with the target's `expect:` block and
-# declared capabilities. A check the target declares nothing for passes and records what it saw.
-# The last two go through the backend to its device; without one (the native CPU backend, numpy)
-# they are `unsupported` with the reason: not applicable, never a pass or a failure.
+# declared capabilities. A check the target declares nothing for is `observed`: it records what
+# it saw, neither a pass nor a failure. versions_match compares the descriptor's `versions:` with
+# what the backend reports and the probes observe. The last two go through the backend to its
+# device; without one (the native CPU backend, numpy) they are `unsupported`, marked not
+# applicable with the reason, and left out of a profile's unsupported ratio.
 id: system
 title: System — OS, kernel, CPU, memory, devices
 kind: system
@@ -428,6 +430,7 @@ cases:
   - check: device_nodes
   - check: accelerators
   - check: backend_devices
+  - check: versions_match
   - check: host_device_bandwidth
   - check: device_memory
 

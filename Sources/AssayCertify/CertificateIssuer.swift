@@ -107,14 +107,16 @@ public enum CertificateIssuer {
             notBefore: RFC3339.string(from: at),
             notAfter: RFC3339.string(from: notAfter(profile: profile, issuedAt: at, waivers: applied.map(\.waiver))),
             harnessVersion: run.harnessVersion,
-            issuingHarnessVersion: harnessVersion)
+            issuingHarnessVersion: harnessVersion,
+            waiverFile: run.waivers.map { .init(path: $0.path, sha256: Digest.sha256Hex($0.text)) })
     }
 
     /// The validity period, cut short by the first applied waiver to expire: a certificate
-    /// must not outlive an exception it relies on. (A waiver stops applying at `expires`.)
+    /// must not outlive an exception it relies on. (A waiver applies through its `expires` day,
+    /// so it stops at the next midnight UTC.)
     static func notAfter(profile: CertificationProfile, issuedAt: Date, waivers: [WaiverNote]) -> Date {
         let period = issuedAt.addingTimeInterval(Double(profile.validityDays) * 86_400)
-        guard let firstExpiry = waivers.map(\.expires).min() else { return period }
+        guard let firstExpiry = waivers.map({ $0.expires.addingTimeInterval(86_400) }).min() else { return period }
         return min(period, firstExpiry.addingTimeInterval(-1))
     }
 

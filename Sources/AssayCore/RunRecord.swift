@@ -41,6 +41,9 @@ public struct RunRecord: Codable, Sendable {
     /// The backend as started: the plugin's program and working directory as absolute paths,
     /// chosen when the run started (`BackendSpec.resolved`); `--resume` uses it from any directory.
     public var resolvedBackend: BackendSpec?
+    /// The waiver file the run applied, as it was when the run started, so `--resume` and
+    /// `assay certify` see the same waivers; nil when there was none (and in older records).
+    public var waivers: SourceSnapshot<WaiverFile>?
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

@@ -19,7 +19,10 @@ struct RunCommand: ParsableCommand {
         run. A killed run continues with --resume, from any directory: the record holds its inputs and the \
         plugin's resolved command.
 
-        Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
+        Waivers come from --waivers FILE, else Waivers/<target-id>.yaml beside the descriptor's \
+        Targets/ folder, in the workspace or in $ASSAY_HOME; the run snapshots the file.
+
+        Exit codes: 0 every case passed, was observed, unsupported or waived; 1 a case failed, errored, crashed or \
         timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
         (including a case over the memory budget, a missing plugin program, a run in use by another \
         process) or an I/O error writing the record (it stays resumable); 130 interrupted (the record \
@@ -49,6 +52,9 @@ struct RunCommand: ParsableCommand {
             help: "The most bytes one case may need (inputs, outputs, float64 reference), e.g. 8GiB; larger cases are refused (default: the suite's memory_budget, else half of physical memory).")
     var memoryBudget: String?
 
+    @Option(name: .long, help: "Waiver file to apply (default: Waivers/<target-id>.yaml next to the descriptor or in the workspace, when there is one).")
+    var waivers: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -69,7 +75,8 @@ struct RunCommand: ParsableCommand {
                                  reportsRoot: workspace.reportsRoot(option: out),
                                  resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
-                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace))
+                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace),
+                                 waivers: waivers)
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
