@@ -25,6 +25,14 @@ import Testing
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
 
+        /// Writes `Waivers/lab-t.yaml` expiring on `expires`; returns its text.
+        @discardableResult
+        func writeWaivers(expires: String) throws -> String {
+            let text = waivers(expires: expires)
+            try write(text, to: "Waivers/lab-t.yaml")
+            return text
+        }
+
         func waivers(expires: String, target: String = "lab-t") -> String {
             """
             target: \(target)
@@ -60,8 +68,7 @@ import Testing
     @Test func aWaiverExpiringTodayStillAppliesAndIsSnapshotted() throws {
         let lab = try Lab()
         defer { try? FileManager.default.removeItem(at: lab.root) }
-        let text = lab.waivers(expires: Self.day(0))
-        try lab.write(text, to: "Waivers/lab-t.yaml")
+        let text = try lab.writeWaivers(expires: Self.day(0))
         let (record, _) = try lab.run(lab.request())
         let arch = try #require(record.cases.first)
         #expect(arch.outcome == .waived, "\(arch.message ?? "")")
@@ -76,7 +83,7 @@ import Testing
         let lab = try Lab()
         defer { try? FileManager.default.removeItem(at: lab.root) }
         let yesterday = Self.day(-1)
-        try lab.write(lab.waivers(expires: yesterday), to: "Waivers/lab-t.yaml")
+        try lab.writeWaivers(expires: yesterday)
         let (record, _) = try lab.run(lab.request())
         let arch = try #require(record.cases.first)
         #expect(arch.outcome == .fail)
@@ -88,8 +95,7 @@ import Testing
     @Test func aResumeKeepsTheWaiversTheRunStartedWith() throws {
         let lab = try Lab()
         defer { try? FileManager.default.removeItem(at: lab.root) }
-        let text = lab.waivers(expires: Self.day(30))
-        try lab.write(text, to: "Waivers/lab-t.yaml")
+        let text = try lab.writeWaivers(expires: Self.day(30))
         let (_, directory) = try lab.run(lab.request())
         // As if killed before any case: no journal, status interrupted.
         let runJSON = directory.appendingPathComponent("run.json")
@@ -101,7 +107,7 @@ import Testing
         let refused = try #require(throws: InputError.self) { try lab.run(lab.request(resume: directory, waivers: "other.yaml")) }
         #expect(refused.field == "--waivers" && refused.message.contains("keeps the waiver file it started with"))
         // Today's file has lost the waiver; the resumed run still applies the snapshot.
-        try lab.write(lab.waivers(expires: Self.day(-5)), to: "Waivers/lab-t.yaml")
+        try lab.writeWaivers(expires: Self.day(-5))
         let (resumed, _) = try lab.run(lab.request(resume: directory))
         #expect(resumed.cases.first?.outcome == .waived)
         #expect(resumed.waivers?.text == text)
