@@ -127,6 +127,28 @@ import Testing
         #expect(missing.message.contains("cannot read the file"))
     }
 
+    /// Descriptor waivers still apply, with a deprecation warning naming where they belong.
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"))
+    func descriptorWaiversStillApplyWithAWarning() throws {
+        let lab = try Lab()
+        defer { try? FileManager.default.removeItem(at: lab.root) }
+        try lab.write("""
+            id: lab-t
+            kind: cpu
+            backend: {builtin: cpu}
+            expect: {arch: sparc64}
+            waivers:
+              - {pattern: "sys/check/arch/*", category: hardware-limit, reference: LAB-1, reason: not a SPARC, expires: 2099-01-01}
+
+            """, to: "Targets/lab-t.yaml")
+        let executable = try #require(Repository.assayExecutable).path
+        let result = try Subprocess.run([executable, "run", "--target", "lab-t", "--suite", "sys", "--no-reports"], in: lab.root)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("warning: Targets/lab-t.yaml: waivers inside the target descriptor are deprecated"), "\(result.output)")
+        #expect(result.output.contains("move them to Waivers/lab-t.yaml with an owner and approver"))
+        #expect(result.output.contains("1 observed") && result.output.contains("1 waived"))
+    }
+
     @Test func withoutAWaiverFileTheFailureStands() throws {
         let lab = try Lab()
         defer { try? FileManager.default.removeItem(at: lab.root) }
