@@ -408,9 +408,11 @@ cases:
 """#),
         BuiltinFile(path: "Suites/system.yaml", text: #"""
 # System checks: each compares a probe of this machine with the target's `expect:` block and
-# declared capabilities. A check the target declares nothing for passes and records what it saw.
-# The last two go through the backend to its device; without one (the native CPU backend, numpy)
-# they are `unsupported` with the reason: not applicable, never a pass or a failure.
+# declared capabilities. A check the target declares nothing for is `observed`: it records what
+# it saw, neither a pass nor a failure. versions_match compares the descriptor's `versions:` with
+# what the backend reports and the probes observe. The last two go through the backend to its
+# device; without one (the native CPU backend, numpy) they are `unsupported`, marked not
+# applicable with the reason, and left out of a profile's unsupported ratio.
 id: system
 title: System — OS, kernel, CPU, memory, devices
 kind: system
@@ -428,6 +430,7 @@ cases:
   - check: device_nodes
   - check: accelerators
   - check: backend_devices
+  - check: versions_match
   - check: host_device_bandwidth
   - check: device_memory
 
@@ -537,8 +540,10 @@ levels:
 # kernel, modules, device nodes, glibc, cgroup…); the smoke suite shows the harness and the
 # toolchain run every op correctly on it. Both must be in the run and complete, and every
 # case must pass or be waived as not applicable / an upstream issue. The one exception is
-# `unsupported`: the system suite's device checks (host_device_bandwidth, device_memory) are
-# not applicable on a machine whose backend has no device, and say so; a small share is allowed.
+# `unsupported`, of which a small share is allowed. The system suite's device checks
+# (host_device_bandwidth, device_memory) on a machine whose backend has no device are marked
+# not applicable and left out of that share; checks the target declares nothing for are
+# `observed`, information that neither passes nor fails.
 # OS releases move fast, so the certificate is valid for half a year. See docs/FORMATS.md,
 # "Certificates".
 id: os-platform
@@ -555,7 +560,7 @@ passing:
   outcomes: [pass, unsupported, waived]
   waiver_categories: [not-applicable, upstream, known-bug]
 
-# The two device checks of ~156 system + smoke cases; an op the backend skips would exceed it.
+# About 3 of ~156 system + smoke cases (the not-applicable device checks do not count).
 max_unsupported_fraction: 0.02
 
 levels:

@@ -87,4 +87,15 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
     public var issuingHarnessVersion: String
     /// nil only in certificates from a harness before run attestations.
     public var runAttestation: RunAttestationReference? = nil
+    /// The waiver file the run applied, by its own digest (apart from the descriptor's); nil
+    /// when the run had none, and in certificates from before waiver files.
+    public var waiverFile: WaiverFileReference? = nil
+
+    public struct WaiverFileReference: Codable, Sendable, Equatable {
+        /// Where the run record names it (`Waivers/<target-id>.yaml`).
+        public var path: String
+        /// sha256 of the waiver file text snapshotted in the run record.
+        public var sha256: String
+        public init(path: String, sha256: String) { self.path = path; self.sha256 = sha256 }
+    }
 }

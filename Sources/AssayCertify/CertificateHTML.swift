@@ -59,6 +59,7 @@ public enum CertificateHTML {
             \(row("Vendor / model", identity.isEmpty ? "—" : identity))
             \(row("Versions", versions.isEmpty ? "—" : versions))
             \(row("Descriptor sha256", target.descriptorSHA256, mono: true))
+            \(row("Waiver file sha256", predicate.waiverFile.map { "\($0.sha256) (\($0.path))" } ?? "none", mono: true))
             \(row("Environment fingerprint", predicate.environmentFingerprint, mono: true))
             </table>
             <h2>Run</h2>

@@ -132,7 +132,8 @@ public enum CertificateIssuer {
             notBefore: RFC3339.string(from: at),
             notAfter: RFC3339.string(from: notAfter(profile: profile, issuedAt: at, waivers: applied.map(\.waiver))),
             harnessVersion: run.harnessVersion,
-            issuingHarnessVersion: harnessVersion)
+            issuingHarnessVersion: harnessVersion,
+            waiverFile: run.waivers.map { .init(path: $0.path, sha256: Digest.sha256Hex($0.text)) })
     }
 
     /// The validity period, cut short by the first applied waiver to expire: a certificate

@@ -18,7 +18,7 @@ public enum ProfileEvaluation {
             if missed.isEmpty, !blocked { reached = level.id } else { blocked = true }
         }
         let passed = reached != nil
-        return ProfileResult(profileID: profile.id, passed: passed, level: reached, reasons: reasons)
+        return ProfileResult(profileID: profile.id, passed: passed, level: reached, reasons: reasons, notes: notApplicableNotes(run))
     }
 
     private static func check(_ requirement: CertificationProfile.Requirement, profile: CertificationProfile, level: String,
@@ -76,6 +76,9 @@ public enum ProfileEvaluation {
             .init(requirement: requirement, level: level, caseID: result.id.description, observed: observed, required: required,
                   message: "\(result.id): \(message)")
         }
+        // A reading of a check the target declares nothing for is information: it neither
+        // meets nor misses a requirement.
+        if result.outcome == .observed { return nil }
         guard policy.outcomes.contains(result.outcome) else {
             return reason(result.outcome.rawValue, accepted, "\(result.outcome.rawValue) (not an accepted status)")
         }
@@ -87,20 +90,32 @@ public enum ProfileEvaluation {
         guard policy.waiverCategories.contains(waiver.category) else {
             return reason(waiver.category.rawValue, allowed, "waiver category \(waiver.category.rawValue) not allowed (allowed: \(allowed))")
         }
-        guard now < Waiver.lapse(of: waiver.expires) else {
+        guard !waiver.isExpired(at: now) else {
             return reason("expired \(RFC3339.string(from: waiver.expires))", "a waiver valid at \(RFC3339.string(from: now))",
-                          "waiver \(waiver.reference) expired on \(RFC3339.string(from: waiver.expires))")
+                          "waiver \(waiver.reference) expired on \(Waiver.dayText(waiver.expires)) (its last day)")
         }
         return nil
     }
 
+    /// Cases that do not apply to the target (device checks without a device) are left out of
+    /// both sides of the ratio: the target could never run them.
     private static func unsupportedReasons(_ maximum: Double, run: RunRecord, level: String) -> [ProfileResult.Reason] {
-        let unsupported = run.cases.filter { $0.outcome == .unsupported }.count
-        let share = run.cases.isEmpty ? 0 : Double(unsupported) / Double(run.cases.count)
+        let applicable = run.cases.filter { $0.system?.notApplicable == nil }
+        let unsupported = applicable.filter { $0.outcome == .unsupported }.count
+        let share = applicable.isEmpty ? 0 : Double(unsupported) / Double(applicable.count)
         guard share > maximum else { return [] }
+        let excluded = run.cases.count - applicable.count
+        let note = excluded > 0 ? "; \(excluded) not-applicable case\(excluded == 1 ? "" : "s") left out" : ""
         return [.init(requirement: CertificationProfile.Requirement.unsupportedFraction.rawValue, level: level,
-                      observed: "\(unsupported)/\(run.cases.count) (\(percentText(share * 100)))", required: "≤ \(percentText(maximum * 100))",
-                      message: "\(percentText(share * 100)) of cases unsupported (\(unsupported) of \(run.cases.count)) > \(percentText(maximum * 100)) allowed")]
+                      observed: "\(unsupported)/\(applicable.count) (\(percentText(share * 100)))", required: "≤ \(percentText(maximum * 100))",
+                      message: "\(percentText(share * 100)) of cases unsupported (\(unsupported) of \(applicable.count)\(note)) > \(percentText(maximum * 100)) allowed")]
+    }
+
+    /// What the evaluation left out of the unsupported ratio, and why.
+    private static func notApplicableNotes(_ run: RunRecord) -> [String] {
+        run.cases.compactMap { result in
+            result.system?.notApplicable.map { "\(result.id): not applicable, left out of the unsupported ratio: \($0)" }
+        }
     }
 
     private static func floorReasons(_ floor: PerformanceFloor, run: RunRecord) -> [ProfileResult.Reason] {

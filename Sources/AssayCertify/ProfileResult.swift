@@ -28,8 +28,10 @@ public struct ProfileResult: Sendable, Equatable, Codable {
     /// The highest level reached; nil when not even the first one was.
     public var level: String?
     public var reasons: [Reason]
+    /// What the evaluation set aside and why (cases that do not apply to the target), for the reader.
+    public var notes: [String]
 
-    public init(profileID: String, passed: Bool, level: String?, reasons: [Reason]) {
-        self.profileID = profileID; self.passed = passed; self.level = level; self.reasons = reasons
+    public init(profileID: String, passed: Bool, level: String?, reasons: [Reason], notes: [String] = []) {
+        self.profileID = profileID; self.passed = passed; self.level = level; self.reasons = reasons; self.notes = notes
     }
 }

@@ -40,8 +40,11 @@ public struct SystemObservation: Codable, Sendable, Equatable {
     /// The measured figures behind `observed`, by name (e.g. `h2d_pinned_gbs`, `total_bytes`), for
     /// tools that read the record; nil for checks that only compare text.
     public var figures: [String: Double]?
-    public init(expected: String, observed: String, figures: [String: Double]? = nil) {
-        self.expected = expected; self.observed = observed; self.figures = figures
+    /// Why the check does not apply to this target (a device check on a target without a
+    /// device); such an `unsupported` case is left out of a profile's unsupported ratio.
+    public var notApplicable: String?
+    public init(expected: String, observed: String, figures: [String: Double]? = nil, notApplicable: String? = nil) {
+        self.expected = expected; self.observed = observed; self.figures = figures; self.notApplicable = notApplicable
     }
 }
 
@@ -51,12 +54,20 @@ public struct WaiverNote: Codable, Sendable, Equatable {
     public var category: Waiver.Category
     public var reference: String
     public var reason: String
+    /// The waiver's last day (inclusive), as midnight UTC.
     public var expires: Date
     /// True when the waiver matched but had expired, so the failure stands.
     public var expired: Bool
+    /// Who keeps and who approved the waiver (absent for the deprecated descriptor waivers).
+    public var owner: String?
+    public var approver: String?
 
     public init(_ waiver: Waiver, expired: Bool) {
         pattern = waiver.pattern; category = waiver.category; reference = waiver.reference
         reason = waiver.reason; expires = waiver.expires; self.expired = expired
+        owner = waiver.owner; approver = waiver.approver
     }
+
+    /// Whether the waiver no longer applies at `date` (it applies through its `expires` day).
+    public func isExpired(at date: Date) -> Bool { Waiver.isExpired(lastDay: expires, at: date) }
 }

@@ -2,6 +2,9 @@
 public enum Outcome: String, Codable, Sendable, CaseIterable {
     /// Correct answer (or, for performance, measured).
     case pass
+    /// A system check the target declares nothing for: the probe's reading is recorded as
+    /// information. Neither a pass nor a failure, and counted apart from both.
+    case observed
     /// Wrong answer; the evidence says how.
     case fail
     /// The backend reported an error for a case it claims to support.
@@ -16,5 +19,5 @@ public enum Outcome: String, Codable, Sendable, CaseIterable {
     case waived
 
     /// Whether the outcome lets a run exit 0.
-    public var isAcceptable: Bool { self == .pass || self == .unsupported || self == .waived }
+    public var isAcceptable: Bool { self == .pass || self == .observed || self == .unsupported || self == .waived }
 }

@@ -44,6 +44,9 @@ public struct RunRecord: Codable, Sendable {
     /// The journal's chain head when this file was written, and problems found in it on
     /// `--resume`; nil in records from a harness before the chain.
     public var journal: JournalState? = nil
+    /// The waiver file the run applied, as it was when the run started, so `--resume` and
+    /// `assay certify` see the same waivers; nil when there was none (and in older records).
+    public var waivers: SourceSnapshot<WaiverFile>?
 
     public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
                 finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,

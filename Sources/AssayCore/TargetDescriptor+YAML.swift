@@ -19,9 +19,9 @@ extension TargetDescriptor {
         guard let kind = Kind(rawValue: try kindValue.string()) else {
             throw kindValue.error("unknown kind '\(try kindValue.string())' (one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        var versions: [String: String] = [:]
+        var versions: [String: String] = [:], rules: [String: DeclaredVersion] = [:]
         if let value = map["versions"] {
-            for (key, entry) in try value.freeMapping() { versions[key] = try entry.string() }
+            for (key, entry) in try value.freeMapping() { (versions[key], rules[key]) = try DeclaredVersion.parse(entry) }
         }
         self.init(
             id: id,
@@ -34,6 +34,28 @@ extension TargetDescriptor {
             capabilities: try map["capabilities"].map(DeclaredCapabilities.init(yaml:)) ?? .init(),
             expect: try map["expect"].map(SystemExpectations.init(yaml:)),
             waivers: try map["waivers"]?.sequence().map(Waiver.init(yaml:)) ?? [])
+        declaredVersions = rules
+    }
+}
+
+extension DeclaredVersion {
+    /// `key: 1.26.4` (exact), or `key: {version: "1.26", match: prefix, from: numpy}`.
+    static func parse(_ entry: YAMLValue) throws -> (text: String, rule: DeclaredVersion) {
+        guard (try? entry.freeMapping()) != nil else {
+            let text = try entry.string()
+            return (text, DeclaredVersion(rule: try rule(match: "exact", version: text, at: entry)))
+        }
+        let map = try entry.mapping(allowed: ["version", "match", "from"])
+        let versionValue = try map.required("version")
+        let text = try versionValue.string()
+        let rule = try rule(match: try map["match"]?.string() ?? "exact", version: text, at: map["match"] ?? versionValue)
+        let from = try map["from"]?.string()
+        if let from, from.isEmpty, let fromValue = map["from"] { throw fromValue.error("name the observed version to compare with") }
+        return (text, DeclaredVersion(rule: rule, from: from))
+    }
+
+    private static func rule(match: String, version: String, at value: YAMLValue) throws -> VersionRule {
+        do { return try VersionRule.parse(match: match, version: version) } catch { throw value.error(error.message) }
     }
 }
 
@@ -103,11 +125,7 @@ extension SystemExpectations {
 extension Waiver {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["pattern", "category", "reference", "reason", "expires"])
-        let categoryValue = try map.required("category")
-        guard let category = Category(rawValue: try categoryValue.string()) else {
-            throw categoryValue.error("unknown waiver category '\(try categoryValue.string())' (one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        self.init(pattern: try map.required("pattern").string(), category: category,
+        self.init(pattern: try map.required("pattern").string(), category: try Category(yaml: try map.required("category")),
                   reference: try map.required("reference").string(), reason: try map.required("reason").string(),
                   expires: try map.required("expires").date())
     }

@@ -9,11 +9,16 @@ public struct TargetDescriptor: Codable, Sendable, Equatable {
     public var kind: Kind
     public var vendor: String?
     public var model: String?
-    /// Free-form versions: driver, firmware, sdk, framework…
+    /// Declared versions by key (driver, firmware, sdk, framework, os…): the text, as labels
+    /// and on the certificate. `versionRules` says how `versions_match` checks each.
     public var versions: [String: String]
+    /// How each declared version is checked; nil in records from before `versions_match`
+    /// (then every key is `exact`, see `versionRules`).
+    public var declaredVersions: [String: DeclaredVersion]?
     public var backend: BackendSpec
     public var capabilities: DeclaredCapabilities
     public var expect: SystemExpectations?
+    /// Deprecated: waivers belong in `Waivers/<id>.yaml` (`WaiverFile`); still applied, with a warning.
     public var waivers: [Waiver]
 
     public init(id: String, title: String, kind: Kind, vendor: String? = nil, model: String? = nil,
@@ -22,6 +27,13 @@ public struct TargetDescriptor: Codable, Sendable, Equatable {
         self.id = id; self.title = title; self.kind = kind; self.vendor = vendor; self.model = model
         self.versions = versions; self.backend = backend; self.capabilities = capabilities
         self.expect = expect; self.waivers = waivers
+    }
+
+    /// The rule for every declared version: as written, else `exact` against the same key.
+    public var versionRules: [String: DeclaredVersion] {
+        versions.reduce(into: [:]) { rules, entry in
+            rules[entry.key] = declaredVersions?[entry.key] ?? DeclaredVersion(rule: .exact(entry.value))
+        }
     }
 }
 
@@ -116,6 +128,8 @@ public struct Waiver: Codable, Sendable, Equatable {
         case notApplicable = "not-applicable"
         case upstream
         case accuracyDeviation = "accuracy-deviation"
+        /// The target flushes subnormal inputs or results to zero (FTZ/DAZ).
+        case denormalFlush = "denormal-flush"
     }
 
     /// Glob over case ids: `*` any run of characters, `?` one character.
@@ -123,18 +137,43 @@ public struct Waiver: Codable, Sendable, Equatable {
     public var category: Category
     public var reference: String
     public var reason: String
+    /// The last day (UTC) the waiver applies, as midnight UTC of that day: inclusive.
     public var expires: Date
+    /// Who keeps the waiver and who approved it (required in a waiver file, absent in the
+    /// deprecated waivers inside a descriptor).
+    public var owner: String?
+    public var approver: String?
 
-    public init(pattern: String, category: Category, reference: String, reason: String, expires: Date) {
-        self.pattern = pattern; self.category = category; self.reference = reference; self.reason = reason; self.expires = expires
+    public init(pattern: String, category: Category, reference: String, reason: String, expires: Date,
+                owner: String? = nil, approver: String? = nil) {
+        self.pattern = pattern; self.category = category; self.reference = reference; self.reason = reason
+        self.expires = Waiver.startOfDay(expires); self.owner = owner; self.approver = approver
     }
 
     public func matches(_ caseID: String) -> Bool { Glob.matches(pattern: pattern, text: caseID) }
-    public func isExpired(at date: Date) -> Bool { date >= Self.lapse(of: expires) }
+    /// Expired once its expiry day is over (UTC): a waiver expiring today still applies.
+    public func isExpired(at date: Date) -> Bool { Waiver.isExpired(lastDay: expires, at: date) }
 
-    /// The first instant a waiver no longer applies. `expires: 2027-03-31` means "after this
-    /// date", so a date (midnight UTC) lapses at the end of that day; a time of day lapses then.
+    static let day: TimeInterval = 86_400
+
+    /// Shared with `WaiverNote`, so a run and a certificate agree on when a waiver ends.
+    public static func isExpired(lastDay: Date, at date: Date) -> Bool { date >= lapse(of: lastDay) }
+
+    /// The first instant a waiver no longer applies. `expires: 2027-03-31` is inclusive, so a
+    /// date (midnight UTC) lapses at the end of that day; a time of day lapses then.
     public static func lapse(of expires: Date) -> Date {
-        expires.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0 ? expires.addingTimeInterval(86_400) : expires
+        expires.timeIntervalSince1970.truncatingRemainder(dividingBy: day) == 0 ? expires.addingTimeInterval(day) : expires
+    }
+
+    /// Midnight UTC of the day `date` falls on (a time of day given in `expires` is dropped).
+    static func startOfDay(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / day).rounded(.down) * day)
+    }
+
+    /// `2027-01-31`: how messages name an expiry day.
+    public static func dayText(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
     }
 }

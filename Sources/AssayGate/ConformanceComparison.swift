@@ -31,9 +31,12 @@ public enum ConformanceComparison {
     }
 
     /// The reportable change between two outcomes of one case, or nil when nothing worth reporting changed.
+    /// `observed` (a reading with nothing declared) counts like `pass` for regressions only: a
+    /// reading that now fails or is unsupported lost something; a failure that is now merely
+    /// observed is not a fix, since nothing was checked.
     public static func change(from old: Outcome, to new: Outcome) -> ConformanceFinding.Kind? {
         if old.isAcceptable, !new.isAcceptable { return .regressed }
-        if old == .pass, new == .unsupported { return .regressed }
+        if old == .pass || old == .observed, new == .unsupported { return .regressed }
         if old == .pass, new == .waived { return .newlyWaived }
         if !old.isAcceptable, new == .pass { return .fixed }
         return nil

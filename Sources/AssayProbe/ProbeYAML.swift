@@ -25,13 +25,12 @@ public enum ProbeYAML {
         out.field("vendor", guess.vendor)
         out.field("model", guess.model)
 
+        // Exactly what `versions_match` observes here, so the draft passes it on this machine
+        // (os_id and os_version are in `expect:`).
         out.section("versions") { out in
-            out.field("driver", driverVersion(facts), indent: 1)
-            out.field("os", facts.os?.version ?? facts.os?.versionID, indent: 1)
-            out.field("kernel", facts.kernel?.release, indent: 1)
-            out.field("glibc", facts.glibcVersion, indent: 1)
-            for tool in facts.toolchain ?? [] where tool.present {
-                out.field(tool.name, tool.version, indent: 1)
+            let observed = ObservedVersions(facts: facts, backend: nil, harnessVersion: nil)
+            for key in observed.keys where key != "os_id" && key != "os_version" {
+                out.field(key, observed[key]?.version, indent: 1)
             }
         }
 
@@ -75,11 +74,6 @@ public enum ProbeYAML {
             }
         }
         return out.text
-    }
-
-    /// The first version a vendor tool states (nvidia-smi's driver, npu-smi's header).
-    static func driverVersion(_ facts: SystemFacts) -> String? {
-        (facts.acceleratorTools ?? []).first { $0.present && $0.version != nil }?.version
     }
 
     /// The numeric head of a release: `5.15.0-105-generic` → `5.15.0`.

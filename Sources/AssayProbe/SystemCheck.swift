@@ -11,17 +11,19 @@ public struct SystemCheckResult: Sendable, Equatable {
     /// `expected` of a check the target declares nothing for (docs/FORMATS.md).
     public static let notDeclared = "(not declared)"
 
-    /// Pass when nothing is expected (the observation is still recorded) or the expectation holds.
+    /// `observed` when nothing is expected (the reading is information, not a pass); else pass
+    /// when the expectation holds, fail when it does not.
     public static func verdict(_ expected: String?, observed: String, holds: Bool) -> SystemCheckResult {
-        guard let expected else { return SystemCheckResult(outcome: .pass, expected: notDeclared, observed: observed, message: nil) }
+        guard let expected else { return SystemCheckResult(outcome: .observed, expected: notDeclared, observed: observed, message: nil) }
         return SystemCheckResult(outcome: holds ? .pass : .fail, expected: expected, observed: observed,
                                  message: holds ? nil : "expected \(expected), observed \(observed)")
     }
 }
 
 /// A system check compares one probe with the target's expectations or declared capabilities.
-/// A check the target declares nothing for passes and records what was observed, so every
-/// probe lands in the run record; a mismatch is a finding, never a silent overwrite.
+/// A check the target declares nothing for is `observed`: it records what the probe saw, so
+/// every probe lands in the run record, without claiming a pass; a mismatch is a finding,
+/// never a silent overwrite.
 public struct SystemCheck: Sendable {
     public let name: String
     public let summary: String
@@ -88,8 +90,9 @@ public struct SystemCheck: Sendable {
             if context.hostMemoryDeclared, let declared = context.declared.memoryGiB, total < declared * 0.9 {
                 return context.verdict(String(format: "declared %.1f GiB", declared), observed: observed, holds: false)
             }
-            let minimum = context.expectations.minMemoryGiB.map { String(format: "≥ %.1f GiB", $0) }
-            return context.verdict(minimum, observed: observed, holds: true)
+            var compared = context.expectations.minMemoryGiB.map { [String(format: "≥ %.1f GiB", $0)] } ?? []
+            if context.hostMemoryDeclared, let declared = context.declared.memoryGiB { compared.append(String(format: "declared %.1f GiB", declared)) }
+            return context.verdict(compared.isEmpty ? nil : compared.joined(separator: ", "), observed: observed, holds: true)
         },
         SystemCheck(name: "hugepages", summary: "at least the expected number of huge pages are configured") { context in
             let total = context.facts.memory?.hugePagesTotal ?? 0
@@ -113,10 +116,11 @@ public struct SystemCheck: Sendable {
             }.joined(separator: "; ")
             var expectations: [String] = []
             var holds = true
-            if let declared = context.declared.devices {
+            // A CPU backend reports one device for the host; the declared count is about
+            // accelerators, so a host target's count is not compared (and not claimed as checked).
+            if !context.hostMemoryDeclared, let declared = context.declared.devices {
                 expectations.append("\(declared) device(s)")
-                // A CPU backend reports one device for the host; the declared count is about accelerators.
-                if !context.hostMemoryDeclared { holds = holds && devices.count >= declared }
+                holds = holds && devices.count >= declared
             }
             if !context.hostMemoryDeclared, let declaredMemory = context.declared.memoryGiB {
                 expectations.append(String(format: "%.0f GiB each", declaredMemory))
@@ -125,7 +129,39 @@ public struct SystemCheck: Sendable {
             }
             return context.verdict(expectations.isEmpty ? nil : expectations.joined(separator: ", "), observed: observed, holds: holds)
         },
+        SystemCheck(name: "versions_match", summary: "every declared version matches what the backend reports or the probes observe") { context in
+            versionsMatch(context)
+        },
     ]
+
+    /// Each declared version against the observed one it names, by its rule; a declared version
+    /// nothing reports is a failure too (it cannot be certified as checked).
+    static func versionsMatch(_ context: SystemCheckContext) -> SystemCheckResult {
+        let observed = ObservedVersions(facts: context.facts, backend: context.backend, harnessVersion: context.harnessVersion)
+        let declared = context.declaredVersions.sorted { $0.key < $1.key }
+        guard !declared.isEmpty else {
+            let seen = observed.keys.map { "\($0) \(observed[$0]!.version)" }.joined(separator: "; ")
+            return SystemCheckResult.verdict(nil, observed: seen.isEmpty ? "none" : seen, holds: true)
+        }
+        var seen: [String] = [], problems: [String] = []
+        for (key, version) in declared {
+            let source = version.from ?? key
+            let label = source == key ? key : "\(key) (from \(source))"
+            guard let entry = observed[source] else {
+                seen.append("\(label) not reported")
+                problems.append("\(label): declared \(version.rule.description), but neither the backend nor the probes report '\(source)' "
+                                + "(reported: \(observed.keys.joined(separator: ", "))); name one with `from:`")
+                continue
+            }
+            seen.append("\(label) \(entry.version)")
+            if !version.rule.matches(entry.version) {
+                problems.append("\(label): declared \(version.rule.description), observed \(entry.version) (\(entry.source))")
+            }
+        }
+        let expected = declared.map { "\($0.key) \($0.value.rule.description)" }.joined(separator: "; ")
+        return SystemCheckResult(outcome: problems.isEmpty ? .pass : .fail, expected: expected, observed: seen.joined(separator: "; "),
+                                 message: problems.isEmpty ? nil : problems.joined(separator: "; "))
+    }
 
     public static func named(_ name: String) -> SystemCheck? { all.first { $0.name == name } }
     public static var names: [String] { all.map(\.name) }
@@ -143,11 +179,18 @@ public struct SystemCheckContext: Sendable {
     /// True for cpu/server/os targets, whose declared memory is the host's.
     public var hostMemoryDeclared: Bool
     public var backendDevices: [BackendIdentity.Device]
+    /// The target's declared versions with their rules, and what reports versions: the
+    /// backend's handshake and the harness (`versions_match`).
+    public var declaredVersions: [String: DeclaredVersion]
+    public var backend: BackendIdentity?
+    public var harnessVersion: String?
 
     public init(facts: SystemFacts, source: any ProbeSource, expectations: SystemExpectations, declared: DeclaredCapabilities,
-                hostMemoryDeclared: Bool, backendDevices: [BackendIdentity.Device]) {
+                hostMemoryDeclared: Bool, backendDevices: [BackendIdentity.Device], declaredVersions: [String: DeclaredVersion] = [:],
+                backend: BackendIdentity? = nil, harnessVersion: String? = nil) {
         self.facts = facts; self.source = source; self.expectations = expectations; self.declared = declared
         self.hostMemoryDeclared = hostMemoryDeclared; self.backendDevices = backendDevices
+        self.declaredVersions = declaredVersions; self.backend = backend; self.harnessVersion = harnessVersion
     }
 
     func verdict(_ expected: String?, observed: String, holds: Bool) -> SystemCheckResult {
@@ -158,17 +201,8 @@ public struct SystemCheckContext: Sendable {
 /// Numeric comparison of dotted versions (`5.10.0-60.18` ≥ `5.10`), ignoring non-numeric suffixes.
 public enum VersionOrder {
     public static func atLeast(_ version: String, _ minimum: String) -> Bool {
-        let have = components(version), want = components(minimum)
+        let have = VersionNumber.components(version)
         guard !have.isEmpty else { return false }
-        for index in 0..<Swift.max(have.count, want.count) {
-            let a = index < have.count ? have[index] : 0, b = index < want.count ? want[index] : 0
-            if a != b { return a > b }
-        }
-        return true
-    }
-
-    static func components(_ text: String) -> [Int] {
-        let head = text.prefix { $0.isNumber || $0 == "." }
-        return head.split(separator: ".").compactMap { Int($0) }
+        return VersionNumber.compare(have, VersionNumber.components(minimum)) >= 0
     }
 }

@@ -18,7 +18,7 @@ enum HTMLPage {
     /// so the page reads in greyscale print. No `<` or `&` here: the page is also parsed as XML.
     static let stylesheet = """
 
-    :root { --pass: #1e7b34; --fail: #b3261e; --error: #8e3b00; --waived: #9a6b00; --unsupported: #5f6368;
+    :root { --pass: #1e7b34; --fail: #b3261e; --error: #8e3b00; --waived: #9a6b00; --unsupported: #5f6368; --observed: #1a5fb4;
             --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --soft: #f6f8fa; }
     * { box-sizing: border-box; }
     body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif;
@@ -36,7 +36,7 @@ enum HTMLPage {
     .verdict.pass { background: var(--pass); } .verdict.fail { background: var(--fail); } .verdict.incomplete { background: var(--waived); }
     .chip { display: inline-block; border: 1px solid var(--line); border-radius: 10px; padding: 0 8px; margin: 2px 4px 2px 0; }
     .o-pass { color: var(--pass); } .o-fail { color: var(--fail); } .o-error, .o-crash, .o-timeout { color: var(--error); }
-    .o-waived { color: var(--waived); } .o-unsupported, .o-notRun { color: var(--unsupported); }
+    .o-waived { color: var(--waived); } .o-unsupported, .o-notRun { color: var(--unsupported); } .o-observed { color: var(--observed); }
     .outcome { font-weight: 600; }
     .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 0 24px; }
     .facts table { width: 100%; table-layout: fixed; } .facts th { width: 34%; } .facts td { overflow-wrap: anywhere; }

@@ -78,7 +78,7 @@ extension HTMLReport {
     static func waiverLine(_ waiver: WaiverNote) -> XMLNode {
         .element("p", ["class": "o-waived"]) {
             "\(waiver.expired ? "Expired waiver (the failure stands)" : "Waived"): \(waiver.category.rawValue), \(waiver.reference): "
-                + "\(waiver.reason) (pattern \(waiver.pattern), expires \(Figures.timestamp(waiver.expires)))"
+                + "\(waiver.reason) (pattern \(waiver.pattern), last day \(Waiver.dayText(waiver.expires)))"
         }
     }
 

@@ -4,6 +4,10 @@ extension HTMLReport {
     var systemSection: XMLNode {
         .element("section", ["id": "system"]) {
             XMLNode.element("h2") { "System checks" }
+            XMLNode.element("p", ["class": "muted"]) {
+                "observed: the target declares nothing to compare with, so the reading is recorded, neither a pass nor a failure. "
+                    + "unsupported, not applicable: a device check on a target without a device, left out of a profile's unsupported ratio."
+            }
             Self.table(["check", "expected", "observed", "outcome"], rows: model.system.map { result in
                 [Self.code(result.id.shape), .text(result.system?.expected ?? "—"),
                  .text(result.system?.observed ?? result.message ?? "—"), Self.outcome(result.outcome)]
@@ -11,10 +15,10 @@ extension HTMLReport {
         }
     }
 
-    /// Waivers as applied to cases (or found expired), then the target's declared waivers
-    /// with how many cases each one matched.
+    /// Waivers as applied to cases (or found expired), then the declared waivers (the waiver
+    /// file's, then the deprecated ones in the descriptor) with how many cases each one matched.
     var waiverSection: XMLNode {
-        let declared = model.record.target.value.waivers
+        let declared = model.declaredWaivers
         return .element("section", ["id": "waivers"]) {
             XMLNode.element("h2") { "Waivers" }
             if !model.waivers.isEmpty {
@@ -24,17 +28,19 @@ extension HTMLReport {
                             Self.outcome(result.outcome),
                             .element("span", ["class": waiver.expired ? "flag" : "o-waived"]) { waiver.expired ? "expired" : "applied" },
                             .text(waiver.category.rawValue), .text(waiver.reference), .text(waiver.reason),
-                            .text(Figures.timestamp(waiver.expires))]
+                            .text(Waiver.dayText(waiver.expires))]
                 })
             } else {
                 XMLNode.element("p", ["class": "muted"]) { "No case matched a waiver." }
             }
             if !declared.isEmpty {
-                XMLNode.element("h3") { "Declared in the target" }
-                Self.table(["pattern", "category", "reference", "reason", "expires", "cases matched"], numeric: [5], rows: declared.map { waiver in
+                XMLNode.element("h3") { "Declared" + (model.record.waivers.map { " in \($0.path)" } ?? "") }
+                Self.table(["pattern", "category", "reference", "reason", "owner / approver", "last day", "cases matched"], numeric: [6],
+                           rows: declared.map { waiver in
                     let matched = model.record.cases.filter { waiver.matches($0.id.description) }.count
+                    let people = waiver.owner.map { "\($0) / \(waiver.approver ?? "—")" } ?? "— (in the descriptor, deprecated)"
                     return [Self.code(waiver.pattern), .text(waiver.category.rawValue), .text(waiver.reference),
-                            .text(waiver.reason), .text(Figures.timestamp(waiver.expires)), .text(String(matched))]
+                            .text(waiver.reason), .text(people), .text(Waiver.dayText(waiver.expires)), .text(String(matched))]
                 })
             }
         }

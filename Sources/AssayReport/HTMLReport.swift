@@ -18,7 +18,7 @@ public struct HTMLReport: Sendable {
             if !model.problems.filter({ $0.kind != .conformance }).isEmpty { otherProblemsSection }
             if !model.performance.isEmpty { performanceSection }
             if !model.system.isEmpty { systemSection }
-            if !model.waivers.isEmpty || !model.record.target.value.waivers.isEmpty { waiverSection }
+            if !model.waivers.isEmpty || !model.declaredWaivers.isEmpty { waiverSection }
             if !model.notRun.isEmpty { notRunSection }
             XMLNode.element("footer") {
                 "Written by assay from run record \(model.record.runID) (schema \(model.record.schemaVersion), harness \(model.record.harnessVersion)). "

@@ -4,7 +4,7 @@ import Foundation
 /// `junit.xml`: one `testsuite` per suite, one `testcase` per case, in the shape Jenkins,
 /// GitLab and GitHub reporters read (validated against Jenkins xunit's junit-10.xsd):
 /// `failure` for wrong answers, `error` for errors, crashes and timeouts, `skipped` for
-/// unsupported, waived and not-run cases.
+/// observed (system checks with nothing declared), unsupported, waived and not-run cases.
 public struct JUnitReport: Sendable {
     public let model: ReportModel
 
@@ -31,7 +31,7 @@ public struct JUnitReport: Sendable {
                 switch result.outcome {
                 case .fail: tally.failures += 1
                 case .error, .crash, .timeout: tally.errors += 1
-                case .unsupported, .waived: tally.skipped += 1
+                case .observed, .unsupported, .waived: tally.skipped += 1
                 case .pass: break
                 }
             }
@@ -92,6 +92,9 @@ public struct JUnitReport: Sendable {
                 XMLNode.element("error", ["message": result.message ?? result.outcome.rawValue, "type": result.outcome.rawValue]) {
                     Self.details(result)
                 }
+            case .observed:
+                // Not a pass: nothing was declared to compare the reading with.
+                XMLNode.element("skipped", ["message": "observed, not checked (the target declares nothing for it): \(result.system?.observed ?? "")"])
             case .unsupported:
                 XMLNode.element("skipped", ["message": Self.unsupportedMessage(result.message)])
             case .waived:

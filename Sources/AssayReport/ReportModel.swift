@@ -33,6 +33,9 @@ public struct ReportModel: Sendable {
         ceilings = RooflineCeilings(record)
     }
 
+    /// The run's waiver file's waivers, then the deprecated ones inside the descriptor.
+    public var declaredWaivers: [Waiver] { (record.waivers?.value.waivers ?? []) + record.target.value.waivers }
+
     /// `local-cpu — This machine's CPU (native backend)`.
     public var targetLabel: String {
         let target = record.target.value

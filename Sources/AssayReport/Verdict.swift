@@ -2,7 +2,7 @@ import AssayCore
 
 /// The one-word answer a report leads with.
 public enum Verdict: String, Codable, Sendable {
-    /// Every planned case ran and each passed, was unsupported or was waived.
+    /// Every planned case ran and each passed, was observed, unsupported or waived.
     case pass
     /// A case failed, errored, crashed or timed out.
     case fail

@@ -6,10 +6,14 @@ import Foundation
 /// A system check that goes through the backend to its device (the probes of `SystemCheck`
 /// read this machine's files instead), against the target's `expect:` block.
 ///
-/// Where there is no device apart from the host — the native CPU backend, a plugin that answers
-/// `unsupported` — the case is `unsupported`, "not applicable", with the reason: a skip that is
-/// neither a pass nor a failure. A crash, timeout or error of the backend is the case's outcome,
-/// with the plugin's stderr tail; the next request restarts the plugin.
+/// Where there is no device apart from the host — the native CPU backend, a backend whose device
+/// is the host CPU, or a target that is not an accelerator whose backend answers `unsupported` —
+/// the case is `unsupported` and marked not applicable (`SystemObservation.notApplicable`), with
+/// the reason: a skip that is neither a pass nor a failure, and left out of a profile's
+/// unsupported ratio. An accelerator target's backend answering `unsupported` is a plain
+/// `unsupported`: the device exists and the backend cannot reach it. A crash, timeout or error
+/// of the backend is the case's outcome, with the plugin's stderr tail; the next request
+/// restarts the plugin.
 struct DeviceCheck: Sendable {
     let name: String
     let summary: String
@@ -83,7 +87,10 @@ struct DeviceCheck: Sendable {
         } catch let skip as NotApplicable {
             return notApplicable(skip.reason, expected: expected)
         } catch BackendError.unsupported(let reason) {
-            return notApplicable("backend \(context.identity.name) answered unsupported: \(reason)", expected: expected)
+            let answer = "backend \(context.identity.name) answered unsupported: \(reason)"
+            guard context.targetHasDevice else { return notApplicable("the target has no device; " + answer, expected: expected) }
+            return SystemCheckOutcome(outcome: .unsupported, observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: answer),
+                                      message: answer)
         } catch let error as BackendError {
             return SystemCheckOutcome(outcome: error.outcome, observation: nil, message: error.description, stderrTail: error.stderrTail)
         } catch {
@@ -93,7 +100,8 @@ struct DeviceCheck: Sendable {
 
     private func notApplicable(_ reason: String, expected: String?) -> SystemCheckOutcome {
         let text = "not applicable: \(reason)"
-        return SystemCheckOutcome(outcome: .unsupported, observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text),
+        return SystemCheckOutcome(outcome: .unsupported,
+                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text, notApplicable: reason),
                                   message: text)
     }
 }
@@ -105,6 +113,9 @@ struct DeviceCheckContext {
     var identity: BackendIdentity
     var expectations: SystemExpectations
     var declared: DeclaredCapabilities
+    /// False for cpu/server/os targets: a backend answering `unsupported` then means there is
+    /// no device to check, not a device the backend cannot reach.
+    var targetHasDevice = true
     /// Large enough that a copy is far above the link's latency and the timer's resolution.
     var transferBytes = 256 << 20
     var transferSamples = 10

@@ -28,13 +28,15 @@ public struct RunRequest: Sendable {
     public var memoryBudget: MemoryBudget?
     /// Finds targets and suites by id; nil: the workspace `root`, then the built-ins.
     public var locator: ResourceLocator?
+    /// `--waivers FILE`; nil: `Waivers/<target-id>.yaml` where `WaiverFileLocator` finds one.
+    public var waivers: String?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
                 timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
-                locator: ResourceLocator? = nil) {
+                locator: ResourceLocator? = nil, waivers: String? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
-        self.memoryBudget = memoryBudget; self.locator = locator
+        self.memoryBudget = memoryBudget; self.locator = locator; self.waivers = waivers
     }
 }
 
@@ -52,14 +54,21 @@ public enum RunSetup {
         let resumed = try request.resume.map { try openForResume($0, validator: validator) }
         let target: SourceSnapshot<TargetDescriptor>
         let suites: [SourceSnapshot<Suite>]
+        let waiverFile: SourceSnapshot<WaiverFile>?
         if let resumed {
-            (target, suites) = (resumed.record.target, resumed.record.suites)
+            (target, suites, waiverFile) = (resumed.record.target, resumed.record.suites, resumed.record.waivers)
+            if request.waivers != nil {
+                throw InputError(file: resumed.directory.path, field: "--waivers",
+                                 message: "a resumed run keeps the waiver file it started with (snapshotted in run.json); start a new run to change waivers")
+            }
         } else {
             let locator = request.locator ?? ResourceLocator(workspace: Workspace(
                 root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
             let targetFile = try locator.locate(request.target, kind: .target)
             let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
             target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
+            waiverFile = try WaiverFileLocator(locator: locator).locate(for: targetFile, targetID: descriptor.id, option: request.waivers)
+                .map { SourceSnapshot(path: $0.displayName, text: $0.text, value: $0.file) }
             suites = try request.suites.map { name in
                 let file = try locator.locate(name, kind: .suite)
                 let suite = try Suite.parse(text: file.text, file: file.displayName, validator: validator)
@@ -88,6 +97,11 @@ public enum RunSetup {
         let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
             ?? RunDirectory.create(root: request.reportsRoot, targetID: target.value.id, record: startingRecord)
         var record = previous ?? startingRecord(runID: directory.lastPathComponent)
+        record.waivers = waiverFile
+        if !target.value.waivers.isEmpty {
+            progress.note("warning: \(target.path): waivers inside the target descriptor are deprecated (they change the descriptor a "
+                          + "certificate attests to); move them to \(WaiverFile.folder)/\(target.value.id).yaml with an owner and approver")
+        }
         // A failed start that is tried again keeps its history of failures.
         if previous == nil { record.events = resumed?.record.events }
         record.resolvedBackend = launched.backend
@@ -123,13 +137,15 @@ public enum RunSetup {
         }
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
         return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned, backend: backend,
-                          catalogue: catalogue, waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
+                          catalogue: catalogue, waivers: WaiverPolicy(waivers: (waiverFile?.value.waivers ?? []) + target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
                           systemRunner: ProbeSystemRunner(
                               context: SystemCheckContext(
                                   facts: facts, source: probeSource, expectations: expectations,
-                                  declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices),
-                              device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: declared)))
+                                  declared: declared, hostMemoryDeclared: target.value.kind != .accelerator, backendDevices: identity.devices,
+                                  declaredVersions: target.value.versionRules, backend: identity, harnessVersion: harnessVersion),
+                              device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: declared,
+                                                       targetHasDevice: target.value.kind == .accelerator)))
     }
 
     /// A run directory to continue: locked, its record loaded, its inputs re-validated from the
@@ -144,6 +160,7 @@ public enum RunSetup {
         var record = try RunRecord.load(contentsOf: runJSON)
         guard record.status != .complete else { throw InputError(file: directory.path, message: "this run is already complete; nothing to resume") }
         record.target.value = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
+        if let waivers = record.waivers { record.waivers?.value = try WaiverFile.parse(text: waivers.text, file: waivers.path) }
         for index in record.suites.indices {
             record.suites[index].value = try Suite.parse(text: record.suites[index].text, file: record.suites[index].path, validator: validator)
         }

@@ -2,7 +2,7 @@ import AssayCore
 import Foundation
 
 /// Applies a target's waivers: a matching failure becomes `waived`; an expired waiver no
-/// longer applies, and the case says so.
+/// longer applies, and the case's message says so. A waiver applies through its `expires` day (UTC).
 public struct WaiverPolicy: Sendable {
     public let waivers: [Waiver]
     public let now: Date
@@ -21,6 +21,8 @@ public struct WaiverPolicy: Sendable {
             result.outcome = .waived
         } else if let expired = matching.first {
             result.waiver = WaiverNote(expired, expired: true)
+            result.message = "waiver \(expired.reference) (\(expired.category.rawValue), pattern \(expired.pattern)) expired on "
+                + "\(Waiver.dayText(expired.expires)), so the failure stands: \(result.message ?? result.outcome.rawValue)"
         }
     }
 }

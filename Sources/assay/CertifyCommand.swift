@@ -75,11 +75,13 @@ struct CertifyCommand: ParsableCommand {
         case .refused(let result):
             print("not certified: \(runPath) does not meet profile \(result.profileID):")
             for reason in result.reasons { print("  \(Markup.visible(reason.description))") }
+            for note in result.notes { print("  note: \(Markup.visible(note))") }
             throw ExitCode(ExitStatus.failure)
         case .issued(let issued):
             print("certified: \(issued.predicate.target.id) \(issued.predicate.result) \(issued.predicate.level) "
                   + "(profile \(issued.predicate.profile.id) \(issued.predicate.profile.version)), valid until \(issued.predicate.notAfter)")
             for reason in issued.result.reasons { print("  not reached: \(Markup.visible(reason.description))") }
+            for note in issued.result.notes { print("  note: \(Markup.visible(note))") }
             print("certificate: \(issued.envelopeURL.path)")
             print("printable:   \(issued.htmlURL.path)")
         }

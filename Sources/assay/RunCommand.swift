@@ -25,7 +25,10 @@ struct RunCommand: ParsableCommand {
         and suite texts and this executable, which `assay certify --station-pubkey` requires. Every \
         journal line then carries a MAC only that key can make; resume such a run with the same key.
 
-        Exit codes: 0 every case passed, was unsupported or waived; 1 a case failed, errored, crashed or \
+        Waivers come from --waivers FILE, else Waivers/<target-id>.yaml beside the descriptor's \
+        Targets/ folder, in the workspace or in $ASSAY_HOME; the run snapshots the file.
+
+        Exit codes: 0 every case passed, was observed, unsupported or waived; 1 a case failed, errored, crashed or \
         timed out, or the backend failed to start (run.json then says failed-to-start and why); 2 bad input \
         (including a case over the memory budget, a missing plugin program, a run in use by another \
         process) or an I/O error writing the record (it stays resumable); 130 interrupted (the record \
@@ -59,6 +62,9 @@ struct RunCommand: ParsableCommand {
             help: ArgumentHelp("Station private key (from `assay keygen`) that signs the run (default: $ASSAY_STATION_KEY).", valueName: "key"))
     var signWith: String?
 
+    @Option(name: .long, help: "Waiver file to apply (default: Waivers/<target-id>.yaml next to the descriptor or in the workspace, when there is one).")
+    var waivers: String?
+
     @Flag(name: .long, help: "Print no progress; at the end, the counts and the id of every case that did not pass.")
     var quiet = false
 
@@ -79,7 +85,8 @@ struct RunCommand: ParsableCommand {
                                  reportsRoot: workspace.reportsRoot(option: out),
                                  resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
-                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace))
+                                 measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace),
+                                 waivers: waivers)
         let progress = ProgressReporter(quiet: quiet)
         let station = try stationKey(workspace: workspace)
         let session: RunSession

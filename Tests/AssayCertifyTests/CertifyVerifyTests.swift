@@ -48,7 +48,7 @@ struct CertifyVerifyTests {
         #expect(predicate == cert.issued.predicate)
         #expect(predicate.profile.sha256 == Digest.sha256Hex(RunFixtures.profileText))
         #expect(predicate.target.descriptorSHA256 == Digest.sha256Hex(RunFixtures.descriptorText))
-        #expect(predicate.counts == ["pass": 4, "fail": 0, "error": 0, "crash": 0, "timeout": 0, "unsupported": 1, "waived": 1])
+        #expect(predicate.counts == ["pass": 4, "observed": 0, "fail": 0, "error": 0, "crash": 0, "timeout": 0, "unsupported": 1, "waived": 1])
         #expect(predicate.waivers.map { [$0.caseID, $0.category, $0.reference, $0.expires] }
             == [["conformance/gelu/shape1000/bf16", "known-bug", "BUG-7", "2027-01-01T00:00:00Z"]])
         #expect(predicate.keyFigures.map(\.caseID) == ["performance/matmul/m4096.n4096.k4096/bf16", "performance/copy/shape16777216/f32"])
@@ -81,7 +81,7 @@ struct CertifyVerifyTests {
         }
         let cert = try issue(RunFixtures.run(cases))
         defer { try? FileManager.default.removeItem(at: cert.directory) }
-        // The waiver covers its whole expiry day.
+        // The waiver applies through 2026-06-15 (inclusive), so the certificate ends with that day.
         #expect(cert.issued.predicate.notAfter == "2026-06-15T23:59:59Z")
     }
 

@@ -82,11 +82,11 @@ struct ProfileEvaluationTests {
         let id = "conformance/gelu/shape1000/bf16"
         let run = RunFixtures.run(cases(replacing: id, with: RunFixtures.caseResult(id, .waived, waiver: RunFixtures.waiver(.knownBug, expires: "2026-07-01"))))
         #expect(evaluate(run).passed)
-        // "expires: 2026-07-01" means after that date: the whole day is still covered.
+        // Inclusive: the waiver still holds through its last day.
         #expect(evaluate(run, at: RFC3339.date(from: "2026-07-01T23:59:59Z")!).passed)
         let later = evaluate(run, at: RFC3339.date(from: "2026-07-02T00:00:00Z")!)
         #expect(!later.passed)
-        #expect(later.reasons.map(\.message) == ["\(id): waiver BUG-7 expired on 2026-07-01T00:00:00Z"])
+        #expect(later.reasons.map(\.message) == ["\(id): waiver BUG-7 expired on 2026-07-01 (its last day)"])
     }
 
     @Test func interruptedRunFails() {

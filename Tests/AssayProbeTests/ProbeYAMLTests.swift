@@ -16,11 +16,12 @@ import Testing
             model: NVIDIA H100 80GB HBM3
             versions:
               driver: "535.161.08"
-              os: "22.04.4 LTS (Jammy Jellyfish)"
-              kernel: "5.15.0-105-generic"
-              glibc: "2.35"
-              python3: "3.10.12"
               gcc: "11.4.0"
+              glibc: "2.35"
+              kernel: "5.15.0-105-generic"
+              nvidia-smi: "535.161.08"
+              os: Ubuntu 22.04.4 LTS
+              python3: "3.10.12"
             backend:
               command: [python3, Backends/python/torch_backend.py, "--device", cuda]
               device: cuda

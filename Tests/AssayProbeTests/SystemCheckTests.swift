@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Testing
 @testable import AssayProbe
 
@@ -18,7 +19,10 @@ import Testing
                                               accelerators: 1, minMemoryGiB: 128, hugepages: 1024, cgroup: "v2", minGlibc: "2.35")
         let h100 = BackendIdentity.Device(index: 0, name: "NVIDIA H100 80GB HBM3", kind: "gpu", memoryBytes: 85_520_809_984)
         let all = results("ubuntu-nvidia", expectations, declared: DeclaredCapabilities(memoryGiB: 80, devices: 1), devices: [h100])
-        for (name, result) in all { #expect(result.outcome == .pass, "\(name): \(result.expected) vs \(result.observed)") }
+        // versions_match has its own tests (VersionsMatchTests): nothing is declared for it here.
+        for (name, result) in all where name != "versions_match" {
+            #expect(result.outcome == .pass, "\(name): \(result.expected) vs \(result.observed)")
+        }
         #expect(all["accelerators"]?.observed.contains("NVIDIA") == true)
     }
 
@@ -49,10 +53,34 @@ import Testing
         #expect(all["cgroup"]?.outcome == .fail && all["cgroup"]?.observed == "v1")
     }
 
-    @Test func undeclaredChecksPassAndRecordTheProbe() throws {
-        let result = try #require(results("openeuler-kunpeng", SystemExpectations())["kernel"])
-        #expect(result.outcome == .pass && result.expected == "(not declared)")
+    @Test func undeclaredChecksAreObservedNotPassed() throws {
+        let all = results("openeuler-kunpeng", SystemExpectations())
+        let result = try #require(all["kernel"])
+        #expect(result.outcome == .observed && result.expected == "(not declared)")
         #expect(!result.observed.isEmpty && result.observed != "unknown")
+        // Nothing declared at all: not one check may claim a pass.
+        #expect(all.values.filter { $0.outcome == .pass }.isEmpty, "\(all.filter { $0.value.outcome == .pass }.keys.sorted())")
+        #expect(all.values.allSatisfy { $0.outcome == .observed })
+    }
+
+    /// The Hygon/Kylin run that showed "10 pass" where 6 checked nothing: with the shipped
+    /// descriptor, the undeclared checks are `observed` and counted apart from the passes.
+    @Test func theHygonKylinDescriptorCountsObservedApartFromPasses() throws {
+        let url = Repository.root.appendingPathComponent("Targets/hygon-c86-kylin.yaml")
+        let descriptor = try TargetDescriptor.load(contentsOf: url).0
+        let source = FixtureLoader.source("kylin-hygon")
+        let context = SystemCheckContext(facts: SystemProbe(source: source).probe(), source: source, expectations: try #require(descriptor.expect),
+                                         declared: descriptor.capabilities, hostMemoryDeclared: true,
+                                         backendDevices: [BackendIdentity.Device(index: 0, name: "Hygon C86 7285", kind: "cpu")],
+                                         declaredVersions: descriptor.versionRules,
+                                         backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: "builtin", devices: [], timer: "", capabilities: [:]),
+                                         harnessVersion: "0.1.0")
+        var byOutcome: [Outcome: [String]] = [:]
+        for check in SystemCheck.all { byOutcome[check.run(context).outcome, default: []].append(check.name) }
+        #expect(byOutcome[.observed]?.sorted() == ["accelerators", "backend_devices", "cgroup", "device_nodes", "hugepages", "kernel_modules"])
+        #expect(byOutcome[.pass]?.sorted() == ["arch", "cpu_flags", "glibc", "kernel", "os_id", "os_version", "versions_match"])
+        // The container in the fixture has 31 GiB against the declared 256 and the expected 128.
+        #expect(byOutcome[.fail] == ["memory"])
     }
 
     @Test func accelerationDeviceMemoryBelowDeclaredFails() throws {

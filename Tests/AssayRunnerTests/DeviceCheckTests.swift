@@ -66,13 +66,15 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
     """#
 
     /// Runs one device check on the fake plugin in `mode`, copying 4 MiB five times per route.
-    func check(_ name: String, mode: String, _ expectations: SystemExpectations = SystemExpectations()) throws -> SystemCheckOutcome {
+    func check(_ name: String, mode: String, _ expectations: SystemExpectations = SystemExpectations(),
+               targetHasDevice: Bool = true) throws -> SystemCheckOutcome {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
         let backend = try fixture.backend(script: Self.plugin, arguments: [mode])
         defer { backend.shutdown() }
         let context = DeviceCheckContext(backend: backend, identity: try backend.describe(), expectations: expectations,
-                                         declared: DeclaredCapabilities(hostLinkGBs: 64), transferBytes: 4 << 20, transferSamples: 5)
+                                         declared: DeclaredCapabilities(hostLinkGBs: 64), targetHasDevice: targetHasDevice,
+                                         transferBytes: 4 << 20, transferSamples: 5)
         return try #require(DeviceCheck.named(name)).run(context)
     }
 
@@ -116,18 +118,29 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
         #expect(result.observation?.figures?["h2d_pinned_gbs"] == nil && result.observation?.figures?["d2h_pageable_gbs"] != nil)
     }
 
-    @Test(sdk) func aBackendThatAnswersUnsupportedIsNotApplicableWithTheReason() throws {
-        let bandwidth = try check("host_device_bandwidth", mode: "unsupported", SystemExpectations(minHostDeviceGBs: 40))
+    /// On a target without a device (cpu, server, os) a backend answering unsupported means
+    /// there is nothing to check: not applicable, with the reason, left out of profile ratios.
+    @Test(sdk) func aBackendThatAnswersUnsupportedOnATargetWithoutADeviceIsNotApplicable() throws {
+        let bandwidth = try check("host_device_bandwidth", mode: "unsupported", SystemExpectations(minHostDeviceGBs: 40), targetHasDevice: false)
         #expect(bandwidth.outcome == .unsupported)
-        #expect(bandwidth.message == "not applicable: backend fake-device answered unsupported: "
+        #expect(bandwidth.message == "not applicable: the target has no device; backend fake-device answered unsupported: "
                 + "transfer h2d 4194304 bytes: fake-device has no device to transfer to")
         #expect(bandwidth.observation?.expected == "≥ 40 GB/s each way (the faster of pinned and pageable)")
         #expect(bandwidth.observation?.observed == bandwidth.message)
+        #expect(bandwidth.observation?.notApplicable?.hasPrefix("the target has no device;") == true)
 
+        let memory = try check("device_memory", mode: "unsupported", targetHasDevice: false)
+        #expect(memory.outcome == .unsupported)
+        #expect(memory.message == "not applicable: the target has no device; backend fake-device answered unsupported: memory: no device memory")
+        #expect(memory.observation?.expected == "(not declared)")
+    }
+
+    /// An accelerator whose backend cannot reach its device is a plain `unsupported`: it counts.
+    @Test(sdk) func aBackendThatAnswersUnsupportedOnAnAcceleratorCounts() throws {
         let memory = try check("device_memory", mode: "unsupported")
         #expect(memory.outcome == .unsupported)
-        #expect(memory.message == "not applicable: backend fake-device answered unsupported: memory: no device memory")
-        #expect(memory.observation?.expected == "(not declared)")
+        #expect(memory.message == "backend fake-device answered unsupported: memory: no device memory")
+        #expect(memory.observation?.notApplicable == nil)
     }
 
     @Test(sdk) func aHostDeviceHasNoDeviceMemory() throws {
@@ -144,6 +157,7 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
             let result = check.run(context)
             #expect(result.outcome == .unsupported)
             #expect(result.message == "not applicable: backend native-cpu runs on the host: there is no device apart from it")
+            #expect(result.observation?.notApplicable == "backend native-cpu runs on the host: there is no device apart from it")
         }
     }
 
