@@ -53,12 +53,35 @@ public final class RunSession {
             results[plannedCase.id] = result
             progress.caseFinished(result)
         }
+        if !interrupted { interrupted = try runLaterRounds(executor: executor, journal: journal, results: &results) }
         progress.end()
         if InterruptFlag.isSet { interrupted = true }
         record.status = interrupted ? .interrupted : .complete
         record.finishedAt = Date()
         try writeRecord(results)
         return record
+    }
+
+    /// Rounds 2…R: after every case has run once, each performance case that measured is
+    /// sampled again, round by round across the cases, so a slow minute hits every case and
+    /// not one. Each round is journaled, so a resumed run continues where it stopped.
+    /// Returns true when interrupted.
+    private func runLaterRounds(executor: CaseExecutor, journal: RunJournal, results: inout [CaseID: CaseResult]) throws -> Bool {
+        let performanceCases = planned.filter { $0.kind == .performance }
+        let most = performanceCases.map(\.performance.effectiveRounds).max() ?? 1
+        guard most > 1 else { return false }
+        for round in 2...most {
+            for plannedCase in performanceCases where plannedCase.performance.effectiveRounds >= round {
+                guard let result = results[plannedCase.id], result.outcome.isAcceptable,
+                      let performance = result.performance, performance.n > 0, (performance.rounds?.count ?? 1) < round else { continue }
+                if InterruptFlag.isSet { return true }
+                var next = executor.nextRound(plannedCase, after: result)
+                waivers.apply(to: &next)
+                try journal.append(next)
+                results[plannedCase.id] = next
+            }
+        }
+        return InterruptFlag.isSet
     }
 
     private func writeRecord(_ results: [CaseID: CaseResult]) throws {
