@@ -32,7 +32,7 @@ import Testing
     static let suite = """
     id: perf
     kind: performance
-    performance: {time_cap_s: 0.6, min_samples: 5, min_measured_s: 0.05, rounds: 2}
+    performance: {time_cap_s: 1.5, min_samples: 5, min_measured_s: 0.05, rounds: 2}
     cases:
       - {op: add, dtypes: [f32], shapes: [{a: [1024], b: [1024]}, {a: [2048], b: [2048]}]}
     """
