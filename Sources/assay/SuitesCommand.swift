@@ -21,7 +21,7 @@ struct SuitesCommand: ParsableCommand {
                     let cases = try SuiteExpander.expand(suite, catalogue: .standard)
                     print("\(suite.id.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(cases.count).padding(toLength: 6, withPad: " ", startingAt: 0)) \(suite.title)  (\(file.whereFrom))")
                 } catch {
-                    print("\(file.name): INVALID — \(error)  (\(file.whereFrom))")
+                    print("\(file.displayName): INVALID — \(error)  (\(file.whereFrom))")
                 }
             }
         }

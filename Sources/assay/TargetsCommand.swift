@@ -22,7 +22,7 @@ struct TargetsCommand: ParsableCommand {
                         ?? [descriptor.backend.command, descriptor.backend.fallbackCommand].compactMap { $0?.joined(separator: " ") }.joined(separator: " | else ")
                     print("\(descriptor.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(descriptor.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(descriptor.title)  [\(backend)]  (\(file.whereFrom))")
                 } catch {
-                    print("\(file.name): INVALID — \(error)  (\(file.whereFrom))")
+                    print("\(file.displayName): INVALID — \(error)  (\(file.whereFrom))")
                 }
             }
         }
