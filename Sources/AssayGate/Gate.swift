@@ -14,12 +14,12 @@ public enum Gate {
     }
 
     /// Compares the current run with a baseline of one or more runs (a history: their
-    /// run-to-run spread is the noise the verdicts are judged against). The first run names
-    /// the baseline in the report and sets the case order.
+    /// run-to-run spread is the noise the verdicts are judged against), oldest first. The
+    /// newest run is the conformance reference, names the baseline and sets the case order.
     public static func compare(baselines: [RunRecord], current: RunRecord, options: GateOptions = GateOptions(),
                                baselineSource: String = "", currentSource: String = "",
                                confirmed: Set<CaseID> = []) throws -> GateReport {
-        guard let baseline = baselines.first else {
+        guard let baseline = baselines.last else {
             throw InputError(file: baselineSource, field: "--baseline", message: "the baseline holds no run record")
         }
         let different = baselines.first { $0.environment.fingerprint != current.environment.fingerprint }

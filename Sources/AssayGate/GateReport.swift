@@ -44,7 +44,7 @@ public struct GateReport: Codable, Sendable {
     /// Cases in both runs.
     public var comparedCases: Int
     public var status: Status
-    /// Every baseline run, when the baseline is a history of several (the first is `baseline`).
+    /// Every baseline run, oldest first, when the baseline is a history of several (the last is `baseline`).
     public var baselineHistory: [RunSummary]?
     /// `--confirm`: each re-measured case's verdict before and after (the report's verdicts are the after ones).
     public var confirmation: [ConfirmationResult]?

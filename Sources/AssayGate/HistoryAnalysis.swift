@@ -33,7 +33,7 @@ public enum HistoryAnalysis {
     public static func markdown(_ histories: [CaseHistory], runs: Int, detector: EDivisive) -> String {
         let shifted = histories.filter { !$0.changePoints.isEmpty }
         var lines = ["## Assay gate history: \(shifted.count) of \(histories.count) performance cases shifted", "",
-                     "\(runs) runs; E-Divisive means (Matteson & James 2014), α = 1, significance \(detector.significance), "
+                     "\(runs) run(s); E-Divisive means (Matteson & James 2014), α = 1, significance \(detector.significance), "
                      + "\(detector.permutations) permutations, minimum segment \(detector.minimumSize) runs.", ""]
         guard !shifted.isEmpty else { return (lines + ["No change points.", ""]).joined(separator: "\n") }
         lines += ["| case | runs | shift at run | median before | median after | ratio | p |", "|---|---|---|---|---|---|---|"]

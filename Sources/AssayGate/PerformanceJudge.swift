@@ -31,12 +31,12 @@ public enum PerformanceJudge {
     public static let noVarianceNote = "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
         + "(measure with --rounds 2 or more, or save several baseline runs)"
 
-    /// The cases the first baseline run and the current run both measured, in that baseline's
-    /// order; every baseline run that measured the case contributes its rounds.
+    /// The cases the newest (last) baseline run and the current run both measured, in that
+    /// run's order; every baseline run that measured the case contributes its rounds.
     public static func pairs(baselines: [[CaseResult]], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
         let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let baselineByID = baselines.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
-        return (baselines.first ?? []).compactMap { first in
+        return (baselines.last ?? []).compactMap { first in
             guard let newRecord = currentByID[first.id]?.performance, !newRecord.samples.isEmpty else { return nil }
             let runs = baselineByID.compactMap { $0[first.id]?.performance }.filter { !$0.samples.isEmpty }.map(\.roundSamples)
             guard !runs.isEmpty else { return nil }
