@@ -106,16 +106,19 @@ public struct Sampler {
         }
 
         let summary = Statistics.summarize(sorted: sorted)
-        let stopReason: String = switch decision {
+        var stopReason: String = switch decision {
         case .converged: rule.convergedReason(relativeHalfWidth: summary.medianCIRelativeHalfWidth)
         case let .plateau(reason), let .timeCap(reason): reason
         case .continue: rule.timeCapReason(relativeHalfWidth: history.last?.relativeHalfWidth)
         }
+        // A median of two modes converges to the commoner one: never report that as converged.
+        let bimodality = Bimodality.assess(sorted: sorted)
+        if let bimodality { stopReason = "\(bimodality.reason); \(stopReason)" }
         let throttle = ThrottleAssessment(telemetry, maxClockMHz: configuration.maxClockMHz,
                                           powerLimitWatts: configuration.powerLimitWatts)
         return PerformanceRecord(mode: configuration.mode, timerKind: configuration.timerKind, k: k, n: samples.count,
                                  warmupCalls: untimedCalls, samples: samples, summary: summary,
-                                 converged: decision.isConverged, stopReason: stopReason, totalSeconds: elapsed(),
+                                 converged: decision.isConverged && bimodality == nil, stopReason: stopReason, totalSeconds: elapsed(),
                                  measuredSeconds: measuredNanoseconds / 1e9, telemetry: TelemetrySample.Ranges(telemetry),
                                  maxClockMHz: configuration.maxClockMHz, lowClockSamples: throttle.lowClockSamples,
                                  limited: throttle.limited, limitReason: throttle.reason)

@@ -82,13 +82,17 @@ public struct PerformanceRecord: Codable, Sendable, Equatable {
         ceilingBelowAchieved == true || (percentOfPeak ?? 0) > 100 || (percentOfRoofline ?? 0) > 100
     }
 
+    /// Per-round statistics when the case was measured in rounds; nil for a single-round case
+    /// (and in records written before rounds existed), whose samples are all one round.
+    public var rounds: [RoundStatistics]?
+
     public init(mode: PerformanceMode, timerKind: TimerKind, k: Int, n: Int, warmupCalls: Int, samples: [Double],
                 summary: SummaryStatistics, converged: Bool, stopReason: String, totalSeconds: Double,
                 measuredSeconds: Double, telemetry: TelemetrySample.Ranges? = nil, maxClockMHz: Double? = nil,
                 lowClockSamples: Int? = nil, limited: Bool = false, limitReason: String? = nil,
                 flops: Double? = nil, bytes: Double? = nil, flopsPerSecond: Double? = nil, bytesPerSecond: Double? = nil,
                 arithmeticIntensity: Double? = nil, percentOfPeak: Double? = nil, percentOfRoofline: Double? = nil,
-                bound: Bound? = nil, ceilingSource: CeilingSource? = nil) {
+                bound: Bound? = nil, ceilingSource: CeilingSource? = nil, rounds: [RoundStatistics]? = nil) {
         self.mode = mode; self.timerKind = timerKind; self.k = k; self.n = n; self.warmupCalls = warmupCalls
         self.samples = samples; self.summary = summary; self.converged = converged; self.stopReason = stopReason
         self.totalSeconds = totalSeconds; self.measuredSeconds = measuredSeconds
@@ -97,5 +101,17 @@ public struct PerformanceRecord: Codable, Sendable, Equatable {
         self.flops = flops; self.bytes = bytes; self.flopsPerSecond = flopsPerSecond; self.bytesPerSecond = bytesPerSecond
         self.arithmeticIntensity = arithmeticIntensity; self.percentOfPeak = percentOfPeak
         self.percentOfRoofline = percentOfRoofline; self.bound = bound; self.ceilingSource = ceilingSource
+        self.rounds = rounds
+    }
+
+    /// The samples split by round, in order, rounds without samples left out; one group when
+    /// the record has no rounds, or when the rounds' counts do not add up to the samples.
+    public var roundSamples: [[Double]] {
+        guard let rounds, rounds.count > 1, rounds.reduce(0, { $0 + $1.samples }) == samples.count else { return [samples] }
+        var start = 0
+        return rounds.map { round in
+            defer { start += round.samples }
+            return Array(samples[start..<(start + round.samples)])
+        }.filter { !$0.isEmpty }
     }
 }

@@ -16,12 +16,13 @@ extension Suite {
         var defaultKind = CaseKind.conformance
         if let kindValue = map["kind"] { defaultKind = try kindValue.caseKind() }
         var performance = PerformanceSettings()
-        if let perf = try map["performance"]?.mapping(allowed: ["time_cap_s", "mode", "target_ci", "min_samples", "min_measured_s"]) {
+        if let perf = try map["performance"]?.mapping(allowed: ["time_cap_s", "mode", "target_ci", "min_samples", "min_measured_s", "rounds"]) {
             performance.timeCapSeconds = try perf["time_cap_s"]?.positiveDouble() ?? performance.timeCapSeconds
             performance.mode = try perf["mode"]?.performanceMode() ?? performance.mode
             performance.targetRelativeHalfWidth = try perf["target_ci"]?.positiveDouble() ?? performance.targetRelativeHalfWidth
             performance.minSamples = try perf["min_samples"]?.nonNegativeInt() ?? performance.minSamples
             performance.minMeasuredSeconds = try perf["min_measured_s"]?.positiveDouble() ?? performance.minMeasuredSeconds
+            performance.rounds = try perf["rounds"]?.positiveInt() ?? performance.rounds
         }
         var seed: UInt64 = 20_260_101
         if let seedValue = map["seed"] {

@@ -25,11 +25,20 @@ public struct PerformanceSettings: Codable, Sendable, Equatable {
     public var targetRelativeHalfWidth: Double
     public var minSamples: Int
     public var minMeasuredSeconds: Double
+    /// Rounds per performance case (suite `rounds:`, `assay run --rounds`): fresh sampler runs,
+    /// interleaved across cases, each under time_cap_s / rounds. nil means `defaultRounds`.
+    public var rounds: Int?
+
+    /// Three rounds: the fewest that give the gate's between-round variance 4 degrees of
+    /// freedom against a one-run baseline (docs/DECISIONS.md, "Gate rounds").
+    public static let defaultRounds = 3
+
+    public var effectiveRounds: Int { rounds ?? Self.defaultRounds }
 
     public init(timeCapSeconds: Double = 15, mode: PerformanceMode = .warm, targetRelativeHalfWidth: Double = 0.01,
-                minSamples: Int = 10, minMeasuredSeconds: Double = 0.5) {
+                minSamples: Int = 10, minMeasuredSeconds: Double = 0.5, rounds: Int? = nil) {
         self.timeCapSeconds = timeCapSeconds; self.mode = mode; self.targetRelativeHalfWidth = targetRelativeHalfWidth
-        self.minSamples = minSamples; self.minMeasuredSeconds = minMeasuredSeconds
+        self.minSamples = minSamples; self.minMeasuredSeconds = minMeasuredSeconds; self.rounds = rounds
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// JUnit XML for CI test views: one testcase per conformance finding and per performance
 /// verdict, plus one for the cases whose outcome did not change. Regressed and failing-missing → `<failure>` with the figures;
-/// inconclusive → `<skipped>`; everything else passes.
+/// inconclusive → `<skipped>`; everything else passes. Valid against Jenkins' junit-10.xsd
+/// (which allows `skipped` on `<testsuite>`, not on `<testsuites>`).
 public enum GateJUnit {
     public static func render(_ report: GateReport) -> String {
         var cases: [String] = []
@@ -24,9 +25,10 @@ public enum GateJUnit {
         for row in report.performance {
             let text = "\(row.verdict.rawValue): ratio \(GateMarkdown.ratioText(row.ratio)) CI \(GateMarkdown.intervalText(row)), "
                 + "τ \(GateMarkdown.percent(row.tau)), p \(GateMarkdown.figure(row.pValue)), Holm-adjusted p \(GateMarkdown.figure(row.adjustedPValue)), "
+                + "units \(GateMarkdown.unitsText(row)), "
                 + "baseline median \(GateMarkdown.nanoseconds(row.baselineMedian)) (n=\(row.baselineSamples)), "
                 + "current median \(GateMarkdown.nanoseconds(row.currentMedian)) (n=\(row.currentSamples))"
-                + (row.confirmed ? ", confirmed by a re-run" : "")
+                + (row.confirmed ? ", confirmed by a re-run" : "") + (row.note.map { " — \($0)" } ?? "")
             let body: String
             switch row.verdict {
             case .regressed:
@@ -42,7 +44,7 @@ public enum GateJUnit {
         }
         return """
         <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="assay gate" tests="\(cases.count)" failures="\(failures)" skipped="\(skipped)">
+        <testsuites name="assay gate" tests="\(cases.count)" failures="\(failures)" errors="0">
         <testsuite name="assay gate \(escape(report.baseline.runID)) → \(escape(report.current.runID))" tests="\(cases.count)" failures="\(failures)" skipped="\(skipped)" errors="0">
         \(cases.joined(separator: "\n"))
         </testsuite>

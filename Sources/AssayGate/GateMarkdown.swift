@@ -3,8 +3,8 @@ import Foundation
 
 /// The gate's Markdown summary, short enough for a pull-request comment.
 public enum GateMarkdown {
-    /// τ from which a `same` verdict is listed as weak.
-    public static let wideTau = 0.10
+    /// Above this many performance cases the full list is collapsed in a `<details>` block.
+    public static let collapseAbove = 20
 
     public static func render(_ report: GateReport) -> String {
         var lines: [String] = []
@@ -13,7 +13,13 @@ public enum GateMarkdown {
         lines.append("")
         lines.append("Baseline `\(report.baseline.runID)` (\(report.baseline.targetID)) → current `\(report.current.runID)` (\(report.current.targetID)); "
                      + "\(report.comparedCases) cases in both, \(report.performance.count) performance cases compared; "
-                     + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm).")
+                     + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm); "
+                     + "baseline \(report.baselineHistory?.count ?? 1) run(s).")
+        if report.performance.contains(where: { $0.note == PerformanceJudge.noVarianceNote }) {
+            lines.append("")
+            lines.append("> One baseline run and one round per side: the gate cannot separate a change from run-to-run noise, "
+                         + "so no case is called `same`. Measure with `--rounds 2` or more, or save several baseline runs.")
+        }
         if report.differentTargets {
             lines.append("")
             lines.append("> Runs not comparable (compared anyway with --allow-different-target): "
@@ -40,27 +46,47 @@ public enum GateMarkdown {
                              + "\(finding.currentOutcome?.rawValue ?? "—") | \(finding.failsGate ? "yes" : "no") | \(cell(finding.message)) |")
             }
         }
+        if let confirmation = report.confirmation, !confirmation.isEmpty {
+            lines += ["", "### Confirmation re-run", "", "| case | before | ratio before | after | ratio after | rounds |", "|---|---|---|---|---|---|"]
+            for row in confirmation {
+                lines.append("| `\(row.id)` | \(row.before.rawValue) | \(ratioText(row.ratioBefore)) | \(row.after?.rawValue ?? "not re-measured") | "
+                             + "\(ratioText(row.ratioAfter)) | \(row.rounds) |")
+            }
+        }
         table("Performance regressions", report.verdicts(.regressed), into: &lines)
         table("Inconclusive", report.verdicts(.inconclusive), into: &lines)
         table("Improvements", report.verdicts(.improved), into: &lines)
-        // A "same" under a τ the baseline's own spread inflated says little; show it.
-        table("Same, but the baseline is too noisy to see changes below τ ≥ \(percent(wideTau))",
-              report.verdicts(.same).filter { $0.tau >= wideTau }, into: &lines)
+        // Every case with its ratio and CI: a uniform small shift shows even when no single case is a verdict.
+        if !report.performance.isEmpty {
+            let ratios = report.performance.compactMap(\.ratio).sorted()
+            let middle = ratios.isEmpty ? nil : ratios[ratios.count / 2]
+            let collapsed = report.performance.count > collapseAbove
+            lines.append("")
+            lines.append("### All performance cases (median ratio \(ratioText(middle)))")
+            if collapsed { lines += ["", "<details><summary>\(report.performance.count) cases</summary>"] }
+            table(nil, report.performance, into: &lines)
+            if collapsed { lines += ["", "</details>"] }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func table(_ title: String, _ rows: [PerformanceComparison], into lines: inout [String]) {
+    private static func table(_ title: String?, _ rows: [PerformanceComparison], into lines: inout [String]) {
         guard !rows.isEmpty else { return }
+        if let title { lines += ["", "### \(title)"] }
         lines.append("")
-        lines.append("### \(title)")
-        lines.append("")
-        lines.append("| case | ratio | 95% CI | τ | p (Holm) | baseline median | current median | n |")
-        lines.append("|---|---|---|---|---|---|---|---|")
+        lines.append("| case | verdict | ratio | 95% CI | τ | p (Holm) | units (df) | baseline median | current median | n |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|")
         for row in rows {
-            lines.append("| `\(row.id)`\(row.confirmed ? " (confirmed)" : "") | \(ratioText(row.ratio)) | \(intervalText(row)) | \(percent(row.tau)) | "
-                         + "\(figure(row.adjustedPValue)) | \(nanoseconds(row.baselineMedian)) | \(nanoseconds(row.currentMedian)) | "
+            lines.append("| `\(row.id)`\(row.confirmed ? " (confirmed)" : "") | \(row.verdict.rawValue) | \(ratioText(row.ratio)) | \(intervalText(row)) | \(percent(row.tau)) | "
+                         + "\(figure(row.adjustedPValue)) | \(unitsText(row)) | \(nanoseconds(row.baselineMedian)) | \(nanoseconds(row.currentMedian)) | "
                          + "\(row.baselineSamples)/\(row.currentSamples) |")
         }
+    }
+
+    /// e.g. "3+3 rounds (4)" or "5+1 runs (4)".
+    static func unitsText(_ row: PerformanceComparison) -> String {
+        guard let estimate = row.estimate else { return "—" }
+        return "\(estimate.baselineUnits)+\(estimate.currentUnits) \(estimate.level.rawValue) (\(estimate.degreesOfFreedom))"
     }
 
     static func ratioText(_ ratio: Double?) -> String { ratio.map { String(format: "%.4f", $0) } ?? "—" }

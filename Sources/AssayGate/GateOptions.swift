@@ -2,15 +2,17 @@
 public struct GateOptions: Codable, Sendable, Equatable {
     /// The smallest performance change that matters, as a fraction (0.02 is 2%).
     public var threshold: Double
-    /// Family-wise significance level for the Holm-adjusted Mann–Whitney p-values.
+    /// Family-wise significance level for the Holm-adjusted p-values.
     public var alpha: Double
     /// When true, a case missing from the current run is reported but does not fail the gate.
     public var allowMissing: Bool
     /// When true, runs whose identities differ (`RunIdentity`) are compared anyway.
     public var allowDifferentTarget: Bool
-    /// Confidence level and bootstrap settings of the median-ratio interval. The seed is fixed
-    /// so the same two records always give the same verdicts.
+    /// Confidence level of the hierarchical ratio interval (closed form: the same two records
+    /// always give the same verdicts).
     public var confidence: Double
+    /// Settings of the former bootstrap interval, kept so older gate.json files still decode
+    /// and readers keep their fields; the hierarchical interval does not use them.
     public var resamples: Int
     public var seed: UInt64
 
@@ -20,7 +22,4 @@ public struct GateOptions: Codable, Sendable, Equatable {
         self.allowDifferentTarget = allowDifferentTarget; self.confidence = confidence
         self.resamples = resamples; self.seed = seed
     }
-
-    /// The noise multiplier of τ = max(threshold, 3 × baseline IQR / median).
-    public static let noiseMultiplier = 3.0
 }

@@ -46,6 +46,10 @@ public struct GateReport: Codable, Sendable {
     /// Cases in both runs.
     public var comparedCases: Int
     public var status: Status
+    /// Every baseline run, oldest first, when the baseline is a history of several (the last is `baseline`).
+    public var baselineHistory: [RunSummary]?
+    /// `--confirm`: each re-measured case's verdict before and after (the report's verdicts are the after ones).
+    public var confirmation: [ConfirmationResult]?
 
     public init(baseline: RunSummary, current: RunSummary, options: GateOptions, identity: Comparability,
                 conformance: [ConformanceFinding], performance: [PerformanceComparison], comparedCases: Int) {

@@ -1,67 +1,93 @@
 import AssayBench
 import AssayCore
+import Foundation
 
-/// Judges every performance case present in both runs with samples on both sides.
+/// Judges every performance case present in the baseline run(s) and the current run.
 ///
-/// Per case: Mann–Whitney U (two-sided) on the raw samples; Holm's correction across all
-/// compared cases; the bootstrap CI of median(current)/median(baseline) with a fixed seed;
-/// τ = max(threshold, 3 × baseline IQR/median). Then, in this order:
-/// regressed if adj. p < α and CI low > 1 + τ; improved if adj. p < α and CI high < 1 − τ;
-/// same if 1 − τ ≤ CI low and CI high ≤ 1 + τ; inconclusive otherwise.
+/// Per case: the hierarchical ratio estimate (`HierarchicalRatio`: one value per round, the
+/// interval and p-value from the spread between runs when the baseline has several, between
+/// rounds otherwise); Holm's correction of those p-values across all compared cases;
+/// τ = max(threshold, the between-unit spread). Then, in this order:
+/// regressed if adj. p < α and ratio > 1 + τ; improved if adj. p < α and ratio < 1 − τ;
+/// same if 1 − τ ≤ CI low and CI high ≤ 1 + τ; inconclusive otherwise — always inconclusive
+/// when there is one unit per side (one baseline run and one round): no variance, no claim.
 public enum PerformanceJudge {
-    /// One side-by-side pair of sample sets to judge.
+    /// One case's samples on both sides: runs × rounds × samples.
     public struct Pair: Sendable {
         public var id: CaseID
-        public var baseline: [Double]
-        public var current: [Double]
+        public var baseline: [[[Double]]]
+        public var current: [[[Double]]]
         public var confirmed: Bool
-        public init(id: CaseID, baseline: [Double], current: [Double], confirmed: Bool = false) {
+        public init(id: CaseID, baseline: [[[Double]]], current: [[[Double]]], confirmed: Bool = false) {
             self.id = id; self.baseline = baseline; self.current = current; self.confirmed = confirmed
+        }
+        /// One run per side, each one round: the single-run shape of records without rounds.
+        public init(id: CaseID, baseline: [Double], current: [Double], confirmed: Bool = false) {
+            self.init(id: id, baseline: [[baseline]], current: [[current]], confirmed: confirmed)
         }
     }
 
-    /// The cases both runs measured, in the baseline's order.
-    public static func pairs(baseline: [CaseResult], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
+    /// The note of a case that has one unit per side.
+    public static let noVarianceNote = "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
+        + "(measure with --rounds 2 or more, or save several baseline runs)"
+
+    /// The cases the newest (last) baseline run and the current run both measured, in that
+    /// run's order; every baseline run that measured the case contributes its rounds.
+    public static func pairs(baselines: [[CaseResult]], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
         let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        return baseline.compactMap { old in
-            guard let oldSamples = old.performance?.samples, !oldSamples.isEmpty,
-                  let newSamples = currentByID[old.id]?.performance?.samples, !newSamples.isEmpty else { return nil }
-            return Pair(id: old.id, baseline: oldSamples, current: newSamples, confirmed: confirmed.contains(old.id))
+        let baselineByID = baselines.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
+        return (baselines.last ?? []).compactMap { first in
+            guard let newRecord = currentByID[first.id]?.performance, !newRecord.samples.isEmpty else { return nil }
+            let runs = baselineByID.compactMap { $0[first.id]?.performance }.filter { !$0.samples.isEmpty }.map(\.roundSamples)
+            guard !runs.isEmpty else { return nil }
+            return Pair(id: first.id, baseline: runs, current: [newRecord.roundSamples], confirmed: confirmed.contains(first.id))
         }
+    }
+
+    public static func pairs(baseline: [CaseResult], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
+        pairs(baselines: [baseline], current: current, confirmed: confirmed)
     }
 
     public static func judge(_ pairs: [Pair], options: GateOptions) -> [PerformanceComparison] {
-        let pValues = pairs.map { MannWhitneyU.test($0.baseline, $0.current).pValue }
-        let adjusted = Holm.adjust(pValues)
-        return pairs.indices.map { index in
-            judge(pairs[index], pValue: pValues[index], adjustedPValue: adjusted[index], options: options)
-        }
+        let estimates = pairs.map { HierarchicalRatio.estimate(baseline: $0.baseline, current: $0.current, confidence: options.confidence) }
+        // A case without a p-value takes part in Holm's correction as p = 1: it can never be significant.
+        let adjusted = Holm.adjust(estimates.map { $0?.pValue ?? 1 })
+        return pairs.indices.map { judge(pairs[$0], estimate: estimates[$0], adjustedPValue: adjusted[$0], options: options) }
     }
 
-    static func judge(_ pair: Pair, pValue: Double, adjustedPValue: Double, options: GateOptions) -> PerformanceComparison {
-        let baseline = Statistics.summarize(pair.baseline), current = Statistics.summarize(pair.current)
+    static func judge(_ pair: Pair, estimate: HierarchicalEstimate?, adjustedPValue: Double, options: GateOptions) -> PerformanceComparison {
+        let baselineAll = pair.baseline.flatMap { $0.flatMap { $0 } }, currentAll = pair.current.flatMap { $0.flatMap { $0 } }
+        let baseline = Statistics.summarize(baselineAll), current = Statistics.summarize(currentAll)
         let relativeIQR = baseline.median > 0 ? baseline.iqr / baseline.median : .nan
-        let tau = Swift.max(options.threshold, relativeIQR.isFinite ? GateOptions.noiseMultiplier * relativeIQR : 0)
-        let interval = MedianRatio.confidenceInterval(baseline: pair.baseline, current: pair.current, confidence: options.confidence,
-                                                      resamples: options.resamples, seed: options.seed)
+        let tau = Swift.max(options.threshold, estimate?.unitSpread ?? 0)
         var comparison = PerformanceComparison(id: pair.id, verdict: .inconclusive, baselineSamples: baseline.n, currentSamples: current.n,
-                                               baselineMedian: baseline.median, currentMedian: current.median, pValue: pValue,
-                                               adjustedPValue: adjustedPValue, ratio: interval?.ratio, ratioLow: interval?.low,
-                                               ratioHigh: interval?.high, baselineRelativeIQR: relativeIQR, tau: tau,
+                                               baselineMedian: baseline.median, currentMedian: current.median,
+                                               pValue: estimate?.pValue ?? 1, adjustedPValue: adjustedPValue, ratio: estimate?.ratio,
+                                               ratioLow: estimate?.low, ratioHigh: estimate?.high, baselineRelativeIQR: relativeIQR, tau: tau,
                                                confirmed: pair.confirmed)
-        guard let interval, relativeIQR.isFinite else {
-            comparison.note = "no median ratio: a sample set is empty, non-finite or has a non-positive median"
+        comparison.baselineRuns = pair.baseline.count
+        comparison.currentRounds = pair.current.first?.count
+        comparison.estimate = estimate
+        guard let estimate else {
+            comparison.note = "no ratio: a round is empty, non-finite or has a non-positive median"
             return comparison
         }
-        comparison.verdict = verdict(adjustedPValue: adjustedPValue, low: interval.low, high: interval.high, tau: tau, alpha: options.alpha)
+        guard let low = estimate.low, let high = estimate.high else {
+            comparison.note = noVarianceNote
+            return comparison
+        }
+        comparison.verdict = verdict(adjustedPValue: adjustedPValue, ratio: estimate.ratio, low: low, high: high, tau: tau, alpha: options.alpha)
+        if estimate.level == .rounds {
+            comparison.note = "between-round variance only: one baseline run, so run-to-run variance is not seen (save more baseline runs)"
+        }
         return comparison
     }
 
     /// The decision rule, on its own so it can be read and tested against docs/FORMATS.md.
-    public static func verdict(adjustedPValue: Double, low: Double, high: Double, tau: Double, alpha: Double) -> PerformanceComparison.Verdict {
+    public static func verdict(adjustedPValue: Double, ratio: Double, low: Double, high: Double, tau: Double, alpha: Double) -> PerformanceComparison.Verdict {
         let significant = adjustedPValue < alpha
-        if significant, low > 1 + tau { return .regressed }
-        if significant, high < 1 - tau { return .improved }
+        if significant, ratio > 1 + tau { return .regressed }
+        if significant, ratio < 1 - tau { return .improved }
         if low >= 1 - tau, high <= 1 + tau { return .same }
         return .inconclusive
     }

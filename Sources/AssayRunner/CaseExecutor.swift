@@ -68,6 +68,26 @@ struct CaseExecutor {
         return result
     }
 
+    /// One more round of a performance case that already has a record: the merged record, or
+    /// the case turned into an error when the round failed (the earlier rounds' record is kept).
+    func nextRound(_ planned: PlannedCase, after result: CaseResult) -> CaseResult {
+        guard let previous = result.performance, let problem = planned.problem, let performanceRunner else { return result }
+        var next = result
+        let started = Date()
+        do {
+            next.performance = try performanceRunner.run(planned, problem: problem, continuing: previous)
+        } catch let error as BackendError {
+            next.outcome = error.outcome
+            next.message = "round \((previous.rounds?.count ?? 1) + 1): \(error.description)"
+            next.stderrTail = error.stderrTail
+        } catch {
+            next.outcome = .error
+            next.message = "round \((previous.rounds?.count ?? 1) + 1): \(error)"
+        }
+        next.seconds = result.seconds + Date().timeIntervalSince(started)
+        return next
+    }
+
     private func runConformance(_ planned: PlannedCase, problem: OpProblem, into result: inout CaseResult) throws {
         let op = try catalogue.op(named: planned.op)
         let inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed,

@@ -1,4 +1,5 @@
 import AssayBackend
+import AssayBench
 import AssayCore
 import AssayOps
 import Foundation
@@ -15,7 +16,8 @@ public struct CaseRemeasurer {
         self.record = record; self.root = root; self.catalogue = catalogue
     }
 
-    /// Samples each of `ids` that is a performance case of the run; other ids are skipped.
+    /// Samples each of `ids` that is a performance case of the run, in as many rounds as the run
+    /// measured it; other ids are skipped.
     /// When `requireFingerprint` is given, refuses (InputError) unless this machine with the
     /// started backend has that environment fingerprint: samples from another machine must
     /// not be mixed into a run's.
@@ -41,11 +43,19 @@ public struct CaseRemeasurer {
                                  message: "cannot confirm here: this machine's fingerprint \(here) differs from the run's \(requireFingerprint)")
             }
         }
+        // The same round structure as the run: as many rounds as each case had, interleaved across the cases.
+        let measured = Dictionary(record.cases.map { ($0.id, $0.performance?.rounds?.count ?? 1) }, uniquingKeysWith: { _, last in last })
+        let rounds = wanted.map { plannedCase -> Int in measured[plannedCase.id] ?? plannedCase.performance.effectiveRounds }
         var records: [CaseID: PerformanceRecord] = [:]
-        for plannedCase in wanted {
-            guard let problem = plannedCase.problem else { continue }
-            records[plannedCase.id] = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
-                                                                         settings: plannedCase.performance, seed: plannedCase.seed)
+        for round in 1...(rounds.max() ?? 1) {
+            for (index, plannedCase) in wanted.enumerated() where rounds[index] >= round {
+                guard let problem = plannedCase.problem else { continue }
+                var settings = plannedCase.performance
+                settings.rounds = rounds[index]
+                let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
+                                                               settings: settings, seed: plannedCase.seed)
+                records[plannedCase.id] = records[plannedCase.id].map { $0.appendingRound(next) } ?? next
+            }
         }
         return records
     }

@@ -62,6 +62,7 @@ public final class RunSession {
             results[plannedCase.id] = result
             progress.caseFinished(result)
         }
+        if !interrupted { interrupted = try runLaterRounds(executor: executor, journal: journal, results: &results) }
         progress.end()
         // The plugin and everything it started end with the run (on an interrupt, after a short grace).
         backend.shutdown()
@@ -73,6 +74,30 @@ public final class RunSession {
         record.finishedAt = Date()
         try writeRecord(results, journal: journal)
         return record
+    }
+
+    /// Rounds 2…R: after every case has run once, each performance case that measured is
+    /// sampled again, round by round across the cases, so a slow minute hits every case and
+    /// not one. Each round is journaled, so a resumed run continues where it stopped.
+    /// Returns true when interrupted.
+    private func runLaterRounds(executor: CaseExecutor, journal: RunJournal, results: inout [CaseID: CaseResult]) throws -> Bool {
+        let performanceCases = planned.filter { $0.kind == .performance }
+        let most = performanceCases.map(\.performance.effectiveRounds).max() ?? 1
+        guard most > 1 else { return false }
+        for round in 2...most {
+            for plannedCase in performanceCases where plannedCase.performance.effectiveRounds >= round {
+                guard let result = results[plannedCase.id], result.outcome.isAcceptable,
+                      let performance = result.performance, performance.n > 0, (performance.rounds?.count ?? 1) < round else { continue }
+                if InterruptFlag.isSet { return true }
+                var next = executor.nextRound(plannedCase, after: result)
+                // As in the first round: an interrupt cancels the round in flight, which is not recorded.
+                if InterruptFlag.isSet { return true }
+                waivers.apply(to: &next)
+                try journal.append(next)
+                results[plannedCase.id] = next
+            }
+        }
+        return InterruptFlag.isSet
     }
 
     private func writeRecord(_ results: [CaseID: CaseResult], journal: RunJournal) throws {

@@ -21,6 +21,8 @@ public struct RunRequest: Sendable {
     public var command: [String]
     /// Overrides every suite's performance time cap.
     public var timeCapSeconds: Double?
+    /// `--rounds`: overrides every suite's rounds per performance case.
+    public var rounds: Int?
     /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
     /// figures): a quick run, or one timed against another tool, need not spend the seconds.
     public var measuresCeilings: Bool
@@ -33,7 +35,8 @@ public struct RunRequest: Sendable {
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
                 timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
-                locator: ResourceLocator? = nil, waivers: String? = nil) {
+                locator: ResourceLocator? = nil, waivers: String? = nil, rounds: Int? = nil) {
+        self.rounds = rounds
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
         self.memoryBudget = memoryBudget; self.locator = locator; self.waivers = waivers
@@ -84,6 +87,7 @@ public enum RunSetup {
         for suite in suites {
             var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
             if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
+            if let rounds = request.rounds { for index in cases.indices { cases[index].performance.rounds = rounds } }
             planned += cases
         }
         // A run that never started has nothing to continue but its inputs: it starts afresh in its folder.

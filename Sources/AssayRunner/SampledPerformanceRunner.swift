@@ -12,14 +12,28 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
     let measured: MeasuredCeilings?
 
     func run(_ planned: PlannedCase, problem: OpProblem) throws -> PerformanceRecord {
-        var record = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
-                                                         settings: planned.performance, seed: planned.seed)
+        try judged(SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
+                                                   settings: planned.performance, seed: planned.seed), problem: problem)
+    }
+
+    func run(_ planned: PlannedCase, problem: OpProblem, continuing previous: PerformanceRecord) throws -> PerformanceRecord {
+        let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
+                                                       settings: planned.performance, seed: planned.seed)
+        return judged(previous.appendingRound(next), problem: problem)
+    }
+
+    private func judged(_ sampled: PerformanceRecord, problem: OpProblem) -> PerformanceRecord {
+        var record = sampled
         let (roofline, source) = ceilings(for: problem.dtype)
         record.applyWorkModel(flops: problem.flops, bytes: problem.minimumBytes, roofline: roofline, ceilingSource: source)
         return record
     }
 
-    static func sample(backend: Backend, identity: BackendIdentity, problem: OpProblem, settings: PerformanceSettings, seed: UInt64) throws -> PerformanceRecord {
+    /// One round: a sampler run under the round's share of the case's time cap.
+    static func sample(backend: Backend, identity: BackendIdentity, problem: OpProblem, settings caseSettings: PerformanceSettings, seed: UInt64) throws -> PerformanceRecord {
+        var settings = caseSettings
+        settings.timeCapSeconds /= Double(max(1, caseSettings.effectiveRounds))
+        settings.minMeasuredSeconds /= Double(max(1, caseSettings.effectiveRounds))
         let configuration = Sampler.Configuration(mode: settings.mode, timerKind: identity.timer == "host_monotonic" ? .host : .device,
                                                   stoppingRule: StoppingRule(settings), maxClockMHz: identity.devices.first?.maxClockMHz)
         // One untimed call first: input generation and transfer must not eat the time cap.

@@ -8,6 +8,14 @@
 #include <pthread.h>
 #include <sched.h>
 #define AK_HAVE_PTHREADS 1
+#if defined(__linux__)
+#include <limits.h>
+#include <linux/futex.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#define AK_HAVE_FUTEX 1
+#endif
 #else
 #define AK_HAVE_PTHREADS 0
 #endif
@@ -155,16 +163,39 @@ AK_INLINE void cpu_relax(void) {
 #endif
 }
 
-/* Spin a little, then yield: cheap when every thread has its own core, and
- * still progresses when the machine is oversubscribed. */
-AK_INLINE void spin_wait_step(int *spins) {
-    if (++*spins < 4000) {
+/* Spin a little, then sleep in the kernel until the word changes. A yield
+ * loop collapses on a loaded machine: the thread being waited for is not
+ * running, sched_yield does not hand it the core, and every wait costs a
+ * scheduler quantum (small GEMMs flipped between 24 us and 1.15 ms per
+ * call, issue 15). A futex sleep gives the core away until the waker stores
+ * and wakes. `ak_sleepers` counts sleepers so a store wakes only when one
+ * may sleep (both sides sequentially consistent: a waker that reads 0
+ * stored before the sleeper's futex compare, which then returns at once). */
+static int ak_sleepers;
+
+AK_INLINE void spin_wait_step(volatile int *word, int observed, int *spins) {
+    if (++*spins < 2000) {
         cpu_relax();
-    } else {
-#if AK_HAVE_PTHREADS
-        sched_yield();
-#endif
+        return;
     }
+#if AK_HAVE_FUTEX
+    __atomic_add_fetch(&ak_sleepers, 1, __ATOMIC_SEQ_CST);
+    struct timespec limit = {0, 20 * 1000 * 1000}; /* a lost wake-up costs 20 ms, never a hang */
+    syscall(SYS_futex, (int *)word, FUTEX_WAIT_PRIVATE, observed, &limit, NULL, 0);
+    __atomic_sub_fetch(&ak_sleepers, 1, __ATOMIC_SEQ_CST);
+#elif AK_HAVE_PTHREADS
+    (void)word; (void)observed;
+    sched_yield();
+#endif
+}
+
+/* Call after storing to `word`: wakes its sleepers, if any may sleep. */
+AK_INLINE void wake_waiters(volatile int *word) {
+#if AK_HAVE_FUTEX
+    if (__atomic_load_n(&ak_sleepers, __ATOMIC_SEQ_CST) > 0) syscall(SYS_futex, (int *)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+#else
+    (void)word;
+#endif
 }
 
 void ak_barrier_init(ak_barrier *b, int n) {
@@ -179,10 +210,11 @@ void ak_barrier_wait(ak_barrier *b, int *local_sense) {
     *local_sense = s;
     if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
         __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&b->sense, s, __ATOMIC_RELEASE);
+        __atomic_store_n(&b->sense, s, __ATOMIC_SEQ_CST);
+        wake_waiters(&b->sense);
     } else {
-        int spins = 0;
-        while (__atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s) spin_wait_step(&spins);
+        int spins = 0, seen;
+        while ((seen = __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE)) != s) spin_wait_step(&b->sense, seen, &spins);
     }
 }
 
@@ -216,7 +248,7 @@ static void *par_entry(void *p) {
     par_worker *w = (par_worker *)p;
     par_shared *sh = w->sh;
     int spins = 0;
-    while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE)) spin_wait_step(&spins);
+    while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE)) spin_wait_step(&sh->go, 0, &spins);
     if (w->tid < sh->nthreads) sh->fn(sh->arg, w->tid, sh->nthreads);
     return NULL;
 }
@@ -236,7 +268,8 @@ static void parallel_fresh(int nthreads, ak_setup_fn setup, ak_task_fn fn, void 
     }
     sh.nthreads = created + 1;
     if (setup) setup(arg, created + 1);
-    __atomic_store_n(&sh.go, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&sh.go, 1, __ATOMIC_SEQ_CST);
+    wake_waiters(&sh.go);
     fn(arg, 0, created + 1);
     for (int t = 1; t <= created; t++) pthread_join(th[t], NULL);
 }
@@ -290,7 +323,8 @@ static void *pool_worker(void *p) {
         }
         seen = __atomic_load_n(&s->go, __ATOMIC_ACQUIRE);
         s->fn(s->arg, s->tid, s->n);
-        __atomic_store_n(&s->done, seen, __ATOMIC_RELEASE);
+        __atomic_store_n(&s->done, seen, __ATOMIC_SEQ_CST);
+        wake_waiters((volatile int *)&s->done);
     }
     return NULL;
 }
@@ -341,7 +375,8 @@ void ak_parallel(int nthreads, ak_setup_fn setup, ak_task_fn fn, void *arg) {
     for (int w = 0; w < n - 1; w++) {
         pool_slot *s = &pool.slot[w];
         int spins = 0;
-        while (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE) != s->go) spin_wait_step(&spins);
+        unsigned done;
+        while ((done = __atomic_load_n(&s->done, __ATOMIC_ACQUIRE)) != s->go) spin_wait_step((volatile int *)&s->done, (int)done, &spins);
     }
     __atomic_store_n(&pool.busy, 0, __ATOMIC_RELEASE);
 }

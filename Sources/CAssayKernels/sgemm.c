@@ -534,11 +534,13 @@ void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, i
     jb.kc_max = jb.im.kc;
     jb.nc_max = AK_MIN(jb.im.nc, N);
 
-    /* One thread per ~2 MFLOP (~8 us of work): below that, dispatch and
-     * barrier costs outweigh the gain. */
+    /* One thread per ~8 MFLOP (~30 us of work): below that, dispatch and
+     * barrier costs outweigh the gain, and on a loaded machine a helper
+     * thread that is not running turns a 24 us call into a millisecond one
+     * (issue 15): small GEMMs stay single-threaded. */
     double flops = 2.0 * (double)M * (double)N * (double)K;
     int nth = nthreads < 1 ? 1 : nthreads;
-    if ((double)nth * 2e6 > flops) nth = (int)(flops / 2e6) < 1 ? 1 : (int)(flops / 2e6);
+    if ((double)nth * 8e6 > flops) nth = (int)(flops / 8e6) < 1 ? 1 : (int)(flops / 8e6);
 
     size_t bpanel = sizeof(float) * (size_t)(jb.kc_max * ((jb.nc_max + jb.im.nr - 1) / jb.im.nr * jb.im.nr));
     jb.bbuf[0] = (float *)ak_scratch_get(bpanel);

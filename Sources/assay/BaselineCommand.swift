@@ -7,7 +7,7 @@ struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Save and list gate baselines.",
-        discussion: "Baselines live in Baselines/<name>/run.json at the repository root; `assay gate --baseline NAME` finds them there.",
+        discussion: "A baseline is a history of runs in Baselines/<name>/runs/<run-id>.json at the repository root (an older Baselines/<name>/run.json counts as one of them); `assay gate --baseline NAME` uses every run saved under the name, and their run-to-run spread is the noise the gate judges against.",
         subcommands: [Save.self, List.self])
 
     static var store: BaselineStore {
@@ -15,7 +15,7 @@ struct BaselineCommand: ParsableCommand {
     }
 
     struct Save: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Copy a run's run.json to Baselines/<name>/run.json.")
+        static let configuration = CommandConfiguration(abstract: "Append a run's run.json to the baseline's history, Baselines/<name>/runs/<run-id>.json.")
 
         @Argument(help: "A run.json or a run directory (e.g. Reports/local-cpu/latest).")
         var runPath: String
@@ -28,7 +28,7 @@ struct BaselineCommand: ParsableCommand {
             do {
                 let source = try RunRecordLocator.locate(runPath, relativeTo: root, baselines: nil)
                 let saved = try BaselineCommand.store.save(source, as: name)
-                print("saved baseline '\(name)': \(saved.path)")
+                print("saved to baseline '\(name)' (\(BaselineCommand.store.runURLs(name).count) runs): \(saved.path)")
             } catch let error as InputError {
                 throw InputFailure(message: error.description)
             }
@@ -41,8 +41,9 @@ struct BaselineCommand: ParsableCommand {
         func run() throws {
             let store = BaselineCommand.store
             for name in store.list() {
-                if let record = try? RunRecord.load(contentsOf: store.recordURL(name)) {
-                    print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(record.target.value.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(record.runID)  \(record.cases.count) cases")
+                let runs = store.runURLs(name)
+                if let last = runs.last, let record = try? RunRecord.load(contentsOf: last) {
+                    print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(record.target.value.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(runs.count) runs, latest \(record.runID)  \(record.cases.count) cases")
                 } else {
                     print("\(name): UNREADABLE run record")
                 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayBench
 import AssayCore
 import AssayGate
 import AssayRunner
@@ -11,11 +12,13 @@ struct GateCommand: ParsableCommand {
         discussion: """
         Conformance: a case acceptable in the baseline (pass, unsupported, waived) and not acceptable now, or \
         passed and now unsupported, is a regression; a case missing from the current run fails unless \
-        --allow-missing; new cases are reported. Performance (cases with samples in both runs): Mann-Whitney U \
-        on the raw samples, Holm-adjusted across the compared cases, and the bootstrap 95% CI of \
-        median(current)/median(baseline); tau = max(threshold, 3 x baseline IQR/median). regressed: adjusted \
-        p < alpha and CI above 1+tau; improved: adjusted p < alpha and CI below 1-tau; same: CI within \
-        [1-tau, 1+tau]; otherwise inconclusive. See docs/FORMATS.md ("Gate") and docs/CI.md.
+        --allow-missing; new cases are reported. Performance (cases with samples in both runs): one value per \
+        round (log of its median); the ratio, its 95% CI and p-value from the spread between baseline runs when \
+        the baseline is a history of several runs, between rounds otherwise (Kalibera & Jones 2013), Holm-adjusted \
+        across the compared cases; tau = max(threshold, that spread). regressed: adjusted p < alpha and ratio \
+        above 1+tau; improved: adjusted p < alpha and ratio below 1-tau; same: CI within [1-tau, 1+tau]; \
+        otherwise inconclusive, always with one baseline run and one round per side. --history DIR instead runs \
+        E-Divisive change-point detection over each case's run medians. See docs/FORMATS.md ("Gate") and docs/CI.md.
 
         Exit codes: 0 pass (every compared case same or improved); 1 regression (conformance regression, \
         performance regressed, or a missing case without --allow-missing); 2 usage or input error (including \
@@ -25,11 +28,14 @@ struct GateCommand: ParsableCommand {
         version, and host fingerprint agree; otherwise the gate exits 2 naming each that differs.
         """)
 
-    @Option(name: .long, help: "Baseline: a run.json, a run directory, or a name saved with `assay baseline save`.")
-    var baseline: String
+    @Option(name: .long, help: "Baseline: a run.json, a run directory, a directory of runs (a history), or a name saved with `assay baseline save`.")
+    var baseline: String?
 
     @Option(name: .long, help: "Current run: a run.json or a run directory.")
-    var current: String
+    var current: String?
+
+    @Option(name: .long, help: "Instead of a comparison: find change points in each case's run medians over this directory of runs.")
+    var history: String?
 
     @Option(name: .long, help: "Smallest performance change that matters, in percent.")
     var threshold: Double = 2
@@ -49,7 +55,7 @@ struct GateCommand: ParsableCommand {
     @Flag(name: .customLong("allow-missing"), help: "Report, but do not fail on, baseline cases missing from the current run.")
     var allowMissing = false
 
-    @Flag(name: .long, help: "Re-measure regressed and inconclusive performance cases on the current run's target (this machine), append the samples to the current run's, and decide again.")
+    @Flag(name: .long, help: "Re-measure regressed and inconclusive performance cases on the current run's target (this machine) in the run's round structure, and decide again on the fresh measurement (reported before and after; never appended to the run).")
     var confirm = false
 
     enum OutputFormat: String, CaseIterable {
@@ -60,6 +66,8 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold is a percentage in [0, 100)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
+        if history == nil, baseline == nil || current == nil { throw ValidationError("give --baseline and --current, or --history") }
+        if history != nil, baseline != nil || current != nil || confirm { throw ValidationError("--history stands alone (no --baseline, --current or --confirm)") }
         _ = try formats()
     }
 
@@ -78,12 +86,25 @@ struct GateCommand: ParsableCommand {
         let store = BaselineStore(folder: root.appendingPathComponent("Baselines"))
         let options = GateOptions(threshold: threshold / 100, alpha: alpha, allowMissing: allowMissing, allowDifferentTarget: allowDifferentTarget)
         do {
-            let (baselineRecord, baselineURL) = try RunRecordLocator.load(baseline, relativeTo: root, baselines: store)
+            if let history { return try runHistory(history, root: root) }
+            guard let baseline, let current else { return }
+            let (baselineRecords, baselineURL) = try RunRecordLocator.loadRuns(baseline, relativeTo: root, baselines: store)
             let (currentRecord, currentURL) = try RunRecordLocator.load(current, relativeTo: root, baselines: nil)
-            var report = try Gate.compare(baseline: baselineRecord, current: currentRecord, options: options,
+            var report = try Gate.compare(baselines: baselineRecords, current: currentRecord, options: options,
                                           baselineSource: baselineURL.path, currentSource: currentURL.path)
             if confirm, !report.casesToConfirm.isEmpty {
-                report = try confirmed(report, baseline: (baselineRecord, baselineURL), current: (currentRecord, currentURL), options: options, root: root)
+                FileHandle.standardError.write(Data("confirming \(report.casesToConfirm.count) case(s) on \(currentRecord.target.value.id)…\n".utf8))
+                report = try Gate.confirm(report, baselines: baselineRecords, current: currentRecord, options: options,
+                                          baselineSource: baselineURL.path, currentSource: currentURL.path) { ids in
+                    do {
+                        return try CaseRemeasurer(record: currentRecord, root: root)
+                            .remeasure(ids, requireFingerprint: currentRecord.environment.fingerprint, makeBackend: BackendFactory.make)
+                    } catch let error as InputError {
+                        throw error
+                    } catch {
+                        throw InputFailure(message: "the confirmation re-run failed: \(error)")
+                    }
+                }
             }
             try emit(report, root: root)
             if report.status.exitCode != 0 { throw ExitCode(report.status.exitCode) }
@@ -94,23 +115,18 @@ struct GateCommand: ParsableCommand {
         }
     }
 
-    /// The confirmation re-run: more samples of the doubtful cases, then the whole decision again
-    /// (Holm's correction is across every compared case, so it is recomputed too).
-    private func confirmed(_ report: GateReport, baseline: (RunRecord, URL), current: (RunRecord, URL), options: GateOptions, root: URL) throws -> GateReport {
-        let ids = report.casesToConfirm
-        FileHandle.standardError.write(Data("confirming \(ids.count) case(s) on \(current.0.target.value.id)…\n".utf8))
-        let extra: [CaseID: PerformanceRecord]
-        do {
-            extra = try CaseRemeasurer(record: current.0, root: root)
-                .remeasure(ids, requireFingerprint: current.0.environment.fingerprint, makeBackend: BackendFactory.make)
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw InputFailure(message: "the confirmation re-run failed: \(error)")
-        }
-        let augmented = Gate.appending(extra.mapValues(\.samples), to: current.0)
-        return try Gate.compare(baseline: baseline.0, current: augmented, options: options, baselineSource: baseline.1.path,
-                                currentSource: current.1.path, confirmed: Set(extra.keys))
+    /// `--history DIR`: change points per case, Markdown to stdout (or history.md and history.json under --out).
+    private func runHistory(_ directory: String, root: URL) throws {
+        let (runs, _) = try RunRecordLocator.loadRuns(directory, relativeTo: root, baselines: BaselineStore(folder: root.appendingPathComponent("Baselines")))
+        let detector = EDivisive(significance: alpha)
+        let histories = HistoryAnalysis.analyze(runs, detector: detector)
+        let markdown = HistoryAnalysis.markdown(histories, runs: runs.count, detector: detector)
+        guard let out else { return print(markdown, terminator: "") }
+        let folder = URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(markdown.utf8).write(to: folder.appendingPathComponent("history.md"), options: .atomic)
+        try RecordCoding.encoder().encode(histories).write(to: folder.appendingPathComponent("history.json"), options: .atomic)
+        print("wrote \(folder.appendingPathComponent("history.md").path) and history.json")
     }
 
     private func emit(_ report: GateReport, root: URL) throws {

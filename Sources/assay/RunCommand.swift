@@ -50,6 +50,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("time-cap"), help: "Per-case time cap in seconds for performance cases (default: the suite's, 15 s).")
     var timeCap: Double?
 
+    @Option(name: .long, help: "Rounds per performance case: fresh sampler runs interleaved across cases, each under time-cap/rounds (default: the suite's, 3).")
+    var rounds: Int?
+
     @Flag(name: .customLong("no-ceilings"),
           help: "Do not measure copy/GEMM ceilings for a target that declares no peaks (saves seconds; no roofline figures).")
     var noCeilings = false
@@ -71,6 +74,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-reports"), help: "Write no report.html, report.md, junit.xml, report.json next to run.json.")
     var noReports = false
 
+    func validate() throws {
+        if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+    }
+
     func run() throws {
         InterruptFlag.install()
         let budget = try memoryBudget.map { text -> MemoryBudget in
@@ -86,7 +93,7 @@ struct RunCommand: ParsableCommand {
                                  resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
                                  measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace),
-                                 waivers: waivers)
+                                 waivers: waivers, rounds: rounds)
         let progress = ProgressReporter(quiet: quiet)
         let station = try stationKey(workspace: workspace)
         let session: RunSession

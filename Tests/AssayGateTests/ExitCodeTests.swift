@@ -30,9 +30,9 @@ import Testing
     }
 
     static func sampleReport() throws -> GateReport {
-        let baseline = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 1)),
+        let baseline = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 1)),
                                              SyntheticRuns.conformanceCase(conf, .pass)], runID: "base")
-        let current = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, samples: SyntheticRuns.samples(median: 110_000, cv: 0.01, seed: 2)),
+        let current = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 2)),
                                             SyntheticRuns.conformanceCase(conf, .fail, message: "max abs error <1e-3> & \"worse\"")], runID: "cur")
         return try Gate.compare(baseline: baseline, current: current)
     }
@@ -69,18 +69,20 @@ import Testing
         func write(_ record: RunRecord, _ name: String) throws {
             try RecordCoding.encoder().encode(record).write(to: folder.appendingPathComponent(name))
         }
-        let steady = SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 7)
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: steady)]), "base.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 8))]), "same.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 110_000, cv: 0.01, seed: 9))]), "slow.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: [99_000, 104_000, 101_000, 106_000])]), "few.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: steady)], fingerprint: "elsewhere"), "other.json")
+        let steady = SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 7)
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: steady)]), "base.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 8))]), "same.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 9))]), "slow.json")
+        // One round each side: no between-round variance, so the gate may not claim anything.
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 10))]), "one.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 11))]), "few.json")
+        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: steady)], fingerprint: "elsewhere"), "other.json")
 
         #expect(try gate(["--baseline", "base.json", "--current", "same.json"], in: folder) == 0)
         #expect(try gate(["--baseline", "base.json", "--current", "slow.json", "--out", "out", "--format", "junit,json"], in: folder) == 1)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.junit.xml").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.json").path))
-        #expect(try gate(["--baseline", "base.json", "--current", "few.json"], in: folder) == 3)
+        #expect(try gate(["--baseline", "one.json", "--current", "few.json"], in: folder) == 3)
         #expect(try gate(["--baseline", "base.json", "--current", "other.json"], in: folder) == 2)
         #expect(try gate(["--baseline", "base.json", "--current", "other.json", "--allow-different-target"], in: folder) == 0)
         #expect(try gate(["--baseline", "no-such-baseline", "--current", "same.json"], in: folder) == 2)

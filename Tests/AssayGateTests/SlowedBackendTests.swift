@@ -58,14 +58,16 @@ final class SlowedBackend: Backend {
             controlSamples.append(try sample(control, request))
             slowedSamples.append(try sample(slowed, request))
         }
-        let report = try Gate.compare(baseline: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, samples: controlSamples)]),
-                                      current: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, samples: slowedSamples)]))
+        // Five interleaved rounds of 30 per side: the gate's unit is the round.
+        func rounds(_ samples: [Double]) -> [[Double]] { stride(from: 0, to: samples.count, by: 30).map { Array(samples[$0..<($0 + 30)]) } }
+        let report = try Gate.compare(baseline: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(controlSamples))]),
+                                      current: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(slowedSamples))]))
         #expect(report.status.exitCode == GateReport.status(conformance: [], performance: report.performance).exitCode)
         return try #require(report.performance.first)
     }
 
-    /// Caught means `regressed`. When the machine is so oversubscribed that the baseline's own
-    /// spread puts τ (3 × IQR/median) near the 10% effect, the gate by design cannot call it
+    /// Caught means `regressed`. When the machine is so oversubscribed that the round-to-round
+    /// spread puts τ near the 10% effect, the gate by design cannot call it
     /// (with τ above the effect the documented rule even says `same`); such an attempt says
     /// nothing about the gate and is measured again, up to three times.
     @Test(.timeLimit(.minutes(2)))
@@ -82,7 +84,8 @@ final class SlowedBackend: Backend {
         print("slowed backend: this machine was too loaded to resolve a 10% change in three attempts; nothing asserted")
     }
 
-    /// The confirmation re-run's API samples exactly the run's performance cases, through the given backend.
+    /// The confirmation re-run's API samples exactly the run's performance cases, through the
+    /// given backend, in the suite's rounds (the run has no record of the case here).
     @Test(.timeLimit(.minutes(1)))
     func remeasurerSamplesThePlannedPerformanceCase() throws {
         let yaml = """
@@ -90,7 +93,7 @@ final class SlowedBackend: Backend {
         title: Gate slowed-backend check
         kind: performance
         seed: 7
-        performance: {time_cap_s: 0.3, min_samples: 10, min_measured_s: 0.1}
+        performance: {time_cap_s: 0.9, min_samples: 10, min_measured_s: 0.3}
         cases:
           - op: matmul
             dtypes: [f32]
@@ -102,6 +105,7 @@ final class SlowedBackend: Backend {
         let measured = try CaseRemeasurer(record: plan, root: URL(fileURLWithPath: "/"))
             .remeasure([Self.id, other]) { _, _ in SlowedBackend(extra: 0) }
         #expect(Array(measured.keys) == [Self.id])
+        #expect(measured[Self.id]!.rounds?.count == PerformanceSettings.defaultRounds)
         #expect(measured[Self.id]!.samples.count >= 10)
         #expect(measured[Self.id]!.samples.allSatisfy { $0 > 0 })
     }

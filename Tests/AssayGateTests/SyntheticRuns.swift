@@ -24,11 +24,23 @@ enum SyntheticRuns {
         }
     }
 
+    /// `rounds` rounds of `n` samples each, every round from its own seed (no round effect).
+    static func rounds(median: Double, cv: Double, rounds: Int = 3, n: Int = 50, seed: UInt64) -> [[Double]] {
+        (0..<UInt64(rounds)).map { samples(median: median, cv: cv, n: n, seed: seed &* 1_000_003 &+ $0) }
+    }
+
     static func performanceCase(_ id: String, samples: [Double], outcome: Outcome = .pass) -> CaseResult {
-        let summary = Statistics.summarize(samples)
-        let record = PerformanceRecord(mode: .warm, timerKind: .host, k: 1, n: samples.count, warmupCalls: 0, samples: samples,
-                                       summary: summary, converged: true, stopReason: "synthetic", totalSeconds: 0,
-                                       measuredSeconds: samples.reduce(0, +) / 1e9)
+        performanceCase(id, rounds: [samples], outcome: outcome)
+    }
+
+    /// A case measured in rounds: the records as the runner writes them (rounds appended one by one).
+    static func performanceCase(_ id: String, rounds: [[Double]], outcome: Outcome = .pass) -> CaseResult {
+        let records = rounds.map { samples in
+            PerformanceRecord(mode: .warm, timerKind: .host, k: 1, n: samples.count, warmupCalls: 0, samples: samples,
+                              summary: Statistics.summarize(samples), converged: true, stopReason: "synthetic", totalSeconds: 0,
+                              measuredSeconds: samples.reduce(0, +) / 1e9)
+        }
+        let record = records.dropFirst().reduce(records[0]) { $0.appendingRound($1) }
         return CaseResult(id: try! CaseID(parsing: id), kind: .performance, op: "matmul", dtype: "f32", outcome: outcome, performance: record)
     }
 

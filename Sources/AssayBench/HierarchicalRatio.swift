@@ -1,0 +1,65 @@
+import Foundation
+
+/// The ratio of two sides measured as runs × rounds × samples, with a confidence interval
+/// from a random-effects model (Kalibera & Jones, "Rigorous Benchmarking in Reasonable
+/// Time", ISMM 2013): most of the variance lives between executions, so the samples of one
+/// round are summarized first (log of their median) and the interval comes from the spread
+/// of those summaries, not from the samples as if they were independent.
+///
+/// Model: log y = μ_side + run effect + round effect + sample noise. Each round gives one
+/// value, log(median of its samples); each run the mean of its rounds. The unit is the run
+/// when either side holds several runs (a baseline with history: run-to-run variance is
+/// seen), otherwise the round. With n_b and n_c units, the difference of the side means has
+/// the pooled two-sample t interval on n_b + n_c − 2 degrees of freedom, exponentiated into a
+/// ratio interval. Closed form, so deterministic. With one unit per side there is no
+/// between-unit variance and no interval: the data cannot separate a change from noise.
+///
+/// Why not a two-level bootstrap: with 3–5 rounds per side a percentile bootstrap
+/// under-covers (its variance is (n−1)/n of the truth and it uses normal, not t, tails), which
+/// is exactly the regime of CI runs; the t interval is exact for normal unit means.
+public enum HierarchicalRatio {
+    /// `baseline` and `current` are runs, each a list of rounds, each a list of samples (ns).
+    /// nil when a round is empty or has a non-positive or non-finite median.
+    public static func estimate(baseline: [[[Double]]], current: [[[Double]]], confidence: Double = 0.95) -> HierarchicalEstimate? {
+        guard let baseRuns = runValues(baseline), let currentRuns = runValues(current),
+              !baseRuns.isEmpty, !currentRuns.isEmpty else { return nil }
+        let level: HierarchicalEstimate.Level = baseRuns.count > 1 || currentRuns.count > 1 ? .runs : .rounds
+        let baseUnits = level == .runs ? baseRuns.map(\.mean) : baseRuns[0].rounds
+        let currentUnits = level == .runs ? currentRuns.map(\.mean) : currentRuns[0].rounds
+        let baseMean = mean(baseUnits), currentMean = mean(currentUnits)
+        let difference = currentMean - baseMean
+        let degrees = baseUnits.count + currentUnits.count - 2
+        var estimate = HierarchicalEstimate(ratio: exp(difference), low: nil, high: nil, pValue: nil, degreesOfFreedom: degrees,
+                                            level: level, baselineUnits: baseUnits.count, currentUnits: currentUnits.count, unitSpread: nil)
+        guard degrees >= 1 else { return estimate }
+        let squares = baseUnits.reduce(0) { $0 + ($1 - baseMean) * ($1 - baseMean) }
+            + currentUnits.reduce(0) { $0 + ($1 - currentMean) * ($1 - currentMean) }
+        let spread = (squares / Double(degrees)).squareRoot()
+        let standardError = spread * (1 / Double(baseUnits.count) + 1 / Double(currentUnits.count)).squareRoot()
+        let quantile = StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(degrees))
+        estimate.unitSpread = spread
+        estimate.low = exp(difference - quantile * standardError)
+        estimate.high = exp(difference + quantile * standardError)
+        estimate.pValue = standardError > 0 ? StudentT.twoSidedP(difference / standardError, degreesOfFreedom: Double(degrees))
+            : (difference == 0 ? 1 : 0)
+        return estimate
+    }
+
+    /// Per run: its rounds' log-medians and their mean.
+    static func runValues(_ runs: [[[Double]]]) -> [(rounds: [Double], mean: Double)]? {
+        var values: [(rounds: [Double], mean: Double)] = []
+        for run in runs where !run.isEmpty {
+            var rounds: [Double] = []
+            for round in run {
+                guard !round.isEmpty else { return nil }
+                let median = Statistics.quantile(sorted: round.sorted(), 0.5)
+                guard median.isFinite, median > 0 else { return nil }
+                rounds.append(log(median))
+            }
+            values.append((rounds, mean(rounds)))
+        }
+        return values
+    }
+
+    private static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+}
