@@ -72,20 +72,30 @@ struct CaseExecutor {
         let op = try catalogue.op(named: planned.op)
         let inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed,
                                            caseID: planned.id.description, specials: op.specialValues)
-        let expected = op.reference(problem, inputs: inputs.map(RefTensor.init))
+        let references = inputs.map(RefTensor.init)
+        let expected = op.reference(problem, inputs: references)
         let outputs = try backend.execute(problem, inputs: inputs)
         guard outputs.count == 1 else {
             result.outcome = .fail
             result.message = "expected 1 output, got \(outputs.count)"
             return
         }
-        let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0],
-                                                          tolerance: planned.tolerance ?? .forProblem(problem))
+        let policy = planned.tolerance ?? .forProblem(problem, model: op.errorModel(for: problem.output.dtype))
+        let magnitudes = policy.overrideReason == nil && policy.model.needsMagnitudes ? op.magnitudes(problem, inputs: references) : nil
+        let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0], tolerance: policy,
+                                                          magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references))
         result.evidence = evidence
         result.outcome = passed ? .pass : .fail
-        if !passed {
-            result.message = evidence.structural.first
-                ?? "\(evidence.mismatches)/\(evidence.elements) elements beyond atol \(evidence.atol) + rtol \(evidence.rtol)·|ref|; max abs error \(evidence.maxAbsError)"
+        if !passed { result.message = evidence.structural.first ?? Self.missSummary(evidence) }
+    }
+
+    /// "12/4096 elements beyond the error model (…); worst at [3, 7]: expected NaN, got 0.0"
+    static func missSummary(_ evidence: ConformanceEvidence) -> String {
+        var text = "\(evidence.mismatches)/\(evidence.elements) elements beyond \(evidence.model ?? "tolerance")"
+        if let worst = evidence.samples.first {
+            text += "; worst at \(worst.index): " + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
+            if let ulps = worst.ulps { text += " (\(DType.f64.shortest((ulps * 10).rounded() / 10)) ulp)" }
         }
+        return text
     }
 }

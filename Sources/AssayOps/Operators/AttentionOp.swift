@@ -62,3 +62,49 @@ struct AttentionOp: Operator {
         return RefTensor(shape: [b, h, s, d], data: out)
     }
 }
+
+extension AttentionOp {
+    /// Two matmuls and a softmax.
+    func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 4) }
+
+    /// out[i,e] = Σ_j p_ij·v_je: the sum's terms are p_ij·|v_je|, and each p_ij carries the relative
+    /// error of its score, whose own terms sum to scale·Σ|q_i||k_j|. Masked keys (p = 0) add nothing.
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
+        let t = problem.params["t"]?.intValue ?? s
+        let causal = problem.attrBool("causal")
+        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
+        let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
+        var out = [Double](repeating: 0, count: b * h * s * d)
+        for head in 0..<(b * h) {
+            let qBase = head * s * d, kvBase = head * t * d
+            for i in 0..<s {
+                var scores = [Double](repeating: -.infinity, count: t)
+                var spreads = [Double](repeating: 0, count: t)
+                for j in 0..<t where !causal || j <= i {
+                    var dot = 0.0, absDot = 0.0
+                    for e in 0..<d {
+                        dot += q[qBase + i * d + e] * k[kvBase + j * d + e]
+                        absDot += abs(q[qBase + i * d + e] * k[kvBase + j * d + e])
+                    }
+                    scores[j] = dot * scale
+                    spreads[j] = 1 + abs(scale) * absDot
+                }
+                let weights = Softmax.probabilities(scores)
+                for e in 0..<d {
+                    var sum = 0.0
+                    for j in 0..<t where weights[j] != 0 { sum += weights[j] * spreads[j] * abs(v[kvBase + j * d + e]) }
+                    out[qBase + i * d + e] = sum
+                }
+            }
+        }
+        return out
+    }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard index.count == 4 else { return nil }
+        let s = problem.int("s"), t = problem.params["t"]?.intValue ?? s
+        let visible = problem.attrBool("causal") ? Swift.min(index[2] + 1, t) : t
+        return "batch \(index[0]), head \(index[1]), query row \(index[2]) (\(visible) of \(t) keys visible), dim \(index[3])"
+    }
+}

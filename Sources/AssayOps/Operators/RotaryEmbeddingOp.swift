@@ -39,3 +39,37 @@ struct RotaryEmbeddingOp: Operator {
         return RefTensor(shape: [s, h, d], data: out)
     }
 }
+
+extension RotaryEmbeddingOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard index.count == 3 else { return nil }
+        let d = problem.int("d"), half = d / 2, h = problem.int("h")
+        let i = problem.attrBool("interleaved") ? index[2] / 2 : index[2] % half
+        let base = (index[0] * h + index[1]) * d
+        let (first, second) = problem.attrBool("interleaved") ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
+        return FeedingText.values([("x1", inputs[0].data[first]), ("x2", inputs[0].data[second]),
+                                   ("cos", inputs[1].data[index[0] * half + i]), ("sin", inputs[2].data[index[0] * half + i])], dtype: problem.dtype)
+    }
+}
+
+extension RotaryEmbeddingOp {
+    /// Both outputs of a pair sum two products: M = |x1·cos| + |x2·sin| (the reference subtracts one).
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        let s = problem.int("s"), h = problem.int("h"), d = problem.int("d"), half = d / 2
+        let interleaved = problem.attrBool("interleaved")
+        let x = inputs[0].data, cos = inputs[1].data, sin = inputs[2].data
+        var out = x
+        for position in 0..<s {
+            for head in 0..<h {
+                let base = (position * h + head) * d
+                for i in 0..<half {
+                    let (first, second) = interleaved ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
+                    let c = abs(cos[position * half + i]), sn = abs(sin[position * half + i])
+                    out[first] = abs(x[first]) * c + abs(x[second]) * sn
+                    out[second] = abs(x[second]) * c + abs(x[first]) * sn
+                }
+            }
+        }
+        return out
+    }
+}
