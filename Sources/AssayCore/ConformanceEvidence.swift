@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a conformance case failed, or how close a passing one came.
 ///
 /// Fields after `structural` were added with the per-op error model (docs/FORMATS.md); they are
@@ -74,5 +76,39 @@ public struct ConformanceEvidence: Codable, Sendable, Equatable {
     public static func describe(expected: Double, actual: Double, dtype: DType?) -> String {
         let grid = dtype ?? .f64
         return "expected \(grid.shortest(expected)), got \(grid.shortest(actual))"
+    }
+}
+
+extension ConformanceEvidence {
+    /// The model line: the op's error model, or the suite's override with its reason.
+    public var modelText: String {
+        if let overrideReason { return "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))" }
+        return model ?? "atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref|"
+    }
+
+    /// One quoted element: "[3, 7] (worst): expected 0.1667, got 0.1666; allowed 4.9e-05, 1.0 ulp; row of 32: …".
+    public func text(of sample: Sample) -> String {
+        var text = "[\(sample.index.map(String.init).joined(separator: ", "))]"
+        if let role = sample.role { text += " (\(role))" }
+        text += ": " + Self.describe(expected: sample.expected, actual: sample.actual, dtype: dtype)
+        if let allowance = sample.allowance { text += "; allowed \(DType.f64.shortest(Self.twoDigits(allowance)))" }
+        if let ulps = sample.ulps { text += ", \(DType.f64.shortest(Self.twoDigits(ulps))) ulp" }
+        if let inputs = sample.inputs { text += "; \(inputs)" }
+        return text
+    }
+
+    /// "axis 0: 16 indices; axis 1: index 5 ×16" — where the misses concentrate.
+    public var axisText: String? {
+        guard let axisCounts, !axisCounts.isEmpty else { return nil }
+        return axisCounts.map { count in
+            "axis \(count.axis): " + count.top.map { "\($0[0]) ×\($0[1])" }.joined(separator: ", ")
+                + (count.distinct > count.top.count ? " (\(count.distinct) indices)" : "")
+        }.joined(separator: "; ")
+    }
+
+    static func twoDigits(_ x: Double) -> Double {
+        guard x.isFinite, x != 0 else { return x }
+        let scale = pow(10, Double(Int((log10(abs(x))).rounded(.down))) - 2)
+        return (x / scale).rounded() * scale
     }
 }

@@ -27,7 +27,7 @@ public protocol Operator: Sendable {
     /// Per output element, the magnitude M the accumulation model scales with: Σ|terms| of its sums.
     func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double]
     /// Results frameworks give at special inputs instead of the catalogue's limits, accepted and recorded.
-    var specialAlternatives: [SpecialAlternative] { get }
+    func specialAlternatives(for dtype: DType) -> [SpecialAlternative]
     /// The input values that feed one output element, in words (nil when the op has no short answer).
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String?
 }
@@ -46,7 +46,7 @@ extension Operator {
             return RefTensor(shape: tensor.shape, data: tensor.data.map(abs))
         }).data
     }
-    public var specialAlternatives: [SpecialAlternative] { [] }
+    public func specialAlternatives(for dtype: DType) -> [SpecialAlternative] { [] }
     public func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? { nil }
 }
 

@@ -80,7 +80,7 @@ public enum ConformanceChecker {
     /// The op's accepted alternatives, where its output lines up with its single input element by element.
     static func elementwiseAlternatives(_ context: Context?) -> [SpecialAlternative] {
         guard let context, context.inputs.count == 1, context.inputs[0].shape == context.problem.output.shape.dims else { return [] }
-        return context.op.specialAlternatives
+        return context.op.specialAlternatives(for: context.problem.output.dtype)
     }
 
     static func multiIndex(_ flat: Int, shape: Shape) -> [Int] {

@@ -71,15 +71,16 @@ extension ActivationOp {
     }
 
     /// torch computes gelu and silu with their naive formulas, which give NaN where the limit is ±0
-    /// or ±inf (−inf·0, inf/inf), and overflow to ±inf in an intermediate at ±max.
-    var specialAlternatives: [SpecialAlternative] {
+    /// or ±inf (−inf·0, inf/inf), and overflow to +inf in an intermediate at the largest finite value.
+    func specialAlternatives(for dtype: DType) -> [SpecialAlternative] {
         switch kind {
         case .relu: return []
         case .silu:
             return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·sigmoid(x) = −inf·0 (torch)")]
         case .gelu:
             return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·Φ(x) = −inf·0 (torch)"),
-                    SpecialAlternative(input: .infinity, limit: .infinity, alternative: .nan, note: "tanh form: inf·(1 + tanh(inf·…)) with inf−inf inside (torch)")]
+                    SpecialAlternative(input: .infinity, limit: .infinity, alternative: .nan, note: "inf·(1 + erf(inf)) evaluated through inf − inf (torch)"),
+                    SpecialAlternative(input: dtype.maxFinite, limit: dtype.maxFinite, alternative: .infinity, note: "x·(1 + erf(x)) overflows before the halving (torch)")]
         }
     }
 
