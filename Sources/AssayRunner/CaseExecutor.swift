@@ -11,6 +11,8 @@ struct CaseExecutor {
     let catalogue: OpCatalogue
     let performanceRunner: PerformanceCaseRunner?
     let systemChecker: SystemCaseRunner?
+    /// Writes failing conformance cases' tensors (`--dump-tensors`).
+    var tensorDump: TensorDump? = nil
 
     func run(_ planned: PlannedCase) -> CaseResult {
         let started = Date()
@@ -86,7 +88,13 @@ struct CaseExecutor {
                                                           magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references))
         result.evidence = evidence
         result.outcome = passed ? .pass : .fail
-        if !passed { result.message = evidence.structural.first ?? Self.missSummary(evidence) }
+        if !passed {
+            result.message = evidence.structural.first ?? Self.missSummary(evidence)
+            if let tensorDump {
+                do { try tensorDump.write(caseID: planned.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
+                catch { result.message! += " (tensors not dumped: \(error))" }
+            }
+        }
     }
 
     /// "12/4096 elements beyond the error model (…); worst at [3, 7]: expected NaN, got 0.0"

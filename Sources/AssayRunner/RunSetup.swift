@@ -23,11 +23,16 @@ public struct RunRequest: Sendable {
     /// Skips measuring ceilings for a target that declares none (its cases then have no roofline
     /// figures): a quick run, or one timed against another tool, need not spend the seconds.
     public var measuresCeilings: Bool
+    /// Runs only the case ids matching this glob (`--case`).
+    public var caseGlob: String?
+    /// Where failing conformance cases' tensors go as .npy files (`--dump-tensors`).
+    public var dumpDirectory: URL?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true) {
+                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, caseGlob: String? = nil, dumpDirectory: URL? = nil) {
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
+        self.caseGlob = caseGlob; self.dumpDirectory = dumpDirectory
     }
 }
 
@@ -48,7 +53,6 @@ public enum RunSetup {
                                makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
         let target: SourceSnapshot<TargetDescriptor>
         let suites: [SourceSnapshot<Suite>]
-        let directory: URL
         var previous: RunRecord?
         if let resume = request.resume {
             let record = try RunRecord.load(contentsOf: resume.appendingPathComponent("run.json"))
@@ -59,7 +63,6 @@ public enum RunSetup {
             suites = try record.suites.map {
                 SourceSnapshot(path: $0.path, text: $0.text, value: try Suite.parse(text: $0.text, file: $0.path, validator: SuiteValidator(catalogue: catalogue)))
             }
-            directory = resume
             previous = record
         } else {
             let targetURL = locate(request.target, folder: "Targets", root: request.root)
@@ -71,7 +74,6 @@ public enum RunSetup {
                 let (suite, text) = try Suite.load(contentsOf: url, displayName: path, validator: SuiteValidator(catalogue: catalogue))
                 return SourceSnapshot(path: path, text: text, value: suite)
             }
-            directory = try makeRunDirectory(root: request.reportsRoot, targetID: descriptor.id)
         }
         var planned: [PlannedCase] = []
         for suite in suites {
@@ -79,6 +81,17 @@ public enum RunSetup {
             if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].performance.timeCapSeconds = cap } }
             planned += cases
         }
+        // --case: a new run plans only the matching cases; a resumed run keeps its plan and runs
+        // only the matching ones that are still missing.
+        var selection: Set<CaseID>?
+        if let glob = request.caseGlob {
+            let matching = planned.filter { Glob.matches(pattern: glob, text: $0.id.description) }
+            guard !matching.isEmpty else {
+                throw InputError(file: "--case", message: "'\(glob)' matches none of the \(planned.count) planned cases (ids look like \(planned.first.map { $0.id.description } ?? "suite/op/shape/dtype"))")
+            }
+            if previous == nil { planned = matching } else { selection = Set(matching.map(\.id)) }
+        }
+        let directory = try request.resume ?? makeRunDirectory(root: request.reportsRoot, targetID: target.value.id)
         let backend = try makeBackend(target.value, request.root)
         let identity = try backend.describe()
         var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,
@@ -97,7 +110,8 @@ public enum RunSetup {
             record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress)
         }
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
-        return RunSession(directory: directory, record: record, planned: planned, backend: backend, catalogue: catalogue,
+        return RunSession(directory: directory, record: record, planned: planned, selection: selection, dumpDirectory: request.dumpDirectory,
+                          backend: backend, catalogue: catalogue,
                           waivers: WaiverPolicy(waivers: target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
                           systemRunner: ProbeSystemRunner(

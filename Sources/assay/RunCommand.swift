@@ -30,6 +30,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Continue an interrupted run in this run directory.")
     var resume: String?
 
+    @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case ids matching this glob (`*`, `?`), e.g. 'conformance/softmax/*/bf16*'. With --resume, runs the matching cases still missing.", valueName: "glob"))
+    var caseGlob: String?
+
+    @Option(name: .customLong("dump-tensors"), help: ArgumentHelp("Write each failing conformance case's inputs, reference and output as .npy files, with index.jsonl, into this folder.", valueName: "dir"))
+    var dumpTensors: String?
+
     @Option(name: .customLong("time-cap"), help: "Per-case time cap in seconds for performance cases (default: the suite's, 15 s).")
     var timeCap: Double?
 
@@ -49,7 +55,8 @@ struct RunCommand: ParsableCommand {
         let request = RunRequest(target: target, suites: suites.isEmpty ? ["smoke"] : suites,
                                  reportsRoot: URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL,
                                  resume: resume.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath() },
-                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings)
+                                 root: root, command: CommandLine.arguments, timeCapSeconds: timeCap, measuresCeilings: !noCeilings,
+                                 caseGlob: caseGlob, dumpDirectory: dumpTensors.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL })
         let progress = ProgressReporter(quiet: quiet)
         let session: RunSession
         do {
@@ -70,7 +77,9 @@ struct RunCommand: ParsableCommand {
             do { try ReportWriter.write(record, to: session.directory); print("reports: \(session.directory.path)/report.html") }
             catch { FileHandle.standardError.write(Data("warning: reports not written: \(error)\n".utf8)) }
         }
-        if record.status == .interrupted {
+        if record.status == .interrupted, caseGlob != nil, !InterruptFlag.isSet {
+            print("\(record.plannedCases.count - record.cases.count) planned cases not selected by --case: run them with `assay run --resume \(session.directory.path)`")
+        } else if record.status == .interrupted {
             print("interrupted: continue with `assay run --resume \(session.directory.path)`")
             throw ExitCode(ExitStatus.interrupted)
         }
