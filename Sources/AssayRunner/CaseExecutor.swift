@@ -16,6 +16,7 @@ struct CaseExecutor {
 
     func run(_ planned: PlannedCase) -> CaseResult {
         let started = Date()
+        let stderrMark = PluginStderrLog.shared.position
         var result = CaseResult(id: planned.id, kind: planned.kind, op: planned.op, dtype: planned.dtype?.rawValue ?? "-",
                                 params: planned.params, attrs: planned.attrs, values: planned.kind == .conformance ? planned.values : nil,
                                 outcome: .pass, startedAt: started)
@@ -61,6 +62,8 @@ struct CaseExecutor {
                 result.outcome = error.outcome
                 result.message = error.description
                 result.stderrTail = error.stderrTail
+                // An internal error's traceback went to the plugin's stderr while the case ran.
+                if case .internal = error { result.stderrTail = PluginStderrLog.shared.text(since: stderrMark) }
             } catch {
                 result.outcome = .error
                 result.message = "\(error)"

@@ -92,6 +92,7 @@ public enum RunSetup {
             if previous == nil { planned = matching } else { selection = Set(matching.map(\.id)) }
         }
         let directory = try request.resume ?? makeRunDirectory(root: request.reportsRoot, targetID: target.value.id)
+        PluginStderrLog.shared.open(at: directory.appendingPathComponent("plugin.stderr.log"))
         let backend = try makeBackend(target.value, request.root)
         let identity = try backend.describe()
         var record = previous ?? RunRecord(runID: directory.lastPathComponent, harnessVersion: harnessVersion, command: request.command,

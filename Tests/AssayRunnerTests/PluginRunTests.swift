@@ -29,6 +29,8 @@ struct PluginRunTests {
                 os._exit(9)
             if mode == "hang":
                 time.sleep(3600)
+            if mode == "raise":
+                raise RuntimeError("injected fault: raise")
             if mode == "garbage":
                 self.writer.stream.write(b"\xff" * 100 + b"\n")
                 self.writer.stream.flush()
@@ -38,9 +40,10 @@ struct PluginRunTests {
     run(numpy_backend.NumpyBackend)
     """#
 
-    func run(fault: String) throws -> (RunRecord, journalLines: Int) {
+    func run(fault: String, inspect: (URL) throws -> Void = { _ in }) throws -> (RunRecord, journalLines: Int) {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
+        defer { try? inspect(fixture.folder) }
         let script = try fixture.write(Self.faultyWrapper, to: "faulty_numpy.py")
         return try fixture.run(target: """
             id: faulty-numpy
@@ -66,5 +69,20 @@ struct PluginRunTests {
         #expect(record.cases.first?.message?.contains(reason) == true, "\(record.cases.first?.message ?? "")")
         #expect(record.cases.first?.stderrTail?.contains("injected fault: \(fault)") == true)
         #expect(journalLines == 3)
+    }
+
+    /// An `internal` error carries the plugin's traceback, and the run directory keeps the plugin's stderr.
+    @Test func anInternalErrorCarriesTheTracebackAndStderrIsLogged() throws {
+        var logged = ""
+        let (record, _) = try run(fault: "raise") { folder in
+            let runs = folder.appendingPathComponent("Reports/faulty-numpy")
+            for run in try FileManager.default.contentsOfDirectory(atPath: runs.path) where run != "latest" {
+                logged += (try? String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent("plugin.stderr.log"), encoding: .utf8)) ?? ""
+            }
+        }
+        #expect(record.cases.map(\.outcome) == [.error, .pass, .pass])
+        let tail = try #require(record.cases.first?.stderrTail)
+        #expect(tail.contains("Traceback") && tail.contains("RuntimeError: injected fault: raise"), "\(tail)")
+        #expect(logged.contains("RuntimeError: injected fault: raise"))
     }
 }
