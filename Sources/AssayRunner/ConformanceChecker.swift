@@ -38,6 +38,11 @@ public enum ConformanceChecker {
         var maxUlps = 0.0
         var scan = Scan()
         for (index, (want, got)) in zip(expected.data, values).enumerated() {
+            // Fast path: an exact element passes every model with zero error (most elements of a passing case).
+            if want == got || (want.isNaN && got.isNaN) {
+                scan.note(index: index, ok: true, rank: (0, -.infinity), row: 0)
+                continue
+            }
             var (ok, allowance) = tolerance.judge(actual: got, expected: want, magnitude: magnitudes?[index] ?? abs(want))
             if !ok, let alternative = alternatives.first(where: { $0.matches(input: context!.inputs[0].data[index], expected: want, actual: got) }) {
                 ok = true
