@@ -20,6 +20,11 @@ struct RotaryEmbeddingOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        RefTensor(shape: problem.output.shape.dims, data: rotate(problem, inputs: inputs, magnitudes: false))
+    }
+
+    /// Rotates every pair, or (with `magnitudes`) gives both outputs of a pair |x1·cos| + |x2·sin|.
+    func rotate(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool) -> [Double] {
         let s = problem.int("s"), h = problem.int("h"), d = problem.int("d")
         let interleaved = problem.attrBool("interleaved")
         let x = inputs[0].data, cos = inputs[1].data, sin = inputs[2].data
@@ -31,12 +36,17 @@ struct RotaryEmbeddingOp: Operator {
                 for i in 0..<half {
                     let (first, second) = interleaved ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
                     let c = cos[position * half + i], sn = sin[position * half + i]
-                    out[first] = x[first] * c - x[second] * sn
-                    out[second] = x[second] * c + x[first] * sn
+                    if magnitudes {
+                        out[first] = abs(x[first] * c) + abs(x[second] * sn)
+                        out[second] = abs(x[second] * c) + abs(x[first] * sn)
+                    } else {
+                        out[first] = x[first] * c - x[second] * sn
+                        out[second] = x[second] * c + x[first] * sn
+                    }
                 }
             }
         }
-        return RefTensor(shape: [s, h, d], data: out)
+        return out
     }
 }
 
@@ -54,22 +64,5 @@ extension RotaryEmbeddingOp {
 
 extension RotaryEmbeddingOp {
     /// Both outputs of a pair sum two products: M = |x1·cos| + |x2·sin| (the reference subtracts one).
-    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
-        let s = problem.int("s"), h = problem.int("h"), d = problem.int("d"), half = d / 2
-        let interleaved = problem.attrBool("interleaved")
-        let x = inputs[0].data, cos = inputs[1].data, sin = inputs[2].data
-        var out = x
-        for position in 0..<s {
-            for head in 0..<h {
-                let base = (position * h + head) * d
-                for i in 0..<half {
-                    let (first, second) = interleaved ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
-                    let c = abs(cos[position * half + i]), sn = abs(sin[position * half + i])
-                    out[first] = abs(x[first]) * c + abs(x[second]) * sn
-                    out[second] = abs(x[second]) * c + abs(x[first]) * sn
-                }
-            }
-        }
-        return out
-    }
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] { rotate(problem, inputs: inputs, magnitudes: true) }
 }

@@ -163,30 +163,10 @@ enum FaultCatalogue {
         }
     }
 
-    /// Attention with a custom visibility rule `visible(i, j, s, t)`.
-    static func attention(_ problem: OpProblem, _ inputs: [RefTensor], visible: (Int, Int, Int, Int) -> Bool) -> [Double] {
+    /// Attention with a custom visibility rule `visible(i, j, s, t)` on causal cases.
+    static func attention(_ problem: OpProblem, _ inputs: [RefTensor], visible: @escaping (Int, Int, Int, Int) -> Bool) -> [Double] {
         guard problem.attrBool("causal") else { return FaultClass.reference("scaled_dot_product_attention", problem, inputs) }
-        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
-        let t = problem.params["t"]?.intValue ?? s
-        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
-        let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
-        var out = [Double](repeating: 0, count: b * h * s * d)
-        for head in 0..<(b * h) {
-            for i in 0..<s {
-                var scores = [Double](repeating: -.infinity, count: t)
-                for j in 0..<t where visible(i, j, s, t) {
-                    var dot = 0.0
-                    for e in 0..<d { dot += q[head * s * d + i * d + e] * k[head * t * d + j * d + e] }
-                    scores[j] = dot * scale
-                }
-                let weights = Softmax.probabilities(scores)
-                for e in 0..<d {
-                    var sum = 0.0
-                    for j in 0..<t where weights[j] != 0 || weights[j].isNaN { sum += weights[j] * v[head * t * d + j * d + e] }
-                    out[head * s * d + i * d + e] = sum
-                }
-            }
-        }
-        return out
+        let s = problem.int("s"), t = problem.params["t"]?.intValue ?? s
+        return AttentionOp().weightedSums(problem, inputs: inputs, magnitudes: false) { i, j in visible(i, j, s, t) }
     }
 }
