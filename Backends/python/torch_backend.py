@@ -126,37 +126,20 @@ def _b_rms_norm(call, t):
     return manual
 
 
-def _fix_tails(x, fn, hi, lo):
-    """Wrap fn so that f(x) = x where x >= hi and f(x) = -0 where x <= lo (the limits
-    of gelu/silu, exact in every float dtype beyond those bounds). The wrapper is only
-    added when x holds such values, so random benchmark inputs time the plain call."""
-    if not x.is_floating_point() or x.numel() == 0:
-        return fn
-    big, small = x >= hi, x <= lo
-    if not bool((big | small).any().item()):
-        return fn
-    zero = torch.zeros((), dtype=x.dtype, device=x.device).neg()  # -0.0
-
-    def fixed():
-        out = fn()
-        return torch.where(small, zero, torch.where(big, x, out))
-    return fixed
-
-
-# gelu(x) == x for x >= 10 and == -0 for x <= -40 in f64 (and so in every narrower
-# dtype); torch's CPU kernels give NaN at -inf (and +inf, or inf at f32 max).
-GELU_HI, GELU_LO = 10.0, -40.0
+# gelu and silu return torch's own results: torch gives NaN at -inf (and gelu NaN at +inf), where
+# the catalogue's limits are -0 and +inf. The catalogue lists these as accepted alternatives
+# (docs/OPS.md, "Special values versus frameworks") and the run record says which one came back,
+# so a torch-based vendor stack is judged on what torch itself computes.
 
 
 def _b_gelu(call, t):
     x, approx = t[0], call.attrs["approximate"]
-    return _fix_tails(x, lambda: F.gelu(x, approximate=approx), GELU_HI, GELU_LO)
+    return lambda: F.gelu(x, approximate=approx)
 
 
 def _b_silu(call, t):
     x = t[0]
-    inf = float("inf")
-    return _fix_tails(x, lambda: F.silu(x), inf, -inf)  # torch: silu(-inf) = NaN
+    return lambda: F.silu(x)
 
 
 def _b_relu(call, t):

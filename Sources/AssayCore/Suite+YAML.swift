@@ -41,7 +41,7 @@ extension Suite {
 
 extension SuiteEntry {
     init(yaml: YAMLValue, defaultKind: CaseKind, validator: SuiteEntryValidating?, budget: MemoryBudget?) throws {
-        let map = try yaml.mapping(allowed: ["op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "mode", "time_cap_s"])
+        let map = try yaml.mapping(allowed: ["op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "mode", "time_cap_s"])
         let kind = try map["kind"]?.caseKind() ?? defaultKind
         let op = try map["op"]?.string()
         let check = try map["check"]?.string()
@@ -69,13 +69,17 @@ extension SuiteEntry {
         let attrs = try map["attrs"]?.listOrSingle().map { try $0.attrMap() } ?? [[:]]
         let values = try map["values"]?.listOrSingle().map { item -> InputValues in
             let name = try item.string()
-            guard let value = InputValues(rawValue: name) else { throw item.error("unknown values '\(name)' (random or special)") }
+            guard let value = InputValues(rawValue: name) else { throw item.error("unknown values '\(name)' (one of: \(InputValues.allCases.map(\.rawValue).joined(separator: ", ")))") }
             return value
         } ?? [.random]
         self.init(kind: kind, op: op, check: check, dtypes: dtypes, shapes: shapes, attrs: attrs.isEmpty ? [[:]] : attrs,
                   values: values, rtol: try map["rtol"]?.nonNegativeDouble(), atol: try map["atol"]?.nonNegativeDouble(),
                   mode: try map["mode"]?.performanceMode(), timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
                   line: yaml.line)
+        toleranceReason = try map["tolerance_reason"]?.string()
+        if (rtol != nil || atol != nil), toleranceReason?.isEmpty ?? true {
+            throw (map["rtol"] ?? map["atol"] ?? yaml).error("rtol/atol override the op's error model; give the reason in 'tolerance_reason'")
+        }
         if let problem = validator?.problems(in: self, suiteBudget: budget).first {
             let fieldValue = map[problem.field] ?? yaml
             var located = fieldValue

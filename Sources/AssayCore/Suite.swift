@@ -48,6 +48,12 @@ public enum InputValues: String, Codable, Sendable, CaseIterable {
     case random
     /// Random values with the op's special values (±0, ±inf, NaN, subnormals, near-max) planted.
     case special
+    /// Random values scaled to large finite magnitudes (±1e4; ±6e4 in f16, near its maximum).
+    case large
+    /// Every data element equal (one seeded value): equal-value rows.
+    case constant
+    /// 0.25 plus a small random spread whose variance is about the op's `eps` (1e-5 when it has none).
+    case smallVariance = "small_variance"
 }
 
 /// One line of a suite: expands to dtypes × shapes × attrs × values cases.
@@ -65,6 +71,8 @@ public struct SuiteEntry: Codable, Sendable, Equatable {
     public var values: [InputValues]
     public var rtol: Double?
     public var atol: Double?
+    /// Why the suite loosens (or tightens) the op's error model with rtol/atol; required with them.
+    public var toleranceReason: String?
     public var mode: PerformanceMode?
     public var timeCapSeconds: Double?
     /// Line in the suite file, for messages about this entry.

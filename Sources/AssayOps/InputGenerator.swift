@@ -12,8 +12,23 @@ public enum InputGenerator {
         var rng = SplitMix64(seed: seed ^ SplitMix64.fnv1a64(caseID))
         return problem.inputs.enumerated().map { index, spec in
             var data = randomValues(for: spec, rng: &rng)
-            if values == .special, spec.role == .data, spec.dtype.isFloatingPoint {
-                plant(specialValues(for: spec.dtype, set: specials), into: &data, inputIndex: index)
+            if spec.role == .data, spec.dtype.isFloatingPoint {
+                switch values {
+                case .random: break
+                case .special: plant(specialValues(for: spec.dtype, set: specials), into: &data, inputIndex: index)
+                case .large:
+                    // Large finite magnitudes: ±1e4 (exp overflows without the max shift), ±6e4 in f16 (near its max).
+                    let scale = spec.dtype == .f16 ? 60_000.0 : 10_000.0
+                    data = data.map { $0 * scale }
+                case .constant:
+                    data = Array(repeating: rng.nextSigned(), count: data.count)
+                case .smallVariance:
+                    // Variance ≈ eps: a uniform spread of half-width √(3·eps) has variance eps; rms_norm has
+                    // no mean to subtract, so its rows are centred on 0 (mean square ≈ eps).
+                    let halfWidth = (3 * (problem.attrDouble("eps") ?? 1e-5)).squareRoot()
+                    let centre = problem.op == "rms_norm" ? 0 : 0.25
+                    data = data.map { centre + halfWidth * $0 }
+                }
             }
             return Tensor(dtype: spec.dtype, shape: spec.shape, values: data)
         }

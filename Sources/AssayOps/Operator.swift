@@ -21,6 +21,15 @@ public protocol Operator: Sendable {
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem
     /// The float64 reference on exactly the given inputs.
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor
+
+    /// How far a result may lie from the reference in `dtype` (docs/OPS.md, "Error model").
+    func errorModel(for dtype: DType) -> ErrorModel
+    /// Per output element, the magnitude M the accumulation model scales with: Σ|terms| of its sums.
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double]
+    /// Results frameworks give at special inputs instead of the catalogue's limits, accepted and recorded.
+    func specialAlternatives(for dtype: DType) -> [SpecialAlternative]
+    /// The input values that feed one output element, in words (nil when the op has no short answer).
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String?
 }
 
 extension Operator {
@@ -29,6 +38,29 @@ extension Operator {
     public var acceptedAttrs: Set<String> { Set(attrDefaults.keys) }
     public var dtypes: [DType] { [.f64, .f32, .f16, .bf16] }
     public var specialValues: SpecialValueSet { .all }
+    public func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 2) }
+    /// Σ|terms| of a sum of products is the reference on the inputs' absolute values.
+    public func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        reference(problem, inputs: zip(problem.inputs, inputs).map { spec, tensor in
+            if case .indices = spec.role { return tensor }
+            return RefTensor(shape: tensor.shape, data: tensor.data.map(abs))
+        }).data
+    }
+    public func specialAlternatives(for dtype: DType) -> [SpecialAlternative] { [] }
+    public func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? { nil }
+}
+
+/// A result a framework gives at one special input instead of the catalogue's limit.
+public struct SpecialAlternative: Sendable, Equatable {
+    public var input: Double
+    /// The catalogue's value and the accepted alternative (NaN compares by NaN-ness).
+    public var limit: Double
+    public var alternative: Double
+    /// Who produces it and why ("torch: x·sigmoid(x) gives −inf·0").
+    public var note: String
+    public init(input: Double, limit: Double, alternative: Double, note: String) {
+        self.input = input; self.limit = limit; self.alternative = alternative; self.note = note
+    }
 }
 
 /// A tensor of the reference world: float64 values with a shape.

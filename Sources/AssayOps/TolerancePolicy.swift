@@ -1,35 +1,101 @@
 import AssayCore
 
-/// Allowed error per element: `atol + rtol·|ref|` (docs/OPS.md, "Tolerance").
+/// What a backend's element may be: the op's error model in the output dtype, or a suite's
+/// `atol + rtol·|ref|` override with its reason (docs/OPS.md, "Error model").
 public struct TolerancePolicy: Sendable, Equatable {
+    /// The coarse `atol + rtol·|ref|` numbers: the suite's override, or, without one, the dtype
+    /// defaults that checks without the reference's magnitudes (the plugin self-check) still use.
     public var rtol: Double
     public var atol: Double
+    public var model: ErrorModel
+    /// Output dtype whose grid the model is stated in.
+    public var dtype: DType
+    public var reductionLength: Int
+    /// Set when a suite overrides the model with rtol/atol: the suite's reason.
+    public var overrideReason: String?
 
-    public init(rtol: Double, atol: Double) { self.rtol = rtol; self.atol = atol }
-
-    /// The default for a dtype and reduction length; integers compare exactly.
-    public static func standard(for dtype: DType, reductionLength: Int) -> TolerancePolicy {
-        let scale = Double(Swift.max(1, reductionLength)).squareRoot()
-        switch dtype {
-        case .f64: return TolerancePolicy(rtol: 1e-12, atol: 1e-12 * scale)
-        case .f32: return TolerancePolicy(rtol: 1.3e-6, atol: 1e-5 * scale)
-        case .f16: return TolerancePolicy(rtol: 1e-3, atol: 1e-3 * scale)
-        case .bf16: return TolerancePolicy(rtol: 1.6e-2, atol: 1e-2 * scale)
-        case .int8, .int32, .bool: return TolerancePolicy(rtol: 0, atol: 0)
-        }
+    public init(rtol: Double, atol: Double, model: ErrorModel = .exact, dtype: DType = .f64, reductionLength: Int = 1,
+                overrideReason: String? = nil) {
+        self.rtol = rtol; self.atol = atol; self.model = model; self.dtype = dtype
+        self.reductionLength = reductionLength; self.overrideReason = overrideReason
     }
 
-    /// The standard policy for a problem, with a suite's overrides applied.
-    public static func forProblem(_ problem: OpProblem, rtol: Double? = nil, atol: Double? = nil) -> TolerancePolicy {
-        var policy = standard(for: problem.output.dtype == .int32 ? .int32 : problem.dtype, reductionLength: problem.reductionLength)
-        if let rtol { policy.rtol = rtol }
-        if let atol { policy.atol = atol }
+    /// The coarse default for a dtype and reduction length; integers compare exactly.
+    public static func standard(for dtype: DType, reductionLength: Int) -> TolerancePolicy {
+        let scale = Double(Swift.max(1, reductionLength)).squareRoot()
+        let (rtol, atol): (Double, Double)
+        switch dtype {
+        case .f64: (rtol, atol) = (1e-12, 1e-12 * scale)
+        case .f32: (rtol, atol) = (1.3e-6, 1e-5 * scale)
+        case .f16: (rtol, atol) = (1e-3, 1e-3 * scale)
+        case .bf16: (rtol, atol) = (1.6e-2, 1e-2 * scale)
+        case .int8, .int32, .bool: (rtol, atol) = (0, 0)
+        }
+        return TolerancePolicy(rtol: rtol, atol: atol, model: dtype.isFloatingPoint ? .accumulation(extraRoundings: 2) : .exact,
+                               dtype: dtype, reductionLength: Swift.max(1, reductionLength))
+    }
+
+    /// The op's model for a problem, or the suite's override when it gives rtol or atol.
+    public static func forProblem(_ problem: OpProblem, model: ErrorModel? = nil, rtol: Double? = nil, atol: Double? = nil,
+                                  reason: String? = nil) -> TolerancePolicy {
+        let outputDType = problem.output.dtype
+        var policy = standard(for: outputDType == .int32 ? .int32 : problem.dtype, reductionLength: problem.reductionLength)
+        policy.dtype = outputDType
+        if let model { policy.model = outputDType.isFloatingPoint ? model : .exact }
+        if rtol != nil || atol != nil {
+            if let rtol { policy.rtol = rtol }
+            if let atol { policy.atol = atol }
+            policy.overrideReason = reason ?? "suite override"
+        }
         return policy
     }
 
-    /// Whether `actual` is acceptable for `expected` (the f64 reference) in `dtype`:
-    /// NaN must stay NaN; a reference that rounds to ±inf in `dtype` must come back as that inf;
-    /// otherwise the value must be finite and within tolerance.
+    /// The model in words, with the override when there is one.
+    public var summary: String {
+        if let overrideReason {
+            return "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))"
+        }
+        return model.summary(dtype: dtype, reductionLength: reductionLength)
+    }
+
+    /// Judges one element against the f64 reference. NaN must stay NaN; a reference that rounds
+    /// to ±inf in the dtype must come back as that inf; otherwise the value must be finite and within
+    /// the allowance, which is returned (0 where only one value is right).
+    public func judge(actual: Double, expected: Double, magnitude: Double) -> (ok: Bool, allowance: Double) {
+        if expected.isNaN { return (actual.isNaN, 0) }
+        let rounded = dtype.round(expected)
+        if rounded.isInfinite { return (actual == rounded, 0) }
+        guard actual.isFinite else { return (false, 0) }
+        let error = abs(actual - expected)
+        if overrideReason != nil {
+            let allowance = atol + rtol * abs(expected)
+            return (error <= allowance, allowance)
+        }
+        switch model {
+        case .exact:
+            return (actual == expected, 0)
+        case .correctlyRounded:
+            return (actual == rounded, abs(rounded - expected))
+        case .ulps(let n):
+            let allowance = n * dtype.ulp(at: expected)
+            return (error <= allowance, allowance)
+        case .accumulation(let k):
+            // An element whose terms overflow (M = inf with a finite result) has no finite bound;
+            // an undefined M (0·inf) gives no slack beyond the final rounding.
+            if magnitude == .infinity { return (true, .infinity) }
+            let magnitude = magnitude.isNaN ? 0 : magnitude
+            let u = ErrorModel.accumulationDType(for: dtype).unitRoundoff
+            // k further roundings may each also underflow: k·½ of the accumulation dtype's subnormal spacing.
+            let acc = ErrorModel.accumulationDType(for: dtype)
+            let accumulated = ErrorModel.lambda * u * Double(reductionLength).squareRoot() * magnitude + k * u * abs(expected)
+                + k * 0.5 * acc.minSubnormal
+            let allowance = accumulated + 0.5 * dtype.ulp(at: Swift.min(abs(expected) + accumulated, dtype.maxFinite))
+            return (error <= allowance, allowance)
+        }
+    }
+
+    /// The coarse check used where the reference's magnitudes are not at hand (the plugin
+    /// self-check): the same special-value rules, then `atol + rtol·|ref|`.
     public func accepts(actual: Double, expected: Double, dtype: DType) -> Bool {
         if expected.isNaN { return actual.isNaN }
         let rounded = dtype.round(expected)

@@ -122,13 +122,14 @@ public struct JUnitReport: Sendable {
         var lines = ["case: \(result.id)", "outcome: \(result.outcome.rawValue)"]
         if let message = result.message { lines.append("message: \(message)") }
         if let evidence = result.evidence {
-            lines.append("rtol \(Figures.number(evidence.rtol)), atol \(Figures.number(evidence.atol))")
-            lines.append("max abs error \(Figures.number(evidence.maxAbsError)), max rel error \(Figures.number(evidence.maxRelError))")
+            lines.append("error model: \(evidence.modelText)")
+            lines.append("max abs error \(Figures.number(evidence.maxAbsError)), max rel error \(Figures.number(evidence.maxRelError))"
+                         + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? ""))
             lines.append("mismatches \(evidence.mismatches)/\(evidence.elements)")
             if let worst = evidence.worstIndex { lines.append("worst index [\(worst.map(String.init).joined(separator: ", "))]") }
-            for sample in evidence.samples {
-                lines.append("  at [\(sample.index.map(String.init).joined(separator: ", "))]: expected \(Figures.number(sample.expected)), actual \(Figures.number(sample.actual))")
-            }
+            for sample in evidence.samples { lines.append("  at " + evidence.text(of: sample)) }
+            if let axes = evidence.axisText { lines.append("mismatches per axis: \(axes)") }
+            for alternative in evidence.alternatives ?? [] { lines.append("accepted alternative: \(alternative)") }
             for problem in evidence.structural { lines.append("structural: \(problem)") }
         }
         if let line = ReportModel.systemLine(result) { lines.append(line) }

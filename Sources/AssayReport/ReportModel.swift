@@ -61,11 +61,13 @@ public struct ReportModel: Sendable {
         var parts: [String] = []
         if let evidence = result.evidence {
             parts.append("\(evidence.mismatches)/\(evidence.elements) mismatches")
-            parts.append("max abs err \(Figures.number(evidence.maxAbsError)), max rel err \(Figures.number(evidence.maxRelError))")
+            parts.append("max abs err \(Figures.number(evidence.maxAbsError)), max rel err \(Figures.number(evidence.maxRelError))"
+                         + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? ""))
             if let worst = evidence.worstIndex { parts.append("worst at [\(worst.map(String.init).joined(separator: ","))]") }
             if let sample = evidence.samples.first {
-                parts.append("e.g. expected \(Figures.number(sample.expected)) got \(Figures.number(sample.actual))")
+                parts.append("e.g. " + ConformanceEvidence.describe(expected: sample.expected, actual: sample.actual, dtype: evidence.dtype))
             }
+            if evidence.overrideReason != nil { parts.append(evidence.modelText) }
             parts.append(contentsOf: evidence.structural)
         }
         if let line = Self.systemLine(result) { parts.append(line) }

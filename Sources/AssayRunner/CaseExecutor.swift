@@ -11,9 +11,12 @@ struct CaseExecutor {
     let catalogue: OpCatalogue
     let performanceRunner: PerformanceCaseRunner?
     let systemChecker: SystemCaseRunner?
+    /// Writes failing conformance cases' tensors (`--dump-tensors`).
+    var tensorDump: TensorDump? = nil
 
     func run(_ planned: PlannedCase) -> CaseResult {
         let started = Date()
+        let stderrMark = PluginStderrLog.shared.position
         var result = CaseResult(id: planned.id, kind: planned.kind, op: planned.op, dtype: planned.dtype?.rawValue ?? "-",
                                 params: planned.params, attrs: planned.attrs, values: planned.kind == .conformance ? planned.values : nil,
                                 outcome: .pass, startedAt: started)
@@ -59,6 +62,8 @@ struct CaseExecutor {
                 result.outcome = error.outcome
                 result.message = error.description
                 result.stderrTail = error.stderrTail
+                // An internal error's traceback went to the plugin's stderr while the case ran.
+                if case .internal = error { result.stderrTail = PluginStderrLog.shared.text(since: stderrMark) }
             } catch {
                 result.outcome = .error
                 result.message = "\(error)"
@@ -92,20 +97,36 @@ struct CaseExecutor {
         let op = try catalogue.op(named: planned.op)
         let inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed,
                                            caseID: planned.id.description, specials: op.specialValues)
-        let expected = op.reference(problem, inputs: inputs.map(RefTensor.init))
+        let references = inputs.map(RefTensor.init)
+        let expected = op.reference(problem, inputs: references)
         let outputs = try backend.execute(problem, inputs: inputs)
         guard outputs.count == 1 else {
             result.outcome = .fail
             result.message = "expected 1 output, got \(outputs.count)"
             return
         }
-        let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0],
-                                                          tolerance: planned.tolerance ?? .forProblem(problem))
+        let policy = planned.tolerance ?? .forProblem(problem, model: op.errorModel(for: problem.output.dtype))
+        let magnitudes = policy.overrideReason == nil && policy.model.needsMagnitudes ? op.magnitudes(problem, inputs: references) : nil
+        let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0], tolerance: policy,
+                                                          magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references))
         result.evidence = evidence
         result.outcome = passed ? .pass : .fail
         if !passed {
-            result.message = evidence.structural.first
-                ?? "\(evidence.mismatches)/\(evidence.elements) elements beyond atol \(evidence.atol) + rtol \(evidence.rtol)·|ref|; max abs error \(evidence.maxAbsError)"
+            result.message = evidence.structural.first ?? Self.missSummary(evidence)
+            if let tensorDump {
+                do { try tensorDump.write(caseID: planned.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
+                catch { result.message! += " (tensors not dumped: \(error))" }
+            }
         }
+    }
+
+    /// "12/4096 elements beyond the error model (…); worst at [3, 7]: expected NaN, got 0.0"
+    static func missSummary(_ evidence: ConformanceEvidence) -> String {
+        var text = "\(evidence.mismatches)/\(evidence.elements) elements beyond \(evidence.model ?? "tolerance")"
+        if let worst = evidence.samples.first {
+            text += "; worst at \(worst.index): " + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
+            if let ulps = worst.ulps { text += " (\(DType.f64.shortest((ulps * 10).rounded() / 10)) ulp)" }
+        }
+        return text
     }
 }

@@ -1,44 +1,91 @@
 import AssayCore
 import AssayOps
 
-/// Compares a backend's output with the float64 reference under the tolerance policy,
+/// Compares a backend's output with the float64 reference under the op's error model,
 /// and gathers the evidence a failure needs.
 public enum ConformanceChecker {
-    /// How many mismatching elements the evidence quotes.
+    /// How many elements the evidence quotes.
     static let sampleLimit = 5
+    /// How many indices per axis the mismatch counts keep.
+    static let axisTop = 3
 
-    public static func check(expected: RefTensor, expectedSpec: TensorSpec, actual: Tensor, tolerance: TolerancePolicy) -> (passed: Bool, evidence: ConformanceEvidence) {
-        var structural: [String] = []
-        if actual.dtype != expectedSpec.dtype { structural.append("dtype: expected \(expectedSpec.dtype.rawValue), got \(actual.dtype.rawValue)") }
-        if actual.shape.dims != expected.shape { structural.append("shape: expected \(Shape(expected.shape)), got \(actual.shape)") }
-        guard structural.isEmpty else {
-            return (false, ConformanceEvidence(rtol: tolerance.rtol, atol: tolerance.atol, maxAbsError: .nan, maxRelError: .nan, worstIndex: nil,
-                                              mismatches: expected.data.count, elements: expected.data.count, samples: [], structural: structural))
+    /// What the checker needs beyond the two tensors to explain a miss and to accept a framework's
+    /// documented alternative at a special input.
+    public struct Context {
+        public var op: any Operator
+        public var problem: OpProblem
+        public var inputs: [RefTensor]
+        public init(op: any Operator, problem: OpProblem, inputs: [RefTensor]) { self.op = op; self.problem = problem; self.inputs = inputs }
+    }
+
+    public static func check(expected: RefTensor, expectedSpec: TensorSpec, actual: Tensor, tolerance: TolerancePolicy,
+                             magnitudes: [Double]? = nil, context: Context? = nil) -> (passed: Bool, evidence: ConformanceEvidence) {
+        let dtype = expectedSpec.dtype
+        var evidence = ConformanceEvidence(rtol: tolerance.rtol, atol: tolerance.atol, maxAbsError: 0, maxRelError: 0, worstIndex: nil,
+                                           mismatches: 0, elements: expected.data.count, samples: [], structural: [],
+                                           model: tolerance.summary, overrideReason: tolerance.overrideReason, dtype: dtype)
+        if actual.dtype != dtype { evidence.structural.append("dtype: expected \(dtype.rawValue), got \(actual.dtype.rawValue)") }
+        if actual.shape.dims != expected.shape { evidence.structural.append("shape: expected \(Shape(expected.shape)), got \(actual.shape)") }
+        guard evidence.structural.isEmpty else {
+            evidence.maxAbsError = .nan; evidence.maxRelError = .nan; evidence.mismatches = expected.data.count
+            return (false, evidence)
         }
         let values = actual.values()
-        var maxAbs = 0.0, maxRel = 0.0, mismatches = 0
-        var worst: (index: Int, excess: Double)? = nil
-        var samples: [ConformanceEvidence.Sample] = []
         let shape = Shape(expected.shape)
+        let rowLength = Swift.max(1, expected.shape.last ?? 1)
+        let alternatives = elementwiseAlternatives(context)
+        var alternativeNotes: [String] = []
+        var maxUlps = 0.0
+        var scan = Scan()
         for (index, (want, got)) in zip(expected.data, values).enumerated() {
-            let ok = tolerance.accepts(actual: got, expected: want, dtype: expectedSpec.dtype)
-            let error = want.isFinite && got.isFinite ? abs(got - want) : (want.isNaN && got.isNaN) || want == got ? 0 : .infinity
+            // Fast path: an exact element passes every model with zero error (most elements of a passing case).
+            if want == got || (want.isNaN && got.isNaN) {
+                scan.note(index: index, ok: true, rank: (0, -.infinity), row: 0)
+                continue
+            }
+            var (ok, allowance) = tolerance.judge(actual: got, expected: want, magnitude: magnitudes?[index] ?? abs(want))
+            if !ok, let alternative = alternatives.first(where: { $0.matches(input: context!.inputs[0].data[index], expected: want, actual: got) }) {
+                ok = true
+                let note = "\(context!.op.name)(\(dtype.shortest(alternative.input))) = \(dtype.shortest(got)) instead of \(dtype.shortest(want)): \(alternative.note)"
+                if !alternativeNotes.contains(note) { alternativeNotes.append(note) }
+            }
+            let bothFinite = want.isFinite && got.isFinite
+            let error = bothFinite ? abs(got - want) : (want.isNaN && got.isNaN) || want == got ? 0 : .infinity
             if error.isFinite || !ok {
-                maxAbs = Swift.max(maxAbs, error)
-                if want != 0 { maxRel = Swift.max(maxRel, error / abs(want)) }
+                evidence.maxAbsError = Swift.max(evidence.maxAbsError, error)
+                if want != 0 { evidence.maxRelError = Swift.max(evidence.maxRelError, error / abs(want)) }
             }
-            let excess = ok ? error - (tolerance.atol + tolerance.rtol * abs(want)) : .infinity
-            if !ok {
-                mismatches += 1
-                if samples.count < sampleLimit { samples.append(.init(index: multiIndex(index, shape: shape), expected: want, actual: got)) }
-            }
-            // The worst element is the one furthest beyond its allowance (a non-finite miss counts as infinitely far).
-            if worst == nil || excess > worst!.excess { worst = (index, excess) }
+            if bothFinite, dtype.isFloatingPoint { maxUlps = Swift.max(maxUlps, error / dtype.ulp(at: want)) }
+            // Rank: non-finite misses first, then the distance beyond the allowance; ties keep the first.
+            let rank = (ok ? 0 : (bothFinite ? 1 : 2), bothFinite ? error - allowance : 0)
+            scan.note(index: index, ok: ok, rank: rank, row: index / rowLength)
+            if !ok { scan.countAxes(multiIndex(index, shape: shape)) }
         }
-        let evidence = ConformanceEvidence(rtol: tolerance.rtol, atol: tolerance.atol, maxAbsError: maxAbs, maxRelError: maxRel,
-                                           worstIndex: worst.map { multiIndex($0.index, shape: shape) }, mismatches: mismatches,
-                                           elements: values.count, samples: samples, structural: [])
-        return (mismatches == 0, evidence)
+        evidence.mismatches = scan.mismatches
+        evidence.maxUlps = dtype.isFloatingPoint ? maxUlps : nil
+        evidence.alternatives = alternativeNotes.isEmpty ? nil : alternativeNotes
+        evidence.worstIndex = scan.worst.map { multiIndex($0.index, shape: shape) }
+        if scan.mismatches > 0, shape.rank >= 2 {
+            evidence.axisCounts = scan.axisCounts.enumerated().map { axis, counts in
+                let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(axisTop)
+                return .init(axis: axis, top: top.map { [$0.key, $0.value] }, distinct: counts.count)
+            }
+        }
+        evidence.samples = scan.quoted(limit: sampleLimit).map { flat, role in
+            let want = expected.data[flat], got = values[flat]
+            let allowance = tolerance.judge(actual: got, expected: want, magnitude: magnitudes?[flat] ?? abs(want)).allowance
+            let index = multiIndex(flat, shape: shape)
+            return .init(index: index, expected: want, actual: got, allowance: allowance,
+                         ulps: want.isFinite && got.isFinite && dtype.isFloatingPoint ? abs(got - want) / dtype.ulp(at: want) : nil,
+                         role: role, inputs: context.flatMap { $0.op.feeding($0.problem, inputs: $0.inputs, at: index) })
+        }
+        return (scan.mismatches == 0, evidence)
+    }
+
+    /// The op's accepted alternatives, where its output lines up with its single input element by element.
+    static func elementwiseAlternatives(_ context: Context?) -> [SpecialAlternative] {
+        guard let context, context.inputs.count == 1, context.inputs[0].shape == context.problem.output.shape.dims else { return [] }
+        return context.op.specialAlternatives(for: context.problem.output.dtype)
     }
 
     static func multiIndex(_ flat: Int, shape: Shape) -> [Int] {
@@ -47,5 +94,12 @@ public enum ConformanceChecker {
             defer { rest %= Swift.max(1, stride) }
             return rest / Swift.max(1, stride)
         }
+    }
+}
+
+extension SpecialAlternative {
+    func matches(input x: Double, expected: Double, actual: Double) -> Bool {
+        func same(_ a: Double, _ b: Double) -> Bool { a.isNaN ? b.isNaN : a == b }
+        return same(input, x) && same(limit, expected) && same(alternative, actual)
     }
 }

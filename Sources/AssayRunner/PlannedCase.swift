@@ -50,7 +50,8 @@ public enum SuiteExpander {
                                             dtype: dtype.rawValue, attrs: CaseID.attrsSegment(idAttrs))
                             cases.append(PlannedCase(id: id, kind: entry.kind, suiteID: suite.id, seed: suite.seed, op: op, dtype: dtype,
                                                      params: params, attrs: attrs, values: value, problem: problem,
-                                                     tolerance: TolerancePolicy.forProblem(problem, rtol: entry.rtol, atol: entry.atol),
+                                                     tolerance: TolerancePolicy.forProblem(problem, model: try catalogue.op(named: op).errorModel(for: dtype),
+                                                                                           rtol: entry.rtol, atol: entry.atol, reason: entry.toleranceReason),
                                                      performance: performance, check: nil))
                         }
                     }

@@ -13,6 +13,9 @@ public final class RunSession {
     private let becomesLatest: Bool
     private var record: RunRecord
     private let planned: [PlannedCase]
+    /// The cases this invocation may run (`--case` on a resumed run); nil runs every missing case.
+    private let selection: Set<CaseID>?
+    private let dumpDirectory: URL?
     private let backend: Backend
     private let catalogue: OpCatalogue
     private let waivers: WaiverPolicy
@@ -20,9 +23,11 @@ public final class RunSession {
     private let performanceRunner: PerformanceCaseRunner?
     private let systemRunner: SystemCaseRunner?
 
-    init(directory: URL, lock: RunLock, becomesLatest: Bool, record: RunRecord, planned: [PlannedCase], backend: Backend, catalogue: OpCatalogue,
+    init(directory: URL, lock: RunLock, becomesLatest: Bool, record: RunRecord, planned: [PlannedCase], selection: Set<CaseID>? = nil,
+         dumpDirectory: URL? = nil, backend: Backend, catalogue: OpCatalogue,
          waivers: WaiverPolicy, progress: ProgressReporter, performanceRunner: PerformanceCaseRunner?, systemRunner: SystemCaseRunner?) {
         self.directory = directory; self.lock = lock; self.becomesLatest = becomesLatest; self.record = record; self.planned = planned; self.backend = backend
+        self.selection = selection; self.dumpDirectory = dumpDirectory
         self.catalogue = catalogue; self.waivers = waivers; self.progress = progress
         self.performanceRunner = performanceRunner; self.systemRunner = systemRunner
     }
@@ -49,9 +54,10 @@ public final class RunSession {
         if becomesLatest { try RunDirectory.markLatest(directory) }
         progress.begin(total: planned.count, alreadyDone: results.count)
         let executor = CaseExecutor(backend: backend, identity: record.backend, catalogue: catalogue,
-                                    performanceRunner: performanceRunner, systemChecker: systemRunner)
+                                    performanceRunner: performanceRunner, systemChecker: systemRunner,
+                                    tensorDump: dumpDirectory.map(TensorDump.init))
         var interrupted = false
-        for plannedCase in planned where results[plannedCase.id] == nil {
+        for plannedCase in planned where results[plannedCase.id] == nil && selection?.contains(plannedCase.id) ?? true {
             if InterruptFlag.isSet { interrupted = true; break }
             progress.caseStarted(plannedCase.id)
             var result = executor.run(plannedCase)
@@ -70,6 +76,8 @@ public final class RunSession {
             record.events = (record.events ?? []) + [RunEvent(stage: .backend, message: change)]
         }
         if InterruptFlag.isSet { interrupted = true }
+        // Cases left out by --case keep the run resumable.
+        if planned.contains(where: { results[$0.id] == nil }) { interrupted = true }
         record.status = interrupted ? .interrupted : .complete
         record.finishedAt = Date()
         try writeRecord(results, journal: journal)

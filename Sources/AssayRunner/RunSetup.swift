@@ -32,14 +32,20 @@ public struct RunRequest: Sendable {
     public var locator: ResourceLocator?
     /// `--waivers FILE`; nil: `Waivers/<target-id>.yaml` where `WaiverFileLocator` finds one.
     public var waivers: String?
+    /// Runs only the case ids matching this glob (`--case`).
+    public var caseGlob: String?
+    /// Where failing conformance cases' tensors go as .npy files (`--dump-tensors`).
+    public var dumpDirectory: URL?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
                 timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
-                locator: ResourceLocator? = nil, waivers: String? = nil, rounds: Int? = nil) {
+                locator: ResourceLocator? = nil, waivers: String? = nil, rounds: Int? = nil,
+                caseGlob: String? = nil, dumpDirectory: URL? = nil) {
         self.rounds = rounds
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
         self.memoryBudget = memoryBudget; self.locator = locator; self.waivers = waivers
+        self.caseGlob = caseGlob; self.dumpDirectory = dumpDirectory
     }
 }
 
@@ -92,6 +98,16 @@ public enum RunSetup {
         }
         // A run that never started has nothing to continue but its inputs: it starts afresh in its folder.
         let previous = resumed?.record.status == .failedToStart ? nil : resumed?.record
+        // --case: a new run plans only the matching cases; a resumed run keeps its plan and runs
+        // only the matching ones that are still missing.
+        var selection: Set<CaseID>?
+        if let glob = request.caseGlob {
+            let matching = planned.filter { Glob.matches(pattern: glob, text: $0.id.description) }
+            guard !matching.isEmpty else {
+                throw InputError(file: "--case", message: "'\(glob)' matches none of the \(planned.count) planned cases (ids look like \(planned.first.map { $0.id.description } ?? "suite/op/shape/dtype"))")
+            }
+            if previous == nil { planned = matching } else { selection = Set(matching.map(\.id)) }
+        }
         func startingRecord(runID: String) -> RunRecord {
             RunRecord(runID: runID, harnessVersion: harnessVersion, command: request.command, target: target, suites: suites,
                       environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
@@ -100,6 +116,7 @@ public enum RunSetup {
         }
         let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
             ?? RunDirectory.create(root: request.reportsRoot, targetID: target.value.id, record: startingRecord)
+        PluginStderrLog.shared.open(at: directory.appendingPathComponent("plugin.stderr.log"))
         var record = previous ?? startingRecord(runID: directory.lastPathComponent)
         record.waivers = waiverFile
         if !target.value.waivers.isEmpty {
@@ -140,7 +157,8 @@ public enum RunSetup {
             record.events = events.isEmpty ? nil : events
         }
         let performanceRunner = SampledPerformanceRunner(backend: backend, identity: identity, declared: declared, measured: record.measuredCeilings)
-        return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned, backend: backend,
+        return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned,
+                          selection: selection, dumpDirectory: request.dumpDirectory, backend: backend,
                           catalogue: catalogue, waivers: WaiverPolicy(waivers: (waiverFile?.value.waivers ?? []) + target.value.waivers), progress: progress,
                           performanceRunner: performanceRunner,
                           systemRunner: ProbeSystemRunner(

@@ -71,7 +71,8 @@ import Testing
     @Test func toleranceScalesWithReductionLength() {
         let policy = TolerancePolicy.standard(for: .bf16, reductionLength: 4096)
         #expect(policy.rtol == 1.6e-2 && abs(policy.atol - 0.64) < 1e-12)
-        #expect(TolerancePolicy.standard(for: .int8, reductionLength: 100) == TolerancePolicy(rtol: 0, atol: 0))
+        let int8 = TolerancePolicy.standard(for: .int8, reductionLength: 100)
+        #expect(int8.rtol == 0 && int8.atol == 0 && int8.model == .exact)
         let f16 = TolerancePolicy.standard(for: .f16, reductionLength: 1)
         #expect(f16.accepts(actual: .infinity, expected: 70000, dtype: .f16))   // overflow is judged after rounding
         #expect(!f16.accepts(actual: 65504, expected: 70000, dtype: .f16))

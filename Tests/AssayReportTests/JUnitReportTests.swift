@@ -38,7 +38,7 @@ import Testing
         #expect(failure.attributes["type"] == "fail")
         let body = failure.text
         #expect(body.contains("mismatches 12/3072"))
-        #expect(body.contains("actual nan"))
+        #expect(body.contains("expected 0.0, got NaN"))
         #expect(body.contains("worst index [3, 7]"))
         #expect(body.contains(RecordFixture.hostile), "the hostile text survives as text, escaped in the file")
     }

@@ -96,3 +96,45 @@ final class FaultyBackend: Backend {
         #expect(expired.outcome == .fail && expired.waiver?.expired == true)
     }
 }
+
+/// A backend that computes one FaultClass's bug on top of the float64 reference.
+final class ReferenceFaultBackend: Backend {
+    let fault: FaultClass
+    let inner = NativeCPUBackend(threads: 1)
+    init(_ fault: FaultClass) { self.fault = fault }
+
+    func describe() throws -> BackendIdentity { try inner.describe() }
+    func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] { try inner.benchmark(request) }
+    func shutdown() {}
+    func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        [Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: fault.compute(problem, inputs.map(RefTensor.init)))]
+    }
+}
+
+@Suite struct FaultClassTests {
+    @Test func theCatalogueHasTwentyDistinctClasses() {
+        #expect(FaultCatalogue.all.count >= 20)
+        #expect(Set(FaultCatalogue.all.map(\.name)).count == FaultCatalogue.all.count)
+    }
+
+    /// Each bug class fails a case of the real conformance suite in every dtype where it moves the
+    /// result beyond the op's error model; the output names the class and the catching case.
+    @Test(arguments: FaultCatalogue.all)
+    func theConformanceSuiteCatchesTheFault(_ fault: FaultClass) throws {
+        let backend = ReferenceFaultBackend(fault)
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+                                    performanceRunner: nil, systemChecker: nil)
+        var catching: [DType: String] = [:]
+        for planned in ConformanceCases.cases(of: fault.op) where catching[planned.dtype!] == nil {
+            let result = executor.run(planned)
+            #expect(result.outcome == .pass || result.outcome == .fail, "\(planned.id): \(result.message ?? "")")
+            if result.outcome == .fail { catching[planned.dtype!] = planned.id.description }
+        }
+        let caught = catching.keys.sorted().map { "\($0.rawValue) by \(catching[$0]!)" }
+        print("fault class '\(fault.name)': caught in \(caught.isEmpty ? "no dtype" : caught.joined(separator: "; "))"
+              + (fault.exemption.map { " (exempt: \($0))" } ?? ""))
+        for dtype in fault.caughtIn {
+            #expect(catching[dtype] != nil, "fault class '\(fault.name)' passes every \(fault.op) \(dtype.rawValue) case")
+        }
+    }
+}

@@ -9,9 +9,10 @@ import Testing
 /// outcome, the plugin is restarted, the later cases pass, and run.json is complete.
 @Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct PluginRunTests {
-    func run(fault: String) throws -> (RunRecord, journalLines: Int) {
+    func run(fault: String, inspect: (URL) throws -> Void = { _ in }) throws -> (RunRecord, journalLines: Int) {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
+        defer { try? inspect(fixture.folder) }
         return try fixture.run(target: """
             id: faulty-numpy
             kind: cpu
@@ -36,5 +37,20 @@ struct PluginRunTests {
         #expect(record.cases.first?.message?.contains(reason) == true, "\(record.cases.first?.message ?? "")")
         #expect(record.cases.first?.stderrTail?.contains("injected fault: \(fault)") == true)
         #expect(journalLines == 3)
+    }
+
+    /// An `internal` error carries the plugin's traceback, and the run directory keeps the plugin's stderr.
+    @Test func anInternalErrorCarriesTheTracebackAndStderrIsLogged() throws {
+        var logged = ""
+        let (record, _) = try run(fault: "raise") { folder in
+            let runs = folder.appendingPathComponent("Reports/faulty-numpy")
+            for run in try FileManager.default.contentsOfDirectory(atPath: runs.path) where run != "latest" {
+                logged += (try? String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent("plugin.stderr.log"), encoding: .utf8)) ?? ""
+            }
+        }
+        #expect(record.cases.map(\.outcome) == [.error, .pass, .pass])
+        let tail = try #require(record.cases.first?.stderrTail)
+        #expect(tail.contains("Traceback") && tail.contains("RuntimeError: injected fault: raise"), "\(tail)")
+        #expect(logged.contains("RuntimeError: injected fault: raise"))
     }
 }

@@ -23,7 +23,7 @@ final class StderrRing: @unchecked Sendable {
             var chunk = [UInt8](repeating: 0, count: 16 << 10)
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count > 0 { append(chunk[0..<count]) } else if count == 0 || errno != EINTR { break }
+                if count > 0 { append(chunk[0..<count]); PluginStderrLog.shared.write(chunk[0..<count]) } else if count == 0 || errno != EINTR { break }
             }
             close(fd)
             drained.signal()

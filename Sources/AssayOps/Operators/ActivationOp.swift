@@ -53,3 +53,39 @@ struct ActivationOp: Operator {
         }
     }
 }
+
+extension ActivationOp {
+    /// relu is one exact selection; gelu and silu get a stated number of ulps: narrow dtypes computed
+    /// in f32 round once (1 ulp covers the rounding plus f32's own error); f32 allows libm's erf/exp and
+    /// three roundings, amplified up to 2× by 1 + erf near x = −1; f64 allows a non-correctly-rounded
+    /// erf (Cephes, ~1e-14 relative).
+    func errorModel(for dtype: DType) -> ErrorModel {
+        switch (kind, dtype) {
+        case (.relu, _): return .correctlyRounded
+        case (.gelu, .f64): return .ulps(64)
+        case (.silu, .f64): return .ulps(8)
+        case (.gelu, .f32): return .ulps(8)
+        case (.silu, .f32): return .ulps(4)
+        default: return .ulps(1)
+        }
+    }
+
+    /// torch computes gelu and silu with their naive formulas, which give NaN where the limit is ±0
+    /// or ±inf (−inf·0, inf/inf), and overflow to +inf in an intermediate at the largest finite value.
+    func specialAlternatives(for dtype: DType) -> [SpecialAlternative] {
+        switch kind {
+        case .relu: return []
+        case .silu:
+            return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·sigmoid(x) = −inf·0 (torch)")]
+        case .gelu:
+            return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·Φ(x) = −inf·0 (torch)"),
+                    SpecialAlternative(input: .infinity, limit: .infinity, alternative: .nan, note: "inf·(1 + erf(inf)) evaluated through inf − inf (torch)"),
+                    SpecialAlternative(input: dtype.maxFinite, limit: dtype.maxFinite, alternative: .infinity, note: "x·(1 + erf(x)) overflows before the halving (torch)")]
+        }
+    }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let strides = Shape(problem.output.shape.dims).strides
+        return FeedingText.values([("x", inputs[0].data[zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }])], dtype: problem.dtype)
+    }
+}

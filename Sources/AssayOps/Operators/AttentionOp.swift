@@ -36,9 +36,16 @@ struct AttentionOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        RefTensor(shape: problem.output.shape.dims, data: weightedSums(problem, inputs: inputs, magnitudes: false))
+    }
+
+    /// Σ_j p_ij·v_je per query row, or (with `magnitudes`) Σ_j p_ij·|v_je|·(1 + scale·Σ_e|q_ie·k_je|);
+    /// `visible(i, j)` is the mask (by default none, or the spec's top-left causal one).
+    func weightedSums(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool, visible: ((Int, Int) -> Bool)? = nil) -> [Double] {
         let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
         let t = problem.params["t"]?.intValue ?? s
         let causal = problem.attrBool("causal")
+        let sees = visible ?? { i, j in !causal || j <= i }
         let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
         let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
         var out = [Double](repeating: 0, count: b * h * s * d)
@@ -46,20 +53,47 @@ struct AttentionOp: Operator {
             let qBase = head * s * d, kvBase = head * t * d
             for i in 0..<s {
                 var scores = [Double](repeating: -.infinity, count: t)
-                for j in 0..<t where !causal || j <= i {
-                    var dot = 0.0
-                    for e in 0..<d { dot += q[qBase + i * d + e] * k[kvBase + j * d + e] }
+                var spreads = [Double](repeating: 1, count: t)
+                for j in 0..<t where sees(i, j) {
+                    var dot = 0.0, absDot = 0.0
+                    for e in 0..<d {
+                        let term = q[qBase + i * d + e] * k[kvBase + j * d + e]
+                        dot += term
+                        absDot += abs(term)
+                    }
                     scores[j] = dot * scale
+                    spreads[j] = 1 + abs(scale) * absDot
                 }
                 let weights = Softmax.probabilities(scores)
                 for e in 0..<d {
                     var sum = 0.0
-                    // A masked key contributes nothing, even where v is ±inf.
-                    for j in 0..<t where weights[j] != 0 { sum += weights[j] * v[kvBase + j * d + e] }
+                    // A masked key contributes nothing, even where v is ±inf (a NaN weight still spreads).
+                    for j in 0..<t where weights[j] != 0 {
+                        let value = v[kvBase + j * d + e]
+                        sum += magnitudes ? weights[j] * spreads[j] * abs(value) : weights[j] * value
+                    }
                     out[qBase + i * d + e] = sum
                 }
             }
         }
-        return RefTensor(shape: [b, h, s, d], data: out)
+        return out
+    }
+}
+
+extension AttentionOp {
+    /// Two matmuls and a softmax.
+    func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 4) }
+
+    /// out[i,e] = Σ_j p_ij·v_je: the sum's terms are p_ij·|v_je|, and each p_ij carries the relative
+    /// error of its score, whose own terms sum to scale·Σ|q_i||k_j|. Masked keys (p = 0) add nothing.
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        weightedSums(problem, inputs: inputs, magnitudes: true)
+    }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard index.count == 4 else { return nil }
+        let s = problem.int("s"), t = problem.params["t"]?.intValue ?? s
+        let visible = problem.attrBool("causal") ? Swift.min(index[2] + 1, t) : t
+        return "batch \(index[0]), head \(index[1]), query row \(index[2]) (\(visible) of \(t) keys visible), dim \(index[3])"
     }
 }

@@ -28,3 +28,18 @@ struct BinaryOp: Operator {
         return RefTensor(shape: outShape, data: data)
     }
 }
+
+extension BinaryOp {
+    /// One IEEE operation: correctly rounded.
+    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let outShape = problem.output.shape.dims
+        func operand(_ tensor: RefTensor) -> Double {
+            let padded = Array(repeating: 1, count: outShape.count - tensor.shape.count) + tensor.shape
+            let strides = Shape(padded).strides
+            return tensor.data[zip(index, zip(padded, strides)).reduce(0) { $0 + ($1.1.0 == 1 ? 0 : $1.0 * $1.1.1) }]
+        }
+        return FeedingText.values([("a", operand(inputs[0])), ("b", operand(inputs[1]))], dtype: problem.dtype)
+    }
+}

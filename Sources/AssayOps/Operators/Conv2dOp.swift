@@ -84,3 +84,9 @@ extension Array where Element == Int {
     /// A one-element list stands for the same value on every axis.
     func expanded(to count: Int) -> [Int] { self.count == 1 ? Array(repeating: self[0], count: count) : self }
 }
+
+extension Conv2dOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        index.count == 4 ? "image \(index[0]), filter \(index[1]), output position (\(index[2]), \(index[3]))" : nil
+    }
+}

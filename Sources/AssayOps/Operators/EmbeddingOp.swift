@@ -26,3 +26,13 @@ struct EmbeddingOp: Operator {
         return RefTensor(shape: problem.output.shape.dims, data: out)
     }
 }
+
+extension EmbeddingOp {
+    /// A gather moves values without arithmetic: bit for bit.
+    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard let token = index.first, inputs[0].data.indices.contains(token) else { return nil }
+        return "token \(token) → weight row \(Int(inputs[0].data[token]))"
+    }
+}

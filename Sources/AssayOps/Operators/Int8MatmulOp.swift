@@ -31,3 +31,10 @@ struct Int8MatmulOp: Operator {
         return RefTensor(shape: [m, n], data: out)
     }
 }
+
+extension Int8MatmulOp {
+    func errorModel(for dtype: DType) -> ErrorModel { .exact }
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        index.count == 2 ? "a row \(index[0]) · b column \(index[1])" : nil
+    }
+}

@@ -50,3 +50,15 @@ struct LayoutOp: Operator {
         return RefTensor(shape: outShape, data: out)
     }
 }
+
+extension LayoutOp {
+    /// A copy or permutation moves values without arithmetic: bit for bit.
+    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let inStrides = Shape(inputs[0].shape).strides
+        let perm = kind == .transpose ? LayoutOp.permutation(problem.attrs, rank: inputs[0].shape.count) : Array(inputs[0].shape.indices)
+        let source = index.enumerated().reduce(0) { $0 + $1.element * inStrides[perm[$1.offset]] }
+        return FeedingText.values([("x", inputs[0].data[source])], dtype: problem.dtype)
+    }
+}

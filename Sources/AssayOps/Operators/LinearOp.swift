@@ -32,3 +32,10 @@ struct LinearOp: Operator {
         return RefTensor(shape: [m, n], data: out)
     }
 }
+
+extension LinearOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let n = index.count
+        return n >= 2 ? "row \(index[n - 2]) of the left operand · column \(index[n - 1]) of the right" : nil
+    }
+}

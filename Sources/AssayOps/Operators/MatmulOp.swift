@@ -44,3 +44,10 @@ struct MatmulOp: Operator {
         return RefTensor(shape: problem.output.shape.dims, data: out)
     }
 }
+
+extension MatmulOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let n = index.count
+        return n >= 2 ? "row \(index[n - 2]) of the left operand · column \(index[n - 1]) of the right" : nil
+    }
+}

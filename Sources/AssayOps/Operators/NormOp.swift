@@ -51,3 +51,36 @@ struct NormOp: Operator {
         return RefTensor(shape: shape, data: out)
     }
 }
+
+extension NormOp {
+    /// Mean, variance, rsqrt and the affine step on top of the row sums.
+    func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 4) }
+
+    /// The row sums' errors reach the output through r = 1/√(var + eps): the mean's error
+    /// (scale mean|x|) and the centred value's (|x − μ|) are multiplied by r·|w|; the bias adds |b|.
+    /// RMS norm has no mean: |x|·r·|w|.
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        let shape = inputs[0].shape
+        let eps = problem.attrDouble("eps") ?? 0
+        let weight = inputs[1].data
+        let bias = kind == .layer ? inputs[2].data : nil
+        let slices = AxisSlices(shape: shape, axis: shape.count - 1)
+        return slices.map(inputs[0].data) { row in
+            let n = Double(row.count)
+            switch kind {
+            case .layer:
+                let mean = row.reduce(0, +) / n
+                let meanAbs = row.map(abs).reduce(0, +) / n
+                let r = 1 / (row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n + eps).squareRoot()
+                return row.indices.map { (abs(row[$0] - mean) + meanAbs) * r * abs(weight[$0]) + abs(bias![$0]) }
+            case .rms:
+                let r = 1 / (row.map { $0 * $0 }.reduce(0, +) / n + eps).squareRoot()
+                return row.indices.map { abs(row[$0]) * r * abs(weight[$0]) }
+            }
+        }
+    }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        FeedingText.row(FeedingText.slice(inputs[0], axis: inputs[0].shape.count - 1, through: index), dtype: problem.dtype)
+    }
+}

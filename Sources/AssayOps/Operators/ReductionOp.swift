@@ -60,3 +60,10 @@ struct ReductionOp: Operator {
         return RefTensor(shape: problem.output.shape.dims, data: data)
     }
 }
+
+extension ReductionOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let axes = ReductionOp.axes(problem.attrInts("axes"), rank: inputs[0].shape.count) ?? []
+        return "reduced over axes \(axes) of \(Shape(inputs[0].shape)) (\(problem.reductionLength) terms)"
+    }
+}

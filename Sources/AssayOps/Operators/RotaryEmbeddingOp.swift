@@ -20,6 +20,11 @@ struct RotaryEmbeddingOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        RefTensor(shape: problem.output.shape.dims, data: rotate(problem, inputs: inputs, magnitudes: false))
+    }
+
+    /// Rotates every pair, or (with `magnitudes`) gives both outputs of a pair |x1·cos| + |x2·sin|.
+    func rotate(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool) -> [Double] {
         let s = problem.int("s"), h = problem.int("h"), d = problem.int("d")
         let interleaved = problem.attrBool("interleaved")
         let x = inputs[0].data, cos = inputs[1].data, sin = inputs[2].data
@@ -31,11 +36,33 @@ struct RotaryEmbeddingOp: Operator {
                 for i in 0..<half {
                     let (first, second) = interleaved ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
                     let c = cos[position * half + i], sn = sin[position * half + i]
-                    out[first] = x[first] * c - x[second] * sn
-                    out[second] = x[second] * c + x[first] * sn
+                    if magnitudes {
+                        out[first] = abs(x[first] * c) + abs(x[second] * sn)
+                        out[second] = abs(x[second] * c) + abs(x[first] * sn)
+                    } else {
+                        out[first] = x[first] * c - x[second] * sn
+                        out[second] = x[second] * c + x[first] * sn
+                    }
                 }
             }
         }
-        return RefTensor(shape: [s, h, d], data: out)
+        return out
     }
+}
+
+extension RotaryEmbeddingOp {
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard index.count == 3 else { return nil }
+        let d = problem.int("d"), half = d / 2, h = problem.int("h")
+        let i = problem.attrBool("interleaved") ? index[2] / 2 : index[2] % half
+        let base = (index[0] * h + index[1]) * d
+        let (first, second) = problem.attrBool("interleaved") ? (base + 2 * i, base + 2 * i + 1) : (base + i, base + i + half)
+        return FeedingText.values([("x1", inputs[0].data[first]), ("x2", inputs[0].data[second]),
+                                   ("cos", inputs[1].data[index[0] * half + i]), ("sin", inputs[2].data[index[0] * half + i])], dtype: problem.dtype)
+    }
+}
+
+extension RotaryEmbeddingOp {
+    /// Both outputs of a pair sum two products: M = |x1·cos| + |x2·sin| (the reference subtracts one).
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] { rotate(problem, inputs: inputs, magnitudes: true) }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 
 /// `softmax` and `log_softmax` along one axis.
 struct SoftmaxOp: Operator {
@@ -29,5 +30,36 @@ struct SoftmaxOp: Operator {
         let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
         let slices = AxisSlices(shape: shape.dims, axis: axis)
         return RefTensor(shape: shape.dims, data: slices.map(inputs[0].data, logarithmic ? Softmax.logProbabilities : Softmax.probabilities))
+    }
+}
+
+extension SoftmaxOp {
+    /// exp, the sum's division and the shift's rounding on top of the row sum.
+    func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 4) }
+
+    /// The relative error of p_i is about u·(|x_i − max| + λ√L + k): the shifted input's rounding
+    /// feeds exp, the row sum adds √L. log_softmax's absolute error adds |log Σ| and the sum's
+    /// relative error. M is chosen so that λ·u·√L·M covers both (zero where p_i is exactly 0).
+    func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
+        let shape = Shape(inputs[0].shape)
+        let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
+        let slices = AxisSlices(shape: shape.dims, axis: axis)
+        let root = Double(Swift.max(1, slices.length)).squareRoot()
+        return slices.map(inputs[0].data) { row in
+            let shift = Softmax.maximum(row)
+            guard shift.isFinite else { return row.map { _ in 0 } }
+            let logTotal = Foundation.log(row.map { Foundation.exp($0 - shift) }.reduce(0, +))
+            return row.map { x in
+                let spread = abs(x - shift)
+                if logarithmic { return x == -.infinity ? 0 : 1 + (spread + abs(logTotal)) / root }
+                let p = Foundation.exp(x - shift - logTotal)
+                return p == 0 ? 0 : p * (1 + spread / root)
+            }
+        }
+    }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        guard let axis = Shape(inputs[0].shape).normalizedAxis(problem.attrs["axis"]?.intValue ?? -1) else { return nil }
+        return FeedingText.row(FeedingText.slice(inputs[0], axis: axis, through: index), dtype: problem.dtype)
     }
 }

@@ -1,5 +1,5 @@
 """The plugin of PluginRunTests: the numpy backend with one fault on its first execute (a
-marker file makes the restarted process behave). Arguments: crash|hang|garbage, the marker
+marker file makes the restarted process behave). Arguments: crash|hang|raise|garbage, the marker
 file, the repository root."""
 import os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -18,6 +18,8 @@ def fault_once(server, header):
         os._exit(9)
     if mode == "hang":
         time.sleep(3600)
+    if mode == "raise":
+        raise RuntimeError("injected fault: raise")
     server.writer.stream.write(b"\xff" * 100 + b"\n")  # garbage
     server.writer.stream.flush()
     return True

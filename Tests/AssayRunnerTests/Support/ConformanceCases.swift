@@ -1,0 +1,47 @@
+import AssayCore
+import AssayOps
+import AssayTestSupport
+import Foundation
+@testable import AssayRunner
+
+/// The real conformance suite (Suites/conformance.yaml), expanded, with each case's inputs,
+/// reference, magnitudes and policy: what the checker sees, without a backend.
+enum ConformanceCases {
+    static let planned: [PlannedCase] = {
+        let url = Repository.root.appendingPathComponent("Suites/conformance.yaml")
+        let suite = try! Suite.load(contentsOf: url, displayName: "Suites/conformance.yaml", validator: SuiteValidator()).0
+        return try! SuiteExpander.expand(suite, catalogue: .standard)
+    }()
+
+    static func cases(of op: String) -> [PlannedCase] { planned.filter { $0.op == op } }
+
+    /// One case made ready to judge outputs against.
+    struct Prepared {
+        let planned: PlannedCase
+        let problem: OpProblem
+        let op: any Operator
+        let inputs: [Tensor]
+        let references: [RefTensor]
+        let expected: RefTensor
+        let magnitudes: [Double]?
+
+        init(_ planned: PlannedCase) {
+            self.planned = planned
+            problem = planned.problem!
+            op = try! OpCatalogue.standard.op(named: planned.op)
+            inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed, caseID: planned.id.description,
+                                           specials: op.specialValues)
+            references = inputs.map(RefTensor.init)
+            expected = op.reference(problem, inputs: references)
+            let policy = planned.tolerance!
+            magnitudes = policy.model.needsMagnitudes ? op.magnitudes(problem, inputs: references) : nil
+        }
+
+        /// Whether the conformance check passes `values` (rounded to the output dtype) as the result.
+        func passes(_ values: [Double]) -> Bool {
+            let output = Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: values)
+            return ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: output, tolerance: planned.tolerance!,
+                                            magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references)).passed
+        }
+    }
+}
