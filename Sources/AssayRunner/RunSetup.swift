@@ -58,7 +58,8 @@ public enum RunSetup {
             let locator = request.locator ?? ResourceLocator(workspace: Workspace(
                 root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
             let targetFile = try locator.locate(request.target, kind: .target)
-            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
+            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName,
+                                                         variables: targetFile.descriptorVariables(root: request.root))
             target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
             suites = try request.suites.map { name in
                 let file = try locator.locate(name, kind: .suite)

@@ -10,6 +10,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from client import Client  # noqa: E402
 
+pytest_plugins = ["assay_backend.testing.plugin"]
+
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
 
@@ -52,6 +54,12 @@ def backend(request):
     client.name = request.param
     yield client
     assert client.close() == 0, client.stderr_text()
+
+
+@pytest.fixture(scope="module")
+def assay_backend_client(backend):
+    """The SDK's op tests (assay_backend.testing) run here on the shipped backends."""
+    return backend
 
 
 @pytest.fixture
