@@ -68,7 +68,7 @@ extension SuiteEntry {
         let attrs = try map["attrs"]?.listOrSingle().map { try $0.attrMap() } ?? [[:]]
         let values = try map["values"]?.listOrSingle().map { item -> InputValues in
             let name = try item.string()
-            guard let value = InputValues(rawValue: name) else { throw item.error("unknown values '\(name)' (random or special)") }
+            guard let value = InputValues(rawValue: name) else { throw item.error("unknown values '\(name)' (random, special or subnormal)") }
             return value
         } ?? [.random]
         self.init(kind: kind, op: op, check: check, dtypes: dtypes, shapes: shapes, attrs: attrs.isEmpty ? [[:]] : attrs,

@@ -39,6 +39,9 @@ public enum InputValues: String, Codable, Sendable, CaseIterable {
     case random
     /// Random values with the op's special values (±0, ±inf, NaN, subnormals, near-max) planted.
     case special
+    /// Subnormal inputs (docs/OPS.md, "Subnormal cases"): the first data input all subnormal,
+    /// later ones alternately subnormal and ±[1, 2), so sums and products stay subnormal.
+    case subnormal
 }
 
 /// One line of a suite: expands to dtypes × shapes × attrs × values cases.

@@ -86,6 +86,10 @@ struct CaseExecutor {
         if !passed {
             result.message = evidence.structural.first
                 ?? "\(evidence.mismatches)/\(evidence.elements) elements beyond atol \(evidence.atol) + rtol \(evidence.rtol)·|ref|; max abs error \(evidence.maxAbsError)"
+            if evidence.structural.isEmpty,
+               let flushed = SubnormalFlush.note(expected: expected.data, actual: outputs[0].values(), dtype: problem.output.dtype) {
+                result.message = (result.message ?? "") + "; " + flushed
+            }
         }
     }
 }
