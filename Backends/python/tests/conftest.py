@@ -10,8 +10,6 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from client import Client  # noqa: E402
 
-pytest_plugins = ["assay_backend.testing.plugin"]
-
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
 
