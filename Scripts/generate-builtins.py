@@ -15,7 +15,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(ROOT, "Sources", "AssayBuiltins", "BuiltinFiles.swift")
 # The default target and the two host plugin targets; the vendor descriptors stay examples.
-TARGETS = ["local-cpu.yaml", "numpy-cpu.yaml", "torch-cpu.yaml"]
+TARGETS = ["local-cpu.yaml", "numpy-cpu.yaml", "torch-cpu.yaml", "jax-cpu.yaml"]
 
 
 def builtin_paths():

@@ -70,6 +70,32 @@ expect:
   min_memory_gib: 1
 
 """#),
+        BuiltinFile(path: "Targets/jax-cpu.yaml", text: #"""
+# JAX (XLA:CPU) on the host CPU (Backends/python/jax_backend.py), driven over the plugin
+# protocol: a stand-in for a vendor's XLA/PJRT stack. Needs python3 with jax (pip install jax)
+# and numpy. Starts the installed entry point when it is on PATH (pip install
+# './Backends/python[jax]'), the repository's script otherwise. Its known deviations from
+# the catalogue are listed in Backends/python/README.md ("Known deviations").
+id: jax-cpu
+title: JAX (XLA:CPU) on the host CPU (plugin)
+kind: cpu
+vendor: host
+model: host
+versions:
+  harness: "0.1.0"
+backend:
+  command: [assay-backend-jax]
+  fallback_command: [python3, Backends/python/jax_backend.py]
+  device: cpu
+  # XLA compiles each new op × shape on its first call: a longer handshake and request allowance.
+  timeouts: {handshake_s: 120, request_s: 600}
+  max_restarts: 3
+capabilities:
+  devices: 1
+expect:
+  min_memory_gib: 1
+
+"""#),
         BuiltinFile(path: "Suites/conformance.yaml", text: #"""
 # The full conformance matrix: every op in every float dtype (f64, f32, f16, bf16; int8 for
 # matmul_int8), non-aligned sizes (2^k + 17), size-1 and empty dims, transposed operands,
@@ -269,6 +295,97 @@ cases:
     dtypes: [f64, f32, f16, bf16]
     shapes: [{shape: [3, 5, 7]}]
     attrs: [{axes: [0]}, {axes: [2]}, {axes: [0, 2]}, {axes: [1, 2]}, {axes: [0, 1, 2]}, {axes: [0], keepdim: true}, {axes: [0, 1, 2], keepdim: true}]
+
+  # ---- subnormals (issue 22) ------------------------------------------------------------
+  # Inputs and outputs in the subnormal range of each float dtype (values: subnormal; see
+  # docs/OPS.md, "Subnormal cases"). atol is half the dtype's smallest subnormal, the most a
+  # correctly rounded result can be off, so a backend that flushes subnormals to zero (FTZ/DAZ)
+  # fails here, with a message naming flush-to-zero, instead of hiding under the standard atol.
+  # f64: atol (the f64 reference is the exactly rounded result)
+  - op: relu
+    dtypes: [f64]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 0
+  - op: copy
+    dtypes: [f64]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 0
+  - op: add
+    dtypes: [f64]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 0
+  - op: mul
+    dtypes: [f64]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 0
+  # f32: atol 2^-150
+  - op: relu
+    dtypes: [f32]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 7.006492321624085e-46
+  - op: copy
+    dtypes: [f32]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 7.006492321624085e-46
+  - op: add
+    dtypes: [f32]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 7.006492321624085e-46
+  - op: mul
+    dtypes: [f32]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 7.006492321624085e-46
+  # f16: atol 2^-25
+  - op: relu
+    dtypes: [f16]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 2.9802322387695312e-08
+  - op: copy
+    dtypes: [f16]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 2.9802322387695312e-08
+  - op: add
+    dtypes: [f16]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 2.9802322387695312e-08
+  - op: mul
+    dtypes: [f16]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 2.9802322387695312e-08
+  # bf16: atol 2^-134
+  - op: relu
+    dtypes: [bf16]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 4.591774807899561e-41
+  - op: copy
+    dtypes: [bf16]
+    shapes: [{shape: [4113]}]
+    values: [subnormal]
+    atol: 4.591774807899561e-41
+  - op: add
+    dtypes: [bf16]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 4.591774807899561e-41
+  - op: mul
+    dtypes: [bf16]
+    shapes: [{a: [65, 63], b: [65, 63]}]
+    values: [subnormal]
+    atol: 4.591774807899561e-41
+  # ---- end of subnormals --------------------------------------------------------------
 
 """#),
         BuiltinFile(path: "Suites/perf-smoke.yaml", text: #"""

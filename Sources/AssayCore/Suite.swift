@@ -54,6 +54,9 @@ public enum InputValues: String, Codable, Sendable, CaseIterable {
     case constant
     /// 0.25 plus a small random spread whose variance is about the op's `eps` (1e-5 when it has none).
     case smallVariance = "small_variance"
+    /// Subnormal inputs (docs/OPS.md, "Subnormal cases"): the first data input all subnormal,
+    /// later ones alternately subnormal and ±[1, 2), so sums and products stay subnormal.
+    case subnormal
 }
 
 /// One line of a suite: expands to dtypes × shapes × attrs × values cases.

@@ -2,16 +2,17 @@ import Foundation
 
 extension TargetDescriptor {
     /// Loads and validates a descriptor; every error names file, line and field.
-    public static func load(contentsOf url: URL, displayName: String? = nil) throws -> (TargetDescriptor, text: String) {
+    /// `variables` expands `${…}` in the backend (see `DescriptorVariables`); nil keeps the text as written.
+    public static func load(contentsOf url: URL, displayName: String? = nil, variables: DescriptorVariables? = nil) throws -> (TargetDescriptor, text: String) {
         let (root, text) = try YAMLValue.load(contentsOf: url, displayName: displayName)
-        return (try TargetDescriptor(yaml: root), text)
+        return (try TargetDescriptor(yaml: root, variables: variables), text)
     }
 
-    public static func parse(text: String, file: String) throws -> TargetDescriptor {
-        try TargetDescriptor(yaml: try YAMLValue.load(text: text, file: file))
+    public static func parse(text: String, file: String, variables: DescriptorVariables? = nil) throws -> TargetDescriptor {
+        try TargetDescriptor(yaml: try YAMLValue.load(text: text, file: file), variables: variables)
     }
 
-    init(yaml: YAMLValue) throws {
+    init(yaml: YAMLValue, variables: DescriptorVariables? = nil) throws {
         let map = try yaml.mapping(allowed: ["id", "title", "kind", "vendor", "model", "versions", "backend",
                                              "capabilities", "expect", "waivers", "notes"])
         let id = try map.required("id").identifier()
@@ -30,7 +31,7 @@ extension TargetDescriptor {
             vendor: try map["vendor"]?.string(),
             model: try map["model"]?.string(),
             versions: versions,
-            backend: try BackendSpec(yaml: try map.required("backend")),
+            backend: try BackendSpec(yaml: try map.required("backend"), variables: variables),
             capabilities: try map["capabilities"].map(DeclaredCapabilities.init(yaml:)) ?? .init(),
             expect: try map["expect"].map(SystemExpectations.init(yaml:)),
             waivers: try map["waivers"]?.sequence().map(Waiver.init(yaml:)) ?? [])
@@ -60,27 +61,51 @@ extension DeclaredVersion {
 }
 
 extension BackendSpec {
-    init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["builtin", "command", "fallback_command", "env", "cwd", "device", "timeouts", "max_restarts", "threads"])
+    init(yaml: YAMLValue, variables: DescriptorVariables? = nil) throws {
+        let map = try yaml.mapping(allowed: ["builtin", "command", "fallback_command", "env", "cwd", "device", "options",
+                                             "timeouts", "max_restarts", "threads"])
+        func expanded(_ value: YAMLValue) throws -> String { try DescriptorVariables.expand(value, with: variables) }
+        // An argv is a list: a string would be one program name with spaces in it, never split.
+        func argv(_ value: YAMLValue) throws -> [String] {
+            guard case .sequence = value.node else {
+                throw value.error("must be a list (argv), e.g. [python3, backend.py], found \(value.kindName)")
+            }
+            let items = try value.sequence().map(expanded)
+            if items.isEmpty { throw value.error("must be a non-empty argv") }
+            return items
+        }
+        // In the order a descriptor usually lists them, so the first error is the first one read.
+        let command = try map["command"].map(argv)
+        let fallback = try map["fallback_command"].map(argv)
+        let cwd = try map["cwd"].map(expanded)
         var env: [String: String] = [:]
-        if let value = map["env"] { for (key, entry) in try value.freeMapping() { env[key] = try entry.string() } }
+        if let value = map["env"] { for (key, entry) in try value.freeMapping() { env[key] = try expanded(entry) } }
+        var options: [String: String] = [:]
+        if let value = map["options"] {
+            for (key, entry) in try value.freeMapping() {
+                guard case .scalar = entry.node else { throw entry.error("an option's value is a single value, found \(entry.kindName)") }
+                if key == "device" { throw entry.error("give the device as backend.device, not as an option") }
+                options[key] = try entry.string()
+            }
+        }
         var handshake = 60.0, request = 300.0
         if let timeouts = try map["timeouts"]?.mapping(allowed: ["handshake_s", "request_s"]) {
             handshake = try timeouts["handshake_s"]?.positiveDouble() ?? handshake
             request = try timeouts["request_s"]?.positiveDouble() ?? request
         }
-        self.init(builtin: try map["builtin"]?.string(), command: try map["command"]?.strings(), env: env,
-                  cwd: try map["cwd"]?.string(), device: try map["device"]?.string(),
+        self.init(builtin: try map["builtin"]?.string(), command: command, env: env,
+                  cwd: cwd, device: try map["device"]?.string(),
                   handshakeTimeoutSeconds: handshake, requestTimeoutSeconds: request,
                   maxRestarts: try map["max_restarts"]?.nonNegativeInt() ?? 3, threads: try map["threads"]?.positiveInt())
+        self.options = options.isEmpty ? nil : options
         if let fallbackValue = map["fallback_command"] {
             if map["command"] == nil { throw fallbackValue.error("'fallback_command' goes with 'command'") }
-            fallbackCommand = try fallbackValue.strings()
-            if fallbackCommand?.isEmpty ?? true { throw fallbackValue.error("must be a non-empty argv") }
+            fallbackCommand = fallback
         }
         if let builtinValue = map["builtin"] {
             guard builtin == "cpu" else { throw builtinValue.error("unknown builtin backend '\(builtin ?? "")' (only 'cpu')") }
             if map["command"] != nil { throw builtinValue.error("give either 'builtin' or 'command', not both") }
+            if let optionsValue = map["options"] { throw optionsValue.error("'options' go to a plugin's hello; the builtin backend takes none") }
         } else {
             guard let command, !command.isEmpty else { throw yaml.error("backend needs 'builtin: cpu' or a non-empty 'command'") }
         }

@@ -51,6 +51,8 @@ public struct BackendSpec: Codable, Sendable, Equatable {
     public var cwd: String?
     /// Device string passed to the plugin in the handshake (`cuda`, `npu:0`…).
     public var device: String?
+    /// `options:` of the descriptor, sent in the hello's `options` beside `device` (nil: none).
+    public var options: [String: String]?
     public var handshakeTimeoutSeconds: Double
     public var requestTimeoutSeconds: Double
     public var maxRestarts: Int

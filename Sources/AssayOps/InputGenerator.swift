@@ -30,6 +30,9 @@ public enum InputGenerator {
                     data = data.map { centre + halfWidth * $0 }
                 }
             }
+            if values == .subnormal, spec.role == .data, spec.dtype.isFloatingPoint {
+                data = subnormalValues(count: data.count, dtype: spec.dtype, alternating: index > 0, rng: &rng)
+            }
             return Tensor(dtype: spec.dtype, shape: spec.shape, values: data)
         }
     }
@@ -60,6 +63,20 @@ public enum InputGenerator {
                                 dtype.minNormal - dtype.minSubnormal, 1, -1]
         if set == .all { values += [dtype.maxFinite, -dtype.maxFinite] }
         return values
+    }
+
+    /// `count` subnormals of `dtype` (random multiples of the smallest, random sign; the first
+    /// four the smallest and largest of each sign, so every case meets both ends). With
+    /// `alternating`, odd elements are ±[1, 2) instead: a product with them stays subnormal.
+    static func subnormalValues(count: Int, dtype: DType, alternating: Bool, rng: inout SplitMix64) -> [Double] {
+        let largest = Int(dtype.minNormal / dtype.minSubnormal) - 1  // 2^(significand bits) - 1
+        let ends = [1.0, -1.0, Double(largest), -Double(largest)]
+        return (0..<count).map { flat in
+            if alternating, flat % 2 == 1 { return (1 + abs(rng.nextSigned())) * (rng.nextSigned() < 0 ? -1 : 1) }
+            let units = flat < ends.count && !alternating ? ends[flat]
+                : Double(rng.nextInt(in: 1...largest)) * (rng.nextSigned() < 0 ? -1 : 1)
+            return units * dtype.minSubnormal
+        }
     }
 
     /// Writes the specials at spread-out positions; each input gets a different offset so

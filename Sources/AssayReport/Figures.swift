@@ -45,7 +45,7 @@ public enum Figures {
     /// A plain number for evidence: `0.000130`, `1.43e-06`, `nan`.
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return special(value) }
-        if value == 0 { return "0" }
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }  // the sign of zero is evidence
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(format: "%.4g", value)
     }

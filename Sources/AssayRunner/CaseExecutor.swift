@@ -113,6 +113,10 @@ struct CaseExecutor {
         result.outcome = passed ? .pass : .fail
         if !passed {
             result.message = evidence.structural.first ?? Self.missSummary(evidence)
+            if evidence.structural.isEmpty,
+               let flushed = SubnormalFlush.note(expected: expected.data, actual: outputs[0].values(), dtype: problem.output.dtype) {
+                result.message = (result.message ?? "") + "; " + flushed
+            }
             if let tensorDump {
                 do { try tensorDump.write(caseID: planned.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
                 catch { result.message! += " (tensors not dumped: \(error))" }

@@ -33,7 +33,10 @@ public struct CaseRemeasurer {
         }
         let wanted = ids.compactMap { planned[$0] }
         guard !wanted.isEmpty else { return [:] }
-        let backend = try makeBackend(target, root)
+        // The backend the run started (variables expanded, program fixed), as `--resume` does.
+        var launched = target
+        if let resolved = record.resolvedBackend { launched.backend = resolved }
+        let backend = try makeBackend(launched, root)
         defer { backend.shutdown() }
         let identity = try backend.describe()
         if let requireFingerprint {

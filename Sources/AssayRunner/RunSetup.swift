@@ -74,7 +74,8 @@ public enum RunSetup {
             let locator = request.locator ?? ResourceLocator(workspace: Workspace(
                 root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
             let targetFile = try locator.locate(request.target, kind: .target)
-            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName)
+            let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName,
+                                                         variables: targetFile.descriptorVariables(root: request.root))
             target = SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor)
             waiverFile = try WaiverFileLocator(locator: locator).locate(for: targetFile, targetID: descriptor.id, option: request.waivers)
                 .map { SourceSnapshot(path: $0.displayName, text: $0.text, value: $0.file) }

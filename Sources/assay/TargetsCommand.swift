@@ -56,9 +56,10 @@ struct TargetsCommand: ParsableCommand {
             for source in sources {
                 do {
                     let file = try source()
-                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName)
                     // The program and cwd must exist here too: a descriptor that cannot start is not ok.
                     let base = locator.workspace.baseDirectory
+                    let descriptor = try TargetDescriptor.parse(text: file.text, file: file.displayName,
+                                                                variables: file.descriptorVariables(root: base))
                     var launched = descriptor
                     launched.backend = descriptor.backend.resolved(root: base)
                     try TargetPreflight.check(launched, text: file.text, file: file.displayName, root: base)

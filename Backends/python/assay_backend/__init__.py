@@ -19,7 +19,7 @@ See docs/PROTOCOL.md for the wire format and Backends/python/README.md.
 from . import opspec
 from .attrs import Attrs
 from .backend import Backend, index_range, random_inputs
-from .dtypes import (FLOAT_DTYPES, WIRE_DTYPES, bf16_to_f32, f32_to_bf16, f64_to_bf16, from_float,
+from .dtypes import (FLOAT_DTYPES, WIRE_DTYPES, as_numpy, bf16_to_f32, f32_to_bf16, f64_to_bf16, from_float,
                      round_to, storage_dtype, to_float, wire_name)
 from .errors import BackendError, Internal, Invalid, Unsupported, invalid, require, unsupported
 from .framing import MAX_HEADER_BYTES, PROTOCOL, TensorSpec, decode_tensors, encode_tensors
@@ -30,7 +30,7 @@ from .timing import (HostCacheFlusher, NvmlTelemetry, collect_telemetry, collect
 __version__ = "1.0.0"
 
 __all__ = [
-    "Attrs", "Backend", "BackendError", "FLOAT_DTYPES", "HostCacheFlusher", "Internal", "Invalid",
+    "Attrs", "Backend", "as_numpy", "BackendError", "FLOAT_DTYPES", "HostCacheFlusher", "Internal", "Invalid",
     "MAX_HEADER_BYTES", "NvmlTelemetry", "PROTOCOL", "TensorSpec", "Unsupported", "WIRE_DTYPES",
     "bf16_to_f32", "collect_telemetry", "collector_paused", "cpu_flush_bytes", "decode_tensors", "encode_tensors",
     "f32_to_bf16", "f64_to_bf16", "from_float", "host_memory", "index_range", "invalid",

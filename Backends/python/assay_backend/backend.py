@@ -66,6 +66,13 @@ class Backend(object):
         `inputs` (as returned by make_inputs). Used by the default benchmark()."""
         return lambda: self.execute(op, dtype, attrs, inputs)
 
+    def finish(self, result):
+        """Waits until `result` (what the prepared callable returned) is computed. The default
+        does nothing: a synchronous backend's call has completed when it returns. A runtime
+        that dispatches asynchronously (JAX, CUDA streams) blocks here, e.g. with
+        `result.block_until_ready()`; the default benchmark() calls it on the last of each
+        sample's k calls, inside the timed region."""
+
     def make_inputs(self, op, dtype, attrs, specs, seed):
         """Random benchmark inputs for `specs` (TensorSpecs), host numpy by default."""
         return random_inputs(specs, seed)
@@ -80,14 +87,14 @@ class Backend(object):
         arrays = self.benchmark_inputs(op, dtype, attrs, inputs, seed,
                                        lambda: self.make_inputs(op, dtype, attrs, inputs, seed))
         fn = self.prepare(op, dtype, attrs, arrays)
-        fn()  # untimed warm-up (lazy initialisation, first-touch page faults)
+        self.finish(fn())  # untimed warm-up (lazy initialisation, compilation, first-touch page faults)
         flusher = HostCacheFlusher() if mode == "cold" else None
         elapsed, reads = [], []
         with collector_paused():
             for _ in range(samples):
                 if flusher is not None:
                     flusher.flush()
-                elapsed.append(time_host(fn, k))
+                elapsed.append(time_host(fn, k, self.finish))
                 reads.append(self.telemetry())
         out = {"elapsed_ns": elapsed, "timer": "host_monotonic"}
         tele = collect_telemetry(reads)

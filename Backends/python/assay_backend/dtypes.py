@@ -50,14 +50,59 @@ def itemsize(name):
     return storage_dtype(name).itemsize
 
 
+# dtype names as numpy, ml_dtypes, torch ("torch.bfloat16"), JAX and CuPy spell them
+_BY_NAME = {
+    "float64": "f64", "float32": "f32", "float16": "f16", "bfloat16": "bf16", "uint16": "bf16",
+    "int8": "int8", "int32": "int32", "bool": "bool", "bool_": "bool",
+}
+
+
+def wire_name_of_dtype(dtype):
+    """The wire dtype of an array library's dtype object, or None. A numpy dtype is looked
+    up by kind and size (byte order aside); others by name, so ml_dtypes' bfloat16 (JAX's
+    bf16) and torch.bfloat16 are bf16, and uint16 is bf16 as the SDK stores it."""
+    try:
+        dt = np.dtype(dtype).newbyteorder("=")
+        name = _BY_NUMPY.get(dt)
+        if name is not None:
+            return name
+    except (TypeError, ValueError):  # not a numpy dtype (torch, TensorFlow...)
+        pass
+    text = getattr(dtype, "name", None)
+    if not isinstance(text, str):
+        text = str(dtype)
+    return _BY_NAME.get(text.rsplit(".", 1)[-1])
+
+
 def wire_name(array):
-    """The wire dtype of a numpy array (uint16 means bf16)."""
-    dt = np.dtype(array.dtype).newbyteorder("=")
-    name = _BY_NUMPY.get(dt)
+    """The wire dtype of an array: a numpy array (uint16 means bf16) or any object with a
+    `dtype` (JAX, torch, CuPy, ml_dtypes bfloat16)."""
+    dtype = getattr(array, "dtype", None)
+    name = wire_name_of_dtype(dtype) if dtype is not None else None
     if name is None:
-        raise TypeError("numpy dtype %s has no wire dtype; convert to one of %s"
-                        % (array.dtype, ", ".join(sorted(_BY_NUMPY.values()))))
+        raise TypeError("dtype %s has no wire dtype; convert to one of %s"
+                        % (dtype, ", ".join(sorted(set(_BY_NAME) - {"bool_"}))))
     return name
+
+
+def as_numpy(array):
+    """A numpy array in the storage dtype of its wire dtype (bf16 as uint16 bit patterns)
+    from a numpy array, an object with `__array__` (JAX, CuPy via .get()), or one with
+    `__dlpack__` (torch, JAX, CuPy)."""
+    if not isinstance(array, np.ndarray):
+        if hasattr(array, "__array__"):
+            array = np.asarray(array)
+        elif hasattr(array, "__dlpack__"):
+            array = np.from_dlpack(array)
+        else:
+            array = np.asarray(array)
+    name = wire_name(array)
+    storage = WIRE_DTYPES[name].newbyteorder("=")
+    if array.dtype == storage:
+        return array
+    if name == "bf16" and array.dtype.itemsize == 2:
+        return array.view(storage)  # ml_dtypes bfloat16: the same bits
+    return array.astype(storage)
 
 
 # ---------------------------------------------------------------- bfloat16

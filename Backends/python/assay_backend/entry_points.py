@@ -2,6 +2,7 @@
 
     assay-backend-numpy            the numpy reference backend (numpy_backend.py)
     assay-backend-torch [--device cuda]   the torch backend (torch_backend.py)
+    assay-backend-jax              the JAX backend (jax_backend.py)
 
 Each protects the protocol's stdio before importing the backend module (and with it torch and
 its device plugins, which may print while loading), as the scripts do when run by path.
@@ -24,3 +25,7 @@ def numpy_main():
 
 def torch_main():
     _serve("torch_backend", "TorchBackend")
+
+
+def jax_main():
+    _serve("jax_backend", "JaxBackend")

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .dtypes import storage_dtype, wire_name
+from .dtypes import as_numpy, storage_dtype, wire_name
 from .errors import Invalid
 
 PROTOCOL = 1
@@ -224,10 +224,11 @@ def decode_tensors(descs, payload, field="inputs"):
 
 
 def encode_tensors(arrays):
-    """numpy arrays -> (descriptors, buffers, total bytes); each buffer little-endian C order."""
+    """Arrays (see dtypes.as_numpy) -> (descriptors, buffers, total bytes); each buffer
+    little-endian C order."""
     descs, bufs, total = [], [], 0
     for arr in arrays:
-        arr = np.asarray(arr)
+        arr = as_numpy(arr)  # numpy, ml_dtypes bfloat16, __array__ or DLPack objects
         name = wire_name(arr)
         arr = arr.astype(storage_dtype(name), copy=False)
         if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)

@@ -2,8 +2,9 @@
 
 `check(op, dtype, attrs, inputs)` validates a call against the catalogue and
 returns a `Call` with normalised attributes (defaults filled in, negative axes
-resolved) and the output shape/dtype. `inputs` are `TensorSpec`s, numpy arrays,
-torch tensors or anything with `.shape` plus a wire dtype (see `_spec`).
+resolved) and the output shape/dtype. `inputs` are `TensorSpec`s, (dtype, shape)
+pairs, or arrays of any library whose dtype maps to a wire dtype: numpy, ml_dtypes
+bfloat16, JAX, torch, or any object with `__array__` or `__dlpack__` (see `_spec`).
 
 It raises Unsupported for ops, case dtypes, attribute names and attribute
 values outside the catalogue, and Invalid for inconsistent inputs. Backends
@@ -13,7 +14,7 @@ that share it agree on every edge case of argument handling.
 import math
 
 from .attrs import Attrs
-from .dtypes import FLOAT_DTYPES, wire_name
+from .dtypes import FLOAT_DTYPES, as_numpy, wire_name
 from .errors import Invalid, Unsupported
 from .framing import TensorSpec
 
@@ -72,21 +73,14 @@ class Call(object):
                                                 self.out_dtype, list(self.out_shape))
 
 
-_TORCH_NAMES = {"torch.float64": "f64", "torch.float32": "f32", "torch.float16": "f16",
-                "torch.bfloat16": "bf16", "torch.int8": "int8", "torch.int32": "int32",
-                "torch.bool": "bool"}
-
-
 def _spec(x):
     if isinstance(x, TensorSpec):
         return x
     if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str):
         return TensorSpec(x[0], x[1])
-    dt = getattr(x, "dtype", None)
-    name = _TORCH_NAMES.get(str(dt))
-    if name is None:
-        name = wire_name(x)
-    return TensorSpec(name, tuple(int(d) for d in x.shape))
+    if getattr(x, "dtype", None) is None or getattr(x, "shape", None) is None:
+        x = as_numpy(x)  # an object with only __array__ or __dlpack__
+    return TensorSpec(wire_name(x), tuple(int(d) for d in x.shape))
 
 
 def broadcast_shapes(a, b, what):

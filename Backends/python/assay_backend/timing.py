@@ -30,11 +30,18 @@ def collector_paused():
             gc.enable()
 
 
-def time_host(fn, k):
-    """Wall time in ns of k back-to-back calls of fn() on the host monotonic clock."""
+def time_host(fn, k, finish=None):
+    """Wall time in ns of k back-to-back calls of fn() on the host monotonic clock.
+
+    For an asynchronous runtime fn() only enqueues: `finish(result)` is then called on the
+    last call's result before the clock stops, so the sample ends when the last of its k
+    calls has completed (docs/PROTOCOL.md, "Asynchronous runtimes")."""
     t0 = time.perf_counter_ns()
+    result = None
     for _ in range(k):
-        fn()
+        result = fn()
+    if finish is not None:
+        finish(result)
     return float(time.perf_counter_ns() - t0)
 
 

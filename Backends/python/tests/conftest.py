@@ -54,6 +54,12 @@ def backend(request):
     assert client.close() == 0, client.stderr_text()
 
 
+@pytest.fixture(scope="module")
+def assay_backend_client(backend):
+    """The SDK's op tests (assay_backend.testing) run here on the shipped backends."""
+    return backend
+
+
 @pytest.fixture
 def numpy_client():
     client = Client(["numpy_backend.py"])

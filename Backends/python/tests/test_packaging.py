@@ -64,7 +64,7 @@ def test_install_declares_numpy_floor_and_entry_points(venv):
     import json
     metadata = json.loads(shown.stdout)
     assert "numpy>=1.20" in metadata["requires"]
-    assert metadata["scripts"] == ["assay-backend-numpy", "assay-backend-torch"]
+    assert metadata["scripts"] == ["assay-backend-jax", "assay-backend-numpy", "assay-backend-torch"]
     for name in metadata["scripts"]:
         assert os.access(os.path.join(venv, "bin", name), os.X_OK)
 
@@ -78,6 +78,17 @@ def test_installed_modules_come_from_the_venv(venv):
     sdk, backend, protocol = shown.stdout.split()
     assert sdk.startswith(str(venv)) and backend.startswith(str(venv))
     assert protocol == str(declared_protocol())
+
+
+def test_installed_pytest_plugin_runs_the_op_tests_without_p(venv, tmp_path):
+    # The pytest11 entry point loads assay_backend.testing.plugin: no -p, no PYTHONPATH.
+    python = os.path.join(venv, "bin", "python")
+    if run([python, "-c", "import pytest"]).returncode != 0:
+        pytest.skip("pytest is not importable in the venv")
+    done = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--assay-backend", "numpy_backend:NumpyBackend",
+                "-k", "relu or copy"], cwd=str(tmp_path))
+    assert done.returncode == 0, done.stdout
+    assert " passed" in done.stdout.splitlines()[-1] and "failed" not in done.stdout.splitlines()[-1]
 
 
 def declared_protocol():

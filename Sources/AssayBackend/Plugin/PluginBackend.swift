@@ -74,7 +74,7 @@ public final class PluginBackend: Backend {
         var hello = PluginRequest(type: "hello")
         hello.protocol = PluginBackend.protocolVersion
         hello.harness = "assay \(configuration.harnessVersion)"
-        hello.options = configuration.device.map { ["device": $0] } ?? [:]
+        hello.options = configuration.options.merging(configuration.device.map { ["device": $0] } ?? [:]) { $1 }
         let greeted: BackendIdentity
         do {
             let reply = try exchange(hello, timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply

@@ -11,6 +11,8 @@ public struct PluginConfiguration: Sendable {
     public var workingDirectory: String?
     /// Sent as `options.device` in the hello.
     public var device: String?
+    /// The descriptor's `options:`, sent beside `device` in the hello's `options`.
+    public var options: [String: String] = [:]
     public var handshakeTimeoutSeconds: Double
     public var requestTimeoutSeconds: Double
     /// Restarts allowed after the first start, for the whole run.
@@ -41,6 +43,7 @@ public struct PluginConfiguration: Sendable {
         self.init(command: command, environment: spec.env, workingDirectory: directory, device: spec.device,
                   handshakeTimeoutSeconds: spec.handshakeTimeoutSeconds, requestTimeoutSeconds: spec.requestTimeoutSeconds,
                   maxRestarts: spec.maxRestarts)
+        options = spec.options ?? [:]
     }
 
     /// The child's environment: the harness's, with the descriptor's entries on top.

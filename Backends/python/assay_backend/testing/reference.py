@@ -95,13 +95,21 @@ def rms_norm(x, w, eps=1e-6):
     return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * f64(w)
 
 
-def _gelu_scalar(x, approximate):
+def _gated_limit(x):
+    """gelu and silu at NaN and ±inf (x·gate(x) with gate -> 0 and 1): NaN, -0, inf; else None."""
     if math.isnan(x):
         return math.nan
     if x == -math.inf:
         return -0.0
     if x == math.inf:
         return math.inf
+    return None
+
+
+def _gelu_scalar(x, approximate):
+    limit = _gated_limit(x)
+    if limit is not None:
+        return limit
     if approximate == "tanh":
         return 0.5 * x * (1.0 + math.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
     return 0.5 * x * math.erfc(-x / math.sqrt(2.0))
@@ -112,12 +120,9 @@ def gelu(x, approximate="none"):
 
 
 def _silu_scalar(x):
-    if math.isnan(x):
-        return math.nan
-    if x == -math.inf:
-        return -0.0
-    if x == math.inf:
-        return math.inf
+    limit = _gated_limit(x)
+    if limit is not None:
+        return limit
     if x < -700:
         return -0.0 if x * math.exp(x) == 0 else x * math.exp(x)
     return x / (1.0 + math.exp(-x))
