@@ -297,94 +297,26 @@ cases:
     attrs: [{axes: [0]}, {axes: [2]}, {axes: [0, 2]}, {axes: [1, 2]}, {axes: [0, 1, 2]}, {axes: [0], keepdim: true}, {axes: [0, 1, 2], keepdim: true}]
 
   # ---- subnormals (issue 22) ------------------------------------------------------------
-  # Inputs and outputs in the subnormal range of each float dtype (values: subnormal; see
-  # docs/OPS.md, "Subnormal cases"). atol is half the dtype's smallest subnormal, the most a
-  # correctly rounded result can be off, so a backend that flushes subnormals to zero (FTZ/DAZ)
-  # fails here, with a message naming flush-to-zero, instead of hiding under the standard atol.
-  # f64: atol (the f64 reference is the exactly rounded result)
+  # why: inputs and outputs in the subnormal range of each float dtype (values: subnormal; see
+  # docs/OPS.md, "Subnormal cases"). These ops are judged bit for bit (round-to-nearest-even of
+  # the float64 result), so a backend that flushes subnormals to zero (FTZ/DAZ) fails here, with a
+  # message naming flush-to-zero (waiver category `denormal-flush`).
   - op: relu
-    dtypes: [f64]
+    dtypes: [f64, f32, f16, bf16]
     shapes: [{shape: [4113]}]
     values: [subnormal]
-    atol: 0
   - op: copy
-    dtypes: [f64]
+    dtypes: [f64, f32, f16, bf16]
     shapes: [{shape: [4113]}]
     values: [subnormal]
-    atol: 0
   - op: add
-    dtypes: [f64]
+    dtypes: [f64, f32, f16, bf16]
     shapes: [{a: [65, 63], b: [65, 63]}]
     values: [subnormal]
-    atol: 0
   - op: mul
-    dtypes: [f64]
+    dtypes: [f64, f32, f16, bf16]
     shapes: [{a: [65, 63], b: [65, 63]}]
     values: [subnormal]
-    atol: 0
-  # f32: atol 2^-150
-  - op: relu
-    dtypes: [f32]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 7.006492321624085e-46
-  - op: copy
-    dtypes: [f32]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 7.006492321624085e-46
-  - op: add
-    dtypes: [f32]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 7.006492321624085e-46
-  - op: mul
-    dtypes: [f32]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 7.006492321624085e-46
-  # f16: atol 2^-25
-  - op: relu
-    dtypes: [f16]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 2.9802322387695312e-08
-  - op: copy
-    dtypes: [f16]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 2.9802322387695312e-08
-  - op: add
-    dtypes: [f16]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 2.9802322387695312e-08
-  - op: mul
-    dtypes: [f16]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 2.9802322387695312e-08
-  # bf16: atol 2^-134
-  - op: relu
-    dtypes: [bf16]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 4.591774807899561e-41
-  - op: copy
-    dtypes: [bf16]
-    shapes: [{shape: [4113]}]
-    values: [subnormal]
-    atol: 4.591774807899561e-41
-  - op: add
-    dtypes: [bf16]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 4.591774807899561e-41
-  - op: mul
-    dtypes: [bf16]
-    shapes: [{a: [65, 63], b: [65, 63]}]
-    values: [subnormal]
-    atol: 4.591774807899561e-41
   # ---- end of subnormals --------------------------------------------------------------
 
 """#),
