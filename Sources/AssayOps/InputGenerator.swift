@@ -28,10 +28,9 @@ public enum InputGenerator {
                     let halfWidth = (3 * (problem.attrDouble("eps") ?? 1e-5)).squareRoot()
                     let centre = problem.op == "rms_norm" ? 0 : 0.25
                     data = data.map { centre + halfWidth * $0 }
+                case .subnormal:
+                    data = subnormalValues(count: data.count, dtype: spec.dtype, alternating: index > 0, rng: &rng)
                 }
-            }
-            if values == .subnormal, spec.role == .data, spec.dtype.isFloatingPoint {
-                data = subnormalValues(count: data.count, dtype: spec.dtype, alternating: index > 0, rng: &rng)
             }
             return Tensor(dtype: spec.dtype, shape: spec.shape, values: data)
         }
