@@ -149,7 +149,7 @@ public struct Waiver: Codable, Sendable, Equatable {
     public init(pattern: String, category: Category, reference: String, reason: String, expires: Date,
                 owner: String? = nil, approver: String? = nil) {
         self.pattern = pattern; self.category = category; self.reference = reference; self.reason = reason
-        self.expires = Waiver.startOfDay(expires); self.owner = owner; self.approver = approver
+        self.expires = expires; self.owner = owner; self.approver = approver
     }
 
     public func matches(_ caseID: String) -> Bool { Glob.matches(pattern: pattern, text: caseID) }
@@ -165,11 +165,6 @@ public struct Waiver: Codable, Sendable, Equatable {
     /// date (midnight UTC) lapses at the end of that day; a time of day lapses then.
     public static func lapse(of expires: Date) -> Date {
         expires.timeIntervalSince1970.truncatingRemainder(dividingBy: day) == 0 ? expires.addingTimeInterval(day) : expires
-    }
-
-    /// Midnight UTC of the day `date` falls on (a time of day given in `expires` is dropped).
-    static func startOfDay(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / day).rounded(.down) * day)
     }
 
     /// `2027-01-31`: how messages name an expiry day.

@@ -102,7 +102,7 @@ struct RunCommand: ParsableCommand {
                                  waivers: waivers, rounds: rounds, caseGlob: caseGlob,
                                  dumpDirectory: dumpTensors.map { here.resolvingPath($0) })
         let progress = ProgressReporter(quiet: quiet)
-        let station = try stationKey(workspace: workspace)
+        let station = try stationKey()
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
@@ -161,11 +161,10 @@ struct RunCommand: ParsableCommand {
         if record.cases.contains(where: { !$0.outcome.isAcceptable }) { throw ExitCode(ExitStatus.failure) }
     }
 
-    /// The station key from --sign-with, else ASSAY_STATION_KEY, else the workspace's `station_key`
-    /// (assay.yaml); read before any case runs.
-    private func stationKey(workspace: Workspace) throws -> SigningKey? {
-        guard let path = signWith ?? ProcessInfo.processInfo.environment["ASSAY_STATION_KEY"].flatMap({ $0.isEmpty ? nil : $0 })
-            ?? workspace.stationKey?.path else { return nil }
+    /// The station key from --sign-with or ASSAY_STATION_KEY, read before any case runs. (The
+    /// workspace's `station_key` is the key `assay certify` signs certificates with, not this one.)
+    private func stationKey() throws -> SigningKey? {
+        guard let path = signWith ?? ProcessInfo.processInfo.environment["ASSAY_STATION_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         do {
             return try SigningKey(contentsOf: URL(fileURLWithPath: path))
         } catch {

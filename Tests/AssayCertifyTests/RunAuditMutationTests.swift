@@ -103,8 +103,10 @@ import Testing
         let pristine = (journal: try Data(contentsOf: journalURL), run: try Data(contentsOf: runURL), attestation: try Data(contentsOf: attestationURL))
         let recorded = try RunRecord.load(contentsOf: runURL)
         let mutations = try Self.mutations(lines: lines, run: recorded)
-        // 7 lines: 7×(6 outcome edits + prev + seconds + truncation + deletion) + 8×7 insertions + 21 swaps + 7×6 flips.
-        #expect(mutations.count == 7 * 10 + 8 * 7 + 21 + 7 * 6)
+        // 7 lines, o = the other outcomes a case can be flipped to (7 since `observed`):
+        // 7×(o outcome edits + prev + seconds + truncation + deletion) + 8×7 insertions + 21 swaps + 7×o flips.
+        let others = Outcome.allCases.count - 1
+        #expect(lines.count == 7 && mutations.count == 7 * (others + 4) + 8 * 7 + 21 + 7 * others)
         var refused = (kept: 0, resigned: 0)
         for resign in [false, true] {
             for mutation in mutations {

@@ -26,6 +26,13 @@ struct SystemOutcomeEvaluationTests {
         return declared + observed + device
     }
 
+    /// A run of a cpu-kind target: cpu-server certifies only cpu and server targets.
+    static func cpuRun(_ cases: [CaseResult]) -> RunRecord {
+        var run = RunFixtures.run(cases, suites: ["smoke", "system"])
+        run.target.value.kind = .cpu
+        return run
+    }
+
     func cpuServer() throws -> CertificationProfile {
         let url = Repository.root.appendingPathComponent("Profiles/cpu-server.yaml")
         return try CertificationProfile.parse(text: String(contentsOf: url, encoding: .utf8), file: "Profiles/cpu-server.yaml")
@@ -33,14 +40,14 @@ struct SystemOutcomeEvaluationTests {
 
     @Test func theSystemSuiteOnACPUServerMeetsTheFivePercentLimitWithTheReasonShown() throws {
         let smoke = (0..<20).map { RunFixtures.caseResult("smoke/relu/shape\($0)/f32") }
-        let run = RunFixtures.run(smoke + Self.systemSuite(marked: true), suites: ["smoke", "system"])
+        let run = Self.cpuRun(smoke + Self.systemSuite(marked: true))
         let result = ProfileEvaluation.evaluate(try cpuServer(), run: run, at: RunFixtures.now)
         #expect(result.level == "compatible", "\(result.reasons)")
         #expect(result.notes == Self.deviceChecks.map {
             "system/check/\($0)/any: not applicable, left out of the unsupported ratio: backend native-cpu runs on the host"
         })
         // Unmarked (as an older record has them), the two count: 2 of 36 is over 5%.
-        let unmarked = ProfileEvaluation.evaluate(try cpuServer(), run: RunFixtures.run(smoke + Self.systemSuite(marked: false), suites: ["smoke", "system"]),
+        let unmarked = ProfileEvaluation.evaluate(try cpuServer(), run: Self.cpuRun(smoke + Self.systemSuite(marked: false)),
                                                   at: RunFixtures.now)
         #expect(unmarked.level == nil)
         #expect(unmarked.reasons.filter { $0.requirement == "unsupported_fraction" }.map(\.message) == ["5.6% of cases unsupported (2 of 36) > 5% allowed"])

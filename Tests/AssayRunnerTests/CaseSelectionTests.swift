@@ -35,18 +35,23 @@ import Testing
     @Test func withResumeItRunsTheMatchingMissingCasesAndKeepsTheRestResumable() throws {
         let folder = try TemporaryDirectory.make(prefix: "assay-case")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let session = try prepare(in: folder, glob: nil)
-        _ = try session.run()
+        // The first session is released (and its run-directory lock with it) before resuming.
+        let (directory, runJSON, journalURL) = try { () throws -> (URL, URL, URL) in
+            let session = try prepare(in: folder, glob: nil)
+            _ = try session.run()
+            return (session.directory, session.runJSON, session.journalURL)
+        }()
         // Make it look killed before any case finished.
-        var record = try RunRecord.load(contentsOf: session.runJSON)
+        var record = try RunRecord.load(contentsOf: runJSON)
         record.status = .interrupted
         record.cases = []
-        try RecordCoding.encoder().encode(record).write(to: session.runJSON)
-        try FileManager.default.removeItem(at: session.journalURL)
-        let resumed = try prepare(in: folder, glob: "*/softmax/*", resume: session.directory).run()
+        record.journal = nil
+        try RecordCoding.encoder().encode(record).write(to: runJSON)
+        try FileManager.default.removeItem(at: journalURL)
+        let resumed = try prepare(in: folder, glob: "*/softmax/*", resume: directory).run()
         #expect(resumed.cases.map(\.id.description) == ["pick/softmax/shape2x4/f32"])
         #expect(resumed.plannedCases.count == 3 && resumed.status == .interrupted)
-        let finished = try prepare(in: folder, glob: nil, resume: session.directory).run()
+        let finished = try prepare(in: folder, glob: nil, resume: directory).run()
         #expect(finished.cases.count == 3 && finished.status == .complete)
     }
 
