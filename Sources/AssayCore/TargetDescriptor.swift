@@ -15,13 +15,15 @@ public struct TargetDescriptor: Codable, Sendable, Equatable {
     public var capabilities: DeclaredCapabilities
     public var expect: SystemExpectations?
     public var waivers: [Waiver]
+    /// What `assay fleet submit` asks Slurm for (partition, gres…); nil: the cluster's defaults.
+    public var slurm: SlurmOptions?
 
     public init(id: String, title: String, kind: Kind, vendor: String? = nil, model: String? = nil,
                 versions: [String: String] = [:], backend: BackendSpec, capabilities: DeclaredCapabilities = .init(),
-                expect: SystemExpectations? = nil, waivers: [Waiver] = []) {
+                expect: SystemExpectations? = nil, waivers: [Waiver] = [], slurm: SlurmOptions? = nil) {
         self.id = id; self.title = title; self.kind = kind; self.vendor = vendor; self.model = model
         self.versions = versions; self.backend = backend; self.capabilities = capabilities
-        self.expect = expect; self.waivers = waivers
+        self.expect = expect; self.waivers = waivers; self.slurm = slurm
     }
 }
 

@@ -49,6 +49,10 @@ struct RunCommand: ParsableCommand {
             help: "The most bytes one case may need (inputs, outputs, float64 reference), e.g. 8GiB; larger cases are refused (default: the suite's memory_budget, else half of physical memory).")
     var memoryBudget: String?
 
+    @Option(name: .customLong("run-dir-file"),
+            help: ArgumentHelp("Write the run directory's path to this file as soon as it exists (how `assay fleet` finds each job's run).", visibility: .hidden))
+    var runDirectoryFile: String?
+
     @Flag(name: .long, help: "Print no progress.")
     var quiet = false
 
@@ -79,9 +83,11 @@ struct RunCommand: ParsableCommand {
         } catch let error as FileIOError {
             throw InputFailure(message: "\(error)")
         } catch let error as StartFailure {
+            announce(error.directory)
             FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
             throw ExitCode(ExitStatus.failure)
         }
+        announce(session.directory)
         let record: RunRecord
         do {
             record = try session.run()
@@ -102,5 +108,15 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitStatus.interrupted)
         }
         if record.cases.contains(where: { !$0.outcome.isAcceptable }) { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// `--run-dir-file`: written whole (atomically), so a reader never sees half a path.
+    private func announce(_ directory: URL) {
+        guard let runDirectoryFile else { return }
+        do {
+            try Data((directory.path + "\n").utf8).write(to: URL(fileURLWithPath: runDirectoryFile), options: .atomic)
+        } catch {
+            FileHandle.standardError.write(Data("warning: --run-dir-file \(runDirectoryFile) not written: \(error)\n".utf8))
+        }
     }
 }
