@@ -32,8 +32,10 @@ start() {
   dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
   chmod 0600 "$dir/munge/munge.key"
   chmod 0700 "$dir/munge"
+  # Daemons get no stdio of ours: a caller reading our output to its end must not wait for them.
   "$(find_program munged)" --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
-    --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed" \
+    </dev/null >>"$dir/log/daemons.out" 2>&1
   cat >"$dir/slurm.conf" <<EOF
 ClusterName=assaytest
 SlurmctldHost=$node(127.0.0.1)
@@ -67,12 +69,19 @@ NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF="$dir/slurm.conf"
-  "$(find_program slurmctld)" -f "$SLURM_CONF"
-  "$(find_program slurmd)" -f "$SLURM_CONF" -N "$node"
-  # Ready when the node accepts work.
-  local tries=0 state=""
+  if ! "$(find_program slurmctld)" -f "$SLURM_CONF" </dev/null >>"$dir/log/daemons.out" 2>&1 \
+     || ! "$(find_program slurmd)" -f "$SLURM_CONF" -N "$node" </dev/null >>"$dir/log/daemons.out" 2>&1; then
+    echo "slurmctld or slurmd did not start; logs in $dir/log" >&2
+    stop "$dir"
+    return 1
+  fi
+  # Ready when the node accepts work; a daemon that died (a port in use, say) ends the wait at once.
+  local tries=0 state="" file
   while [ $tries -lt 60 ]; do
-    state="$(sinfo -h -n "$node" -o %t 2>/dev/null || true)"
+    for file in "$dir/slurmctld.pid" "$dir/slurmd.pid"; do
+      if [ -f "$file" ] && ! kill -0 "$(cat "$file")" 2>/dev/null; then tries=60; fi
+    done
+    state="$(timeout 5 sinfo -h -n "$node" -o %t 2>/dev/null || true)"
     case "$state" in idle*|mix*|alloc*) echo "export SLURM_CONF=$SLURM_CONF"; return 0 ;; esac
     sleep 0.5; tries=$((tries + 1))
   done
@@ -83,15 +92,21 @@ EOF
 }
 
 stop() {
-  local dir="$1" file pid
+  local dir="$1" file pids=()
   for file in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do
-    [ -f "$file" ] || continue
-    pid="$(cat "$file")"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$file"
+    [ -f "$file" ] && pids+=("$(cat "$file")") && rm -f "$file"
   done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  kill "${pids[@]}" 2>/dev/null || true
+  # Up to 5 s to exit on their own, then killed.
+  local pid alive
+  for _ in $(seq 1 20); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 1 ] || return 0
+    sleep 0.25
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
 }
 
 case "${1:-}" in

@@ -29,6 +29,7 @@ struct FleetFixture {
     }
 
     /// The local-cpu descriptor under another id (and with extra lines).
+    @discardableResult
     func cpuDescriptor(id: String, extra: String = "") throws -> URL {
         try descriptor(id, """
         id: \(id)
