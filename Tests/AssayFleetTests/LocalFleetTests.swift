@@ -44,6 +44,28 @@ struct LocalFleetTests {
         #expect(try fixture.manifest(fleet).targets.allSatisfy { $0.attempts.count == 1 })
     }
 
+    @Test("with a profile and a station key, each finished run is certified and the summary shows its level")
+    func certifiedFleet() throws {
+        let fixture = try FleetFixture()
+        defer { fixture.remove() }
+        let keygen = try Subprocess.run([fixture.assay.path, "keygen", "--out", "keys/lab"], in: fixture.folder)
+        #expect(keygen.status == 0, "\(keygen.output)")
+        try Data("station_key: keys/lab.key\n".utf8).write(to: fixture.folder.appendingPathComponent("assay.yaml"))
+        let good = try fixture.cpuDescriptor(id: "good")
+        let failing = try fixture.cpuDescriptor(id: "failing-system", extra: SlurmFleetTests.failingSystem)
+        let submitted = try Subprocess.run([fixture.assay.path, "fleet", "submit", "--target", good.path, "--target", failing.path,
+                                            "--suite", "system", "--suite", "smoke", "--profile", "os-platform"], in: fixture.folder)
+        #expect(submitted.status == 1, "\(submitted.output)")
+        let fleet = try fixture.fleetFolder()
+        _ = try Subprocess.run([fixture.assay.path, "fleet", "collect", fleet.path], in: fixture.folder)
+        let rows = Dictionary(uniqueKeysWithValues: try fixture.summary(fleet).rows.map { ($0.targetID, $0) })
+        #expect(rows["good"]?.certificate?.level == "compatible" && rows["good"]?.certificate?.profile == "os-platform")
+        #expect(rows["good"]?.certificate.map { FileManager.default.fileExists(atPath: fleet.appendingPathComponent($0.link).path) } == true)
+        #expect(rows["failing-system"]?.certificate == nil, "a run whose system checks fail is not certified")
+        let html = try String(contentsOf: fleet.appendingPathComponent("summary.html"), encoding: .utf8)
+        #expect(html.contains("compatible (os-platform)"))
+    }
+
     @Test("bad input is refused before anything runs", arguments: [
         (["--target", "no-such-target"], "no-such-target"),
         (["--target", "local-cpu", "--suite", "no-such-suite"], "no-such-suite"),
