@@ -48,6 +48,7 @@ struct LocalFleetTests {
     func certifiedFleet() throws {
         let fixture = try FleetFixture()
         defer { fixture.remove() }
+        try FileManager.default.createDirectory(at: fixture.folder.appendingPathComponent("keys"), withIntermediateDirectories: true)
         let keygen = try Subprocess.run([fixture.assay.path, "keygen", "--out", "keys/lab"], in: fixture.folder)
         #expect(keygen.status == 0, "\(keygen.output)")
         try Data("station_key: keys/lab.key\n".utf8).write(to: fixture.folder.appendingPathComponent("assay.yaml"))
