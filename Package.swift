@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules depend downwards only:
-// Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay;
+// Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay; Certify ← Fleet ← assay;
 // Builtins ← Workspace (with Core) ← Runner, assay.
 let package = Package(
     name: "Assay",
@@ -39,9 +39,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AssayGate", dependencies: ["AssayCore", "AssayBench"]),
+        // Fleets: one job per target through an executor (local, Slurm), resumable, one summary.
+        .target(name: "AssayFleet", dependencies: ["AssayCore", "AssayCertify"]),
         .executableTarget(name: "assay", dependencies: [
             "AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayRunner",
-            "AssayReport", "AssayCertify", "AssayGate", "AssayWorkspace",
+            "AssayReport", "AssayCertify", "AssayGate", "AssayWorkspace", "AssayFleet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers the test targets share (the repository root, the built assay, subprocesses,
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayRunner", "AssayBackend", "AssayTestSupport"]),
         .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner", "AssayTestSupport"]),
+        .testTarget(name: "AssayFleetTests", dependencies: ["AssayFleet", "AssayCore", "AssayTestSupport"]),
         .testTarget(name: "AssayWorkspaceTests", dependencies: ["AssayWorkspace", "AssayBuiltins", "AssayCore", "AssayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,7 +14,7 @@ extension TargetDescriptor {
 
     init(yaml: YAMLValue, variables: DescriptorVariables? = nil) throws {
         let map = try yaml.mapping(allowed: ["id", "title", "kind", "vendor", "model", "versions", "backend",
-                                             "capabilities", "expect", "waivers", "notes"])
+                                             "capabilities", "expect", "waivers", "notes", "slurm"])
         let id = try map.required("id").identifier()
         let kindValue = try map.required("kind")
         guard let kind = Kind(rawValue: try kindValue.string()) else {
@@ -34,7 +34,8 @@ extension TargetDescriptor {
             backend: try BackendSpec(yaml: try map.required("backend"), variables: variables),
             capabilities: try map["capabilities"].map(DeclaredCapabilities.init(yaml:)) ?? .init(),
             expect: try map["expect"].map(SystemExpectations.init(yaml:)),
-            waivers: try map["waivers"]?.sequence().map(Waiver.init(yaml:)) ?? [])
+            waivers: try map["waivers"]?.sequence().map(Waiver.init(yaml:)) ?? [],
+            slurm: try map["slurm"].map(SlurmOptions.init(yaml:)))
         declaredVersions = rules
     }
 }

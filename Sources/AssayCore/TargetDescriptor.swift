@@ -20,13 +20,15 @@ public struct TargetDescriptor: Codable, Sendable, Equatable {
     public var expect: SystemExpectations?
     /// Deprecated: waivers belong in `Waivers/<id>.yaml` (`WaiverFile`); still applied, with a warning.
     public var waivers: [Waiver]
+    /// What `assay fleet submit` asks Slurm for (partition, gres…); nil: the cluster's defaults.
+    public var slurm: SlurmOptions?
 
     public init(id: String, title: String, kind: Kind, vendor: String? = nil, model: String? = nil,
                 versions: [String: String] = [:], backend: BackendSpec, capabilities: DeclaredCapabilities = .init(),
-                expect: SystemExpectations? = nil, waivers: [Waiver] = []) {
+                expect: SystemExpectations? = nil, waivers: [Waiver] = [], slurm: SlurmOptions? = nil) {
         self.id = id; self.title = title; self.kind = kind; self.vendor = vendor; self.model = model
         self.versions = versions; self.backend = backend; self.capabilities = capabilities
-        self.expect = expect; self.waivers = waivers
+        self.expect = expect; self.waivers = waivers; self.slurm = slurm
     }
 
     /// The rule for every declared version: as written, else `exact` against the same key.

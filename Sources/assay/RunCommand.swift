@@ -74,6 +74,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Waiver file to apply (default: Waivers/<target-id>.yaml next to the descriptor or in the workspace, when there is one).")
     var waivers: String?
 
+    @Option(name: .customLong("run-dir-file"),
+            help: ArgumentHelp("Write the run directory's path to this file as soon as it exists (how `assay fleet` finds each job's run).", visibility: .hidden))
+    var runDirectoryFile: String?
+
     @Flag(name: .long, help: "Print no progress; at the end, the counts and the id of every case that did not pass.")
     var quiet = false
 
@@ -111,12 +115,14 @@ struct RunCommand: ParsableCommand {
         } catch let error as FileIOError {
             throw InputFailure(message: "\(error)")
         } catch let error as StartFailure {
+            announce(error.directory)
             FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
             throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         } catch let error as BackendError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(InterruptFlag.isSet ? ExitStatus.interrupted : ExitStatus.failure)
         }
+        announce(session.directory)
         session.journalSecret = station?.seed
         let record: RunRecord
         do {
@@ -169,6 +175,16 @@ struct RunCommand: ParsableCommand {
             return try SigningKey(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw InputFailure(message: "station key: \(error)")
+        }
+    }
+
+    /// `--run-dir-file`: written whole (atomically), so a reader never sees half a path.
+    private func announce(_ directory: URL) {
+        guard let runDirectoryFile else { return }
+        do {
+            try Data((directory.path + "\n").utf8).write(to: URL(fileURLWithPath: runDirectoryFile), options: .atomic)
+        } catch {
+            FileHandle.standardError.write(Data("warning: --run-dir-file \(runDirectoryFile) not written: \(error)\n".utf8))
         }
     }
 }
