@@ -9,7 +9,8 @@ struct JobScript {
     var target: FleetTarget
     /// The run directory to continue; nil for a fresh run.
     var resume: URL?
-    /// The signing key `assay certify` uses (the workspace's station key); nil: no certificate.
+    /// The workspace's key: it signs the run (`--sign-with`, a run attestation) and, with a
+    /// profile, the certificate; certify trusts its `.pub` beside it as the station. nil: neither.
     var stationKey: URL?
 
     var text: String {
@@ -19,6 +20,8 @@ struct JobScript {
         run += ["--out", manifest.reportsRoot, "--quiet", "--run-dir-file", runPathFile]
         if let cap = manifest.timeCapSeconds { run += ["--time-cap", String(cap)] }
         if let resume { run += ["--resume", resume.path] }
+        // A signed run is what `assay certify` accepts; a resumed one continues its keyed journal.
+        if let stationKey { run += ["--sign-with", stationKey.path] }
         var lines = [
             "#!/usr/bin/env bash",
             "# assay fleet \(manifest.id): target \(target.id) (\(target.descriptorPath)); written by `assay fleet submit`.",
@@ -35,7 +38,9 @@ struct JobScript {
             lines += [
                 "if [ \"$status\" -le 1 ] && [ -s \(Self.quote(runPathFile)) ]; then",
                 "  " + [manifest.assay, "certify"].map(Self.quote).joined(separator: " ") + " \"$(cat \(Self.quote(runPathFile)))\" "
-                    + ["--profile", profile, "--key", stationKey.path].map(Self.quote).joined(separator: " ") + " || true",
+                    + ["--profile", profile, "--key", stationKey.path,
+                       "--station-pubkey", stationKey.deletingPathExtension().appendingPathExtension("pub").path]
+                    .map(Self.quote).joined(separator: " ") + " || true",
                 "fi",
             ]
         }
