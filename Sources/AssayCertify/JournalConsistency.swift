@@ -22,7 +22,9 @@ enum JournalConsistency {
         }
         var byID: [CaseID: CaseResult] = [:]
         for line in journal.lines {
-            if byID[line.result.id] != nil { problems.append("case \(line.result.id) is journaled more than once") }
+            if let earlier = byID[line.result.id], !Self.isNextRound(line.result, after: earlier) {
+                problems.append("case \(line.result.id) is journaled more than once")
+            }
             byID[line.result.id] = line.result
         }
         let planned = Set(record.plannedCases)
@@ -96,5 +98,15 @@ enum JournalConsistency {
 
     static func describe(_ counts: [String: Int]) -> String {
         counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
+    /// A performance case measured in rounds is journaled once per round (`assay run --rounds`):
+    /// a later line is legitimate only when it is that case's next round, carrying every earlier
+    /// round unchanged. Any other repeat is a second result for one case.
+    static func isNextRound(_ later: CaseResult, after earlier: CaseResult) -> Bool {
+        guard later.kind == .performance, earlier.kind == .performance,
+              let rounds = later.performance?.rounds, let performance = earlier.performance else { return false }
+        let before = performance.rounds ?? []
+        return rounds.count == Swift.max(before.count, 1) + 1 && (before.isEmpty || Array(rounds.prefix(before.count)) == before)
     }
 }

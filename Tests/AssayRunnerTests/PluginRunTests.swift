@@ -9,10 +9,9 @@ import Testing
 /// outcome, the plugin is restarted, the later cases pass, and run.json is complete.
 @Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct PluginRunTests {
-    func run(fault: String, inspect: (URL) throws -> Void = { _ in }) throws -> (RunRecord, journalLines: Int) {
+    func run(fault: String) throws -> (RunRecord, journalLines: Int) {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        defer { try? inspect(fixture.folder) }
         return try fixture.run(target: """
             id: faulty-numpy
             kind: cpu
@@ -39,18 +38,32 @@ struct PluginRunTests {
         #expect(journalLines == 3)
     }
 
-    /// An `internal` error carries the plugin's traceback, and the run directory keeps the plugin's stderr.
-    @Test func anInternalErrorCarriesTheTracebackAndStderrIsLogged() throws {
-        var logged = ""
-        let (record, _) = try run(fault: "raise") { folder in
-            let runs = folder.appendingPathComponent("Reports/faulty-numpy")
-            for run in try FileManager.default.contentsOfDirectory(atPath: runs.path) where run != "latest" {
-                logged += (try? String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent("plugin.stderr.log"), encoding: .utf8)) ?? ""
-            }
-        }
-        #expect(record.cases.map(\.outcome) == [.error, .pass, .pass])
+    /// An `internal` error carries the plugin's traceback, and the run directory keeps the plugin's
+    /// stderr. Run through the executable: the log is one per process (as `assay run` is), so
+    /// in-process runs of parallel tests would share it.
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"))
+    func anInternalErrorCarriesTheTracebackAndStderrIsLogged() throws {
+        let folder = try TemporaryDirectory.make(prefix: "assay-stderr")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("faulty.yaml"), suite = folder.appendingPathComponent("relu.yaml")
+        try """
+            id: faulty-numpy
+            kind: cpu
+            backend:
+              command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", raise, "\(folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
+              timeouts: {handshake_s: 60, request_s: 20}
+              max_restarts: 2
+            """.write(to: target, atomically: true, encoding: .utf8)
+        try "id: relu\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [7]}]}\n".write(to: suite, atomically: true, encoding: .utf8)
+        let executable = try #require(Repository.assayExecutable).path
+        let result = try Subprocess.run([executable, "run", "--target", target.path, "--suite", suite.path,
+                                         "--out", folder.appendingPathComponent("R").path, "--quiet", "--no-reports"], in: folder)
+        #expect(result.status == 1, "\(result.output)")
+        let record = try RunRecord.load(contentsOf: folder.appendingPathComponent("R/faulty-numpy/latest/run.json"))
+        #expect(record.cases.map(\.outcome) == [.error, .pass])
         let tail = try #require(record.cases.first?.stderrTail)
         #expect(tail.contains("Traceback") && tail.contains("RuntimeError: injected fault: raise"), "\(tail)")
-        #expect(logged.contains("RuntimeError: injected fault: raise"))
+        let logged = try String(contentsOf: folder.appendingPathComponent("R/faulty-numpy/latest/plugin.stderr.log"), encoding: .utf8)
+        #expect(logged.contains("RuntimeError: injected fault: raise"), "\(logged)")
     }
 }
