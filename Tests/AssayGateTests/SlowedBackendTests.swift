@@ -76,7 +76,9 @@ final class SlowedBackend: Backend {
             let row = try measureAndGate()
             let detail = "ratio \(row.ratio ?? .nan) CI [\(row.ratioLow ?? .nan), \(row.ratioHigh ?? .nan)] τ \(row.tau) p \(row.adjustedPValue) n \(row.baselineSamples)/\(row.currentSamples)"
             print("slowed backend, attempt \(attempt): \(row.verdict.rawValue), \(detail)")
-            if row.tau < 0.08 {
+            // The gate is judged only on data that shows the planted effect: under load the busy-wait's
+            // share shrinks (a 1.05 median ratio was seen at load 20), and then `inconclusive` is right.
+            if row.tau < 0.08, let ratio = row.ratio, ratio > 1.08 {
                 #expect(row.verdict == .regressed, "\(detail)")
                 return
             }
