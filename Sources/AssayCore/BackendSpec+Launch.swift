@@ -23,15 +23,21 @@ extension BackendSpec {
     }
 
     /// An executable `name`: a path (with a `/`) relative to `directory`, or a name on `searchPath`.
-    static func findProgram(_ name: String, directory: URL, searchPath: String) -> String? {
+    /// The one program lookup of the harness: `resolved(root:)` and `TargetPreflight` both use it.
+    /// A folder is never a program, though its search bit reads as executable.
+    public static func findProgram(_ name: String, directory: URL, searchPath: String) -> String? {
         let manager = FileManager.default
+        func isProgram(_ path: String) -> Bool {
+            var isDirectory: ObjCBool = false
+            return manager.isExecutableFile(atPath: path) && manager.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
         if name.contains("/") {
             let path = directory.resolvingPath(name).path
-            return manager.isExecutableFile(atPath: path) ? path : nil
+            return isProgram(path) ? path : nil
         }
         for folder in searchPath.split(separator: ":") where !folder.isEmpty {
             let path = directory.resolvingPath(String(folder)).appendingPathComponent(name).path
-            if manager.isExecutableFile(atPath: path) { return path }
+            if isProgram(path) { return path }
         }
         return nil
     }

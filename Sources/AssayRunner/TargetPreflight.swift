@@ -29,17 +29,7 @@ public enum TargetPreflight {
     /// The executable `program` names: a path (relative to the plugin's folder, where the plugin is
     /// started) or a name on the harness's PATH, as posix_spawnp looks it up.
     static func resolve(_ program: String, in directory: URL) -> String? {
-        let manager = FileManager.default
-        if program.contains("/") {
-            let path = URL(fileURLWithPath: program, relativeTo: directory).standardizedFileURL.path
-            return manager.isExecutableFile(atPath: path) ? path : nil
-        }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(program)" }.first { manager.isExecutableFile(atPath: $0) && !isFolder($0) }
-    }
-
-    private static func isFolder(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        BackendSpec.findProgram(program, directory: directory,
+                                searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     }
 }
