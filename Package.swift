@@ -1,19 +1,25 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Modules depend downwards only:
 // Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay; Certify ← Fleet ← assay;
-// Builtins ← Workspace (with Core) ← Runner, assay.
+// Builtins ← Workspace (with Core) ← Runner, assay; Core, Certify ← Registry ← assay.
+// Trait PostgreSQL (off by default: the driver costs minutes of cold build) links PostgresNIO into
+// AssayRegistry for `--db postgres://…`: `swift build --traits PostgreSQL` (docs/DECISIONS.md).
 let package = Package(
     name: "Assay",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "assay", targets: ["assay"]),
     ],
+    traits: [
+        .trait(name: "PostgreSQL", description: "The registry's PostgreSQL engine (PostgresNIO)."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "AssayCore", dependencies: [
@@ -41,9 +47,16 @@ let package = Package(
         .target(name: "AssayGate", dependencies: ["AssayCore", "AssayBench"]),
         // Fleets: one job per target through an executor (local, Slurm), resumable, one summary.
         .target(name: "AssayFleet", dependencies: ["AssayCore", "AssayCertify"]),
+        // The system SQLite (Debian's libsqlite3-dev), the registry's embedded engine.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The results registry: schema and migrations, ingest, queries, the compatibility-list site.
+        .target(name: "AssayRegistry", dependencies: [
+            "AssayCore", "AssayCertify", "CSQLite",
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+        ]),
         .executableTarget(name: "assay", dependencies: [
             "AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayRunner",
-            "AssayReport", "AssayCertify", "AssayGate", "AssayWorkspace", "AssayFleet",
+            "AssayReport", "AssayCertify", "AssayGate", "AssayWorkspace", "AssayFleet", "AssayRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers the test targets share (the repository root, the built assay, subprocesses,
@@ -59,6 +72,7 @@ let package = Package(
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayRunner", "AssayBackend", "AssayTestSupport"]),
         .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner", "AssayTestSupport"]),
         .testTarget(name: "AssayFleetTests", dependencies: ["AssayFleet", "AssayCore", "AssayTestSupport"]),
+        .testTarget(name: "AssayRegistryTests", dependencies: ["AssayRegistry", "AssayCertify", "AssayCore", "AssayTestSupport"]),
         .testTarget(name: "AssayWorkspaceTests", dependencies: ["AssayWorkspace", "AssayBuiltins", "AssayCore", "AssayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

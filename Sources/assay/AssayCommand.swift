@@ -23,7 +23,7 @@ struct AssayCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, InitCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
                       CompareCommand.self, KeygenCommand.self, CertifyCommand.self, VerifyCommand.self, GateCommand.self,
-                      BaselineCommand.self, FleetCommand.self])
+                      BaselineCommand.self, FleetCommand.self, RegistryCommand.self])
 
     /// Parses and runs, mapping usage errors to exit code 2 (the documented "bad input").
     static func main() {

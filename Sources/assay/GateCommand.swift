@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayBench
 import AssayCore
 import AssayGate
+import AssayRegistry
 import AssayRunner
 import Foundation
 
@@ -28,8 +29,11 @@ struct GateCommand: ParsableCommand {
         version, and host fingerprint agree; otherwise the gate exits 2 naming each that differs.
         """)
 
-    @Option(name: .long, help: "Baseline: a run.json, a run directory, a directory of runs (a history), or a name saved with `assay baseline save`.")
+    @Option(name: .long, help: "Baseline: a run.json, a run directory, a directory of runs (a history), a name saved with `assay baseline save`, or registry:TARGET[@RUN-ID] (a registry's history of the target, see --registry-db).")
     var baseline: String?
+
+    @Option(name: .customLong("registry-db"), help: "With --baseline registry:…: the registry (SQLite file or postgres:// URL; default Reports/registry.sqlite).")
+    var registryDB: String?
 
     @Option(name: .long, help: "Current run: a run.json or a run directory.")
     var current: String?
@@ -88,14 +92,20 @@ struct GateCommand: ParsableCommand {
         do {
             if let history { return try runHistory(history, root: root) }
             guard let baseline, let current else { return }
-            let (baselineRecords, baselineURL) = try RunRecordLocator.loadRuns(baseline, relativeTo: root, baselines: store)
+            let baselineRecords: [RunRecord], baselineSource: String
+            if RegistryBaseline.isReference(baseline) {
+                (baselineRecords, baselineSource) = try RegistryCommand.baseline(baseline, db: registryDB, root: root)
+            } else {
+                let (records, url) = try RunRecordLocator.loadRuns(baseline, relativeTo: root, baselines: store)
+                (baselineRecords, baselineSource) = (records, url.path)
+            }
             let (currentRecord, currentURL) = try RunRecordLocator.load(current, relativeTo: root, baselines: nil)
             var report = try Gate.compare(baselines: baselineRecords, current: currentRecord, options: options,
-                                          baselineSource: baselineURL.path, currentSource: currentURL.path)
+                                          baselineSource: baselineSource, currentSource: currentURL.path)
             if confirm, !report.casesToConfirm.isEmpty {
                 FileHandle.standardError.write(Data("confirming \(report.casesToConfirm.count) case(s) on \(currentRecord.target.value.id)…\n".utf8))
                 report = try Gate.confirm(report, baselines: baselineRecords, current: currentRecord, options: options,
-                                          baselineSource: baselineURL.path, currentSource: currentURL.path) { ids in
+                                          baselineSource: baselineSource, currentSource: currentURL.path) { ids in
                     do {
                         return try CaseRemeasurer(record: currentRecord, root: root)
                             .remeasure(ids, requireFingerprint: currentRecord.environment.fingerprint, makeBackend: BackendFactory.make)
