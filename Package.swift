@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayRunner", "AssayBackend", "AssayTestSupport"]),
         .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner", "AssayTestSupport"]),
         .testTarget(name: "AssayFleetTests", dependencies: ["AssayFleet", "AssayCore", "AssayTestSupport"]),
-        .testTarget(name: "AssayRegistryTests", dependencies: ["AssayRegistry", "AssayCertify", "AssayCore", "AssayTestSupport"]),
+        .testTarget(name: "AssayRegistryTests", dependencies: ["AssayRegistry", "AssayCertify", "AssayCore", "AssayBench", "AssayGate", "AssayTestSupport"]),
         .testTarget(name: "AssayWorkspaceTests", dependencies: ["AssayWorkspace", "AssayBuiltins", "AssayCore", "AssayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 import Foundation
 
-/// `postgres://[user[:password]@][host][:port]/database[?host=/socket/dir]` as libpq reads it:
-/// a `host` query parameter that is a folder means the server's unix socket in it.
+/// `postgres://[user[:password]@][host][:port]/database[?host=/socket/dir&port=N]` as libpq reads
+/// it: a `host` query parameter that is a folder means the server's unix socket in it.
 public struct PostgreSQLURL: Sendable, Equatable {
     public var user: String
     public var password: String?
@@ -19,7 +19,7 @@ public struct PostgreSQLURL: Sendable, Equatable {
         }
         user = components.percentEncodedUser?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         password = components.percentEncodedPassword?.removingPercentEncoding
-        port = components.port ?? 5432
+        port = components.queryItems?.first { $0.name == "port" }?.value.flatMap(Int.init) ?? components.port ?? 5432
         let name = String(components.path.drop(while: { $0 == "/" }))
         guard !name.isEmpty else { throw RegistryError.badInput(file: "--db", message: "the postgres:// URL names no database: \(text)") }
         database = name
