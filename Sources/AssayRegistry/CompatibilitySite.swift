@@ -139,7 +139,7 @@ public struct CompatibilitySite {
         var reports: [String: String] = [:]
         for run in runs {
             guard let path = run.reportPath else { continue }
-            let source = URL(fileURLWithPath: path, relativeTo: root).standardizedFileURL
+            let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL
             guard FileManager.default.fileExists(atPath: source.path) else { continue }
             let file = "runs/\(SitePage.slug(target.id))/\(SitePage.slug(run.runID)).html"
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(file).deletingLastPathComponent(), withIntermediateDirectories: true)

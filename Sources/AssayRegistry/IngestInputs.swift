@@ -11,7 +11,7 @@ public struct IngestInputs: Equatable, Sendable {
 
     public init(paths: [String], relativeTo root: URL) throws {
         for path in paths {
-            let url = URL(fileURLWithPath: path, relativeTo: root).standardizedFileURL
+            let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw RegistryError.badInput(file: path, message: "no such file or folder")

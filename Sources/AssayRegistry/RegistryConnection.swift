@@ -26,7 +26,7 @@ public enum RegistryConnection {
             throw RegistryError.badInput(file: "--db", message: "\(url.redacted): this assay was built without PostgreSQL support; build it with `swift build --traits PostgreSQL`")
             #endif
         } else {
-            database = try SQLiteDatabase(path: URL(fileURLWithPath: text, relativeTo: root).standardizedFileURL.path)
+            database = try SQLiteDatabase(path: URL(fileURLWithPath: text, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL.path)
         }
         let registry = Registry(database: database)
         do {

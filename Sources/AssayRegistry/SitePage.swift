@@ -41,10 +41,16 @@ enum SitePage {
     }
 
     /// Filters rows of the index by the selects' values (each row carries data-vendor, data-kind,
-    /// data-os and data-levels); empty selects match everything.
+    /// data-os and data-levels); empty selects match everything. A link may preset them:
+    /// `index.html#vendor=X&levels=compatible`.
     static let filterScript = """
         (function(){
           var selects = document.querySelectorAll('select[data-filter]');
+          location.hash.replace(/^#/, '').split('&').forEach(function(pair){
+            var parts = pair.split('='); if (parts.length !== 2) return;
+            var select = document.querySelector('select[data-filter="' + decodeURIComponent(parts[0]).replace(/[^a-z]/g, '') + '"]');
+            if (select) select.value = decodeURIComponent(parts[1]);
+          });
           function apply(){
             var shown = 0, rows = document.querySelectorAll('tr[data-target]');
             rows.forEach(function(row){
