@@ -37,6 +37,10 @@ for t in range(args.targets):
             perf = case.get("performance") or {}
             scale = 1 + 0.01 * ((r * 7 + t) % 5)  # a few percent of drift between runs
             perf["samples"] = [s * scale for s in perf.get("samples", [])]
+            summary = perf.get("summary") or {}
+            for key in ("median", "medianCILow", "medianCIHigh", "p5", "p25", "p75", "p95", "p99", "min", "max", "mean"):
+                if isinstance(summary.get(key), (int, float)):
+                    summary[key] *= scale
         record["plannedCases"] = [c["id"] for c in record["cases"]]
         driver = "%d.%d" % (1 + r // 8, r % 8)
         text = record["target"]["text"]

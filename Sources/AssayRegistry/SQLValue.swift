@@ -24,12 +24,8 @@ public enum SQLValue: Sendable, Equatable {
     }
 
     public var int: Int? {
-        switch self {
-        case .integer(let value): return Int(value)
-        case .real(let value): return Int(value)
-        case .text(let text): return Int(text)
-        case .null: return nil
-        }
+        if case .integer(let value) = self { return Int(value) }
+        return double.map { Int($0) }
     }
 
     public var double: Double? {

@@ -16,7 +16,7 @@ import Testing
     static func runTogether(_ commands: [[String]], in folder: URL) throws -> [(Int32, String)] {
         let processes = try commands.enumerated().map { index, argv -> (Process, URL) in
             let log = folder.appendingPathComponent("process-\(index).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: argv[0])
             process.arguments = Array(argv.dropFirst())

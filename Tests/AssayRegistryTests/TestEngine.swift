@@ -1,6 +1,9 @@
 import AssayRegistry
 import AssayTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engines the same tests run against: SQLite always; PostgreSQL in builds with the
 /// PostgreSQL trait (`swift test --traits PostgreSQL`), on a server the tests start themselves.
@@ -38,25 +41,47 @@ final class PostgresTestServer: @unchecked Sendable {
     nonisolated(unsafe) static var started: URL?
 
     static let shared: PostgresTestServer? = {
-        let script = Repository.root.appendingPathComponent("Scripts/postgres-test-server.sh").path
-        guard let available = try? Subprocess.run([script, "available"]), available.status == 0 else {
+        guard run(["available"]).status == 0 else {
             failure = "initdb/pg_ctl not installed (.ci/run installs Debian's postgresql)"
             return nil
         }
         let folder = TemporaryDirectory.uniqueURL(prefix: "assay-postgres")
-        guard let start = try? Subprocess.run([script, "start", folder.path], standardError: .merged), start.status == 0,
-              let url = start.output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
-            failure = "the test server did not start"
+        let start = run(["start", folder.path])
+        guard start.status == 0, let url = start.output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+            failure = "the test server did not start: \(start.output.suffix(400))"
             return nil
         }
         started = folder
         atexit {
             guard let folder = PostgresTestServer.started else { return }
-            _ = try? Subprocess.run([Repository.root.appendingPathComponent("Scripts/postgres-test-server.sh").path, "stop", folder.path])
+            _ = PostgresTestServer.run(["stop", folder.path])
             try? FileManager.default.removeItem(at: folder)
         }
         return PostgresTestServer(folder: folder, adminURL: url)
     }()
+
+    /// Runs Scripts/postgres-test-server.sh with posix_spawn and waitpid, output through a
+    /// file: Foundation's Process, started from inside a static initializer during test
+    /// discovery, was seen never to reap the script (a zombie, and waitUntilExit forever).
+    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
+        let script = Repository.root.appendingPathComponent("Scripts/postgres-test-server.sh").path
+        let log = TemporaryDirectory.uniqueURL(prefix: "assay-postgres-script").path
+        defer { unlink(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else { return (127, "cannot start \(script)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
+    }
 
     private init(folder: URL, adminURL: String) { self.folder = folder; self.adminURL = adminURL }
 
