@@ -30,8 +30,12 @@ now() { python3 -c 'import time; print(time.time())'; }
 bench() {  # bench ENGINE DB
   local engine=$1 db=$2 start
   echo "== $engine"
+  start=$(now); "$assay" registry list --db "$db" >/dev/null
+  echo "process start, open and migrate (registry list of an empty registry): $(seconds "$start") s"
   start=$(now); "$assay" registry ingest "$work/one" --db "$db" >/dev/null
   echo "ingest, 1 run of $((cases + 2)) cases: $(seconds "$start") s (process start included)"
+  start=$(now); "$assay" registry ingest "$work/one" --db "$db" >/dev/null
+  echo "ingest of the same run again (unchanged): $(seconds "$start") s"
   start=$(now); "$assay" registry ingest "$work/lab" --db "$db" >/dev/null
   local total; total=$(seconds "$start")
   echo "ingest, $targets targets × $runs runs of $((lab_cases + 2)) cases, one process: $total s ($(python3 -c "print('%.3f' % ($total / ($targets * $runs)))") s per run)"
