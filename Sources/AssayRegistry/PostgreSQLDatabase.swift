@@ -92,10 +92,25 @@ public final class PostgreSQLDatabase: RegistryDatabase {
 
     public func execute(_ sql: String, _ parameters: [SQLValue]) throws { _ = try query(sql, parameters) }
 
-    /// Sends every row's statement before waiting for the first answer: one round trip's
-    /// latency for the batch instead of one per row.
+    /// Rows per multi-row INSERT: one statement and one round trip for up to this many rows
+    /// (far below PostgreSQL's 65535 parameters for the registry's widest table).
+    static let batchRows = 200
+
+    /// An `INSERT … VALUES (?, …)` becomes multi-row inserts of `batchRows` rows, sent all before
+    /// waiting for the first answer; any other statement is sent once per row, also pipelined.
     public func executeMany(_ sql: String, _ rows: [[SQLValue]]) throws {
-        let futures = rows.map { connection.query(postgresQuery(sql, $0), logger: logger) }
+        var statements: [(String, [SQLValue])] = []
+        if let values = sql.range(of: "VALUES (", options: .backwards), sql.hasSuffix(")") {
+            let tuple = String(sql[sql.index(before: values.upperBound)...])
+            for start in stride(from: 0, to: rows.count, by: Self.batchRows) {
+                let batch = rows[start..<min(start + Self.batchRows, rows.count)]
+                let text = sql[..<values.lowerBound] + "VALUES " + Array(repeating: tuple, count: batch.count).joined(separator: ", ")
+                statements.append((String(text), batch.flatMap { $0 }))
+            }
+        } else {
+            statements = rows.map { (sql, $0) }
+        }
+        let futures = statements.map { connection.query(postgresQuery($0.0, $0.1), logger: logger) }
         var firstError: (any Error)?
         for future in futures {
             do { _ = try future.wait() } catch { if firstError == nil { firstError = error } }
