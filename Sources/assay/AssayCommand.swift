@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayCore
 import Foundation
 
 @main
@@ -20,7 +21,7 @@ struct AssayCommand: ParsableCommand {
         Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 3 inconclusive \
         (gate only), 10 to 17 certificate verification failures (verify), 130 interrupted.
         """,
-        version: "0.1.0",
+        version: AssayVersion.current,
         subcommands: [RunCommand.self, InitCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
                       CompareCommand.self, KeygenCommand.self, CertifyCommand.self, VerifyCommand.self, GateCommand.self,
                       BaselineCommand.self, FleetCommand.self])
