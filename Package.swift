@@ -8,7 +8,8 @@ import PackageDescription
 // ← Fleet; Core, Bench ← Gate; assay ← everything.
 let package = Package(
     name: "Assay",
-    platforms: [.macOS(.v13)],
+    // macOS 15: `Atomic` (Synchronization), which the interrupt flag needs to be async-signal-safe.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "assay", targets: ["assay"]),
     ],
