@@ -1,14 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Modules depend downwards only:
-// Core ← Ops ← Bench ← Backend ← Probe/Runner ← Report/Certify/Gate ← assay; Certify ← Fleet ← assay;
-// Builtins ← Workspace (with Core) ← Runner, assay; Core, Certify ← Registry ← assay.
+// Modules depend downwards only (docs/ARCHITECTURE.md draws the graph; Scripts/check-imports.py
+// fails CI when a file imports an undeclared module or a declared dependency goes unused):
+// Core ← Ops ← Backend (with Bench, CAssayKernels, CAssaySpawn) ← Runner ← assay; Core ← Bench;
+// Core ← Probe ← Runner; Builtins ← Workspace ← Runner, assay; Core ← Report; Core, Ops ← Certify
+// ← Fleet; Core, Bench ← Gate; Core, Certify, CSQLite ← Registry; assay ← everything.
 // Trait PostgreSQL (off by default: the driver costs minutes of cold build) links PostgresNIO into
 // AssayRegistry for `--db postgres://…`: `swift build --traits PostgreSQL` (docs/DECISIONS.md).
 let package = Package(
     name: "Assay",
-    platforms: [.macOS(.v13)],
+    // macOS 15: `Atomic` (Synchronization), which the interrupt flag needs to be async-signal-safe.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "assay", targets: ["assay"]),
     ],
@@ -30,7 +33,7 @@ let package = Package(
         // fork/exec of plugin processes (prctl and close_range between fork and exec).
         .target(name: "CAssaySpawn"),
         .target(name: "AssayOps", dependencies: ["AssayCore"]),
-        .target(name: "AssayBench", dependencies: ["AssayCore", "AssayOps"]),
+        .target(name: "AssayBench", dependencies: ["AssayCore"]),
         .target(name: "AssayBackend", dependencies: ["AssayCore", "AssayOps", "AssayBench", "CAssayKernels", "CAssaySpawn"]),
         .target(name: "AssayProbe", dependencies: [
             "AssayCore", .product(name: "Crypto", package: "swift-crypto"),
@@ -39,9 +42,9 @@ let package = Package(
         .target(name: "AssayBuiltins"),
         .target(name: "AssayWorkspace", dependencies: ["AssayCore", "AssayBuiltins"]),
         .target(name: "AssayRunner", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayWorkspace"]),
-        .target(name: "AssayReport", dependencies: ["AssayCore", "AssayBench"]),
+        .target(name: "AssayReport", dependencies: ["AssayCore"]),
         .target(name: "AssayCertify", dependencies: [
-            "AssayCore", "AssayOps", "AssayBench",
+            "AssayCore", "AssayOps",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AssayGate", dependencies: ["AssayCore", "AssayBench"]),
@@ -63,14 +66,14 @@ let package = Package(
         // python3, scratch folders); only test targets depend on it.
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
-        .testTarget(name: "AssayOpsTests", dependencies: ["AssayOps", "AssayTestSupport"]),
-        .testTarget(name: "AssayBenchTests", dependencies: ["AssayBench", "AssayTestSupport"]),
-        .testTarget(name: "AssayBackendTests", dependencies: ["AssayBackend", "AssayTestSupport"]),
-        .testTarget(name: "AssayProbeTests", dependencies: ["AssayProbe", "AssayTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AssayRunnerTests", dependencies: ["AssayRunner", "AssayTestSupport"]),
-        .testTarget(name: "AssayReportTests", dependencies: ["AssayReport", "AssayTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayRunner", "AssayBackend", "AssayTestSupport"]),
-        .testTarget(name: "AssayGateTests", dependencies: ["AssayGate", "AssayRunner", "AssayTestSupport"]),
+        .testTarget(name: "AssayOpsTests", dependencies: ["AssayCore", "AssayOps", "AssayTestSupport"]),
+        .testTarget(name: "AssayBenchTests", dependencies: ["AssayCore", "AssayBench", "AssayTestSupport"]),
+        .testTarget(name: "AssayBackendTests", dependencies: ["AssayCore", "AssayOps", "AssayBackend", "AssayTestSupport"]),
+        .testTarget(name: "AssayProbeTests", dependencies: ["AssayCore", "AssayProbe", "AssayTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AssayRunnerTests", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayWorkspace", "AssayRunner", "AssayTestSupport"]),
+        .testTarget(name: "AssayReportTests", dependencies: ["AssayCore", "AssayReport", "AssayTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCore", "AssayBackend", "AssayRunner", "AssayCertify", "AssayTestSupport"]),
+        .testTarget(name: "AssayGateTests", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayRunner", "AssayGate", "AssayTestSupport"]),
         .testTarget(name: "AssayFleetTests", dependencies: ["AssayFleet", "AssayCore", "AssayTestSupport"]),
         .testTarget(name: "AssayRegistryTests", dependencies: ["AssayRegistry", "AssayCertify", "AssayCore", "AssayBench", "AssayGate", "AssayTestSupport"]),
         .testTarget(name: "AssayWorkspaceTests", dependencies: ["AssayWorkspace", "AssayBuiltins", "AssayCore", "AssayTestSupport"]),

@@ -56,7 +56,7 @@ public enum CertificateCheck {
         // The signature is good, so the payload is the issuer's; read it with our schema.
         let predicate: AdaptationPredicate
         do {
-            predicate = try JSONDecoder().decode(AdaptationPredicate.self, from: CanonicalJSON.encode(statement.predicate))
+            predicate = try JSONDecoder().decode(AdaptationPredicate.self, from: SortedKeysJSON.encode(statement.predicate))
         } catch {
             throw .malformedStatement("not an adaptation predicate (\(DecodingProblem.describe(error)))")
         }

@@ -10,7 +10,7 @@ public enum EnvelopeSigner {
             signatures: [.init(keyid: key.keyID, sig: signature.base64EncodedString())])
     }
 
-    /// Signs `statement` serialized with `CanonicalJSON` as an in-toto payload.
+    /// Signs `statement` serialized with `SortedKeysJSON` as an in-toto payload.
     public static func sign<Predicate>(statement: InTotoStatement<Predicate>, key: SigningKey) throws -> DSSEEnvelope {
         try sign(statementPayload: statement.canonicalPayload(), payloadType: InToto.payloadType, key: key)
     }

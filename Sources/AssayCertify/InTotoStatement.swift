@@ -1,4 +1,5 @@
 import Crypto
+import AssayCore
 import Foundation
 
 /// An in-toto Statement v1 (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md).
@@ -25,9 +26,9 @@ public struct InTotoStatement<Predicate: Codable & Sendable>: Codable, Sendable 
         case subject, predicateType, predicate
     }
 
-    /// The bytes to sign as the DSSE payload (see `CanonicalJSON`).
+    /// The bytes to sign as the DSSE payload (see `SortedKeysJSON`).
     public func canonicalPayload() throws -> Data {
-        try CanonicalJSON.encode(self)
+        try SortedKeysJSON.encode(self)
     }
 }
 

@@ -8,15 +8,8 @@ public struct RunLocation: Sendable, Equatable {
     public var runJSON: URL
 
     public init(_ argument: String) {
-        let url = URL(fileURLWithPath: argument, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            directory = url
-            runJSON = url.appendingPathComponent("run.json")
-        } else {
-            directory = url.deletingLastPathComponent()
-            runJSON = url
-        }
+        runJSON = RunRecordPath.record(argument)
+        directory = runJSON.deletingLastPathComponent()
     }
 
     /// The exact bytes of run.json (what the certificate's subject digests).

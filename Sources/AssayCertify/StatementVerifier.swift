@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 
 /// Checks an authenticated payload as an in-toto Statement v1 certificate.

@@ -1,4 +1,5 @@
 import Crypto
+import AssayCore
 import Foundation
 
 /// An Ed25519 public key the verifier trusts: the only thing that makes a

@@ -4,7 +4,7 @@ import Foundation
 /// SHA-256 digests as lowercase hex, the form run records, certificates and fingerprints use.
 public enum Digest {
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: data))
     }
 
     public static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }

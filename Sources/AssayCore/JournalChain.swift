@@ -76,7 +76,7 @@ public enum JournalChain {
 
     static func mac(prev: String, rest: Data, key: JournalKey) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(prev.utf8) + rest, using: key.key)
-        return Data(code).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(Data(code))
     }
 
     /// 64 lowercase hex digits at `index`, or nil.

@@ -5,12 +5,8 @@ import Foundation
 /// a run directory (or a `latest` link to one), or — when allowed — a saved baseline name.
 public enum RunRecordLocator {
     public static func locate(_ argument: String, relativeTo root: URL, baselines: BaselineStore?) throws -> URL {
-        // The root as a directory, whether or not Foundation saw it as one when it was made.
-        let base = URL(fileURLWithPath: root.path, isDirectory: true)
-        let url = URL(fileURLWithPath: argument, relativeTo: base).standardizedFileURL.resolvingSymlinksInPath()
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            return isDirectory.boolValue ? url.appendingPathComponent("run.json") : url
+        if FileManager.default.fileExists(atPath: RunRecordPath.absolute(argument, relativeTo: root).path) {
+            return RunRecordPath.record(argument, relativeTo: root)
         }
         if let baselines, BaselineStore.isValidName(argument) {
             if let saved = baselines.runURLs(argument).last { return saved }
@@ -30,8 +26,7 @@ public enum RunRecordLocator {
     /// directory of run directories or run.json files (a history; `latest` links are skipped so
     /// no run counts twice), or a saved baseline name (every run saved under it).
     public static func loadRuns(_ argument: String, relativeTo root: URL, baselines: BaselineStore?) throws -> ([RunRecord], URL) {
-        let base = URL(fileURLWithPath: root.path, isDirectory: true)
-        let url = URL(fileURLWithPath: argument, relativeTo: base).standardizedFileURL.resolvingSymlinksInPath()
+        let url = RunRecordPath.absolute(argument, relativeTo: root)
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         var files: [URL]

@@ -1,7 +1,5 @@
 #if PostgreSQL
 import Foundation
-import Logging
-import NIOCore
 import PostgresNIO
 
 /// The lab engine: one PostgresNIO connection, used synchronously (the CLI is synchronous; the

@@ -1,4 +1,3 @@
-import AssayBench
 import AssayCore
 
 /// What every report format says about one run, worked out once: verdict, counts, the cases

@@ -5,12 +5,7 @@ import Foundation
 public enum ReportWriter {
     /// `run.json` of a run directory (symlinks such as `latest` resolved), or the file itself.
     public static func recordURL(for path: String, relativeTo base: URL? = nil) -> URL {
-        let url = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.resolvingSymlinksInPath()
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return url.appendingPathComponent("run.json")
-        }
-        return url
+        RunRecordPath.record(path, relativeTo: base)
     }
 
     /// Loads the record at `path` (a run directory or run.json); errors name the file.

@@ -52,7 +52,7 @@ public struct RunRequest: Sendable {
 /// Builds a RunSession: loads and validates inputs (or a resumed run's snapshots), starts the
 /// backend, expands the cases, and prepares the run directory.
 public enum RunSetup {
-    public static let harnessVersion = "0.1.0"
+    public static let harnessVersion = AssayVersion.current
 
     /// Validates the inputs, makes (or locks) the run directory, starts the backend and measures
     /// ceilings. A backend that cannot start leaves a run.json with status `failed-to-start` and

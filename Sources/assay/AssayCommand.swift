@@ -1,4 +1,6 @@
 import ArgumentParser
+import AssayCore
+import AssayRunner
 import Foundation
 
 @main
@@ -20,7 +22,7 @@ struct AssayCommand: ParsableCommand {
         Exit codes: 0 success, 1 a case failed (or a check did not pass), 2 bad input or usage, 3 inconclusive \
         (gate only), 10 to 17 certificate verification failures (verify), 130 interrupted.
         """,
-        version: "0.1.0",
+        version: AssayVersion.current,
         subcommands: [RunCommand.self, InitCommand.self, TargetsCommand.self, SuitesCommand.self, PluginCommand.self, ReportCommand.self,
                       CompareCommand.self, KeygenCommand.self, CertifyCommand.self, VerifyCommand.self, GateCommand.self,
                       BaselineCommand.self, FleetCommand.self, RegistryCommand.self])
@@ -30,8 +32,9 @@ struct AssayCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as InputFailure {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        } catch let error as BadInput {
+            // The one place bad input becomes exit 2: commands let InputError and FileIOError through.
+            FileHandle.standardError.write(Data("error: \(error.userMessage)\n".utf8))
             Foundation.exit(ExitStatus.badInput)
         } catch let error as CocoaError where error.isFileError {
             // A file that cannot be read or written is bad input (exit 2, not a verdict), named by path.
@@ -58,7 +61,21 @@ enum ExitStatus {
     static let interrupted: Int32 = 130
 }
 
+/// An error the user fixes in their input or files: printed as `error: …`, exit 2.
+protocol BadInput: Error {
+    var userMessage: String { get }
+}
+
 /// Bad input that has already been described (file:line: field: message).
-struct InputFailure: Error {
+struct InputFailure: BadInput {
     var message: String
+    var userMessage: String { message }
+}
+
+extension InputError: BadInput {
+    var userMessage: String { description }
+}
+
+extension FileIOError: BadInput {
+    var userMessage: String { description }
 }

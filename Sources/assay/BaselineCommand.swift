@@ -25,13 +25,9 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            do {
-                let source = try RunRecordLocator.locate(runPath, relativeTo: root, baselines: nil)
-                let saved = try BaselineCommand.store.save(source, as: name)
-                print("saved to baseline '\(name)' (\(BaselineCommand.store.runURLs(name).count) runs): \(saved.path)")
-            } catch let error as InputError {
-                throw InputFailure(message: error.description)
-            }
+            let source = try RunRecordLocator.locate(runPath, relativeTo: root, baselines: nil)
+            let saved = try BaselineCommand.store.save(source, as: name)
+            print("saved to baseline '\(name)' (\(BaselineCommand.store.runURLs(name).count) runs): \(saved.path)")
         }
     }
 

@@ -61,12 +61,7 @@ struct CertifyCommand: ParsableCommand {
         } catch {
             throw InputFailure(message: "\(error)")
         }
-        let decision: CertificateIssuer.Decision
-        do {
-            decision = try CertificateIssuer.certify(request)
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        let decision = try CertificateIssuer.certify(request)
         switch decision {
         case .untrusted(let reasons):
             print("not certified: \(runPath) is not a record this harness can trust:")

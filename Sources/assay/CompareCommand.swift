@@ -31,11 +31,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         var records: [RunRecord] = []
         for path in runs {
-            do {
-                records.append(try ReportWriter.loadRecord(path))
-            } catch let error as InputError {
-                throw InputFailure(message: error.description)
-            }
+            records.append(try ReportWriter.loadRecord(path))
         }
         let comparison = RunComparison(records)
         let formats = try Self.formats(format)

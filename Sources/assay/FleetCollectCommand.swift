@@ -22,8 +22,7 @@ struct FleetCollectCommand: ParsableCommand {
         let (fleet, manifest, executor) = try FleetCommand.open(fleetPath)
         let statuses = FleetInspector(fleet: fleet, executor: executor).statuses(manifest)
         let summary = FleetSummary.collect(manifest: manifest, statuses: statuses, fleet: fleet)
-        let files: [URL]
-        do { files = try summary.write(to: fleet) } catch let error as InputError { throw InputFailure(message: error.description) }
+        let files = try summary.write(to: fleet)
         for row in summary.rows {
             print("\(row.targetID): \(row.runStatus ?? "not started"), \(row.done)/\(row.planned) cases, \(row.passed) pass, \(row.failed) fail"
                   + (row.certificate.map { ", certified \($0.level)" } ?? ""))

@@ -20,11 +20,7 @@ struct FleetCommand: ParsableCommand {
     /// The fleet folder named on the command line, with its manifest and executor.
     static func open(_ path: String) throws -> (FleetDirectory, FleetManifest, FleetExecutor) {
         let fleet = FleetDirectory(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingPath(path))
-        do {
-            let manifest = try fleet.loadManifest()
-            return (fleet, manifest, try FleetSubmitter.executor(named: manifest.executor, fleet: fleet))
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        let manifest = try fleet.loadManifest()
+        return (fleet, manifest, try FleetSubmitter.executor(named: manifest.executor, fleet: fleet))
     }
 }

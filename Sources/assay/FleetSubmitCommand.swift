@@ -77,8 +77,6 @@ struct FleetSubmitCommand: ParsableCommand {
                 print("fleet: \(folder.url.path)")
                 decisions = try submitter.start(manifest)
             }
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
         } catch let error as FleetSubmitError {
             throw InputFailure(message: error.description)
         }

@@ -118,8 +118,6 @@ struct GateCommand: ParsableCommand {
             }
             try emit(report, root: root)
             if report.status.exitCode != 0 { throw ExitCode(report.status.exitCode) }
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
         } catch let error as GateError {
             throw InputFailure(message: error.description)
         }

@@ -31,12 +31,7 @@ struct ReportCommand: ParsableCommand {
         case .failure(let error): throw ValidationError("--format: \(error)")
         }
         let recordURL = ReportWriter.recordURL(for: runPath)
-        let record: RunRecord
-        do {
-            record = try RunRecord.load(contentsOf: recordURL)
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        let record = try RunRecord.load(contentsOf: recordURL)
         let directory = out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? recordURL.deletingLastPathComponent()
         for url in try ReportWriter.write(record, formats: formats, to: directory) { print(url.path) }
     }

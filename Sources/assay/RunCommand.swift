@@ -110,10 +110,6 @@ struct RunCommand: ParsableCommand {
         let session: RunSession
         do {
             session = try RunSetup.prepare(request, progress: progress, makeBackend: BackendFactory.make)
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        } catch let error as FileIOError {
-            throw InputFailure(message: "\(error)")
         } catch let error as StartFailure {
             announce(error.directory)
             FileHandle.standardError.write(Data("error: \(error)\nrecorded in \(error.directory.path)/run.json; after fixing the target, continue with `assay run --resume \(error.directory.path)`\n".utf8))
@@ -129,8 +125,6 @@ struct RunCommand: ParsableCommand {
             record = try session.run()
         } catch let error as FileIOError {
             throw InputFailure(message: "\(error); the run record is intact: fix this and continue with `assay run --resume \(session.directory.path)`")
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
         }
         let counts = record.outcomeCounts
         let summary = Outcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome.rawValue)" } }.joined(separator: ", ")

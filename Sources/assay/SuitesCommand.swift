@@ -44,14 +44,10 @@ struct SuitesCommand: ParsableCommand {
 
         func run() throws {
             let file = try ResourceLocator.current().find(suite, kind: .suite)
-            do {
-                let loaded = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-                let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
-                print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")
-                for planned in cases { print("\(planned.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(planned.id)") }
-            } catch let error as InputError {
-                throw InputFailure(message: error.description)
-            }
+            let loaded = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
+            let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
+            print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")
+            for planned in cases { print("\(planned.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(planned.id)") }
         }
     }
 }

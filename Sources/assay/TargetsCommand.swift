@@ -102,11 +102,7 @@ extension TargetsCommand {
             var spec = backend.flatMap { BackendDraft.named($0, device: device) }
             if let target {
                 let file = try ResourceLocator.current().find(target, kind: .target)
-                do {
-                    spec = try TargetDescriptor.parse(text: file.text, file: file.displayName).backend
-                } catch let error as InputError {
-                    throw InputFailure(message: error.description)
-                }
+                spec = try TargetDescriptor.parse(text: file.text, file: file.displayName).backend
             }
             print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe(), backend: spec), terminator: "")
         }

@@ -5,11 +5,7 @@ import Foundation
 extension Workspace {
     /// The workspace around the current directory; a malformed `assay.yaml` is bad input (exit 2).
     static func current() throws -> Workspace {
-        do {
-            return try Workspace.discover()
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        return try Workspace.discover()
     }
 }
 
@@ -19,20 +15,12 @@ extension ResourceLocator {
 
     /// `locate`, with a missing or unreadable file as bad input (exit 2).
     func find(_ name: String, kind: ResourceKind) throws -> LocatedResource {
-        do {
-            return try locate(name, kind: kind)
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        return try locate(name, kind: kind)
     }
 
     /// The target `name` (an id or a path) and its parsed descriptor; either failing is bad input (exit 2).
     func findTarget(_ name: String) throws -> (file: LocatedResource, descriptor: TargetDescriptor) {
         let file = try find(name, kind: .target)
-        do {
-            return (file, try TargetDescriptor.parse(text: file.text, file: file.displayName))
-        } catch let error as InputError {
-            throw InputFailure(message: error.description)
-        }
+        return (file, try TargetDescriptor.parse(text: file.text, file: file.displayName))
     }
 }

@@ -10,37 +10,7 @@ struct InteropTests {
 
     /// Loads both PEM files, recomputes PAE, verifies the signature, checks
     /// that a tampered payload fails, and re-signs to compare (Ed25519 is deterministic).
-    static let pythonVerifier = #"""
-        import base64, hashlib, json, sys
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
-        d = sys.argv[1]
-        pub = load_pem_public_key(open(d + "/issuer.pub", "rb").read())
-        assert isinstance(pub, Ed25519PublicKey), type(pub)
-        priv = load_pem_private_key(open(d + "/issuer.key", "rb").read(), password=None)
-        assert priv.public_key().public_bytes_raw() == pub.public_bytes_raw(), "key pair mismatch"
-        env = json.load(open(d + "/cert.dsse.json"))
-        def pae(t, b): return b"DSSEv1 %d %s %d %s" % (len(t), t, len(b), b)
-        assert pae(b"http://example.com/HelloWorld", b"hello world") == b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
-        body = base64.b64decode(env["payload"], validate=True)
-        ptype = env["payloadType"].encode()
-        assert ptype == b"application/vnd.in-toto+json", ptype
-        sig = base64.b64decode(env["signatures"][0]["sig"], validate=True)
-        pub.verify(sig, pae(ptype, body))
-        for i in range(len(body)):
-            tampered = body[:i] + bytes([body[i] ^ 1]) + body[i + 1:]
-            try:
-                pub.verify(sig, pae(ptype, tampered))
-                sys.exit("tampered payload at byte %d verified" % i)
-            except InvalidSignature:
-                pass
-        assert priv.sign(pae(ptype, body)) == sig, "python signature differs"
-        assert env["signatures"][0]["keyid"] == hashlib.sha256(pub.public_bytes_raw()).hexdigest()
-        stmt = json.loads(body)
-        assert stmt["_type"] == "https://in-toto.io/Statement/v1"
-        print("python-verified")
-        """#
+    static let pythonVerifier = Python.script(named: "dsse_verify.py")
 
     /// A key pair on disk and a certificate signed with it, in a fresh directory.
     func writeCertificate() throws -> (directory: URL, envelope: DSSEEnvelope) {
@@ -61,17 +31,7 @@ struct InteropTests {
     }
 
     /// Checks what only an issued certificate has: the predicate type and the run.json subject digest.
-    static let pythonSubjectCheck = #"""
-        import base64, hashlib, json, sys
-        d = sys.argv[1]
-        stmt = json.loads(base64.b64decode(json.load(open(d + "/cert.dsse.json"))["payload"]))
-        assert stmt["predicateType"] == "https://assay.dev/attestations/adaptation-certificate/v1", stmt["predicateType"]
-        subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
-        assert subjects["run.json"] == hashlib.sha256(open(d + "/run.json", "rb").read()).hexdigest(), "run.json digest"
-        attestation = hashlib.sha256(open(d + "/run.dsse.json", "rb").read()).hexdigest()
-        assert subjects["run.dsse.json"] == attestation == stmt["predicate"]["runAttestation"]["sha256"], "run attestation digest"
-        print("subjects-verified", stmt["predicate"]["result"], stmt["predicate"]["level"])
-        """#
+    static let pythonSubjectCheck = Python.script(named: "certificate_subjects.py")
 
     /// An issued adaptation certificate (`CertificateIssuer.certify`, what `assay certify` runs)
     /// checked by Python `cryptography` over PAE, in the layout `pythonVerifier` expects.
@@ -99,30 +59,7 @@ struct InteropTests {
     /// Checks a run attestation the way a lab without Assay would: the station's signature over
     /// PAE with Python `cryptography`, the predicate type, and every file subject's digest
     /// (journal.jsonl, run.json) and chain link (each line's prev is the SHA-256 of the line before).
-    static let pythonRunAttestationCheck = #"""
-        import base64, hashlib, json, sys
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key
-        d = sys.argv[1]
-        pub = load_pem_public_key(open(d + "/station.pub", "rb").read())
-        env = json.load(open(d + "/run.dsse.json"))
-        body = base64.b64decode(env["payload"], validate=True)
-        ptype = env["payloadType"].encode()
-        pub.verify(base64.b64decode(env["signatures"][0]["sig"], validate=True),
-                   b"DSSEv1 %d %s %d %s" % (len(ptype), ptype, len(body), body))
-        stmt = json.loads(body)
-        assert stmt["predicateType"] == "https://assay.dev/attestations/run/v1", stmt["predicateType"]
-        subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
-        for name in ["run.json", "journal.jsonl"]:
-            assert subjects[name] == hashlib.sha256(open(d + "/" + name, "rb").read()).hexdigest(), name
-        run = json.load(open(d + "/run.json"))
-        prev = hashlib.sha256(("assay-journal/v1:" + run["runID"]).encode()).hexdigest()
-        lines = open(d + "/journal.jsonl", "rb").read().split(b"\n")[:-1]
-        for line in lines:
-            assert json.loads(line)["chain"]["prev"] == prev, "chain"
-            prev = hashlib.sha256(line).hexdigest()
-        assert stmt["predicate"]["journal"] == {"lines": len(lines), "head": prev}
-        print("run-attestation-verified", stmt["predicate"]["station"]["keyID"], sum(stmt["predicate"]["counts"].values()))
-        """#
+    static let pythonRunAttestationCheck = Python.script(named: "run_attestation_check.py")
 
     @Test(.enabled(if: Python.canImport("cryptography"), "python3 with the 'cryptography' package is not available; skipping independent verification"))
     func pythonCryptographyVerifiesARunAttestation() throws {

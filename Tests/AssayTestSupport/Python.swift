@@ -20,6 +20,14 @@ public enum Python {
         try Subprocess.run(["python3", "-c", script] + arguments, input: input, standardError: standardError)
     }
 
+    /// The text of a helper script under Tests/Fixtures/python: Python lives in .py files, where
+    /// linters and editors see it, not in Swift string literals.
+    public static func script(named name: String) -> String {
+        let url = Repository.root.appendingPathComponent("Tests/Fixtures/python").appendingPathComponent(name)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("missing test script \(url.path)") }
+        return text
+    }
+
     private static let imports = Answers()
 
     /// Module name → whether it imports, shared by the tests that run in parallel.

@@ -9,7 +9,7 @@ import Foundation
 /// f16 and bf16 are computed in f32 and rounded once at the end, as a real CPU library does;
 /// f64 runs in f64; int8 matmul accumulates exactly in int32.
 public final class NativeCPUBackend: Backend {
-    public static let version = "0.1.0"
+    public static let version = AssayVersion.current
     let threads: Int
     private let catalogue: OpCatalogue
     /// Allocated on first use by a cold-mode benchmark (it is twice the last-level cache).

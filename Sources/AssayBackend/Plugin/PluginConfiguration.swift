@@ -28,7 +28,7 @@ public struct PluginConfiguration: Sendable {
 
     public init(command: [String], environment: [String: String] = [:], workingDirectory: String? = nil, device: String? = nil,
                 handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300, maxRestarts: Int = 3,
-                maxPayloadBytes: Int = PluginConfiguration.defaultMaxPayloadBytes, harnessVersion: String = "0.1.0",
+                maxPayloadBytes: Int = PluginConfiguration.defaultMaxPayloadBytes, harnessVersion: String = AssayVersion.current,
                 shutdownGraceSeconds: Double = 2) {
         self.command = command; self.environment = environment; self.workingDirectory = workingDirectory; self.device = device
         self.handshakeTimeoutSeconds = handshakeTimeoutSeconds; self.requestTimeoutSeconds = requestTimeoutSeconds
