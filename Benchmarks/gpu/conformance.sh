@@ -12,6 +12,8 @@
 # `assay run --resume` continues it). Exit 0 when every target ran.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# The kit carries the system SQLite the registry links (stage.sh), for machines without one.
+export LD_LIBRARY_PATH="$PWD/.gpu-kit/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 outdir=${1:-}
 [ -n "$outdir" ] || { echo "conformance.sh: give an output folder" >&2; exit 2; }
 shift

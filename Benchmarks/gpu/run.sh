@@ -27,6 +27,8 @@
 # Exit: 0 when every step ran (assay's exit 1, "a case failed", counts as ran); 3 otherwise; 2 usage.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# The kit carries the system SQLite the registry links (stage.sh), for machines without one.
+export LD_LIBRARY_PATH="$PWD/.gpu-kit/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 root=$PWD
 
 outdir="" dry=0

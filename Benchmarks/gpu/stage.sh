@@ -56,7 +56,7 @@ trap 'rm -f "$log"; rm -rf "$tmp"' EXIT
 cp "$bin" "$tmp/assay"
 if command -v strip >/dev/null; then strip "$tmp/assay"; fi
 
-echo "== dynamic dependencies (must be the C/C++ runtime only)"
+echo "== dynamic dependencies (the C/C++ runtime, and the system SQLite of the registry, which the kit carries)"
 deps=$(ldd "$tmp/assay" 2>&1 || true)
 echo "$deps" | sed 's/^/   /'
 if echo "$deps" | grep -qiE "libswift|libFoundation|libdispatch|libBlocksRuntime|_FoundationICU|not found"; then
@@ -66,6 +66,11 @@ fi
 glibc=$(objdump -T "$tmp/assay" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1 || true)
 glibcxx=$(objdump -T "$tmp/assay" 2>/dev/null | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1 || true)
 
+# The registry links the system SQLite; a GPU machine may lack it, so the kit carries this one
+# (the kit's scripts put .gpu-kit/lib on LD_LIBRARY_PATH).
+rm -rf "$kit/lib" && mkdir -p "$kit/lib"
+sqlite=$(echo "$deps" | awk '/libsqlite3/ {print $3}')
+[ -n "$sqlite" ] && cp -L "$sqlite" "$kit/lib/"
 rm -f "$kit/assay" "$kit/assay.xz"
 xz -9 -T2 -c "$tmp/assay" >"$kit/assay.xz"
 (cd "$tmp" && sha256sum assay) >"$kit/assay.sha256"
