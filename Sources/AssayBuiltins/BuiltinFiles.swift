@@ -96,6 +96,43 @@ expect:
   min_memory_gib: 1
 
 """#),
+        BuiltinFile(path: "Suites/collectives.yaml", text: #"""
+# Collective communication over the ranks of a multi-rank target (docs/FORMATS.md,
+# "Collectives"): every op checked exactly on every rank from the documented data pattern, then
+# timed (a sample is the slowest rank's), with nccl-tests' algorithm and bus bandwidths.
+# The sweep runs 8 B to 256 MiB by ×8 for all_reduce; the other ops at three sizes.
+id: collectives
+title: Collectives — all_reduce size sweep, every op at small, medium and large sizes
+kind: collective
+seed: 20261130
+performance: {time_cap_s: 2, mode: warm, target_ci: 0.02, min_samples: 10, min_measured_s: 0.2}
+cases:
+  - op: all_reduce
+    dtypes: [f32]
+    sizes: {from: 8, to: 256 MiB, factor: 8}
+  - op: all_reduce
+    dtypes: [bf16, f16, int8]
+    sizes: [1 MiB]
+  - op: all_gather
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: reduce_scatter
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: broadcast
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: reduce
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: all_to_all
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: send_recv
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+
+"""#),
         BuiltinFile(path: "Suites/conformance.yaml", text: #"""
 # The full conformance matrix: every op in every float dtype (f64, f32, f16, bf16; int8 for
 # matmul_int8), non-aligned sizes (2^k + 17), size-1 and empty dims, transposed operands,

@@ -60,6 +60,8 @@ public struct BackendSpec: Codable, Sendable, Equatable {
     public var maxRestarts: Int
     /// Worker threads for the native backend (nil: all cores).
     public var threads: Int?
+    /// One plugin process per rank (collectives); nil: one process.
+    public var ranks: RankSpec?
 
     public init(builtin: String? = nil, command: [String]? = nil, env: [String: String] = [:], cwd: String? = nil,
                 device: String? = nil, handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300,
@@ -79,6 +81,8 @@ public struct DeclaredCapabilities: Codable, Sendable, Equatable {
     public var devices: Int?
     /// Host↔device interconnect bandwidth per direction, GB/s.
     public var hostLinkGBs: Double?
+    /// Device↔device link bandwidth per direction, GB/s: what collectives' bus bandwidth is compared with.
+    public var linkGBs: Double?
 
     public init(peakTFLOPS: [String: Double] = [:], memoryBandwidthGBs: Double? = nil, memoryGiB: Double? = nil,
                 devices: Int? = nil, hostLinkGBs: Double? = nil) {
