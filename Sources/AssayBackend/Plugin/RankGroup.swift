@@ -82,6 +82,17 @@ public final class RankGroup: Backend, DeviceBackend {
 
     private func collective<T: Sendable>(_ body: @escaping @Sendable (PluginBackend, Int) throws -> T) throws -> [T] {
         try prepareMesh()
+        // Processes start here, on the calling thread: a plugin dies with the thread that
+        // spawned it (PR_SET_PDEATHSIG), and the ranks' threads end with this collective.
+        var started: [(rank: Int, error: BackendError)] = []
+        for (index, rank) in ranks.enumerated() {
+            do { _ = try rank.connection() } catch let error as BackendError { started.append((index, error)) }
+        }
+        if !started.isEmpty {
+            broken = true
+            for rank in ranks { rank.discardProcess() }
+            throw RankGroup.blame(started, of: ranks.count)
+        }
         let results = onEveryRank(body)
         var values: [T] = [], failures: [(rank: Int, error: BackendError)] = []
         for (index, result) in results.enumerated() {
