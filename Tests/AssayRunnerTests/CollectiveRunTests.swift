@@ -105,4 +105,23 @@ struct CollectiveRunTests {
         #expect(record.cases.map(\.outcome) == [.unsupported])
         #expect(record.cases[0].message?.contains("multi-rank target") == true)
     }
+
+    /// The same collectives through torch.distributed (gloo on cpu) at 2 ranks.
+    @Test(.enabled(if: Python.canImport("torch"), "torch is not importable"))
+    func everyCollectiveIsExactThroughTorchGloo() throws {
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let (record, _) = try fixture.run(target: """
+            id: torch-gloo
+            kind: server
+            backend:
+              command: [python3, "\(Repository.root.path)/Backends/python/torch_backend.py"]
+              device: cpu
+              ranks: {count: 2, per_rank: [{env: {OMP_NUM_THREADS: "1"}}, {env: {OMP_NUM_THREADS: "1"}}]}
+              timeouts: {handshake_s: 120, request_s: 120}
+            """, suite: Self.suite(CollectiveOp.allCases.map { "  - {op: \($0.rawValue), dtypes: [f32, bf16, int8], sizes: [96]}" }.joined(separator: "\n")))
+        #expect(record.backend.name == "torch" && record.backend.ranks == 2)
+        let failed = record.cases.filter { $0.outcome != .pass }.map { "\($0.id): \($0.outcome) \($0.message ?? "")" }
+        #expect(record.cases.count == CollectiveOp.allCases.count * 3 && failed.isEmpty, "\(failed)")
+    }
 }

@@ -130,7 +130,8 @@ class CollectiveBackend(object):
     - `collective_buffer(array)`: put a host numpy array where the op runs (default: as is);
     - `collective_call(op, send, recv, root, dtype)`: one call; `recv` is `send` when in place;
     - `collective_empty(op, dtype, count)`: the output buffer for `count` elements;
-    - `collective_barrier()`; `collective_host(buffer)` (to numpy); `finish(result)` as for benchmarks.
+    - `collective_barrier()`; `collective_host(buffer)` (to numpy); `collective_finish(result)`
+      (waits for the device; default `finish`).
     """
 
     features = (FEATURE,)
@@ -155,6 +156,10 @@ class CollectiveBackend(object):
     def collective_host(self, buffer):
         return np.asarray(buffer)
 
+    def collective_finish(self, result):
+        """Waits for the last call (a device stream); host collectives have finished already."""
+        self.finish(result)
+
     def collective_leave(self):
         """Closes the connections (on close, and before a re-join)."""
 
@@ -177,10 +182,10 @@ class CollectiveBackend(object):
         def call():
             return self.collective_call(req.op, send, recv, req.root, req.dtype)
         if req.mode == "check":
-            self.finish(call())
+            self.collective_finish(call())
             descs, bufs, total = encode_tensors([self.collective_host(recv)])
             return {"type": "result", "outputs": descs, "payload_bytes": total}, bufs
-        self.finish(call())  # warm-up: connections, allocation, first touch
+        self.collective_finish(call())  # warm-up: connections, allocation, first touch
         elapsed = []
         with collector_paused():
             for _ in range(req.samples):
@@ -189,7 +194,7 @@ class CollectiveBackend(object):
                 result = None
                 for _ in range(req.k):
                     result = call()
-                self.finish(result)
+                self.collective_finish(result)
                 elapsed.append(float(max(now_ns() - start, 1)))
         return {"type": "samples", "elapsed_ns": elapsed, "timer": "host_monotonic"}, []
 
