@@ -452,6 +452,34 @@ cases:
     mode: cold
 
 """#),
+        BuiltinFile(path: "Suites/server.yaml", text: #"""
+# An AI server as one system (issue 23): its devices as the backend sees them, host↔device links,
+# a burn-in of back-to-back GEMM on every device (sustained_load: the target's
+# expect.sustained_load sets duration, allowed decay and clock floor; 60 s, 10%, no floor by
+# default), then collectives over the ranks of a multi-rank target (backend.ranks): all_reduce
+# swept from 8 B to 1 GiB in bf16, and every other op at 1 MiB and 256 MiB. On a single-process
+# target the collectives are unsupported, with the reason.
+id: server
+title: AI server — devices, links, burn-in and collectives
+kind: system
+seed: 20261130
+performance: {time_cap_s: 5, mode: warm, target_ci: 0.02, min_samples: 10, min_measured_s: 0.5}
+cases:
+  - check: accelerators
+  - check: backend_devices
+  - check: host_device_bandwidth
+  - check: device_memory
+  - check: sustained_load
+  - {kind: collective, op: all_reduce, dtypes: [bf16], sizes: {from: 8, to: 1 GiB, factor: 4}}
+  - {kind: collective, op: all_reduce, dtypes: [f32], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: all_gather, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: reduce_scatter, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: broadcast, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: reduce, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: all_to_all, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: send_recv, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+
+"""#),
         BuiltinFile(path: "Suites/smoke.yaml", text: #"""
 # A quick check that every op works in f32, f16 and bf16 (int8 for matmul_int8),
 # on small and non-aligned shapes. Runs in well under a minute on the native CPU backend.

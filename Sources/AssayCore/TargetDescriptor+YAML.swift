@@ -136,7 +136,7 @@ extension SystemExpectations {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["os_id", "os_version", "min_kernel", "arch", "modules", "device_nodes",
                                              "cpu_flags", "accelerators", "min_memory_gib", "hugepages", "cgroup", "min_glibc",
-                                             "min_host_device_gbs", "min_device_memory_gib"])
+                                             "min_host_device_gbs", "min_device_memory_gib", "sustained_load"])
         self.init(osIDs: try map["os_id"]?.strings() ?? [], osVersion: try map["os_version"]?.string(),
                   minKernel: try map["min_kernel"]?.string(), arch: try map["arch"]?.string(),
                   modules: try map["modules"]?.strings() ?? [], deviceNodes: try map["device_nodes"]?.strings() ?? [],
@@ -145,6 +145,7 @@ extension SystemExpectations {
                   cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string(),
                   minHostDeviceGBs: try map["min_host_device_gbs"]?.positiveDouble(),
                   minDeviceMemoryGiB: try map["min_device_memory_gib"]?.positiveDouble())
+        sustainedLoad = try map["sustained_load"].map(SustainedLoadSpec.init(yaml:))
         if let cgroupValue = map["cgroup"], !["v1", "v2"].contains(cgroup ?? "") {
             throw cgroupValue.error("cgroup must be v1 or v2")
         }

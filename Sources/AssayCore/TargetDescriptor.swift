@@ -115,6 +115,8 @@ public struct SystemExpectations: Codable, Sendable, Equatable {
     public var minHostDeviceGBs: Double?
     /// Total device memory as the backend reports it, GiB.
     public var minDeviceMemoryGiB: Double?
+    /// The burn-in of the `sustained_load` check (nil: its defaults, and nothing declared).
+    public var sustainedLoad: SustainedLoadSpec?
 
     public init(osIDs: [String] = [], osVersion: String? = nil, minKernel: String? = nil, arch: String? = nil,
                 modules: [String] = [], deviceNodes: [String] = [], cpuFlags: [String] = [], accelerators: Int? = nil,

@@ -65,6 +65,26 @@ public final class RankGroup: Backend, DeviceBackend {
         _ = onEveryRank { rank, _ in rank.stop() }
     }
 
+    /// `body` on every rank at once (a burn-in loads every device together); the failure that
+    /// explains the others, with its rank named, when any rank fails. No mesh is involved.
+    public func everyRank<T: Sendable>(_ body: @escaping @Sendable (PluginBackend, Int) throws -> T) throws -> [T] {
+        var failures: [(rank: Int, error: BackendError)] = []
+        for (index, rank) in ranks.enumerated() {
+            do { _ = try rank.connection() } catch let error as BackendError { failures.append((index, error)) }
+        }
+        guard failures.isEmpty else { throw RankGroup.blame(failures, of: ranks.count) }
+        var values: [T] = []
+        for (index, result) in onEveryRank(body).enumerated() {
+            switch result {
+            case .success(let value): values.append(value)
+            case .failure(let error as BackendError): failures.append((index, error))
+            case .failure(let error): failures.append((index, .internal("\(error)")))
+            }
+        }
+        guard failures.isEmpty else { throw RankGroup.blame(failures, of: ranks.count) }
+        return values
+    }
+
     // MARK: collectives
 
     /// Runs the op once on every rank; each rank's output, in rank order.
