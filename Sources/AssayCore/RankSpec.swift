@@ -26,8 +26,8 @@ public struct RankSpec: Codable, Sendable, Equatable {
 extension RankSpec {
     /// `ranks: 4`, or `ranks: {count: 4, address: 10.0.0.1, port: 29500, per_rank: [{device: cuda:0, env: {…}}, …]}`.
     init(yaml: YAMLValue, expand: (YAMLValue) throws -> String) throws {
-        if let count = try? yaml.positiveInt() {
-            self.init(count: count)
+        if case .scalar = yaml.node {
+            self.init(count: try yaml.positiveInt())
             return
         }
         let map = try yaml.mapping(allowed: ["count", "address", "port", "per_rank"])

@@ -106,6 +106,20 @@ struct CollectiveRunTests {
         #expect(record.cases[0].message?.contains("multi-rank target") == true)
     }
 
+    /// A plugin without the feature (ABP 1.0, or 1.1 without `collective`): unsupported, with the reason.
+    @Test func ranksWhosePluginHasNoCollectivesAreUnsupported() throws {
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let (record, _) = try fixture.run(target: """
+            id: minimal-2rank
+            kind: server
+            backend: {command: [python3, "\(Repository.root.path)/Backends/python/examples/minimal_backend.py"], device: cpu, ranks: 2}
+            """, suite: Self.suite("  - {op: all_reduce, sizes: [64]}"))
+        #expect(record.backend.features == [] && record.backend.protocolMinor == 1)
+        #expect(record.cases.map(\.outcome) == [.unsupported])
+        #expect(record.cases[0].message?.contains("did not agree the 'collective' feature") == true)
+    }
+
     /// The same collectives through torch.distributed (gloo on cpu) at 2 ranks.
     @Test(.enabled(if: Python.canImport("torch"), "torch is not importable"))
     func everyCollectiveIsExactThroughTorchGloo() throws {
