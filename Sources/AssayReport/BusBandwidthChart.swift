@@ -69,25 +69,8 @@ struct BusBandwidthChart: Sendable {
     }
 
     private func axes(x: ChartScale, y: ChartScale) -> XMLNode {
-        .element("g", ["class": "axes"]) {
-            for tick in x.decadeTicks {
-                let px = svgNumber(x.position(tick))
-                XMLNode.element("line", ["x1": px, "y1": svgNumber(Self.top), "x2": px, "y2": svgNumber(Self.height - Self.bottom), "class": "grid"])
-                XMLNode.element("text", ["x": px, "y": svgNumber(Self.height - Self.bottom + 16), "text-anchor": "middle"]) {
-                    Figures.rate(tick, unit: "B")
-                }
-            }
-            for tick in y.decadeTicks {
-                let py = svgNumber(y.position(tick))
-                XMLNode.element("line", ["x1": svgNumber(Self.left), "y1": py, "x2": svgNumber(Self.width - Self.right), "y2": py, "class": "grid"])
-                XMLNode.element("text", ["x": svgNumber(Self.left - 6), "y": svgNumber(y.position(tick) + 4), "text-anchor": "end"]) {
-                    "\(Figures.number(tick)) GB/s"
-                }
-            }
-            XMLNode.element("rect", ["x": svgNumber(Self.left), "y": svgNumber(Self.top), "width": svgNumber(Self.width - Self.left - Self.right),
-                                     "height": svgNumber(Self.height - Self.top - Self.bottom), "class": "frame"])
-            XMLNode.element("text", ["x": svgNumber((Self.left + Self.width - Self.right) / 2), "y": svgNumber(Self.height - 10),
-                                     "text-anchor": "middle", "class": "axis-title"]) { "size per collective (bytes, nccl-tests size)" }
-        }
+        ChartAxes(width: Self.width, height: Self.height, left: Self.left, right: Self.right, top: Self.top, bottom: Self.bottom,
+                  xTitle: "size per collective (bytes, nccl-tests size)", xTick: { Figures.rate($0, unit: "B") },
+                  yTick: { "\(Figures.number($0)) GB/s" }).svg(x: x, y: y)
     }
 }

@@ -113,27 +113,22 @@ def test_collective_without_the_feature_is_invalid():
         c.close()
 
 
-def test_a_dead_peer_is_named_by_the_survivor():
-    clients = start_ranks("numpy", 2)
-    try:
-        on_all(clients, {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64, "mode": "check"})
-        clients[1].proc.kill()
-        clients[1].proc.wait()
-        reply, _ = clients[0].request({"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64,
-                                       "mode": "check", "peer_timeout_s": 5})
-        assert reply["type"] == "error" and "rank 1" in reply["message"], reply
-    finally:
-        close_all(clients)
+SMALL = {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64, "mode": "check"}
 
 
-def test_a_silent_peer_is_named_after_the_peer_timeout():
+@pytest.mark.parametrize("peer,timeout,named", [
+    ("killed", 5, "rank 1"),                       # rank 0 sees the closed connection at once
+    ("silent", 0.5, "no data from rank 1"),        # rank 1 joined, then is never asked
+])
+def test_a_failed_peer_is_named_by_the_survivor(peer, timeout, named):
     clients = start_ranks("numpy", 2)
     try:
-        # rank 1 joins the mesh, then is never asked: rank 0 waits for its data and gives up.
-        on_all(clients, {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64, "mode": "check"})
-        reply, _ = clients[0].request({"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64,
-                                       "mode": "check", "peer_timeout_s": 0.5})
-        assert reply["type"] == "error" and "no data from rank 1" in reply["message"], reply
+        on_all(clients, SMALL)  # the ranks connect
+        if peer == "killed":
+            clients[1].proc.kill()
+            clients[1].proc.wait()
+        reply, _ = clients[0].request(dict(SMALL, peer_timeout_s=timeout))
+        assert reply["type"] == "error" and named in reply["message"], reply
     finally:
         close_all(clients)
 
@@ -141,8 +136,7 @@ def test_a_silent_peer_is_named_after_the_peer_timeout():
 def test_a_rank_that_never_joins_is_named():
     clients = start_ranks("numpy", 3)
     try:
-        replies = on_all(clients[:2], {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 64,
-                                       "mode": "check", "peer_timeout_s": 1})
+        replies = on_all(clients[:2], dict(SMALL, peer_timeout_s=1))
         assert replies[0][0]["type"] == "error" and "rank(s) 2 did not join" in replies[0][0]["message"], replies[0]
     finally:
         close_all(clients)
