@@ -26,6 +26,7 @@ if __name__ == "__main__":  # before any library can print to fd 1
 import numpy as np  # noqa: E402
 
 from assay_backend import (Backend, Invalid, from_float, opspec, run, to_float)  # noqa: E402
+from assay_backend.ring import RingCollectives  # noqa: E402
 
 # ----------------------------------------------------------------- erf/erfc
 
@@ -393,7 +394,7 @@ def _blas_name():
         return None
 
 
-class NumpyBackend(Backend):
+class NumpyBackend(RingCollectives, Backend):
     name = "numpy"
     version = "1.0.0"
 

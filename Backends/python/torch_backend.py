@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 
 from assay_backend import (Backend, Invalid, NvmlTelemetry, Unsupported, collect_telemetry,  # noqa: E402
                            collector_paused, cpu_flush_bytes, host_memory, index_range, log, opspec, run)
+from torch_collectives import TorchCollectives  # noqa: E402
 
 try:
     import torch
@@ -274,7 +275,7 @@ def _input_dtypes(op, dtype, n):
     return [dtype] * n
 
 
-class TorchBackend(Backend):
+class TorchBackend(TorchCollectives, Backend):
     name = "torch"
     version = "1.0.0"
 

@@ -96,6 +96,43 @@ expect:
   min_memory_gib: 1
 
 """#),
+        BuiltinFile(path: "Suites/collectives.yaml", text: #"""
+# Collective communication over the ranks of a multi-rank target (docs/FORMATS.md,
+# "Collectives"): every op checked exactly on every rank from the documented data pattern, then
+# timed (a sample is the slowest rank's), with nccl-tests' algorithm and bus bandwidths.
+# The sweep runs 8 B to 256 MiB by ×8 for all_reduce; the other ops at three sizes.
+id: collectives
+title: Collectives — all_reduce size sweep, every op at small, medium and large sizes
+kind: collective
+seed: 20261130
+performance: {time_cap_s: 2, mode: warm, target_ci: 0.02, min_samples: 10, min_measured_s: 0.2}
+cases:
+  - op: all_reduce
+    dtypes: [f32]
+    sizes: {from: 8, to: 256 MiB, factor: 8}
+  - op: all_reduce
+    dtypes: [bf16, f16, int8]
+    sizes: [1 MiB]
+  - op: all_gather
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: reduce_scatter
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: broadcast
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: reduce
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: all_to_all
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: send_recv
+    dtypes: [f32]
+    sizes: [4 KiB, 1 MiB, 64 MiB]
+
+"""#),
         BuiltinFile(path: "Suites/conformance.yaml", text: #"""
 # The full conformance matrix: every op in every float dtype (f64, f32, f16, bf16; int8 for
 # matmul_int8), non-aligned sizes (2^k + 17), size-1 and empty dims, transposed operands,
@@ -413,6 +450,34 @@ cases:
     dtypes: [f32]
     shapes: [{shape: [16777216]}]
     mode: cold
+
+"""#),
+        BuiltinFile(path: "Suites/server.yaml", text: #"""
+# An AI server as one system (issue 23): its devices as the backend sees them, host↔device links,
+# a burn-in of back-to-back GEMM on every device (sustained_load: the target's
+# expect.sustained_load sets duration, allowed decay and clock floor; 60 s, 10%, no floor by
+# default), then collectives over the ranks of a multi-rank target (backend.ranks): all_reduce
+# swept from 8 B to 1 GiB in bf16, and every other op at 1 MiB and 256 MiB. On a single-process
+# target the collectives are unsupported, with the reason.
+id: server
+title: AI server — devices, links, burn-in and collectives
+kind: system
+seed: 20261130
+performance: {time_cap_s: 5, mode: warm, target_ci: 0.02, min_samples: 10, min_measured_s: 0.5}
+cases:
+  - check: accelerators
+  - check: backend_devices
+  - check: host_device_bandwidth
+  - check: device_memory
+  - check: sustained_load
+  - {kind: collective, op: all_reduce, dtypes: [bf16], sizes: {from: 8, to: 1 GiB, factor: 4}}
+  - {kind: collective, op: all_reduce, dtypes: [f32], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: all_gather, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: reduce_scatter, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: broadcast, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: reduce, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: all_to_all, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: send_recv, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
 
 """#),
         BuiltinFile(path: "Suites/smoke.yaml", text: #"""

@@ -6,6 +6,8 @@ public enum CaseKind: String, Codable, Sendable, CaseIterable {
     case performance
     /// A system check: a probe compared with the target's expectations.
     case system
+    /// A collective over the ranks of a multi-rank target: checked on every rank, then timed.
+    case collective
 }
 
 /// How performance samples are taken.

@@ -15,6 +15,8 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var evidence: ConformanceEvidence?
     public var performance: PerformanceRecord?
     public var system: SystemObservation?
+    /// A collective case's size, ranks and bandwidths (nil for other kinds).
+    public var collective: CollectiveFigures?
     /// The waiver that turned a failure into `waived`, or an expired one that no longer applies.
     public var waiver: WaiverNote?
     /// The last lines of a plugin's stderr around a crash or timeout.

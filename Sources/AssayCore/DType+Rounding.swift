@@ -45,7 +45,7 @@ extension DType {
     }
 
     /// Decodes a little-endian bit pattern of this dtype to float64, exactly.
-    func value(ofBitPattern bits: UInt64) -> Double {
+    public func value(ofBitPattern bits: UInt64) -> Double {
         switch self {
         case .f64: return Double(bitPattern: bits)
         case .f32: return Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))

@@ -137,6 +137,11 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
     /// op → dtypes the backend claims.
     public var capabilities: [String: [String]]
     public var runtime: [String: String]
+    /// ABP 1.1: the plugin's minor version and the features agreed in the hello (nil from a 1.0 plugin).
+    public var protocolMinor: Int?
+    public var features: [String]?
+    /// Ranks of a multi-rank target (nil: one process).
+    public var ranks: Int?
 
     public init(name: String, version: String, transport: String, protocolVersion: Int? = nil, devices: [Device],
                 timer: String, capabilities: [String: [String]], runtime: [String: String] = [:]) {

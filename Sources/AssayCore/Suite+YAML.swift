@@ -41,8 +41,14 @@ extension Suite {
 
 extension SuiteEntry {
     init(yaml: YAMLValue, defaultKind: CaseKind, validator: SuiteEntryValidating?, budget: MemoryBudget?) throws {
-        let map = try yaml.mapping(allowed: ["op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "mode", "time_cap_s"])
+        let map = try yaml.mapping(allowed: ["op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "mode", "time_cap_s",
+                                             "sizes", "in_place", "root"])
         let kind = try map["kind"]?.caseKind() ?? defaultKind
+        if kind == .collective {
+            try self.init(collective: map, at: yaml)
+            return
+        }
+        for key in ["sizes", "in_place", "root"] where map[key] != nil { throw map[key]!.error("'\(key)' belongs to collective cases") }
         let op = try map["op"]?.string()
         let check = try map["check"]?.string()
         switch (op, check) {
@@ -92,7 +98,7 @@ extension SuiteEntry {
 extension YAMLValue {
     func caseKind() throws -> CaseKind {
         let name = try string()
-        guard let kind = CaseKind(rawValue: name) else { throw error("unknown kind '\(name)' (conformance, performance or system)") }
+        guard let kind = CaseKind(rawValue: name) else { throw error("unknown kind '\(name)' (conformance, performance, system or collective)") }
         return kind
     }
 

@@ -80,6 +80,10 @@ public struct SuiteEntry: Codable, Sendable, Equatable {
     public var timeCapSeconds: Double?
     /// Line in the suite file, for messages about this entry.
     public var line: Int?
+    /// Collective cases: the sizes in bytes (nccl-tests sizes), whether in place, and the root rank.
+    public var sizes: [Int]?
+    public var inPlace: Bool?
+    public var root: Int?
 
     public init(kind: CaseKind, op: String? = nil, check: String? = nil, dtypes: [DType] = [], shapes: [AttrMap] = [],
                 attrs: [AttrMap] = [[:]], values: [InputValues] = [.random], rtol: Double? = nil, atol: Double? = nil,

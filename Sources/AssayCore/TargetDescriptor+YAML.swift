@@ -64,7 +64,7 @@ extension DeclaredVersion {
 extension BackendSpec {
     init(yaml: YAMLValue, variables: DescriptorVariables? = nil) throws {
         let map = try yaml.mapping(allowed: ["builtin", "command", "fallback_command", "env", "cwd", "device", "options",
-                                             "timeouts", "max_restarts", "threads"])
+                                             "timeouts", "max_restarts", "threads", "ranks"])
         func expanded(_ value: YAMLValue) throws -> String { try DescriptorVariables.expand(value, with: variables) }
         // An argv is a list: a string would be one program name with spaces in it, never split.
         func argv(_ value: YAMLValue) throws -> [String] {
@@ -99,6 +99,8 @@ extension BackendSpec {
                   handshakeTimeoutSeconds: handshake, requestTimeoutSeconds: request,
                   maxRestarts: try map["max_restarts"]?.nonNegativeInt() ?? 3, threads: try map["threads"]?.positiveInt())
         self.options = options.isEmpty ? nil : options
+        ranks = try map["ranks"].map { try RankSpec(yaml: $0, expand: expanded) }
+        if let ranksValue = map["ranks"], map["builtin"] != nil { throw ranksValue.error("'ranks' start one plugin per rank; the builtin backend has none") }
         if let fallbackValue = map["fallback_command"] {
             if map["command"] == nil { throw fallbackValue.error("'fallback_command' goes with 'command'") }
             fallbackCommand = fallback
@@ -115,7 +117,7 @@ extension BackendSpec {
 
 extension DeclaredCapabilities {
     init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["peak_tflops", "memory_bandwidth_gbs", "memory_gib", "devices", "host_link_gbs"])
+        let map = try yaml.mapping(allowed: ["peak_tflops", "memory_bandwidth_gbs", "memory_gib", "devices", "host_link_gbs", "link_gbs"])
         var peaks: [String: Double] = [:]
         if let value = map["peak_tflops"] {
             for (key, entry) in try value.freeMapping() {
@@ -126,6 +128,7 @@ extension DeclaredCapabilities {
         self.init(peakTFLOPS: peaks, memoryBandwidthGBs: try map["memory_bandwidth_gbs"]?.positiveDouble(),
                   memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.nonNegativeInt(),
                   hostLinkGBs: try map["host_link_gbs"]?.positiveDouble())
+        linkGBs = try map["link_gbs"]?.positiveDouble()
     }
 }
 
@@ -133,7 +136,7 @@ extension SystemExpectations {
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["os_id", "os_version", "min_kernel", "arch", "modules", "device_nodes",
                                              "cpu_flags", "accelerators", "min_memory_gib", "hugepages", "cgroup", "min_glibc",
-                                             "min_host_device_gbs", "min_device_memory_gib"])
+                                             "min_host_device_gbs", "min_device_memory_gib", "sustained_load"])
         self.init(osIDs: try map["os_id"]?.strings() ?? [], osVersion: try map["os_version"]?.string(),
                   minKernel: try map["min_kernel"]?.string(), arch: try map["arch"]?.string(),
                   modules: try map["modules"]?.strings() ?? [], deviceNodes: try map["device_nodes"]?.strings() ?? [],
@@ -142,6 +145,7 @@ extension SystemExpectations {
                   cgroup: try map["cgroup"]?.string(), minGlibc: try map["min_glibc"]?.string(),
                   minHostDeviceGBs: try map["min_host_device_gbs"]?.positiveDouble(),
                   minDeviceMemoryGiB: try map["min_device_memory_gib"]?.positiveDouble())
+        sustainedLoad = try map["sustained_load"].map(SustainedLoadSpec.init(yaml:))
         if let cgroupValue = map["cgroup"], !["v1", "v2"].contains(cgroup ?? "") {
             throw cgroupValue.error("cgroup must be v1 or v2")
         }

@@ -60,6 +60,8 @@ public struct BackendSpec: Codable, Sendable, Equatable {
     public var maxRestarts: Int
     /// Worker threads for the native backend (nil: all cores).
     public var threads: Int?
+    /// One plugin process per rank (collectives); nil: one process.
+    public var ranks: RankSpec?
 
     public init(builtin: String? = nil, command: [String]? = nil, env: [String: String] = [:], cwd: String? = nil,
                 device: String? = nil, handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300,
@@ -79,6 +81,8 @@ public struct DeclaredCapabilities: Codable, Sendable, Equatable {
     public var devices: Int?
     /// Host↔device interconnect bandwidth per direction, GB/s.
     public var hostLinkGBs: Double?
+    /// Device↔device link bandwidth per direction, GB/s: what collectives' bus bandwidth is compared with.
+    public var linkGBs: Double?
 
     public init(peakTFLOPS: [String: Double] = [:], memoryBandwidthGBs: Double? = nil, memoryGiB: Double? = nil,
                 devices: Int? = nil, hostLinkGBs: Double? = nil) {
@@ -111,6 +115,8 @@ public struct SystemExpectations: Codable, Sendable, Equatable {
     public var minHostDeviceGBs: Double?
     /// Total device memory as the backend reports it, GiB.
     public var minDeviceMemoryGiB: Double?
+    /// The burn-in of the `sustained_load` check (nil: its defaults, and nothing declared).
+    public var sustainedLoad: SustainedLoadSpec?
 
     public init(osIDs: [String] = [], osVersion: String? = nil, minKernel: String? = nil, arch: String? = nil,
                 modules: [String] = [], deviceNodes: [String] = [], cpuFlags: [String] = [], accelerators: Int? = nil,

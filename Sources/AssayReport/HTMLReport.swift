@@ -17,6 +17,7 @@ public struct HTMLReport: Sendable {
             if !model.matrix.isEmpty { conformanceSection }
             if !model.problems.filter({ $0.kind != .conformance }).isEmpty { otherProblemsSection }
             if !model.performance.isEmpty { performanceSection }
+            if !model.collectives.isEmpty { collectiveSection }
             if !model.system.isEmpty { systemSection }
             if !model.waivers.isEmpty || !model.declaredWaivers.isEmpty { waiverSection }
             if !model.notRun.isEmpty { notRunSection }

@@ -95,25 +95,8 @@ struct RooflineChart: Sendable {
     }
 
     private func axes(x: ChartScale, y: ChartScale) -> XMLNode {
-        .element("g", ["class": "axes"]) {
-            for tick in x.decadeTicks {
-                let px = svgNumber(x.position(tick))
-                XMLNode.element("line", ["x1": px, "y1": svgNumber(Self.top), "x2": px, "y2": svgNumber(Self.height - Self.bottom), "class": "grid"])
-                XMLNode.element("text", ["x": px, "y": svgNumber(Self.height - Self.bottom + 16), "text-anchor": "middle"]) {
-                    Figures.number(tick)
-                }
-            }
-            for tick in y.decadeTicks {
-                let py = svgNumber(y.position(tick))
-                XMLNode.element("line", ["x1": svgNumber(Self.left), "y1": py, "x2": svgNumber(Self.width - Self.right), "y2": py, "class": "grid"])
-                XMLNode.element("text", ["x": svgNumber(Self.left - 6), "y": svgNumber(y.position(tick) + 4), "text-anchor": "end"]) {
-                    Figures.rate(tick, unit: "FLOP/s")
-                }
-            }
-            XMLNode.element("rect", ["x": svgNumber(Self.left), "y": svgNumber(Self.top), "width": svgNumber(Self.width - Self.left - Self.right),
-                                     "height": svgNumber(Self.height - Self.top - Self.bottom), "class": "frame"])
-            XMLNode.element("text", ["x": svgNumber((Self.left + Self.width - Self.right) / 2), "y": svgNumber(Self.height - 10),
-                                     "text-anchor": "middle", "class": "axis-title"]) { "arithmetic intensity (FLOP/byte)" }
-        }
+        ChartAxes(width: Self.width, height: Self.height, left: Self.left, right: Self.right, top: Self.top, bottom: Self.bottom,
+                  xTitle: "arithmetic intensity (FLOP/byte)", xTick: { Figures.number($0) },
+                  yTick: { Figures.rate($0, unit: "FLOP/s") }).svg(x: x, y: y)
     }
 }

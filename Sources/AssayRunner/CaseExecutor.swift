@@ -13,6 +13,8 @@ struct CaseExecutor {
     let systemChecker: SystemCaseRunner?
     /// Writes failing conformance cases' tensors (`--dump-tensors`).
     var tensorDump: TensorDump? = nil
+    /// Runs collective cases (multi-rank targets).
+    var collectiveRunner: CollectiveCaseRunner? = nil
 
     func run(_ planned: PlannedCase) -> CaseResult {
         let started = Date()
@@ -31,6 +33,12 @@ struct CaseExecutor {
             } else {
                 result.outcome = .error
                 result.message = "system checks are not available in this run"
+            }
+        case .collective:
+            do {
+                try (collectiveRunner ?? CollectiveCaseRunner(group: nil, identity: identity, linkGBs: nil)).run(planned, into: &result)
+            } catch {
+                record(error, into: &result, stderrMark: stderrMark)
             }
         case .conformance, .performance:
             guard let problem = planned.problem, let dtype = planned.dtype else {
@@ -58,19 +66,26 @@ struct CaseExecutor {
                     result.outcome = .error
                     result.message = "performance cases need the benchmarking core"
                 }
-            } catch let error as BackendError {
-                result.outcome = error.outcome
-                result.message = error.description
-                result.stderrTail = error.stderrTail
-                // An internal error's traceback went to the plugin's stderr while the case ran.
-                if case .internal = error { result.stderrTail = PluginStderrLog.shared.text(since: stderrMark) }
             } catch {
-                result.outcome = .error
-                result.message = "\(error)"
+                record(error, into: &result, stderrMark: stderrMark)
             }
         }
         result.seconds = Date().timeIntervalSince(started)
         return result
+    }
+
+    /// A backend failure as the case's outcome, with the plugin's stderr where it explains it.
+    private func record(_ error: Error, into result: inout CaseResult, stderrMark: Int) {
+        guard let error = error as? BackendError else {
+            result.outcome = .error
+            result.message = "\(error)"
+            return
+        }
+        result.outcome = error.outcome
+        result.message = error.description
+        result.stderrTail = error.stderrTail
+        // An internal error's traceback went to the plugin's stderr while the case ran.
+        if case .internal = error { result.stderrTail = PluginStderrLog.shared.text(since: stderrMark) }
     }
 
     /// One more round of a performance case that already has a record: the merged record, or

@@ -69,6 +69,14 @@ struct DeviceCheck: Sendable {
                         let holds = context.expectations.minDeviceMemoryGiB.map { total / gib >= $0 } ?? true
                         return Measurement(observed: observed, figures: ["total_bytes": total, "free_bytes": free], holds: holds)
                     }),
+        DeviceCheck(name: "sustained_load",
+                    summary: "back-to-back GEMM on every device for the declared time holds its rate and clock (burn-in)",
+                    expected: { context in
+                        context.expectations.sustainedLoad.map(SustainedLoad.expected)
+                    },
+                    measure: { device, context in
+                        try SustainedLoad.measure(device, identity: context.identity, spec: context.expectations.sustainedLoad ?? SustainedLoadSpec())
+                    }),
     ]
 
     static func named(_ name: String) -> DeviceCheck? { all.first { $0.name == name } }

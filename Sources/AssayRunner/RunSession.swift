@@ -55,7 +55,9 @@ public final class RunSession {
         progress.begin(total: planned.count, alreadyDone: results.count)
         let executor = CaseExecutor(backend: backend, identity: record.backend, catalogue: catalogue,
                                     performanceRunner: performanceRunner, systemChecker: systemRunner,
-                                    tensorDump: dumpDirectory.map(TensorDump.init))
+                                    tensorDump: dumpDirectory.map(TensorDump.init),
+                                    collectiveRunner: CollectiveCaseRunner(group: backend as? RankGroup, identity: record.backend,
+                                                                           linkGBs: record.target.value.capabilities.linkGBs))
         var interrupted = false
         for plannedCase in planned where results[plannedCase.id] == nil && selection?.contains(plannedCase.id) ?? true {
             if InterruptFlag.isSet { interrupted = true; break }
@@ -72,7 +74,8 @@ public final class RunSession {
         progress.end()
         // The plugin and everything it started end with the run (on an interrupt, after a short grace).
         backend.shutdown()
-        if let change = (backend as? PluginBackend)?.identityFailure {
+        let plugins = (backend as? RankGroup)?.ranks ?? [backend as? PluginBackend].compactMap { $0 }
+        for change in plugins.compactMap(\.identityFailure) {
             record.events = (record.events ?? []) + [RunEvent(stage: .backend, message: change)]
         }
         if InterruptFlag.isSet { interrupted = true }

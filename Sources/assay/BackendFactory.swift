@@ -2,7 +2,8 @@ import AssayBackend
 import AssayCore
 import Foundation
 
-/// Starts the backend a target descriptor names: the built-in CPU backend, or a plugin process.
+/// Starts the backend a target descriptor names: the built-in CPU backend, a plugin process,
+/// or one plugin process per rank (`backend.ranks`).
 ///
 /// A plugin starts lazily; `RunSetup` describes the backend first, so a plugin that cannot
 /// start (missing program, refused or failed handshake) ends `assay run` before any case with
@@ -11,6 +12,7 @@ import Foundation
 enum BackendFactory {
     static func make(_ descriptor: TargetDescriptor, root: URL) throws -> Backend {
         if descriptor.backend.builtin == "cpu" { return NativeCPUBackend(threads: descriptor.backend.threads) }
+        if let ranks = descriptor.backend.ranks { return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root) }
         return try PluginBackend(spec: descriptor.backend, root: root)
     }
 }

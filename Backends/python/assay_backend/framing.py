@@ -15,6 +15,7 @@ from .dtypes import as_numpy, storage_dtype, wire_name
 from .errors import Invalid
 
 PROTOCOL = 1
+MINOR = 1  # ABP 1.1: features negotiated in the hello
 MAX_HEADER_BYTES = 1 << 20  # 1 MiB, terminating newline not counted
 
 

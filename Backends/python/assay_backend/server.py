@@ -9,7 +9,7 @@ import traceback
 import numpy as np
 
 from .errors import BackendError, Invalid, Unsupported
-from .framing import (PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
+from .framing import (MINOR, PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
                       decode_tensors, encode_tensors, is_int, parse_specs, payload_size)
 from .timing import log
 
@@ -62,6 +62,7 @@ class Server(object):
         self.reader = MessageReader(in_stream)
         self.writer = MessageWriter(out_stream)
         self.capabilities = None  # set by a successful hello
+        self.features = []  # ABP 1.1 features agreed in the hello
         self.timer = "host_monotonic"
         self.max_payload_bytes = int(os.environ.get("ASSAY_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
 
@@ -130,6 +131,7 @@ class Server(object):
             "transfer": self.on_transfer,
             "memory": self.on_memory,
             "shutdown": self.on_shutdown,
+            "collective": self.on_collective,
         }.get(kind) if isinstance(kind, str) else None
         try:
             if handler is None:
@@ -189,11 +191,35 @@ class Server(object):
         for key, value in desc.items():
             if key not in reply:
                 reply[key] = value
+        reply["minor"], reply["features"] = MINOR, self.agree(h)
         if req_id is not None:
             reply["id"] = req_id
         self.capabilities = {op: set(dts) for op, dts in caps.items()}
         self.timer = reply["timer"]
         self.send(reply)
+
+    def agree(self, h):
+        """ABP 1.1: the features both sides name; the backend's `agree(features, hello)` hook
+        (if any) reads its feature's hello fields (the collective rendezvous)."""
+        offered = h.get("features") or []
+        if not isinstance(offered, list):
+            raise Invalid("hello features must be a list of names")
+        mine = set(getattr(self.backend, "features", ()))
+        self.features = sorted(f for f in set(offered) if isinstance(f, str) and f in mine)
+        hook = getattr(self.backend, "agree", None)
+        if hook is not None:
+            hook(self.features, h)
+        return self.features
+
+    def _require_feature(self, name):
+        if name not in self.features:
+            raise Invalid("feature %r was not agreed in the hello" % (name,))
+
+    def on_collective(self, h, req_id, payload):
+        self._require_feature("collective")
+        header, bufs = self.backend.serve_collective(h)
+        header["id"] = req_id
+        self.send(header, bufs)
 
     def _check_call(self, h):
         op, dtype = h.get("op"), h.get("dtype")

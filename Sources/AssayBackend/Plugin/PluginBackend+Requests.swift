@@ -77,7 +77,7 @@ extension PluginBackend {
         return (total, free)
     }
 
-    private func samples(of reply: PluginReply, count: Int, what: String, key: String) throws -> [Double] {
+    func samples(of reply: PluginReply, count: Int, what: String, key: String) throws -> [Double] {
         try expect(reply, type: "samples", what: what, key: key)
         let values = reply.elapsedNs ?? []
         guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested", key: key) }
@@ -90,7 +90,7 @@ extension PluginBackend {
         }
     }
 
-    private func expect(_ reply: PluginReply, type: String, what: String, key: String) throws {
+    func expect(_ reply: PluginReply, type: String, what: String, key: String) throws {
         guard reply.type == type else { throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'", key: key) }
     }
 

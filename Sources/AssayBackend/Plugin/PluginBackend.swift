@@ -14,11 +14,16 @@ import Foundation
 /// Every reply is validated before anything it announces is allocated.
 public final class PluginBackend: Backend {
     public static let protocolVersion = 1
+    /// ABP 1.1: the minor version and the features this harness can drive.
+    public static let protocolMinor = 1
+    public static let harnessFeatures = ["collective"]
     /// How long an interrupted plugin gets to exit on stdin EOF before it is killed.
     static let interruptGraceSeconds = 0.5
     /// Restarts allowed in a whole run, as a multiple of `maxRestarts` (a dead device costs seconds).
     public static let runRestartFactor = 8
     public let configuration: PluginConfiguration
+    /// This process's rank and where the ranks meet, sent in every hello (multi-rank targets).
+    public var rendezvous: Rendezvous?
     var process: PluginProcess?
     private var identity: BackendIdentity?
     /// Why the backend is unavailable for the rest of the run (a changed identity), once it is.
@@ -75,6 +80,9 @@ public final class PluginBackend: Backend {
         hello.protocol = PluginBackend.protocolVersion
         hello.harness = "assay \(configuration.harnessVersion)"
         hello.options = configuration.options.merging(configuration.device.map { ["device": $0] } ?? [:]) { $1 }
+        hello.minor = PluginBackend.protocolMinor
+        hello.features = configuration.features
+        hello.rendezvous = rendezvous
         let greeted: BackendIdentity
         do {
             let reply = try exchange(hello, timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply
@@ -103,7 +111,10 @@ public final class PluginBackend: Backend {
         var changes: [String] = []
         if first.name != second.name { changes.append("backend name '\(first.name)' → '\(second.name)'") }
         if first.version != second.version { changes.append("version '\(first.version)' → '\(second.version)'") }
-        if first.protocolVersion != second.protocolVersion { changes.append("protocol changed") }
+        if first.protocolVersion != second.protocolVersion || first.protocolMinor != second.protocolMinor { changes.append("protocol changed") }
+        if first.features != second.features {
+            changes.append("features [\((first.features ?? []).joined(separator: ", "))] → [\((second.features ?? []).joined(separator: ", "))]")
+        }
         if first.devices != second.devices { changes.append("devices changed") }
         if first.timer != second.timer { changes.append("timer '\(first.timer)' → '\(second.timer)'") }
         if first.capabilities.mapValues(Set.init) != second.capabilities.mapValues(Set.init) {
@@ -133,9 +144,13 @@ public final class PluginBackend: Backend {
                                    memoryBytes: device.memoryBytes, driver: device.driver?.value, runtime: device.runtime?.value,
                                    maxClockMHz: device.maxClockMHz)
         }
-        return BackendIdentity(name: backend.name, version: backend.version ?? "", transport: "plugin", protocolVersion: reply.protocol,
-                               devices: devices, timer: timer, capabilities: capabilities,
-                               runtime: (reply.runtime ?? [:]).mapValues(\.value))
+        var identity = BackendIdentity(name: backend.name, version: backend.version ?? "", transport: "plugin", protocolVersion: reply.protocol,
+                                       devices: devices, timer: timer, capabilities: capabilities,
+                                       runtime: (reply.runtime ?? [:]).mapValues(\.value))
+        // A feature the harness did not offer is ignored (docs/PROTOCOL.md, Version 1.1).
+        identity.protocolMinor = reply.minor
+        identity.features = reply.features.map { Array(Set($0).intersection(harnessFeatures)).sorted() }
+        return identity
     }
 
     // MARK: exchanges

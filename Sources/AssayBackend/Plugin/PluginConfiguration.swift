@@ -22,6 +22,8 @@ public struct PluginConfiguration: Sendable {
     public var harnessVersion: String
     /// How long `shutdown()` waits for `bye` and the exit before killing.
     public var shutdownGraceSeconds: Double
+    /// ABP 1.1 features the harness offers in the hello (docs/PROTOCOL.md, Version 1.1).
+    public var features: [String] = PluginBackend.harnessFeatures
 
     public static let defaultMaxPayloadBytes = 4 << 30
     public static let maxHeaderBytes = 1 << 20

@@ -11,6 +11,8 @@ public struct PluginReply: Decodable, Sendable {
     public var message: String?
     // hello
     var `protocol`: Int?
+    var minor: Int?
+    var features: [String]?
     var backend: HelloBackend?
     var devices: [HelloDevice]?
     var timer: String?
@@ -26,7 +28,7 @@ public struct PluginReply: Decodable, Sendable {
     var freeBytes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case type, id, code, message, `protocol`, backend, devices, timer, capabilities, runtime, outputs, telemetry
+        case type, id, code, message, `protocol`, minor, features, backend, devices, timer, capabilities, runtime, outputs, telemetry
         case payloadBytes = "payload_bytes", elapsedNs = "elapsed_ns", totalBytes = "total_bytes", freeBytes = "free_bytes"
     }
 

@@ -20,10 +20,19 @@ struct PluginRequest: Encodable {
     var direction: String?
     var bytes: Int?
     var pinned: Bool?
+    // ABP 1.1 (hello): the minor version, the features the harness offers, a rank's rendezvous.
+    var minor: Int?
+    var features: [String]?
+    var rendezvous: Rendezvous?
+    // collective
+    var root: Int?
+    var inPlace: Bool?
+    var peerTimeoutSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes, pinned
-        case payloadBytes = "payload_bytes"
+        case minor, features, rendezvous, root
+        case payloadBytes = "payload_bytes", inPlace = "in_place", peerTimeoutSeconds = "peer_timeout_s"
     }
 
     init(type: String, id: Int? = nil) { self.type = type; self.id = id }

@@ -43,7 +43,8 @@ struct PluginFixture {
         let request = RunRequest(target: targetURL.path, suites: [suiteURL.path], reportsRoot: folder.appendingPathComponent("Reports"),
                                  root: Repository.root, command: ["test"])
         let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { descriptor, root in
-            try PluginBackend(spec: descriptor.backend, root: root)
+            if let ranks = descriptor.backend.ranks { return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root) }
+            return try PluginBackend(spec: descriptor.backend, root: root)
         }
         let record = try session.run()
         let onDisk = try RunRecord.load(contentsOf: session.runJSON)
