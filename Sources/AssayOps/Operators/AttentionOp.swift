@@ -90,6 +90,60 @@ extension AttentionOp {
         weightedSums(problem, inputs: inputs, magnitudes: true)
     }
 
+    /// A framework that rounds to T the scaled q and k and the scores (math path), x − max and exp
+    /// (softmax in T) and the probabilities before P·V (flash kernels): a score error δs_j moves
+    /// out_e by p_j·δs_j·(v_je − out_e), a probability's rounding by δp_j·v_je, the row sum's by
+    /// u·|out_e|. The scaling errors of one q row are shared by all keys (worst case over j); the
+    /// per-key roundings are independent. See docs/OPS.md.
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+        guard let staging = StagedRounding(problem.dtype) else { return nil }
+        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
+        let t = problem.params["t"]?.intValue ?? s
+        let causal = problem.attrBool("causal")
+        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
+        let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
+        let dtype = problem.dtype, u = staging.u
+        var out = [Double](repeating: 0, count: expected.count)
+        for head in 0..<(b * h) {
+            let qBase = head * s * d, kvBase = head * t * d
+            for i in 0..<s {
+                let visible = causal ? Swift.min(i + 1, t) : t
+                var scores = [Double](repeating: -.infinity, count: t), spreads = [Double](repeating: 0, count: t)
+                for j in 0..<visible {
+                    var dot = 0.0, absDot = 0.0
+                    for e in 0..<d {
+                        let term = q[qBase + i * d + e] * k[kvBase + j * d + e]
+                        dot += term; absDot += abs(term)
+                    }
+                    scores[j] = dot * scale
+                    spreads[j] = abs(scale) * absDot
+                }
+                let weights = Softmax.probabilities(scores)
+                let shift = Softmax.maximum(scores)
+                guard shift.isFinite else { continue }
+                // Per key: the shared score error A_j and the independent shift/exp error B_j (relative in p_j).
+                let shared = (0..<t).map { u * (2 * spreads[$0] + abs(scores[$0])) }
+                let independent = (0..<t).map { scores[$0].isFinite ? 0.5 * dtype.ulp(at: scores[$0] - shift) + u : 0 }
+                for e in 0..<d {
+                    let flat = qBase + i * d + e
+                    let result = expected[flat]
+                    guard result.isFinite else { continue }
+                    var scoreTerm = 0.0
+                    var perKey: [Double] = [], probability: [Double] = []
+                    for j in 0..<t where weights[j] != 0 {
+                        let value = v[kvBase + j * d + e]
+                        let spread = abs(value - result)
+                        scoreTerm += weights[j] * shared[j] * spread
+                        perKey.append(weights[j] * independent[j] * spread)
+                        probability.append(staging.rounding(weights[j]) * abs(value))
+                    }
+                    out[flat] = scoreTerm + StagedRounding.independent(perKey) + StagedRounding.independent(probability) + u * abs(result)
+                }
+            }
+        }
+        return out
+    }
+
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         guard index.count == 4 else { return nil }
         let s = problem.int("s"), t = problem.params["t"]?.intValue ?? s
