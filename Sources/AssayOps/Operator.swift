@@ -26,8 +26,15 @@ public protocol Operator: Sendable {
     func errorModel(for dtype: DType) -> ErrorModel
     /// Per output element, the magnitude M the accumulation model scales with: Σ|terms| of its sums.
     func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double]
+    /// Per output element, the further error of a framework that rounds the op's intermediates to
+    /// the case dtype (f16/bf16), from a forward error analysis of its staged computation; nil when
+    /// the op has no such stage or the dtype is not narrower than the accumulation dtype.
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]?
     /// Results frameworks give at special inputs instead of the catalogue's limits, accepted and recorded.
     func specialAlternatives(for dtype: DType) -> [SpecialAlternative]
+    /// Where one element's accepted alternative depends on more than its own input (a whole row):
+    /// the note recorded when `actual` is accepted at `flat`, nil when it is not.
+    func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String?
     /// The input values that feed one output element, in words (nil when the op has no short answer).
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String?
 }
@@ -46,7 +53,9 @@ extension Operator {
             return RefTensor(shape: tensor.shape, data: tensor.data.map(abs))
         }).data
     }
+    public func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? { nil }
     public func specialAlternatives(for dtype: DType) -> [SpecialAlternative] { [] }
+    public func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String? { nil }
     public func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? { nil }
 }
 

@@ -60,11 +60,18 @@ public struct TolerancePolicy: Sendable, Equatable {
 
     /// Judges one element against the f64 reference. NaN must stay NaN; a reference that rounds
     /// to ±inf in the dtype must come back as that inf; otherwise the value must be finite and within
-    /// the allowance, which is returned (0 where only one value is right).
-    public func judge(actual: Double, expected: Double, magnitude: Double) -> (ok: Bool, allowance: Double) {
+    /// the allowance, which is returned (0 where only one value is right). `staged` is the op's
+    /// bound for intermediates rounded to the case dtype (`Operator.stagedRounding`), added to the
+    /// accumulation model's allowance; a non-finite one adds nothing.
+    public func judge(actual: Double, expected: Double, magnitude: Double, staged: Double = 0) -> (ok: Bool, allowance: Double) {
         if expected.isNaN { return (actual.isNaN, 0) }
         let rounded = dtype.round(expected)
         if rounded.isInfinite { return (actual == rounded, 0) }
+        // Terms beyond the accumulation dtype's range may overflow its partial sums (inf − inf = NaN):
+        // the model defines no result there (docs/OPS.md, "Clarifications").
+        if overrideReason == nil, case .accumulation = model, magnitude > ErrorModel.accumulationDType(for: dtype).maxFinite {
+            return (true, .infinity)
+        }
         guard actual.isFinite else { return (false, 0) }
         let error = abs(actual - expected)
         if overrideReason != nil {
@@ -80,15 +87,13 @@ public struct TolerancePolicy: Sendable, Equatable {
             let allowance = n * dtype.ulp(at: expected)
             return (error <= allowance, allowance)
         case .accumulation(let k):
-            // An element whose terms overflow (M = inf with a finite result) has no finite bound;
-            // an undefined M (0·inf) gives no slack beyond the final rounding.
-            if magnitude == .infinity { return (true, .infinity) }
+            // An undefined M (0·inf) gives no slack beyond the final rounding.
             let magnitude = magnitude.isNaN ? 0 : magnitude
             let u = ErrorModel.accumulationDType(for: dtype).unitRoundoff
             // k further roundings may each also underflow: k·½ of the accumulation dtype's subnormal spacing.
             let acc = ErrorModel.accumulationDType(for: dtype)
             let accumulated = ErrorModel.lambda * u * Double(reductionLength).squareRoot() * magnitude + k * u * abs(expected)
-                + k * 0.5 * acc.minSubnormal
+                + k * 0.5 * acc.minSubnormal + (staged.isFinite ? staged : 0)
             let allowance = accumulated + 0.5 * dtype.ulp(at: Swift.min(abs(expected) + accumulated, dtype.maxFinite))
             return (error <= allowance, allowance)
         }

@@ -40,43 +40,56 @@ struct AttentionOp: Operator {
     }
 
     /// Σ_j p_ij·v_je per query row, or (with `magnitudes`) Σ_j p_ij·|v_je|·(1 + scale·Σ_e|q_ie·k_je|);
-    /// `visible(i, j)` is the mask (by default none, or the spec's top-left causal one).
-    func weightedSums(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool, visible: ((Int, Int) -> Bool)? = nil) -> [Double] {
-        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
+    /// `visible(i, j)` is the mask (by default none, or the spec's top-left causal one); `weighting`
+    /// may alter a row's probabilities before the sum (a fault class stores them in a narrower float).
+    func weightedSums(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool, visible: ((Int, Int) -> Bool)? = nil,
+                      weighting: (([Double]) -> [Double])? = nil) -> [Double] {
+        let (b, h, s, d) = (problem.int("b"), problem.int("h"), problem.int("s"), problem.int("d"))
         let t = problem.params["t"]?.intValue ?? s
-        let causal = problem.attrBool("causal")
-        let sees = visible ?? { i, j in !causal || j <= i }
-        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
-        let q = inputs[0].data, k = inputs[1].data, v = inputs[2].data
+        let v = inputs[2].data
         var out = [Double](repeating: 0, count: b * h * s * d)
         for head in 0..<(b * h) {
             let qBase = head * s * d, kvBase = head * t * d
             for i in 0..<s {
-                var scores = [Double](repeating: -.infinity, count: t)
-                var spreads = [Double](repeating: 1, count: t)
-                for j in 0..<t where sees(i, j) {
-                    var dot = 0.0, absDot = 0.0
-                    for e in 0..<d {
-                        let term = q[qBase + i * d + e] * k[kvBase + j * d + e]
-                        dot += term
-                        absDot += abs(term)
-                    }
-                    scores[j] = dot * scale
-                    spreads[j] = 1 + abs(scale) * absDot
-                }
-                let weights = Softmax.probabilities(scores)
+                let row = scores(problem, inputs: inputs, head: head, query: i, visible: visible)
+                let probabilities = Softmax.probabilities(row.scores)
+                let weights = weighting?(probabilities) ?? probabilities
                 for e in 0..<d {
                     var sum = 0.0
                     // A masked key contributes nothing, even where v is ±inf (a NaN weight still spreads).
                     for j in 0..<t where weights[j] != 0 {
                         let value = v[kvBase + j * d + e]
-                        sum += magnitudes ? weights[j] * spreads[j] * abs(value) : weights[j] * value
+                        sum += magnitudes ? weights[j] * (1 + row.spreads[j]) * abs(value) : weights[j] * value
                     }
                     out[qBase + i * d + e] = sum
                 }
             }
         }
         return out
+    }
+
+    /// One query row's scores scale·q_i·k_j (−inf where masked) and spreads scale·Σ_e|q_ie·k_je| (0 where masked).
+    func scores(_ problem: OpProblem, inputs: [RefTensor], head: Int, query i: Int,
+                visible: ((Int, Int) -> Bool)? = nil) -> (scores: [Double], spreads: [Double]) {
+        let s = problem.int("s"), d = problem.int("d")
+        let t = problem.params["t"]?.intValue ?? s
+        let causal = problem.attrBool("causal")
+        let sees = visible ?? { i, j in !causal || j <= i }
+        let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
+        let q = inputs[0].data, k = inputs[1].data
+        let qBase = head * s * d + i * d, kvBase = head * t * d
+        var scores = [Double](repeating: -.infinity, count: t), spreads = [Double](repeating: 0, count: t)
+        for j in 0..<t where sees(i, j) {
+            var dot = 0.0, absDot = 0.0
+            for e in 0..<d {
+                let term = q[qBase + e] * k[kvBase + j * d + e]
+                dot += term
+                absDot += abs(term)
+            }
+            scores[j] = dot * scale
+            spreads[j] = abs(scale) * absDot
+        }
+        return (scores, spreads)
     }
 }
 
@@ -88,6 +101,48 @@ extension AttentionOp {
     /// error of its score, whose own terms sum to scale·Σ|q_i||k_j|. Masked keys (p = 0) add nothing.
     func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
         weightedSums(problem, inputs: inputs, magnitudes: true)
+    }
+
+    /// A framework that rounds to T the scaled q and k and the scores (math path), x − max and exp
+    /// (softmax in T) and the probabilities before P·V (flash kernels): a score error δs_j moves
+    /// out_e by p_j·δs_j·(v_je − out_e), a probability's rounding by δp_j·v_je, the row sum's by
+    /// u·|out_e|. The scaling errors of one q row are shared by all keys (worst case over j); the
+    /// per-key roundings are independent. See docs/OPS.md.
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+        guard let staging = StagedRounding(problem.dtype) else { return nil }
+        let (b, h, s, d) = (problem.int("b"), problem.int("h"), problem.int("s"), problem.int("d"))
+        let t = problem.params["t"]?.intValue ?? s
+        let v = inputs[2].data
+        let dtype = problem.dtype, u = staging.u
+        var out = [Double](repeating: 0, count: expected.count)
+        for head in 0..<(b * h) {
+            let qBase = head * s * d, kvBase = head * t * d
+            for i in 0..<s {
+                let (scores, spreads) = self.scores(problem, inputs: inputs, head: head, query: i)
+                let weights = Softmax.probabilities(scores)
+                let shift = Softmax.maximum(scores)
+                guard shift.isFinite else { continue }
+                // Per key: the shared score error A_j and the independent shift/exp error B_j (relative in p_j).
+                let shared = (0..<t).map { u * (2 * spreads[$0] + abs(scores[$0])) }
+                let independent = (0..<t).map { scores[$0].isFinite ? 0.5 * dtype.ulp(at: scores[$0] - shift) + u : 0 }
+                for e in 0..<d {
+                    let flat = qBase + i * d + e
+                    let result = expected[flat]
+                    guard result.isFinite else { continue }
+                    var scoreTerm = 0.0
+                    var perKey: [Double] = [], probability: [Double] = []
+                    for j in 0..<t where weights[j] != 0 {
+                        let value = v[kvBase + j * d + e]
+                        let spread = abs(value - result)
+                        scoreTerm += weights[j] * shared[j] * spread
+                        perKey.append(weights[j] * independent[j] * spread)
+                        probability.append(staging.rounding(weights[j]) * abs(value))
+                    }
+                    out[flat] = scoreTerm + StagedRounding.independent(perKey) + StagedRounding.independent(probability) + u * abs(result)
+                }
+            }
+        }
+        return out
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {

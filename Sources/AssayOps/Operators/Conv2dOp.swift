@@ -86,6 +86,15 @@ extension Array where Element == Int {
 }
 
 extension Conv2dOp {
+    /// The convolution rounded to T before the bias is added (a second rounding).
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+        guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
+        let out = problem.output.shape.dims
+        let plane = Swift.max(1, out[2] * out[3]), filters = Swift.max(1, out[1])
+        return staging.biasStaging(expected: expected, magnitudes: magnitudes, bias: inputs[2].data,
+                                   reductionLength: problem.reductionLength) { $0 / plane % filters }
+    }
+
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         index.count == 4 ? "image \(index[0]), filter \(index[1]), output position (\(index[2]), \(index[3]))" : nil
     }

@@ -34,6 +34,14 @@ struct LinearOp: Operator {
 }
 
 extension LinearOp {
+    /// The product x·wᵀ rounded to T before the bias is added (a second rounding).
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+        guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
+        let n = Swift.max(1, problem.int("n"))
+        return staging.biasStaging(expected: expected, magnitudes: magnitudes, bias: inputs[2].data,
+                                   reductionLength: problem.reductionLength) { $0 % n }
+    }
+
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let n = index.count
         return n >= 2 ? "row \(index[n - 2]) of the left operand · column \(index[n - 1]) of the right" : nil

@@ -65,4 +65,11 @@ extension RotaryEmbeddingOp {
 extension RotaryEmbeddingOp {
     /// Both outputs of a pair sum two products: M = |x1·cos| + |x2·sin| (the reference subtracts one).
     func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] { rotate(problem, inputs: inputs, magnitudes: true) }
+
+    /// Both products rounded to T before the subtraction (a rotation written out in T): one
+    /// rounding each, u_T·M plus two half subnormal spacings.
+    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+        guard let staging = StagedRounding(problem.dtype) else { return nil }
+        return magnitudes.map { staging.u * $0 + 2 * staging.halfSubnormal }
+    }
 }
