@@ -11,7 +11,7 @@
  *    layernorm, rmsnorm) may be called in place (y == x, or y == a / y == b).
  *  - Every function picks its code path at run time from the CPU's features
  *    (AVX-512, AVX2+FMA, or portable C), so the library needs no -march flag.
- *  - All functions are thread-safe and reentrant. Only the two GEMMs use
+ *  - All functions are thread-safe and reentrant. Only the two GEMMs and attention use
  *    threads of their own: nthreads - 1 POSIX worker threads from a pool
  *    that is created on first use and kept for the life of the process (the
  *    calling thread does the remaining share). After a call the workers spin
@@ -57,6 +57,21 @@ void assay_sgemm(int64_t M, int64_t N, int64_t K,
 void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K,
                        const int8_t *A, const int8_t *B, int32_t *C,
                        int nthreads);
+
+/* ---------------------------------------------------------- attention --- */
+
+/*
+ * Scaled dot-product attention for bh independent heads, f32, contiguous:
+ * q and out are bh×s×d, k and v are bh×t×d. out = softmax(q·kᵀ·scale + mask)·v
+ * where causal != 0 masks key j for query i when j > i (top-left alignment).
+ * Tiled with an online softmax; uses up to nthreads threads (across heads and
+ * query blocks). redo (bh bytes) is set to 1 for every head whose output is
+ * not finite (non-finite inputs, or scores beyond f32): those heads need an
+ * exact path that skips zero-weight keys; the others are final.
+ */
+void assay_attention(int64_t bh, int64_t s, int64_t t, int64_t d, const float *q, const float *k,
+                     const float *v, float *out, float scale, int causal, unsigned char *redo,
+                     int nthreads);
 
 /* ------------------------------------------------------- row kernels --- */
 
