@@ -3,7 +3,7 @@ figures (from the run record given) beside them: time per call and torch-time / 
 (> 1 means native is faster). Exits 0 with a note when torch is not importable."""
 import sys
 
-from bench_common import performance_cases, timeit_median_ns
+from bench_common import performance_cases, record_number, timeit_median_ns
 
 try:
     import torch
@@ -54,7 +54,8 @@ print(f"{'case':<40} {'native':>12} {'torch CPU':>12} {'torch/native':>13}")
 for name, (op, shape), make, dtypes in rows:
     for dtype in dtypes:
         record = cases.get((op, shape, dtype))
-        native_ns = record["summary"]["median"] if record else float("nan")
+        native_ns = record_number(record["summary"]["median"]) if record else float("nan")
         torch_ns, _ = timeit_median_ns(make(dtype), samples=15)
-        with_flops = f" ({record['flops'] / native_ns:.0f} GFLOP/s)" if record and record.get("flops") else ""
-        print(f"{name + ' ' + dtype:<40} {native_ns / 1e6:9.3f} ms {torch_ns / 1e6:9.3f} ms {torch_ns / native_ns:12.2f}x{with_flops}")
+        flops = record_number(record.get("flops")) if record else float("nan")
+        rates = f"  ({flops / native_ns:.0f} vs {flops / torch_ns:.0f} GFLOP/s)" if flops == flops else ""
+        print(f"{name + ' ' + dtype:<40} {native_ns / 1e6:9.3f} ms {torch_ns / 1e6:9.3f} ms {torch_ns / native_ns:12.2f}x{rates}")
