@@ -4,16 +4,18 @@
  * The operands are packed straight from bf16 in k-pairs, as igemm.c packs
  * int8: one 32-bit lane holds (x[k], x[k+1]) for a row of A or a column of B,
  * and VDPBF16PS adds a[k]·b[k] + a[k+1]·b[k+1] to an f32 lane (products exact,
- * f32 accumulation). No f32 copy of either operand is made. Threads split the
- * columns of C (each packs its own B panels), or the rows when C is narrow.
+ * f32 accumulation). No f32 copy of either operand is made. The loop nest and
+ * threading are pairgemm.c's.
  * m == 1 is a GEMV that streams B once (widening bf16 in registers).
  *
  * VDPBF16PS treats subnormal inputs as zero and flushes subnormal results,
- * so operands holding a subnormal are declined (return 0): the caller then
- * takes the f32 path, which keeps them.
+ * so (for m > 1) operands holding a subnormal are declined (return 0): the
+ * caller then takes the f32 path, which keeps them. The GEMV uses FMA on
+ * widened values and keeps subnormals itself.
  */
 #include "assay_kernels.h"
 #include "internal.h"
+#include "pairgemm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +91,8 @@ static void pack_cols(uint32_t *dst, const uint16_t *B, int64_t ldb, int64_t K, 
 }
 
 /* 12×32 tile of C (row stride ldc) (+)= kp k-pairs of packed A · packed B: 24 zmm accumulators. */
-AK_BF16 static void kern_bf16(int64_t kp, const uint32_t *a, const uint32_t *b, float *c, int64_t ldc, int accum) {
+AK_BF16 static void kern_bf16(int64_t kp, const uint32_t *a, const uint32_t *b, void *cv, int64_t ldc, int accum) {
+    float *c = (float *)cv;
     __m512 acc[B_MR][2];
     for (int r = 0; r < B_MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int64_t q = 0; q < kp; q++, a += B_MR, b += B_NR) {
@@ -111,68 +114,27 @@ AK_BF16 static void kern_bf16(int64_t kp, const uint32_t *a, const uint32_t *b, 
 }
 
 typedef struct {
-    int64_t M, N, K, lda, ldb;
     const uint16_t *A, *B;
+    int64_t lda, ldb;
     int tb;
-    float *C;
-    int split_rows;
-    volatile int failed;
-} bgemm_job;
+} bgemm_operands;
 
-static void bgemm_range(bgemm_job *jb, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-    const int64_t KP = (jb->K + 1) / 2, kpc = AK_MIN(B_KPC, KP), ncmax = AK_MIN(B_NC, n1 - n0);
-    if (m1 <= m0 || n1 <= n0) return;
-    uint32_t *bbuf = (uint32_t *)ak_scratch_get(sizeof(uint32_t) * (size_t)(kpc * ((ncmax + B_NR - 1) / B_NR * B_NR)));
-    uint32_t *abuf = (uint32_t *)ak_scratch_get(sizeof(uint32_t) * (size_t)(kpc * B_MC));
-    float tile[B_MR * B_NR] __attribute__((aligned(64)));
-    if (!bbuf || !abuf) {
-        __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
-        ak_scratch_put(bbuf);
-        ak_scratch_put(abuf);
-        return;
-    }
-    for (int64_t jc = n0; jc < n1; jc += B_NC) {
-        const int64_t nc = AK_MIN(B_NC, n1 - jc);
-        for (int64_t pc = 0; pc < KP; pc += kpc) {
-            const int64_t kp = AK_MIN(kpc, KP - pc);
-            if (jb->tb) pack_rows(bbuf, jb->B, jb->ldb, jb->K, jc, nc, pc, kp, B_NR);
-            else pack_cols(bbuf, jb->B, jb->ldb, jb->K, jc, nc, pc, kp);
-            for (int64_t ic = m0; ic < m1; ic += B_MC) {
-                const int64_t mc = AK_MIN(B_MC, m1 - ic);
-                pack_rows(abuf, jb->A, jb->lda, jb->K, ic, mc, pc, kp, B_MR);
-                for (int64_t jr = 0; jr < nc; jr += B_NR) {
-                    const int64_t nr = AK_MIN(B_NR, nc - jr);
-                    const uint32_t *bp = bbuf + (jr / B_NR) * kp * B_NR;
-                    for (int64_t ir = 0; ir < mc; ir += B_MR) {
-                        const int64_t mr = AK_MIN(B_MR, mc - ir);
-                        const uint32_t *ap = abuf + (ir / B_MR) * kp * B_MR;
-                        float *c = jb->C + (ic + ir) * jb->N + jc + jr;
-                        if (mr == B_MR && nr == B_NR) {
-                            kern_bf16(kp, ap, bp, c, jb->N, pc > 0);
-                        } else {
-                            kern_bf16(kp, ap, bp, tile, B_NR, 0);
-                            for (int64_t i = 0; i < mr; i++)
-                                for (int64_t j = 0; j < nr; j++)
-                                    c[i * jb->N + j] = tile[i * B_NR + j] + (pc > 0 ? c[i * jb->N + j] : 0.0f);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    ak_scratch_put(bbuf);
-    ak_scratch_put(abuf);
+static void bgemm_pack_a(const pair_gemm *g, uint32_t *dst, int64_t i0, int64_t rows, int64_t kp0, int64_t kp) {
+    const bgemm_operands *op = (const bgemm_operands *)g->ctx;
+    pack_rows(dst, op->A, op->lda, g->K, i0, rows, kp0, kp, B_MR);
 }
 
-static void bgemm_thread(void *arg, int tid, int nth) {
-    bgemm_job *jb = (bgemm_job *)arg;
-    if (jb->split_rows) {
-        const int64_t panels = (jb->M + B_MR - 1) / B_MR;
-        bgemm_range(jb, AK_MIN(jb->M, panels * tid / nth * B_MR), AK_MIN(jb->M, panels * (tid + 1) / nth * B_MR), 0, jb->N);
-    } else {
-        const int64_t slivers = (jb->N + B_NR - 1) / B_NR;
-        bgemm_range(jb, 0, jb->M, AK_MIN(jb->N, slivers * tid / nth * B_NR), AK_MIN(jb->N, slivers * (tid + 1) / nth * B_NR));
-    }
+static void bgemm_pack_b(const pair_gemm *g, uint32_t *dst, int64_t j0, int64_t cols, int64_t kp0, int64_t kp) {
+    const bgemm_operands *op = (const bgemm_operands *)g->ctx;
+    if (op->tb) pack_rows(dst, op->B, op->ldb, g->K, j0, cols, kp0, kp, B_NR);
+    else pack_cols(dst, op->B, op->ldb, g->K, j0, cols, kp0, kp);
+}
+
+static void bgemm_add_tile(void *cv, int64_t ldc, const void *tv, int nr, int64_t rows, int64_t cols, int accum) {
+    float *c = (float *)cv;
+    const float *tile = (const float *)tv;
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) c[i * ldc + j] = tile[i * nr + j] + (accum ? c[i * ldc + j] : 0.0f);
 }
 
 /* ------------------------------------------------------------------ GEMV */
@@ -196,7 +158,9 @@ static inline float bf16_value(uint16_t x) {
 }
 
 /* y[j0..j1) = a · B: B row-major streams row by row into accumulators kept in y (in L1);
- * B transposed is one dot product per output (pairs through VDPBF16PS). */
+ * B transposed is one dot product per output. Widening bf16 in registers is exact and
+ * FMA keeps subnormals, so the GEMV needs no subnormal scan (it is memory-bound: a
+ * scan would double its traffic). */
 AK_BF16 static void bgemv_range(const bgemv_job *jb, int64_t j0, int64_t j1) {
     float *y = jb->y;
     if (!jb->tb) {
@@ -214,8 +178,7 @@ AK_BF16 static void bgemv_range(const bgemv_job *jb, int64_t j0, int64_t j1) {
         const uint16_t *col = jb->B + j * jb->ldb;
         __m512 acc = _mm512_setzero_ps();
         int64_t p = 0;
-        for (; p + 32 <= jb->K; p += 32)
-            acc = _mm512_dpbf16_ps(acc, (__m512bh)_mm512_loadu_si512(jb->a + p), (__m512bh)_mm512_loadu_si512(col + p));
+        for (; p + 16 <= jb->K; p += 16) acc = _mm512_fmadd_ps(widen16(jb->a + p), widen16(col + p), acc);
         float s = _mm512_reduce_add_ps(acc);
         for (; p < jb->K; p++) s += bf16_value(jb->a[p]) * bf16_value(col[p]);
         y[j] = s;
@@ -240,7 +203,6 @@ int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t 
         memset(C, 0, sizeof(float) * (size_t)(M * N));
         return 1;
     }
-    if (has_subnormal(A, M, K, lda) || (transB ? has_subnormal(B, N, K, ldb) : has_subnormal(B, K, N, ldb))) return 0;
     const double macs = (double)M * (double)N * (double)K;
     int nth = nthreads < 1 ? 1 : nthreads;
     if ((double)nth * 4e6 > macs) nth = (int)(macs / 4e6) < 1 ? 1 : (int)(macs / 4e6);
@@ -249,12 +211,15 @@ int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t 
         ak_parallel(nth, NULL, bgemv_thread, &gv);
         return 1;
     }
-    bgemm_job jb;
+    if (has_subnormal(A, M, K, lda) || (transB ? has_subnormal(B, N, K, ldb) : has_subnormal(B, K, N, ldb))) return 0;
+    const bgemm_operands operands = {A, B, lda, ldb, transB != 0};
+    pair_gemm jb;
     memset(&jb, 0, sizeof jb);
-    jb.M = M; jb.N = N; jb.K = K; jb.lda = lda; jb.ldb = ldb;
-    jb.A = A; jb.B = B; jb.tb = transB != 0; jb.C = C;
+    jb.mr = B_MR; jb.nr = B_NR; jb.kpc = B_KPC; jb.mc = B_MC; jb.nc = B_NC;
+    jb.M = M; jb.N = N; jb.K = K; jb.C = C; jb.ctx = &operands;
+    jb.pack_a = bgemm_pack_a; jb.pack_b = bgemm_pack_b; jb.kern = kern_bf16; jb.add_tile = bgemm_add_tile;
     jb.split_rows = (N + B_NR - 1) / B_NR < 4 * nth && M > N;
-    ak_parallel(nth, NULL, bgemm_thread, &jb);
+    ak_parallel(nth, NULL, ak_pair_gemm_thread, &jb);
     return !jb.failed;
 #else
     (void)M; (void)N; (void)K; (void)A; (void)lda; (void)B; (void)ldb; (void)transB; (void)C; (void)nthreads;

@@ -43,10 +43,15 @@ import Testing
         #expect(worst < Double(k) * 6e-8, "m\(m) n\(n) k\(k) tb \(tb): relative error \(worst)")
     }
 
-    @Test func declinesSubnormalOperands() {
-        let a: [UInt16] = [0x3f80, 0x0001], b: [UInt16] = [0x3f80, 0x3f80]  // 0x0001: the smallest subnormal
-        var c: [Float] = [-7]
-        #expect(assay_gemm_bf16(1, 1, 2, a, 2, b, 1, 0, &c, 1) == 0)
-        #expect(c == [-7])
+    /// m > 1 declines a subnormal operand (VDPBF16PS would flush it); the m = 1 GEMV keeps it.
+    @Test func subnormalOperands() {
+        let a: [UInt16] = [0x3f80, 0x0001, 0x3f80, 0x3f80], b: [UInt16] = [0x3f80, 0x3f80]  // 0x0001: the smallest subnormal
+        var c: [Float] = [-7, -7]
+        #expect(assay_gemm_bf16(2, 1, 2, a, 2, b, 1, 0, &c, 1) == 0)
+        #expect(c == [-7, -7])
+        var y: [Float] = [-7]
+        let b2: [UInt16] = [0x0001, 0x3f80]
+        #expect(assay_gemm_bf16(1, 1, 2, [0x3f80, 0x0000], 2, b2, 1, 0, &y, 1) == 1)
+        #expect(y == [Float(bitPattern: 0x0001_0000)])
     }
 }

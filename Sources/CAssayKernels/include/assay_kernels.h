@@ -64,8 +64,8 @@ void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K,
  * Operands are the raw bf16 bit patterns. Uses AVX512-BF16 and packs bf16
  * directly (no f32 copies); m == 1 is a GEMV. Returns 1 when done, 0 when it
  * declined without writing C: the CPU has no AVX512-BF16 (or the environment
- * variable ASSAY_KERNELS_NO_BF16 is set), an operand holds a subnormal (which
- * VDPBF16PS would flush), or scratch memory ran out. The caller then widens
+ * variable ASSAY_KERNELS_NO_BF16 is set), m > 1 and an operand holds a
+ * subnormal (which VDPBF16PS would flush), or scratch memory ran out. The caller then widens
  * to f32 and calls assay_sgemm.
  */
 int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, const uint16_t *B,
