@@ -1,5 +1,5 @@
 """Times PyTorch on the CPU on the shapes of suites/native-vs-torch.yaml and prints Assay's native
-figures (from the run record given) beside them: time per call and torch-time / assay-time
+figures (from the run record given) beside them (usage: RUN_JSON [THREADS [ROW-FILTER]]): time per call and torch-time / assay-time
 (> 1 means native is faster). Exits 0 with a note when torch is not importable."""
 import sys
 
@@ -13,6 +13,7 @@ except ImportError:
 
 cases = performance_cases(sys.argv[1], with_dtype=True)
 threads = int(sys.argv[2]) if len(sys.argv) > 2 else torch.get_num_threads()
+only = sys.argv[3] if len(sys.argv) > 3 else ""  # optional: rows whose name contains this
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 print(f"torch {torch.__version__} on the CPU, {torch.get_num_threads()} threads; "
@@ -53,9 +54,11 @@ rows.append(("softmax 4096x4096", ("softmax", "shape4096x4096"), softmax, ("bf16
 print(f"{'case':<40} {'native':>12} {'torch CPU':>12} {'torch/native':>13}")
 for name, (op, shape), make, dtypes in rows:
     for dtype in dtypes:
+        if only not in f"{name} {dtype}":
+            continue
         record = cases.get((op, shape, dtype))
         native_ns = record_number(record["summary"]["median"]) if record else float("nan")
         torch_ns, _ = timeit_median_ns(make(dtype), samples=15)
         flops = record_number(record.get("flops")) if record else float("nan")
         rates = f"  ({flops / native_ns:.0f} vs {flops / torch_ns:.0f} GFLOP/s)" if flops == flops else ""
-        print(f"{name + ' ' + dtype:<40} {native_ns / 1e6:9.3f} ms {torch_ns / 1e6:9.3f} ms {torch_ns / native_ns:12.2f}x{rates}")
+        print(f"{name + ' ' + dtype:<40} {native_ns / 1e6:9.3f} ms {torch_ns / 1e6:9.3f} ms {torch_ns / native_ns:12.2f}x{rates}", flush=True)
