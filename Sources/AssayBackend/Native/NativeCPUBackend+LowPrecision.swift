@@ -13,7 +13,8 @@ extension NativeCPUBackend {
         let linear = problem.op == "linear"
         let batch = linear ? 1 : problem.params["b"]?.intValue ?? 1
         let tb = linear || problem.attrBool("transpose_b")
-        var out = [Float](repeating: 0, count: batch * m * n)
+        var out = lowPrecisionFloats?.take(batch * m * n) ?? [Float](repeating: 0, count: batch * m * n)
+        defer { lowPrecisionFloats?.keep(out) }
         let done = inputs[0].withUnsafeBytes { a in
             inputs[1].withUnsafeBytes { b in
                 out.withUnsafeMutableBufferPointer { c in
@@ -30,7 +31,10 @@ extension NativeCPUBackend {
             let bias = FloatConversion.floats(of: inputs[2])
             for i in 0..<m { for j in 0..<n { out[i * n + j] += bias[j] } }
         }
-        return FloatConversion.tensor(from: out, dtype: .bf16, shape: problem.output.shape)
+        var bytes = lowPrecisionBytes?.take(problem.output.byteCount) ?? [UInt8](repeating: 0, count: problem.output.byteCount)
+        bytes.withUnsafeMutableBytes { assay_f32_to_bf16(out, $0.bindMemory(to: UInt16.self).baseAddress, Int64(out.count)) }
+        lowPrecisionBytes?.keep(bytes)
+        return try? Tensor(dtype: .bf16, shape: problem.output.shape, bytes: bytes)
     }
 }
 
@@ -61,22 +65,24 @@ extension NativeCPUBackend {
         }
     }
 
-    /// A fresh output of the problem's dtype, its `rows` rows of `n` split across threads.
+    /// An output of the problem's dtype (pooled between benchmark calls), its `rows` rows of `n`
+    /// split across threads.
     private func lowPrecisionOutput(_ problem: OpProblem, _ inputs: [Tensor], rows: Int, n: Int,
                                     _ kernel: (UnsafePointer<UInt16>, UnsafePointer<UInt16>?, UnsafeMutablePointer<UInt16>, Range<Int>) -> Void) -> Tensor? {
-        let bytes = [UInt8](unsafeUninitializedCapacity: problem.output.byteCount) { out, initialized in
+        var bytes = lowPrecisionBytes?.take(problem.output.byteCount) ?? [UInt8](repeating: 0, count: problem.output.byteCount)
+        bytes.withUnsafeMutableBytes { out in
             inputs[0].withUnsafeBytes { a in
                 let second = inputs.count > 1 ? inputs[1] : inputs[0]
                 second.withUnsafeBytes { b in
                     let pointers = UncheckedSendable((a.bindMemory(to: UInt16.self).baseAddress!, inputs.count > 1 ? b.bindMemory(to: UInt16.self).baseAddress : nil,
-                                                      UnsafeMutableRawPointer(out.baseAddress!).bindMemory(to: UInt16.self, capacity: rows * n)))
+                                                      out.bindMemory(to: UInt16.self).baseAddress!))
                     Parallel.forEachChunk(count: rows, threads: threads, minimumPerThread: Swift.max(1, 65_536 / n)) { chunk in
                         kernel(pointers.value.0, pointers.value.1, pointers.value.2, chunk)
                     }
                 }
             }
-            initialized = problem.output.byteCount
         }
+        lowPrecisionBytes?.keep(bytes)
         return try? Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: bytes)
     }
 }

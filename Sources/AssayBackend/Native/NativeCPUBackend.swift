@@ -16,6 +16,9 @@ public final class NativeCPUBackend: Backend {
     lazy var coldFlusher = CacheFlusher()
     /// The inputs of the case being benchmarked, prepared once.
     var preparedBenchmark: PreparedBenchmark?
+    /// Output buffers of the f16/bf16 direct paths, kept between benchmark calls (see OutputPool).
+    var lowPrecisionBytes: OutputPool<UInt8>?
+    var lowPrecisionFloats: OutputPool<Float>?
 
     public init(threads: Int? = nil, catalogue: OpCatalogue = .standard) {
         self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
