@@ -5,15 +5,16 @@ import time
 import timeit
 
 
-def performance_cases(run_json):
-    """{(op, shape-segment): performance record} for the performance cases of a run record."""
+def performance_cases(run_json, with_dtype=False):
+    """{(op, shape-segment): performance record} for the performance cases of a run record
+    ({(op, shape-segment, dtype): record} with `with_dtype`)."""
     with open(run_json) as handle:
         record = json.load(handle)
     cases = {}
     for case in record["cases"]:
         if case["kind"] == "performance" and case.get("performance"):
             suite, op, shape, dtype = case["id"].split("/")[:4]
-            cases[(op, shape)] = case["performance"]
+            cases[(op, shape, dtype) if with_dtype else (op, shape)] = case["performance"]
     return cases
 
 

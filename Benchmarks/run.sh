@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The harness measured against its peers, side by side, in one run. Usage: bash Benchmarks/run.sh
 #  1. native CPU backend vs numpy (OpenBLAS): f32 matmul 512/1024/2048, softmax, layer_norm, copy;
-#  2. agreement: Assay's timing of kernels the numpy plugin runs vs Python's timeit of the same callables;
-#  3. the plugin protocol's own cost (round trip, transfer) vs a raw pipe, when Benchmarks/protocol exists.
+#  2. native CPU backend vs PyTorch on the CPU (when torch imports): attention, matmul, add, softmax in f32/bf16/f16;
+#  3. agreement: Assay's timing of kernels the numpy plugin runs vs Python's timeit of the same callables;
+#  4. the plugin protocol's own cost (round trip, transfer) vs a raw pipe, when Benchmarks/protocol exists.
 # numpy runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset so OpenBLAS uses its best kernel for this CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,14 @@ for round in 1 2; do
   $assay run --target local-cpu --suite Benchmarks/suites/native-vs-numpy.yaml --out "$out" --quiet --no-reports >/dev/null || true
   "${numpy_env[@]}" python3 Benchmarks/native_vs_numpy.py "$out/local-cpu/latest/run.json"
 done
+
+if python3 -c "import torch" 2>/dev/null; then
+  echo "== native CPU backend vs PyTorch CPU (same threads)"
+  $assay run --target local-cpu --suite Benchmarks/suites/native-vs-torch.yaml --out "$out" --quiet --no-reports >/dev/null || true
+  python3 Benchmarks/native_vs_torch.py "$out/local-cpu/latest/run.json" "$(nproc)"
+else
+  echo "== native CPU backend vs PyTorch CPU: torch not importable, skipped"
+fi
 
 echo "== agreement, Assay timing the numpy plugin vs timeit of the same callable (7 bracketed rounds)"
 "${numpy_env[@]}" python3 Benchmarks/agreement.py "$assay" "$out" 7

@@ -21,6 +21,7 @@ extension PerformanceRecord {
         merged.limitReason = [limitReason, next.limitReason.map { "round \(rounds.count): \($0)" }].compactMap { $0 }.joined(separator: "; ")
         if merged.limitReason?.isEmpty == true { merged.limitReason = nil }
         if let low = lowClockSamples, let more = next.lowClockSamples { merged.lowClockSamples = low + more }
+        if let energy, let more = next.energy { merged.energy = energy.adding(more) }
         return merged
     }
 

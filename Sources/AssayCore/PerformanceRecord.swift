@@ -86,6 +86,9 @@ public struct PerformanceRecord: Codable, Sendable, Equatable {
     /// (and in records written before rounds existed), whose samples are all one round.
     public var rounds: [RoundStatistics]?
 
+    /// Energy of the measured calls, or why it is not available; nil in records from before energy.
+    public var energy: EnergyRecord? = nil
+
     public init(mode: PerformanceMode, timerKind: TimerKind, k: Int, n: Int, warmupCalls: Int, samples: [Double],
                 summary: SummaryStatistics, converged: Bool, stopReason: String, totalSeconds: Double,
                 measuredSeconds: Double, telemetry: TelemetrySample.Ranges? = nil, maxClockMHz: Double? = nil,

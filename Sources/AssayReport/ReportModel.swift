@@ -48,11 +48,22 @@ public struct ReportModel: Sendable {
         return parts.isEmpty ? "no cases" : parts.joined(separator: ", ")
     }
 
-    /// The throughput figure that matters for a case: FLOP/s, or bytes/s for ops without FLOPs.
+    /// The throughput figure that matters for a case: FLOP/s, or bytes/s for ops without FLOPs;
+    /// with the energy per call and work per joule where counters were readable.
     public static func throughput(_ performance: PerformanceRecord) -> String? {
-        if let flops = performance.flopsPerSecond, (performance.flops ?? 0) > 0 { return Figures.rate(flops, unit: "FLOP/s") }
-        if let bytes = performance.bytesPerSecond { return Figures.rate(bytes, unit: "B/s") }
+        let energy = performance.energy
+        if let flops = performance.flopsPerSecond, (performance.flops ?? 0) > 0 {
+            return Figures.rate(flops, unit: "FLOP/s") + energyText(energy, work: performance.flops, unit: "FLOP/J")
+        }
+        if let bytes = performance.bytesPerSecond { return Figures.rate(bytes, unit: "B/s") + energyText(energy, work: performance.bytes, unit: "B/J") }
         return nil
+    }
+
+    /// ", 0.012 J/call (5.1 GFLOP/J)"; empty without a figure (the record says why).
+    static func energyText(_ energy: EnergyRecord?, work: Double?, unit: String) -> String {
+        guard let energy, let perCall = energy.joulesPerCall else { return "" }
+        let efficiency = energy.perJoule(workPerCall: work).map { " (\(Figures.rate($0, unit: unit)))" } ?? ""
+        return ", \(Figures.rate(perCall, unit: "J/call"))\(efficiency)"
     }
 
     /// One line of evidence for a case that did not pass: what was wrong and where.

@@ -30,7 +30,9 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
     }
 
     /// One round: a sampler run under the round's share of the case's time cap.
-    static func sample(backend: Backend, identity: BackendIdentity, problem: OpProblem, settings caseSettings: PerformanceSettings, seed: UInt64) throws -> PerformanceRecord {
+    /// The energy counters read around each round (the machine's; tests may pass a fixture tree's).
+    static func sample(backend: Backend, identity: BackendIdentity, problem: OpProblem, settings caseSettings: PerformanceSettings, seed: UInt64,
+                       energy counters: EnergyCounters = EnergyCounters()) throws -> PerformanceRecord {
         var settings = caseSettings
         settings.timeCapSeconds /= Double(max(1, caseSettings.effectiveRounds))
         settings.minMeasuredSeconds /= Double(max(1, caseSettings.effectiveRounds))
@@ -38,10 +40,15 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
                                                   stoppingRule: StoppingRule(settings), maxClockMHz: identity.devices.first?.maxClockMHz)
         // One untimed call first: input generation and transfer must not eat the time cap.
         _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: 1, samples: 1))
+        var calls = 0
         let sampler = Sampler(configuration: configuration) { k, samples in
-            try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: k, samples: samples))
+            calls += k * samples
+            return try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: k, samples: samples))
         }
-        return try sampler.run()
+        let start = counters.snapshot()
+        var record = try sampler.run()
+        record.energy = counters.energy(from: start, to: counters.snapshot(), calls: calls)
+        return record
     }
 
     /// Declared ceilings win; a missing one is filled from the measured ceilings.

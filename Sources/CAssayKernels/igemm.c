@@ -7,11 +7,13 @@
  * a[k]·b[k] + a[k+1]·b[k+1] into an int32 lane exactly: |product| <= 2^14,
  * so nothing saturates and only a true result beyond int32 could wrap.
  *
- * Blocking as in sgemm.c, simplified: threads split the columns of C (each
- * packs its own B panels and all of A), or the rows when C is narrow.
+ * The blocked loop nest and threading are pairgemm.c's (shared with the bf16
+ * GEMM): threads split the columns of C (each packs its own B panels and all
+ * of A), or the rows when C is narrow.
  */
 #include "assay_kernels.h"
 #include "internal.h"
+#include "pairgemm.h"
 
 #include <string.h>
 
@@ -21,7 +23,7 @@
 
 /* C tile (MR×NR, row stride ldc) = (accum ? C : 0) + A pairs · B pairs over
  * kp k-pairs. a: kp×MR packed pairs; b: kp×NR packed pairs (64-byte aligned). */
-typedef void (*ikern_fn)(int64_t kp, const int32_t *a, const int32_t *b, int32_t *c, int64_t ldc,
+typedef void (*ikern_fn)(int64_t kp, const uint32_t *a, const uint32_t *b, void *c, int64_t ldc,
                          int accum);
 
 typedef struct {
@@ -31,15 +33,15 @@ typedef struct {
 } igemm_impl;
 
 /* Two int8 values widened to int16 and packed into one 32-bit lane. */
-static inline int32_t pair16(int8_t lo, int8_t hi) {
-    return (int32_t)(((uint32_t)(uint16_t)(int16_t)hi << 16) | (uint32_t)(uint16_t)(int16_t)lo);
+static inline uint32_t pair16(int8_t lo, int8_t hi) {
+    return ((uint32_t)(uint16_t)(int16_t)hi << 16) | (uint32_t)(uint16_t)(int16_t)lo;
 }
 
 /* ---------------------------------------------------------------- packing */
 
 /* A rows [i0, i0+rows) × k-pairs [kp0, kp0+kp) into MR-row panels:
  * dst[panel*kp*MR + q*MR + r]; rows and k beyond the matrix are zero. */
-static void pack_a(int32_t *dst, const int8_t *A, int64_t K, int64_t i0, int64_t rows, int64_t kp0,
+static void pack_a(uint32_t *dst, const int8_t *A, int64_t K, int64_t i0, int64_t rows, int64_t kp0,
                    int64_t kp, int MR) {
     /* Pairs q < full have both k's inside A; at most one more is half full. */
     const int64_t full = AK_MIN(kp, (K - 2 * kp0) / 2);
@@ -47,7 +49,7 @@ static void pack_a(int32_t *dst, const int8_t *A, int64_t K, int64_t i0, int64_t
         const int rv = (int)AK_MIN(MR, rows - p0);
         for (int r = 0; r < rv; r++) {
             const int8_t *src = A + (i0 + p0 + r) * K + 2 * kp0;
-            int32_t *d = dst + r;
+            uint32_t *d = dst + r;
             for (int64_t q = 0; q < full; q++) d[q * MR] = pair16(src[2 * q], src[2 * q + 1]);
             for (int64_t q = full; q < kp; q++) d[q * MR] = 2 * q < K - 2 * kp0 ? pair16(src[2 * q], 0) : 0;
         }
@@ -58,7 +60,7 @@ static void pack_a(int32_t *dst, const int8_t *A, int64_t K, int64_t i0, int64_t
 
 /* B k-pairs [kp0, kp0+kp) × columns [j0, j0+cols) into NR-column slivers:
  * dst[sliver*kp*NR + q*NR + c]; walks B row by row (sequential reads). */
-static void pack_b(int32_t *dst, const int8_t *B, int64_t K, int64_t N, int64_t j0, int64_t cols,
+static void pack_b(uint32_t *dst, const int8_t *B, int64_t K, int64_t N, int64_t j0, int64_t cols,
                    int64_t kp0, int64_t kp, int NR) {
     const int64_t nsl = (cols + NR - 1) / NR;
     for (int64_t q = 0; q < kp; q++) {
@@ -66,7 +68,7 @@ static void pack_b(int32_t *dst, const int8_t *B, int64_t K, int64_t N, int64_t 
         const int8_t *r0 = B + k * N + j0;
         const int8_t *r1 = k + 1 < K ? r0 + N : NULL;
         for (int64_t s = 0; s < nsl; s++) {
-            int32_t *d = dst + s * kp * NR + q * NR;
+            uint32_t *d = dst + s * kp * NR + q * NR;
             const int8_t *a0 = r0 + s * NR, *a1 = r1 ? r1 + s * NR : NULL;
             const int64_t cv = AK_MIN(NR, cols - s * NR);
             if (a1 && cv == NR) {
@@ -84,8 +86,9 @@ static void pack_b(int32_t *dst, const int8_t *B, int64_t K, int64_t N, int64_t 
 #define IGEN_NR 8
 
 /* Portable kernel; unsigned arithmetic so that wrap-around is defined. */
-static void ikern_generic(int64_t kp, const int32_t *a, const int32_t *b, int32_t *c, int64_t ldc,
+static void ikern_generic(int64_t kp, const uint32_t *a, const uint32_t *b, void *cv, int64_t ldc,
                           int accum) {
+    int32_t *c = (int32_t *)cv;
     uint32_t acc[IGEN_MR][IGEN_NR] = {{0}};
     for (int64_t q = 0; q < kp; q++, a += IGEN_MR, b += IGEN_NR)
         for (int r = 0; r < IGEN_MR; r++) {
@@ -107,14 +110,15 @@ static const igemm_impl iimpl_generic = {IGEN_MR, IGEN_NR, 256, 64, 2048, ikern_
 #define I2_MR 6
 #define I2_NR 16
 
-AK_AVX2 static void ikern_avx2(int64_t kp, const int32_t *a, const int32_t *b, int32_t *c, int64_t ldc,
+AK_AVX2 static void ikern_avx2(int64_t kp, const uint32_t *a, const uint32_t *b, void *cv, int64_t ldc,
                                int accum) {
+    int32_t *c = (int32_t *)cv;
     __m256i acc[I2_MR][2];
     for (int r = 0; r < I2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
     for (int64_t q = 0; q < kp; q++, a += I2_MR, b += I2_NR) {
         const __m256i b0 = _mm256_load_si256((const __m256i *)b), b1 = _mm256_load_si256((const __m256i *)(b + 8));
         for (int r = 0; r < I2_MR; r++) {
-            const __m256i av = _mm256_set1_epi32(a[r]);
+            const __m256i av = _mm256_set1_epi32((int)a[r]);
             acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(av, b0));
             acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(av, b1));
         }
@@ -135,8 +139,9 @@ static const igemm_impl iimpl_avx2 = {I2_MR, I2_NR, 256, 120, 2048, ikern_avx2};
 
 /* 12×32 kernel: 24 zmm accumulators. */
 #define IKERN512(NAME, ATTR, MADD)                                                                  \
-    ATTR static void NAME(int64_t kp, const int32_t *a, const int32_t *b, int32_t *c, int64_t ldc,  \
+    ATTR static void NAME(int64_t kp, const uint32_t *a, const uint32_t *b, void *cv, int64_t ldc,  \
                           int accum) {                                                              \
+        int32_t *c = (int32_t *)cv;                                                                 \
         __m512i acc[I5_MR][2];                                                                      \
         for (int r = 0; r < I5_MR; r++) {                                                           \
             acc[r][0] = acc[r][1] = _mm512_setzero_si512();                                         \
@@ -147,7 +152,7 @@ static const igemm_impl iimpl_avx2 = {I2_MR, I2_NR, 256, 120, 2048, ikern_avx2};
             _mm_prefetch((const char *)(a + 16 * I5_MR), _MM_HINT_T0);                              \
             const __m512i b0 = _mm512_load_si512(b), b1 = _mm512_load_si512(b + 16);                \
             for (int r = 0; r < I5_MR; r++) {                                                       \
-                const __m512i av = _mm512_set1_epi32(a[r]);                                         \
+                const __m512i av = _mm512_set1_epi32((int)a[r]);                                       \
                 acc[r][0] = MADD(acc[r][0], av, b0);                                                \
                 acc[r][1] = MADD(acc[r][1], av, b1);                                                \
             }                                                                                       \
@@ -186,75 +191,23 @@ static igemm_impl select_iimpl(void) {
 /* ----------------------------------------------------------------- driver */
 
 typedef struct {
-    igemm_impl im;
-    int64_t M, N, K;
     const int8_t *A, *B;
-    int32_t *C;
-    int split_rows; /* threads split rows of C (else columns) */
-    volatile int failed;
-} igemm_job;
+} igemm_operands;
 
-/* Computes C rows [m0, m1) × columns [n0, n1) on the calling thread. */
-static void igemm_range(igemm_job *jb, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-    const igemm_impl *im = &jb->im;
-    const int MR = im->mr, NR = im->nr;
-    const int64_t KP = (jb->K + 1) / 2;
-    if (m1 <= m0 || n1 <= n0) return;
-    const int64_t kpc = AK_MIN(im->kpc, KP);
-    const int64_t ncmax = AK_MIN(im->nc, n1 - n0);
-    int32_t *bbuf = (int32_t *)ak_scratch_get(sizeof(int32_t) * (size_t)(kpc * ((ncmax + NR - 1) / NR * NR)));
-    int32_t *abuf = (int32_t *)ak_scratch_get(sizeof(int32_t) * (size_t)(kpc * im->mc));
-    int32_t tile[16 * 32] __attribute__((aligned(64)));
-    if (!bbuf || !abuf) {
-        __atomic_store_n(&jb->failed, 1, __ATOMIC_RELAXED);
-        ak_scratch_put(bbuf);
-        ak_scratch_put(abuf);
-        return;
-    }
-    for (int64_t jc = n0; jc < n1; jc += im->nc) {
-        const int64_t nc = AK_MIN(im->nc, n1 - jc);
-        for (int64_t pc = 0; pc < KP; pc += kpc) {
-            const int64_t kp = AK_MIN(kpc, KP - pc);
-            pack_b(bbuf, jb->B, jb->K, jb->N, jc, nc, pc, kp, NR);
-            for (int64_t ic = m0; ic < m1; ic += im->mc) {
-                const int64_t mc = AK_MIN(im->mc, m1 - ic);
-                pack_a(abuf, jb->A, jb->K, ic, mc, pc, kp, MR);
-                for (int64_t jr = 0; jr < nc; jr += NR) {
-                    const int64_t nr = AK_MIN(NR, nc - jr);
-                    const int32_t *bp = bbuf + (jr / NR) * kp * NR;
-                    for (int64_t ir = 0; ir < mc; ir += MR) {
-                        const int64_t mr = AK_MIN(MR, mc - ir);
-                        const int32_t *ap = abuf + (ir / MR) * kp * MR;
-                        int32_t *c = jb->C + (ic + ir) * jb->N + jc + jr;
-                        if (mr == MR && nr == NR) {
-                            im->kern(kp, ap, bp, c, jb->N, pc > 0);
-                        } else {
-                            im->kern(kp, ap, bp, tile, NR, 0);
-                            for (int64_t i = 0; i < mr; i++)
-                                for (int64_t j = 0; j < nr; j++)
-                                    c[i * jb->N + j] = (int32_t)((uint32_t)tile[i * NR + j] +
-                                                                 (pc > 0 ? (uint32_t)c[i * jb->N + j] : 0u));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    ak_scratch_put(bbuf);
-    ak_scratch_put(abuf);
+static void igemm_pack_a(const pair_gemm *g, uint32_t *dst, int64_t i0, int64_t rows, int64_t kp0, int64_t kp) {
+    pack_a(dst, ((const igemm_operands *)g->ctx)->A, g->K, i0, rows, kp0, kp, g->mr);
 }
 
-static void igemm_thread(void *arg, int tid, int nth) {
-    igemm_job *jb = (igemm_job *)arg;
-    if (jb->split_rows) {
-        const int64_t panels = (jb->M + jb->im.mr - 1) / jb->im.mr;
-        igemm_range(jb, AK_MIN(jb->M, panels * tid / nth * jb->im.mr),
-                    AK_MIN(jb->M, panels * (tid + 1) / nth * jb->im.mr), 0, jb->N);
-    } else {
-        const int64_t slivers = (jb->N + jb->im.nr - 1) / jb->im.nr;
-        igemm_range(jb, 0, jb->M, AK_MIN(jb->N, slivers * tid / nth * jb->im.nr),
-                    AK_MIN(jb->N, slivers * (tid + 1) / nth * jb->im.nr));
-    }
+static void igemm_pack_b(const pair_gemm *g, uint32_t *dst, int64_t j0, int64_t cols, int64_t kp0, int64_t kp) {
+    pack_b(dst, ((const igemm_operands *)g->ctx)->B, g->K, g->N, j0, cols, kp0, kp, g->nr);
+}
+
+/* Unsigned arithmetic: wrap-around is defined. */
+static void igemm_add_tile(void *cv, int64_t ldc, const void *tv, int nr, int64_t rows, int64_t cols, int accum) {
+    uint32_t *c = (uint32_t *)cv;
+    const uint32_t *tile = (const uint32_t *)tv;
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) c[i * ldc + j] = tile[i * nr + j] + (accum ? c[i * ldc + j] : 0u);
 }
 
 void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K, const int8_t *A, const int8_t *B, int32_t *C,
@@ -264,18 +217,20 @@ void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K, const int8_t *A, const i
         memset(C, 0, sizeof(int32_t) * (size_t)(M * N));
         return;
     }
-    igemm_job jb;
+    const igemm_impl im = select_iimpl();
+    const igemm_operands operands = {A, B};
+    pair_gemm jb;
     memset(&jb, 0, sizeof jb);
-    jb.im = select_iimpl();
-    jb.M = M; jb.N = N; jb.K = K;
-    jb.A = A; jb.B = B; jb.C = C;
+    jb.mr = im.mr; jb.nr = im.nr; jb.kpc = im.kpc; jb.mc = im.mc; jb.nc = im.nc;
+    jb.M = M; jb.N = N; jb.K = K; jb.C = C; jb.ctx = &operands;
+    jb.pack_a = igemm_pack_a; jb.pack_b = igemm_pack_b; jb.kern = im.kern; jb.add_tile = igemm_add_tile;
 
     /* Columns when there are enough of them for every thread, else rows. */
     const double macs = (double)M * (double)N * (double)K;
     int nth = nthreads < 1 ? 1 : nthreads;
     if ((double)nth * 4e6 > macs) nth = (int)(macs / 4e6) < 1 ? 1 : (int)(macs / 4e6);
-    jb.split_rows = (N + jb.im.nr - 1) / jb.im.nr < 4 * nth && M > N;
-    ak_parallel(nth, NULL, igemm_thread, &jb);
+    jb.split_rows = (N + jb.nr - 1) / jb.nr < 4 * nth && M > N;
+    ak_parallel(nth, NULL, ak_pair_gemm_thread, &jb);
 
     if (jb.failed) { /* out of memory: plain exact loop */
         for (int64_t i = 0; i < M; i++)

@@ -64,4 +64,10 @@ void ak_barrier_init(ak_barrier *b, int n);
 /* *local_sense is per thread, starting at 0. */
 void ak_barrier_wait(ak_barrier *b, int *local_sense);
 
+/* Row helpers of the attention kernel (rowops.c): the largest element of
+ * x[0..n) (NaN skipped; -inf when n == 0), and x[i] = exp(x[i] - c) in place,
+ * returning the sum. */
+float ak_row_max(const float *x, int64_t n);
+float ak_exp_sum(float *x, int64_t n, float c);
+
 #endif

@@ -138,3 +138,15 @@ void assay_copy(const float *x, float *y, int64_t n) {
     if (n <= 0 || x == y) return;
     memmove(y, x, sizeof(float) * (size_t)n);
 }
+
+/* ------------------------------------------ internal (attention) --- */
+
+float ak_row_max(const float *x, int64_t n) {
+    if (n <= 0) return -INFINITY;
+    DISPATCH_RET(row_max, x, n);
+}
+
+float ak_exp_sum(float *x, int64_t n, float c) {
+    if (n <= 0) return 0.0f;
+    DISPATCH_RET(sum_exp, x, x, n, c);
+}

@@ -10,6 +10,10 @@ protocol RowKernels {
     static func activation(_ op: String, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int, tanhForm: Bool)
     static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>)
     static func sum(_ x: UnsafePointer<Self>, count: Int) -> Self
+    /// Tiled attention of `heads` heads into `out` (see `assay_attention`); returns which heads
+    /// still need the exact path (non-finite values), or nil where the type has no such kernel.
+    static func tiledAttention(heads: Int, s: Int, t: Int, d: Int, q: [Self], k: [Self], v: [Self], scale: Self, causal: Bool,
+                               into out: inout [Self], threads: Int) -> [Bool]?
 }
 
 extension RowKernels {
@@ -19,6 +23,8 @@ extension RowKernels {
     static func rmsNormRows(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, rows: Int, n: Int, weight: [Self], eps: Double) {}
     static func activation(_ op: String, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, count: Int, tanhForm: Bool) {}
     static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>) {}
+    static func tiledAttention(heads: Int, s: Int, t: Int, d: Int, q: [Self], k: [Self], v: [Self], scale: Self, causal: Bool,
+                               into out: inout [Self], threads: Int) -> [Bool]? { nil }
 }
 
 extension Double: RowKernels {
@@ -52,4 +58,13 @@ extension Float: RowKernels {
     }
 
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { assay_sum(x, Int64(count)) }
+
+    static func tiledAttention(heads: Int, s: Int, t: Int, d: Int, q: [Float], k: [Float], v: [Float], scale: Float, causal: Bool,
+                               into out: inout [Float], threads: Int) -> [Bool]? {
+        var redo = [UInt8](repeating: 0, count: heads)
+        out.withUnsafeMutableBufferPointer { o in
+            assay_attention(Int64(heads), Int64(s), Int64(t), Int64(d), q, k, v, o.baseAddress, scale, causal ? 1 : 0, &redo, Int32(threads))
+        }
+        return redo.map { $0 != 0 }
+    }
 }

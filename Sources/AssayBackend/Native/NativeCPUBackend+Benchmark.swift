@@ -47,8 +47,10 @@ extension NativeCPUBackend {
             let floats = inputs.map(FloatConversion.floats(of:))
             return { _ = try kernels.run(problem, floats) }
         default:
-            // f16/bf16: inputs arrive in the dtype, so the timed call widens them, computes in f32
-            // and rounds the result back, as the conformance path does.
+            // f16/bf16: inputs arrive in the dtype, so the timed call widens them (or runs a direct
+            // path), computes in f32 and rounds the result back, as the conformance path does.
+            lowPrecisionBytes = OutputPool()
+            lowPrecisionFloats = OutputPool()
             return { _ = try self.compute(problem, inputs) }
         }
     }

@@ -16,6 +16,9 @@ public final class NativeCPUBackend: Backend {
     lazy var coldFlusher = CacheFlusher()
     /// The inputs of the case being benchmarked, prepared once.
     var preparedBenchmark: PreparedBenchmark?
+    /// Output buffers of the f16/bf16 direct paths, kept between benchmark calls (see OutputPool).
+    var lowPrecisionBytes: OutputPool<UInt8>?
+    var lowPrecisionFloats: OutputPool<Float>?
 
     public init(threads: Int? = nil, catalogue: OpCatalogue = .standard) {
         self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -47,6 +50,12 @@ public final class NativeCPUBackend: Backend {
             return try int8Matmul(problem, inputs)
         case "embedding":
             return try gather(problem, inputs)
+        case "matmul" where problem.dtype == .bf16, "linear" where problem.dtype == .bf16:
+            if let result = bf16Gemm(problem, inputs) { return result }
+            fallthrough
+        case "add", "mul", "softmax", "log_softmax":
+            if let result = lowPrecisionRowOp(problem, inputs) { return result }
+            fallthrough
         default:
             switch problem.dtype {
             case .f64:

@@ -109,31 +109,41 @@ struct NativeKernels<T: CPUScalar> {
         return out
     }
 
-    /// Per head: scores = q·kᵀ·scale (GEMM), masked, softmax by rows, then scores·v (GEMM).
+    /// The tiled kernel where the type has one (f32); per head, the exact path below for heads it
+    /// flags (non-finite values) and for every head otherwise.
     private func attention(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
         let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
         let t = problem.params["t"]?.intValue ?? s
         let causal = problem.attrBool("causal")
         let scale = T(problem.attrDouble("scale") ?? 1 / Double(d).squareRoot())
-        var out = [T](repeating: 0, count: b * h * s * d)
-        var scores = [T](repeating: 0, count: s * t)
-        for head in 0..<(b * h) {
-            gemm(m: s, n: t, k: d, a: inputs[0], aOffset: head * s * d, lda: d, ta: false, b: inputs[1], bOffset: head * t * d,
-                 ldb: d, tb: true, c: &scores, cOffset: 0)
-            for i in 0..<s {
-                for j in 0..<t { scores[i * t + j] = causal && j > i ? -T.infinity : scores[i * t + j] * scale }
-            }
-            scores = softmaxRows(scores, rows: s, n: t, logarithmic: false)
-            // Masked keys have weight exactly 0 and must not contribute even where v is ±inf.
-            if causal {
-                for i in 0..<s { for j in (i + 1)..<Swift.max(i + 1, t) { scores[i * t + j] = 0 } }
-                attentionValues(scores: scores, v: inputs[2], vOffset: head * t * d, s: s, t: t, d: d, out: &out, outOffset: head * s * d)
-            } else {
-                gemm(m: s, n: d, k: t, a: scores, aOffset: 0, lda: t, ta: false, b: inputs[2], bOffset: head * t * d, ldb: d, tb: false,
-                     c: &out, cOffset: head * s * d)
-            }
+        var out = output(b * h * s * d)
+        let redo = T.tiledAttention(heads: b * h, s: s, t: t, d: d, q: inputs[0], k: inputs[1], v: inputs[2], scale: scale,
+                                    causal: causal, into: &out, threads: threads) ?? [Bool](repeating: true, count: b * h)
+        var scores = [T]()
+        for head in 0..<(b * h) where redo[head] {
+            if scores.isEmpty { scores = [T](repeating: 0, count: s * t) }
+            exactAttention(head: head, s: s, t: t, d: d, scale: scale, causal: causal, inputs, scores: &scores, out: &out)
         }
         return out
+    }
+
+    /// One head: scores = q·kᵀ·scale (GEMM), masked, softmax by rows, then scores·v.
+    private func exactAttention(head: Int, s: Int, t: Int, d: Int, scale: T, causal: Bool, _ inputs: [[T]],
+                                scores: inout [T], out: inout [T]) {
+        gemm(m: s, n: t, k: d, a: inputs[0], aOffset: head * s * d, lda: d, ta: false, b: inputs[1], bOffset: head * t * d,
+             ldb: d, tb: true, c: &scores, cOffset: 0)
+        for i in 0..<s {
+            for j in 0..<t { scores[i * t + j] = causal && j > i ? -T.infinity : scores[i * t + j] * scale }
+        }
+        scores = softmaxRows(scores, rows: s, n: t, logarithmic: false)
+        // Masked keys have weight exactly 0 and must not contribute even where v is ±inf.
+        if causal {
+            for i in 0..<s { for j in (i + 1)..<Swift.max(i + 1, t) { scores[i * t + j] = 0 } }
+            attentionValues(scores: scores, v: inputs[2], vOffset: head * t * d, s: s, t: t, d: d, out: &out, outOffset: head * s * d)
+        } else {
+            gemm(m: s, n: d, k: t, a: scores, aOffset: 0, lda: t, ta: false, b: inputs[2], bOffset: head * t * d, ldb: d, tb: false,
+                 c: &out, cOffset: head * s * d)
+        }
     }
 
     /// scores·v skipping zero weights, so a masked ±inf value never makes a NaN.

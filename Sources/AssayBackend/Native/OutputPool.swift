@@ -1,7 +1,7 @@
 /// Output buffers kept between benchmark calls of one case, as a framework's caching allocator
 /// keeps them: without it a bandwidth-bound op on a large tensor measures the kernel's page faults
 /// (a fresh 64 MB array faults in 16k pages on every call) rather than memory bandwidth.
-final class OutputPool<T: CPUScalar> {
+final class OutputPool<T: Numeric> {
     private var buffers: [Int: [T]] = [:]
 
     /// A buffer of `count` elements. Its contents are unspecified; every kernel overwrites all of it.

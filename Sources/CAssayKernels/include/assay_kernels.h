@@ -11,7 +11,7 @@
  *    layernorm, rmsnorm) may be called in place (y == x, or y == a / y == b).
  *  - Every function picks its code path at run time from the CPU's features
  *    (AVX-512, AVX2+FMA, or portable C), so the library needs no -march flag.
- *  - All functions are thread-safe and reentrant. Only the two GEMMs use
+ *  - All functions are thread-safe and reentrant. Only the GEMMs and attention use
  *    threads of their own: nthreads - 1 POSIX worker threads from a pool
  *    that is created on first use and kept for the life of the process (the
  *    calling thread does the remaining share). After a call the workers spin
@@ -58,6 +58,34 @@ void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K,
                        const int8_t *A, const int8_t *B, int32_t *C,
                        int nthreads);
 
+/*
+ * bf16 GEMM with f32 results: C (M×N, row stride N) = A · op(B), A stored
+ * M×K (row stride lda), B stored K×N (row stride ldb) or N×K when transB.
+ * Operands are the raw bf16 bit patterns. Uses AVX512-BF16 and packs bf16
+ * directly (no f32 copies); m == 1 is a GEMV. Returns 1 when done, 0 when it
+ * declined without writing C: the CPU has no AVX512-BF16 (or the environment
+ * variable ASSAY_KERNELS_NO_BF16 is set), m > 1 and an operand holds a
+ * subnormal (which VDPBF16PS would flush), or scratch memory ran out. The caller then widens
+ * to f32 and calls assay_sgemm.
+ */
+int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, const uint16_t *B,
+                    int64_t ldb, int transB, float *C, int nthreads);
+
+/* ---------------------------------------------------------- attention --- */
+
+/*
+ * Scaled dot-product attention for bh independent heads, f32, contiguous:
+ * q and out are bh×s×d, k and v are bh×t×d. out = softmax(q·kᵀ·scale + mask)·v
+ * where causal != 0 masks key j for query i when j > i (top-left alignment).
+ * Tiled with an online softmax; uses up to nthreads threads (across heads and
+ * query blocks). redo (bh bytes) is set to 1 for every head whose output is
+ * not finite (non-finite inputs, or scores beyond f32): those heads need an
+ * exact path that skips zero-weight keys; the others are final.
+ */
+void assay_attention(int64_t bh, int64_t s, int64_t t, int64_t d, const float *q, const float *k,
+                     const float *v, float *out, float scale, int causal, unsigned char *redo,
+                     int nthreads);
+
 /* ------------------------------------------------------- row kernels --- */
 
 /*
@@ -100,6 +128,16 @@ void assay_f16_to_f32(const uint16_t *x, float *y, int64_t n);
 void assay_f32_to_f16(const float *x, uint16_t *y, int64_t n);
 void assay_bf16_to_f32(const uint16_t *x, float *y, int64_t n);
 void assay_f32_to_bf16(const float *x, uint16_t *y, int64_t n);
+
+/* ------------------------------------------------ f16 / bf16 in place --- */
+
+/* The f32 add / mul (mul != 0) and softmax kernels on f16 (bf16 == 0) or bf16
+ * (bf16 != 0) bit patterns, widened and narrowed block by block through L1:
+ * bit-identical to widening the tensor, calling the f32 kernel and rounding
+ * the result. assay_softmax_rows_lp returns 0 (writing nothing) for rows
+ * longer than 8192 elements. */
+void assay_binary_lp(int bf16, int mul, const uint16_t *a, const uint16_t *b, uint16_t *y, int64_t n);
+int assay_softmax_rows_lp(int bf16, const uint16_t *x, uint16_t *y, int64_t rows, int64_t n, int log);
 
 #ifdef __cplusplus
 }
