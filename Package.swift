@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayOpsTests", dependencies: ["AssayCore", "AssayOps", "AssayTestSupport"]),
         .testTarget(name: "AssayBenchTests", dependencies: ["AssayCore", "AssayBench", "AssayTestSupport"]),
-        .testTarget(name: "AssayBackendTests", dependencies: ["AssayCore", "AssayOps", "AssayBackend", "AssayTestSupport"]),
+        .testTarget(name: "AssayBackendTests", dependencies: ["AssayCore", "AssayOps", "AssayBackend", "CAssayKernels", "AssayTestSupport"]),
         .testTarget(name: "AssayProbeTests", dependencies: ["AssayCore", "AssayProbe", "AssayTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AssayRunnerTests", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayWorkspace", "AssayRunner", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayCore", "AssayReport", "AssayTestSupport"], exclude: ["Fixtures"]),
