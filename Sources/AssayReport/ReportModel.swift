@@ -56,6 +56,18 @@ public struct ReportModel: Sendable {
         return nil
     }
 
+    /// What the % of peak and of roofline are shares of, in words: the declared peaks with
+    /// their source, or the ceilings this run measured (which no certificate floor accepts).
+    public var ceilingBasis: String? {
+        let capabilities = record.target.value.capabilities
+        if capabilities.declaresPeaks {
+            return "Peaks declared by the descriptor, source: " + (capabilities.source ?? "not given (a descriptor from before sources were required)")
+        }
+        guard record.measuredCeilings != nil else { return nil }
+        return "Ceilings measured on this machine (best of the copy and GEMM trials); no peak is declared, "
+            + "so these percentages cannot meet a certificate's performance floor."
+    }
+
     /// One line of evidence for a case that did not pass: what was wrong and where.
     public static func evidenceLine(_ result: CaseResult) -> String {
         var parts: [String] = []
