@@ -14,6 +14,8 @@ public struct ReportModel: Sendable {
     /// Performance cases that were measured.
     public let performance: [CaseResult]
     public let system: [CaseResult]
+    /// Cases the backend or the machine could not run, with their reasons (`unsupportedReason`).
+    public let unsupported: [CaseResult]
     /// Cases carrying a waiver note, applied or expired.
     public let waivers: [CaseResult]
     public let matrix: ConformanceMatrix
@@ -28,6 +30,7 @@ public struct ReportModel: Sendable {
         problems = record.cases.filter { !$0.outcome.isAcceptable }
         performance = record.cases.filter { $0.kind == .performance && $0.performance != nil }
         system = record.cases.filter { $0.kind == .system }
+        unsupported = record.cases.filter { $0.outcome == .unsupported }
         waivers = record.cases.filter { $0.waiver != nil }
         matrix = ConformanceMatrix(record.cases)
         ceilings = RooflineCeilings(record)
@@ -66,6 +69,12 @@ public struct ReportModel: Sendable {
         guard record.measuredCeilings != nil else { return nil }
         return "Ceilings measured on this machine (best of the copy and GEMM trials); no peak is declared, "
             + "so these percentages cannot meet a certificate's performance floor."
+    }
+
+    /// Why a case is unsupported: the backend's or the check's message, else the not-applicable reason.
+    public static func unsupportedReason(_ result: CaseResult) -> String {
+        if let message = result.message, !message.isEmpty { return message }
+        return result.system?.notApplicable.map { "not applicable: \($0)" } ?? "not declared by the backend (no reason given)"
     }
 
     /// One line of evidence for a case that did not pass: what was wrong and where.
