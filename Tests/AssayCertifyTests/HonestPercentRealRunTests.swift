@@ -83,6 +83,7 @@ import Testing
         #expect(scanned.status == 0, "\(scanned.output)")
         let checked = Int(scanned.output.split(separator: " ").first { Int($0) != nil } ?? "") ?? 0
         #expect(checked > 40, "figures found to check: \(scanned.output)")
+        print("HonestPercentRealRunTests: \(scanned.output.trimmingCharacters(in: .whitespacesAndNewlines))")
 
         // The scanner finds a figure above 100 where the old reports printed one.
         let planted = directory.appendingPathComponent("planted")
