@@ -611,7 +611,8 @@ cases:
 # "compatible": the full conformance matrix ran to completion and every case passed, was
 # unsupported (the backend said so up front), or was waived for a bug being fixed.
 # "performance": on top of that, the headline ops reach a fair share of the peaks the target
-# descriptor declares (peak_tflops, memory_bandwidth_gbs); percentages come from run.json.
+# descriptor declares (peak_tflops, memory_bandwidth_gbs, with their source); percentages come
+# from run.json, and a ceiling the run measured on the device never meets a floor.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: ai-accelerator
 version: "1.1"
@@ -663,8 +664,11 @@ levels:
 # "compatible": the smoke or the conformance suite ran to completion with every case
 # passing, unsupported or validly waived; when the run includes the system suite, it must be
 # complete too (its checks are judged like every other case).
-# "performance": f32 GEMM and a bandwidth-bound copy reach a fair share of the ceilings —
-# the declared ones, or those the harness measured on the machine when none are declared.
+# "performance": f32 GEMM and a bandwidth-bound copy reach a fair share of the peaks the
+# descriptor declares (with their datasheet source). Ceilings the harness measured on the
+# machine itself never meet a floor: they may understate it, and a machine need not be fast
+# against itself. A lab that certifies CPUs without datasheet peaks copies this profile and
+# names a run of a reference machine (reference_run: {path, sha256}, docs/FORMATS.md).
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: cpu-server
 version: "1.1"

@@ -48,6 +48,15 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
         public var value: Double
         /// The profile's floor for the case, in percent; nil when no floor applies.
         public var floor: Double? = nil
+        /// What the figure is a share of: the declared peaks or the reference run (nil in
+        /// certificates from before the basis was recorded).
+        public var basis: PerformanceFloor.Basis? = nil
+    }
+
+    /// The run a profile's `reference_run` pins, by the digest of its run.json.
+    public struct ReferenceRunReference: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
     }
 
     /// The run attestation the certificate relies on (`run.dsse.json`).
@@ -90,6 +99,10 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
     /// The waiver file the run applied, by its own digest (apart from the descriptor's); nil
     /// when the run had none, and in certificates from before waiver files.
     public var waiverFile: WaiverFileReference? = nil
+    /// Where the descriptor's declared peaks come from (its `capabilities.source`); nil when it declares none.
+    public var peakSource: String? = nil
+    /// The reference run whose figures stood in for undeclared peaks; nil when the profile names none.
+    public var referenceRun: ReferenceRunReference? = nil
 
     public struct WaiverFileReference: Codable, Sendable, Equatable {
         /// Where the run record names it (`Waivers/<target-id>.yaml`).

@@ -43,6 +43,7 @@ public enum CertificateHTML {
             .figures col.case-col { width: 72%; }
             .waivers col.case-col { width: 62%; }
             .counts td, .counts th { width: auto; }
+            .basis { margin: 0.8mm 0 0; overflow-wrap: anywhere; }
             footer { margin-top: 3mm; font-size: 7.5pt; color: #555; }
             tr, .verdict { page-break-inside: avoid; }
             </style>
@@ -74,6 +75,7 @@ public enum CertificateHTML {
             <table class="counts"><tr>\(counts.map { "<th>\(escape($0.key))</th><td class=\"num\">\($0.value)</td>" }.joined())</tr></table>
             <h2>Key figures</h2>
             \(keyFigures(predicate.keyFigures))
+            \(peakBasis(predicate))
             <h2>Waivers applied</h2>
             \(waivers(predicate.waivers))
             <h2>Signature</h2>
@@ -113,14 +115,24 @@ public enum CertificateHTML {
     }
 
     private static func keyFigures(_ figures: [AdaptationPredicate.KeyFigure]) -> String {
-        guard !figures.isEmpty else { return "<p>No performance case was measured against a declared peak.</p>" }
+        guard !figures.isEmpty else { return "<p>No performance case was measured against a declared peak or a reference run.</p>" }
         let rows = figures.map { figure in
-            "<tr><td class=\"case\">\(caseID(figure.caseID))</td><td>% of \(escape(figure.metric.ceilingName))</td>"
+            "<tr><td class=\"case\">\(caseID(figure.caseID))</td><td>% of \(escape(figure.metric.ceilingName))\(figure.basis == .reference ? " (reference run)" : "")</td>"
                 + "<td class=\"num\">\(escape(ProfileEvaluation.percentText(figure.value)))</td>"
                 + "<td class=\"num\">\(figure.floor.map { "≥ " + escape(ProfileEvaluation.percentText($0)) } ?? "—")</td></tr>"
         }
         return "<table class=\"figures\"><col class=\"case-col\"><col><col><col>\n"
             + "<tr><th>Case</th><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">Floor</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
+    }
+
+    /// What the key figures are shares of: the declared peaks' source, the reference run's digest.
+    private static func peakBasis(_ predicate: AdaptationPredicate) -> String {
+        var parts: [String] = []
+        if let source = predicate.peakSource { parts.append("declared peaks from \(escape(clip(source)))") }
+        if let reference = predicate.referenceRun {
+            parts.append("reference run \(escape(clip(reference.path))), sha256 <span class=\"mono\">\(escape(reference.sha256))</span>")
+        }
+        return parts.isEmpty ? "" : "<p class=\"basis\">Peaks: \(parts.joined(separator: "; "))</p>"
     }
 
     private static func waivers(_ waivers: [AdaptationPredicate.AppliedWaiver]) -> String {

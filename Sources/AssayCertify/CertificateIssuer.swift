@@ -16,11 +16,13 @@ public enum CertificateIssuer {
         public var harnessVersion: String
         /// The stations whose run attestations are accepted.
         public var stations: StationTrust
+        /// The figures of the profile's reference run (`ReferenceRun.load`); nil when it names none.
+        public var reference: ReferencePeaks?
 
         public init(run: RunLocation, profile: CertificationProfile, key: SigningKey, issuer: String = "Assay", at: Date = Date(),
-                    out: URL? = nil, harnessVersion: String, stations: StationTrust) {
+                    out: URL? = nil, harnessVersion: String, stations: StationTrust, reference: ReferencePeaks? = nil) {
             self.run = run; self.profile = profile; self.key = key; self.issuer = issuer; self.at = at
-            self.out = out; self.harnessVersion = harnessVersion; self.stations = stations
+            self.out = out; self.harnessVersion = harnessVersion; self.stations = stations; self.reference = reference
         }
     }
 
@@ -60,10 +62,10 @@ public enum CertificateIssuer {
             throw InputError(file: request.run.runJSON.path, field: "finishedAt",
                              message: "the issue time \(RFC3339.string(from: request.at)) is before the run ended (\(RFC3339.string(from: end))); a certificate cannot be valid before its run existed")
         }
-        let result = ProfileEvaluation.evaluate(request.profile, run: run, at: request.at)
+        let result = ProfileEvaluation.evaluate(request.profile, run: run, at: request.at, reference: request.reference)
         guard result.passed, let level = result.level else { return .refused(result) }
         var predicate = predicate(profile: request.profile, run: run, level: level, issuer: request.issuer, at: request.at,
-                                  harnessVersion: request.harnessVersion)
+                                  harnessVersion: request.harnessVersion, reference: request.reference)
         predicate.runAttestation = .init(sha256: attested.envelopeSHA256, stationKeyID: attested.stationKeyID)
         let payload = try statement(predicate: predicate, run: run, runBytes: runBytes).canonicalPayload()
         let envelope = try EnvelopeSigner.sign(statementPayload: payload, key: request.key)
@@ -101,18 +103,19 @@ public enum CertificateIssuer {
             subject: [
                 InTotoSubject(name: AdaptationPredicate.runSubjectName, contents: runBytes),
                 InTotoSubject(name: AdaptationPredicate.descriptorSubjectName(path: run.target.path), contents: Data(run.target.text.utf8)),
-            ] + (predicate.runAttestation.map { [InTotoSubject(name: RunAttestation.fileName, sha256: $0.sha256)] } ?? []),
+            ] + (predicate.runAttestation.map { [InTotoSubject(name: RunAttestation.fileName, sha256: $0.sha256)] } ?? [])
+              + (predicate.referenceRun.map { [InTotoSubject(name: "reference:\($0.path)", sha256: $0.sha256)] } ?? []),
             predicateType: AdaptationPredicate.predicateType,
             predicate: predicate)
     }
 
     public static func predicate(profile: CertificationProfile, run: RunRecord, level: String, issuer: String, at: Date,
-                                 harnessVersion: String) -> AdaptationPredicate {
+                                 harnessVersion: String, reference: ReferencePeaks? = nil) -> AdaptationPredicate {
         let descriptor = run.target.value
         let applied = run.cases.filter { $0.outcome == .waived }.compactMap { result in
             result.waiver.map { (caseID: result.id.description, waiver: $0) }
         }
-        return AdaptationPredicate(
+        var predicate = AdaptationPredicate(
             profile: .init(id: profile.id, version: profile.version, title: profile.title, sha256: profile.sha256),
             result: "pass",
             level: level,
@@ -121,7 +124,7 @@ public enum CertificateIssuer {
             run: .init(id: run.runID, startedAt: RFC3339.string(from: run.startedAt), finishedAt: run.finishedAt.map(RFC3339.string(from:)),
                        suites: run.suites.map(\.value.id), backend: "\(run.backend.name) \(run.backend.version)"),
             environmentFingerprint: run.environment.fingerprint,
-            keyFigures: keyFigures(profile: profile, run: run),
+            keyFigures: keyFigures(profile: profile, run: run, reference: reference),
             counts: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, run.outcomeCounts[$0] ?? 0) }),
             waivers: applied.map {
                 .init(caseID: $0.caseID, category: $0.waiver.category.rawValue, reference: $0.waiver.reference,
@@ -134,6 +137,9 @@ public enum CertificateIssuer {
             harnessVersion: run.harnessVersion,
             issuingHarnessVersion: harnessVersion,
             waiverFile: run.waivers.map { .init(path: $0.path, sha256: Digest.sha256Hex($0.text)) })
+        predicate.peakSource = descriptor.capabilities.declaresPeaks ? descriptor.capabilities.source : nil
+        predicate.referenceRun = reference.map { .init(path: $0.path, sha256: $0.sha256) }
+        return predicate
     }
 
     /// The validity period, cut short by the first applied waiver to expire: a certificate
@@ -146,15 +152,19 @@ public enum CertificateIssuer {
     }
 
     /// The floored cases first (with the floor's metric), then the other measured cases,
-    /// each with percent of peak when known, else percent of roofline.
-    static func keyFigures(profile: CertificationProfile, run: RunRecord) -> [AdaptationPredicate.KeyFigure] {
+    /// each with percent of peak when known, else percent of roofline: only figures that could
+    /// meet a floor (against declared peaks or the reference run), never a measured ceiling's.
+    static func keyFigures(profile: CertificationProfile, run: RunRecord, reference: ReferencePeaks? = nil) -> [AdaptationPredicate.KeyFigure] {
         let measured = run.cases.filter { $0.kind == .performance && $0.outcome == .pass && $0.performance != nil }
         let figures = measured.compactMap { result -> (floored: Bool, figure: AdaptationPredicate.KeyFigure)? in
-            let record = result.performance!
             let floor = profile.performanceFloors.first { $0.match.matches(result) }
             let metrics: [PerformanceFloor.Metric] = floor.map { [$0.metric] } ?? [.percentOfPeak, .percentOfRoofline]
-            guard let metric = metrics.first(where: { $0.percent(of: record)?.isFinite == true }) else { return nil }
-            return (floor != nil, .init(caseID: result.id.description, metric: metric, value: metric.percent(of: record)!, floor: floor.map { $0.min * 100 }))
+            for metric in metrics {
+                guard case .figure(let value, let basis) = metric.judge(result, reference: reference) else { continue }
+                return (floor != nil, .init(caseID: result.id.description, metric: metric, value: value,
+                                            floor: floor.map { $0.min * 100 }, basis: basis))
+            }
+            return nil
         }
         return Array((figures.filter(\.floored) + figures.filter { !$0.floored }).map(\.figure).prefix(keyFigureLimit))
     }

@@ -23,7 +23,7 @@ extension CertificationProfile {
 
     init(yaml: YAMLValue, text: String) throws {
         let map = try yaml.mapping(allowed: ["id", "version", "title", "suites", "passing", "max_unsupported_fraction",
-                                             "performance_floors", "levels", "validity_days", "target_kinds"])
+                                             "performance_floors", "levels", "validity_days", "target_kinds", "reference_run"])
         let idValue = try map.required("id")
         let id = try idValue.string()
         guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
@@ -42,6 +42,10 @@ extension CertificationProfile {
                   maxUnsupportedFraction: maxUnsupported, performanceFloors: floors, levels: levels,
                   validityDays: validityDays, sha256: Digest.sha256Hex(text), file: yaml.file)
         targetKinds = try map["target_kinds"].flatMap(Self.targetKinds)
+        if let value = map["reference_run"] {
+            guard !floors.isEmpty else { throw value.error("a reference run is used only by performance_floors, and the profile has none") }
+            referenceRun = try ReferenceRun(yaml: value)
+        }
         try checkEveryRequirementIsConfigured(map: map, levelsValue: levelsValue)
     }
 
@@ -100,6 +104,21 @@ extension CertificationProfile {
                 throw levelsValue.error("level '\(level.id)' requires performance_floors but no floor names it")
             }
         }
+    }
+}
+
+extension ReferenceRun {
+    /// `{path: References/kunpeng-920/run.json, sha256: <64 hex digits>}`.
+    init(yaml: YAMLValue) throws {
+        let map = try yaml.mapping(allowed: ["path", "sha256"])
+        let pathValue = try map.required("path"), digestValue = try map.required("sha256")
+        let path = try pathValue.string()
+        guard !path.isEmpty else { throw pathValue.error("give the reference run directory or its run.json") }
+        let digest = try digestValue.string().lowercased()
+        guard digest.count == 64, digest.allSatisfy(\.isHexDigit) else {
+            throw digestValue.error("expected the SHA-256 of the reference run.json, 64 hex digits (sha256sum run.json)")
+        }
+        self.init(path: path, sha256: digest, file: yaml.file, line: yaml.line)
     }
 }
 

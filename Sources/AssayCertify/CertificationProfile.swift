@@ -60,6 +60,8 @@ public struct CertificationProfile: Sendable, Equatable {
     public var file: String
     /// The target kinds the profile certifies (`target_kinds`); nil for any kind.
     public var targetKinds: [TargetDescriptor.Kind]? = nil
+    /// The run whose figures stand in for peaks a descriptor does not declare (`reference_run`); nil for none.
+    public var referenceRun: ReferenceRun? = nil
 
     public init(id: String, version: String, title: String, requiredSuites: [SuiteRequirement], passing: PassingPolicy,
                 maxUnsupportedFraction: Double? = nil, performanceFloors: [PerformanceFloor] = [], levels: [Level],

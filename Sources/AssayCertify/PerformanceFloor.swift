@@ -30,15 +30,31 @@ public struct PerformanceFloor: Sendable, Equatable {
         case percentOfPeak = "percent_of_peak"
         case percentOfRoofline = "percent_of_roofline"
 
-        /// The figure in percent (0–100) against the ceilings the descriptor declares; nil when
-        /// the run had no such ceiling. A measured ceiling alone never meets a floor (it may
-        /// understate the target, and a target need not be fast against itself), and neither
-        /// does a declared one that the case exceeded (the datasheet figure is then wrong).
-        public func percent(of record: PerformanceRecord) -> Double? {
-            guard record.ceilingSource == .declared, !record.exceedsCeiling else { return nil }
+        /// The figure in percent (0–100) that can meet a floor: against the peaks the descriptor
+        /// declares (as the run recorded it), else against the profile's reference run. A measured
+        /// ceiling alone never meets a floor (it may understate the target, and a target need not
+        /// be fast against itself), and neither does a declared peak the case exceeded (the
+        /// datasheet figure is then wrong). Above its reference a case counts as 100%: it beats it.
+        public func judge(_ result: CaseResult, reference: ReferencePeaks? = nil) -> Judged {
+            guard let record = result.performance else { return .none("it was not measured") }
+            if record.ceilingSource == .declared {
+                guard !record.exceedsCeiling else { return .none("it achieved more than the declared peak, so the declared figure is wrong") }
+                if let value = pick(record.percentOfPeak, record.percentOfRoofline), value.isFinite { return .figure(value, .declared) }
+            }
+            if let point = reference?.point(for: record, dtype: result.dtype),
+               let value = pick(point.percentOfPeak, point.percentOfRoofline), value.isFinite {
+                return .figure(Swift.min(value, 100), .reference)
+            }
+            if record.ceilingSource == .measured {
+                return .none("only a measured ceiling, which cannot meet a floor: declare the peaks (with their source) in the descriptor, or name a reference_run in the profile")
+            }
+            return .none("no \(ceilingName) declared or in a reference run for it")
+        }
+
+        private func pick(_ peak: Double?, _ roofline: Double?) -> Double? {
             switch self {
-            case .percentOfPeak: return record.percentOfPeak
-            case .percentOfRoofline: return record.percentOfRoofline
+            case .percentOfPeak: peak
+            case .percentOfRoofline: roofline
             }
         }
 
@@ -49,6 +65,20 @@ public struct PerformanceFloor: Sendable, Equatable {
             case .percentOfRoofline: "roofline"
             }
         }
+    }
+
+    /// What a floor's figure was judged against.
+    public enum Basis: String, Sendable, Codable {
+        /// The peaks the target's descriptor declares, with their source.
+        case declared
+        /// The figures of the reference run the profile names.
+        case reference
+    }
+
+    /// A figure that can meet a floor, or why the case has none.
+    public enum Judged: Sendable, Equatable {
+        case figure(Double, Basis)
+        case none(String)
     }
 
     public var match: Match

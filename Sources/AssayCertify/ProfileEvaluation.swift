@@ -4,14 +4,16 @@ import Foundation
 /// Judges a run record against a certification profile.
 public enum ProfileEvaluation {
     /// - Parameter now: the moment of certification; a waiver that has expired by then no longer counts.
-    public static func evaluate(_ profile: CertificationProfile, run: RunRecord, at now: Date = Date()) -> ProfileResult {
+    /// - Parameter reference: the figures of the profile's `reference_run`, loaded (see `ReferenceRun.load`).
+    public static func evaluate(_ profile: CertificationProfile, run: RunRecord, at now: Date = Date(),
+                                reference: ReferencePeaks? = nil) -> ProfileResult {
         var reasons = [ProfileResult.Reason]()
         var reached: String?
         var blocked = false
         for (index, level) in profile.levels.enumerated() {
             var missed = index == 0 ? runStatus(run, level: level.id) + targetKind(profile, run: run, level: level.id) : []
             for requirement in level.requires {
-                missed += check(requirement, profile: profile, level: level.id, run: run, now: now)
+                missed += check(requirement, profile: profile, level: level.id, run: run, now: now, reference: reference)
             }
             reasons += missed
             // Cumulative: a level counts only when every level before it holds too.
@@ -22,12 +24,12 @@ public enum ProfileEvaluation {
     }
 
     private static func check(_ requirement: CertificationProfile.Requirement, profile: CertificationProfile, level: String,
-                              run: RunRecord, now: Date) -> [ProfileResult.Reason] {
+                              run: RunRecord, now: Date, reference: ReferencePeaks?) -> [ProfileResult.Reason] {
         switch requirement {
         case .suites: profile.requiredSuites.flatMap { suiteReasons($0, run: run, level: level) }
         case .outcomes: run.cases.compactMap { outcomeReason($0, policy: profile.passing, level: level, now: now) }
         case .unsupportedFraction: unsupportedReasons(profile.maxUnsupportedFraction ?? 1, run: run, level: level)
-        case .performanceFloors: profile.performanceFloors.filter { $0.level == level }.flatMap { floorReasons($0, run: run) }
+        case .performanceFloors: profile.performanceFloors.filter { $0.level == level }.flatMap { floorReasons($0, run: run, reference: reference) }
         }
     }
 
@@ -118,7 +120,7 @@ public enum ProfileEvaluation {
         }
     }
 
-    private static func floorReasons(_ floor: PerformanceFloor, run: RunRecord) -> [ProfileResult.Reason] {
+    private static func floorReasons(_ floor: PerformanceFloor, run: RunRecord, reference: ReferencePeaks?) -> [ProfileResult.Reason] {
         let requirement = CertificationProfile.Requirement.performanceFloors.rawValue
         let required = "≥ \(percentText(floor.min * 100)) of \(floor.metric.ceilingName)"
         let matching = run.cases.filter { $0.kind == .performance && floor.match.matches($0) }
@@ -131,17 +133,17 @@ public enum ProfileEvaluation {
                 .init(requirement: requirement, level: floor.level, caseID: result.id.description, observed: observed,
                       required: required, message: "perf floor: \(result.id) \(message)")
             }
-            guard result.outcome == .pass, let record = result.performance else {
+            guard result.outcome == .pass, result.performance != nil else {
                 return reason(result.outcome.rawValue, "was not measured (\(result.outcome.rawValue)); needs \(required)")
             }
-            guard let percent = floor.metric.percent(of: record), percent.isFinite else {
-                let why = record.exceedsCeiling ? "its ceiling is below what it achieved"
-                    : record.ceilingSource == .measured ? "only a measured ceiling, which cannot meet a floor: declare the peaks in the descriptor"
-                    : "no \(floor.metric.ceilingName) known for it"
-                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure against a declared peak (\(why))")
+            switch floor.metric.judge(result, reference: reference) {
+            case .none(let why):
+                return reason("no \(floor.metric.rawValue)", "has no \(floor.metric.rawValue) figure that can meet a floor (\(why))")
+            case .figure(let percent, let basis):
+                guard percent < floor.min * 100 else { return nil }
+                let against = basis == .reference ? " of the reference run" : ""
+                return reason(percentText(percent), "at \(percentText(percent)) of \(floor.metric.ceilingName)\(against) < \(percentText(floor.min * 100))")
             }
-            guard percent < floor.min * 100 else { return nil }
-            return reason(percentText(percent), "at \(percentText(percent)) of \(floor.metric.ceilingName) < \(percentText(floor.min * 100))")
         }
     }
 

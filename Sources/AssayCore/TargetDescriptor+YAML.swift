@@ -117,7 +117,7 @@ extension BackendSpec {
 
 extension DeclaredCapabilities {
     init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["peak_tflops", "memory_bandwidth_gbs", "memory_gib", "devices", "host_link_gbs", "link_gbs"])
+        let map = try yaml.mapping(allowed: ["peak_tflops", "memory_bandwidth_gbs", "memory_gib", "devices", "host_link_gbs", "link_gbs", "source"])
         var peaks: [String: Double] = [:]
         if let value = map["peak_tflops"] {
             for (key, entry) in try value.freeMapping() {
@@ -129,6 +129,14 @@ extension DeclaredCapabilities {
                   memoryGiB: try map["memory_gib"]?.positiveDouble(), devices: try map["devices"]?.nonNegativeInt(),
                   hostLinkGBs: try map["host_link_gbs"]?.positiveDouble())
         linkGBs = try map["link_gbs"]?.positiveDouble()
+        // A peak without its provenance cannot be checked by whoever reads a certificate.
+        if let sourceValue = map["source"] {
+            source = try sourceValue.string().trimmingCharacters(in: .whitespacesAndNewlines)
+            if source?.isEmpty != false { throw sourceValue.error("name the datasheet or specification the peaks come from") }
+        } else if declaresPeaks {
+            let peak = map["peak_tflops"] ?? map["memory_bandwidth_gbs"]!
+            throw peak.error("declared peaks need a 'source:' beside them (the datasheet or specification they come from, by name or URL)")
+        }
     }
 }
 

@@ -83,6 +83,10 @@ public struct DeclaredCapabilities: Codable, Sendable, Equatable {
     public var hostLinkGBs: Double?
     /// Device↔device link bandwidth per direction, GB/s: what collectives' bus bandwidth is compared with.
     public var linkGBs: Double?
+    /// Where the declared peaks come from (a datasheet or specification, by name or URL):
+    /// required with `peak_tflops` or `memory_bandwidth_gbs`, shown beside every figure judged
+    /// against them; nil in records from before it was asked for.
+    public var source: String? = nil
 
     public init(peakTFLOPS: [String: Double] = [:], memoryBandwidthGBs: Double? = nil, memoryGiB: Double? = nil,
                 devices: Int? = nil, hostLinkGBs: Double? = nil) {
@@ -91,6 +95,8 @@ public struct DeclaredCapabilities: Codable, Sendable, Equatable {
     }
 
     public func peakFLOPS(for dtype: DType) -> Double? { peakTFLOPS[dtype.rawValue].map { $0 * 1e12 } }
+    /// Whether the descriptor declares a ceiling a % of peak or of roofline can be judged against.
+    public var declaresPeaks: Bool { !peakTFLOPS.isEmpty || memoryBandwidthGBs != nil }
     public var bandwidthBytesPerSecond: Double? { memoryBandwidthGBs.map { $0 * 1e9 } }
 }
 

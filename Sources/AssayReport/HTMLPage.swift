@@ -39,7 +39,7 @@ enum HTMLPage {
     .o-waived { color: var(--waived); } .o-unsupported, .o-notRun { color: var(--unsupported); } .o-observed { color: var(--observed); }
     .outcome { font-weight: 600; }
     .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 0 24px; }
-    .facts table { width: 100%; table-layout: fixed; } .facts th { width: 34%; } .facts td { overflow-wrap: anywhere; }
+    .facts table { width: 100%; table-layout: fixed; } .facts th { width: 34%; } .facts td, .facts th { overflow-wrap: anywhere; }
     table.matrix td, table.matrix th { text-align: center; min-width: 64px; }
     table.matrix th.op { text-align: left; }
     table.matrix td.pass { background: #dcf2e0; } table.matrix td.fail { background: #f9d3cf; }
@@ -55,8 +55,8 @@ enum HTMLPage {
     .chart .grid { stroke: #e6e9ec; } .chart .frame { fill: none; stroke: var(--muted); }
     .chart .roof { stroke: var(--ink); stroke-width: 2; } .chart .roof-label { fill: var(--muted); }
     .chart .axis-title { fill: var(--muted); font-size: 12px; }
-    .chart .point circle { stroke: #fff; stroke-width: 1; }
-    .chart .point.compute circle { fill: #1f5fbf; } .chart .point.memory circle { fill: #c25e00; } .chart .point.unbound circle { fill: var(--muted); }
+    .chart .point circle, .chart .point rect, .chart .point path, .chart .key * { stroke: #fff; stroke-width: 1; }
+    .chart .compute circle { fill: #1f5fbf; } .chart .memory rect { fill: #c25e00; } .chart .unbound path { fill: var(--muted); }
     .chart .point-label { font-size: 11px; }
     .strip .iqr { fill: #e8eef8; } .strip .ci { fill: #f3c26b; fill-opacity: 0.55; }
     .strip .sample { fill: #1f5fbf; fill-opacity: 0.45; } .strip .median { stroke: var(--fail); stroke-width: 2; }

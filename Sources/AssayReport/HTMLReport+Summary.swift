@@ -56,6 +56,7 @@ extension HTMLReport {
         if let triad = model.record.measuredCeilings?.triadBytesPerSecond {
             pairs.append(("triad (measured)", Figures.rate(triad, unit: "B/s")))
         }
+        if let basis = model.ceilingBasis { pairs.append(("basis", basis)) }
         return pairs.isEmpty ? [("ceilings", "none declared or measured")] : pairs
     }
 

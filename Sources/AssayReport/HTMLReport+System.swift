@@ -46,6 +46,22 @@ extension HTMLReport {
         }
     }
 
+    /// Why each unsupported case was not run, grouped by reason: grey cells and rows say only
+    /// that a case was unsupported, this says why.
+    var unsupportedSection: XMLNode {
+        let groups = Dictionary(grouping: model.unsupported, by: ReportModel.unsupportedReason)
+        return .element("section", ["id": "unsupported"]) {
+            XMLNode.element("h2") { "Unsupported" }
+            Self.table(["reason", "cases", "which"], numeric: [1], rows: groups.sorted { $0.value.count > $1.value.count || ($0.value.count == $1.value.count && $0.key < $1.key) }.map { reason, cases in
+                let listed = cases.prefix(Self.maxUnsupportedListed).map(\.id.description).joined(separator: ", ")
+                let more = cases.count > Self.maxUnsupportedListed ? " … and \(cases.count - Self.maxUnsupportedListed) more" : ""
+                return [.text(reason), .text(String(cases.count)), .element("code") { listed + more }]
+            })
+        }
+    }
+
+    static let maxUnsupportedListed = 12
+
     var notRunSection: XMLNode {
         .element("section", ["id": "not-run"]) {
             XMLNode.element("h2") { "Not run" }

@@ -19,6 +19,7 @@ public struct HTMLReport: Sendable {
             if !model.performance.isEmpty { performanceSection }
             if !model.collectives.isEmpty { collectiveSection }
             if !model.system.isEmpty { systemSection }
+            if !model.unsupported.isEmpty { unsupportedSection }
             if !model.waivers.isEmpty || !model.declaredWaivers.isEmpty { waiverSection }
             if !model.notRun.isEmpty { notRunSection }
             XMLNode.element("footer") {

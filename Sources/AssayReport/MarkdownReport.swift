@@ -39,6 +39,10 @@ public struct MarkdownReport: Sendable {
             out.append("### Performance")
             out.append("")
             out.append(performanceTable.rendered)
+            if let basis = model.ceilingBasis {
+                out.append("")
+                out.append(MarkdownTable.cell(basis))
+            }
             if model.performance.count > maxPerformanceRows {
                 out.append("")
                 out.append("… and \(model.performance.count - maxPerformanceRows) more performance cases in report.html")

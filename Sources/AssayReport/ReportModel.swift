@@ -13,6 +13,8 @@ public struct ReportModel: Sendable {
     /// Performance cases that were measured.
     public let performance: [CaseResult]
     public let system: [CaseResult]
+    /// Cases the backend or the machine could not run, with their reasons (`unsupportedReason`).
+    public let unsupported: [CaseResult]
     /// Cases carrying a waiver note, applied or expired.
     public let waivers: [CaseResult]
     public let matrix: ConformanceMatrix
@@ -27,6 +29,7 @@ public struct ReportModel: Sendable {
         problems = record.cases.filter { !$0.outcome.isAcceptable }
         performance = record.cases.filter { $0.kind == .performance && $0.performance != nil }
         system = record.cases.filter { $0.kind == .system }
+        unsupported = record.cases.filter { $0.outcome == .unsupported }
         waivers = record.cases.filter { $0.waiver != nil }
         matrix = ConformanceMatrix(record.cases)
         ceilings = RooflineCeilings(record)
@@ -64,6 +67,24 @@ public struct ReportModel: Sendable {
         guard let energy, let perCall = energy.joulesPerCall else { return "" }
         let efficiency = energy.perJoule(workPerCall: work).map { " (\(Figures.rate($0, unit: unit)))" } ?? ""
         return ", \(Figures.rate(perCall, unit: "J/call"))\(efficiency)"
+    }
+
+    /// What the % of peak and of roofline are shares of, in words: the declared peaks with
+    /// their source, or the ceilings this run measured (which no certificate floor accepts).
+    public var ceilingBasis: String? {
+        let capabilities = record.target.value.capabilities
+        if capabilities.declaresPeaks {
+            return "Peaks declared by the descriptor, source: " + (capabilities.source ?? "not given (a descriptor from before sources were required)")
+        }
+        guard record.measuredCeilings != nil else { return nil }
+        return "Ceilings measured on this machine (best of the copy and GEMM trials); no peak is declared, "
+            + "so these percentages cannot meet a certificate's performance floor."
+    }
+
+    /// Why a case is unsupported: the backend's or the check's message, else the not-applicable reason.
+    public static func unsupportedReason(_ result: CaseResult) -> String {
+        if let message = result.message, !message.isEmpty { return message }
+        return result.system?.notApplicable.map { "not applicable: \($0)" } ?? "not declared by the backend (no reason given)"
     }
 
     /// One line of evidence for a case that did not pass: what was wrong and where.

@@ -51,12 +51,15 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         return record
     }
 
-    /// Declared ceilings win; a missing one is filled from the measured ceilings.
+    /// Declared ceilings win; a missing one is filled from the measured ceilings. The figures
+    /// count as declared only when no measured ceiling went into the roofline: a floor must
+    /// never be met against a measured ceiling labelled declared.
     private func ceilings(for dtype: DType) -> (Roofline, PerformanceRecord.CeilingSource?) {
         let declaredPeak = declared.peakFLOPS(for: dtype), declaredBandwidth = declared.bandwidthBytesPerSecond
         let peak = declaredPeak ?? measured?.gemmFLOPS[dtype.rawValue] ?? measured?.gemmFLOPS[DType.f32.rawValue]
         let bandwidth = declaredBandwidth ?? measured?.copyBytesPerSecond
-        let source: PerformanceRecord.CeilingSource? = declaredPeak != nil || declaredBandwidth != nil ? .declared : (peak ?? bandwidth) != nil ? .measured : nil
+        let mixed = (declaredPeak == nil && peak != nil) || (declaredBandwidth == nil && bandwidth != nil)
+        let source: PerformanceRecord.CeilingSource? = (peak ?? bandwidth) == nil ? nil : mixed ? .measured : .declared
         return (Roofline(peakFLOPsPerSecond: peak, bandwidthBytesPerSecond: bandwidth), source)
     }
 }

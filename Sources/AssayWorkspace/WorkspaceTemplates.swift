@@ -58,6 +58,7 @@ enum WorkspaceTemplates {
       # Declared peaks give % of peak and a roofline; without them the harness measures ceilings.
       peak_tflops: {bf16: 400, f32: 60}
       memory_bandwidth_gbs: 2000
+      source: "Vendor X100 datasheet rev 2, https://example.com/x100.pdf"   # where the peaks come from (required with them)
     expect:
       min_memory_gib: 16
 

@@ -11,7 +11,9 @@ struct CertifyCommand: ParsableCommand {
         discussion: """
         First audits RUN: it must carry a run attestation (run.dsse.json) signed by a station key given \
         with --station-pubkey, its files must match it, its journal chain must hold, and run.json must agree \
-        with the journal and the evidence (every count and outcome is recomputed). Then judges RUN against the profile. When it is met, writes a DSSE envelope holding an in-toto statement \
+        with the journal and the evidence (every count and outcome is recomputed). Then judges RUN against the profile; \
+        performance floors and key figures count only against the peaks the descriptor declares (with their source) or \
+        the profile's reference_run, never against a ceiling the run measured. When it is met, writes a DSSE envelope holding an in-toto statement \
         (subjects: run.json and the target descriptor by sha256) signed with KEY, and a printable HTML \
         rendering next to it, and prints both paths. When it is not met, writes nothing and prints every reason.
 
@@ -49,13 +51,17 @@ struct CertifyCommand: ParsableCommand {
         }
         let request: CertificateIssuer.Request
         do {
+            let profile = try CertificationProfile.parse(text: profileFile.text, file: profileFile.displayName)
+            // A reference run is named relative to its profile (a built-in's, to the current folder).
+            let folder = profileFile.url?.deletingLastPathComponent() ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             request = CertificateIssuer.Request(
                 run: RunLocation(runPath),
-                profile: try CertificationProfile.parse(text: profileFile.text, file: profileFile.displayName),
+                profile: profile,
                 key: try SigningKey(contentsOf: keyURL),
                 issuer: issuer, at: try Self.instant(at), out: out.map { URL(fileURLWithPath: $0) },
                 harnessVersion: AssayCommand.configuration.version,
-                stations: try StationTrust(files: stationPubkeys.map { URL(fileURLWithPath: $0) }))
+                stations: try StationTrust(files: stationPubkeys.map { URL(fileURLWithPath: $0) }),
+                reference: try profile.referenceRun?.load(relativeTo: folder))
         } catch let error as InputFailure {
             throw error
         } catch {

@@ -24,6 +24,9 @@ import Testing
             copy.metric = .percentOfPeak; copy.value = 61.5; copy.floor = index % 2 == 0 ? 50 : nil
             return copy
         }
+        predicate.peakSource = "Vendor datasheet " + String(repeating: "with a very long citation and URL https://example.com/x ", count: 5)
+        predicate.referenceRun = .init(path: "References/" + String(repeating: "reference-machine-", count: 6) + "/run.json",
+                                       sha256: String(repeating: "d", count: 64))
         predicate.waivers = (0..<20).map { index in
             var copy = waiver
             copy.caseID = "conformance/layer_norm/shape4096x16384.eps1e-5.\(index)/bf16"
@@ -40,6 +43,8 @@ import Testing
         #expect(html.contains("<th>run.json sha256</th>") && html.contains("<th>Run attestation sha256</th>"))
         #expect(html.contains("<td>% of peak</td><td class=\"num\">61.5%</td><td class=\"num\">≥ 50%</td>"))
         #expect(html.contains("… and 16 more, listed in the envelope."))
+        #expect(html.contains("<p class=\"basis\">Peaks: declared peaks from Vendor datasheet with a very long citation"))
+        #expect(html.contains("reference run References/reference-machine-") && html.contains("(cut here; whole in the envelope)"))
     }
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (.ci/run installs it with apt-get); skipping the print test"),

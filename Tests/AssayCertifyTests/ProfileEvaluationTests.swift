@@ -63,7 +63,7 @@ struct ProfileEvaluationTests {
         let matmul = "performance/matmul/m4096.n4096.k4096/bf16"
         let noPeak = evaluate(RunFixtures.run(cases(replacing: matmul, with: RunFixtures.performance(matmul, peak: nil, roofline: 70))))
         #expect(noPeak.level == "compatible")
-        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure against a declared peak (no peak known for it)"])
+        #expect(noPeak.reasons.map(\.message) == ["perf floor: \(matmul) has no percent_of_peak figure that can meet a floor (no peak declared or in a reference run for it)"])
         let noCase = evaluate(RunFixtures.run(RunFixtures.goodCases.filter { $0.id.description != matmul }))
         #expect(noCase.reasons.map(\.message) == ["perf floor: no performance case matches 'op matmul bf16' (needs ≥ 50% of peak)"])
     }
@@ -149,7 +149,7 @@ struct ProfileEvaluationTests {
     @Test func floorsNeedADeclaredCeilingTheCaseDidNotExceed() {
         let id = "performance/matmul/m4096.n4096.k4096/bf16"
         for (change, fragment) in [("measured", "only a measured ceiling, which cannot meet a floor"),
-                                   ("exceeded", "its ceiling is below what it achieved")] {
+                                   ("exceeded", "achieved more than the declared peak")] {
             var result = RunFixtures.performance(id, peak: 100, roofline: 100)
             if change == "measured" { result.performance?.ceilingSource = .measured } else { result.performance?.ceilingBelowAchieved = true }
             let evaluated = evaluate(RunFixtures.run(cases(replacing: id, with: result)))

@@ -13,6 +13,7 @@ import Testing
     capabilities:
       peak_tflops: {bf16: 989, fp32: 67}
       memory_bandwidth_gbs: 3350
+      source: "NVIDIA H100 datasheet (SXM, dense)"
     waivers:
       - pattern: "conformance/gelu/*"
         category: known-bug
@@ -27,6 +28,24 @@ import Testing
         #expect(descriptor.backend.requestTimeoutSeconds == 30)
         #expect(descriptor.capabilities.peakFLOPS(for: .f32) == 67e12)
         #expect(descriptor.waivers.first?.category == .knownBug)
+        #expect(descriptor.capabilities.source == "NVIDIA H100 datasheet (SXM, dense)")
+    }
+
+    /// Declared peaks without their provenance are refused at the line that declares them.
+    @Test func declaredPeaksNeedASource() throws {
+        let unsourced = try #require(failure(valid.replacingOccurrences(of: "  source: \"NVIDIA H100 datasheet (SXM, dense)\"\n", with: "")))
+        #expect(unsourced.file == "Targets/bad.yaml" && unsourced.line == 8 && unsourced.field == "capabilities.peak_tflops",
+                "\(unsourced)")
+        #expect(unsourced.message.contains("need a 'source:'"))
+        let bandwidthOnly = valid.replacingOccurrences(of: "  peak_tflops: {bf16: 989, fp32: 67}\n", with: "")
+            .replacingOccurrences(of: "  source: \"NVIDIA H100 datasheet (SXM, dense)\"\n", with: "")
+        let error = try #require(failure(bandwidthOnly))
+        #expect(error.line == 8 && error.field == "capabilities.memory_bandwidth_gbs", "\(error)")
+        let blank = try #require(failure(valid.replacingOccurrences(of: "\"NVIDIA H100 datasheet (SXM, dense)\"", with: "\"  \"")))
+        #expect(blank.line == 10 && blank.message.contains("name the datasheet"), "\(blank)")
+        let noPeaks = valid.replacingOccurrences(of: "  peak_tflops: {bf16: 989, fp32: 67}\n  memory_bandwidth_gbs: 3350\n", with: "")
+            .replacingOccurrences(of: "  source: \"NVIDIA H100 datasheet (SXM, dense)\"\n", with: "  devices: 1\n")
+        #expect(try TargetDescriptor.parse(text: noPeaks, file: "Targets/x.yaml").capabilities.source == nil)
     }
 
     private func failure(_ text: String) -> InputError? {
@@ -72,7 +91,7 @@ import Testing
     func badDeviceExpectationsNameFileLineAndField(entry: String, problem: String) throws {
         let error = try #require(failure(valid.replacingOccurrences(of: "waivers:", with: "expect:\n  \(entry)\nwaivers:")))
         #expect(error.file == "Targets/bad.yaml")
-        #expect(error.line == 11)
+        #expect(error.line == 12)
         #expect(error.field == "expect." + entry.prefix { $0 != ":" })
         #expect(error.message == problem)
     }

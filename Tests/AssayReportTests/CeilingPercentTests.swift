@@ -46,4 +46,22 @@ import Testing
         // The check above is only as good as its scanner.
         #expect(Self.percentages(in: "at 271.3% of peak, \"percentOfRoofline\" : 347.5") == [271.3, 347.5])
     }
+
+    /// Reports say what the percentages are shares of: the declared peaks with their source,
+    /// or ceilings measured on the machine, which no certificate floor accepts.
+    @Test func reportsNameTheBasisOfTheirPercentages() {
+        var record = RecordFixture.record()
+        record.target.value.capabilities.source = "Vendor X1 datasheet rev 3"
+        let declared = ReportModel(record)
+        #expect(declared.ceilingBasis == "Peaks declared by the descriptor, source: Vendor X1 datasheet rev 3")
+        #expect(HTMLReport(declared).rendered().contains("source: Vendor X1 datasheet rev 3"))
+        #expect(MarkdownReport(declared).rendered().contains("source: Vendor X1 datasheet rev 3"))
+        record.target.value.capabilities = DeclaredCapabilities(devices: 1)
+        record.measuredCeilings = MeasuredCeilings(copyBytesPerSecond: 20e9, gemmFLOPS: ["f32": 1e11])
+        let measured = ReportModel(record)
+        #expect(measured.ceilingBasis?.contains("cannot meet a certificate's performance floor") == true)
+        #expect(MarkdownReport(measured).rendered().contains("cannot meet a certificate's performance floor"))
+        record.measuredCeilings = nil
+        #expect(ReportModel(record).ceilingBasis == nil)
+    }
 }
