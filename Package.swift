@@ -4,7 +4,7 @@ import PackageDescription
 // Modules depend downwards only (docs/ARCHITECTURE.md draws the graph; Scripts/check-imports.py
 // fails CI when a file imports an undeclared module or a declared dependency goes unused):
 // Core ← Ops ← Backend (with Bench, CAssayKernels, CAssaySpawn) ← Runner ← assay; Core ← Bench;
-// Core ← Probe ← Runner; Builtins ← Workspace ← Runner, assay; Core ← Report; Core, Ops ← Certify
+// Core ← Probe ← Runner; Builtins ← Workspace ← Runner, assay; Core ← Report; Core, Ops, Bench ← Certify
 // ← Fleet; Core, Bench ← Gate; Core, Certify, CSQLite ← Registry; assay ← everything.
 // Trait PostgreSQL (off by default: the driver costs minutes of cold build) links PostgresNIO into
 // AssayRegistry for `--db postgres://…`: `swift build --traits PostgreSQL` (docs/DECISIONS.md).
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "AssayRunner", dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayWorkspace"]),
         .target(name: "AssayReport", dependencies: ["AssayCore"]),
         .target(name: "AssayCertify", dependencies: [
-            "AssayCore", "AssayOps",
+            "AssayCore", "AssayOps", "AssayBench",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AssayGate", dependencies: ["AssayCore", "AssayBench"]),
