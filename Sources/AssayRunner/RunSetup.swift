@@ -33,19 +33,20 @@ public struct RunRequest: Sendable {
     /// `--waivers FILE`; nil: `Waivers/<target-id>.yaml` where `WaiverFileLocator` finds one.
     public var waivers: String?
     /// Runs only the case ids matching this glob (`--case`).
-    public var caseGlob: String?
+    /// `--case` globs: a case is selected when any of them matches; empty selects every case.
+    public var caseGlobs: [String]
     /// Where failing conformance cases' tensors go as .npy files (`--dump-tensors`).
     public var dumpDirectory: URL?
 
     public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
                 timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
                 locator: ResourceLocator? = nil, waivers: String? = nil, rounds: Int? = nil,
-                caseGlob: String? = nil, dumpDirectory: URL? = nil) {
+                caseGlobs: [String] = [], dumpDirectory: URL? = nil) {
         self.rounds = rounds
         self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
         self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
         self.memoryBudget = memoryBudget; self.locator = locator; self.waivers = waivers
-        self.caseGlob = caseGlob; self.dumpDirectory = dumpDirectory
+        self.caseGlobs = caseGlobs; self.dumpDirectory = dumpDirectory
     }
 }
 
@@ -102,11 +103,12 @@ public enum RunSetup {
         // --case: a new run plans only the matching cases; a resumed run keeps its plan and runs
         // only the matching ones that are still missing.
         var selection: Set<CaseID>?
-        if let glob = request.caseGlob {
-            let matching = planned.filter { Glob.matches(pattern: glob, text: $0.id.description) }
-            guard !matching.isEmpty else {
+        if !request.caseGlobs.isEmpty {
+            // Each glob must match something: a typo in one of several should not pass unnoticed.
+            for glob in request.caseGlobs where !planned.contains(where: { Glob.matches(pattern: glob, text: $0.id.description) }) {
                 throw InputError(file: "--case", message: "'\(glob)' matches none of the \(planned.count) planned cases (ids look like \(planned.first.map { $0.id.description } ?? "suite/op/shape/dtype"))")
             }
+            let matching = planned.filter { planned in request.caseGlobs.contains { Glob.matches(pattern: $0, text: planned.id.description) } }
             if previous == nil { planned = matching } else { selection = Set(matching.map(\.id)) }
         }
         func startingRecord(runID: String) -> RunRecord {

@@ -47,8 +47,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Continue an interrupted run in this run directory.")
     var resume: String?
 
-    @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case ids matching this glob (`*`, `?`), e.g. 'conformance/softmax/*/bf16*'. With --resume, runs the matching cases still missing.", valueName: "glob"))
-    var caseGlob: String?
+    @Option(name: .customLong("case"), help: ArgumentHelp("Run only the case ids matching this glob (`*`, `?`), e.g. 'conformance/softmax/*/bf16*'; repeat it to select the cases any of them matches. With --resume, runs the matching cases still missing.", valueName: "glob"))
+    var caseGlobs: [String] = []
 
     @Option(name: .customLong("dump-tensors"), help: ArgumentHelp("Write each failing conformance case's inputs, reference and output as .npy files, with index.jsonl, into this folder.", valueName: "dir"))
     var dumpTensors: String?
@@ -103,7 +103,7 @@ struct RunCommand: ParsableCommand {
                                  resume: resume.map { here.resolvingPath($0).resolvingSymlinksInPath() },
                                  root: workspace.baseDirectory, command: CommandLine.arguments, timeCapSeconds: timeCap,
                                  measuresCeilings: !noCeilings, memoryBudget: budget, locator: ResourceLocator(workspace: workspace),
-                                 waivers: waivers, rounds: rounds, caseGlob: caseGlob,
+                                 waivers: waivers, rounds: rounds, caseGlobs: caseGlobs,
                                  dumpDirectory: dumpTensors.map { here.resolvingPath($0) })
         let progress = ProgressReporter(quiet: quiet)
         let station = try stationKey()
@@ -152,7 +152,7 @@ struct RunCommand: ParsableCommand {
             do { try ReportWriter.write(record, to: session.directory); print("reports: \(session.directory.path)/report.html") }
             catch { FileHandle.standardError.write(Data("warning: reports not written: \(error)\n".utf8)) }
         }
-        if record.status == .interrupted, caseGlob != nil, !InterruptFlag.isSet {
+        if record.status == .interrupted, !caseGlobs.isEmpty, !InterruptFlag.isSet {
             print("\(record.plannedCases.count - record.cases.count) planned cases not selected by --case: run them with `assay run --resume \(session.directory.path)`")
         } else if record.status == .interrupted {
             print("interrupted: continue with `assay run --resume \(session.directory.path)`")

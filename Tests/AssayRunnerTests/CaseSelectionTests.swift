@@ -16,10 +16,14 @@ import Testing
     """
 
     func prepare(in folder: URL, glob: String?, resume: URL? = nil) throws -> RunSession {
+        try prepare(in: folder, globs: glob.map { [$0] } ?? [], resume: resume)
+    }
+
+    func prepare(in folder: URL, globs: [String], resume: URL? = nil) throws -> RunSession {
         let suite = folder.appendingPathComponent("pick.yaml")
         if !FileManager.default.fileExists(atPath: suite.path) { try Self.suiteText.write(to: suite, atomically: true, encoding: .utf8) }
         let request = RunRequest(target: "local-cpu", suites: [suite.path], reportsRoot: folder.appendingPathComponent("Reports"), resume: resume,
-                                 root: Repository.root, command: ["assay", "run"], measuresCeilings: false, caseGlob: glob)
+                                 root: Repository.root, command: ["assay", "run"], measuresCeilings: false, caseGlobs: globs)
         return try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
     }
 
@@ -30,6 +34,16 @@ import Testing
         #expect(record.plannedCases.map(\.description) == ["pick/relu/shape8/f32", "pick/relu/shape8/bf16"])
         #expect(record.status == .complete && record.cases.count == 2)
         #expect(throws: InputError.self) { try prepare(in: folder, glob: "pick/gelu/*") }
+    }
+
+    /// Repeated `--case` selects the union; a glob among several that matches nothing is still an error.
+    @Test func severalGlobsSelectEveryCaseAnyOfThemMatches() throws {
+        let folder = try TemporaryDirectory.make(prefix: "assay-case")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let record = try prepare(in: folder, globs: ["pick/relu/*/bf16", "pick/softmax/*"]).run()
+        #expect(record.plannedCases.map(\.description) == ["pick/relu/shape8/bf16", "pick/softmax/shape2x4/f32"])
+        let error = #expect(throws: InputError.self) { try prepare(in: folder, globs: ["pick/relu/*", "pick/gelu/*"]) }
+        #expect(error?.description.contains("pick/gelu/*") == true)
     }
 
     @Test func withResumeItRunsTheMatchingMissingCasesAndKeepsTheRestResumable() throws {
