@@ -65,7 +65,8 @@ def check(package, root):
         folder = target_folder(root, target)
         excluded = {os.path.join(folder, e) for e in target.get("exclude", [])}
         used = set()
-        for path in swift_files(folder, excluded):
+        files = list(swift_files(folder, excluded))
+        for path in files:
             for number, module in imports_of(path):
                 if module == target["name"] or module not in package_modules:
                     continue
@@ -74,9 +75,8 @@ def check(package, root):
                     findings.append("%s:%d: %s imports %s, which target %s does not declare in Package.swift"
                                     % (os.path.relpath(path, root), number, target["name"], module, target["name"]))
         # C targets are used through their headers, not through Swift imports in C files.
-        has_swift = any(True for _ in swift_files(folder, excluded))
         for module in sorted(declared - used):
-            if has_swift:
+            if files:
                 findings.append("Package.swift: target %s declares %s but no file of it imports %s"
                                 % (target["name"], module, module))
     return findings

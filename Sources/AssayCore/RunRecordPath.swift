@@ -19,7 +19,11 @@ public enum RunRecordPath {
 
     /// The run.json that `argument` names.
     public static func record(_ argument: String, relativeTo base: URL? = nil) -> URL {
-        let url = absolute(argument, relativeTo: base)
-        return isDirectory(url) ? url.appendingPathComponent("run.json") : url
+        record(at: absolute(argument, relativeTo: base))
+    }
+
+    /// The run.json that an absolute `url` names: its own `run.json` for a directory, else itself.
+    public static func record(at url: URL) -> URL {
+        isDirectory(url) ? url.appendingPathComponent("run.json") : url
     }
 }

@@ -5,9 +5,8 @@ import Foundation
 /// a run directory (or a `latest` link to one), or — when allowed — a saved baseline name.
 public enum RunRecordLocator {
     public static func locate(_ argument: String, relativeTo root: URL, baselines: BaselineStore?) throws -> URL {
-        if FileManager.default.fileExists(atPath: RunRecordPath.absolute(argument, relativeTo: root).path) {
-            return RunRecordPath.record(argument, relativeTo: root)
-        }
+        let url = RunRecordPath.absolute(argument, relativeTo: root)
+        if FileManager.default.fileExists(atPath: url.path) { return RunRecordPath.record(at: url) }
         if let baselines, BaselineStore.isValidName(argument) {
             if let saved = baselines.runURLs(argument).last { return saved }
             let known = baselines.list()

@@ -44,8 +44,8 @@ struct CertifyCommand: ParsableCommand {
     var at: String?
 
     func run() throws {
-        let workspace = try Workspace.current()
-        let profileFile = try ResourceLocator(workspace: workspace).find(profile, kind: .profile)
+        let workspace = try Workspace.discover()
+        let profileFile = try ResourceLocator(workspace: workspace).locate(profile, kind: .profile)
         guard let keyURL = key.map({ URL(fileURLWithPath: $0) }) ?? workspace.stationKey else {
             throw InputFailure(message: "give --key (or station_key in the workspace's assay.yaml)")
         }

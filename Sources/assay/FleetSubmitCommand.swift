@@ -55,7 +55,7 @@ struct FleetSubmitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let workspace = try Workspace.current()
+        let workspace = try Workspace.discover()
         let decisions: [FleetSubmitter.Decision]
         let folder: FleetDirectory
         let executorName: String

@@ -96,7 +96,7 @@ struct RunCommand: ParsableCommand {
             }
             return budget
         }
-        let workspace = try Workspace.current()
+        let workspace = try Workspace.discover()
         let here = workspace.currentDirectory
         let request = RunRequest(target: target ?? workspace.settings.defaultTarget ?? "local-cpu", suites: suites.isEmpty ? ["smoke"] : suites,
                                  reportsRoot: workspace.reportsRoot(option: out),

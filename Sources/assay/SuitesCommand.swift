@@ -43,7 +43,7 @@ struct SuitesCommand: ParsableCommand {
         var suite: String
 
         func run() throws {
-            let file = try ResourceLocator.current().find(suite, kind: .suite)
+            let file = try ResourceLocator.current().locate(suite, kind: .suite)
             let loaded = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
             let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
             print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")

@@ -101,7 +101,7 @@ extension TargetsCommand {
         func run() throws {
             var spec = backend.flatMap { BackendDraft.named($0, device: device) }
             if let target {
-                let file = try ResourceLocator.current().find(target, kind: .target)
+                let file = try ResourceLocator.current().locate(target, kind: .target)
                 spec = try TargetDescriptor.parse(text: file.text, file: file.displayName).backend
             }
             print(ProbeYAML.render(SystemProbe(source: LiveProbeSource()).probe(), backend: spec), terminator: "")

@@ -17,6 +17,8 @@ final class StderrRing: @unchecked Sendable {
     private let readLock = NSLock()
     private var fd: Int32 = -1
     private var sawEOF = false
+    /// Read buffer, allocated once; used only under `readLock`.
+    private var chunk = [UInt8](repeating: 0, count: 16 << 10)
     /// Signalled once the drain thread has read EOF.
     private let drained = DispatchSemaphore(value: 0)
 
@@ -50,7 +52,6 @@ final class StderrRing: @unchecked Sendable {
     /// Reads what the pipe holds now, until it would block or ends. Caller holds `readLock`.
     private func readAvailable() {
         guard fd >= 0, !sawEOF else { return }
-        var chunk = [UInt8](repeating: 0, count: 16 << 10)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
