@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (.ci/run installs it with apt-get); skipping the print test"),
-          .timeLimit(.minutes(3)))
+          .hangBackstop)
     func printsOnExactlyOneA4Page() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-print")
         var keep = false

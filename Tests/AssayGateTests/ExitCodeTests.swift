@@ -62,7 +62,7 @@ import Testing
         return process.terminationStatus
     }
 
-    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .hangBackstop)
     func realBinaryExitCodes() throws {
         let folder = try TemporaryDirectory.make(prefix: "assay-gate")
         defer { try? FileManager.default.removeItem(at: folder) }

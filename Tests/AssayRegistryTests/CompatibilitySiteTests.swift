@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (.ci/run installs it with apt-get); skipping the site rendering test"),
-          .timeLimit(.minutes(4)))
+          .hangBackstop)
     func chromiumRendersTheIndexAndATargetPage() throws {
         let folder = try TemporaryDirectory.make(prefix: "assay-site")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test(.enabled(if: chromium != nil && Python.isAvailable, "headless chromium (and python3) not installed"),
-          .timeLimit(.minutes(5)), arguments: [1200, 1920])
+          .hangBackstop, arguments: [1200, 1920])
     func nothingOverlapsInChromium(width: Int) throws {
         let keep = ProcessInfo.processInfo.environment["ASSAY_REPORT_PNG_DIR"].map { URL(fileURLWithPath: $0) }
         let directory = try keep ?? TemporaryDirectory.make(prefix: "assay-layout")
@@ -163,7 +163,7 @@ import Testing
 
     /// The measurement fails on the layout that was broken: fact cells that may not wrap, and
     /// chart labels grown over each other.
-    @Test(.enabled(if: chromium != nil, "headless chromium not installed"), .timeLimit(.minutes(3)))
+    @Test(.enabled(if: chromium != nil, "headless chromium not installed"), .hangBackstop)
     func theChromiumCheckFailsOnABrokenLayout() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-layout-broken")
         defer { try? FileManager.default.removeItem(at: directory) }

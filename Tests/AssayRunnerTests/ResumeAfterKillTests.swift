@@ -10,7 +10,7 @@ import Testing
         try Subprocess.launch(try #require(Repository.assayExecutable), arguments, in: Repository.root)
     }
 
-    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .timeLimit(.minutes(5)))
+    @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"), .hangBackstop)
     func sigkillLosesNothingAndResumeCompletes() throws {
         let out = TemporaryDirectory.uniqueURL(prefix: "assay-kill")
         defer { try? FileManager.default.removeItem(at: out) }
