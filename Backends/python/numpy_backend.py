@@ -443,18 +443,10 @@ OPS = {
     "transpose": _transpose,
     "copy": _copy,
     "matmul_int8": _matmul_int8,
-    "reshape": _reshape,
-    "concat": _concat,
-    "slice": _slice,
-    "gather": _gather,
-    "repeat_interleave": _repeat_interleave,
-    "argmax": _argmax,
-    "topk": _topk,
-    "where": _where,
-    "masked_fill": _masked_fill,
-    "cast": _cast,
-    "batch_norm": _batch_norm,
 }
+# the ops model graphs add (issue 17), each implemented by the function named after it
+OPS.update((op, globals()["_" + op]) for op in ("reshape", "concat", "slice", "gather", "repeat_interleave", "argmax",
+                                                "topk", "where", "masked_fill", "cast", "batch_norm"))
 
 
 def _cpu_name():

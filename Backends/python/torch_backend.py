@@ -262,7 +262,8 @@ def _b_topk(call, t):
     x, a = t[0], call.attrs
     # torch.topk does not promise an order among equal values; a stable descending sort does
     # (NaN first, then ties by position), which is the catalogue's rule.
-    return lambda: torch.sort(x, dim=a["axis"], descending=True, stable=True).indices.narrow(a["axis"], 0, a["k"]).to(torch.int32)
+    axis, k = a["axis"], a["k"]
+    return lambda: torch.sort(x, dim=axis, descending=True, stable=True).indices.narrow(axis, 0, k).to(torch.int32)
 
 
 def _b_where(call, t):
