@@ -52,7 +52,9 @@ extension Graph {
             let shapeValue = try entry.required("shape")
             let shape = try shapeValue.ints()
             guard shape.allSatisfy({ $0 >= 0 }) else { throw shapeValue.error("dims must be ≥ 0, found \(shape)") }
-            return (TensorSpec(name: name, dtype: try entry["dtype"].map(Self.dtype) ?? dtype, shape: Shape(shape)), entry)
+            let spec = TensorSpec(name: name, dtype: try entry["dtype"].map(Self.dtype) ?? dtype, shape: Shape(shape))
+            guard spec.checkedByteCount != nil else { throw shapeValue.error("\(shape) is too large: its byte count overflows") }
+            return (spec, entry)
         }
 
         var inputs: [TensorSpec] = []

@@ -71,6 +71,7 @@ import Testing
             ("file weights without a file", base.replacingOccurrences(of: "wq: {shape: [16, 16]}", with: "wq: {shape: [16, 16], init: file}"), "g.yaml:9:"),
             ("std on ones", base.replacingOccurrences(of: "norm: {shape: [16], init: ones}", with: "norm: {shape: [16], init: ones, std: 1}"), "g.yaml:8:"),
             ("bad dtype", base.replacingOccurrences(of: "dtype: f32", with: "dtype: fp8"), "g.yaml:3:"),
+            ("overflowing shape", base.replacingOccurrences(of: "x: {shape: [6, 16]}", with: "x: {shape: [4294967296, 4294967296]}"), "g.yaml:6:"),
         ]
         for (what, text, location) in cases {
             let got = refusal(text)
