@@ -33,6 +33,7 @@ let package = Package(
         // fork/exec of plugin processes (prctl and close_range between fork and exec).
         .target(name: "CAssaySpawn"),
         .target(name: "AssayOps", dependencies: ["AssayCore"]),
+        .target(name: "AssayGraph", dependencies: ["AssayCore", "AssayOps"]),
         .target(name: "AssayBench", dependencies: ["AssayCore"]),
         .target(name: "AssayBackend", dependencies: ["AssayCore", "AssayOps", "AssayBench", "CAssayKernels", "CAssaySpawn"]),
         .target(name: "AssayProbe", dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayOpsTests", dependencies: ["AssayCore", "AssayOps", "AssayTestSupport"]),
+        .testTarget(name: "AssayGraphTests", dependencies: ["AssayCore", "AssayOps", "AssayGraph"]),
         .testTarget(name: "AssayBenchTests", dependencies: ["AssayCore", "AssayBench", "AssayTestSupport"]),
         .testTarget(name: "AssayBackendTests", dependencies: ["AssayCore", "AssayOps", "AssayBackend", "CAssayKernels", "AssayTestSupport"]),
         .testTarget(name: "AssayProbeTests", dependencies: ["AssayCore", "AssayProbe", "AssayTestSupport"], resources: [.copy("Fixtures")]),

@@ -350,6 +350,78 @@ def _matmul_int8(call, A, B):
     return out.astype(np.int64).astype(np.int32)
 
 
+# ------------------------------------------------ ops model graphs add (issue 17)
+# Data movement works on the storage arrays (bf16 as uint16 bits): bit for bit in every dtype.
+
+def _reshape(call, x):
+    return np.array(x, copy=True, order="C").reshape(call.out_shape)
+
+
+def _concat(call, *pieces):
+    return np.concatenate(pieces, axis=call.attrs["axis"])
+
+
+def _slice(call, x):
+    a = call.attrs
+    index = [slice(None)] * x.ndim
+    index[a["axis"]] = slice(a["start"], a["end"])
+    return np.ascontiguousarray(x[tuple(index)])
+
+
+def _gather(call, x, idx):
+    length = call.attrs["length"]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= length):
+        raise Invalid("gather: indices must lie in [0, %d), got [%d, %d]" % (length, int(idx.min()), int(idx.max())))
+    return np.ascontiguousarray(np.take(x, idx.astype(np.intp), axis=call.attrs["axis"]))
+
+
+def _repeat_interleave(call, x):
+    return np.repeat(x, call.attrs["repeats"], axis=call.attrs["axis"])
+
+
+def _order(call, x):
+    """Positions along the axis, largest first: NaN above every number, ties by position (stable)."""
+    xf = _f64(x)
+    axis = call.attrs["axis"]
+    # lexsort is stable and sorts by its last key first: NaN-ness, then the negated value.
+    return np.lexsort((-xf, ~np.isnan(xf)), axis=axis) if xf.size else np.zeros(xf.shape, dtype=np.intp)
+
+
+def _argmax(call, x):
+    if x.size == 0:
+        return np.zeros(call.out_shape, dtype=np.int32)
+    out = np.argmax(_f64(x), axis=call.attrs["axis"], keepdims=call.attrs["keepdim"])
+    return out.astype(np.int32)
+
+
+def _topk(call, x):
+    order = _order(call, x)
+    index = [slice(None)] * x.ndim
+    index[call.attrs["axis"]] = slice(0, call.attrs["k"])
+    return np.ascontiguousarray(order[tuple(index)]).astype(np.int32)
+
+
+def _where(call, cond, a, b):
+    return np.where(cond, a, b)
+
+
+def _masked_fill(call, x, mask):
+    value = from_float(np.array([call.attrs["value"]], dtype=np.float64), call.dtype)[0]
+    return np.where(mask, value, x).astype(x.dtype)
+
+
+def _cast(call, x):
+    # from float64 (exact for every input) the value is rounded once into the target
+    return from_float(_f64(x), call.attrs["to"])
+
+
+def _batch_norm(call, x, mean, var, w, b):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    scale = 1.0 / np.sqrt(_f64(var) + call.attrs["eps"])
+    out = (_f64(x) - _f64(mean).reshape(shape)) * (scale * _f64(w)).reshape(shape) + _f64(b).reshape(shape)
+    return _out(out, call.dtype)
+
+
 OPS = {
     "matmul": _matmul,
     "linear": _linear,
@@ -372,6 +444,9 @@ OPS = {
     "copy": _copy,
     "matmul_int8": _matmul_int8,
 }
+# the ops model graphs add (issue 17), each implemented by the function named after it
+OPS.update((op, globals()["_" + op]) for op in ("reshape", "concat", "slice", "gather", "repeat_interleave", "argmax",
+                                                "topk", "where", "masked_fill", "cast", "batch_norm"))
 
 
 def _cpu_name():

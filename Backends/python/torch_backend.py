@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 
 from assay_backend import (Backend, Invalid, NvmlTelemetry, Unsupported, collect_telemetry,  # noqa: E402
                            collector_paused, cpu_flush_bytes, host_memory, index_range, log, opspec, run)
+from assay_backend.dtypes import round_to  # noqa: E402
 from torch_collectives import TorchCollectives  # noqa: E402
 
 try:
@@ -221,6 +222,73 @@ def _b_matmul_int8(call, t):
     return fallback
 
 
+# ------------------------------------------------ ops model graphs add (issue 17)
+
+def _b_reshape(call, t):
+    x, to = t[0], call.attrs["to"]
+    return lambda: x.reshape(to)
+
+
+def _b_concat(call, t):
+    axis = call.attrs["axis"]
+    return lambda: torch.cat(t, dim=axis)
+
+
+def _b_slice(call, t):
+    x, a = t[0], call.attrs
+    return lambda: x.narrow(a["axis"], a["start"], a["end"] - a["start"]).contiguous()
+
+
+def _b_gather(call, t):
+    x, idx, axis = t[0], t[1].long(), call.attrs["axis"]
+    return lambda: torch.index_select(x, axis, idx)
+
+
+def _b_repeat_interleave(call, t):
+    x, a = t[0], call.attrs
+    return lambda: torch.repeat_interleave(x, a["repeats"], dim=a["axis"])
+
+
+def _b_argmax(call, t):
+    x, a = t[0], call.attrs
+    if x.numel() == 0:
+        shape = call.out_shape
+        return lambda: torch.zeros(shape, dtype=torch.int32, device=x.device)
+    # torch returns the first maximum and counts NaN as the maximum, as the catalogue does
+    return lambda: torch.argmax(x, dim=a["axis"], keepdim=a["keepdim"]).to(torch.int32)
+
+
+def _b_topk(call, t):
+    x, a = t[0], call.attrs
+    # torch.topk does not promise an order among equal values; a stable descending sort does
+    # (NaN first, then ties by position), which is the catalogue's rule.
+    axis, k = a["axis"], a["k"]
+    return lambda: torch.sort(x, dim=axis, descending=True, stable=True).indices.narrow(axis, 0, k).to(torch.int32)
+
+
+def _b_where(call, t):
+    cond, a, b = t
+    return lambda: torch.where(cond, a, b)
+
+
+def _b_masked_fill(call, t):
+    x, mask = t
+    # the fill value rounded once from float64 into the case dtype (a Python float may go through float32)
+    stored = float(round_to(np.array([call.attrs["value"]]), call.dtype)[0])
+    return lambda: x.masked_fill(mask, stored)
+
+
+def _b_cast(call, t):
+    x, to = t[0], _torch_dtypes()[call.attrs["to"]]
+    return lambda: x.to(to)
+
+
+def _b_batch_norm(call, t):
+    x, mean, var, w, b = t
+    eps = call.attrs["eps"]
+    return lambda: F.batch_norm(x, mean, var, w, b, training=False, eps=eps)
+
+
 BUILDERS = {
     "matmul": _b_matmul,
     "linear": _b_linear,
@@ -242,6 +310,17 @@ BUILDERS = {
     "transpose": _b_transpose,
     "copy": _b_copy,
     "matmul_int8": _b_matmul_int8,
+    "reshape": _b_reshape,
+    "concat": _b_concat,
+    "slice": _b_slice,
+    "gather": _b_gather,
+    "repeat_interleave": _b_repeat_interleave,
+    "argmax": _b_argmax,
+    "topk": _b_topk,
+    "where": _b_where,
+    "masked_fill": _b_masked_fill,
+    "cast": _b_cast,
+    "batch_norm": _b_batch_norm,
 }
 
 # tiny probe calls used to declare capabilities truthfully: op -> (attrs, input shapes)
@@ -266,12 +345,29 @@ PROBES = {
     "transpose": ({}, [(2, 8)]),
     "copy": ({}, [(2, 8)]),
     "matmul_int8": ({}, [(32, 32), (32, 32)]),
+    "reshape": ({"to": [4, -1]}, [(2, 8)]),
+    "concat": ({"axis": 1}, [(2, 8), (2, 3)]),
+    "slice": ({"axis": 1, "start": 2, "end": 5}, [(2, 8)]),
+    "gather": ({"axis": 0}, [(16, 8), (4,)]),
+    "repeat_interleave": ({"repeats": 2, "axis": 1}, [(1, 2, 4, 8)]),
+    "argmax": ({}, [(2, 8)]),
+    "topk": ({"k": 3}, [(2, 8)]),
+    "where": ({}, [(2, 8), (2, 8), (2, 8)]),
+    "masked_fill": ({"value": -1.0}, [(2, 8), (8,)]),
+    "cast": ({"to": "bf16"}, [(2, 8)]),
+    "batch_norm": ({}, [(2, 4, 3, 3), (4,), (4,), (4,), (4,)]),
 }
 
 
 def _input_dtypes(op, dtype, n):
     if op == "embedding":
         return ["int32", dtype]
+    if op == "gather":
+        return [dtype, "int32"]
+    if op == "where":
+        return ["bool", dtype, dtype]
+    if op == "masked_fill":
+        return [dtype, "bool"]
     return [dtype] * n
 
 
@@ -518,6 +614,10 @@ class TorchBackend(TorchCollectives, Backend):
             lo, hi = int(idx.min()), int(idx.max())
             if lo < 0 or hi >= vocab:  # never let a device-side assert kill the context
                 raise Invalid("embedding: indices must lie in [0, %d), got [%d, %d]" % (vocab, lo, hi))
+        if op == "gather" and inputs[1].size:
+            idx, length = inputs[1], call.attrs["length"]
+            if int(idx.min()) < 0 or int(idx.max()) >= length:
+                raise Invalid("gather: indices must lie in [0, %d), got [%d, %d]" % (length, int(idx.min()), int(idx.max())))
         tensors = [self._to_device(a) for a in inputs]
         with torch.no_grad():
             out = BUILDERS[op](call, tensors)()

@@ -333,6 +333,78 @@ cases:
     shapes: [{shape: [3, 5, 7]}]
     attrs: [{axes: [0]}, {axes: [2]}, {axes: [0, 2]}, {axes: [1, 2]}, {axes: [0, 1, 2]}, {axes: [0], keepdim: true}, {axes: [0, 1, 2], keepdim: true}]
 
+  # Ops model graphs need (issue 17). Data movement is judged bit for bit, so special values must
+  # arrive unchanged wherever they land; argmax/topk carry NaN and ±0 ties (docs/OPS.md tie rule).
+  - op: reshape
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [4, 33, 17]}]
+    attrs: [{to: [-1]}, {to: [132, -1]}, {to: [2, 2, 561]}]
+    values: [random, special]
+  - op: reshape
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [0, 5]}]
+    attrs: [{to: [-1]}, {to: [5, 0]}]
+  - op: concat
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [3, 37, 65]}, {shape: [1, 4, 0]}]
+    attrs: [{axis: -1}, {axis: 0}]
+    values: [random, special]
+  - op: concat
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [3, 37, 65], sizes: [1, 63, 0, 1]}]
+    values: [random, special]
+  - op: concat
+    # why: a KV-cache append joins along the sequence axis of [b, h, t, d].
+    dtypes: [f32, bf16]
+    shapes: [{shape: [1, 4, 513, 64], sizes: [512, 1]}]
+    attrs: [{axis: 2}]
+  - op: slice
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [5, 67, 33]}]
+    attrs: [{axis: 1, start: 3, end: 64}, {axis: -1, start: 32}, {axis: 0, start: 2, end: 2}, {axis: 2, end: 17}]
+    values: [random, special]
+  - op: gather
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [97, 33], count: 129}, {shape: [3, 65, 9], count: 17}, {shape: [4, 1], count: 0}]
+    attrs: [{axis: 0}, {axis: 1}]
+    values: [random, special]
+  - op: repeat_interleave
+    # why: grouped-query attention repeats each key/value head h/kvh times (LLaMA: 32 query heads, 8 kv heads).
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [2, 3, 17, 64]}, {shape: [1, 1, 5, 8]}]
+    attrs: [{repeats: 4, axis: 1}, {repeats: 1, axis: 1}, {repeats: 3, axis: -1}]
+    values: [random, special]
+  - op: argmax
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [17, 32017]}, {shape: [6, 9, 5]}, {shape: [3, 1]}]
+    attrs: [{axis: -1}, {axis: 0, keepdim: true}]
+    # why: constant rows are all ties: the first position must win.
+    values: [random, special, constant]
+  - op: topk
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [9, 1031]}, {shape: [6, 9, 5]}]
+    attrs: [{k: 5}, {k: 1}, {k: 5, axis: 1}]
+    values: [random, special, constant]
+  - op: where
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [33, 65]}, {shape: [4, 17, 17], cond: [17, 17]}, {shape: [3, 0]}]
+    values: [random, special]
+  - op: masked_fill
+    # why: a causal mask fills the scores above the diagonal with a large negative value before softmax.
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [2, 4, 33, 33], mask: [33, 33]}, {shape: [65, 7]}]
+    attrs: [{value: -10000.0}, {value: 0.1}]
+    values: [random, special]
+  - op: cast
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [4113]}]
+    attrs: [{to: f64}, {to: f32}, {to: f16}, {to: bf16}]
+    values: [random, special, large]
+  - op: batch_norm
+    dtypes: [f64, f32, f16, bf16]
+    shapes: [{shape: [2, 64, 17, 17]}, {shape: [3, 5]}, {shape: [1, 8, 0, 4]}]
+    attrs: [{eps: 1e-5}, {eps: 0.1}]
+    values: [random, special]
   # ---- subnormals (issue 22) ------------------------------------------------------------
   # why: inputs and outputs in the subnormal range of each float dtype (values: subnormal; see
   # docs/OPS.md, "Subnormal cases"). These ops are judged bit for bit (round-to-nearest-even of

@@ -48,6 +48,8 @@ public enum InputGenerator {
                 let angle = position * pow(10_000, -2 * pair / Double(2 * columns))
                 return spec.role == .rotaryCos ? cos(angle) : sin(angle)
             }
+        case .variance:
+            return (0..<count).map { _ in abs(rng.nextSigned()) }
         case .data, .parameter:
             if spec.dtype == .int8 { return (0..<count).map { _ in Double(rng.nextInt(in: -128...127)) } }
             if spec.dtype == .int32 { return (0..<count).map { _ in Double(rng.nextInt(in: -1000...1000)) } }

@@ -10,6 +10,9 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
         ActivationOp(kind: .gelu), ActivationOp(kind: .silu), ActivationOp(kind: .relu),
         BinaryOp(kind: .add), BinaryOp(kind: .mul), ReductionOp(kind: .sum), ReductionOp(kind: .mean),
         EmbeddingOp(), RotaryEmbeddingOp(), LayoutOp(kind: .transpose), LayoutOp(kind: .copy),
+        // What model graphs need besides the above (issue 17).
+        ReshapeOp(), ConcatOp(), SliceOp(), GatherOp(), RepeatInterleaveOp(), SelectionOp(kind: .argmax), SelectionOp(kind: .topk),
+        SelectOp(kind: .where), SelectOp(kind: .maskedFill), CastOp(), BatchNormOp(),
     ])
 
     public init(operators: [any Operator]) {

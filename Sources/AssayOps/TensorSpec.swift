@@ -12,6 +12,8 @@ public struct TensorSpec: Sendable, Equatable {
         case rotaryCos, rotarySin
         /// Parameters such as norm weights: data, but never special values.
         case parameter
+        /// A non-negative parameter (batch_norm's running variance): |uniform[-1, 1)|, no special values.
+        case variance
     }
 
     public var name: String

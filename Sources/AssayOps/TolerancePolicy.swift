@@ -39,7 +39,8 @@ public struct TolerancePolicy: Sendable, Equatable {
     public static func forProblem(_ problem: OpProblem, model: ErrorModel? = nil, rtol: Double? = nil, atol: Double? = nil,
                                   reason: String? = nil) -> TolerancePolicy {
         let outputDType = problem.output.dtype
-        var policy = standard(for: outputDType == .int32 ? .int32 : problem.dtype, reductionLength: problem.reductionLength)
+        // The output's dtype: int32 for int8 matmul, the target of a cast.
+        var policy = standard(for: outputDType, reductionLength: problem.reductionLength)
         policy.dtype = outputDType
         if let model { policy.model = outputDType.isFloatingPoint ? model : .exact }
         if rtol != nil || atol != nil {

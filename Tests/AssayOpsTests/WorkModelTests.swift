@@ -105,6 +105,17 @@ import Testing
         ("rotary_embedding", ["s": .int(2), "h": .int(1), "d": .int(4)], [:], .f32, 24, 4 * (8 + 4 + 4 + 8)),
         ("transpose", ["shape": .ints([3, 5])], [:], .f32, 0, 120),
         ("copy", ["shape": .ints([7])], [:], .f64, 0, 112),
+        ("reshape", ["shape": .ints([3, 5])], ["to": .ints([5, -1])], .f32, 0, 120),
+        ("concat", ["shape": .ints([2, 6])], [:], .f32, 0, 96),
+        ("slice", ["shape": .ints([4, 6])], ["start": .int(1), "end": .int(3)], .f32, 0, 64),  // only the kept rows are read
+        ("gather", ["shape": .ints([10, 4]), "count": .int(3)], [:], .f32, 0, 12 + 2 * 4 * 12),
+        ("repeat_interleave", ["shape": .ints([1, 2, 3])], [:], .f32, 0, 4 * (6 + 12)),
+        ("argmax", ["shape": .ints([4, 8])], [:], .f32, 32, 4 * 32 + 4 * 4),
+        ("topk", ["shape": .ints([4, 8])], ["k": .int(2)], .f32, 4 * 8 * 3, 4 * 32 + 4 * 8),
+        ("where", ["shape": .ints([2, 3])], [:], .f32, 0, 6 + 3 * 24),
+        ("masked_fill", ["shape": .ints([2, 3]), "mask": .ints([3])], [:], .f32, 0, 24 + 3 + 24),
+        ("cast", ["shape": .ints([5])], ["to": .string("f16")], .f32, 0, 20 + 10),
+        ("batch_norm", ["shape": .ints([2, 3, 2])], [:], .f32, 48, 4 * (12 + 4 * 3 + 12)),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -42,6 +42,18 @@ CATALOGUE = {
     "transpose": (FLOATS, ("perm",)),
     "copy": (FLOATS, ()),
     "matmul_int8": (["int8"], ()),
+    # what model graphs need besides the above (issue 17)
+    "reshape": (FLOATS, ("to",)),
+    "concat": (FLOATS, ("axis",)),
+    "slice": (FLOATS, ("axis", "start", "end")),
+    "gather": (FLOATS, ("axis",)),
+    "repeat_interleave": (FLOATS, ("repeats", "axis")),
+    "argmax": (FLOATS, ("axis", "keepdim")),
+    "topk": (FLOATS, ("k", "axis")),
+    "where": (FLOATS, ()),
+    "masked_fill": (FLOATS, ("value",)),
+    "cast": (FLOATS, ("to",)),
+    "batch_norm": (FLOATS, ("eps",)),
 }
 
 
@@ -329,6 +341,136 @@ def _matmul_int8(op, dtype, a, specs):
     return Call(op, dtype, {"k": A.shape[1]}, specs, (A.shape[0], B.shape[1]), "int32")
 
 
+def _reshape(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    to = a.ints("to", [-1], allow_scalar=True)
+    n = specs[0].size
+    if any(d < -1 for d in to) or to.count(-1) > 1:
+        raise Invalid("%s: to %r may hold dims >= 0 and at most one -1" % (op, to))
+    known = 1
+    for d in to:
+        if d != -1:
+            known *= d
+    if -1 in to:
+        if known == 0 or n % known:
+            raise Invalid("%s: to %r: %d elements do not divide into dims of %d" % (op, to, n, known))
+        to = [n // known if d == -1 else d for d in to]
+    elif known != n:
+        raise Invalid("%s: to %r holds %d elements, the input %d" % (op, to, known, n))
+    return Call(op, dtype, {"to": to}, specs, to, dtype)
+
+
+def _concat(op, dtype, a, specs):
+    if not specs:
+        raise Invalid("%s: needs at least one input" % op)
+    _expect(op, specs, ["x%d" % i for i in range(len(specs))], (dtype,) * len(specs))
+    first = specs[0]
+    axis = _axis(a.int("axis", -1), first.ndim, op)
+    for i, s in enumerate(specs):
+        if s.ndim != first.ndim or any(d != e for j, (d, e) in enumerate(zip(s.shape, first.shape)) if j != axis):
+            raise Invalid("%s: input x%d %s does not match x0 %s outside axis %d"
+                          % (op, i, list(s.shape), list(first.shape), axis))
+    out = list(first.shape)
+    out[axis] = sum(s.shape[axis] for s in specs)
+    return Call(op, dtype, {"axis": axis}, specs, out, dtype)
+
+
+def _slice(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    x = specs[0]
+    axis = _axis(a.int("axis", -1), x.ndim, op)
+    start = a.int("start", 0)
+    end = a.int("end", x.shape[axis])
+    if not 0 <= start <= end <= x.shape[axis]:
+        raise Invalid("%s: needs 0 <= start <= end <= %d, got start %d, end %d" % (op, x.shape[axis], start, end))
+    out = list(x.shape)
+    out[axis] = end - start
+    return Call(op, dtype, {"axis": axis, "start": start, "end": end}, specs, out, dtype)
+
+
+def _gather(op, dtype, a, specs):
+    _expect(op, specs, ("x", "indices"), (dtype, "int32"))
+    x, idx = specs
+    axis = _axis(a.int("axis", 0), x.ndim, op)
+    _rank(op, idx, "indices", (1,))
+    out = list(x.shape)
+    out[axis] = idx.shape[0]
+    return Call(op, dtype, {"axis": axis, "length": x.shape[axis]}, specs, out, dtype)
+
+
+def _repeat_interleave(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    x = specs[0]
+    axis = _axis(a.int("axis", 1), x.ndim, op)
+    repeats = a.int("repeats", 2, minimum=1)
+    out = list(x.shape)
+    out[axis] *= repeats
+    return Call(op, dtype, {"axis": axis, "repeats": repeats}, specs, out, dtype)
+
+
+def _argmax(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    x = specs[0]
+    axis = _axis(a.int("axis", -1), x.ndim, op)
+    keepdim = a.bool("keepdim", False)
+    if x.shape[axis] == 0 and x.size:
+        raise Invalid("%s: argmax over an empty axis has no answer" % op)
+    out = list(x.shape)
+    if keepdim:
+        out[axis] = 1
+    else:
+        del out[axis]
+    return Call(op, dtype, {"axis": axis, "keepdim": keepdim}, specs, out, "int32")
+
+
+def _topk(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    x = specs[0]
+    axis = _axis(a.int("axis", -1), x.ndim, op)
+    k = a.int("k", 1, minimum=0)
+    if k > x.shape[axis]:
+        raise Invalid("%s: k=%d exceeds the axis length %d" % (op, k, x.shape[axis]))
+    out = list(x.shape)
+    out[axis] = k
+    return Call(op, dtype, {"axis": axis, "k": k}, specs, out, "int32")
+
+
+def _where(op, dtype, a, specs):
+    _expect(op, specs, ("cond", "a", "b"), ("bool", dtype, dtype))
+    cond, x, y = specs
+    if x.shape != y.shape or broadcast_shapes(cond.shape, x.shape, op) != x.shape:
+        raise Invalid("%s: a %s and b %s must match and cond %s broadcast to them"
+                      % (op, list(x.shape), list(y.shape), list(cond.shape)))
+    return Call(op, dtype, {}, specs, x.shape, dtype)
+
+
+def _masked_fill(op, dtype, a, specs):
+    _expect(op, specs, ("x", "mask"), (dtype, "bool"))
+    x, mask = specs
+    value = a.float("value", 0.0)
+    if broadcast_shapes(mask.shape, x.shape, op) != x.shape:
+        raise Invalid("%s: mask %s does not broadcast to x %s" % (op, list(mask.shape), list(x.shape)))
+    return Call(op, dtype, {"value": value}, specs, x.shape, dtype)
+
+
+def _cast(op, dtype, a, specs):
+    _expect(op, specs, ("x",), (dtype,))
+    to = a.choice("to", "f32", tuple(FLOATS))
+    return Call(op, dtype, {"to": to}, specs, specs[0].shape, to)
+
+
+def _batch_norm(op, dtype, a, specs):
+    eps = a.float("eps", 1e-5)
+    _expect(op, specs, ("x", "mean", "var", "weight", "bias"), (dtype,) * 5)
+    x = specs[0]
+    if x.ndim < 2:
+        raise Invalid("%s: x must have rank >= 2 ([n, c, ...]), got %s" % (op, list(x.shape)))
+    for name, s in zip(("mean", "var", "weight", "bias"), specs[1:]):
+        if s.shape != (x.shape[1],):
+            raise Invalid("%s: %s must have shape [%d], got %s" % (op, name, x.shape[1], list(s.shape)))
+    return Call(op, dtype, {"eps": eps}, specs, x.shape, dtype)
+
+
 _CHECKS = {
     "matmul": _matmul,
     "linear": _linear,
@@ -350,4 +492,15 @@ _CHECKS = {
     "transpose": _transpose,
     "copy": _unary,
     "matmul_int8": _matmul_int8,
+    "reshape": _reshape,
+    "concat": _concat,
+    "slice": _slice,
+    "gather": _gather,
+    "repeat_interleave": _repeat_interleave,
+    "argmax": _argmax,
+    "topk": _topk,
+    "where": _where,
+    "masked_fill": _masked_fill,
+    "cast": _cast,
+    "batch_norm": _batch_norm,
 }

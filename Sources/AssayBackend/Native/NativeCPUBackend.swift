@@ -45,6 +45,7 @@ public final class NativeCPUBackend: Backend {
 
     func compute(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
         let output = problem.output
+        if let result = try graphOp(problem, inputs) { return result }
         switch problem.op {
         case "matmul_int8":
             return try int8Matmul(problem, inputs)

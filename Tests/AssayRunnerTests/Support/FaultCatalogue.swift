@@ -4,7 +4,7 @@ import Foundation
 
 /// At least twenty bug classes real kernels have had, each as a FaultClass (issue 14).
 enum FaultCatalogue {
-    static let all: [FaultClass] = kernelFaults + stagingFaults
+    static let all: [FaultClass] = kernelFaults + stagingFaults + graphOpFaults
 
     static let kernelFaults: [FaultClass] = [
         FaultClass("wrong accumulation dtype: the dot product accumulates in a narrower float (f64 in f32, f32/f16 in bf16, bf16 in bf16)",

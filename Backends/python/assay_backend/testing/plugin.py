@@ -15,6 +15,7 @@ import pytest
 from .client import Client
 
 OPS_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_tests.py")
+GRAPH_OPS_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "graph_ops_tests.py")
 
 
 def pytest_addoption(parser):
@@ -39,8 +40,9 @@ def pytest_configure(config):
     given = getattr(config, "args_source", None) == pytest.Config.ArgsSource.ARGS
     if not given:
         config.args[:] = []
-    if OPS_TESTS not in config.args:
-        config.args.append(OPS_TESTS)
+    for tests in (OPS_TESTS, GRAPH_OPS_TESTS):
+        if tests not in config.args:
+            config.args.append(tests)
 
 
 def _options(config):

@@ -1,0 +1,54 @@
+import AssayCore
+
+/// `slice`: rows `start..<end` along `axis` (a `split` is several slices).
+struct SliceOp: Operator {
+    let name = "slice"
+    let paramNames = ["shape"]
+    var attrDefaults: AttrMap { ["axis": .int(-1), "start": .int(0)] }
+    var acceptedAttrs: Set<String> { ["axis", "start", "end"] }
+
+    /// (axis, start, end) of a resolved problem; `end` defaults to the axis length.
+    static func bounds(_ problem: OpProblem) -> (axis: Int, start: Int, end: Int) {
+        let shape = problem.inputs[0].shape.dims
+        let axis = AxisRows.axis(problem, rank: shape.count)
+        return (axis, problem.attrs["start"]?.intValue ?? 0, problem.attrs["end"]?.intValue ?? shape[axis])
+    }
+
+    func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
+        let p = ProblemParams(op: name, params: params, attrs: attrs)
+        let shape = try p.shape("shape")
+        let axis = try p.axis("axis", rank: shape.count)
+        guard let start = attrs["start"]?.intValue else { throw OpError(field: "attrs", "slice attr 'start' must be an integer") }
+        let end = try attrs["end"].map { value -> Int in
+            guard let end = value.intValue else { throw OpError(field: "attrs", "slice attr 'end' must be an integer") }
+            return end
+        } ?? shape[axis]
+        guard 0 <= start, start <= end, end <= shape[axis] else {
+            throw OpError(field: "attrs", "slice needs 0 ≤ start ≤ end ≤ \(shape[axis]) (the axis length), found start \(start), end \(end)")
+        }
+        var out = shape
+        out[axis] = end - start
+        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
+                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)), flops: 0, reductionLength: 1,
+                         // Only the kept rows are read.
+                         minimumBytes: 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth))
+    }
+
+    func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
+        let (axis, start, end) = SliceOp.bounds(problem)
+        let shape = problem.inputs[0].shape.dims
+        return AxisRows(shape: shape, axis: axis)
+            .assemble((start..<end).map { (input: 0, row: $0) }, from: inputs, lengths: [shape[axis]], outShape: problem.output.shape.dims)
+    }
+}
+
+extension SliceOp {
+    /// Values move without arithmetic: bit for bit.
+    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
+
+    func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
+        let (axis, start, _) = SliceOp.bounds(problem)
+        return "x row \(index[axis] + start) along axis \(axis)"
+    }
+}
