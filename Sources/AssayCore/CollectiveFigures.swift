@@ -16,6 +16,9 @@ public struct CollectiveFigures: Codable, Sendable, Equatable {
     /// The target's declared link bandwidth (`capabilities.link_gbs`) and the bus figure's share of it, %.
     public var linkGBs: Double?
     public var percentOfLink: Double?
+    /// p2p_copy: every ordered pair's copy bandwidth (the peer-to-peer matrix); the figures
+    /// above are then the slowest pair's.
+    public var pairs: [P2PPair]?
 
     public init(op: CollectiveOp, ranks: Int, bytes: Int, inPlace: Bool, root: Int) {
         self.op = op; self.ranks = ranks; self.bytes = bytes; self.inPlace = inPlace; self.root = root
@@ -30,5 +33,19 @@ public struct CollectiveFigures: Codable, Sendable, Equatable {
         busGBs = algorithm * op.busFactor(ranks: ranks)
         self.linkGBs = linkGBs
         if let linkGBs, linkGBs > 0, let bus = busGBs { percentOfLink = bus / linkGBs * 100 }
+    }
+}
+
+/// One cell of the peer-to-peer matrix: rank `source` copying the case's bytes to rank
+/// `destination`, from the median of the slower of the two ranks' time per copy.
+public struct P2PPair: Codable, Sendable, Equatable {
+    public var source: Int
+    public var destination: Int
+    /// bytes / median time per copy, GB/s (10⁹ bytes/s).
+    public var gbs: Double
+    public var latencyMicroseconds: Double
+
+    public init(source: Int, destination: Int, gbs: Double, latencyMicroseconds: Double) {
+        self.source = source; self.destination = destination; self.gbs = gbs; self.latencyMicroseconds = latencyMicroseconds
     }
 }

@@ -4,7 +4,7 @@ Every pair of ranks holds one TCP connection (a full mesh, formed through rank 0
 port). all_reduce is a ring reduce-scatter followed by a ring all-gather (each rank sends and
 receives 2(n-1)/n of the buffer, the nccl-tests bus factor); broadcast and reduce are pipelined
 chains from/to the root; all_to_all is n-1 pairwise exchanges; send_recv sends to the right
-neighbour and receives from the left. Each step sends on a helper thread while receiving on the
+neighbour and receives from the left; p2p_copy is one send on the pair's connection. Each step sends on a helper thread while receiving on the
 calling one, so no step deadlocks on a full socket buffer. A peer that closes its connection or
 sends nothing within the timeout raises `PeerError` naming it.
 """
@@ -297,6 +297,13 @@ class RingCollectives(CollectiveBackend):
 
     def collective_barrier(self):
         self._ring.barrier()
+
+    def collective_p2p(self, send, recv, source, destination):
+        if self._ring.rank == source:
+            self._ring.send(destination, send)
+        else:
+            self._ring.recv(source, recv)
+        return recv
 
     def collective_call(self, op, send, recv, root, dtype):
         if op in ("broadcast", "reduce"):
