@@ -100,12 +100,13 @@ struct CollectiveRunTests {
         #expect(record.cases[0].message == "rank 0→1: rank 1: 1/16 elements wrong; first at [3]: expected -2.0, got -1.0", "\(record.cases[0].message ?? "")")
     }
 
-    @Test(arguments: [("crash", Outcome.crash, "rank 1 of 2: plugin exited with status 9"),
-                      ("hang", Outcome.timeout, "rank 1 of 2: no reply")])
-    func aRankThatFailsMidCollectiveEndsTheCaseNamingTheRank(fault: String, outcome: Outcome, reason: String) throws {
+    @Test(arguments: [("crash", Outcome.crash, "plugin exited with status 9"), ("hang", Outcome.timeout, "no reply")], [2, 4])
+    func aRankThatFailsMidCollectiveEndsTheCaseNamingTheRank(fault: (String, Outcome, String), ranks: Int) throws {
+        let (fault, outcome, cause) = fault
+        let reason = "rank 1 of \(ranks): \(cause)"
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        let (record, _) = try fixture.run(target: try target(ranks: 2, mode: fault, fixture: fixture, requestTimeout: 4),
+        let (record, _) = try fixture.run(target: try target(ranks: ranks, mode: fault, fixture: fixture, requestTimeout: 4),
                                           suite: Self.suite("  - {op: all_reduce, dtypes: [f32], sizes: [4 KiB, 64, 1 MiB]}"))
         #expect(record.cases.map(\.outcome) == [outcome, .pass, .pass], "\(record.cases.map { $0.message ?? "" })")
         let message = record.cases[0].message ?? ""

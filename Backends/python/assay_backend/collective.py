@@ -39,11 +39,19 @@ def pattern(rank, count, dtype, offset=0):
     """x_rank[i] = ((5*rank + i) mod 11) - 5 for i in [offset, offset + count): integers in
     [-5, 5], so any sum over up to 25 ranks, in any order, is exact in every dtype (int8 and
     bf16 included), and distinct ranks' data differ (5*rank mod 11 differs for 11 ranks)."""
-    i = np.arange(offset, offset + count, dtype=np.int64)
+    # One period (11 elements) converted, then copied onto itself in doubling blocks (memcpy
+    # speed): a 256 MiB input without 64-bit temporaries.
+    i = np.arange(offset, offset + 11, dtype=np.int64)
     values = (5 * rank + i) % 11 - 5
-    if dtype in ("int8", "int32"):
-        return values.astype(storage_dtype(dtype))
-    return from_float(values.astype(np.float64), dtype)
+    period = values.astype(storage_dtype(dtype)) if dtype in ("int8", "int32") else from_float(values.astype(np.float64), dtype)
+    out = np.empty(count, dtype=period.dtype)
+    filled = min(count, 11)
+    out[:filled] = period[:filled]
+    while filled < count:  # `filled` stays a multiple of the period
+        step = min(filled, count - filled)
+        out[filled:filled + step] = out[:step]
+        filled += step
+    return out
 
 
 def default_peer(root, world):
