@@ -78,10 +78,15 @@ def test_every_op_exact_on_every_rank(backend, world):
                         if want is not None:
                             got = to_float(outputs[0], np.float64) if dtype not in ("int8", "int32") else outputs[0].astype(np.float64)
                             assert np.array_equal(got, want), (op, dtype, rank, in_place)
-        replies = on_all(clients, {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 1 << 16,
-                                   "mode": "time", "k": 3, "samples": 4})
-        for reply, _ in replies:
-            assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 4 and min(reply["elapsed_ns"]) > 0
+        timed = {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 1 << 16, "mode": "time", "k": 3, "samples": 4}
+        for _ in range(2):  # the second reuses the first's buffers
+            for reply, _ in on_all(clients, timed):
+                assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 4 and min(reply["elapsed_ns"]) > 0
+        # A check after timing builds its input afresh: timed calls (in place or not) left nothing behind.
+        for in_place in (True, False):
+            on_all(clients, dict(timed, in_place=in_place))
+            for rank, (reply, outputs) in enumerate(on_all(clients, dict(timed, in_place=in_place, mode="check"))):
+                assert np.array_equal(outputs[0].astype(np.float64), expected("all_reduce", rank, world, 1 << 14, "f32"))
     finally:
         close_all(clients)
 
