@@ -85,7 +85,7 @@ struct P2PHeatMap: Sendable {
             let barX = Self.left + grid + Self.legendGap
             XMLNode.element("g", ["class": "legend"]) {
                 XMLNode.element("rect", ["x": svgNumber(barX), "y": svgNumber(Self.top), "width": svgNumber(Self.legendWidth),
-                                         "height": svgNumber(grid), "fill": "url(#\(id)-scale)", "class": "frame"])
+                                         "height": svgNumber(grid), "fill": "url(#\(id)-scale)", "stroke": "#8a939b", "stroke-width": "1"])
                 XMLNode.element("text", ["x": svgNumber(barX), "y": svgNumber(Self.top - 8)]) { "GB/s" }
                 XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + 10)]) { "\(Figures.significant(high)) max" }
                 XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + grid)]) { "\(Figures.significant(low)) min" }

@@ -82,9 +82,9 @@ struct CollectiveInputTests {
         #expect(CollectiveOp.reduce.expected(rank: 0, ranks: 2, count: 8, root: 1, index: 0) == nil)
         #expect(CollectiveOp.broadcast.expected(rank: 0, ranks: 2, count: 8, root: 1, index: 2) == 2)
         // p2p_copy from rank 2 to rank 0 of 4: x_2 on rank 0 only; without a peer, to the next rank.
-        #expect(CollectiveOp.p2pCopy.expected(rank: 0, ranks: 4, count: 8, root: 2, peer: 0, index: 1) == 1)  // x_2[1]
+        #expect(CollectiveOp.p2pCopy.expected(rank: 0, ranks: 4, count: 8, root: 2, peer: 0, index: 1) == -5)  // x_2[1] = (5·2 + 1) mod 11 − 5
         #expect(CollectiveOp.p2pCopy.expected(rank: 3, ranks: 4, count: 8, root: 2, peer: 0, index: 1) == nil)
-        #expect(CollectiveOp.p2pCopy.expected(rank: 3, ranks: 4, count: 8, root: 2, index: 1) == 1)
+        #expect(CollectiveOp.p2pCopy.expected(rank: 3, ranks: 4, count: 8, root: 2, index: 1) == -5)
         #expect(CollectiveOp.p2pCopy.checks(rank: 0, root: 2, peer: 0) && !CollectiveOp.p2pCopy.checks(rank: 2, root: 2, peer: 0))
         #expect(CollectiveOp.p2pCopy.busFactor(ranks: 8) == 1)
         // Sums over 25 ranks stay within int8 and bf16's exact integers.

@@ -59,6 +59,9 @@ struct CollectiveReportTests {
         #expect(cells[0].text.contains("rank 0 → rank 0: no copy") && cells[1].text.contains("rank 0 → rank 1: 11 GB/s"))
         let legend = try #require(four.all("g").first { $0.hasClass("legend") })
         #expect(legend.text.contains("24.0 max") && legend.text.contains("11.0 min") && legend.text.contains("GB/s"))
+        // The bar is painted with the scale (no class whose stylesheet rule would blank its fill).
+        let bar = try #require(legend.all("rect").first)
+        #expect(bar.attributes["fill"]?.hasPrefix("url(#p2p-") == true && bar.attributes["class"] == nil)
         #expect(four.text.contains("source rank") && four.text.contains("destination rank"))
         // The fastest pair is the darkest cell, the slowest the lightest.
         let fills = cells.compactMap { $0.all("rect").first?.attributes["fill"] }
