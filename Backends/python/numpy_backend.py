@@ -482,6 +482,7 @@ class NumpyBackend(RingCollectives, Backend):
 
     def describe(self):
         from assay_backend import host_memory
+        from assay_backend.numa import cpu_numa
         total, _ = host_memory()
         runtime = {}
         blas = _blas_name()
@@ -490,7 +491,7 @@ class NumpyBackend(RingCollectives, Backend):
         return {
             "devices": [{"index": 0, "name": _cpu_name(), "kind": "cpu", "memory_bytes": total,
                          "driver": platform.platform(), "runtime": "numpy " + np.__version__,
-                         "cores": os.cpu_count()}],
+                         "cores": os.cpu_count(), **cpu_numa()}],
             "timer": "host_monotonic",
             "capabilities": opspec.capabilities(),
             "runtime": runtime,

@@ -31,6 +31,7 @@ from assay_backend import (Backend, Invalid, NvmlTelemetry, Unsupported, collect
                            collector_paused, cpu_flush_bytes, host_memory, index_range, log, opspec, run)
 from assay_backend.dtypes import round_to  # noqa: E402
 from torch_collectives import TorchCollectives  # noqa: E402
+from assay_backend.numa import cpu_numa, pci_numa  # noqa: E402
 
 try:
     import torch
@@ -505,7 +506,7 @@ class TorchBackend(TorchCollectives, Backend):
         if d.type == "cpu":
             total, _ = host_memory()
             entry.update(name=platform.processor() or platform.machine(), memory_bytes=total,
-                         driver=platform.platform(), runtime="torch %s" % torch.__version__)
+                         driver=platform.platform(), runtime="torch %s" % torch.__version__, **cpu_numa())
             try:
                 runtime["threads"] = torch.get_num_threads()
             except Exception:
@@ -548,8 +549,17 @@ class TorchBackend(TorchCollectives, Backend):
                     entry["max_clock_mhz"] = mc
             if "max_clock_mhz" not in entry and getattr(props, "clock_rate", None):
                 entry["max_clock_mhz"] = int(props.clock_rate) // 1000
+            entry.update(self._numa(props))
         entry = {k: v for k, v in entry.items() if v is not None}
         return {"devices": [entry], "timer": self.timer, "capabilities": self.caps, "runtime": runtime}
+
+    @staticmethod
+    def _numa(props):
+        """The device's NUMA node through its PCI address (CUDA/ROCm report the bus id)."""
+        bus = getattr(props, "pci_bus_id", None)
+        if bus is None:
+            return {"numa_reason": "torch reports no PCI bus id for this device"}
+        return pci_numa("%04x:%02x:%02x.0" % (getattr(props, "pci_domain_id", 0) or 0, bus, getattr(props, "pci_device_id", 0) or 0))
 
     # ------------------------------------------------------------ tensors
     def _sync(self):

@@ -52,6 +52,13 @@ class TorchCollectives(CollectiveBackend):
     def collective_finish(self, result):
         self._sync()
 
+    def collective_p2p(self, send, recv, source, destination):
+        if self.rendezvous.rank == source:
+            self._dist.send(send, dst=destination)
+        else:
+            self._dist.recv(recv, src=source)
+        return recv
+
     def collective_call(self, op, send, recv, root, dtype):
         dist, rank, world = self._dist, self.rendezvous.rank, self.rendezvous.world
         if op in ("all_reduce", "reduce", "broadcast") and recv is not send and (op != "broadcast" or rank == root):

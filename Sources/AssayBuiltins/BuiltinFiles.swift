@@ -100,7 +100,8 @@ expect:
 # Collective communication over the ranks of a multi-rank target (docs/FORMATS.md,
 # "Collectives"): every op checked exactly on every rank from the documented data pattern, then
 # timed (a sample is the slowest rank's), with nccl-tests' algorithm and bus bandwidths.
-# The sweep runs 8 B to 256 MiB by ×8 for all_reduce; the other ops at three sizes.
+# The sweep runs 8 B to 256 MiB by ×8 for all_reduce; the other ops at three sizes; p2p_copy
+# (every ordered pair of ranks, each alone: the peer-to-peer matrix) small and large.
 id: collectives
 title: Collectives — all_reduce size sweep, every op at small, medium and large sizes
 kind: collective
@@ -131,6 +132,9 @@ cases:
   - op: send_recv
     dtypes: [f32]
     sizes: [4 KiB, 1 MiB, 64 MiB]
+  - op: p2p_copy
+    dtypes: [f32]
+    sizes: [4 KiB, 64 MiB]
 
 """#),
         BuiltinFile(path: "Suites/conformance.yaml", text: #"""
@@ -529,8 +533,10 @@ cases:
 # a burn-in of back-to-back GEMM on every device (sustained_load: the target's
 # expect.sustained_load sets duration, allowed decay and clock floor; 60 s, 10%, no floor by
 # default), then collectives over the ranks of a multi-rank target (backend.ranks): all_reduce
-# swept from 8 B to 1 GiB in bf16, and every other op at 1 MiB and 256 MiB. On a single-process
-# target the collectives are unsupported, with the reason.
+# swept from 8 B to 1 GiB in bf16, every other op at 1 MiB and 256 MiB, and the peer-to-peer
+# matrix (p2p_copy: every ordered pair of ranks copies 256 MiB, each pair alone). With several
+# ranks, host_device_bandwidth measures every rank's device in turn, with its NUMA node. On a
+# single-process target the collectives are unsupported, with the reason.
 id: server
 title: AI server — devices, links, burn-in and collectives
 kind: system
@@ -550,6 +556,7 @@ cases:
   - {kind: collective, op: reduce, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
   - {kind: collective, op: all_to_all, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
   - {kind: collective, op: send_recv, dtypes: [bf16], sizes: [1 MiB, 256 MiB]}
+  - {kind: collective, op: p2p_copy, dtypes: [bf16], sizes: [256 MiB]}
 
 """#),
         BuiltinFile(path: "Suites/smoke.yaml", text: #"""
@@ -685,9 +692,14 @@ cases:
 # "performance": on top of that, the headline ops reach a fair share of the peaks the target
 # descriptor declares (peak_tflops, memory_bandwidth_gbs, with their source); percentages come
 # from run.json, and a ceiling the run measured on the device never meets a floor.
+# "server": for multi-device targets only (backend.ranks > 1, one plugin process per device): on
+# top of that, the collectives and server suites ran completely, every case run (none
+# unsupported unless not applicable): collectives exact on every rank, the peer-to-peer matrix,
+# host↔device links per device and NUMA node, the burn-in. A single-device target skips this
+# level and is judged as before.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: ai-accelerator
-version: "1.1"
+version: "1.2"
 title: AI accelerator adaptation
 validity_days: 365
 target_kinds: [accelerator]
@@ -728,6 +740,10 @@ levels:
   - id: performance
     title: Performance qualified
     requires: [performance_floors]
+  - id: server
+    title: Server qualified (multi-device)
+    applies_to: multi_device
+    suites: [collectives, server]
 
 """#),
         BuiltinFile(path: "Profiles/cpu-server.yaml", text: #"""

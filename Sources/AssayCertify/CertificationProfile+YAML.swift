@@ -68,18 +68,32 @@ extension CertificationProfile {
         guard !items.isEmpty else { throw value.error("at least one level is needed") }
         var seen = Set<String>()
         return try items.map { item in
-            let map = try item.mapping(allowed: ["id", "title", "requires"])
+            let map = try item.mapping(allowed: ["id", "title", "requires", "suites", "applies_to"])
             let idValue = try map.required("id")
             let id = try idValue.string()
             guard seen.insert(id).inserted else { throw idValue.error("level '\(id)' is defined twice") }
-            let requires = try map.required("requires").listOrSingle().map { entry in
+            let suites = try map["suites"]?.sequence().map(SuiteRequirement.init(yaml:)) ?? []
+            var multiDeviceOnly = false
+            if let value = map["applies_to"] {
+                switch try value.string() {
+                case "any": break
+                case "multi_device": multiDeviceOnly = true
+                case let other: throw value.error("applies_to is 'any' or 'multi_device', not '\(other)'")
+                }
+                guard seen.count > 1 || !multiDeviceOnly else { throw value.error("the first level applies to every target") }
+            }
+            guard map["requires"] != nil || !suites.isEmpty else { throw item.error("level '\(id)' needs 'requires' or 'suites'") }
+            let requires = try (map["requires"]?.listOrSingle() ?? []).map { entry in
                 let name = try entry.string()
                 guard let requirement = Requirement(rawValue: name) else {
                     throw entry.error("unknown requirement '\(name)' (one of: \(Requirement.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return requirement
             }
-            return Level(id: id, title: try map["title"]?.string() ?? id, requires: requires)
+            var level = Level(id: id, title: try map["title"]?.string() ?? id, requires: requires)
+            level.suites = suites
+            level.multiDeviceOnly = multiDeviceOnly
+            return level
         }
     }
 

@@ -40,6 +40,12 @@ public struct CertificationProfile: Sendable, Equatable {
         public var id: String
         public var title: String
         public var requires: [Requirement]
+        /// Suites this level adds (`suites:` in the level): in the run, complete, and none of
+        /// their cases `unsupported` unless not applicable (a server level needs its collectives run).
+        public var suites: [SuiteRequirement] = []
+        /// `applies_to: multi_device`: the level exists only for multi-rank targets (more than
+        /// one rank); on any other target it is skipped, neither reached nor in the way.
+        public var multiDeviceOnly = false
         public init(id: String, title: String, requires: [Requirement]) { self.id = id; self.title = title; self.requires = requires }
     }
 

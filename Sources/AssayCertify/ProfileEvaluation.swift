@@ -10,17 +10,38 @@ public enum ProfileEvaluation {
         var reasons = [ProfileResult.Reason]()
         var reached: String?
         var blocked = false
+        var notes = notApplicableNotes(run)
         for (index, level) in profile.levels.enumerated() {
+            if level.multiDeviceOnly, !isMultiDevice(run) {
+                notes.append("level \(level.id): applies to multi-device targets only (backend.ranks > 1); \(run.target.value.id) has one process, so it is judged without this level")
+                continue
+            }
             var missed = index == 0 ? runStatus(run, level: level.id) + targetKind(profile, run: run, level: level.id) : []
             for requirement in level.requires {
                 missed += check(requirement, profile: profile, level: level.id, run: run, now: now, reference: reference)
             }
+            missed += level.suites.flatMap { suiteReasons($0, run: run, level: level.id) + unsupportedInSuite($0, run: run, level: level.id) }
             reasons += missed
             // Cumulative: a level counts only when every level before it holds too.
             if missed.isEmpty, !blocked { reached = level.id } else { blocked = true }
         }
         let passed = reached != nil
-        return ProfileResult(profileID: profile.id, passed: passed, level: reached, reasons: reasons, notes: notApplicableNotes(run))
+        return ProfileResult(profileID: profile.id, passed: passed, level: reached, reasons: reasons, notes: notes)
+    }
+
+    /// A target of more than one rank (one plugin process per device; run.json `backend.ranks`).
+    static func isMultiDevice(_ run: RunRecord) -> Bool {
+        max(run.backend.ranks ?? 1, run.target.value.backend.ranks?.count ?? 1) > 1
+    }
+
+    /// A level's own suite must have run its cases: an `unsupported` one (a collective the
+    /// backend cannot do) misses the level, unless it is not applicable to the target.
+    private static func unsupportedInSuite(_ requirement: CertificationProfile.SuiteRequirement, run: RunRecord, level: String) -> [ProfileResult.Reason] {
+        run.cases.filter { requirement.anyOf.contains($0.id.suite) && $0.outcome == .unsupported && $0.system?.notApplicable == nil }.map { result in
+            .init(requirement: CertificationProfile.Requirement.suites.rawValue, level: level, caseID: result.id.description,
+                  observed: "unsupported", required: "run (pass)",
+                  message: "\(result.id): unsupported (\(result.message ?? "no reason")); level \(level) needs it run")
+        }
     }
 
     private static func check(_ requirement: CertificationProfile.Requirement, profile: CertificationProfile, level: String,

@@ -45,8 +45,12 @@ public struct SystemObservation: Codable, Sendable, Equatable {
     /// Why the check does not apply to this target (a device check on a target without a
     /// device); such an `unsupported` case is left out of a profile's unsupported ratio.
     public var notApplicable: String?
-    public init(expected: String, observed: String, figures: [String: Double]? = nil, notApplicable: String? = nil) {
+    /// `host_device_bandwidth`: every device's link and NUMA node (one per rank of a multi-rank target).
+    public var devices: [HostDeviceLink]?
+    public init(expected: String, observed: String, figures: [String: Double]? = nil, notApplicable: String? = nil,
+                devices: [HostDeviceLink]? = nil) {
         self.expected = expected; self.observed = observed; self.figures = figures; self.notApplicable = notApplicable
+        self.devices = devices
     }
 }
 

@@ -16,6 +16,9 @@ public struct CollectiveFigures: Codable, Sendable, Equatable {
     /// The target's declared link bandwidth (`capabilities.link_gbs`) and the bus figure's share of it, %.
     public var linkGBs: Double?
     public var percentOfLink: Double?
+    /// p2p_copy: every ordered pair's copy bandwidth (the peer-to-peer matrix); the figures
+    /// above are then the slowest pair's.
+    public var pairs: [P2PPair]?
 
     public init(op: CollectiveOp, ranks: Int, bytes: Int, inPlace: Bool, root: Int) {
         self.op = op; self.ranks = ranks; self.bytes = bytes; self.inPlace = inPlace; self.root = root

@@ -9,6 +9,9 @@ public enum CollectiveOp: String, Codable, Sendable, CaseIterable {
     case reduce
     case allToAll = "all_to_all"
     case sendRecv = "send_recv"
+    /// One ordered pair at a time: rank `root` copies its buffer to rank `peer`, the others
+    /// idle; a case runs every ordered pair (the peer-to-peer matrix).
+    case p2pCopy = "p2p_copy"
 
     /// The dtypes the data pattern sums exactly in.
     public static let dtypes: [DType] = [.f64, .f32, .f16, .bf16, .int32, .int8]
@@ -20,7 +23,7 @@ public enum CollectiveOp: String, Codable, Sendable, CaseIterable {
         switch self {
         case .allReduce: return 2 * (n - 1) / n
         case .allGather, .reduceScatter, .allToAll: return (n - 1) / n
-        case .broadcast, .reduce, .sendRecv: return 1
+        case .broadcast, .reduce, .sendRecv, .p2pCopy: return 1
         }
     }
 
@@ -44,9 +47,22 @@ public enum CollectiveOp: String, Codable, Sendable, CaseIterable {
     /// The output element count on every rank for `count` elements (the nccl-tests size).
     public func outputCount(count: Int, ranks: Int) -> Int { self == .reduceScatter ? count / ranks : count }
 
+    /// The destination of a `p2p_copy` from `root` when the request names none: the next rank.
+    public static func defaultPeer(root: Int, ranks: Int) -> Int { (root + 1) % max(ranks, 1) }
+
+    /// Whether rank `rank`'s output is defined, so checked: not for reduce off the root, and
+    /// for p2p_copy only on the destination.
+    public func checks(rank: Int, root: Int, peer: Int) -> Bool {
+        switch self {
+        case .reduce: return rank == root
+        case .p2pCopy: return rank == peer
+        default: return true
+        }
+    }
+
     /// What element `index` of rank `rank`'s output must be; nil where the op leaves it
-    /// undefined (reduce off the root).
-    public func expected(rank: Int, ranks: Int, count: Int, root: Int, index i: Int) -> Double? {
+    /// undefined (reduce off the root, p2p_copy off the destination `peer`).
+    public func expected(rank: Int, ranks: Int, count: Int, root: Int, peer: Int? = nil, index i: Int) -> Double? {
         let block = count / max(ranks, 1)
         func sum(at index: Int) -> Double { (0..<ranks).reduce(0) { $0 + Self.pattern(rank: $1, index: index) } }
         switch self {
@@ -57,6 +73,7 @@ public enum CollectiveOp: String, Codable, Sendable, CaseIterable {
         case .reduceScatter: return sum(at: rank * block + i)
         case .allToAll: return Self.pattern(rank: i / block, index: rank * block + i % block)
         case .sendRecv: return Self.pattern(rank: (rank - 1 + ranks) % ranks, index: i)
+        case .p2pCopy: return rank == (peer ?? Self.defaultPeer(root: root, ranks: ranks)) ? Self.pattern(rank: root, index: i) : nil
         }
     }
 }

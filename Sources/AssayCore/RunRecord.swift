@@ -119,6 +119,11 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
         public var driver: String?
         public var runtime: String?
         public var maxClockMHz: Double?
+        /// Where the device sits (hello `pci_bus_id`, `numa_node`; `numa_reason` when the
+        /// plugin cannot tell the node): the host↔device table (docs/FORMATS.md).
+        public var pciBusID: String?
+        public var numaNode: Int?
+        public var numaReason: String?
         public init(index: Int, name: String, kind: String? = nil, memoryBytes: Double? = nil, driver: String? = nil,
                     runtime: String? = nil, maxClockMHz: Double? = nil) {
             self.index = index; self.name = name; self.kind = kind; self.memoryBytes = memoryBytes

@@ -34,7 +34,10 @@ extension SuiteEntry {
             sizes = try sizesValue.listOrSingle().map { try $0.byteSize() }
         }
         var root = 0
-        if let value = map["root"] { root = try value.nonNegativeInt() }
+        if let value = map["root"] {
+            guard name != CollectiveOp.p2pCopy.rawValue else { throw value.error("p2p_copy runs every ordered pair of ranks; it takes no root") }
+            root = try value.nonNegativeInt()
+        }
         self.init(kind: .collective, op: name, dtypes: dtypes, mode: try map["mode"]?.performanceMode(),
                   timeCapSeconds: try map["time_cap_s"]?.positiveDouble(), line: yaml.line)
         self.sizes = sizes

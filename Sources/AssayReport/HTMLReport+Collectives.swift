@@ -23,6 +23,19 @@ extension HTMLReport {
                 XMLNode.element("h3") { "Bus bandwidth against size" }
                 chart.svg()
             }
+            let maps = model.collectives.compactMap(P2PHeatMap.init)
+            if !maps.isEmpty {
+                XMLNode.element("h3") { "Peer-to-peer copy bandwidth" }
+                XMLNode.element("p", ["class": "muted"]) {
+                    "Each ordered pair alone: the source rank (row) copies the case's bytes to the destination rank (column), "
+                        + "checked exactly, then timed; GB/s from the median of the slower rank's time per copy. "
+                        + "The case's figures above are its slowest pair's."
+                }
+                for map in maps {
+                    XMLNode.element("h4") { Self.code(map.title) }
+                    map.svg()
+                }
+            }
         }
     }
 

@@ -12,7 +12,23 @@ extension HTMLReport {
                 [Self.code(result.id.shape), .text(result.system?.expected ?? "—"),
                  .text(result.system?.observed ?? result.message ?? "—"), Self.outcome(result.outcome)]
             })
+            let links = model.system.flatMap { $0.system?.devices ?? [] }
+            if !links.isEmpty {
+                XMLNode.element("h3") { "Host↔device links" }
+                XMLNode.element("p", ["class": "muted"]) {
+                    "Per device, one at a time: the faster of pinned and pageable copies each way, and the NUMA node the device "
+                        + "is attached to (the kernel's for a PCI device; for a host CPU rank, the node of the CPUs it runs on)."
+                }
+                Self.table(["rank", "device", "NUMA node", "from", "host→device", "device→host"], numeric: [0, 2, 4, 5], rows: links.map(linkRow))
+            }
         }
+    }
+
+    private func linkRow(_ link: HostDeviceLink) -> [XMLNode] {
+        func gbs(_ value: Double?) -> String { value.map { Figures.rate($0 * 1e9, unit: "B/s") } ?? "—" }
+        return [.text("\(link.rank)"), .text(link.device), .text(link.numaNode.map(String.init) ?? "unknown"),
+                link.numa.hasPrefix("/") ? Self.code(link.numa) : .text(link.numa),
+                .text(link.note.map { _ in "unsupported" } ?? gbs(link.h2dGBs)), .text(link.note.map { _ in "—" } ?? gbs(link.d2hGBs))]
     }
 
     /// Waivers as applied to cases (or found expired), then the declared waivers (the waiver

@@ -20,7 +20,8 @@ enum CollectiveVerifier {
         let expectedCount = request.op.outputCount(count: request.count, ranks: world)
         var problems: [String] = []
         for (rank, output) in outputs.enumerated() {
-            if request.op == .reduce, rank != request.root { continue }  // undefined off the root
+            let peer = request.peer ?? CollectiveOp.defaultPeer(root: request.root, ranks: world)
+            if !request.op.checks(rank: rank, root: request.root, peer: peer) { continue }  // undefined there
             guard output.dtype == request.dtype, output.elementCount == expectedCount else {
                 problems.append("rank \(rank): \(output.dtype.rawValue)\(output.shape.dims) for \(request.dtype.rawValue)[\(expectedCount)]")
                 continue
@@ -28,7 +29,7 @@ enum CollectiveVerifier {
             var mismatches = 0, first: (index: Int, expected: Double, actual: Double)?
             for run in runs(of: request.op, count: expectedCount, ranks: world) {
                 let wrong = check(output, start: run.start, length: run.length) { index in
-                    request.op.expected(rank: rank, ranks: world, count: request.count, root: request.root, index: index) ?? .nan
+                    request.op.expected(rank: rank, ranks: world, count: request.count, root: request.root, peer: peer, index: index) ?? .nan
                 }
                 mismatches += wrong.count
                 if first == nil, let at = wrong.first { first = at }

@@ -26,6 +26,8 @@ struct DeviceCheck: Sendable {
         var observed: String
         var figures: [String: Double]
         var holds: Bool
+        /// `host_device_bandwidth`: every device's link and NUMA node.
+        var devices: [HostDeviceLink]? = nil
     }
 
     /// The harness's own reason to skip a check (the backend's is `BackendError.unsupported`).
@@ -40,17 +42,7 @@ struct DeviceCheck: Sendable {
                     expected: { context in
                         context.expectations.minHostDeviceGBs.map { String(format: "≥ %g GB/s each way (the faster of pinned and pageable)", $0) }
                     },
-                    measure: { device, context in
-                        let bandwidth = try TransferBandwidth.measure(device, bytes: context.transferBytes, samples: context.transferSamples)
-                        // Not one copy it could do: there is no device apart from the host.
-                        if bandwidth.gbs.isEmpty { throw BackendError.unsupported(bandwidth.firstUnsupportedReason ?? "no transfer") }
-                        var observed = bandwidth.summary
-                        // The declared link is context for the figure, not a threshold: PCIe copies reach ~80–90% of it.
-                        if let link = context.declared.hostLinkGBs { observed += String(format: "; declared link %g GB/s", link) }
-                        let minimum = context.expectations.minHostDeviceGBs ?? 0
-                        let holds = TransferDirection.allCases.allSatisfy { (bandwidth.best($0) ?? -1) >= minimum }
-                        return Measurement(observed: observed, figures: bandwidth.figures, holds: holds)
-                    }),
+                    measure: { device, context in try HostDeviceLinks.measure(device, context: context) }),
         DeviceCheck(name: "device_memory",
                     summary: "the device has at least the expected memory",
                     expected: { context in
@@ -90,15 +82,16 @@ struct DeviceCheck: Sendable {
         }
         do {
             let measured = try measure(device, context)
-            return SystemCheckOutcome(SystemCheckResult.verdict(expected, observed: measured.observed, holds: measured.holds),
-                                      figures: measured.figures)
+            var outcome = SystemCheckOutcome(SystemCheckResult.verdict(expected, observed: measured.observed, holds: measured.holds),
+                                             figures: measured.figures)
+            outcome.observation?.devices = measured.devices
+            return outcome
         } catch let skip as NotApplicable {
             return notApplicable(skip.reason, expected: expected)
+        } catch let none as HostDeviceLinks.NoCopies {
+            return unsupported(none.reason, context: context, expected: expected, devices: none.devices)
         } catch BackendError.unsupported(let reason) {
-            let answer = "backend \(context.identity.name) answered unsupported: \(reason)"
-            guard context.targetHasDevice else { return notApplicable("the target has no device; " + answer, expected: expected) }
-            return SystemCheckOutcome(outcome: .unsupported, observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: answer),
-                                      message: answer)
+            return unsupported(reason, context: context, expected: expected)
         } catch let error as BackendError {
             return SystemCheckOutcome(outcome: error.outcome, observation: nil, message: error.description, stderrTail: error.stderrTail)
         } catch {
@@ -106,10 +99,20 @@ struct DeviceCheck: Sendable {
         }
     }
 
-    private func notApplicable(_ reason: String, expected: String?) -> SystemCheckOutcome {
+    /// The backend answered `unsupported`: not applicable on a target without a device.
+    private func unsupported(_ reason: String, context: DeviceCheckContext, expected: String?, devices: [HostDeviceLink]? = nil) -> SystemCheckOutcome {
+        let answer = "backend \(context.identity.name) answered unsupported: \(reason)"
+        guard context.targetHasDevice else { return notApplicable("the target has no device; " + answer, expected: expected, devices: devices) }
+        return SystemCheckOutcome(outcome: .unsupported,
+                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: answer, devices: devices),
+                                  message: answer)
+    }
+
+    private func notApplicable(_ reason: String, expected: String?, devices: [HostDeviceLink]? = nil) -> SystemCheckOutcome {
         let text = "not applicable: \(reason)"
         return SystemCheckOutcome(outcome: .unsupported,
-                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text, notApplicable: reason),
+                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text,
+                                                                 notApplicable: reason, devices: devices),
                                   message: text)
     }
 }

@@ -30,6 +30,7 @@ struct CollectiveInputTests {
         #expect(suiteError("  - {op: all_reduce, sizes: [8], shapes: [{m: 1}]}\n")?.message.contains("take no 'shapes'") == true)
         #expect(suiteError("  - {op: all_reduce, sizes: {from: 1 KiB, to: 8}}\n")?.message.contains("above") == true)
         #expect(suiteError("  - {op: all_reduce, sizes: [0]}\n")?.message.contains("positive") == true)
+        #expect(suiteError("  - {op: p2p_copy, sizes: [8], root: 1}\n")?.message.contains("p2p_copy runs every ordered pair of ranks; it takes no root") == true)
         let misplaced = try? Suite.parse(text: "id: c\ncases:\n  - {op: relu, shapes: [{shape: [4]}], sizes: [8]}\n", file: "Suites/c.yaml", validator: nil)
         #expect(misplaced == nil)
     }
@@ -80,6 +81,12 @@ struct CollectiveInputTests {
         #expect(CollectiveOp.sendRecv.expected(rank: 0, ranks: 2, count: 8, root: 0, index: 0) == 0)  // x_1[0]
         #expect(CollectiveOp.reduce.expected(rank: 0, ranks: 2, count: 8, root: 1, index: 0) == nil)
         #expect(CollectiveOp.broadcast.expected(rank: 0, ranks: 2, count: 8, root: 1, index: 2) == 2)
+        // p2p_copy from rank 2 to rank 0 of 4: x_2 on rank 0 only; without a peer, to the next rank.
+        #expect(CollectiveOp.p2pCopy.expected(rank: 0, ranks: 4, count: 8, root: 2, peer: 0, index: 1) == -5)  // x_2[1] = (5·2 + 1) mod 11 − 5
+        #expect(CollectiveOp.p2pCopy.expected(rank: 3, ranks: 4, count: 8, root: 2, peer: 0, index: 1) == nil)
+        #expect(CollectiveOp.p2pCopy.expected(rank: 3, ranks: 4, count: 8, root: 2, index: 1) == -5)
+        #expect(CollectiveOp.p2pCopy.checks(rank: 0, root: 2, peer: 0) && !CollectiveOp.p2pCopy.checks(rank: 2, root: 2, peer: 0))
+        #expect(CollectiveOp.p2pCopy.busFactor(ranks: 8) == 1)
         // Sums over 25 ranks stay within int8 and bf16's exact integers.
         let sums = (0..<64).map { index in (0..<25).reduce(0.0) { $0 + CollectiveOp.pattern(rank: $1, index: index) } }
         #expect(sums.allSatisfy { abs($0) <= 125 })

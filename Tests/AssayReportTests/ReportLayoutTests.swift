@@ -36,6 +36,13 @@ import Testing
         record.cases.append(CaseResult(id: try! CaseID(parsing: "system/check/device_memory/any"), kind: .system, op: "device_memory",
                                        dtype: "any", outcome: .unsupported,
                                        system: SystemObservation(expected: "(not declared)", observed: "—", notApplicable: "no device apart from the host")))
+        // An 8-rank peer-to-peer heat map and its host↔device table (long sysfs paths).
+        record.cases.append(CollectiveReportTests.p2p(ranks: 8))
+        record.cases.append(CaseResult(id: try! CaseID(parsing: "server/check/host_device_bandwidth/any"), kind: .system, op: "check", dtype: "any",
+                                       outcome: .pass, system: SystemObservation(expected: "(not declared)", observed: "8 devices, one at a time", devices: (0..<8).map {
+            HostDeviceLink(rank: $0, device: "NVIDIA H100 80GB HBM3", numaNode: $0 / 4, numa: "/sys/bus/pci/devices/0000:\(18 + $0 * 16):00.0/numa_node",
+                           h2dGBs: 24.5 + Double($0), d2hGBs: 26)
+        })))
         record.plannedCases = record.cases.map(\.id) + [RecordFixture.id("conformance/relu/shape1000/f32")]
         return record
     }
@@ -169,10 +176,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let broken = Self.html().replacingOccurrences(of: "</head>", with: """
             <style>.facts td, .facts th { overflow-wrap: normal !important; white-space: nowrap !important; }
-            .chart .point-label { font-size: 30px !important; }</style></head>
+            .chart .point-label { font-size: 30px !important; } .chart .cell-value { font-size: 40px !important; }</style></head>
             """)
         let geometry = try Self.measure(broken, width: 1200, in: directory)
         #expect(geometry.problems.contains { $0.hasPrefix("text overflows its cell") }, "\(geometry.problems)")
         #expect(geometry.problems.contains { $0.hasPrefix("chart texts overlap") }, "\(geometry.problems)")
+        #expect(geometry.problems.contains { $0.hasPrefix("chart texts overlap") && $0.contains("\"11.0\"") }, "heat map values grown over each other")
     }
 }

@@ -11,10 +11,13 @@ import Testing
 /// rank named while the run goes on, and no rank process left after the run.
 @Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct CollectiveRunTests {
-    static let everyOp = CollectiveOp.allCases.map { op in
+    /// Every op but p2p_copy in every dtype; p2p_copy (every ordered pair, each sampled on
+    /// its own) in two, with room for its 12 samplers at 4 ranks on a loaded machine.
+    static let everyOp = CollectiveOp.allCases.filter { $0 != .p2pCopy }.map { op in
         "  - {op: \(op.rawValue), dtypes: [f64, f32, f16, bf16, int32, int8], sizes: [96, 4 KiB]}"
     }.joined(separator: "\n") + """
 
+          - {op: p2p_copy, dtypes: [f32, int8], sizes: [96, 4 KiB], time_cap_s: 10}
           - {op: all_reduce, dtypes: [f32, bf16], sizes: [1 KiB], in_place: true}
           - {op: broadcast, dtypes: [f32], sizes: [1 KiB], root: 1}
           - {op: reduce, dtypes: [int8], sizes: [1 KiB], root: 1, in_place: true}
@@ -58,14 +61,20 @@ struct CollectiveRunTests {
         defer { fixture.cleanUp() }
         let (record, _) = try fixture.run(target: try target(ranks: ranks, fixture: fixture), suite: Self.suite(Self.everyOp))
         #expect(record.backend.ranks == ranks && record.backend.features == ["collective"])
-        #expect(record.cases.count == CollectiveOp.allCases.count * 6 * 2 + 4)
+        #expect(record.cases.count == (CollectiveOp.allCases.count - 1) * 6 * 2 + 4 + 4)
         let failed = record.cases.filter { $0.outcome != .pass }.map { "\($0.id): \($0.outcome) \($0.message ?? "")" }
         #expect(failed.isEmpty, "\(failed)")
-        for result in record.cases {
+        for result in record.cases where result.outcome == .pass {
             let figures = try #require(result.collective)
             #expect(figures.ranks == ranks && (figures.busGBs ?? 0) > 0 && (figures.percentOfLink ?? 0) > 0)
             let factor = figures.op.busFactor(ranks: ranks)
-            #expect(abs(figures.busGBs! - figures.algorithmGBs! * factor) <= 1e-9 * figures.busGBs!)
+            #expect(abs((figures.busGBs ?? 0) - (figures.algorithmGBs ?? 0) * factor) <= 1e-9 * (figures.busGBs ?? 0))
+            // The peer-to-peer matrix: every ordered pair, the case's figure its slowest.
+            if figures.op == .p2pCopy {
+                let pairs = try #require(figures.pairs)
+                #expect(Set(pairs.map { "\($0.source)→\($0.destination)" }).count == ranks * (ranks - 1) && pairs.allSatisfy { $0.source != $0.destination })
+                #expect(abs(pairs.map(\.gbs).min()! - figures.algorithmGBs!) <= 1e-9 * figures.algorithmGBs!)
+            }
         }
         #expect(try survivors(fixture).isEmpty)
     }
@@ -80,12 +89,24 @@ struct CollectiveRunTests {
         #expect(record.cases.allSatisfy { $0.message?.contains("rank 0") == false })
     }
 
-    @Test(arguments: [("crash", Outcome.crash, "rank 1 of 2: plugin exited with status 9"),
-                      ("hang", Outcome.timeout, "rank 1 of 2: no reply")])
-    func aRankThatFailsMidCollectiveEndsTheCaseNamingTheRank(fault: String, outcome: Outcome, reason: String) throws {
+    /// A copy that arrives wrong on rank 1 fails the matrix naming the pair and the rank; the
+    /// copy into rank 0 is right, and is not blamed.
+    @Test func aWrongPeerToPeerCopyFailsNamingThePair() throws {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        let (record, _) = try fixture.run(target: try target(ranks: 2, mode: fault, fixture: fixture, requestTimeout: 4),
+        let (record, _) = try fixture.run(target: try target(ranks: 2, mode: "wrong", fixture: fixture),
+                                          suite: Self.suite("  - {op: p2p_copy, dtypes: [f32], sizes: [64]}"))
+        #expect(record.cases.map(\.outcome) == [.fail])
+        #expect(record.cases[0].message == "rank 0→1: rank 1: 1/16 elements wrong; first at [3]: expected -2.0, got -1.0", "\(record.cases[0].message ?? "")")
+    }
+
+    @Test(arguments: [("crash", Outcome.crash, "plugin exited with status 9"), ("hang", Outcome.timeout, "no reply")], [2, 4])
+    func aRankThatFailsMidCollectiveEndsTheCaseNamingTheRank(fault: (String, Outcome, String), ranks: Int) throws {
+        let (fault, outcome, cause) = fault
+        let reason = "rank 1 of \(ranks): \(cause)"
+        let fixture = try PluginFixture()
+        defer { fixture.cleanUp() }
+        let (record, _) = try fixture.run(target: try target(ranks: ranks, mode: fault, fixture: fixture, requestTimeout: 4),
                                           suite: Self.suite("  - {op: all_reduce, dtypes: [f32], sizes: [4 KiB, 64, 1 MiB]}"))
         #expect(record.cases.map(\.outcome) == [outcome, .pass, .pass], "\(record.cases.map { $0.message ?? "" })")
         let message = record.cases[0].message ?? ""

@@ -4,14 +4,15 @@ Every pair of ranks holds one TCP connection (a full mesh, formed through rank 0
 port). all_reduce is a ring reduce-scatter followed by a ring all-gather (each rank sends and
 receives 2(n-1)/n of the buffer, the nccl-tests bus factor); broadcast and reduce are pipelined
 chains from/to the root; all_to_all is n-1 pairwise exchanges; send_recv sends to the right
-neighbour and receives from the left. Each step sends on a helper thread while receiving on the
-calling one, so no step deadlocks on a full socket buffer. A peer that closes its connection or
-sends nothing within the timeout raises `PeerError` naming it.
+neighbour and receives from the left; p2p_copy is one send on the pair's connection. Each step
+sends and receives at once in the calling thread (select on both sockets), so no step deadlocks
+on a full socket buffer. A peer that closes its connection or sends nothing within the timeout
+raises `PeerError` naming it.
 """
 
+import select
 import socket
 import struct
-import threading
 import time
 
 import numpy as np
@@ -150,22 +151,37 @@ class RingCommunicator(object):
         self._recv_into(self.peers[peer], memoryview(array).cast("B"), "rank %d" % peer)
 
     def exchange(self, to, out, frm, into):
-        """Sends `out` to rank `to` while receiving `into` from rank `frm`."""
-        failure = []
-
-        def push():
+        """Sends `out` to rank `to` while receiving `into` from rank `frm`, in this thread:
+        whichever socket is ready is served (select), so neither side blocks on a full
+        buffer, and no step pays for starting a thread."""
+        outgoing = memoryview(np.ascontiguousarray(out)).cast("B")
+        incoming = memoryview(into).cast("B")
+        send_sock, recv_sock = self.peers[to], self.peers[frm]
+        peers = "rank %d" % to if to == frm else "rank %d or %d" % (to, frm)
+        sent = got = 0
+        while sent < len(outgoing) or got < len(incoming):
+            readers = [recv_sock] if got < len(incoming) else []
+            writers = [send_sock] if sent < len(outgoing) else []
             try:
-                self.send(to, out)
-            except PeerError as exc:
-                failure.append(exc)
-        sender = threading.Thread(target=push)
-        sender.start()
-        try:
-            self.recv(frm, into)
-        finally:
-            sender.join()
-        if failure:
-            raise failure[0]
+                readable, writable, _ = select.select(readers, writers, [], self.timeout)
+            except (OSError, ValueError) as exc:
+                raise PeerError("rank %d: connection to %s broke: %s" % (self.rank, peers, exc))
+            if not readable and not writable:
+                if readers:
+                    raise PeerError("rank %d: no data from rank %d within %g s" % (self.rank, frm, self.timeout))
+                raise PeerError("rank %d: rank %d took nothing within %g s" % (self.rank, to, self.timeout))
+            try:
+                if writable:
+                    sent += send_sock.send(outgoing[sent:])
+                if readable:
+                    n = recv_sock.recv_into(incoming[got:])
+                    if n == 0:
+                        raise PeerError("rank %d: rank %d closed its connection" % (self.rank, frm))
+                    got += n
+            except socket.timeout:
+                continue  # select saw it ready; the data went elsewhere first: wait again
+            except OSError as exc:
+                raise PeerError("rank %d: connection to %s broke: %s" % (self.rank, peers, exc))
 
     def barrier(self):
         """A token around the ring, twice: nobody leaves before everybody arrived."""
@@ -297,6 +313,13 @@ class RingCollectives(CollectiveBackend):
 
     def collective_barrier(self):
         self._ring.barrier()
+
+    def collective_p2p(self, send, recv, source, destination):
+        if self._ring.rank == source:
+            self._ring.send(destination, send)
+        else:
+            self._ring.recv(source, recv)
+        return recv
 
     def collective_call(self, op, send, recv, root, dtype):
         if op in ("broadcast", "reduce"):

@@ -78,10 +78,15 @@ def test_every_op_exact_on_every_rank(backend, world):
                         if want is not None:
                             got = to_float(outputs[0], np.float64) if dtype not in ("int8", "int32") else outputs[0].astype(np.float64)
                             assert np.array_equal(got, want), (op, dtype, rank, in_place)
-        replies = on_all(clients, {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 1 << 16,
-                                   "mode": "time", "k": 3, "samples": 4})
-        for reply, _ in replies:
-            assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 4 and min(reply["elapsed_ns"]) > 0
+        timed = {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": 1 << 16, "mode": "time", "k": 3, "samples": 4}
+        for _ in range(2):  # the second reuses the first's buffers
+            for reply, _ in on_all(clients, timed):
+                assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 4 and min(reply["elapsed_ns"]) > 0
+        # A check after timing builds its input afresh: timed calls (in place or not) left nothing behind.
+        for in_place in (True, False):
+            on_all(clients, dict(timed, in_place=in_place))
+            for rank, (reply, outputs) in enumerate(on_all(clients, dict(timed, in_place=in_place, mode="check"))):
+                assert np.array_equal(outputs[0].astype(np.float64), expected("all_reduce", rank, world, 1 << 14, "f32"))
     finally:
         close_all(clients)
 
@@ -138,5 +143,33 @@ def test_a_rank_that_never_joins_is_named():
     try:
         replies = on_all(clients[:2], dict(SMALL, peer_timeout_s=1))
         assert replies[0][0]["type"] == "error" and "rank(s) 2 did not join" in replies[0][0]["message"], replies[0]
+    finally:
+        close_all(clients)
+
+
+def test_p2p_copy_every_ordered_pair_reaches_only_its_destination():
+    world, count = 3, 40
+    clients = start_ranks("numpy", world)
+    try:
+        for src in range(world):
+            for dst in range(world):
+                if src == dst:
+                    continue
+                replies = on_all(clients, {"type": "collective", "op": "p2p_copy", "dtype": "f32", "root": src, "peer": dst,
+                                           "bytes": count * 4, "mode": "check"})
+                for rank, (reply, outputs) in enumerate(replies):
+                    assert reply["type"] == "result", reply
+                    want = expected("p2p_copy", rank, world, count, "f32", root=src, peer=dst)
+                    assert (want is not None) == (rank == dst)
+                    if want is not None:
+                        assert np.array_equal(outputs[0].astype(np.float64), want), (src, dst)
+                        # a copy from the wrong source would not match: the ranks' data differ
+                        assert not np.array_equal(pattern(3 - src - dst, count, "f64"), want)
+        replies = on_all(clients, {"type": "collective", "op": "p2p_copy", "dtype": "f32", "root": 2, "peer": 0,
+                                   "bytes": 1 << 16, "mode": "time", "k": 2, "samples": 3})
+        assert all(r["type"] == "samples" and len(r["elapsed_ns"]) == 3 for r, _ in replies)
+        reply, _ = clients[0].request({"type": "collective", "op": "p2p_copy", "dtype": "f32", "root": 1, "peer": 1,
+                                       "bytes": 16, "mode": "check"})
+        assert reply["type"] == "error" and reply["code"] == "invalid" and "other than the source" in reply["message"]
     finally:
         close_all(clients)

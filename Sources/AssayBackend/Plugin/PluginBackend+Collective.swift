@@ -9,16 +9,20 @@ public struct CollectiveRequest: Sendable, Equatable {
     public var count: Int
     public var inPlace: Bool
     public var root: Int
+    /// p2p_copy: the destination (`root` is the source); nil for every other op.
+    public var peer: Int?
     /// How long a rank waits for a peer before it answers an error naming that peer.
     public var peerTimeoutSeconds: Double
 
-    public init(op: CollectiveOp, dtype: DType, count: Int, inPlace: Bool = false, root: Int = 0, peerTimeoutSeconds: Double) {
-        self.op = op; self.dtype = dtype; self.count = count; self.inPlace = inPlace; self.root = root
+    public init(op: CollectiveOp, dtype: DType, count: Int, inPlace: Bool = false, root: Int = 0, peer: Int? = nil, peerTimeoutSeconds: Double) {
+        self.op = op; self.dtype = dtype; self.count = count; self.inPlace = inPlace; self.root = root; self.peer = peer
         self.peerTimeoutSeconds = peerTimeoutSeconds
     }
 
     public var bytes: Int { count * dtype.byteWidth }
     var key: String { "collective \(op.rawValue) \(dtype.rawValue)" }
+    /// The key, with the pair of a p2p_copy, for messages.
+    public var label: String { key + (peer.map { " rank \(root)→\($0)" } ?? "") }
 }
 
 extension PluginBackend {
@@ -33,9 +37,9 @@ extension PluginBackend {
         message.k = 1
         message.samples = 1
         let outputBytes = request.op.outputCount(count: request.count, ranks: ranks) * 8 * 2
-        let exchange = try self.exchange(message, what: "\(request.key) check", budgetKey: request.key,
+        let exchange = try self.exchange(message, what: "\(request.label) check", budgetKey: request.key,
                                          maxReplyBytes: max(outputBytes, 1 << 20))
-        try expect(exchange.reply, type: "result", what: "\(request.key) check", key: request.key)
+        try expect(exchange.reply, type: "result", what: "\(request.label) check", key: request.key)
         guard exchange.tensors.count == 1 else {
             throw BackendError.protocolViolation("\(request.key) check: \(exchange.tensors.count) outputs, expected 1", stderrTail: "")
         }
@@ -47,7 +51,7 @@ extension PluginBackend {
         var message = message(for: request, mode: "time")
         message.k = k
         message.samples = samples
-        let what = "\(request.key) \(request.bytes) bytes"
+        let what = "\(request.label) \(request.bytes) bytes"
         return try self.samples(of: try exchange(message, what: what, budgetKey: request.key).reply, count: samples, what: what, key: request.key)
     }
 
@@ -58,6 +62,7 @@ extension PluginBackend {
         message.bytes = request.bytes
         message.inPlace = request.inPlace
         message.root = request.root
+        message.peer = request.peer
         message.mode = mode
         message.peerTimeoutSeconds = request.peerTimeoutSeconds
         return message

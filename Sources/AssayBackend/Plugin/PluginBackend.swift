@@ -140,9 +140,13 @@ public final class PluginBackend: Backend {
             throw BackendError.unavailable("the hello reply lacks backend, timer or capabilities")
         }
         let devices = (reply.devices ?? []).enumerated().map { offset, device in
-            BackendIdentity.Device(index: device.index ?? offset, name: device.name ?? "device \(offset)", kind: device.kind,
-                                   memoryBytes: device.memoryBytes, driver: device.driver?.value, runtime: device.runtime?.value,
-                                   maxClockMHz: device.maxClockMHz)
+            var entry = BackendIdentity.Device(index: device.index ?? offset, name: device.name ?? "device \(offset)", kind: device.kind,
+                                               memoryBytes: device.memoryBytes, driver: device.driver?.value, runtime: device.runtime?.value,
+                                               maxClockMHz: device.maxClockMHz)
+            entry.pciBusID = device.pciBusID
+            entry.numaNode = device.numaNode
+            entry.numaReason = device.numaReason
+            return entry
         }
         var identity = BackendIdentity(name: backend.name, version: backend.version ?? "", transport: "plugin", protocolVersion: reply.protocol,
                                        devices: devices, timer: timer, capabilities: capabilities,

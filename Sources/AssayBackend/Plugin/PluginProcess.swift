@@ -173,14 +173,16 @@ final class PluginProcess {
     /// reserved untouched, then filled 1 MiB at a time), so a size announced and never sent
     /// costs no memory.
     func readPayload(count: Int, deadline: Deadline) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let start = bytes.count, end = min(count, start + (1 << 20))
-            bytes.append(contentsOf: repeatElement(0, count: end - start))
-            try bytes.withUnsafeMutableBytes { try readExact(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<end]), deadline: deadline) }
+        // Read straight into the array's storage, 1 MiB at a time: no zero fill first (a
+        // generic element-by-element fill cost ~10 s per 16 MiB in a debug build).
+        try [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
+            let raw = UnsafeMutableRawBufferPointer(storage)
+            while initialized < count {
+                let end = min(count, initialized + (1 << 20))
+                try readExact(into: UnsafeMutableRawBufferPointer(rebasing: raw[initialized..<end]), deadline: deadline)
+                initialized = end
+            }
         }
-        return bytes
     }
 
     /// Reads and drops `count` bytes (a payload the harness has no use for), in bounded chunks.

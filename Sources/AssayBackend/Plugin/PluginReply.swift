@@ -45,9 +45,13 @@ public struct PluginReply: Decodable, Sendable {
         var driver: LooseString?
         var runtime: LooseString?
         var maxClockMHz: Double?
+        var pciBusID: String?
+        var numaNode: Int?
+        var numaReason: String?
         enum CodingKeys: String, CodingKey {
             case index, name, kind, driver, runtime
             case memoryBytes = "memory_bytes", maxClockMHz = "max_clock_mhz"
+            case pciBusID = "pci_bus_id", numaNode = "numa_node", numaReason = "numa_reason"
         }
     }
 

@@ -26,12 +26,14 @@ struct PluginRequest: Encodable {
     var rendezvous: Rendezvous?
     // collective
     var root: Int?
+    /// p2p_copy: the destination rank (`root` is the source).
+    var peer: Int?
     var inPlace: Bool?
     var peerTimeoutSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes, pinned
-        case minor, features, rendezvous, root
+        case minor, features, rendezvous, root, peer
         case payloadBytes = "payload_bytes", inPlace = "in_place", peerTimeoutSeconds = "peer_timeout_s"
     }
 

@@ -134,7 +134,7 @@ public final class RankGroup: Backend, DeviceBackend {
 
     /// The failure that explains the others, with its rank named: a crash, else a timeout, else
     /// a protocol violation, else the first error; the other ranks' errors follow in brief.
-    static func blame(_ failures: [(rank: Int, error: BackendError)], of world: Int) -> BackendError {
+    public static func blame(_ failures: [(rank: Int, error: BackendError)], of world: Int) -> BackendError {
         func weight(_ error: BackendError) -> Int {
             switch error {
             case .crashed: return 0

@@ -19,6 +19,7 @@ from assay_backend.ring import RingCommunicator, RingCollectives  # noqa: E402
 
 original_exchange = RingCommunicator.exchange
 original_call = RingCollectives.collective_call
+original_p2p = RingCollectives.collective_p2p
 
 
 def first_time():
@@ -44,6 +45,14 @@ def collective_call(self, op, send, recv, root, dtype):
     return out
 
 
+def collective_p2p(self, send, recv, source, destination):
+    out = original_p2p(self, send, recv, source, destination)
+    if mode == "wrong" and self.rendezvous.rank == int(fault_rank) and len(out) > 3:
+        out[3] += 1  # a copy that arrives wrong on one rank
+    return out
+
+
 RingCommunicator.exchange = exchange
 RingCollectives.collective_call = collective_call
+RingCollectives.collective_p2p = collective_p2p
 run(numpy_backend.NumpyBackend)
