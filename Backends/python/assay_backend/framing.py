@@ -205,22 +205,31 @@ def parse_specs(descs, field, require_nbytes):
     return [parse_spec(d, "%s[%d]" % (field, i), require_nbytes) for i, d in enumerate(descs)]
 
 
-def decode_tensors(descs, payload, field="inputs"):
-    """Tensor descriptors + payload -> list of numpy arrays (storage dtypes, see dtypes.py)."""
+def decode_tensors(descs, payload, field="inputs", region=None):
+    """Tensor descriptors + payload -> list of numpy arrays (storage dtypes, see dtypes.py).
+    A descriptor with `shm_offset` (feature shm) views `region` instead of the payload; such
+    arrays are valid until the reply is sent (the next request reuses the region)."""
     specs = parse_specs(descs, field, require_nbytes=True)
-    total = sum(s.nbytes for s in specs)
+    shared = [d.get("shm_offset") if isinstance(d, dict) else None for d in descs or []]
+    if region is None and any(o is not None for o in shared):
+        raise Invalid("%s: shm_offset without an agreed shared-memory region" % field)
+    total = sum(s.nbytes for s, o in zip(specs, shared) if o is None)
     if total != len(payload):
         raise Invalid("%s: sum of nbytes %d != payload_bytes %d" % (field, total, len(payload)))
     arrays = []
     offset = 0
-    for spec in specs:
+    for index, (spec, place) in enumerate(zip(specs, shared)):
         dt = storage_dtype(spec.dtype)
-        arr = np.frombuffer(payload, dtype=dt, count=spec.size, offset=offset).reshape(spec.shape)
-        if dt.itemsize > 1 and offset % dt.itemsize:
+        if place is not None:
+            source, start = region.buffer(place, spec.nbytes, "%s[%d]" % (field, index)), 0
+        else:
+            source, start = payload, offset
+            offset += spec.nbytes
+        arr = np.frombuffer(source, dtype=dt, count=spec.size, offset=start).reshape(spec.shape)
+        if dt.itemsize > 1 and (start if place is None else place) % dt.itemsize:
             arr = arr.copy()  # keep arrays aligned
         arr = arr.view(dt.newbyteorder("="))  # native-order view (no-op on little-endian hosts)
         arrays.append(arr)
-        offset += spec.nbytes
     return arrays
 
 
