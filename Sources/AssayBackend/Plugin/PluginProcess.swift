@@ -40,6 +40,8 @@ final class PluginProcess {
     /// Where `fill` reads to: allocated once, as zeroing 256 KiB per reply would cost more than a small round trip.
     private var readChunk = [UInt8](repeating: 0, count: 256 << 10)
     private var exitStatus: Int32?
+    /// Feature shm: the plugin's region, mapped while this process lives.
+    var sharedMemory: SharedMemoryRegion?
 
     /// Starts `argv` with `environment` (the complete child environment) in `directory`.
     init(argv: [String], environment: [String: String], directory: String?, stderrCapacity: Int = 64 << 10) throws {
