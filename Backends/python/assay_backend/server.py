@@ -65,6 +65,9 @@ class Server(object):
         self.capabilities = None  # set by a successful hello
         self.features = []  # ABP 1.1 features agreed in the hello
         self.region = None  # feature shm: the shared-memory region, once agreed
+        self.handlers = {"hello": self.on_hello, "execute": self.on_execute, "benchmark": self.on_benchmark,
+                         "transfer": self.on_transfer, "memory": self.on_memory, "shutdown": self.on_shutdown,
+                         "collective": self.on_collective}
         self.timer = "host_monotonic"
         self.max_payload_bytes = int(os.environ.get("ASSAY_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
 
@@ -130,15 +133,7 @@ class Server(object):
 
     def dispatch(self, header, req_id, payload):
         kind = header.get("type")
-        handler = {
-            "hello": self.on_hello,
-            "execute": self.on_execute,
-            "benchmark": self.on_benchmark,
-            "transfer": self.on_transfer,
-            "memory": self.on_memory,
-            "shutdown": self.on_shutdown,
-            "collective": self.on_collective,
-        }.get(kind) if isinstance(kind, str) else None
+        handler = self.handlers.get(kind) if isinstance(kind, str) else None
         try:
             if handler is None:
                 raise Invalid("unknown message type %r" % (kind,))
