@@ -177,6 +177,8 @@ final class PluginProcess {
     func readPayload(count: Int, deadline: Deadline) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
+        // Reserved storage, not yet touched: huge pages make its first writes cheap.
+        bytes.withUnsafeMutableBufferPointer { SharedMemoryRegion.adviseHugePages(UnsafeMutableRawBufferPointer(start: $0.baseAddress, count: count)) }
         while bytes.count < count {
             let start = bytes.count, end = min(count, start + (1 << 20))
             bytes.append(contentsOf: repeatElement(0, count: end - start))

@@ -118,6 +118,7 @@ public struct PluginProtocolBenchmark {
         func memcpyOnce() {
             largeBytes.withUnsafeBytes { staging.copyMemory(from: $0) }
             let back = [UInt8](unsafeUninitializedCapacity: largeBytes.count) { buffer, count in
+                SharedMemoryRegion.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))  // as the shm path does
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(staging))
                 count = largeBytes.count
             }

@@ -78,8 +78,22 @@ final class SharedMemoryRegion {
     func copy(offset: Int, length: Int) -> [UInt8] {
         precondition(offset >= 0 && length >= 0 && offset <= count - length)
         return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-            if length > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base + offset, byteCount: length) }
+            if length > 0 {
+                SharedMemoryRegion.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base + offset, byteCount: length)
+            }
             initialized = length
         }
+    }
+
+    /// Asks for transparent huge pages over the 2 MiB-aligned interior of a fresh buffer before
+    /// it is first written: a 64 MiB tensor then faults in 32 pages, not 16 384 (here a 4 KiB
+    /// fault costs more than copying the page). Best effort; nothing changes where THP is off.
+    static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+        let huge = 2 << 20
+        guard let start = buffer.baseAddress, buffer.count >= 2 * huge else { return }
+        let first = (Int(bitPattern: start) + huge - 1) / huge * huge, end = (Int(bitPattern: start) + buffer.count) / huge * huge
+        guard end > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(aligned, end - first, 14 /* MADV_HUGEPAGE */)
     }
 }
