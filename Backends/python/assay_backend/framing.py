@@ -182,19 +182,23 @@ def parse_spec(desc, where, require_nbytes):
     if not isinstance(desc, dict):
         raise Invalid("%s: tensor descriptor must be an object" % where)
     dtype = desc.get("dtype")
-    if dtype not in WIRE_DTYPES:
+    dt = WIRE_DTYPES.get(dtype) if isinstance(dtype, str) else None
+    if dt is None:
         storage_dtype(dtype)  # raises Invalid for unknown dtypes
     shape = desc.get("shape")
-    if not isinstance(shape, list) or not all(is_int(d) and d >= 0 for d in shape):
-        raise Invalid("%s: shape must be a list of non-negative integers, got %r" % (where, shape))
+    size = 1
+    for d in shape if isinstance(shape, list) else (-1,):  # one loop: checks and product
+        if not is_int(d) or d < 0:
+            raise Invalid("%s: shape must be a list of non-negative integers, got %r" % (where, shape))
+        size *= d
     spec = TensorSpec(dtype, shape)
     nbytes = desc.get("nbytes")
     if nbytes is None:
         if require_nbytes:
             raise Invalid("%s: nbytes is required" % where)
-    elif not is_int(nbytes) or nbytes != spec.nbytes:
+    elif not is_int(nbytes) or nbytes != size * dt.itemsize:
         raise Invalid("%s: nbytes %r != product(shape %s) x itemsize %d = %d"
-                      % (where, nbytes, list(shape), storage_dtype(dtype).itemsize, spec.nbytes))
+                      % (where, nbytes, list(shape), dt.itemsize, size * dt.itemsize))
     return spec
 
 
