@@ -1,8 +1,9 @@
 #!/bin/sh
-# Protocol overhead of the Assay Backend Protocol (docs/PROTOCOL.md, "Harness side"):
-#   * round trip of a tiny `execute` (copy of one f32) — goal: median <= 100 µs;
-#   * throughput of a large `copy` (bytes sent + bytes received) — goal: >= 1 GB/s and
-#     >= half of a raw pipe to a minimal Python echo process, measured in the same run.
+# Protocol overhead of the Assay Backend Protocol (docs/PROTOCOL.md, "Harness side"), in one
+# run, side by side and interleaved: the plugin with feature shm agreed, a second instance kept
+# on the pipe, a raw pipe to a minimal Python echo process, and two plain memory copies.
+#   * round trip of a tiny `execute` (copy of one f32) — goal: median <= 50 µs;
+#   * throughput of a 64 MiB `copy` (bytes sent + bytes received) — goal: >= 5 GB/s through shm.
 # Usage: Benchmarks/protocol/run.sh [PLUGIN CMD...]   (default: the numpy backend)
 # Env: ASSAY (binary; default .build/release/assay, built if missing), BYTES, ROUND_TRIPS, REPEATS.
 set -eu

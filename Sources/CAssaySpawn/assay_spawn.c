@@ -148,3 +148,10 @@ void assay_kill_plugins(void) {
         if (pid > 0) { kill(-pid, SIGKILL); kill(pid, SIGKILL); }
     }
 }
+
+#include <sys/vfs.h>
+
+long assay_fstatfs_type(int fd) {
+    struct statfs info;
+    return fstatfs(fd, &info) == 0 ? (long)info.f_type : -errno;
+}

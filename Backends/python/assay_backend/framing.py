@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .dtypes import as_numpy, storage_dtype, wire_name
+from .dtypes import WIRE_DTYPES, as_numpy, storage_dtype, wire_name
 from .errors import Invalid
 
 PROTOCOL = 1
@@ -182,18 +182,23 @@ def parse_spec(desc, where, require_nbytes):
     if not isinstance(desc, dict):
         raise Invalid("%s: tensor descriptor must be an object" % where)
     dtype = desc.get("dtype")
-    storage_dtype(dtype)  # raises Invalid for unknown dtypes
+    dt = WIRE_DTYPES.get(dtype) if isinstance(dtype, str) else None
+    if dt is None:
+        storage_dtype(dtype)  # raises Invalid for unknown dtypes
     shape = desc.get("shape")
-    if not isinstance(shape, list) or not all(is_int(d) and d >= 0 for d in shape):
-        raise Invalid("%s: shape must be a list of non-negative integers, got %r" % (where, shape))
+    size = 1
+    for d in shape if isinstance(shape, list) else (-1,):  # one loop: checks and product
+        if not is_int(d) or d < 0:
+            raise Invalid("%s: shape must be a list of non-negative integers, got %r" % (where, shape))
+        size *= d
     spec = TensorSpec(dtype, shape)
     nbytes = desc.get("nbytes")
     if nbytes is None:
         if require_nbytes:
             raise Invalid("%s: nbytes is required" % where)
-    elif not is_int(nbytes) or nbytes != spec.nbytes:
+    elif not is_int(nbytes) or nbytes != size * dt.itemsize:
         raise Invalid("%s: nbytes %r != product(shape %s) x itemsize %d = %d"
-                      % (where, nbytes, list(shape), storage_dtype(dtype).itemsize, spec.nbytes))
+                      % (where, nbytes, list(shape), dt.itemsize, size * dt.itemsize))
     return spec
 
 
@@ -205,23 +210,38 @@ def parse_specs(descs, field, require_nbytes):
     return [parse_spec(d, "%s[%d]" % (field, i), require_nbytes) for i, d in enumerate(descs)]
 
 
-def decode_tensors(descs, payload, field="inputs"):
-    """Tensor descriptors + payload -> list of numpy arrays (storage dtypes, see dtypes.py)."""
+def decode_tensors(descs, payload, field="inputs", region=None):
+    """Tensor descriptors + payload -> list of numpy arrays (storage dtypes, see dtypes.py).
+    A descriptor with `shm_offset` (feature shm) views `region` instead of the payload; such
+    arrays are valid until the reply is sent (the next request reuses the region)."""
     specs = parse_specs(descs, field, require_nbytes=True)
-    total = sum(s.nbytes for s in specs)
+    places = []  # (source, offset, spec, dtype, nbytes): one pass, each size computed once
+    total = 0
+    for index, (spec, desc) in enumerate(zip(specs, descs)):
+        dt, n = WIRE_DTYPES[spec.dtype], spec.nbytes
+        shared = desc.get("shm_offset")
+        if shared is None:
+            places.append((payload, total, spec, dt, n))
+            total += n
+        elif region is None:
+            raise Invalid("%s: shm_offset without an agreed shared-memory region" % field)
+        else:
+            places.append((region.buffer(shared, n, "%s[%d]" % (field, index)), 0, spec, dt, n))
     if total != len(payload):
         raise Invalid("%s: sum of nbytes %d != payload_bytes %d" % (field, total, len(payload)))
     arrays = []
-    offset = 0
-    for spec in specs:
-        dt = storage_dtype(spec.dtype)
-        arr = np.frombuffer(payload, dtype=dt, count=spec.size, offset=offset).reshape(spec.shape)
-        if dt.itemsize > 1 and offset % dt.itemsize:
-            arr = arr.copy()  # keep arrays aligned
-        arr = arr.view(dt.newbyteorder("="))  # native-order view (no-op on little-endian hosts)
+    for source, start, spec, dt, n in places:
+        arr = np.frombuffer(source, dtype=dt, count=n // dt.itemsize, offset=start).reshape(spec.shape)
+        if start % dt.itemsize:
+            arr = arr.copy()  # keep arrays aligned (region offsets are aligned by the sender)
+        if not dt.isnative:
+            arr = arr.view(dt.newbyteorder("="))  # native-order view (big-endian hosts only)
         arrays.append(arr)
-        offset += spec.nbytes
     return arrays
+
+
+# Native-order storage dtypes -> wire name (bf16 is carried as uint16).
+_NATIVE_WIRE = {dt: name for name, dt in WIRE_DTYPES.items() if dt.isnative}
 
 
 def encode_tensors(arrays):
@@ -229,9 +249,11 @@ def encode_tensors(arrays):
     little-endian C order."""
     descs, bufs, total = [], [], 0
     for arr in arrays:
-        arr = as_numpy(arr)  # numpy, ml_dtypes bfloat16, __array__ or DLPack objects
-        name = wire_name(arr)
-        arr = arr.astype(storage_dtype(name), copy=False)
+        name = _NATIVE_WIRE.get(arr.dtype) if type(arr) is np.ndarray else None
+        if name is None:  # the fast path above covers numpy arrays already in a storage dtype
+            arr = as_numpy(arr)  # numpy, ml_dtypes bfloat16, __array__ or DLPack objects
+            name = wire_name(arr)
+            arr = arr.astype(storage_dtype(name), copy=False)
         if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
             arr = arr.copy(order="C")
         descs.append({"dtype": name, "shape": [int(d) for d in arr.shape], "nbytes": int(arr.nbytes)})

@@ -8,6 +8,7 @@ import traceback
 
 import numpy as np
 
+from . import shm
 from .errors import BackendError, Invalid, Unsupported
 from .framing import (MINOR, PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
                       decode_tensors, encode_tensors, is_int, parse_specs, payload_size)
@@ -63,6 +64,10 @@ class Server(object):
         self.writer = MessageWriter(out_stream)
         self.capabilities = None  # set by a successful hello
         self.features = []  # ABP 1.1 features agreed in the hello
+        self.region = None  # feature shm: the shared-memory region, once agreed
+        self.handlers = {"hello": self.on_hello, "execute": self.on_execute, "benchmark": self.on_benchmark,
+                         "transfer": self.on_transfer, "memory": self.on_memory, "shutdown": self.on_shutdown,
+                         "collective": self.on_collective}
         self.timer = "host_monotonic"
         self.max_payload_bytes = int(os.environ.get("ASSAY_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
 
@@ -108,6 +113,8 @@ class Server(object):
                     self.reader.skip_payload(nbytes)
                     self.send_error(req_id, "internal", "out of host memory for a %d-byte payload" % nbytes)
                     continue
+                if self.region is not None and self.region.fd is not None and header.get("type") != "hello":
+                    self.region.release_fd()  # the harness opened it before sending this request
                 self.dispatch(header, req_id, payload)
         except EndOfStream:
             self.close()
@@ -117,6 +124,8 @@ class Server(object):
             return exc.code
 
     def close(self):
+        if self.region is not None:
+            self.region.close()
         try:
             self.backend.close()
         except Exception as exc:  # pragma: no cover
@@ -124,15 +133,7 @@ class Server(object):
 
     def dispatch(self, header, req_id, payload):
         kind = header.get("type")
-        handler = {
-            "hello": self.on_hello,
-            "execute": self.on_execute,
-            "benchmark": self.on_benchmark,
-            "transfer": self.on_transfer,
-            "memory": self.on_memory,
-            "shutdown": self.on_shutdown,
-            "collective": self.on_collective,
-        }.get(kind) if isinstance(kind, str) else None
+        handler = self.handlers.get(kind) if isinstance(kind, str) else None
         try:
             if handler is None:
                 raise Invalid("unknown message type %r" % (kind,))
@@ -192,6 +193,8 @@ class Server(object):
             if key not in reply:
                 reply[key] = value
         reply["minor"], reply["features"] = MINOR, self.agree(h)
+        if self.region is not None:
+            reply["shm"] = self.region.grant()
         if req_id is not None:
             reply["id"] = req_id
         self.capabilities = {op: set(dts) for op, dts in caps.items()}
@@ -205,11 +208,37 @@ class Server(object):
         if not isinstance(offered, list):
             raise Invalid("hello features must be a list of names")
         mine = set(getattr(self.backend, "features", ()))
+        if shm.supported() and getattr(self.backend, "shared_memory", True):
+            mine.add(shm.FEATURE)  # a transport feature: the SDK serves it for every backend
         self.features = sorted(f for f in set(offered) if isinstance(f, str) and f in mine)
+        self.open_region(h)
         hook = getattr(self.backend, "agree", None)
         if hook is not None:
             hook(self.features, h)
         return self.features
+
+    def open_region(self, h):
+        """Feature shm: a fresh region per hello (the old one goes); without one, the feature
+        is dropped from the agreed list and tensors keep the pipe."""
+        if self.region is not None:
+            self.region.close()
+            self.region = None
+        if shm.FEATURE not in self.features:
+            return
+        offer = shm.Offer(h.get("shm"))
+        try:
+            self.region = shm.Region(offer)
+        except OSError as exc:
+            log("shared memory unavailable (%s); tensors keep the pipe" % (exc,))
+            self.features.remove(shm.FEATURE)
+
+    def send_result(self, header, descs, bufs, total, request):
+        """A `result` reply: outputs go to the request's `shm_out` window where they fit."""
+        window = self.region.window(request) if self.region is not None else None
+        if window is not None:
+            bufs, total = self.region.place(window, descs, bufs)
+        header["outputs"], header["payload_bytes"] = descs, total
+        self.send(header, bufs)
 
     def _require_feature(self, name):
         if name not in self.features:
@@ -219,7 +248,10 @@ class Server(object):
         self._require_feature("collective")
         header, bufs = self.backend.serve_collective(h)
         header["id"] = req_id
-        self.send(header, bufs)
+        if header.get("type") == "result":
+            self.send_result(header, header["outputs"], bufs, header.get("payload_bytes", 0), h)
+        else:
+            self.send(header, bufs)
 
     def _check_call(self, h):
         op, dtype = h.get("op"), h.get("dtype")
@@ -243,13 +275,13 @@ class Server(object):
 
     def on_execute(self, h, req_id, payload):
         op, dtype, attrs = self._check_call(h)
-        inputs = decode_tensors(h.get("inputs"), payload, "inputs")
+        inputs = decode_tensors(h.get("inputs"), payload, "inputs", self.region)
         self._check_capability(op, dtype)
         result = self.backend.execute(op, dtype, attrs, inputs)
         if not isinstance(result, (list, tuple)):
             result = [result]
         descs, bufs, total = encode_tensors(result)
-        self.send({"type": "result", "id": req_id, "outputs": descs, "payload_bytes": total}, bufs)
+        self.send_result({"type": "result", "id": req_id}, descs, bufs, total, h)
 
     def _positive_int(self, h, name, default):
         v = h.get(name, default)

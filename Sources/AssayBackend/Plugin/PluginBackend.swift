@@ -16,7 +16,7 @@ public final class PluginBackend: Backend {
     public static let protocolVersion = 1
     /// ABP 1.1: the minor version and the features this harness can drive.
     public static let protocolMinor = 1
-    public static let harnessFeatures = ["collective"]
+    public static let harnessFeatures = ["collective", "shm"]
     /// How long an interrupted plugin gets to exit on stdin EOF before it is killed.
     static let interruptGraceSeconds = 0.5
     /// Restarts allowed in a whole run, as a multiple of `maxRestarts` (a dead device costs seconds).
@@ -31,6 +31,8 @@ public final class PluginBackend: Backend {
     private var starts = 0
     private var nextID = 1
     private var lastFailure: String?
+    /// Why the plugin's shared-memory region was refused (it then keeps the pipe), if it was.
+    public internal(set) var sharedMemoryRefusal: String?
     /// Failures that killed the plugin, per op × dtype (or request type), and the keys given up on.
     private var failures: [String: Int] = [:]
     private var givenUp: [String: String] = [:]
@@ -83,10 +85,12 @@ public final class PluginBackend: Backend {
         hello.minor = PluginBackend.protocolMinor
         hello.features = configuration.features
         hello.rendezvous = rendezvous
+        hello.shm = sharedMemoryOffer
         let greeted: BackendIdentity
         do {
             let reply = try exchange(hello, timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply
             greeted = try PluginBackend.identity(from: reply)
+            attachSharedMemory(reply, offer: hello.shm, to: started)
         } catch let error as BackendError {
             // A refused, broken or silent handshake means there is no backend to run cases on.
             fail(started)
@@ -172,6 +176,7 @@ public final class PluginBackend: Backend {
     /// `maxReplyBytes` the largest payload the reply may legitimately announce.
     func exchange(_ request: PluginRequest, payload: [Tensor] = [], timeout: Double? = nil, what: String,
                   budgetKey: String? = nil, maxReplyBytes: Int = 0) throws -> Exchange {
+        var request = request, payload = payload
         let key = budgetKey ?? request.type
         if let reason = givenUp[key] { throw BackendError.unavailable(reason) }
         var process = try connection()
@@ -180,6 +185,7 @@ public final class PluginBackend: Backend {
             fail(process)
             process = try connection()
         }
+        let window = stage(&request, payload: &payload, on: process)
         let header: [UInt8]
         do {
             header = Array(try encoder.encode(request)) + [UInt8(ascii: "\n")]
@@ -189,7 +195,7 @@ public final class PluginBackend: Backend {
         do {
             return try converse(process, header: header, payload: payload, expectedID: request.id,
                                 timeout: timeout ?? configuration.requestTimeoutSeconds, what: what,
-                                maxReplyBytes: maxReplyBytes, expectsMore: request.type != "shutdown")
+                                maxReplyBytes: maxReplyBytes, expectsMore: request.type != "shutdown", shmWindow: window)
         } catch let error as BackendError {
             spend(key, on: error)
             throw error
@@ -227,7 +233,7 @@ public final class PluginBackend: Backend {
     /// bytes after the reply or a closed stdout are charged to this request.
     private func converse(_ process: PluginProcess, header: [UInt8], payload: [Tensor], expectedID: Int?,
                           timeout: Double, what: String, maxReplyBytes: Int, expectsMore: Bool,
-                          errorsAsReplies: Bool = false) throws -> Exchange {
+                          errorsAsReplies: Bool = false, shmWindow: Range<Int>? = nil) throws -> Exchange {
         let deadline = Deadline(seconds: timeout)
         do {
             try header.withUnsafeBytes { headerBytes in
@@ -244,10 +250,8 @@ public final class PluginBackend: Backend {
             var tensors: [Tensor] = []
             let cap = min(maxReplyBytes, configuration.maxPayloadBytes)
             if reply.type == "result" {
-                let layout = try WireTensor.validate(reply.outputs ?? [], payloadBytes: payloadBytes, cap: cap, field: "outputs")
-                tensors = try layout.map { dtype, shape, count in
-                    try Tensor(dtype: dtype, shape: shape, bytes: try process.readPayload(count: count, deadline: deadline))
-                }
+                let layout = try WireTensor.validate(reply.outputs ?? [], payloadBytes: payloadBytes, cap: cap, field: "outputs", shmWindow: shmWindow)
+                tensors = try readOutputs(reply.outputs ?? [], layout: layout, from: process, deadline: deadline)
             } else if payloadBytes != 0 {
                 _ = try WireTensor.validate([], payloadBytes: payloadBytes, cap: cap, field: "payload")
             }

@@ -24,6 +24,10 @@ public struct PluginConfiguration: Sendable {
     public var shutdownGraceSeconds: Double
     /// ABP 1.1 features the harness offers in the hello (docs/PROTOCOL.md, Version 1.1).
     public var features: [String] = PluginBackend.harnessFeatures
+    /// Feature shm: the region asked of the plugin (sparse: only touched pages cost memory),
+    /// and the tensor size from which a tensor travels through it instead of the pipe.
+    public var sharedMemoryBytes = 1 << 30
+    public var sharedMemoryThresholdBytes = 64 << 10
 
     public static let defaultMaxPayloadBytes = 4 << 30
     public static let maxHeaderBytes = 1 << 20

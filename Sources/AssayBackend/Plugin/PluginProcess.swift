@@ -40,6 +40,8 @@ final class PluginProcess {
     /// Where `fill` reads to: allocated once, as zeroing 256 KiB per reply would cost more than a small round trip.
     private var readChunk = [UInt8](repeating: 0, count: 256 << 10)
     private var exitStatus: Int32?
+    /// Feature shm: the plugin's region, mapped while this process lives.
+    var sharedMemory: SharedMemoryRegion?
 
     /// Starts `argv` with `environment` (the complete child environment) in `directory`.
     init(argv: [String], environment: [String: String], directory: String?, stderrCapacity: Int = 64 << 10) throws {
@@ -169,14 +171,15 @@ final class PluginProcess {
         }
     }
 
-    /// Reads a `count`-byte payload into an array that grows as the bytes arrive (its storage is
-    /// reserved untouched, then filled 1 MiB at a time), so a size announced and never sent
-    /// costs no memory.
+    /// Reads a `count`-byte payload into an array whose storage is allocated untouched and filled
+    /// 1 MiB at a time as the bytes arrive, so a size announced and never sent costs no memory.
     func readPayload(count: Int, deadline: Deadline) throws -> [UInt8] {
         // Read straight into the array's storage, 1 MiB at a time: no zero fill first (a
-        // generic element-by-element fill cost ~10 s per 16 MiB in a debug build).
+        // generic element-by-element fill cost ~10 s per 16 MiB in a debug build). The storage is
+        // reserved, not yet touched: huge pages make its first writes cheap.
         try [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
             let raw = UnsafeMutableRawBufferPointer(storage)
+            SharedMemoryRegion.adviseHugePages(raw)
             while initialized < count {
                 let end = min(count, initialized + (1 << 20))
                 try readExact(into: UnsafeMutableRawBufferPointer(rebasing: raw[initialized..<end]), deadline: deadline)

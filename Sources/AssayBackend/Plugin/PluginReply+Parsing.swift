@@ -2,7 +2,7 @@ import Foundation
 
 extension PluginReply {
     /// Fields the protocol defines as integers, wherever they occur in a reply header.
-    private static let integerKeys: Set<String> = ["id", "protocol", "payload_bytes", "nbytes", "index"]
+    private static let integerKeys: Set<String> = ["id", "protocol", "payload_bytes", "nbytes", "index", "shm_offset", "fd"]
 
     /// Parses one reply header line: strict UTF-8 (the protocol's encoding; no repair), then JSON.
     /// A failure names the real problem — invalid UTF-8 and where, a number out of range, a field

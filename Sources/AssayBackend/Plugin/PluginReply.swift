@@ -13,6 +13,7 @@ public struct PluginReply: Decodable, Sendable {
     var `protocol`: Int?
     var minor: Int?
     var features: [String]?
+    var shm: SharedMemoryGrant?
     var backend: HelloBackend?
     var devices: [HelloDevice]?
     var timer: String?
@@ -28,7 +29,7 @@ public struct PluginReply: Decodable, Sendable {
     var freeBytes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case type, id, code, message, `protocol`, minor, features, backend, devices, timer, capabilities, runtime, outputs, telemetry
+        case type, id, code, message, `protocol`, minor, features, shm, backend, devices, timer, capabilities, runtime, outputs, telemetry
         case payloadBytes = "payload_bytes", elapsedNs = "elapsed_ns", totalBytes = "total_bytes", freeBytes = "free_bytes"
     }
 

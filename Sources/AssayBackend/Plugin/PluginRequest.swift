@@ -24,6 +24,9 @@ struct PluginRequest: Encodable {
     var minor: Int?
     var features: [String]?
     var rendezvous: Rendezvous?
+    // shm: the hello's offer; where a request's outputs may go
+    var shm: SharedMemoryOffer?
+    var shmOut: SharedMemoryWindow?
     // collective
     var root: Int?
     /// p2p_copy: the destination rank (`root` is the source).
@@ -33,7 +36,8 @@ struct PluginRequest: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes, pinned
-        case minor, features, rendezvous, root, peer
+        case minor, features, rendezvous, root, peer, shm
+        case shmOut = "shm_out"
         case payloadBytes = "payload_bytes", inPlace = "in_place", peerTimeoutSeconds = "peer_timeout_s"
     }
 

@@ -34,4 +34,8 @@ void assay_register_plugin(pid_t pid);
 void assay_unregister_plugin(pid_t pid);
 void assay_kill_plugins(void);
 
+/// fstatfs(2)'s filesystem type of `fd` (TMPFS_MAGIC for a memfd, HUGETLBFS_MAGIC for a
+/// hugetlb one), or -errno: feature shm maps only regions that cannot lose pages under it.
+long assay_fstatfs_type(int fd);
+
 #endif
