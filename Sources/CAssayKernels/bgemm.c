@@ -6,7 +6,7 @@
  * and VDPBF16PS adds a[k]·b[k] + a[k+1]·b[k+1] to an f32 lane (products exact,
  * f32 accumulation). No f32 copy of either operand is made. The loop nest and
  * threading are pairgemm.c's.
- * m == 1 is a GEMV that streams B once (widening bf16 in registers, lpgemv.c).
+ * m == 1 is a GEMV that streams B once (widening bf16 in registers, sgemv.c).
  *
  * VDPBF16PS treats subnormal inputs as zero and flushes subnormal results,
  * so (for m > 1) operands holding a subnormal are declined (return 0): the
@@ -17,7 +17,7 @@
 #include "assay_kernels.h"
 #include "internal.h"
 #include "pairgemm.h"
-#include "lpgemv.h"
+#include "sgemv.h"
 
 #include <stdlib.h>
 #include <string.h>

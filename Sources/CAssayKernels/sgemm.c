@@ -18,7 +18,7 @@
  * (double buffering needs only one barrier per K slice). K is cut into
  * equal slices, so results do not depend on the thread count.
  *
- * M == 1 or N == 1 goes to the matrix-vector code in sgemv.c (lpgemv.c for f16).
+ * M == 1 or N == 1 goes to the matrix-vector code in sgemv.c (f32 or f16).
  *
  * assay_gemm_f16 runs the same loop nest on f16 operands: the packing reads
  * f16 and writes the f32 panels (F16C conversion on the way, so no widened
@@ -27,7 +27,6 @@
 #include "assay_kernels.h"
 #include "internal.h"
 #include "sgemv.h"
-#include "lpgemv.h"
 
 #include <string.h>
 
