@@ -2,6 +2,7 @@
 figures (from the run record given) beside them (usage: RUN_JSON [THREADS [ROW-FILTER]]): time per call and torch-time / assay-time
 (> 1 means native is faster). Exits 0 with a note when torch is not importable."""
 import sys
+import time
 
 from bench_common import performance_cases, record_number, timeit_median_ns
 
@@ -45,6 +46,15 @@ def softmax(dtype):
     return lambda: torch.softmax(x, dim=-1)
 
 
+def torch_median_ns(call):
+    """Median ns per call; 3 samples instead of 15 where one call takes over a second (torch's
+    f16 GEMM on the CPU has no fast path: 2048³ takes tens of seconds a call on a loaded machine)."""
+    start = time.perf_counter()
+    call()
+    slow = time.perf_counter() - start > 1.0
+    return timeit_median_ns(call, samples=3 if slow else 15)[0]
+
+
 rows = [("SDPA b1 h32 s512 d128 causal", ("scaled_dot_product_attention", "b1.h32.s512.d128"), attention, ("f32", "bf16"))]
 for m, n, k in ((2048, 2048, 2048), (1, 4096, 4096)):
     rows.append((f"matmul {m}x{n}x{k}", ("matmul", f"m{m}.n{n}.k{k}"), lambda d, m=m, n=n, k=k: matmul(d, m, n, k), ("f32", "bf16", "f16")))
@@ -58,7 +68,7 @@ for name, (op, shape), make, dtypes in rows:
             continue
         record = cases.get((op, shape, dtype))
         native_ns = record_number(record["summary"]["median"]) if record else float("nan")
-        torch_ns, _ = timeit_median_ns(make(dtype), samples=15)
+        torch_ns = torch_median_ns(make(dtype))
         flops = record_number(record.get("flops")) if record else float("nan")
         rates = f"  ({flops / native_ns:.0f} vs {flops / torch_ns:.0f} GFLOP/s)" if flops == flops else ""
         print(f"{name + ' ' + dtype:<40} {native_ns / 1e6:9.3f} ms {torch_ns / 1e6:9.3f} ms {torch_ns / native_ns:12.2f}x{rates}", flush=True)

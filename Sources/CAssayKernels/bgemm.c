@@ -6,16 +6,18 @@
  * and VDPBF16PS adds a[k]·b[k] + a[k+1]·b[k+1] to an f32 lane (products exact,
  * f32 accumulation). No f32 copy of either operand is made. The loop nest and
  * threading are pairgemm.c's.
- * m == 1 is a GEMV that streams B once (widening bf16 in registers).
+ * m == 1 is a GEMV that streams B once (widening bf16 in registers, sgemv.c).
  *
  * VDPBF16PS treats subnormal inputs as zero and flushes subnormal results,
  * so (for m > 1) operands holding a subnormal are declined (return 0): the
  * caller then takes the f32 path, which keeps them. The GEMV uses FMA on
- * widened values and keeps subnormals itself.
+ * widened values and keeps subnormals itself (a scan would double its
+ * memory traffic).
  */
 #include "assay_kernels.h"
 #include "internal.h"
 #include "pairgemm.h"
+#include "sgemv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -137,61 +139,6 @@ static void bgemm_add_tile(void *cv, int64_t ldc, const void *tv, int nr, int64_
         for (int64_t j = 0; j < cols; j++) c[i * ldc + j] = tile[i * nr + j] + (accum ? c[i * ldc + j] : 0.0f);
 }
 
-/* ------------------------------------------------------------------ GEMV */
-
-typedef struct {
-    int64_t N, K, ldb;
-    const uint16_t *a, *B;
-    int tb;
-    float *y;
-} bgemv_job;
-
-AK_BF16 static inline __m512 widen16(const uint16_t *p) {
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p)), 16));
-}
-
-static inline float bf16_value(uint16_t x) {
-    uint32_t bits = (uint32_t)x << 16;
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-/* y[j0..j1) = a · B: B row-major streams row by row into accumulators kept in y (in L1);
- * B transposed is one dot product per output. Widening bf16 in registers is exact and
- * FMA keeps subnormals, so the GEMV needs no subnormal scan (it is memory-bound: a
- * scan would double its traffic). */
-AK_BF16 static void bgemv_range(const bgemv_job *jb, int64_t j0, int64_t j1) {
-    float *y = jb->y;
-    if (!jb->tb) {
-        for (int64_t j = j0; j < j1; j++) y[j] = 0.0f;
-        for (int64_t p = 0; p < jb->K; p++) {
-            const uint16_t *row = jb->B + p * jb->ldb;
-            const __m512 av = _mm512_set1_ps(bf16_value(jb->a[p]));
-            int64_t j = j0;
-            for (; j + 16 <= j1; j += 16) _mm512_storeu_ps(y + j, _mm512_fmadd_ps(av, widen16(row + j), _mm512_loadu_ps(y + j)));
-            for (; j < j1; j++) y[j] += bf16_value(jb->a[p]) * bf16_value(row[j]);
-        }
-        return;
-    }
-    for (int64_t j = j0; j < j1; j++) {
-        const uint16_t *col = jb->B + j * jb->ldb;
-        __m512 acc = _mm512_setzero_ps();
-        int64_t p = 0;
-        for (; p + 16 <= jb->K; p += 16) acc = _mm512_fmadd_ps(widen16(jb->a + p), widen16(col + p), acc);
-        float s = _mm512_reduce_add_ps(acc);
-        for (; p < jb->K; p++) s += bf16_value(jb->a[p]) * bf16_value(col[p]);
-        y[j] = s;
-    }
-}
-
-static void bgemv_thread(void *arg, int tid, int nth) {
-    const bgemv_job *jb = (const bgemv_job *)arg;
-    /* Chunks of 16 columns, so every thread's vector stores stay whole. */
-    const int64_t blocks = (jb->N + 15) / 16;
-    bgemv_range(jb, AK_MIN(jb->N, blocks * tid / nth * 16), AK_MIN(jb->N, blocks * (tid + 1) / nth * 16));
-}
-
 #endif /* AK_X86 */
 
 int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, const uint16_t *B,
@@ -206,10 +153,13 @@ int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t 
     const double macs = (double)M * (double)N * (double)K;
     int nth = nthreads < 1 ? 1 : nthreads;
     if ((double)nth * 4e6 > macs) nth = (int)(macs / 4e6) < 1 ? 1 : (int)(macs / 4e6);
-    if (M == 1) {
-        bgemv_job gv = {N, K, ldb, A, B, transB != 0, C};
-        ak_parallel(nth, NULL, bgemv_thread, &gv);
-        return 1;
+    if (M == 1) { /* the GEMV widens B in registers (FMA keeps subnormals: no scan needed) */
+        float *a = (float *)ak_scratch_get(sizeof(float) * (size_t)K);
+        if (!a) return 0;
+        assay_bf16_to_f32(A, a, K);
+        const int ok = ak_lpgemv(1, transB != 0, N, K, a, B, ldb, C, 1, nthreads);
+        ak_scratch_put(a);
+        return ok;
     }
     if (has_subnormal(A, M, K, lda) || (transB ? has_subnormal(B, N, K, ldb) : has_subnormal(B, K, N, ldb))) return 0;
     const bgemm_operands operands = {A, B, lda, ldb, transB != 0};

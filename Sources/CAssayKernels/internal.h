@@ -64,6 +64,9 @@ void ak_barrier_init(ak_barrier *b, int n);
 /* *local_sense is per thread, starting at 0. */
 void ak_barrier_wait(ak_barrier *b, int *local_sense);
 
+/* Exact scalar f16 -> f32 (convert.c), for the portable paths of the f16 kernels. */
+float ak_f16_to_f32_ref(uint16_t h);
+
 /* Row helpers of the attention kernel (rowops.c): the largest element of
  * x[0..n) (NaN skipped; -inf when n == 0), and x[i] = exp(x[i] - c) in place,
  * returning the sum. */

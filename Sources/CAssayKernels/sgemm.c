@@ -18,7 +18,11 @@
  * (double buffering needs only one barrier per K slice). K is cut into
  * equal slices, so results do not depend on the thread count.
  *
- * M == 1 or N == 1 goes to the matrix-vector code in sgemv.c.
+ * M == 1 or N == 1 goes to the matrix-vector code in sgemv.c (f32 or f16).
+ *
+ * assay_gemm_f16 runs the same loop nest on f16 operands: the packing reads
+ * f16 and writes the f32 panels (F16C conversion on the way, so no widened
+ * copy of an operand exists), the micro-kernels accumulate in f32 as for f32.
  */
 #include "assay_kernels.h"
 #include "internal.h"
@@ -38,9 +42,10 @@ typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
 /* Packs `rows` rows of an operand into ceil(rows/R) slivers of R rows each:
  * sliver s holds dst[s*R*kc + p*R + r] = element (s*R + r, p), zero where
  * s*R + r >= rows. The element (i, p) is src[i*ld + p] when `strided_rows`,
- * else src[p*ld + i]. */
-typedef void (*pack_fn)(float *dst, const float *src, int64_t ld, int strided_rows, int64_t rows,
-                        int R, int64_t kc);
+ * else src[p*ld + i]; src holds floats, or f16 bit patterns when f16 != 0
+ * (widened while packing). */
+typedef void (*pack_fn)(float *dst, const void *src, int64_t ld, int strided_rows, int64_t rows,
+                        int R, int64_t kc, int f16);
 
 /* Micro-kernel reading A in place: element (i, p) of the MR×kc panel at
  * a[i*lda + p] (row-major A, not transposed); otherwise as ukernel_fn. */
@@ -88,17 +93,22 @@ static void kern_generic(int64_t kc, const float *restrict a, const float *restr
         }
 }
 
-static void pack_generic(float *restrict dst, const float *restrict src, int64_t ld,
-                         int strided_rows, int64_t rows, int R, int64_t kc) {
+/* Element i of a float or f16 array, as a float. */
+static inline float elem(const void *src, int64_t i, int f16) {
+    return f16 ? ak_f16_to_f32_ref(((const uint16_t *)src)[i]) : ((const float *)src)[i];
+}
+
+static void pack_generic(float *restrict dst, const void *restrict src, int64_t ld,
+                         int strided_rows, int64_t rows, int R, int64_t kc, int f16) {
     const int64_t nsl = (rows + R - 1) / R;
     for (int64_t s = 0; s < nsl; s++) {
         const int64_t r0 = s * R, rv = AK_MIN(R, rows - r0);
         float *d = dst + s * R * kc;
         for (int64_t p = 0; p < kc; p++, d += R) {
             if (strided_rows)
-                for (int64_t r = 0; r < rv; r++) d[r] = src[(r0 + r) * ld + p];
+                for (int64_t r = 0; r < rv; r++) d[r] = elem(src, (r0 + r) * ld + p, f16);
             else
-                for (int64_t r = 0; r < rv; r++) d[r] = src[p * ld + r0 + r];
+                for (int64_t r = 0; r < rv; r++) d[r] = elem(src, p * ld + r0 + r, f16);
             for (int64_t r = rv; r < R; r++) d[r] = 0.0f;
         }
     }
@@ -165,29 +175,36 @@ AK_AVX2 static inline void avx2_transpose8(__m256 r[8]) {
     r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+/* The n (clamped to 0..8) floats, or f16 widened, at src[i], zeros after. */
+AK_AVX2 static inline __attribute__((always_inline)) __m256 avx2_load8(const void *src, int64_t i, int64_t n, int f16) {
+    if (!f16) {
+        const float *p = (const float *)src + i;
+        return n >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, avx2_lane_mask(n));
+    }
+    const uint16_t *h = (const uint16_t *)src + i;
+    if (n >= 8) return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)h));
+    uint16_t t[8] = {0};
+    if (n > 0) memcpy(t, h, sizeof(uint16_t) * (size_t)n);
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)t));
+}
+
 /* AVX2 packing. Contiguous rows: walk src row by row (long sequential
  * reads, which the prefetchers and TLB like) and scatter into the slivers.
  * Strided rows: 8×8 register transposes, 8 source rows read as 8 streams. */
-AK_AVX2 static void pack_avx2(float *restrict dst, const float *restrict src, int64_t ld,
-                              int strided_rows, int64_t rows, int R, int64_t kc) {
+AK_AVX2 static inline __attribute__((always_inline)) void pack_avx2_of(float *restrict dst, const void *restrict src, int64_t ld,
+                                                                       int strided_rows, int64_t rows, int R, int64_t kc, int f16) {
     const int64_t nsl = (rows + R - 1) / R;
     if (!strided_rows) {
         for (int64_t p = 0; p < kc; p++) {
-            const float *sp = src + p * ld;
             for (int64_t s = 0; s < nsl; s++) {
                 float *d = dst + s * R * kc + p * R;
-                for (int r0 = 0; r0 < R; r0 += 8) {
-                    int64_t valid = rows - s * R - r0;
-                    __m256 v = valid >= 8 ? _mm256_loadu_ps(sp + s * R + r0)
-                                          : _mm256_maskload_ps(sp + s * R + r0, avx2_lane_mask(valid));
-                    _mm256_maskstore_ps(d + r0, avx2_lane_mask(R - r0), v);
-                }
+                for (int r0 = 0; r0 < R; r0 += 8)
+                    _mm256_maskstore_ps(d + r0, avx2_lane_mask(R - r0), avx2_load8(src, p * ld + s * R + r0, rows - s * R - r0, f16));
             }
         }
         return;
     }
     for (int64_t s = 0; s < nsl; s++) {
-        const float *sp = src + s * R * ld;
         float *d = dst + s * R * kc;
         const int64_t rv = rows - s * R;
         for (int r0 = 0; r0 < R; r0 += 8) {
@@ -196,15 +213,21 @@ AK_AVX2 static void pack_avx2(float *restrict dst, const float *restrict src, in
             for (; p0 + 8 <= kc; p0 += 8) {
                 __m256 v[8];
                 for (int i = 0; i < 8; i++)
-                    v[i] = r0 + i < rv ? _mm256_loadu_ps(sp + (r0 + i) * ld + p0) : _mm256_setzero_ps();
+                    v[i] = r0 + i < rv ? avx2_load8(src, (s * R + r0 + i) * ld + p0, 8, f16) : _mm256_setzero_ps();
                 avx2_transpose8(v);
                 for (int q = 0; q < 8; q++) _mm256_maskstore_ps(d + (p0 + q) * R + r0, store_mask, v[q]);
             }
             for (; p0 < kc; p0++)
                 for (int i = 0; i < 8 && r0 + i < R; i++)
-                    d[p0 * R + r0 + i] = r0 + i < rv ? sp[(r0 + i) * ld + p0] : 0.0f;
+                    d[p0 * R + r0 + i] = r0 + i < rv ? elem(src, (s * R + r0 + i) * ld + p0, f16) : 0.0f;
         }
     }
+}
+
+AK_AVX2 static void pack_avx2(float *restrict dst, const void *restrict src, int64_t ld, int strided_rows,
+                              int64_t rows, int R, int64_t kc, int f16) {
+    if (f16) pack_avx2_of(dst, src, ld, strided_rows, rows, R, kc, 1);
+    else pack_avx2_of(dst, src, ld, strided_rows, rows, R, kc, 0);
 }
 
 static const gemm_impl impl_avx2 = {AVX2_MR, AVX2_NR, 256, 120, 3072, kern_avx2, pack_avx2, NULL};
@@ -286,25 +309,33 @@ AK_AVX512 static inline __mmask8 mask8(int64_t n) {
     return (__mmask8)((1u << n) - 1u);
 }
 
+/* Masked loads of 16 / 8 floats, or f16 widened, at src[i] (zeros where the mask is off). */
+AK_AVX512 static inline __attribute__((always_inline)) __m512 avx512_load16(const void *src, int64_t i, __mmask16 m, int f16) {
+    return f16 ? _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, (const uint16_t *)src + i))
+               : _mm512_maskz_loadu_ps(m, (const float *)src + i);
+}
+AK_AVX512 static inline __attribute__((always_inline)) __m256 avx512_load8(const void *src, int64_t i, __mmask8 m, int f16) {
+    return f16 ? _mm256_cvtph_ps(_mm_maskz_loadu_epi16(m, (const uint16_t *)src + i))
+               : _mm256_maskz_loadu_ps(m, (const float *)src + i);
+}
+
 /* AVX-512 packing, same walk orders as pack_avx2; masked loads and stores
  * make the zero padding free. */
-AK_AVX512 static void pack_avx512(float *restrict dst, const float *restrict src, int64_t ld,
-                                  int strided_rows, int64_t rows, int R, int64_t kc) {
+AK_AVX512 static inline __attribute__((always_inline)) void pack_avx512_of(float *restrict dst, const void *restrict src, int64_t ld,
+                                                                           int strided_rows, int64_t rows, int R, int64_t kc, int f16) {
     const int64_t nsl = (rows + R - 1) / R;
     if (!strided_rows) {
         for (int64_t p = 0; p < kc; p++) {
-            const float *sp = src + p * ld;
             for (int64_t s = 0; s < nsl; s++) {
                 float *d = dst + s * R * kc + p * R;
                 for (int r0 = 0; r0 < R; r0 += 16)
                     _mm512_mask_storeu_ps(d + r0, mask16(R - r0),
-                                          _mm512_maskz_loadu_ps(mask16(rows - s * R - r0), sp + s * R + r0));
+                                          avx512_load16(src, p * ld + s * R + r0, mask16(rows - s * R - r0), f16));
             }
         }
         return;
     }
     for (int64_t s = 0; s < nsl; s++) {
-        const float *sp = src + s * R * ld;
         float *d = dst + s * R * kc;
         const int64_t rv = rows - s * R;
         for (int r0 = 0; r0 < R; r0 += 8) {
@@ -313,7 +344,7 @@ AK_AVX512 static void pack_avx512(float *restrict dst, const float *restrict src
                 const __mmask8 load_mask = mask8(kc - p0);
                 __m256 v[8];
                 for (int i = 0; i < 8; i++)
-                    v[i] = r0 + i < rv ? _mm256_maskz_loadu_ps(load_mask, sp + (r0 + i) * ld + p0)
+                    v[i] = r0 + i < rv ? avx512_load8(src, (s * R + r0 + i) * ld + p0, load_mask, f16)
                                        : _mm256_setzero_ps();
                 avx2_transpose8(v);
                 const int64_t pn = AK_MIN(8, kc - p0);
@@ -321,6 +352,12 @@ AK_AVX512 static void pack_avx512(float *restrict dst, const float *restrict src
             }
         }
     }
+}
+
+AK_AVX512 static void pack_avx512(float *restrict dst, const void *restrict src, int64_t ld, int strided_rows,
+                                  int64_t rows, int R, int64_t kc, int f16) {
+    if (f16) pack_avx512_of(dst, src, ld, strided_rows, rows, R, kc, 1);
+    else pack_avx512_of(dst, src, ld, strided_rows, rows, R, kc, 0);
 }
 
 /* KC 384, MC 240: the B sliver (96 KB) and the A block (360 KB, packed or
@@ -347,9 +384,9 @@ static gemm_impl select_impl(void) {
 typedef struct {
     gemm_impl im;
     int64_t M, N, K;
-    const float *A, *B;
+    const void *A, *B; /* floats, or f16 bit patterns when f16 */
     int64_t lda, ldb, ldc;
-    int ta, tb;
+    int ta, tb, f16;
     float *C;
     int64_t nc_max, kc_max; /* actual panel extents (<= im.nc, im.kc) */
     /* set by sgemm_setup once the thread count is final */
@@ -360,11 +397,13 @@ typedef struct {
 } sgemm_job;
 
 /* Element (i, p) of op(A) and (p, j) of op(B), as pointers. */
-static const float *a_at(const sgemm_job *jb, int64_t i, int64_t p) {
-    return jb->ta ? jb->A + p * jb->lda + i : jb->A + i * jb->lda + p;
+static const void *a_at(const sgemm_job *jb, int64_t i, int64_t p) {
+    const int64_t at = jb->ta ? p * jb->lda + i : i * jb->lda + p;
+    return (const char *)jb->A + at * (jb->f16 ? 2 : 4);
 }
-static const float *b_at(const sgemm_job *jb, int64_t p, int64_t j) {
-    return jb->tb ? jb->B + j * jb->ldb + p : jb->B + p * jb->ldb + j;
+static const void *b_at(const sgemm_job *jb, int64_t p, int64_t j) {
+    const int64_t at = jb->tb ? j * jb->ldb + p : p * jb->ldb + j;
+    return (const char *)jb->B + at * (jb->f16 ? 2 : 4);
 }
 
 /* Picks the tm×tn thread grid with the least padded work per thread,
@@ -418,8 +457,8 @@ static void sgemm_thread(void *arg, int tid, int nth) {
     int64_t iter = 0;
     /* Row-major A is read in place by the kernel (packing it costs more
      * than it saves: its rows are already contiguous in k); only a ragged
-     * last panel of MR rows is packed, zero-padded. */
-    const int direct = !jb->ta && im->kern_direct != NULL;
+     * last panel of MR rows is packed, zero-padded. f16 A is always packed. */
+    const int direct = !jb->ta && !jb->f16 && im->kern_direct != NULL;
     for (int64_t jc = 0; jc < N; jc += im->nc) {
         const int64_t nc = AK_MIN(im->nc, N - jc);
         const int64_t n_slivers = (nc + NR - 1) / NR;
@@ -432,7 +471,7 @@ static void sgemm_thread(void *arg, int tid, int nth) {
             if (ps_hi > ps_lo) {
                 const int64_t j = jc + ps_lo * NR;
                 im->pack(bpack + ps_lo * NR * kc, b_at(jb, pc, j), jb->ldb, jb->tb,
-                         AK_MIN((ps_hi - ps_lo) * NR, N - j), NR, kc);
+                         AK_MIN((ps_hi - ps_lo) * NR, N - j), NR, kc, jb->f16);
             }
             /* ...and waits until the whole panel is there. The other buffer
              * is free again: every thread has finished the previous slice. */
@@ -444,9 +483,9 @@ static void sgemm_thread(void *arg, int tid, int nth) {
                 const int64_t mc = AK_MIN(im->mc, m_hi - ic);
                 if (direct) { /* only a ragged last panel needs packing */
                     const int64_t full = mc / MR * MR;
-                    if (full < mc) im->pack(abuf + full * kc, a_at(jb, ic + full, pc), jb->lda, 1, mc - full, MR, kc);
+                    if (full < mc) im->pack(abuf + full * kc, a_at(jb, ic + full, pc), jb->lda, 1, mc - full, MR, kc, 0);
                 } else {
-                    im->pack(abuf, a_at(jb, ic, pc), jb->lda, !jb->ta, mc, MR, kc);
+                    im->pack(abuf, a_at(jb, ic, pc), jb->lda, !jb->ta, mc, MR, kc, jb->f16);
                 }
 
                 for (int64_t s = s_lo; s < s_hi; s++) {
@@ -461,7 +500,7 @@ static void sgemm_thread(void *arg, int tid, int nth) {
                         const int64_t ldct = edge ? NR : jb->ldc;
                         const int acc = edge ? 0 : pc > 0;
                         if (direct && mr == MR)
-                            im->kern_direct(kc, a_at(jb, ic + ir, pc), jb->lda, bp, ct, ldct, acc);
+                            im->kern_direct(kc, (const float *)a_at(jb, ic + ir, pc), jb->lda, bp, ct, ldct, acc);
                         else
                             im->kern(kc, abuf + ir * kc, bp, ct, ldct, acc);
                         if (edge) store_edge(c, jb->ldc, tile, NR, mr, nr, pc > 0);
@@ -479,52 +518,56 @@ static void sgemm_naive(sgemm_job *jb) {
     for (int64_t i = 0; i < jb->M; i++)
         for (int64_t j = 0; j < jb->N; j++) {
             float s = 0.0f;
-            for (int64_t p = 0; p < jb->K; p++) s += *a_at(jb, i, p) * *b_at(jb, p, j);
+            for (int64_t p = 0; p < jb->K; p++) s += elem(a_at(jb, i, p), 0, jb->f16) * elem(b_at(jb, p, j), 0, jb->f16);
             jb->C[i * jb->ldc + j] = s;
         }
 }
 
 /* M == 1 or N == 1: a matrix-vector product that streams the matrix once.
- * The vector operand is made contiguous first if it is strided. Returns 0
- * if scratch memory ran out (the caller then takes the general path). */
-static int sgemm_as_gemv(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int ta,
-                         const float *B, int64_t ldb, int tb, float *C, int64_t ldc, int nthreads) {
+ * The vector operand is made contiguous (and f32) first if it is strided
+ * (or f16). Returns 0 if scratch memory ran out (the caller then takes the
+ * general path). */
+static int sgemm_as_gemv(const sgemm_job *jb, int nthreads) {
     /* C row (M == 1) = a · op(B), a = op(A) row; C column (N == 1) = op(A) · b. */
-    const int row = M == 1;
-    const float *vec = row ? A : B;
-    const int64_t vstride = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
+    const int row = jb->M == 1;
+    const int64_t K = jb->K;
+    const void *vec = row ? jb->A : jb->B;
+    const int64_t vstride = row ? (jb->ta ? jb->lda : 1) : (jb->tb ? 1 : jb->ldb);
     float *tmp = NULL;
-    if (vstride != 1 && K > 1) {
+    if ((vstride != 1 && K > 1) || jb->f16) {
         tmp = (float *)ak_scratch_get(sizeof(float) * (size_t)K);
         if (!tmp) return 0;
-        for (int64_t p = 0; p < K; p++) tmp[p] = vec[p * vstride];
+        if (vstride == 1) assay_f16_to_f32((const uint16_t *)vec, tmp, K);
+        else for (int64_t p = 0; p < K; p++) tmp[p] = elem(vec, p * vstride, jb->f16);
         vec = tmp;
     }
-    int ok;
-    if (row) /* y[j] = sum_p a[p]·B(p,j): B(p,j) = B[j*ldb+p] (tb) or B[p*ldb+j] */
-        ok = ak_sgemv(tb, N, K, vec, B, ldb, C, 1, nthreads);
-    else /* y[i] = sum_p A(i,p)·b[p]: A(i,p) = A[i*lda+p] (!ta) or A[p*lda+i] */
-        ok = ak_sgemv(!ta, M, K, vec, A, lda, C, ldc, nthreads);
+    /* row: y[j] = sum_p a[p]·B(p,j): B(p,j) = B[j*ldb+p] (tb) or B[p*ldb+j];
+     * column: y[i] = sum_p A(i,p)·b[p]: A(i,p) = A[i*lda+p] (!ta) or A[p*lda+i]. */
+    const int dot = row ? jb->tb : !jb->ta;
+    const int64_t n = row ? jb->N : jb->M, ldv = row ? jb->ldb : jb->lda, incy = row ? 1 : jb->ldc;
+    const void *V = row ? jb->B : jb->A;
+    const int ok = jb->f16 ? ak_lpgemv(0, dot, n, K, (const float *)vec, (const uint16_t *)V, ldv, jb->C, incy, nthreads)
+                           : ak_sgemv(dot, n, K, (const float *)vec, (const float *)V, ldv, jb->C, incy, nthreads);
     ak_scratch_put(tmp);
     return ok;
 }
 
-void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int transA,
-                 const float *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads) {
+/* The f32 and f16 GEMMs: operands are floats, or f16 bit patterns when f16. */
+static void gemm_f32acc(int64_t M, int64_t N, int64_t K, const void *A, int64_t lda, int transA,
+                        const void *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads, int f16) {
     if (M <= 0 || N <= 0) return;
     if (K <= 0) {
         for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, sizeof(float) * (size_t)N);
         return;
     }
-    if ((M == 1 || N == 1) && sgemm_as_gemv(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, nthreads)) return;
-
     sgemm_job jb;
     memset(&jb, 0, sizeof jb);
-    jb.im = select_impl();
     jb.M = M; jb.N = N; jb.K = K;
     jb.A = A; jb.B = B; jb.C = C;
     jb.lda = lda; jb.ldb = ldb; jb.ldc = ldc;
-    jb.ta = transA != 0; jb.tb = transB != 0;
+    jb.ta = transA != 0; jb.tb = transB != 0; jb.f16 = f16;
+    if ((M == 1 || N == 1) && sgemm_as_gemv(&jb, nthreads)) return;
+    jb.im = select_impl();
     /* Equal K slices (rounded to 8) rather than full ones plus a sliver. */
     {
         int64_t slices = (K + jb.im.kc - 1) / jb.im.kc;
@@ -550,4 +593,14 @@ void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, i
     ak_scratch_put(jb.bbuf[0]);
     ak_scratch_put(jb.bbuf[1]);
     if (jb.failed) sgemm_naive(&jb);
+}
+
+void assay_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, int transA,
+                 const float *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads) {
+    gemm_f32acc(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, nthreads, 0);
+}
+
+void assay_gemm_f16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, int transA,
+                    const uint16_t *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads) {
+    gemm_f32acc(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, nthreads, 1);
 }

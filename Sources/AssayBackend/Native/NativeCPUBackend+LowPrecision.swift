@@ -3,11 +3,15 @@ import AssayOps
 import CAssayKernels
 
 extension NativeCPUBackend {
-    /// matmul / linear in bf16 straight from the bf16 operands (AVX512-BF16, f32 accumulation),
-    /// rounded once to bf16; nil where the kernel declines (no AVX512-BF16, a transposed A, a
-    /// subnormal operand): the caller then takes the widened f32 path.
-    func bf16Gemm(_ problem: OpProblem, _ inputs: [Tensor]) -> Tensor? {
-        guard problem.dtype == .bf16, !problem.attrBool("transpose_a") else { return nil }
+    /// matmul / linear in f16 or bf16 straight from the operands' own bits, f32 accumulation,
+    /// rounded once to the dtype: bf16 with AVX512-BF16, f16 widened by F16C inside the packing
+    /// (m = 1 or n = 1: a GEMV streaming the matrix in f16/bf16). nil where the kernel declines
+    /// (bf16 without AVX512-BF16, a transposed bf16 A, a subnormal bf16 operand): the caller then
+    /// takes the widened f32 path.
+    func lowPrecisionGemm(_ problem: OpProblem, _ inputs: [Tensor]) -> Tensor? {
+        let dtype = problem.dtype
+        let ta = problem.attrBool("transpose_a")
+        guard dtype == .f16 || (dtype == .bf16 && !ta) else { return nil }
         let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
         guard m > 0, n > 0, k > 0 else { return nil }
         let linear = problem.op == "linear"
@@ -20,8 +24,13 @@ extension NativeCPUBackend {
                 out.withUnsafeMutableBufferPointer { c in
                     let a = a.bindMemory(to: UInt16.self).baseAddress!, b = b.bindMemory(to: UInt16.self).baseAddress!
                     return (0..<batch).allSatisfy { index in
-                        assay_gemm_bf16(Int64(m), Int64(n), Int64(k), a + index * m * k, Int64(k), b + index * k * n,
-                                        Int64(tb ? k : n), tb ? 1 : 0, c.baseAddress! + index * m * n, Int32(threads)) == 1
+                        let ai = a + index * m * k, bi = b + index * k * n, ci = c.baseAddress! + index * m * n
+                        let lda = Int64(ta ? m : k), ldb = Int64(tb ? k : n)
+                        if dtype == .f16 {
+                            assay_gemm_f16(Int64(m), Int64(n), Int64(k), ai, lda, ta ? 1 : 0, bi, ldb, tb ? 1 : 0, ci, Int64(n), Int32(threads))
+                            return true
+                        }
+                        return assay_gemm_bf16(Int64(m), Int64(n), Int64(k), ai, lda, bi, ldb, tb ? 1 : 0, ci, Int32(threads)) == 1
                     }
                 }
             }
@@ -32,9 +41,12 @@ extension NativeCPUBackend {
             for i in 0..<m { for j in 0..<n { out[i * n + j] += bias[j] } }
         }
         var bytes = lowPrecisionBytes?.take(problem.output.byteCount) ?? [UInt8](repeating: 0, count: problem.output.byteCount)
-        bytes.withUnsafeMutableBytes { assay_f32_to_bf16(out, $0.bindMemory(to: UInt16.self).baseAddress, Int64(out.count)) }
+        bytes.withUnsafeMutableBytes {
+            let y = $0.bindMemory(to: UInt16.self).baseAddress
+            if dtype == .f16 { assay_f32_to_f16(out, y, Int64(out.count)) } else { assay_f32_to_bf16(out, y, Int64(out.count)) }
+        }
         lowPrecisionBytes?.keep(bytes)
-        return try? Tensor(dtype: .bf16, shape: problem.output.shape, bytes: bytes)
+        return try? Tensor(dtype: dtype, shape: problem.output.shape, bytes: bytes)
     }
 }
 

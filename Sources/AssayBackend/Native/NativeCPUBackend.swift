@@ -51,8 +51,8 @@ public final class NativeCPUBackend: Backend {
             return try int8Matmul(problem, inputs)
         case "embedding":
             return try gather(problem, inputs)
-        case "matmul" where problem.dtype == .bf16, "linear" where problem.dtype == .bf16:
-            if let result = bf16Gemm(problem, inputs) { return result }
+        case "matmul" where problem.dtype == .bf16 || problem.dtype == .f16, "linear" where problem.dtype == .bf16 || problem.dtype == .f16:
+            if let result = lowPrecisionGemm(problem, inputs) { return result }
             fallthrough
         case "add", "mul", "softmax", "log_softmax":
             if let result = lowPrecisionRowOp(problem, inputs) { return result }

@@ -1,5 +1,5 @@
 /*
- * CAssayKernels: f32 / int8 CPU kernels for Assay's native CPU backend.
+ * CAssayKernels: f32 / f16 / bf16 / int8 CPU kernels for Assay's native CPU backend.
  *
  * Conventions for every function:
  *  - All tensors are row-major (C-contiguous); sizes and leading dimensions
@@ -70,6 +70,16 @@ void assay_sgemm_s8s32(int64_t M, int64_t N, int64_t K,
  */
 int assay_gemm_bf16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, const uint16_t *B,
                     int64_t ldb, int transB, float *C, int nthreads);
+
+/*
+ * f16 GEMM with f32 results: as assay_sgemm, with A and B holding IEEE
+ * binary16 bit patterns. The packing widens them with F16C (no f32 copy of
+ * either operand is made) and accumulates in f32, so C is what assay_sgemm
+ * gives on the widened operands; the caller rounds C to f16 once.
+ * M == 1 or N == 1 is a GEMV that streams the matrix once in f16.
+ */
+void assay_gemm_f16(int64_t M, int64_t N, int64_t K, const uint16_t *A, int64_t lda, int transA,
+                    const uint16_t *B, int64_t ldb, int transB, float *C, int64_t ldc, int nthreads);
 
 /* ---------------------------------------------------------- attention --- */
 
