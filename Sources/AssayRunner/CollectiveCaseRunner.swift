@@ -12,12 +12,8 @@ struct CollectiveCaseRunner {
     /// The declared device↔device link bandwidth (`capabilities.link_gbs`), GB/s.
     let linkGBs: Double?
 
-    func run(_ planned: PlannedCase, into result: inout CaseResult) throws {
-        guard let spec = planned.collective, let dtype = planned.dtype else {
-            result.outcome = .error
-            result.message = "case has no collective"
-            return
-        }
+    func run(_ spec: CollectiveCase, into result: inout CaseResult) throws {
+        let dtype = spec.dtype
         guard let group else {
             result.outcome = .unsupported
             result.message = "collectives need a multi-rank target (backend.ranks in the descriptor)"
@@ -44,7 +40,7 @@ struct CollectiveCaseRunner {
             result.message = problem
             return
         }
-        let configuration = Sampler.Configuration(mode: .warm, timerKind: .host, stoppingRule: StoppingRule(planned.performance))
+        let configuration = Sampler.Configuration(mode: .warm, timerKind: .host, stoppingRule: StoppingRule(spec.performance))
         var record = try Sampler(configuration: configuration) { k, samples in
             try group.collectiveSamples(request, k: k, samples: samples)
         }.run()

@@ -30,9 +30,9 @@ public final class NativeCPUBackend: Backend {
         var capabilities: [String: [String]] = [:]
         for (name, op) in catalogue.operators { capabilities[name] = op.dtypes.map(\.rawValue) }
         let memory = Double(ProcessInfo.processInfo.physicalMemory)
-        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: "builtin",
-                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: "cpu", memoryBytes: memory)],
-                               timer: "host_monotonic", capabilities: capabilities,
+        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: .builtin,
+                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: .cpu, memoryBytes: memory)],
+                               timer: .hostMonotonic, capabilities: CapabilityManifest(capabilities),
                                runtime: ["threads": String(threads), "kernels": "CAssayKernels"])
     }
 
