@@ -62,7 +62,7 @@ public enum RunAttestor {
             station: .init(keyID: keyID, host: host),
             runID: record.runID,
             status: record.status.rawValue,
-            backend: .init(name: record.backend.name, version: record.backend.version, transport: record.backend.transport,
+            backend: .init(name: record.backend.name, version: record.backend.version, transport: record.backend.transport.rawValue,
                            protocolVersion: record.backend.protocolVersion, devices: record.backend.devices.map(\.name)),
             startedAt: RFC3339.string(from: record.startedAt),
             finishedAt: record.finishedAt.map(RFC3339.string(from:)),

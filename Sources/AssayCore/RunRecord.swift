@@ -114,7 +114,7 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
     public struct Device: Codable, Sendable, Equatable {
         public var index: Int
         public var name: String
-        public var kind: String?
+        public var kind: DeviceKind?
         public var memoryBytes: Double?
         public var driver: String?
         public var runtime: String?
@@ -124,7 +124,7 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
         public var pciBusID: String?
         public var numaNode: Int?
         public var numaReason: String?
-        public init(index: Int, name: String, kind: String? = nil, memoryBytes: Double? = nil, driver: String? = nil,
+        public init(index: Int, name: String, kind: DeviceKind? = nil, memoryBytes: Double? = nil, driver: String? = nil,
                     runtime: String? = nil, maxClockMHz: Double? = nil) {
             self.index = index; self.name = name; self.kind = kind; self.memoryBytes = memoryBytes
             self.driver = driver; self.runtime = runtime; self.maxClockMHz = maxClockMHz
@@ -133,14 +133,13 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
 
     public var name: String
     public var version: String
-    /// `builtin` or `plugin`.
-    public var transport: String
+    public var transport: BackendTransport
     public var protocolVersion: Int?
     public var devices: [Device]
-    /// Timer kind: `host_monotonic`, `cuda_event`…
-    public var timer: String
+    /// `host_monotonic`, `cuda_event`…
+    public var timer: BackendTimer
     /// op → dtypes the backend claims.
-    public var capabilities: [String: [String]]
+    public var capabilities: CapabilityManifest
     public var runtime: [String: String]
     /// ABP 1.1: the plugin's minor version and the features agreed in the hello (nil from a 1.0 plugin).
     public var protocolMinor: Int?
@@ -148,13 +147,13 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
     /// Ranks of a multi-rank target (nil: one process).
     public var ranks: Int?
 
-    public init(name: String, version: String, transport: String, protocolVersion: Int? = nil, devices: [Device],
-                timer: String, capabilities: [String: [String]], runtime: [String: String] = [:]) {
+    public init(name: String, version: String, transport: BackendTransport, protocolVersion: Int? = nil, devices: [Device],
+                timer: BackendTimer, capabilities: CapabilityManifest, runtime: [String: String] = [:]) {
         self.name = name; self.version = version; self.transport = transport; self.protocolVersion = protocolVersion
         self.devices = devices; self.timer = timer; self.capabilities = capabilities; self.runtime = runtime
     }
 
-    public func supports(op: String, dtype: String) -> Bool { capabilities[op]?.contains(dtype) ?? false }
+    public func supports(op: String, dtype: DType) -> Bool { capabilities.contains(op: op, dtype: dtype) }
 }
 
 /// Ceilings measured on the target itself, for a roofline when none are declared.

@@ -15,7 +15,12 @@ public enum VersionRule: Sendable, Equatable, Codable {
     public struct Clause: Sendable, Equatable, Codable {
         public enum Operator: String, Sendable, Codable, CaseIterable {
             // Two-character operators first, so that `>=` is not read as `>` then `=…`.
-            case atLeast = ">=", atMost = "<=", equal = "==", notEqual = "!=", greater = ">", less = "<"
+            case atLeast = ">="
+            case atMost = "<="
+            case equal = "=="
+            case notEqual = "!="
+            case greater = ">"
+            case less = "<"
         }
         public var op: Operator
         public var version: String

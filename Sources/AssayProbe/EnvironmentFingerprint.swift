@@ -1,5 +1,4 @@
 import AssayCore
-import Crypto
 
 /// A stable digest of what makes two environments comparable: the same digest means the
 /// same OS release, kernel, CPU and accelerator stack, so their performance numbers may be
@@ -108,10 +107,7 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
     public init(components: Components) {
         self.components = components
         self.canonicalJSON = components.canonical.text
-        self.digest = SHA256.hash(data: Array(canonicalJSON.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        self.digest = Digest.sha256Hex(canonicalJSON)
     }
 
     public init(facts: SystemFacts, backendDevices: [BackendDevice] = []) {

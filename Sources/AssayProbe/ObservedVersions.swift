@@ -33,7 +33,7 @@ public struct ObservedVersions: Sendable, Equatable {
         guard let backend else { return }
         set("backend", backend.version, "backend \(backend.name)")
         // The host CPU "device" of a CPU backend has no driver or runtime worth comparing.
-        if let device = backend.devices.first(where: { $0.kind != "cpu" }) {
+        if let device = backend.devices.first(where: { $0.kind != .cpu }) {
             if let driver = device.driver { set("driver", driver, "backend device \(device.index)") }
             if let runtime = device.runtime { set("device_runtime", runtime, "backend device \(device.index)") }
         }

@@ -27,11 +27,11 @@ extension HTMLReport {
                 ])
                 Self.facts("Backend", [
                     ("name", "\(backend.name) \(backend.version)"),
-                    ("transport", backend.transport + (backend.protocolVersion.map { ", protocol \($0)" } ?? "")),
-                    ("timer", backend.timer),
+                    ("transport", backend.transport.rawValue + (backend.protocolVersion.map { ", protocol \($0)" } ?? "")),
+                    ("timer", backend.timer.rawValue),
                     ("devices", backend.devices.isEmpty ? nil : backend.devices.map(Self.deviceLine).joined(separator: "; ")),
                     ("runtime", backend.runtime.isEmpty ? nil : backend.runtime.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
-                    ("ops × dtypes", "\(backend.capabilities.count) ops, \(backend.capabilities.values.reduce(0) { $0 + $1.count }) op/dtype pairs"),
+                    ("ops × dtypes", "\(backend.capabilities.claims.count) ops, \(backend.capabilities.claimCount) op/dtype pairs"),
                 ])
                 Self.facts("Environment", [("fingerprint", record.environment.fingerprint)]
                            + record.environment.components.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
@@ -62,7 +62,7 @@ extension HTMLReport {
 
     static func deviceLine(_ device: BackendIdentity.Device) -> String {
         var parts = ["#\(device.index) \(device.name)"]
-        if let kind = device.kind { parts.append(kind) }
+        if let kind = device.kind { parts.append(kind.rawValue) }
         if let memory = device.memoryBytes { parts.append(Figures.rate(memory, unit: "B")) }
         if let driver = device.driver { parts.append("driver \(driver)") }
         if let runtime = device.runtime { parts.append("runtime \(runtime)") }

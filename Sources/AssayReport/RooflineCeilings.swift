@@ -1,7 +1,8 @@
+import AssayBench
 import AssayCore
 
 /// The ceilings a roofline is drawn against: the target's declared figures where it gives
-/// them, else what the run measured (the same precedence the runner judged cases by).
+/// them, else what the run measured (`CeilingPrecedence`, the rule the runner judged cases by).
 public struct RooflineCeilings: Sendable {
     public struct Ceiling: Sendable {
         public var value: Double
@@ -25,19 +26,9 @@ public struct RooflineCeilings: Sendable {
     }
 
     public init(_ record: RunRecord) {
-        var compute: [String: Ceiling] = [:]
-        for (dtype, flops) in record.measuredCeilings?.gemmFLOPS ?? [:] where flops.isFinite && flops > 0 {
-            compute[dtype] = Ceiling(value: flops, source: .measured)
-        }
-        for (dtype, tflops) in record.target.value.capabilities.peakTFLOPS where tflops.isFinite && tflops > 0 {
-            compute[dtype] = Ceiling(value: tflops * 1e12, source: .declared)
-        }
-        var bandwidth: Ceiling?
-        if let declared = record.target.value.capabilities.bandwidthBytesPerSecond, declared > 0 {
-            bandwidth = Ceiling(value: declared, source: .declared)
-        } else if let copy = record.measuredCeilings?.copyBytesPerSecond, copy.isFinite, copy > 0 {
-            bandwidth = Ceiling(value: copy, source: .measured)
-        }
+        let precedence = CeilingPrecedence(declared: record.target.value.capabilities, measured: record.measuredCeilings)
+        var compute = precedence.peaks.mapValues { Ceiling(value: $0.value, source: $0.source) }
+        var bandwidth = precedence.bandwidth.map { Ceiling(value: $0.value, source: $0.source) }
         // No point may sit above its roof: a ceiling below what a case achieved is raised to it.
         for result in record.cases where result.outcome == .pass {
             guard let performance = result.performance else { continue }

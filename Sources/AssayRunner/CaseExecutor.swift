@@ -8,7 +8,6 @@ import Foundation
 struct CaseExecutor {
     let backend: Backend
     let identity: BackendIdentity
-    let catalogue: OpCatalogue
     let performanceRunner: PerformanceCaseRunner?
     let systemChecker: SystemCaseRunner?
     /// Writes failing conformance cases' tensors (`--dump-tensors`).
@@ -19,13 +18,11 @@ struct CaseExecutor {
     func run(_ planned: PlannedCase) -> CaseResult {
         let started = Date()
         let stderrMark = PluginStderrLog.shared.position
-        var result = CaseResult(id: planned.id, kind: planned.kind, op: planned.op, dtype: planned.dtype?.rawValue ?? "-",
-                                params: planned.params, attrs: planned.attrs, values: planned.kind == .conformance ? planned.values : nil,
-                                outcome: .pass, startedAt: started)
-        switch planned.kind {
-        case .system:
-            if let systemChecker, let check = planned.check {
-                let observation = systemChecker.run(check: check)
+        var result = planned.startingResult(at: started)
+        switch planned {
+        case .system(let work):
+            if let systemChecker {
+                let observation = systemChecker.run(check: work.check)
                 result.outcome = observation.outcome
                 result.system = observation.observation
                 result.message = observation.message
@@ -34,37 +31,22 @@ struct CaseExecutor {
                 result.outcome = .error
                 result.message = "system checks are not available in this run"
             }
-        case .collective:
+        case .collective(let work):
             do {
-                try (collectiveRunner ?? CollectiveCaseRunner(group: nil, identity: identity, linkGBs: nil)).run(planned, into: &result)
+                try (collectiveRunner ?? CollectiveCaseRunner(group: nil, identity: identity, linkGBs: nil)).run(work, into: &result)
             } catch {
                 record(error, into: &result, stderrMark: stderrMark)
             }
-        case .conformance, .performance:
-            guard let problem = planned.problem, let dtype = planned.dtype else {
-                result.outcome = .error
-                result.message = "case has no resolved problem"
-                break
-            }
-            if !identity.supports(op: planned.op, dtype: dtype.rawValue) {
+        case .op(let work):
+            if !identity.supports(op: work.op.name, dtype: work.dtype) {
                 result.outcome = .unsupported
-                result.message = "backend \(identity.name) does not declare \(planned.op) in \(dtype.rawValue)"
+                result.message = "backend \(identity.name) does not declare \(work.op.name) in \(work.dtype.rawValue)"
                 break
             }
             do {
-                if planned.kind == .conformance {
-                    try runConformance(planned, problem: problem, into: &result)
-                } else if let performanceRunner {
-                    let record = try performanceRunner.run(planned, problem: problem)
-                    result.performance = record
-                    // A case with no timed sample has no figure: it must not read as measured.
-                    if record.n == 0 {
-                        result.outcome = .error
-                        result.message = "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
-                    }
-                } else {
-                    result.outcome = .error
-                    result.message = "performance cases need the benchmarking core"
+                switch work.purpose {
+                case .conformance: try runConformance(work, into: &result)
+                case .performance: try runPerformance(work, into: &result)
                 }
             } catch {
                 record(error, into: &result, stderrMark: stderrMark)
@@ -72,6 +54,21 @@ struct CaseExecutor {
         }
         result.seconds = Date().timeIntervalSince(started)
         return result
+    }
+
+    private func runPerformance(_ work: OpCase, into result: inout CaseResult) throws {
+        guard let performanceRunner else {
+            result.outcome = .error
+            result.message = "performance cases need the benchmarking core"
+            return
+        }
+        let record = try performanceRunner.run(work)
+        result.performance = record
+        // A case with no timed sample has no figure: it must not read as measured.
+        if record.n == 0 {
+            result.outcome = .error
+            result.message = "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
+        }
     }
 
     /// A backend failure as the case's outcome, with the plugin's stderr where it explains it.
@@ -90,12 +87,12 @@ struct CaseExecutor {
 
     /// One more round of a performance case that already has a record: the merged record, or
     /// the case turned into an error when the round failed (the earlier rounds' record is kept).
-    func nextRound(_ planned: PlannedCase, after result: CaseResult) -> CaseResult {
-        guard let previous = result.performance, let problem = planned.problem, let performanceRunner else { return result }
+    func nextRound(_ work: OpCase, after result: CaseResult) -> CaseResult {
+        guard let previous = result.performance, let performanceRunner else { return result }
         var next = result
         let started = Date()
         do {
-            next.performance = try performanceRunner.run(planned, problem: problem, continuing: previous)
+            next.performance = try performanceRunner.run(work, continuing: previous)
         } catch let error as BackendError {
             next.outcome = error.outcome
             next.message = "round \((previous.rounds?.count ?? 1) + 1): \(error.description)"
@@ -108,10 +105,10 @@ struct CaseExecutor {
         return next
     }
 
-    private func runConformance(_ planned: PlannedCase, problem: OpProblem, into result: inout CaseResult) throws {
-        let op = try catalogue.op(named: planned.op)
-        let inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed,
-                                           caseID: planned.id.description, specials: op.specialValues)
+    private func runConformance(_ work: OpCase, into result: inout CaseResult) throws {
+        let op = work.op, problem = work.problem
+        let inputs = InputGenerator.inputs(for: problem, values: work.values, seed: work.seed,
+                                           caseID: work.id.description, specials: op.specialValues)
         let references = inputs.map(RefTensor.init)
         let expected = op.reference(problem, inputs: references)
         let outputs = try backend.execute(problem, inputs: inputs)
@@ -120,7 +117,7 @@ struct CaseExecutor {
             result.message = "expected 1 output, got \(outputs.count)"
             return
         }
-        let policy = planned.tolerance ?? .forProblem(problem, model: op.errorModel(for: problem.output.dtype))
+        let policy = work.tolerance
         let magnitudes = policy.overrideReason == nil && policy.model.needsMagnitudes ? op.magnitudes(problem, inputs: references) : nil
         let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0], tolerance: policy,
                                                           magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references))
@@ -133,7 +130,7 @@ struct CaseExecutor {
                 result.message = (result.message ?? "") + "; " + flushed
             }
             if let tensorDump {
-                do { try tensorDump.write(caseID: planned.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
+                do { try tensorDump.write(caseID: work.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
                 catch { result.message! += " (tensors not dumped: \(error))" }
             }
         }

@@ -24,11 +24,11 @@ public struct CaseRemeasurer {
     public func remeasure(_ ids: [CaseID], requireFingerprint: String? = nil,
                           makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> [CaseID: PerformanceRecord] {
         let target = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
-        var planned: [CaseID: PlannedCase] = [:]
+        var planned: [CaseID: OpCase] = [:]
         for snapshot in record.suites {
             let suite = try Suite.parse(text: snapshot.text, file: snapshot.path, validator: catalogue)
-            for plannedCase in try SuiteExpander.expand(suite, catalogue: catalogue) where plannedCase.kind == .performance {
-                planned[plannedCase.id] = plannedCase
+            for case .op(let work) in try SuiteExpander.expand(suite, catalogue: catalogue) where work.purpose == .performance {
+                planned[work.id] = work
             }
         }
         let wanted = ids.compactMap { planned[$0] }
@@ -52,10 +52,9 @@ public struct CaseRemeasurer {
         var records: [CaseID: PerformanceRecord] = [:]
         for round in 1...(rounds.max() ?? 1) {
             for (index, plannedCase) in wanted.enumerated() where rounds[index] >= round {
-                guard let problem = plannedCase.problem else { continue }
                 var settings = plannedCase.performance
                 settings.rounds = rounds[index]
-                let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
+                let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: plannedCase.problem,
                                                                settings: settings, seed: plannedCase.seed)
                 records[plannedCase.id] = records[plannedCase.id].map { $0.appendingRound(next) } ?? next
             }

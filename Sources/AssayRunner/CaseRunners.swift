@@ -4,14 +4,14 @@ import AssayProbe
 
 /// Runs a performance case: sampling, statistics and the work model.
 protocol PerformanceCaseRunner {
-    func run(_ planned: PlannedCase, problem: OpProblem) throws -> PerformanceRecord
+    func run(_ work: OpCase) throws -> PerformanceRecord
     /// One more round of a case: a fresh sampler run appended to `previous` as a round.
-    func run(_ planned: PlannedCase, problem: OpProblem, continuing previous: PerformanceRecord) throws -> PerformanceRecord
+    func run(_ work: OpCase, continuing previous: PerformanceRecord) throws -> PerformanceRecord
 }
 
 extension PerformanceCaseRunner {
     /// Runners without rounds measure once and keep the earlier record.
-    func run(_ planned: PlannedCase, problem: OpProblem, continuing previous: PerformanceRecord) throws -> PerformanceRecord { previous }
+    func run(_ work: OpCase, continuing previous: PerformanceRecord) throws -> PerformanceRecord { previous }
 }
 
 /// Runs a system check: a probe compared with the target's expectations.

@@ -35,7 +35,7 @@ enum CeilingProbe {
             progress.note(message)
         }
         func best(_ name: String, _ op: String, _ params: AttrMap, perSecond: (OpProblem) -> Double) -> Double? {
-            guard !failed, identity.supports(op: op, dtype: "f32"),
+            guard !failed, identity.supports(op: op, dtype: .f32),
                   let problem = try? catalogue.problem(op: op, params: params, attrs: [:], dtype: .f32) else { return nil }
             var rates: [Double] = []
             for trial in 0..<trials where !failed {

@@ -12,12 +12,8 @@ struct CollectiveCaseRunner {
     /// The declared device↔device link bandwidth (`capabilities.link_gbs`), GB/s.
     let linkGBs: Double?
 
-    func run(_ planned: PlannedCase, into result: inout CaseResult) throws {
-        guard let spec = planned.collective, let dtype = planned.dtype else {
-            result.outcome = .error
-            result.message = "case has no collective"
-            return
-        }
+    func run(_ spec: CollectiveCase, into result: inout CaseResult) throws {
+        let dtype = spec.dtype
         guard let group else {
             result.outcome = .unsupported
             result.message = "collectives need a multi-rank target (backend.ranks in the descriptor)"
@@ -40,7 +36,7 @@ struct CollectiveCaseRunner {
         var figures = CollectiveFigures(op: spec.op, ranks: world, bytes: request.bytes, inPlace: spec.inPlace, root: spec.root)
         result.collective = figures
         if spec.op == .p2pCopy {
-            try runMatrix(request, group: group, planned: planned, figures: figures, into: &result)
+            try runMatrix(request, group: group, spec: spec, figures: figures, into: &result)
             return
         }
         if let problem = CollectiveVerifier.problem(in: try group.collectiveOutputs(request), request: request) {
@@ -48,7 +44,7 @@ struct CollectiveCaseRunner {
             result.message = problem
             return
         }
-        guard let record = try measure(request, group: group, planned: planned, into: &result) else { return }
+        guard let record = try measure(request, group: group, spec: spec, into: &result) else { return }
         figures.apply(medianNanoseconds: record.summary.median, linkGBs: linkGBs)
         result.performance = record
         result.collective = figures
@@ -57,7 +53,7 @@ struct CollectiveCaseRunner {
     /// The peer-to-peer matrix: every ordered pair (source `root`, destination `peer`) checked
     /// exactly on the destination, then each timed like a collective; the case's figures and
     /// performance record are the slowest pair's, so the gate sees the weakest link.
-    private func runMatrix(_ base: CollectiveRequest, group: RankGroup, planned: PlannedCase, figures: CollectiveFigures,
+    private func runMatrix(_ base: CollectiveRequest, group: RankGroup, spec: CollectiveCase, figures: CollectiveFigures,
                            into result: inout CaseResult) throws {
         let world = group.ranks.count
         let requests = (0..<world).flatMap { source in
@@ -78,7 +74,7 @@ struct CollectiveCaseRunner {
         }
         var pairs: [P2PPair] = [], slowest: (pair: P2PPair, record: PerformanceRecord)?
         for request in requests {
-            guard let record = try measure(request, group: group, planned: planned, into: &result) else { return }
+            guard let record = try measure(request, group: group, spec: spec, into: &result) else { return }
             let median = record.summary.median
             let pair = P2PPair(source: request.root, destination: request.peer!, gbs: Double(request.bytes) / median, latencyMicroseconds: median / 1e3)
             pairs.append(pair)
@@ -95,8 +91,8 @@ struct CollectiveCaseRunner {
 
     /// Samples `request` like a performance case (a sample is the slowest rank's time); nil,
     /// with the case an error, when the time cap passed before one sample was kept.
-    private func measure(_ request: CollectiveRequest, group: RankGroup, planned: PlannedCase, into result: inout CaseResult) throws -> PerformanceRecord? {
-        let configuration = Sampler.Configuration(mode: .warm, timerKind: .host, stoppingRule: StoppingRule(planned.performance))
+    private func measure(_ request: CollectiveRequest, group: RankGroup, spec: CollectiveCase, into result: inout CaseResult) throws -> PerformanceRecord? {
+        let configuration = Sampler.Configuration(mode: .warm, timerKind: .host, stoppingRule: StoppingRule(spec.performance))
         var record = try Sampler(configuration: configuration) { k, samples in
             try group.collectiveSamples(request, k: k, samples: samples)
         }.run()

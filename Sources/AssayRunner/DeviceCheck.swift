@@ -51,7 +51,7 @@ struct DeviceCheck: Sendable {
                     measure: { device, context in
                         let first = context.identity.devices.first
                         // A host backend's `memory` is host RAM (docs/PROTOCOL.md), which the `memory` check covers.
-                        if first?.kind == "cpu" {
+                        if first?.kind == .cpu {
                             throw NotApplicable(reason: "backend \(context.identity.name) serves the host CPU (device kind cpu): "
                                                 + "no device memory apart from host RAM, which the `memory` check covers")
                         }

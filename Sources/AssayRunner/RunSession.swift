@@ -17,18 +17,17 @@ public final class RunSession {
     private let selection: Set<CaseID>?
     private let dumpDirectory: URL?
     private let backend: Backend
-    private let catalogue: OpCatalogue
     private let waivers: WaiverPolicy
     private let progress: ProgressReporter
     private let performanceRunner: PerformanceCaseRunner?
     private let systemRunner: SystemCaseRunner?
 
     init(directory: URL, lock: RunLock, becomesLatest: Bool, record: RunRecord, planned: [PlannedCase], selection: Set<CaseID>? = nil,
-         dumpDirectory: URL? = nil, backend: Backend, catalogue: OpCatalogue,
+         dumpDirectory: URL? = nil, backend: Backend,
          waivers: WaiverPolicy, progress: ProgressReporter, performanceRunner: PerformanceCaseRunner?, systemRunner: SystemCaseRunner?) {
         self.directory = directory; self.lock = lock; self.becomesLatest = becomesLatest; self.record = record; self.planned = planned; self.backend = backend
         self.selection = selection; self.dumpDirectory = dumpDirectory
-        self.catalogue = catalogue; self.waivers = waivers; self.progress = progress
+        self.waivers = waivers; self.progress = progress
         self.performanceRunner = performanceRunner; self.systemRunner = systemRunner
     }
 
@@ -53,7 +52,7 @@ public final class RunSession {
         try writeRecord(results, journal: journal)
         if becomesLatest { try RunDirectory.markLatest(directory) }
         progress.begin(total: planned.count, alreadyDone: results.count)
-        let executor = CaseExecutor(backend: backend, identity: record.backend, catalogue: catalogue,
+        let executor = CaseExecutor(backend: backend, identity: record.backend,
                                     performanceRunner: performanceRunner, systemChecker: systemRunner,
                                     tensorDump: dumpDirectory.map(TensorDump.init),
                                     collectiveRunner: CollectiveCaseRunner(group: backend as? RankGroup, identity: record.backend,
@@ -92,7 +91,7 @@ public final class RunSession {
     /// not one. Each round is journaled, so a resumed run continues where it stopped.
     /// Returns true when interrupted.
     private func runLaterRounds(executor: CaseExecutor, journal: RunJournal, results: inout [CaseID: CaseResult]) throws -> Bool {
-        let performanceCases = planned.filter { $0.kind == .performance }
+        let performanceCases = planned.compactMap(\.opCase).filter { $0.purpose == .performance }
         let most = performanceCases.map(\.performance.effectiveRounds).max() ?? 1
         guard most > 1 else { return false }
         for round in 2...most {

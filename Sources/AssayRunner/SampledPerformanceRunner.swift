@@ -11,15 +11,15 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
     let declared: DeclaredCapabilities
     let measured: MeasuredCeilings?
 
-    func run(_ planned: PlannedCase, problem: OpProblem) throws -> PerformanceRecord {
-        try judged(SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
-                                                   settings: planned.performance, seed: planned.seed), problem: problem)
+    func run(_ work: OpCase) throws -> PerformanceRecord {
+        try judged(SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: work.problem,
+                                                   settings: work.performance, seed: work.seed), problem: work.problem)
     }
 
-    func run(_ planned: PlannedCase, problem: OpProblem, continuing previous: PerformanceRecord) throws -> PerformanceRecord {
-        let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
-                                                       settings: planned.performance, seed: planned.seed)
-        return judged(previous.appendingRound(next), problem: problem)
+    func run(_ work: OpCase, continuing previous: PerformanceRecord) throws -> PerformanceRecord {
+        let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: work.problem,
+                                                       settings: work.performance, seed: work.seed)
+        return judged(previous.appendingRound(next), problem: work.problem)
     }
 
     private func judged(_ sampled: PerformanceRecord, problem: OpProblem) -> PerformanceRecord {
@@ -36,7 +36,7 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         var settings = caseSettings
         settings.timeCapSeconds /= Double(max(1, caseSettings.effectiveRounds))
         settings.minMeasuredSeconds /= Double(max(1, caseSettings.effectiveRounds))
-        let configuration = Sampler.Configuration(mode: settings.mode, timerKind: identity.timer == "host_monotonic" ? .host : .device,
+        let configuration = Sampler.Configuration(mode: settings.mode, timerKind: identity.timer.kind,
                                                   stoppingRule: StoppingRule(settings), maxClockMHz: identity.devices.first?.maxClockMHz)
         // One untimed call first: input generation and transfer must not eat the time cap.
         _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: 1, samples: 1))
@@ -51,15 +51,8 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         return record
     }
 
-    /// Declared ceilings win; a missing one is filled from the measured ceilings. The figures
-    /// count as declared only when no measured ceiling went into the roofline: a floor must
-    /// never be met against a measured ceiling labelled declared.
+    /// Declared ceilings win, measured ones fill in (one rule, `CeilingPrecedence`, which the report draws by too).
     private func ceilings(for dtype: DType) -> (Roofline, PerformanceRecord.CeilingSource?) {
-        let declaredPeak = declared.peakFLOPS(for: dtype), declaredBandwidth = declared.bandwidthBytesPerSecond
-        let peak = declaredPeak ?? measured?.gemmFLOPS[dtype.rawValue] ?? measured?.gemmFLOPS[DType.f32.rawValue]
-        let bandwidth = declaredBandwidth ?? measured?.copyBytesPerSecond
-        let mixed = (declaredPeak == nil && peak != nil) || (declaredBandwidth == nil && bandwidth != nil)
-        let source: PerformanceRecord.CeilingSource? = (peak ?? bandwidth) == nil ? nil : mixed ? .measured : .declared
-        return (Roofline(peakFLOPsPerSecond: peak, bandwidthBytesPerSecond: bandwidth), source)
+        CeilingPrecedence(declared: declared, measured: measured).roofline(for: dtype)
     }
 }

@@ -29,7 +29,7 @@ enum SustainedLoad {
     static func measure(_ backend: Backend, identity: BackendIdentity, spec: SustainedLoadSpec) throws -> DeviceCheck.Measurement {
         let problem = try OpCatalogue.standard.problem(op: "matmul", params: ["m": .int(spec.size), "n": .int(spec.size), "k": .int(spec.size)],
                                                         attrs: [:], dtype: spec.dtype)
-        guard identity.supports(op: "matmul", dtype: spec.dtype.rawValue) else {
+        guard identity.supports(op: "matmul", dtype: spec.dtype) else {
             throw BackendError.unsupported("backend \(identity.name) does not declare matmul in \(spec.dtype.rawValue)")
         }
         let traces: [Trace]

@@ -29,26 +29,34 @@ struct AssayCommand: ParsableCommand {
 
     /// Parses and runs, mapping usage errors to exit code 2 (the documented "bad input").
     static func main() {
+        let outcome = execute(nil)
+        if let message = outcome.message, !message.isEmpty {
+            // Help and version go to stdout, as ArgumentParser prints them; diagnostics to stderr.
+            let handle = outcome.status == ExitStatus.success ? FileHandle.standardOutput : FileHandle.standardError
+            handle.write(Data((message + "\n").utf8))
+        }
+        Foundation.exit(outcome.status)
+    }
+
+    /// Parses and runs `arguments` (nil: the process's), in process: the exit status and what
+    /// `main` prints besides the command's own output. The one error → exit-status mapping.
+    static func execute(_ arguments: [String]?) -> (status: Int32, message: String?) {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
+            return (ExitStatus.success, nil)
         } catch let error as BadInput {
             // The one place bad input becomes exit 2: commands let InputError and FileIOError through.
-            FileHandle.standardError.write(Data("error: \(error.userMessage)\n".utf8))
-            Foundation.exit(ExitStatus.badInput)
+            return (ExitStatus.badInput, "error: \(error.userMessage)")
         } catch let error as CocoaError where error.isFileError {
             // A file that cannot be read or written is bad input (exit 2, not a verdict), named by path.
             let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
             let verb = error.code.rawValue >= CocoaError.fileWriteUnknown.rawValue ? "cannot write" : "cannot read"
-            FileHandle.standardError.write(Data("error: \(path): \(verb) (file system error \(error.code.rawValue))\n".utf8))
-            Foundation.exit(ExitStatus.badInput)
+            return (ExitStatus.badInput, "error: \(path): \(verb) (file system error \(error.code.rawValue))")
         } catch {
             let code = exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(ExitStatus.badInput)
-            }
-            exit(withError: error)
+            let message = fullMessage(for: error)
+            return (code == .validationFailure ? ExitStatus.badInput : code.rawValue, message)
         }
     }
 }

@@ -51,9 +51,9 @@ extension TargetsCommand {
                 return
             }
             print("target:  \(descriptor.id) — \(descriptor.title)  (\(file.whereFrom))")
-            print("backend: \(identity.name) \(identity.version) (\(identity.transport)\(identity.protocolVersion.map { ", protocol \($0)" } ?? "")), timer \(identity.timer)")
+            print("backend: \(identity.name) \(identity.version) (\(identity.transport.rawValue)\(identity.protocolVersion.map { ", protocol \($0)" } ?? "")), timer \(identity.timer)")
             for device in identity.devices { print("device \(device.index): \(device.name)\(device.kind.map { " (\($0))" } ?? "")") }
-            print(Self.matrix(identity.capabilities), terminator: "")
+            print(Self.matrix(identity.capabilities.claims), terminator: "")
         }
 
         /// The op × dtype grid: `x` where the backend claims support, `.` where it does not.

@@ -21,7 +21,7 @@ struct PluginBackendTests {
     @Test func aWellBehavedPluginDescribesExecutesBenchmarksAndExits() throws {
         let backend = try FakePlugin.backend("ok")
         let identity = try backend.describe()
-        #expect(identity.transport == "plugin" && identity.protocolVersion == 1 && identity.name == "fake")
+        #expect(identity.transport == .plugin && identity.protocolVersion == 1 && identity.name == "fake")
         #expect(identity.devices.first?.maxClockMHz == 1500 && identity.devices.first?.memoryBytes == 1024)
         #expect(identity.capabilities == ["relu": ["f32"]] && identity.runtime["build"] == "7")
         let (problem, inputs) = try Self.relu()

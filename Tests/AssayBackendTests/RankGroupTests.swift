@@ -18,7 +18,7 @@ struct RankGroupTests {
     }
 
     @Test func aRestartWithOtherFeaturesIsAnIdentityChange() {
-        var first = BackendIdentity(name: "numpy", version: "1", transport: "plugin", protocolVersion: 1, devices: [], timer: "host_monotonic",
+        var first = BackendIdentity(name: "numpy", version: "1", transport: .plugin, protocolVersion: 1, devices: [], timer: "host_monotonic",
                                     capabilities: [:])
         first.protocolMinor = 1
         first.features = ["collective"]

@@ -98,7 +98,7 @@ enum RunFixtures {
             target: SourceSnapshot(path: descriptorPath, text: descriptorText, value: descriptor),
             suites: suites.map { SourceSnapshot(path: "Suites/\($0).yaml", text: "id: \($0)\n", value: Suite(id: $0, title: $0, entries: [])) },
             environment: EnvironmentRecord(fingerprint: String(repeating: "ab", count: 32), components: [:], facts: nil),
-            backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: "builtin", devices: [], timer: "host_monotonic", capabilities: [:]),
+            backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: .builtin, devices: [], timer: "host_monotonic", capabilities: [:]),
             plannedCases: planned ?? cases.map(\.id), cases: cases)
     }
 

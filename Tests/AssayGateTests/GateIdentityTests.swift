@@ -20,9 +20,9 @@ struct GateIdentityTests {
         return record
     }
 
-    static let native = BackendIdentity(name: "native-cpu", version: "0.1.0", transport: "builtin", devices: [],
+    static let native = BackendIdentity(name: "native-cpu", version: "0.1.0", transport: .builtin, devices: [],
                                         timer: "host_monotonic", capabilities: [:])
-    static let numpy = BackendIdentity(name: "numpy", version: "2.4.6", transport: "plugin", devices: [],
+    static let numpy = BackendIdentity(name: "numpy", version: "2.4.6", transport: .plugin, devices: [],
                                        timer: "host_monotonic", capabilities: [:])
 
     @Test("local-cpu vs numpy-cpu on one host: refused, naming target, descriptor and backend, not the host")

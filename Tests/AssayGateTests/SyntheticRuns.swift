@@ -54,7 +54,7 @@ enum SyntheticRuns {
         return RunRecord(runID: runID, harnessVersion: "test", status: .complete,
                          target: SourceSnapshot(path: "Targets/gate-test.yaml", text: targetYAML, value: descriptor),
                          suites: suites, environment: EnvironmentRecord(fingerprint: fingerprint, components: [:], facts: nil),
-                         backend: BackendIdentity(name: "synthetic", version: "0", transport: "builtin", devices: [],
+                         backend: BackendIdentity(name: "synthetic", version: "0", transport: .builtin, devices: [],
                                                   timer: "host_monotonic", capabilities: [:]),
                          plannedCases: cases.map(\.id), cases: cases)
     }

@@ -73,7 +73,7 @@ import Testing
                                          declared: descriptor.capabilities, hostMemoryDeclared: true,
                                          backendDevices: [BackendIdentity.Device(index: 0, name: "Hygon C86 7285", kind: "cpu")],
                                          declaredVersions: descriptor.versionRules,
-                                         backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: "builtin", devices: [], timer: "", capabilities: [:]),
+                                         backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: .builtin, devices: [], timer: "", capabilities: [:]),
                                          harnessVersion: "0.1.0")
         var byOutcome: [Outcome: [String]] = [:]
         for check in SystemCheck.all { byOutcome[check.run(context).outcome, default: []].append(check.name) }

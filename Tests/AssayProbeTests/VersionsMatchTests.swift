@@ -4,7 +4,7 @@ import Testing
 
 /// `versions_match`: every declared version against what the backend reports and the probes see.
 @Suite struct VersionsMatchTests {
-    let backend = BackendIdentity(name: "numpy-cpu", version: "0.1.0", transport: "plugin",
+    let backend = BackendIdentity(name: "numpy-cpu", version: "0.1.0", transport: .plugin,
                                   devices: [.init(index: 0, name: "GPU", kind: "gpu", driver: "535.161.08", runtime: "cuda 12.2")],
                                   timer: "host_monotonic", capabilities: [:], runtime: ["numpy": "2.4.6", "python": "3.11.9", "torch_npu": "2.1.0.post3"])
 

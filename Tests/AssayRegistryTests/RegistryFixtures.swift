@@ -83,7 +83,7 @@ enum RegistryFixtures {
             target: SourceSnapshot(path: "Targets/\(target.id).yaml", text: text, value: descriptor),
             suites: ["conformance", "performance"].map { SourceSnapshot(path: "Suites/\($0).yaml", text: "id: \($0)\n", value: Suite(id: $0, title: $0, entries: [])) },
             environment: EnvironmentRecord(fingerprint: String(repeating: "cd", count: 32), components: ["os.id": "debian", "os.versionID": target.os], facts: nil),
-            backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: "builtin",
+            backend: BackendIdentity(name: "native-cpu", version: "0.1.0", transport: .builtin,
                                      devices: [.init(index: 0, name: "X1", driver: target.driver)], timer: "host_monotonic", capabilities: [:]),
             plannedCases: cases.map(\.id), cases: cases)
     }

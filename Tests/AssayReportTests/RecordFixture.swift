@@ -26,7 +26,7 @@ enum RecordFixture {
         let environment = EnvironmentRecord(fingerprint: String(repeating: "ab", count: 32),
                                             components: ["os.id": "openeuler", "cpu.model": "Kunpeng 920\(text)"],
                                             facts: SystemFacts(hostname: "node-7\(text)"))
-        let backend = BackendIdentity(name: "vendor-plugin\(text)", version: "0.3", transport: "plugin", protocolVersion: 1,
+        let backend = BackendIdentity(name: "vendor-plugin\(text)", version: "0.3", transport: .plugin, protocolVersion: 1,
                                       devices: [.init(index: 0, name: hostile ? Self.hostile : "NPU 0", memoryBytes: 64e9)],
                                       timer: "device_event", capabilities: ["matmul": ["f32", "bf16"]])
 

@@ -80,9 +80,9 @@ import Testing
             + FaultCatalogue.all.filter { $0.op == "matmul_int8" }
         for fault in faults {
             let backend = ReferenceFaultBackend(fault)
-            var executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard, performanceRunner: nil, systemChecker: nil)
+            var executor = CaseExecutor(backend: backend, identity: try backend.describe(), performanceRunner: nil, systemChecker: nil)
             executor.tensorDump = TensorDump(directory: folder)
-            for planned in try SuiteExpander.expand(suite, catalogue: .standard) where planned.op == fault.op {
+            for planned in try SuiteExpander.expand(suite, catalogue: .standard) where planned.opCase?.op.name == fault.op {
                 #expect(executor.run(planned).outcome == .fail)
             }
         }

@@ -41,7 +41,7 @@ final class FaultyBackend: Backend {
 @Suite struct FaultyBackendTests {
     func run(_ suiteText: String, on backend: Backend) throws -> [CaseResult] {
         let suite = try Suite.parse(text: suiteText, file: "test.yaml", validator: OpCatalogue.standard)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
                                     performanceRunner: nil, systemChecker: nil)
         return try SuiteExpander.expand(suite, catalogue: .standard).map(executor.run)
     }
@@ -122,13 +122,13 @@ final class ReferenceFaultBackend: Backend {
     @Test(arguments: FaultCatalogue.all)
     func theConformanceSuiteCatchesTheFault(_ fault: FaultClass) throws {
         let backend = ReferenceFaultBackend(fault)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
                                     performanceRunner: nil, systemChecker: nil)
         var catching: [DType: String] = [:]
-        for planned in ConformanceCases.cases(of: fault.op) where catching[planned.dtype!] == nil {
-            let result = executor.run(planned)
+        for planned in ConformanceCases.cases(of: fault.op) where catching[planned.dtype] == nil {
+            let result = executor.run(.op(planned))
             #expect(result.outcome == .pass || result.outcome == .fail, "\(planned.id): \(result.message ?? "")")
-            if result.outcome == .fail { catching[planned.dtype!] = planned.id.description }
+            if result.outcome == .fail { catching[planned.dtype] = planned.id.description }
         }
         let caught = catching.keys.sorted().map { "\($0.rawValue) by \(catching[$0]!)" }
         print("fault class '\(fault.name)': caught in \(caught.isEmpty ? "no dtype" : caught.joined(separator: "; "))"

@@ -13,11 +13,11 @@ import Testing
     @Test(arguments: ops)
     func theNativeBackendPassesEveryCase(op: String) throws {
         let backend = NativeCPUBackend(threads: 2)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
                                     performanceRunner: nil, systemChecker: nil)
         let cases = ConformanceCases.cases(of: op)
         #expect(cases.count >= 12, "\(op): \(cases.count) conformance cases")
-        let failed = cases.map(executor.run).filter { $0.outcome != .pass }.map { "\($0.id): \($0.message ?? "")" }
+        let failed = cases.map { executor.run(.op($0)) }.filter { $0.outcome != .pass }.map { "\($0.id): \($0.message ?? "")" }
         #expect(failed.isEmpty, "\(failed.prefix(3))")
     }
 

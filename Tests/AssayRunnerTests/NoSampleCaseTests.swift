@@ -14,7 +14,7 @@ private final class LeapingClock: NanosecondClock, @unchecked Sendable {
 
 /// Samples through the real sampler, on a clock that has the time cap pass before the first sample.
 private struct CappedBeforeAnySample: PerformanceCaseRunner {
-    func run(_ planned: PlannedCase, problem: OpProblem) throws -> PerformanceRecord {
+    func run(_ work: OpCase) throws -> PerformanceRecord {
         try Sampler(clock: LeapingClock()) { _, samples in
             Array(repeating: MeasuredSample(elapsedNanoseconds: 1_000), count: samples)
         }.run()
@@ -30,7 +30,7 @@ private struct CappedBeforeAnySample: PerformanceCaseRunner {
           - {op: add, dtypes: [f32], shapes: [{a: [64], b: [64]}]}
         """, file: "test.yaml", validator: OpCatalogue.standard)
         let backend = NativeCPUBackend(threads: 1)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(), catalogue: .standard,
+        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
                                     performanceRunner: CappedBeforeAnySample(), systemChecker: nil)
         let results = try SuiteExpander.expand(suite, catalogue: .standard).map(executor.run)
         #expect(results.count == 1)

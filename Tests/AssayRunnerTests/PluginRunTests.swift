@@ -31,7 +31,7 @@ struct PluginRunTests {
                       ("garbage", Outcome.error, "not valid UTF-8")])
     func aFaultyCaseIsRecordedAndTheRunCarriesOn(fault: String, outcome: Outcome, reason: String) throws {
         let (record, journalLines) = try run(fault: fault)
-        #expect(record.backend.transport == "plugin" && record.backend.name == "numpy")
+        #expect(record.backend.transport == .plugin && record.backend.name == "numpy")
         #expect(record.cases.map(\.outcome) == [outcome, .pass, .pass])
         #expect(record.cases.first?.message?.contains(reason) == true, "\(record.cases.first?.message ?? "")")
         #expect(record.cases.first?.stderrTail?.contains("injected fault: \(fault)") == true)

@@ -26,13 +26,13 @@ struct StagedFrameworkTests {
             let prepared = ConformanceCases.Prepared(planned)
             let output = try backend.execute(prepared.problem, inputs: prepared.inputs)[0]
             let staged = ConformanceChecker.check(expected: prepared.expected, expectedSpec: prepared.problem.output, actual: output,
-                                                  tolerance: planned.tolerance!, magnitudes: prepared.magnitudes,
+                                                  tolerance: planned.tolerance, magnitudes: prepared.magnitudes,
                                                   context: .init(op: prepared.op, problem: prepared.problem, inputs: prepared.references))
             if !staged.passed { failed.append("\(planned.id): \(CaseExecutor.missSummary(staged.evidence))") }
             // The same check without the op's context has no staging bound.
             let plain = ConformanceChecker.check(expected: prepared.expected, expectedSpec: prepared.problem.output, actual: output,
-                                                 tolerance: planned.tolerance!, magnitudes: prepared.magnitudes)
-            if staged.passed && !plain.passed { needStaging.append(planned.id.description); needDTypes.insert(planned.dtype!) }
+                                                 tolerance: planned.tolerance, magnitudes: prepared.magnitudes)
+            if staged.passed && !plain.passed { needStaging.append(planned.id.description); needDTypes.insert(planned.dtype) }
         }
         print("staged \(op): \(cases.count - failed.count)/\(cases.count) cases pass; \(needStaging.count) need the staging bound")
         #expect(failed.isEmpty, "\(failed)")

@@ -39,11 +39,11 @@ extension NativeCPUBackend {
         case ("matmul_int8", _), ("embedding", _):
             return { _ = try self.compute(problem, inputs) }
         case (_, .f64):
-            let kernels = NativeKernels<Double>(threads: threads, pool: OutputPool())
+            let kernels = NativeKernels<Double>(threads: threads, pool: OutputPool(), catalogue: catalogue)
             let values = inputs.map { $0.values() }
             return { _ = try kernels.run(problem, values) }
         case (_, .f32):
-            let kernels = NativeKernels<Float>(threads: threads, pool: OutputPool())
+            let kernels = NativeKernels<Float>(threads: threads, pool: OutputPool(), catalogue: catalogue)
             let floats = inputs.map(FloatConversion.floats(of:))
             return { _ = try kernels.run(problem, floats) }
         default:

@@ -11,7 +11,7 @@ import Foundation
 public final class NativeCPUBackend: Backend {
     public static let version = AssayVersion.current
     let threads: Int
-    private let catalogue: OpCatalogue
+    let catalogue: OpCatalogue
     /// Allocated on first use by a cold-mode benchmark (it is twice the last-level cache).
     lazy var coldFlusher = CacheFlusher()
     /// The inputs of the case being benchmarked, prepared once.
@@ -30,9 +30,9 @@ public final class NativeCPUBackend: Backend {
         var capabilities: [String: [String]] = [:]
         for (name, op) in catalogue.operators { capabilities[name] = op.dtypes.map(\.rawValue) }
         let memory = Double(ProcessInfo.processInfo.physicalMemory)
-        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: "builtin",
-                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: "cpu", memoryBytes: memory)],
-                               timer: "host_monotonic", capabilities: capabilities,
+        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: .builtin,
+                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: .cpu, memoryBytes: memory)],
+                               timer: .hostMonotonic, capabilities: CapabilityManifest(capabilities),
                                runtime: ["threads": String(threads), "kernels": "CAssayKernels"])
     }
 
@@ -60,10 +60,10 @@ public final class NativeCPUBackend: Backend {
         default:
             switch problem.dtype {
             case .f64:
-                let result = try NativeKernels<Double>(threads: threads).run(problem, inputs.map { $0.values() })
+                let result = try NativeKernels<Double>(threads: threads, catalogue: catalogue).run(problem, inputs.map { $0.values() })
                 return Tensor(dtype: .f64, shape: output.shape, values: result)
             case .f32, .f16, .bf16:
-                let result = try NativeKernels<Float>(threads: threads).run(problem, inputs.map(FloatConversion.floats(of:)))
+                let result = try NativeKernels<Float>(threads: threads, catalogue: catalogue).run(problem, inputs.map(FloatConversion.floats(of:)))
                 return FloatConversion.tensor(from: result, dtype: output.dtype, shape: output.shape)
             default:
                 throw BackendError.unsupported("\(problem.op) in \(problem.dtype.rawValue)")

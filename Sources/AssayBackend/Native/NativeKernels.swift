@@ -9,6 +9,8 @@ struct NativeKernels<T: CPUScalar> {
     let threads: Int
     /// Reused output buffers for repeated (benchmark) calls; nil allocates every output afresh.
     var pool: OutputPool<T>? = nil
+    /// Where an op's type, and so its kernel, is looked up.
+    var catalogue: OpCatalogue = .standard
 
     func run(_ problem: OpProblem, _ inputs: [[T]]) throws -> [T] {
         let result = try compute(problem, inputs)
@@ -23,8 +25,12 @@ struct NativeKernels<T: CPUScalar> {
 
     private func compute(_ problem: OpProblem, _ inputs: [[T]]) throws -> [T] {
         let outCount = problem.output.shape.elementCount
-        switch problem.op {
-        case "matmul":
+        guard let family = catalogue.family(of: problem.op) else {
+            throw BackendError.unsupported("the native CPU backend has no kernel for \(problem.op)")
+        }
+        // Keyed by the operator's type; one case per family, and a new family must be handled here.
+        switch family {
+        case .matmul:
             let batch = problem.params["b"]?.intValue ?? 1
             let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
             let ta = problem.attrBool("transpose_a"), tb = problem.attrBool("transpose_b")
@@ -34,22 +40,24 @@ struct NativeKernels<T: CPUScalar> {
                      b: inputs[1], bOffset: index * k * n, ldb: tb ? k : n, tb: tb, c: &out, cOffset: index * m * n)
             }
             return out
-        case "linear":
+        case .linear:
             let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
             var out = output(outCount)
             gemm(m: m, n: n, k: k, a: inputs[0], aOffset: 0, lda: k, ta: false, b: inputs[1], bOffset: 0, ldb: k, tb: true, c: &out, cOffset: 0)
             if inputs.count > 2 { for i in 0..<m { for j in 0..<n { out[i * n + j] += inputs[2][j] } } }
             return out
-        case "conv2d": return conv2d(problem, inputs)
-        case "scaled_dot_product_attention": return attention(problem, inputs)
-        case "softmax", "log_softmax": return softmax(problem, inputs[0])
-        case "layer_norm", "rms_norm": return norm(problem, inputs)
-        case "gelu", "silu", "relu": return activation(problem, inputs[0])
-        case "add", "mul": return binary(problem, inputs[0], inputs[1])
-        case "reduce_sum", "reduce_mean": return reduce(problem, inputs[0])
-        case "rotary_embedding": return rotary(problem, inputs)
-        case "transpose", "copy": return layout(problem, inputs[0])
-        default: throw BackendError.unsupported("the native CPU backend has no kernel for \(problem.op)")
+        case .conv2d: return conv2d(problem, inputs)
+        case .attention: return attention(problem, inputs)
+        case .softmax: return softmax(problem, inputs[0])
+        case .norm: return norm(problem, inputs)
+        case .activation: return activation(problem, inputs[0])
+        case .binary: return binary(problem, inputs[0], inputs[1])
+        case .reduction: return reduce(problem, inputs[0])
+        case .rotaryEmbedding: return rotary(problem, inputs)
+        case .layout: return layout(problem, inputs[0])
+        case .embedding, .int8Matmul:
+            // Exact byte-level paths of NativeCPUBackend, never widened to floats.
+            throw BackendError.unsupported("\(problem.op) runs on raw bytes, not through the float kernels")
         }
     }
 

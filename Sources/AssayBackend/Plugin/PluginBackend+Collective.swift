@@ -58,7 +58,7 @@ extension PluginBackend {
     private func message(for request: CollectiveRequest, mode: String) -> PluginRequest {
         var message = PluginRequest(type: "collective", id: makeID())
         message.op = request.op.rawValue
-        message.dtype = request.dtype.rawValue
+        message.dtype = request.dtype
         message.bytes = request.bytes
         message.inPlace = request.inPlace
         message.root = request.root

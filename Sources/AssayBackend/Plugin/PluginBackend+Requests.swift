@@ -8,7 +8,7 @@ extension PluginBackend {
     public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
         var request = PluginRequest(type: "execute", id: makeID())
         request.op = problem.op
-        request.dtype = problem.dtype.rawValue
+        request.dtype = problem.dtype
         request.attrs = problem.attrs
         request.inputs = inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
         request.payloadBytes = inputs.reduce(0) { $0 + $1.bytes.count }
@@ -38,7 +38,7 @@ extension PluginBackend {
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
         var message = PluginRequest(type: "benchmark", id: makeID())
         message.op = request.problem.op
-        message.dtype = request.problem.dtype.rawValue
+        message.dtype = request.problem.dtype
         message.attrs = request.problem.attrs
         message.inputs = request.problem.inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
         message.seed = request.seed

@@ -121,8 +121,8 @@ public final class PluginBackend: Backend {
         }
         if first.devices != second.devices { changes.append("devices changed") }
         if first.timer != second.timer { changes.append("timer '\(first.timer)' → '\(second.timer)'") }
-        if first.capabilities.mapValues(Set.init) != second.capabilities.mapValues(Set.init) {
-            let before = first.capabilities.values.reduce(0) { $0 + $1.count }, after = second.capabilities.values.reduce(0) { $0 + $1.count }
+        if first.capabilities != second.capabilities {
+            let before = first.capabilities.claimCount, after = second.capabilities.claimCount
             changes.append("capabilities changed: \(before) → \(after) op × dtype claims")
         }
         return changes.isEmpty ? nil : changes.joined(separator: ", ")
@@ -144,7 +144,7 @@ public final class PluginBackend: Backend {
             throw BackendError.unavailable("the hello reply lacks backend, timer or capabilities")
         }
         let devices = (reply.devices ?? []).enumerated().map { offset, device in
-            var entry = BackendIdentity.Device(index: device.index ?? offset, name: device.name ?? "device \(offset)", kind: device.kind,
+            var entry = BackendIdentity.Device(index: device.index ?? offset, name: device.name ?? "device \(offset)", kind: device.kind.map(DeviceKind.init(rawValue:)),
                                                memoryBytes: device.memoryBytes, driver: device.driver?.value, runtime: device.runtime?.value,
                                                maxClockMHz: device.maxClockMHz)
             entry.pciBusID = device.pciBusID
@@ -152,8 +152,8 @@ public final class PluginBackend: Backend {
             entry.numaReason = device.numaReason
             return entry
         }
-        var identity = BackendIdentity(name: backend.name, version: backend.version ?? "", transport: "plugin", protocolVersion: reply.protocol,
-                                       devices: devices, timer: timer, capabilities: capabilities,
+        var identity = BackendIdentity(name: backend.name, version: backend.version ?? "", transport: .plugin, protocolVersion: reply.protocol,
+                                       devices: devices, timer: BackendTimer(rawValue: timer), capabilities: CapabilityManifest(capabilities),
                                        runtime: (reply.runtime ?? [:]).mapValues(\.value))
         // A feature the harness did not offer is ignored (docs/PROTOCOL.md, Version 1.1).
         identity.protocolMinor = reply.minor

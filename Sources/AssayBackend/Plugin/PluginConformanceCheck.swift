@@ -66,12 +66,12 @@ public struct PluginConformanceCheck {
             let described = try backend.describe()
             identity = described
             let device = described.devices.first.map { "\($0.name) (\($0.kind ?? "?"))" } ?? "no device"
-            let claims = described.capabilities.values.reduce(0) { $0 + $1.count }
+            let claims = described.capabilities.claimCount
             return "\(described.name) \(described.version), protocol \(described.protocolVersion ?? 0), \(device), timer \(described.timer), \(claims) op × dtype claims"
         }
         guard let identity else { return checks }
         record("capabilities name known ops and dtypes") { try checkManifest(identity) }
-        for (op, dtypes) in identity.capabilities.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
+        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
             for dtype in dtypes.compactMap(DType.init(rawValue:)).sorted() {
                 record("execute \(op) \(dtype.rawValue)") { try checkExecute(op: op, dtype: dtype, on: backend) }
             }
@@ -124,7 +124,7 @@ public struct PluginConformanceCheck {
 
     func checkManifest(_ identity: BackendIdentity) throws -> String {
         var problems: [String] = []
-        for (op, dtypes) in identity.capabilities.sorted(by: { $0.key < $1.key }) {
+        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) {
             guard let known = catalogue.operators[op] else { problems.append("unknown op '\(op)'"); continue }
             for name in dtypes where !(DType(rawValue: name).map(known.dtypes.contains) ?? false) {
                 problems.append("\(op) is not defined for '\(name)'")
@@ -133,8 +133,8 @@ public struct PluginConformanceCheck {
         guard identity.protocolVersion == PluginBackend.protocolVersion else { throw Failure("protocol \(identity.protocolVersion ?? 0)") }
         guard !identity.capabilities.isEmpty else { throw Failure("no capabilities declared") }
         guard problems.isEmpty else { throw Failure(problems.joined(separator: "; ")) }
-        let missing = catalogue.names.filter { identity.capabilities[$0] == nil }
-        return "\(identity.capabilities.count) ops" + (missing.isEmpty ? "" : "; not claimed: \(missing.joined(separator: ", "))")
+        let missing = catalogue.names.filter { identity.capabilities.claims[$0] == nil }
+        return "\(identity.capabilities.claims.count) ops" + (missing.isEmpty ? "" : "; not claimed: \(missing.joined(separator: ", "))")
     }
 
     func smallProblem(op: String, dtype: DType) throws -> OpProblem {
@@ -189,8 +189,8 @@ public struct PluginConformanceCheck {
 
     /// A cheap claimed op for the benchmark check: relu f32 when there, else the first claim.
     func benchmarkTarget(_ identity: BackendIdentity) -> (String, DType)? {
-        if identity.supports(op: "relu", dtype: "f32") { return ("relu", .f32) }
-        for (op, dtypes) in identity.capabilities.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
+        if identity.supports(op: "relu", dtype: .f32) { return ("relu", .f32) }
+        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
             if let dtype = dtypes.compactMap(DType.init(rawValue:)).sorted().first { return (op, dtype) }
         }
         return nil

@@ -9,7 +9,7 @@ struct PluginRequest: Encodable {
     var harness: String?
     var options: [String: String]?
     var op: String?
-    var dtype: String?
+    var dtype: DType?
     var attrs: AttrMap?
     var inputs: [WireTensor]?
     var payloadBytes: Int?

@@ -42,7 +42,7 @@ struct SlurmTestCluster {
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let arguments = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
+        defer { for pointer in arguments { free(pointer) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/usr/bin/env", &actions, nil, arguments, environ) == 0 else { return -1 }
         var status: Int32 = 0
