@@ -26,7 +26,11 @@ public struct BenchmarkRequest: Sendable {
     public var samples: Int
 
     public init(problem: OpProblem, seed: UInt64, mode: PerformanceMode, k: Int, samples: Int) {
-        self.problem = problem; self.seed = seed; self.mode = mode; self.k = k; self.samples = samples
+        self.problem = problem
+        self.seed = seed
+        self.mode = mode
+        self.k = k
+        self.samples = samples
     }
 }
 
@@ -58,7 +62,8 @@ public enum BackendError: Error, CustomStringConvertible, Sendable {
 
     public var stderrTail: String? {
         switch self {
-        case .crashed(_, let tail), .timedOut(_, let tail), .protocolViolation(_, let tail): return tail.isEmpty ? nil : tail
+        case .crashed(_, let tail), .timedOut(_, let tail), .protocolViolation(_, let tail):
+            return tail.isEmpty ? nil : tail
         default: return nil
         }
     }

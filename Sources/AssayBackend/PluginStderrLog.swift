@@ -24,7 +24,9 @@ public final class PluginStderrLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try? handle?.close()
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
         handle = try? FileHandle(forWritingTo: url)
         written = Int((try? handle?.seekToEnd()) ?? 0)
         self.url = url
@@ -53,7 +55,11 @@ public final class PluginStderrLog: @unchecked Sendable {
     }
 
     /// How many bytes plugins have written so far: a mark for `text(since:)`.
-    public var position: Int { lock.lock(); defer { lock.unlock() }; return total }
+    public var position: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
 
     /// What plugins wrote after `mark`, at most the last `limit` bytes; waits up to `seconds` for
     /// something to arrive (stderr is drained by another thread and may lag the reply).

@@ -28,8 +28,12 @@ public struct Bimodality: Sendable, Equatable {
         let n = x.count
         guard n >= minimumSamples, let first = x.first, first > 0 else { return nil }
         let logs = x.map(log)
-        var prefix = [0.0], prefixSquares = [0.0]
-        for value in logs { prefix.append(prefix.last! + value); prefixSquares.append(prefixSquares.last! + value * value) }
+        var prefix = [0.0]
+        var prefixSquares = [0.0]
+        for value in logs {
+            prefix.append(prefix.last! + value)
+            prefixSquares.append(prefixSquares.last! + value * value)
+        }
         func moments(_ range: Range<Int>) -> (mean: Double, variance: Double) {
             let count = Double(range.count)
             let mean = (prefix[range.upperBound] - prefix[range.lowerBound]) / count
@@ -40,23 +44,35 @@ public struct Bimodality: Sendable, Equatable {
         guard n - smallest >= smallest else { return nil }
         var best: (split: Int, within: Double)?
         for split in smallest...(n - smallest) {
-            let left = moments(0..<split), right = moments(split..<n)
+            let left = moments(0..<split)
+            let right = moments(split..<n)
             let within = Double(split) * left.variance + Double(n - split) * right.variance
             if within < (best?.within ?? .infinity) { best = (split, within) }
         }
         guard let split = best?.split else { return nil }
-        let left = moments(0..<split), right = moments(split..<n)
+        let left = moments(0..<split)
+        let right = moments(split..<n)
         let spread = (left.variance + right.variance).squareRoot()
-        let d = spread > 0 ? 2.0.squareRoot() * abs(right.mean - left.mean) / spread : (right.mean > left.mean ? .infinity : 0)
+        let d =
+            spread > 0
+            ? 2.0.squareRoot() * abs(right.mean - left.mean) / spread : (right.mean > left.mean ? .infinity : 0)
         guard d > threshold else { return nil }
-        return Bimodality(fastMode: Statistics.quantile(sorted: Array(x[0..<split]), 0.5),
-                          slowMode: Statistics.quantile(sorted: Array(x[split..<n]), 0.5),
-                          slowFraction: Double(n - split) / Double(n), ashmanD: d)
+        return Bimodality(
+            fastMode: Statistics.quantile(sorted: Array(x[0..<split]), 0.5),
+            slowMode: Statistics.quantile(sorted: Array(x[split..<n]), 0.5),
+            slowFraction: Double(n - split) / Double(n),
+            ashmanD: d
+        )
     }
 
     /// e.g. "bimodal: modes at 24.1 µs and 1.15 ms (38% slow, Ashman's D 41.2)".
     public var reason: String {
-        String(format: "bimodal: modes at %.4g ns and %.4g ns (%.0f%% of samples in the slow mode, Ashman's D %.1f)",
-               fastMode, slowMode, slowFraction * 100, ashmanD)
+        String(
+            format: "bimodal: modes at %.4g ns and %.4g ns (%.0f%% of samples in the slow mode, Ashman's D %.1f)",
+            fastMode,
+            slowMode,
+            slowFraction * 100,
+            ashmanD
+        )
     }
 }

@@ -46,7 +46,8 @@ public final class CacheFlusher {
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             }
             guard read("type") != "Instruction", let level = read("level").flatMap({ Int($0) }),
-                  let bytes = read("size").flatMap(parseSize) else { continue }
+                let bytes = read("size").flatMap(parseSize)
+            else { continue }
             if best == nil || level > best!.level || (level == best!.level && bytes > best!.bytes) {
                 best = (level, bytes)
             }

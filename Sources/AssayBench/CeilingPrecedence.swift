@@ -15,20 +15,29 @@ public struct CeilingPrecedence: Sendable {
     public let measured: MeasuredCeilings?
 
     public init(declared: DeclaredCapabilities, measured: MeasuredCeilings?) {
-        self.declared = declared; self.measured = measured
+        self.declared = declared
+        self.measured = measured
     }
 
     /// The compute ceiling of `dtype` (a dtype name as records write it), FLOP/s.
     public func peak(for dtype: String) -> Ceiling? {
-        if let tflops = declared.peakTFLOPS[dtype], tflops.isFinite, tflops > 0 { return Ceiling(value: tflops * 1e12, source: .declared) }
-        if let flops = measured?.gemmFLOPS[dtype], flops.isFinite, flops > 0 { return Ceiling(value: flops, source: .measured) }
+        if let tflops = declared.peakTFLOPS[dtype], tflops.isFinite, tflops > 0 {
+            return Ceiling(value: tflops * 1e12, source: .declared)
+        }
+        if let flops = measured?.gemmFLOPS[dtype], flops.isFinite, flops > 0 {
+            return Ceiling(value: flops, source: .measured)
+        }
         return nil
     }
 
     /// The memory ceiling, bytes/s.
     public var bandwidth: Ceiling? {
-        if let bytes = declared.bandwidthBytesPerSecond, bytes.isFinite, bytes > 0 { return Ceiling(value: bytes, source: .declared) }
-        if let bytes = measured?.copyBytesPerSecond, bytes.isFinite, bytes > 0 { return Ceiling(value: bytes, source: .measured) }
+        if let bytes = declared.bandwidthBytesPerSecond, bytes.isFinite, bytes > 0 {
+            return Ceiling(value: bytes, source: .declared)
+        }
+        if let bytes = measured?.copyBytesPerSecond, bytes.isFinite, bytes > 0 {
+            return Ceiling(value: bytes, source: .measured)
+        }
         return nil
     }
 
@@ -42,9 +51,11 @@ public struct CeilingPrecedence: Sendable {
     /// measured ceiling went into it (a floor must never be met against a measured ceiling
     /// labelled declared); nil when there is no ceiling at all.
     public func roofline(for dtype: DType) -> (Roofline, PerformanceRecord.CeilingSource?) {
-        let peak = peak(for: dtype.rawValue), bandwidth = bandwidth
+        let peak = peak(for: dtype.rawValue)
+        let bandwidth = bandwidth
         let sources = [peak?.source, bandwidth?.source].compactMap { $0 }
-        let source: PerformanceRecord.CeilingSource? = sources.isEmpty ? nil : sources.contains(.measured) ? .measured : .declared
+        let source: PerformanceRecord.CeilingSource? =
+            sources.isEmpty ? nil : sources.contains(.measured) ? .measured : .declared
         return (Roofline(peakFLOPsPerSecond: peak?.value, bandwidthBytesPerSecond: bandwidth?.value), source)
     }
 }

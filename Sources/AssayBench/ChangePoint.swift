@@ -11,6 +11,10 @@ public struct ChangePoint: Codable, Sendable, Equatable {
     public var pValue: Double
 
     public init(index: Int, medianBefore: Double, medianAfter: Double, ratio: Double, pValue: Double) {
-        self.index = index; self.medianBefore = medianBefore; self.medianAfter = medianAfter; self.ratio = ratio; self.pValue = pValue
+        self.index = index
+        self.medianBefore = medianBefore
+        self.medianAfter = medianAfter
+        self.ratio = ratio
+        self.pValue = pValue
     }
 }

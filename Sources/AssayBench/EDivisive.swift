@@ -19,9 +19,18 @@ public struct EDivisive: Sendable {
     public var alpha: Double
     public var seed: UInt64
 
-    public init(significance: Double = 0.05, permutations: Int = 199, minimumSize: Int = 3, alpha: Double = 1, seed: UInt64 = 0xED1F) {
-        self.significance = significance; self.permutations = permutations; self.minimumSize = max(2, minimumSize)
-        self.alpha = alpha; self.seed = seed
+    public init(
+        significance: Double = 0.05,
+        permutations: Int = 199,
+        minimumSize: Int = 3,
+        alpha: Double = 1,
+        seed: UInt64 = 0xED1F
+    ) {
+        self.significance = significance
+        self.permutations = permutations
+        self.minimumSize = max(2, minimumSize)
+        self.alpha = alpha
+        self.seed = seed
     }
 
     /// The change points of `series`, in index order.
@@ -34,8 +43,12 @@ public struct EDivisive: Sendable {
             var exceed = 0
             var shuffled = series
             for _ in 0..<permutations {
-                for (start, end) in zip(boundaries, boundaries.dropFirst()) { shuffle(&shuffled, start..<end, &generator) }
-                if let permuted = bestSplit(shuffled, boundaries: boundaries), permuted.statistic >= best.statistic { exceed += 1 }
+                for (start, end) in zip(boundaries, boundaries.dropFirst()) {
+                    shuffle(&shuffled, start..<end, &generator)
+                }
+                if let permuted = bestSplit(shuffled, boundaries: boundaries), permuted.statistic >= best.statistic {
+                    exceed += 1
+                }
             }
             let pValue = Double(exceed + 1) / Double(permutations + 1)
             guard pValue <= significance else { break }
@@ -43,7 +56,15 @@ public struct EDivisive: Sendable {
             let segmentEnd = boundaries.first { $0 > best.index } ?? series.count
             let before = Statistics.quantile(sorted: series[segmentStart..<best.index].sorted(), 0.5)
             let after = Statistics.quantile(sorted: series[best.index..<segmentEnd].sorted(), 0.5)
-            found.append(ChangePoint(index: best.index, medianBefore: before, medianAfter: after, ratio: after / before, pValue: pValue))
+            found.append(
+                ChangePoint(
+                    index: best.index,
+                    medianBefore: before,
+                    medianAfter: after,
+                    ratio: after / before,
+                    pValue: pValue
+                )
+            )
             boundaries = (boundaries + [best.index]).sorted()
         }
         return found.sorted { $0.index < $1.index }
@@ -53,7 +74,9 @@ public struct EDivisive: Sendable {
     func bestSplit(_ series: [Double], boundaries: [Int]) -> (index: Int, statistic: Double)? {
         var best: (index: Int, statistic: Double)?
         for (start, end) in zip(boundaries, boundaries.dropFirst()) {
-            if let candidate = bestSplit(Array(series[start..<end])), candidate.statistic > (best?.statistic ?? -.infinity) {
+            if let candidate = bestSplit(Array(series[start..<end])),
+                candidate.statistic > (best?.statistic ?? -.infinity)
+            {
                 best = (start + candidate.index, candidate.statistic)
             }
         }
@@ -68,13 +91,15 @@ public struct EDivisive: Sendable {
         var total = 0.0
         for i in 0..<length { for j in (i + 1)..<length { total += distance[i][j] } }
         // Left = [0, τ), right = [τ, L). Start at τ = 0: left empty, right everything.
-        var withinLeft = 0.0, withinRight = total
+        var withinLeft = 0.0
+        var withinRight = total
         var best: (index: Int, statistic: Double)?
         for tau in 1..<length {
             let moved = tau - 1
             for i in 0..<moved { withinLeft += distance[i][moved] }
             for j in (moved + 1)..<length { withinRight -= distance[moved][j] }
-            let m = Double(tau), n = Double(length - tau)
+            let m = Double(tau)
+            let n = Double(length - tau)
             guard tau >= minimumSize, length - tau >= minimumSize else { continue }
             let between = total - withinLeft - withinRight
             let energy = 2 * between / (m * n) - withinLeft / (m * (m - 1) / 2) - withinRight / (n * (n - 1) / 2)

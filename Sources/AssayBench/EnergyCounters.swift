@@ -28,12 +28,22 @@ public struct EnergyCounters: Sendable {
     /// Counters under `root` (the live machine's /sys/class by default; tests pass a fixture tree).
     public init(root: URL = URL(fileURLWithPath: "/sys/class")) {
         let powercap = EnergyCounters.powercap(root.appendingPathComponent("powercap"))
-        if case .success(let found) = powercap, !found.isEmpty { counters = found; unavailableReason = nil; return }
+        if case .success(let found) = powercap, !found.isEmpty {
+            counters = found
+            unavailableReason = nil
+            return
+        }
         let hwmon = EnergyCounters.hwmon(root.appendingPathComponent("hwmon"))
-        if case .success(let found) = hwmon, !found.isEmpty { counters = found; unavailableReason = nil; return }
+        if case .success(let found) = hwmon, !found.isEmpty {
+            counters = found
+            unavailableReason = nil
+            return
+        }
         counters = []
-        unavailableReason = [powercap, hwmon].compactMap { if case .failure(let why) = $0 { return why.text } else { return nil } }
-            .joined(separator: "; ")
+        unavailableReason = [powercap, hwmon].compactMap {
+            if case .failure(let why) = $0 { return why.text } else { return nil }
+        }
+        .joined(separator: "; ")
     }
 
     public var source: String { counters.map(\.label).joined(separator: " + ") }
@@ -53,15 +63,27 @@ public struct EnergyCounters: Sendable {
     /// once (the case's time cap is far below the shortest wrap period, minutes at full power);
     /// one without a range (hwmon) then reset, and the figure is not available.
     public func energy(from start: Snapshot?, to end: Snapshot?, calls: Int) -> EnergyRecord {
-        guard let start, let end else { return .notAvailable(unavailableReason ?? "an energy counter became unreadable") }
+        guard let start, let end else {
+            return .notAvailable(unavailableReason ?? "an energy counter became unreadable")
+        }
         var total = 0.0
         for (index, counter) in counters.enumerated() {
             let (before, after) = (start.microjoules[index], end.microjoules[index])
-            if after >= before { total += after - before; continue }
-            guard let range = counter.range else { return .notAvailable("\(counter.label) went backwards (counter reset)") }
+            if after >= before {
+                total += after - before
+                continue
+            }
+            guard let range = counter.range else {
+                return .notAvailable("\(counter.label) went backwards (counter reset)")
+            }
             total += range - before + after
         }
-        return EnergyRecord(source: source, joules: total / 1e6, calls: calls, seconds: Double(end.time - start.time) / 1e9)
+        return EnergyRecord(
+            source: source,
+            joules: total / 1e6,
+            calls: calls,
+            seconds: Double(end.time - start.time) / 1e9
+        )
     }
 
     struct Unreadable: Error { let text: String }
@@ -77,10 +99,21 @@ public struct EnergyCounters: Sendable {
             let base = folder.appendingPathComponent(zone)
             let file = base.appendingPathComponent("energy_uj")
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
-            guard number(at: file) != nil else { denied.append(file.path); continue }
+            guard number(at: file) != nil else {
+                denied.append(file.path)
+                continue
+            }
             let name = text(at: base.appendingPathComponent("name")) ?? zone
-            zones.append((name, Counter(file: file, range: number(at: base.appendingPathComponent("max_energy_range_uj")),
-                                        label: "powercap \(zone) (\(name))")))
+            zones.append(
+                (
+                    name,
+                    Counter(
+                        file: file,
+                        range: number(at: base.appendingPathComponent("max_energy_range_uj")),
+                        label: "powercap \(zone) (\(name))"
+                    )
+                )
+            )
         }
         if let platform = zones.first(where: { $0.name == "psys" }) { return .success([platform.counter]) }
         if zones.isEmpty, let file = denied.first {
@@ -101,12 +134,15 @@ public struct EnergyCounters: Sendable {
             for file in files.sorted() where file.hasPrefix("energy") && file.hasSuffix("_input") {
                 let path = base.appendingPathComponent(file)
                 guard number(at: path) != nil else { continue }
-                let sensor = text(at: base.appendingPathComponent(file.replacingOccurrences(of: "_input", with: "_label")))
+                let sensor = text(
+                    at: base.appendingPathComponent(file.replacingOccurrences(of: "_input", with: "_label"))
+                )
                 let chip = text(at: base.appendingPathComponent("name")) ?? device
                 found.append(Counter(file: path, range: nil, label: "hwmon \(chip) \(sensor ?? file)"))
             }
         }
-        return found.isEmpty ? .failure(Unreadable(text: "\(folder.path): no readable energy*_input sensor")) : .success(found)
+        return found.isEmpty
+            ? .failure(Unreadable(text: "\(folder.path): no readable energy*_input sensor")) : .success(found)
     }
 
     private static func text(at file: URL) -> String? {

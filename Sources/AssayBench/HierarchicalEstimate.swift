@@ -25,9 +25,25 @@ public struct HierarchicalEstimate: Codable, Sendable, Equatable {
     /// round-to-round) noise of one measurement; nil with no degrees of freedom.
     public var unitSpread: Double?
 
-    public init(ratio: Double, low: Double?, high: Double?, pValue: Double?, degreesOfFreedom: Int, level: Level,
-                baselineUnits: Int, currentUnits: Int, unitSpread: Double?) {
-        self.ratio = ratio; self.low = low; self.high = high; self.pValue = pValue; self.degreesOfFreedom = degreesOfFreedom
-        self.level = level; self.baselineUnits = baselineUnits; self.currentUnits = currentUnits; self.unitSpread = unitSpread
+    public init(
+        ratio: Double,
+        low: Double?,
+        high: Double?,
+        pValue: Double?,
+        degreesOfFreedom: Int,
+        level: Level,
+        baselineUnits: Int,
+        currentUnits: Int,
+        unitSpread: Double?
+    ) {
+        self.ratio = ratio
+        self.low = low
+        self.high = high
+        self.pValue = pValue
+        self.degreesOfFreedom = degreesOfFreedom
+        self.level = level
+        self.baselineUnits = baselineUnits
+        self.currentUnits = currentUnits
+        self.unitSpread = unitSpread
     }
 }

@@ -20,19 +20,35 @@ import Foundation
 public enum HierarchicalRatio {
     /// `baseline` and `current` are runs, each a list of rounds, each a list of samples (ns).
     /// nil when a round is empty or has a non-positive or non-finite median.
-    public static func estimate(baseline: [[[Double]]], current: [[[Double]]], confidence: Double = 0.95) -> HierarchicalEstimate? {
+    public static func estimate(
+        baseline: [[[Double]]],
+        current: [[[Double]]],
+        confidence: Double = 0.95
+    ) -> HierarchicalEstimate? {
         guard let baseRuns = runValues(baseline), let currentRuns = runValues(current),
-              !baseRuns.isEmpty, !currentRuns.isEmpty else { return nil }
+            !baseRuns.isEmpty, !currentRuns.isEmpty
+        else { return nil }
         let level: HierarchicalEstimate.Level = baseRuns.count > 1 || currentRuns.count > 1 ? .runs : .rounds
         let baseUnits = level == .runs ? baseRuns.map(\.mean) : baseRuns[0].rounds
         let currentUnits = level == .runs ? currentRuns.map(\.mean) : currentRuns[0].rounds
-        let baseMean = mean(baseUnits), currentMean = mean(currentUnits)
+        let baseMean = mean(baseUnits)
+        let currentMean = mean(currentUnits)
         let difference = currentMean - baseMean
         let degrees = baseUnits.count + currentUnits.count - 2
-        var estimate = HierarchicalEstimate(ratio: exp(difference), low: nil, high: nil, pValue: nil, degreesOfFreedom: degrees,
-                                            level: level, baselineUnits: baseUnits.count, currentUnits: currentUnits.count, unitSpread: nil)
+        var estimate = HierarchicalEstimate(
+            ratio: exp(difference),
+            low: nil,
+            high: nil,
+            pValue: nil,
+            degreesOfFreedom: degrees,
+            level: level,
+            baselineUnits: baseUnits.count,
+            currentUnits: currentUnits.count,
+            unitSpread: nil
+        )
         guard degrees >= 1 else { return estimate }
-        let squares = baseUnits.reduce(0) { $0 + ($1 - baseMean) * ($1 - baseMean) }
+        let squares =
+            baseUnits.reduce(0) { $0 + ($1 - baseMean) * ($1 - baseMean) }
             + currentUnits.reduce(0) { $0 + ($1 - currentMean) * ($1 - currentMean) }
         let spread = (squares / Double(degrees)).squareRoot()
         let standardError = spread * (1 / Double(baseUnits.count) + 1 / Double(currentUnits.count)).squareRoot()
@@ -40,7 +56,9 @@ public enum HierarchicalRatio {
         estimate.unitSpread = spread
         estimate.low = exp(difference - quantile * standardError)
         estimate.high = exp(difference + quantile * standardError)
-        estimate.pValue = standardError > 0 ? StudentT.twoSidedP(difference / standardError, degreesOfFreedom: Double(degrees))
+        estimate.pValue =
+            standardError > 0
+            ? StudentT.twoSidedP(difference / standardError, degreesOfFreedom: Double(degrees))
             : (difference == 0 ? 1 : 0)
         return estimate
     }

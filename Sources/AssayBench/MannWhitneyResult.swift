@@ -17,6 +17,9 @@ public struct MannWhitneyResult: Codable, Sendable, Equatable {
     public var method: Method
 
     public init(u: Double, z: Double, pValue: Double, method: Method) {
-        self.u = u; self.z = z; self.pValue = pValue; self.method = method
+        self.u = u
+        self.z = z
+        self.pValue = pValue
+        self.method = method
     }
 }

@@ -15,7 +15,8 @@ public enum MannWhitneyU {
     public static let exactLimit = 20
 
     public static func test(_ a: [Double], _ b: [Double]) -> MannWhitneyResult {
-        let n1 = a.count, n2 = b.count
+        let n1 = a.count
+        let n2 = b.count
         guard n1 > 0, n2 > 0 else { return MannWhitneyResult(u: 0, z: 0, pValue: 1, method: .normal) }
         let (ranks, tieGroups) = averageRanks(a + b)
         let rankSumA = ranks[0..<n1].reduce(0, +)
@@ -29,7 +30,12 @@ public enum MannWhitneyU {
 
         if n1 <= exactLimit, n2 <= exactLimit, tieGroups.isEmpty {
             let uMax = Int(Swift.max(u1, Double(n1 * n2) - u1).rounded())
-            return MannWhitneyResult(u: u1, z: z, pValue: Swift.min(1, 2 * exactUpperTail(uMax, n1, n2)), method: .exact)
+            return MannWhitneyResult(
+                u: u1,
+                z: z,
+                pValue: Swift.min(1, 2 * exactUpperTail(uMax, n1, n2)),
+                method: .exact
+            )
         }
         let p = variance > 0 ? Swift.min(1, erfc(abs(z) / 2.0.squareRoot())) : 1
         return MannWhitneyResult(u: u1, z: z, pValue: p, method: .normal)
@@ -44,7 +50,7 @@ public enum MannWhitneyU {
         while start < order.count {
             var end = start + 1
             while end < order.count, values[order[end]] == values[order[start]] { end += 1 }
-            let rank = Double(start + end + 1) / 2   // mean of the 1-based ranks start+1 … end
+            let rank = Double(start + end + 1) / 2  // mean of the 1-based ranks start+1 … end
             for position in start..<end { ranks[order[position]] = rank }
             if end - start > 1 { groups.append(end - start) }
             start = end

@@ -9,6 +9,7 @@ public struct MeasuredSample: Sendable, Equatable {
     public var telemetry: TelemetrySample?
 
     public init(elapsedNanoseconds: Double, telemetry: TelemetrySample? = nil) {
-        self.elapsedNanoseconds = elapsedNanoseconds; self.telemetry = telemetry
+        self.elapsedNanoseconds = elapsedNanoseconds
+        self.telemetry = telemetry
     }
 }

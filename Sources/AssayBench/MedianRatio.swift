@@ -13,11 +13,18 @@ public enum MedianRatio {
     ///
     /// Returns nil when a sample is empty or non-finite, the baseline median is not
     /// positive, `confidence` is outside (0, 1) or `resamples` < 1.
-    public static func confidenceInterval(baseline: [Double], current: [Double], confidence: Double = 0.95,
-                                          resamples: Int = 2000, seed: UInt64 = 0x00A5_5A7B_E4C4) -> MedianRatioInterval? {
+    public static func confidenceInterval(
+        baseline: [Double],
+        current: [Double],
+        confidence: Double = 0.95,
+        resamples: Int = 2000,
+        seed: UInt64 = 0x00A5_5A7B_E4C4
+    ) -> MedianRatioInterval? {
         guard !baseline.isEmpty, !current.isEmpty, confidence > 0, confidence < 1, resamples >= 1,
-              baseline.allSatisfy(\.isFinite), current.allSatisfy(\.isFinite) else { return nil }
-        let sortedBaseline = baseline.sorted(), sortedCurrent = current.sorted()
+            baseline.allSatisfy(\.isFinite), current.allSatisfy(\.isFinite)
+        else { return nil }
+        let sortedBaseline = baseline.sorted()
+        let sortedCurrent = current.sorted()
         let baselineMedian = Statistics.quantile(sorted: sortedBaseline, 0.5)
         guard baselineMedian > 0 else { return nil }
         let ratio = Statistics.quantile(sorted: sortedCurrent, 0.5) / baselineMedian
@@ -34,9 +41,13 @@ public enum MedianRatio {
         }
         ratios.sort()
         let tail = (1 - confidence) / 2
-        return MedianRatioInterval(ratio: ratio, low: Statistics.quantile(sorted: ratios, tail),
-                                   high: Statistics.quantile(sorted: ratios, 1 - tail),
-                                   confidence: confidence, resamples: resamples)
+        return MedianRatioInterval(
+            ratio: ratio,
+            low: Statistics.quantile(sorted: ratios, tail),
+            high: Statistics.quantile(sorted: ratios, 1 - tail),
+            confidence: confidence,
+            resamples: resamples
+        )
     }
 
     /// Median of a resample of ascending `sorted`, in O(n) without sorting the resample:
@@ -48,7 +59,8 @@ public enum MedianRatio {
         for index in counts.indices { counts[index] = 0 }
         for _ in 0..<n { counts[generator.nextInt(in: 0...(n - 1))] += 1 }
         // Type-7 median: the order statistics at 0-based positions ⌊(n−1)/2⌋ and ⌈(n−1)/2⌉.
-        let lowPosition = (n - 1) / 2, highPosition = n / 2
+        let lowPosition = (n - 1) / 2
+        let highPosition = n / 2
         var low = Double.nan
         var seen = 0
         for (index, count) in counts.enumerated() where count > 0 {

@@ -8,6 +8,10 @@ public struct MedianRatioInterval: Codable, Sendable, Equatable {
     public var resamples: Int
 
     public init(ratio: Double, low: Double, high: Double, confidence: Double, resamples: Int) {
-        self.ratio = ratio; self.low = low; self.high = high; self.confidence = confidence; self.resamples = resamples
+        self.ratio = ratio
+        self.low = low
+        self.high = high
+        self.confidence = confidence
+        self.resamples = resamples
     }
 }

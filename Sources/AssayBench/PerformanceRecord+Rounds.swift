@@ -18,7 +18,8 @@ extension PerformanceRecord {
         merged.converged = rounds.allSatisfy(\.converged)
         merged.stopReason = rounds.map { "round \($0.round): \($0.stopReason)" }.joined(separator: "; ")
         merged.limited = limited || next.limited
-        merged.limitReason = [limitReason, next.limitReason.map { "round \(rounds.count): \($0)" }].compactMap { $0 }.joined(separator: "; ")
+        merged.limitReason = [limitReason, next.limitReason.map { "round \(rounds.count): \($0)" }].compactMap { $0 }
+            .joined(separator: "; ")
         if merged.limitReason?.isEmpty == true { merged.limitReason = nil }
         if let low = lowClockSamples, let more = next.lowClockSamples { merged.lowClockSamples = low + more }
         if let energy, let more = next.energy { merged.energy = energy.adding(more) }
@@ -26,7 +27,13 @@ extension PerformanceRecord {
     }
 
     static func roundStatistics(_ record: PerformanceRecord, round: Int) -> RoundStatistics {
-        RoundStatistics(round: round, samples: record.samples.count, median: record.summary.median, iqr: record.summary.iqr,
-                        converged: record.converged, stopReason: record.stopReason)
+        RoundStatistics(
+            round: round,
+            samples: record.samples.count,
+            median: record.summary.median,
+            iqr: record.summary.iqr,
+            converged: record.converged,
+            stopReason: record.stopReason
+        )
     }
 }

@@ -20,15 +20,20 @@ public struct Roofline: Sendable, Equatable {
 
     /// Attainable FLOP/s at arithmetic intensity `ai` (FLOPs/byte); nil unless both ceilings are known.
     public func attainable(arithmeticIntensity ai: Double) -> Double? {
-        guard let peak = peakFLOPsPerSecond, let bandwidth = bandwidthBytesPerSecond, ai.isFinite, ai >= 0 else { return nil }
+        guard let peak = peakFLOPsPerSecond, let bandwidth = bandwidthBytesPerSecond, ai.isFinite, ai >= 0 else {
+            return nil
+        }
         return Swift.min(peak, ai * bandwidth)
     }
 
     /// Judges an op doing `flops` and moving `bytes` per call in `seconds` per call.
     /// Negative, non-finite or zero-time inputs give an empty point.
     public func evaluate(flops: Double, bytes: Double, seconds: Double) -> RooflinePoint {
-        guard flops.isFinite, bytes.isFinite, seconds.isFinite, flops >= 0, bytes >= 0, seconds > 0 else { return RooflinePoint() }
-        let flopRate = flops / seconds, byteRate = bytes / seconds
+        guard flops.isFinite, bytes.isFinite, seconds.isFinite, flops >= 0, bytes >= 0, seconds > 0 else {
+            return RooflinePoint()
+        }
+        let flopRate = flops / seconds
+        let byteRate = bytes / seconds
         let ai = bytes > 0 ? flops / bytes : nil
         var point = RooflinePoint(flopsPerSecond: flopRate, bytesPerSecond: byteRate, arithmeticIntensity: ai)
         if flops > 0, let peak = peakFLOPsPerSecond { point.percentOfPeak = 100 * flopRate / peak }
@@ -36,12 +41,16 @@ public struct Roofline: Sendable, Equatable {
         if flops == 0, bytes == 0 { return Self.capped(point) }
         // Which ceiling binds: a zero-FLOP op is pure traffic, a zero-byte op pure compute;
         // otherwise compare the bandwidth roof at this intensity with the peak.
-        if flops == 0 { point.bound = .memory } else if bytes == 0 { point.bound = .compute } else if
-            let ai, let peak = peakFLOPsPerSecond, let bandwidth = bandwidthBytesPerSecond {
+        if flops == 0 {
+            point.bound = .memory
+        } else if bytes == 0 {
+            point.bound = .compute
+        } else if let ai, let peak = peakFLOPsPerSecond, let bandwidth = bandwidthBytesPerSecond {
             point.bound = ai * bandwidth < peak ? .memory : .compute
         }
         switch point.bound {
-        case .memory: if let bandwidth = bandwidthBytesPerSecond { point.percentOfRoofline = 100 * byteRate / bandwidth }
+        case .memory:
+            if let bandwidth = bandwidthBytesPerSecond { point.percentOfRoofline = 100 * byteRate / bandwidth }
         case .compute: if let peak = peakFLOPsPerSecond { point.percentOfRoofline = 100 * flopRate / peak }
         case nil: break
         }

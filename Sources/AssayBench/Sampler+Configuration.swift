@@ -23,14 +23,30 @@ extension Sampler {
         /// The device's power limit, to count power-limited samples.
         public var powerLimitWatts: Double?
 
-        public init(mode: PerformanceMode = .warm, timerKind: PerformanceRecord.TimerKind = .host,
-                    stoppingRule: StoppingRule = StoppingRule(), batchSize: Int = 5, batchFraction: Double = 0.02, warmupMinCalls: Int = 3,
-                    warmupMinSeconds: Double = 0.1, minSampleNanoseconds: Double? = nil, maxK: Int = 1_000_000_000,
-                    maxClockMHz: Double? = nil, powerLimitWatts: Double? = nil) {
-            self.mode = mode; self.timerKind = timerKind; self.stoppingRule = stoppingRule
-            self.batchSize = batchSize; self.batchFraction = batchFraction; self.warmupMinCalls = warmupMinCalls; self.warmupMinSeconds = warmupMinSeconds
-            self.minSampleNanoseconds = minSampleNanoseconds; self.maxK = maxK
-            self.maxClockMHz = maxClockMHz; self.powerLimitWatts = powerLimitWatts
+        public init(
+            mode: PerformanceMode = .warm,
+            timerKind: PerformanceRecord.TimerKind = .host,
+            stoppingRule: StoppingRule = StoppingRule(),
+            batchSize: Int = 5,
+            batchFraction: Double = 0.02,
+            warmupMinCalls: Int = 3,
+            warmupMinSeconds: Double = 0.1,
+            minSampleNanoseconds: Double? = nil,
+            maxK: Int = 1_000_000_000,
+            maxClockMHz: Double? = nil,
+            powerLimitWatts: Double? = nil
+        ) {
+            self.mode = mode
+            self.timerKind = timerKind
+            self.stoppingRule = stoppingRule
+            self.batchSize = batchSize
+            self.batchFraction = batchFraction
+            self.warmupMinCalls = warmupMinCalls
+            self.warmupMinSeconds = warmupMinSeconds
+            self.minSampleNanoseconds = minSampleNanoseconds
+            self.maxK = maxK
+            self.maxClockMHz = maxClockMHz
+            self.powerLimitWatts = powerLimitWatts
         }
 
         /// The shortest acceptable sample in force.

@@ -28,9 +28,14 @@ public struct Sampler {
     private let clock: any NanosecondClock
     private let measure: Measure
 
-    public init(configuration: Configuration = Configuration(), clock: any NanosecondClock = MonotonicClock(),
-                measure: @escaping Measure) {
-        self.configuration = configuration; self.clock = clock; self.measure = measure
+    public init(
+        configuration: Configuration = Configuration(),
+        clock: any NanosecondClock = MonotonicClock(),
+        measure: @escaping Measure
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.measure = measure
     }
 
     /// Samples the case until the stopping rule stops; errors from the closure propagate.
@@ -54,12 +59,17 @@ public struct Sampler {
         var warmK = 1
         var capped = false
         while untimedCalls < configuration.warmupMinCalls || elapsed() < configuration.warmupMinSeconds {
-            guard fits(Double(warmK) * callSeconds) else { capped = true; break }
+            guard fits(Double(warmK) * callSeconds) else {
+                capped = true
+                break
+            }
             _ = try timed(k: warmK, samples: 1)
             untimedCalls += warmK
             if configuration.mode == .warm {
                 let left = configuration.warmupMinSeconds - elapsed()
-                let byTime = callSeconds > 0 ? Int(Swift.min(left / callSeconds, Double(configuration.maxK))) : configuration.maxK
+                let byTime =
+                    callSeconds > 0
+                    ? Int(Swift.min(left / callSeconds, Double(configuration.maxK))) : configuration.maxK
                 warmK = Swift.max(1, Swift.min(2 * warmK, byTime, configuration.maxK))
             }
         }
@@ -69,7 +79,10 @@ public struct Sampler {
         if configuration.mode == .warm, !capped {
             let floor = configuration.sampleFloorNanoseconds
             while true {
-                guard fits(Double(k) * callSeconds) else { capped = true; break }
+                guard fits(Double(k) * callSeconds) else {
+                    capped = true
+                    break
+                }
                 let probe = try timed(k: k, samples: 1)[0].elapsedNanoseconds
                 untimedCalls += k
                 if probe >= floor || k >= configuration.maxK { break }
@@ -80,17 +93,22 @@ public struct Sampler {
         }
 
         // 3. Samples.
-        var samples: [Double] = [], sorted: [Double] = []
+        var samples: [Double] = []
+        var sorted: [Double] = []
         var telemetry: [TelemetrySample] = []
         var measuredNanoseconds = 0.0
         var history: [StoppingRule.Observation] = []
         var decision = StoppingDecision.continue
         while !capped {
             let sampleSeconds = Double(k) * callSeconds
-            let room = sampleSeconds > 0 ? (rule.timeCapSeconds - elapsed()) / sampleSeconds : Double(configuration.batchSize)
+            let room =
+                sampleSeconds > 0 ? (rule.timeCapSeconds - elapsed()) / sampleSeconds : Double(configuration.batchSize)
             let wanted = Swift.max(configuration.batchSize, Int(configuration.batchFraction * Double(samples.count)), 1)
             let count = Int(Swift.min(Double(wanted), room.rounded(.down)))
-            guard count >= 1 else { capped = true; break }
+            guard count >= 1 else {
+                capped = true
+                break
+            }
             let batch = try timed(k: k, samples: count)
             let perCall = batch.map { $0.elapsedNanoseconds / Double(k) }
             samples += perCall
@@ -99,34 +117,58 @@ public struct Sampler {
             telemetry += batch.compactMap(\.telemetry)
             let median = Statistics.quantile(sorted: sorted, 0.5)
             let interval = Statistics.medianInterval(sorted: sorted)
-            history.append(.init(n: samples.count, measuredSeconds: measuredNanoseconds / 1e9, elapsedSeconds: elapsed(),
-                                 relativeHalfWidth: Statistics.relativeHalfWidth(interval, median: median)))
+            history.append(
+                .init(
+                    n: samples.count,
+                    measuredSeconds: measuredNanoseconds / 1e9,
+                    elapsedSeconds: elapsed(),
+                    relativeHalfWidth: Statistics.relativeHalfWidth(interval, median: median)
+                )
+            )
             decision = rule.decide(history)
             if decision.stops { break }
         }
 
         let summary = Statistics.summarize(sorted: sorted)
-        var stopReason: String = switch decision {
-        case .converged: rule.convergedReason(relativeHalfWidth: summary.medianCIRelativeHalfWidth)
-        case let .plateau(reason), let .timeCap(reason): reason
-        case .continue: rule.timeCapReason(relativeHalfWidth: history.last?.relativeHalfWidth)
-        }
+        var stopReason: String =
+            switch decision {
+            case .converged: rule.convergedReason(relativeHalfWidth: summary.medianCIRelativeHalfWidth)
+            case let .plateau(reason), let .timeCap(reason): reason
+            case .continue: rule.timeCapReason(relativeHalfWidth: history.last?.relativeHalfWidth)
+            }
         // A median of two modes converges to the commoner one: never report that as converged.
         let bimodality = Bimodality.assess(sorted: sorted)
         if let bimodality { stopReason = "\(bimodality.reason); \(stopReason)" }
-        let throttle = ThrottleAssessment(telemetry, maxClockMHz: configuration.maxClockMHz,
-                                          powerLimitWatts: configuration.powerLimitWatts)
-        return PerformanceRecord(mode: configuration.mode, timerKind: configuration.timerKind, k: k, n: samples.count,
-                                 warmupCalls: untimedCalls, samples: samples, summary: summary,
-                                 converged: decision.isConverged && bimodality == nil, stopReason: stopReason, totalSeconds: elapsed(),
-                                 measuredSeconds: measuredNanoseconds / 1e9, telemetry: TelemetrySample.Ranges(telemetry),
-                                 maxClockMHz: configuration.maxClockMHz, lowClockSamples: throttle.lowClockSamples,
-                                 limited: throttle.limited, limitReason: throttle.reason)
+        let throttle = ThrottleAssessment(
+            telemetry,
+            maxClockMHz: configuration.maxClockMHz,
+            powerLimitWatts: configuration.powerLimitWatts
+        )
+        return PerformanceRecord(
+            mode: configuration.mode,
+            timerKind: configuration.timerKind,
+            k: k,
+            n: samples.count,
+            warmupCalls: untimedCalls,
+            samples: samples,
+            summary: summary,
+            converged: decision.isConverged && bimodality == nil,
+            stopReason: stopReason,
+            totalSeconds: elapsed(),
+            measuredSeconds: measuredNanoseconds / 1e9,
+            telemetry: TelemetrySample.Ranges(telemetry),
+            maxClockMHz: configuration.maxClockMHz,
+            lowClockSamples: throttle.lowClockSamples,
+            limited: throttle.limited,
+            limitReason: throttle.reason
+        )
     }
 
     /// Rejects a batch a buggy or hostile backend could use to corrupt the statistics.
     private func checked(_ batch: [MeasuredSample], requested: Int) throws -> [MeasuredSample] {
-        guard batch.count == requested else { throw SamplerError.wrongSampleCount(requested: requested, received: batch.count) }
+        guard batch.count == requested else {
+            throw SamplerError.wrongSampleCount(requested: requested, received: batch.count)
+        }
         if let bad = batch.first(where: { !$0.elapsedNanoseconds.isFinite || $0.elapsedNanoseconds < 0 }) {
             throw SamplerError.invalidElapsed(bad.elapsedNanoseconds)
         }
@@ -137,9 +179,16 @@ public struct Sampler {
     static func merge(_ a: [Double], _ b: [Double]) -> [Double] {
         var merged: [Double] = []
         merged.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count, j < b.count {
-            if b[j] < a[i] { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+            if b[j] < a[i] {
+                merged.append(b[j])
+                j += 1
+            } else {
+                merged.append(a[i])
+                i += 1
+            }
         }
         merged += a[i...]
         merged += b[j...]

@@ -1,5 +1,5 @@
-import Foundation
 import AssayCore
+import Foundation
 
 /// Summary statistics of performance samples (nanoseconds per call).
 ///
@@ -43,11 +43,27 @@ public enum Statistics {
     public static func summarize(sorted x: [Double]) -> SummaryStatistics {
         let n = x.count
         guard n > 0 else {
-            return SummaryStatistics(n: 0, median: .nan, medianCILow: .nan, medianCIHigh: .nan,
-                                     medianCIRelativeHalfWidth: .nan, min: .nan, max: .nan,
-                                     p5: .nan, p25: .nan, p75: .nan, p95: .nan, p99: .nan,
-                                     mean: .nan, stddev: .nan, cv: .nan, iqr: .nan,
-                                     mildOutliers: 0, severeOutliers: 0, medianCIMethod: SummaryStatistics.MedianCIMethod.none)
+            return SummaryStatistics(
+                n: 0,
+                median: .nan,
+                medianCILow: .nan,
+                medianCIHigh: .nan,
+                medianCIRelativeHalfWidth: .nan,
+                min: .nan,
+                max: .nan,
+                p5: .nan,
+                p25: .nan,
+                p75: .nan,
+                p95: .nan,
+                p99: .nan,
+                mean: .nan,
+                stddev: .nan,
+                cv: .nan,
+                iqr: .nan,
+                mildOutliers: 0,
+                severeOutliers: 0,
+                medianCIMethod: SummaryStatistics.MedianCIMethod.none
+            )
         }
         let median = quantile(sorted: x, 0.5)
         let interval = medianInterval(sorted: x)
@@ -55,20 +71,36 @@ public enum Statistics {
         // Two passes: the sum of squared deviations does not cancel catastrophically.
         let squares = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         let stddev = n > 1 ? (squares / Double(n - 1)).squareRoot() : 0
-        let p25 = quantile(sorted: x, 0.25), p75 = quantile(sorted: x, 0.75)
+        let p25 = quantile(sorted: x, 0.25)
+        let p75 = quantile(sorted: x, 0.75)
         let iqr = p75 - p25
-        var mild = 0, severe = 0
+        var mild = 0
+        var severe = 0
         for value in x {
             let distance = value < p25 ? p25 - value : (value > p75 ? value - p75 : 0)
             if distance > 3 * iqr { severe += 1 } else if distance > 1.5 * iqr { mild += 1 }
         }
-        return SummaryStatistics(n: n, median: median, medianCILow: interval.low, medianCIHigh: interval.high,
-                                 medianCIRelativeHalfWidth: relativeHalfWidth(interval, median: median),
-                                 min: x[0], max: x[n - 1],
-                                 p5: quantile(sorted: x, 0.05), p25: p25, p75: p75,
-                                 p95: quantile(sorted: x, 0.95), p99: quantile(sorted: x, 0.99),
-                                 mean: mean, stddev: stddev, cv: ratio(stddev, mean), iqr: iqr,
-                                 mildOutliers: mild, severeOutliers: severe, medianCIMethod: interval.method)
+        return SummaryStatistics(
+            n: n,
+            median: median,
+            medianCILow: interval.low,
+            medianCIHigh: interval.high,
+            medianCIRelativeHalfWidth: relativeHalfWidth(interval, median: median),
+            min: x[0],
+            max: x[n - 1],
+            p5: quantile(sorted: x, 0.05),
+            p25: p25,
+            p75: p75,
+            p95: quantile(sorted: x, 0.95),
+            p99: quantile(sorted: x, 0.99),
+            mean: mean,
+            stddev: stddev,
+            cv: ratio(stddev, mean),
+            iqr: iqr,
+            mildOutliers: mild,
+            severeOutliers: severe,
+            medianCIMethod: interval.method
+        )
     }
 
     /// Type-7 quantile (numpy's default) of ascending `x`; NaN when empty.

@@ -38,21 +38,38 @@ public struct StoppingRule: Codable, Sendable, Equatable {
     public var plateauMinImprovement: Double
     public var plateauProjectionMargin: Double
 
-    public init(minSamples: Int = 10, minMeasuredSeconds: Double = 0.5, targetRelativeHalfWidth: Double = 0.01,
-                timeCapSeconds: Double = 15, plateauMinSamples: Int = 100, plateauWindowDecisions: Int = 5,
-                plateauMinSpanSamples: Int = 30, plateauSpanFraction: Double = 0.5,
-                plateauMinImprovement: Double = 0.05, plateauProjectionMargin: Double = 2) {
-        self.minSamples = minSamples; self.minMeasuredSeconds = minMeasuredSeconds
-        self.targetRelativeHalfWidth = targetRelativeHalfWidth; self.timeCapSeconds = timeCapSeconds
-        self.plateauMinSamples = plateauMinSamples; self.plateauWindowDecisions = plateauWindowDecisions
-        self.plateauMinSpanSamples = plateauMinSpanSamples; self.plateauSpanFraction = plateauSpanFraction
-        self.plateauMinImprovement = plateauMinImprovement; self.plateauProjectionMargin = plateauProjectionMargin
+    public init(
+        minSamples: Int = 10,
+        minMeasuredSeconds: Double = 0.5,
+        targetRelativeHalfWidth: Double = 0.01,
+        timeCapSeconds: Double = 15,
+        plateauMinSamples: Int = 100,
+        plateauWindowDecisions: Int = 5,
+        plateauMinSpanSamples: Int = 30,
+        plateauSpanFraction: Double = 0.5,
+        plateauMinImprovement: Double = 0.05,
+        plateauProjectionMargin: Double = 2
+    ) {
+        self.minSamples = minSamples
+        self.minMeasuredSeconds = minMeasuredSeconds
+        self.targetRelativeHalfWidth = targetRelativeHalfWidth
+        self.timeCapSeconds = timeCapSeconds
+        self.plateauMinSamples = plateauMinSamples
+        self.plateauWindowDecisions = plateauWindowDecisions
+        self.plateauMinSpanSamples = plateauMinSpanSamples
+        self.plateauSpanFraction = plateauSpanFraction
+        self.plateauMinImprovement = plateauMinImprovement
+        self.plateauProjectionMargin = plateauProjectionMargin
     }
 
     /// The rule a suite's performance settings ask for, with the default plateau parameters.
     public init(_ settings: PerformanceSettings) {
-        self.init(minSamples: settings.minSamples, minMeasuredSeconds: settings.minMeasuredSeconds,
-                  targetRelativeHalfWidth: settings.targetRelativeHalfWidth, timeCapSeconds: settings.timeCapSeconds)
+        self.init(
+            minSamples: settings.minSamples,
+            minMeasuredSeconds: settings.minMeasuredSeconds,
+            targetRelativeHalfWidth: settings.targetRelativeHalfWidth,
+            timeCapSeconds: settings.timeCapSeconds
+        )
     }
 
     /// The state of a case after one batch.
@@ -67,8 +84,10 @@ public struct StoppingRule: Codable, Sendable, Equatable {
         public var relativeHalfWidth: Double
 
         public init(n: Int, measuredSeconds: Double, elapsedSeconds: Double, relativeHalfWidth: Double) {
-            self.n = n; self.measuredSeconds = measuredSeconds
-            self.elapsedSeconds = elapsedSeconds; self.relativeHalfWidth = relativeHalfWidth
+            self.n = n
+            self.measuredSeconds = measuredSeconds
+            self.elapsedSeconds = elapsedSeconds
+            self.relativeHalfWidth = relativeHalfWidth
         }
     }
 
@@ -77,9 +96,14 @@ public struct StoppingRule: Codable, Sendable, Equatable {
         guard let now = history.last else { return .continue }
         let enough = now.n >= minSamples && now.measuredSeconds >= minMeasuredSeconds
         if enough, now.relativeHalfWidth <= targetRelativeHalfWidth { return .converged }
-        if now.elapsedSeconds >= timeCapSeconds { return .timeCap(reason: timeCapReason(relativeHalfWidth: now.relativeHalfWidth)) }
+        if now.elapsedSeconds >= timeCapSeconds {
+            return .timeCap(reason: timeCapReason(relativeHalfWidth: now.relativeHalfWidth))
+        }
         if enough, now.n >= plateauMinSamples, isPlateau(history) {
-            return .plateau(reason: "noise plateau at \(percent(now.relativeHalfWidth)) (target \(percent(targetRelativeHalfWidth)))")
+            return .plateau(
+                reason:
+                    "noise plateau at \(percent(now.relativeHalfWidth)) (target \(percent(targetRelativeHalfWidth)))"
+            )
         }
         return .continue
     }
@@ -100,9 +124,12 @@ public struct StoppingRule: Codable, Sendable, Equatable {
         guard let now = history.last else { return false }
         let span = Swift.max(Double(plateauMinSpanSamples), plateauSpanFraction * Double(now.n))
         guard let start = history.lastIndex(where: { Double(now.n - $0.n) >= span }),
-              history.count - 1 - start >= plateauWindowDecisions else { return false }
+            history.count - 1 - start >= plateauWindowDecisions
+        else { return false }
         let then = history[start]
-        guard then.relativeHalfWidth.isFinite, then.relativeHalfWidth > 0, now.relativeHalfWidth.isFinite else { return false }
+        guard then.relativeHalfWidth.isFinite, then.relativeHalfWidth > 0, now.relativeHalfWidth.isFinite else {
+            return false
+        }
         let improvement = (then.relativeHalfWidth - now.relativeHalfWidth) / then.relativeHalfWidth
         guard improvement < plateauMinImprovement else { return false }
         // Samples still needed if the half-width shrank as 1/√n, against those the time left allows.

@@ -5,7 +5,8 @@ public struct BuiltinFile: Sendable, Equatable {
     public var text: String
 
     public init(path: String, text: String) {
-        self.path = path; self.text = text
+        self.path = path
+        self.text = text
     }
 
     /// The folder (`Targets`, `Suites`, `Profiles`).

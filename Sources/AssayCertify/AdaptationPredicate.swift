@@ -109,6 +109,9 @@ public struct AdaptationPredicate: Codable, Sendable, Equatable {
         public var path: String
         /// sha256 of the waiver file text snapshotted in the run record.
         public var sha256: String
-        public init(path: String, sha256: String) { self.path = path; self.sha256 = sha256 }
+        public init(path: String, sha256: String) {
+            self.path = path
+            self.sha256 = sha256
+        }
     }
 }

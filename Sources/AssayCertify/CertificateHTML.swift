@@ -14,11 +14,18 @@ public enum CertificateHTML {
     /// (the envelope holds it whole), so no descriptor string can push the page past one.
     static let textLimit = 160
 
-    public static func render(_ predicate: AdaptationPredicate, keyID: String, payloadSHA256: String, envelopeName: String,
-                              runSHA256: String) -> String {
+    public static func render(
+        _ predicate: AdaptationPredicate,
+        keyID: String,
+        payloadSHA256: String,
+        envelopeName: String,
+        runSHA256: String
+    ) -> String {
         let target = predicate.target
         let identity = clip([target.vendor, target.model].compactMap { $0 }.joined(separator: " "))
-        let versions = clip(target.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        let versions = clip(
+            target.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
         let counts = predicate.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         return """
             <!DOCTYPE html>
@@ -111,11 +118,15 @@ public enum CertificateHTML {
 
     /// A case id that may wrap only after its `/` separators.
     static func caseID(_ id: String) -> String {
-        id.split(separator: "/", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "/<wbr>")
+        id.split(separator: "/", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(
+            separator: "/<wbr>"
+        )
     }
 
     private static func keyFigures(_ figures: [AdaptationPredicate.KeyFigure]) -> String {
-        guard !figures.isEmpty else { return "<p>No performance case was measured against a declared peak or a reference run.</p>" }
+        guard !figures.isEmpty else {
+            return "<p>No performance case was measured against a declared peak or a reference run.</p>"
+        }
         let rows = figures.map { figure in
             "<tr><td class=\"case\">\(caseID(figure.caseID))</td><td>% of \(escape(figure.metric.ceilingName))\(figure.basis == .reference ? " (reference run)" : "")</td>"
                 + "<td class=\"num\">\(escape(ProfileEvaluation.percentText(figure.value)))</td>"
@@ -130,7 +141,9 @@ public enum CertificateHTML {
         var parts: [String] = []
         if let source = predicate.peakSource { parts.append("declared peaks from \(escape(clip(source)))") }
         if let reference = predicate.referenceRun {
-            parts.append("reference run \(escape(clip(reference.path))), sha256 <span class=\"mono\">\(escape(reference.sha256))</span>")
+            parts.append(
+                "reference run \(escape(clip(reference.path))), sha256 <span class=\"mono\">\(escape(reference.sha256))</span>"
+            )
         }
         return parts.isEmpty ? "" : "<p class=\"basis\">Peaks: \(parts.joined(separator: "; "))</p>"
     }
@@ -141,7 +154,9 @@ public enum CertificateHTML {
             "<tr><td class=\"case\">\(caseID(waiver.caseID))</td><td>\(escape(waiver.category))</td>"
                 + "<td>\(escape(waiver.reference))</td><td>\(escape(String(waiver.expires.prefix(10))))</td></tr>"
         }
-        let more = waivers.count > waiverLimit ? "\n<p>… and \(waivers.count - waiverLimit) more, listed in the envelope.</p>" : ""
+        let more =
+            waivers.count > waiverLimit
+            ? "\n<p>… and \(waivers.count - waiverLimit) more, listed in the envelope.</p>" : ""
         return "<table class=\"figures waivers\"><col class=\"case-col\"><col><col><col>\n"
             + "<tr><th>Case</th><th>Category</th><th>Reference</th><th>Expires</th></tr>\n\(rows.joined(separator: "\n"))\n</table>\(more)"
     }

@@ -19,10 +19,26 @@ public enum CertificateIssuer {
         /// The figures of the profile's reference run (`ReferenceRun.load`); nil when it names none.
         public var reference: ReferencePeaks?
 
-        public init(run: RunLocation, profile: CertificationProfile, key: SigningKey, issuer: String = "Assay", at: Date = Date(),
-                    out: URL? = nil, harnessVersion: String, stations: StationTrust, reference: ReferencePeaks? = nil) {
-            self.run = run; self.profile = profile; self.key = key; self.issuer = issuer; self.at = at
-            self.out = out; self.harnessVersion = harnessVersion; self.stations = stations; self.reference = reference
+        public init(
+            run: RunLocation,
+            profile: CertificationProfile,
+            key: SigningKey,
+            issuer: String = "Assay",
+            at: Date = Date(),
+            out: URL? = nil,
+            harnessVersion: String,
+            stations: StationTrust,
+            reference: ReferencePeaks? = nil
+        ) {
+            self.run = run
+            self.profile = profile
+            self.key = key
+            self.issuer = issuer
+            self.at = at
+            self.out = out
+            self.harnessVersion = harnessVersion
+            self.stations = stations
+            self.reference = reference
         }
     }
 
@@ -59,13 +75,24 @@ public enum CertificateIssuer {
         case .attested(let value): attested = value
         }
         if let end = run.finishedAt, request.at < end {
-            throw InputError(file: request.run.runJSON.path, field: "finishedAt",
-                             message: "the issue time \(RFC3339.string(from: request.at)) is before the run ended (\(RFC3339.string(from: end))); a certificate cannot be valid before its run existed")
+            throw InputError(
+                file: request.run.runJSON.path,
+                field: "finishedAt",
+                message:
+                    "the issue time \(RFC3339.string(from: request.at)) is before the run ended (\(RFC3339.string(from: end))); a certificate cannot be valid before its run existed"
+            )
         }
         let result = ProfileEvaluation.evaluate(request.profile, run: run, at: request.at, reference: request.reference)
         guard result.passed, let level = result.level else { return .refused(result) }
-        var predicate = predicate(profile: request.profile, run: run, level: level, issuer: request.issuer, at: request.at,
-                                  harnessVersion: request.harnessVersion, reference: request.reference)
+        var predicate = predicate(
+            profile: request.profile,
+            run: run,
+            level: level,
+            issuer: request.issuer,
+            at: request.at,
+            harnessVersion: request.harnessVersion,
+            reference: request.reference
+        )
         predicate.runAttestation = .init(sha256: attested.envelopeSHA256, stationKeyID: attested.stationKeyID)
         let payload = try statement(predicate: predicate, run: run, runBytes: runBytes).canonicalPayload()
         let envelope = try EnvelopeSigner.sign(statementPayload: payload, key: request.key)
@@ -75,17 +102,36 @@ public enum CertificateIssuer {
         do {
             try envelope.jsonData().write(to: envelopeURL, options: .atomic)
         } catch {
-            throw InputError(file: envelopeURL.path, message: "cannot write the certificate: \(error.localizedDescription)")
+            throw InputError(
+                file: envelopeURL.path,
+                message: "cannot write the certificate: \(error.localizedDescription)"
+            )
         }
-        let html = CertificateHTML.render(predicate, keyID: request.key.keyID, payloadSHA256: payloadSHA256,
-                                          envelopeName: envelopeURL.lastPathComponent, runSHA256: Digest.sha256Hex(runBytes))
+        let html = CertificateHTML.render(
+            predicate,
+            keyID: request.key.keyID,
+            payloadSHA256: payloadSHA256,
+            envelopeName: envelopeURL.lastPathComponent,
+            runSHA256: Digest.sha256Hex(runBytes)
+        )
         do {
             try Data(html.utf8).write(to: htmlURL, options: .atomic)
         } catch {
-            throw InputError(file: htmlURL.path, message: "cannot write the printable certificate: \(error.localizedDescription)")
+            throw InputError(
+                file: htmlURL.path,
+                message: "cannot write the printable certificate: \(error.localizedDescription)"
+            )
         }
-        return .issued(Issued(envelopeURL: envelopeURL, htmlURL: htmlURL, envelope: envelope, predicate: predicate,
-                              result: result, payloadSHA256: payloadSHA256))
+        return .issued(
+            Issued(
+                envelopeURL: envelopeURL,
+                htmlURL: htmlURL,
+                envelope: envelope,
+                predicate: predicate,
+                result: result,
+                payloadSHA256: payloadSHA256
+            )
+        )
     }
 
     /// `x.dsse.json` → `x.html`; any other name gets `.html` appended.
@@ -98,19 +144,36 @@ public enum CertificateIssuer {
     /// The subjects: run.json by the digest of its exact bytes, the descriptor by the digest of
     /// the text snapshotted in the record (the file on disk may have changed since), and the
     /// run attestation the certificate relies on.
-    public static func statement(predicate: AdaptationPredicate, run: RunRecord, runBytes: Data) -> InTotoStatement<AdaptationPredicate> {
+    public static func statement(
+        predicate: AdaptationPredicate,
+        run: RunRecord,
+        runBytes: Data
+    ) -> InTotoStatement<AdaptationPredicate> {
         InTotoStatement(
             subject: [
                 InTotoSubject(name: AdaptationPredicate.runSubjectName, contents: runBytes),
-                InTotoSubject(name: AdaptationPredicate.descriptorSubjectName(path: run.target.path), contents: Data(run.target.text.utf8)),
-            ] + (predicate.runAttestation.map { [InTotoSubject(name: RunAttestation.fileName, sha256: $0.sha256)] } ?? [])
-              + (predicate.referenceRun.map { [InTotoSubject(name: "reference:\($0.path)", sha256: $0.sha256)] } ?? []),
+                InTotoSubject(
+                    name: AdaptationPredicate.descriptorSubjectName(path: run.target.path),
+                    contents: Data(run.target.text.utf8)
+                ),
+            ]
+                + (predicate.runAttestation.map { [InTotoSubject(name: RunAttestation.fileName, sha256: $0.sha256)] }
+                    ?? [])
+                + (predicate.referenceRun.map { [InTotoSubject(name: "reference:\($0.path)", sha256: $0.sha256)] } ?? []),
             predicateType: AdaptationPredicate.predicateType,
-            predicate: predicate)
+            predicate: predicate
+        )
     }
 
-    public static func predicate(profile: CertificationProfile, run: RunRecord, level: String, issuer: String, at: Date,
-                                 harnessVersion: String, reference: ReferencePeaks? = nil) -> AdaptationPredicate {
+    public static func predicate(
+        profile: CertificationProfile,
+        run: RunRecord,
+        level: String,
+        issuer: String,
+        at: Date,
+        harnessVersion: String,
+        reference: ReferencePeaks? = nil
+    ) -> AdaptationPredicate {
         let descriptor = run.target.value
         let applied = run.cases.filter { $0.outcome == .waived }.compactMap { result in
             result.waiver.map { (caseID: result.id.description, waiver: $0) }
@@ -119,16 +182,34 @@ public enum CertificateIssuer {
             profile: .init(id: profile.id, version: profile.version, title: profile.title, sha256: profile.sha256),
             result: "pass",
             level: level,
-            target: .init(id: descriptor.id, title: descriptor.title, kind: descriptor.kind.rawValue, vendor: descriptor.vendor,
-                          model: descriptor.model, versions: descriptor.versions, descriptorSHA256: Digest.sha256Hex(run.target.text)),
-            run: .init(id: run.runID, startedAt: RFC3339.string(from: run.startedAt), finishedAt: run.finishedAt.map(RFC3339.string(from:)),
-                       suites: run.suites.map(\.value.id), backend: "\(run.backend.name) \(run.backend.version)"),
+            target: .init(
+                id: descriptor.id,
+                title: descriptor.title,
+                kind: descriptor.kind.rawValue,
+                vendor: descriptor.vendor,
+                model: descriptor.model,
+                versions: descriptor.versions,
+                descriptorSHA256: Digest.sha256Hex(run.target.text)
+            ),
+            run: .init(
+                id: run.runID,
+                startedAt: RFC3339.string(from: run.startedAt),
+                finishedAt: run.finishedAt.map(RFC3339.string(from:)),
+                suites: run.suites.map(\.value.id),
+                backend: "\(run.backend.name) \(run.backend.version)"
+            ),
             environmentFingerprint: run.environment.fingerprint,
             keyFigures: keyFigures(profile: profile, run: run, reference: reference),
-            counts: Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, run.outcomeCounts[$0] ?? 0) }),
+            counts: Dictionary(
+                uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, run.outcomeCounts[$0] ?? 0) }
+            ),
             waivers: applied.map {
-                .init(caseID: $0.caseID, category: $0.waiver.category.rawValue, reference: $0.waiver.reference,
-                      expires: RFC3339.string(from: $0.waiver.expires))
+                .init(
+                    caseID: $0.caseID,
+                    category: $0.waiver.category.rawValue,
+                    reference: $0.waiver.reference,
+                    expires: RFC3339.string(from: $0.waiver.expires)
+                )
             },
             issuer: issuer,
             issuedAt: RFC3339.string(from: at),
@@ -136,7 +217,8 @@ public enum CertificateIssuer {
             notAfter: RFC3339.string(from: notAfter(profile: profile, issuedAt: at, waivers: applied.map(\.waiver))),
             harnessVersion: run.harnessVersion,
             issuingHarnessVersion: harnessVersion,
-            waiverFile: run.waivers.map { .init(path: $0.path, sha256: Digest.sha256Hex($0.text)) })
+            waiverFile: run.waivers.map { .init(path: $0.path, sha256: Digest.sha256Hex($0.text)) }
+        )
         predicate.peakSource = descriptor.capabilities.declaresPeaks ? descriptor.capabilities.source : nil
         predicate.referenceRun = reference.map { .init(path: $0.path, sha256: $0.sha256) }
         return predicate
@@ -154,15 +236,27 @@ public enum CertificateIssuer {
     /// The floored cases first (with the floor's metric), then the other measured cases,
     /// each with percent of peak when known, else percent of roofline: only figures that could
     /// meet a floor (against declared peaks or the reference run), never a measured ceiling's.
-    static func keyFigures(profile: CertificationProfile, run: RunRecord, reference: ReferencePeaks? = nil) -> [AdaptationPredicate.KeyFigure] {
+    static func keyFigures(
+        profile: CertificationProfile,
+        run: RunRecord,
+        reference: ReferencePeaks? = nil
+    ) -> [AdaptationPredicate.KeyFigure] {
         let measured = run.cases.filter { $0.kind == .performance && $0.outcome == .pass && $0.performance != nil }
         let figures = measured.compactMap { result -> (floored: Bool, figure: AdaptationPredicate.KeyFigure)? in
             let floor = profile.performanceFloors.first { $0.match.matches(result) }
             let metrics: [PerformanceFloor.Metric] = floor.map { [$0.metric] } ?? [.percentOfPeak, .percentOfRoofline]
             for metric in metrics {
                 guard case .figure(let value, let basis) = metric.judge(result, reference: reference) else { continue }
-                return (floor != nil, .init(caseID: result.id.description, metric: metric, value: value,
-                                            floor: floor.map { $0.min * 100 }, basis: basis))
+                return (
+                    floor != nil,
+                    .init(
+                        caseID: result.id.description,
+                        metric: metric,
+                        value: value,
+                        floor: floor.map { $0.min * 100 },
+                        basis: basis
+                    )
+                )
             }
             return nil
         }

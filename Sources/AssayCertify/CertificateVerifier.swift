@@ -12,7 +12,16 @@ public enum CertificateVerifier {
         at now: Date = Date(),
         expectedSubjects: [String: String]? = nil
     ) throws(VerificationError) -> InTotoStatement<JSONValue> {
-        let payload = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trustedKey, expectedPayloadType: InToto.payloadType)
-        return try StatementVerifier.check(payload: payload, expectedPredicateType: expectedPredicateType, at: now, expectedSubjects: expectedSubjects)
+        let payload = try EnvelopeVerifier.verify(
+            envelope: envelope,
+            trustedKey: trustedKey,
+            expectedPayloadType: InToto.payloadType
+        )
+        return try StatementVerifier.check(
+            payload: payload,
+            expectedPredicateType: expectedPredicateType,
+            at: now,
+            expectedSubjects: expectedSubjects
+        )
     }
 }

@@ -6,7 +6,10 @@ extension CertificationProfile {
     /// (the same rule `assay run` uses for targets and suites).
     public static func locate(_ name: String, root: URL) -> URL {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-            return URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            return URL(
+                fileURLWithPath: name,
+                relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            ).standardizedFileURL
         }
         return root.appendingPathComponent("Profiles").appendingPathComponent("\(name).yaml")
     }
@@ -22,8 +25,10 @@ extension CertificationProfile {
     }
 
     init(yaml: YAMLValue, text: String) throws {
-        let map = try yaml.mapping(allowed: ["id", "version", "title", "suites", "passing", "max_unsupported_fraction",
-                                             "performance_floors", "levels", "validity_days", "target_kinds", "reference_run"])
+        let map = try yaml.mapping(allowed: [
+            "id", "version", "title", "suites", "passing", "max_unsupported_fraction",
+            "performance_floors", "levels", "validity_days", "target_kinds", "reference_run",
+        ])
         let idValue = try map.required("id")
         let id = try idValue.string()
         guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
@@ -31,19 +36,31 @@ extension CertificationProfile {
         }
         let levelsValue = try map.required("levels")
         let levels = try Self.levels(levelsValue)
-        let floors = try map["performance_floors"]?.sequence().map { try PerformanceFloor(yaml: $0, levels: levels) } ?? []
+        let floors =
+            try map["performance_floors"]?.sequence().map { try PerformanceFloor(yaml: $0, levels: levels) } ?? []
         let suites = try map["suites"]?.sequence().map(SuiteRequirement.init(yaml:)) ?? []
         let maxUnsupported = try map["max_unsupported_fraction"].map { try $0.fraction(allowingZero: true) }
         let validityValue = try map.required("validity_days")
         let validityDays = try validityValue.int()
         guard validityDays > 0 else { throw validityValue.error("must be a positive number of days") }
-        self.init(id: id, version: try map.required("version").string(), title: try map["title"]?.string() ?? id,
-                  requiredSuites: suites, passing: try PassingPolicy(yaml: try map.required("passing")),
-                  maxUnsupportedFraction: maxUnsupported, performanceFloors: floors, levels: levels,
-                  validityDays: validityDays, sha256: Digest.sha256Hex(text), file: yaml.file)
+        self.init(
+            id: id,
+            version: try map.required("version").string(),
+            title: try map["title"]?.string() ?? id,
+            requiredSuites: suites,
+            passing: try PassingPolicy(yaml: try map.required("passing")),
+            maxUnsupportedFraction: maxUnsupported,
+            performanceFloors: floors,
+            levels: levels,
+            validityDays: validityDays,
+            sha256: Digest.sha256Hex(text),
+            file: yaml.file
+        )
         targetKinds = try map["target_kinds"].flatMap(Self.targetKinds)
         if let value = map["reference_run"] {
-            guard !floors.isEmpty else { throw value.error("a reference run is used only by performance_floors, and the profile has none") }
+            guard !floors.isEmpty else {
+                throw value.error("a reference run is used only by performance_floors, and the profile has none")
+            }
             referenceRun = try ReferenceRun(yaml: value)
         }
         try checkEveryRequirementIsConfigured(map: map, levelsValue: levelsValue)
@@ -55,7 +72,9 @@ extension CertificationProfile {
         let kinds = try value.listOrSingle().map { entry in
             let name = try entry.string()
             guard let kind = TargetDescriptor.Kind(rawValue: name) else {
-                throw entry.error("unknown target kind '\(name)' (one of: any, \(TargetDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw entry.error(
+                    "unknown target kind '\(name)' (one of: any, \(TargetDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             return kind
         }
@@ -80,13 +99,19 @@ extension CertificationProfile {
                 case "multi_device": multiDeviceOnly = true
                 case let other: throw value.error("applies_to is 'any' or 'multi_device', not '\(other)'")
                 }
-                guard seen.count > 1 || !multiDeviceOnly else { throw value.error("the first level applies to every target") }
+                guard seen.count > 1 || !multiDeviceOnly else {
+                    throw value.error("the first level applies to every target")
+                }
             }
-            guard map["requires"] != nil || !suites.isEmpty else { throw item.error("level '\(id)' needs 'requires' or 'suites'") }
+            guard map["requires"] != nil || !suites.isEmpty else {
+                throw item.error("level '\(id)' needs 'requires' or 'suites'")
+            }
             let requires = try (map["requires"]?.listOrSingle() ?? []).map { entry in
                 let name = try entry.string()
                 guard let requirement = Requirement(rawValue: name) else {
-                    throw entry.error("unknown requirement '\(name)' (one of: \(Requirement.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw entry.error(
+                        "unknown requirement '\(name)' (one of: \(Requirement.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 return requirement
             }
@@ -125,12 +150,15 @@ extension ReferenceRun {
     /// `{path: References/kunpeng-920/run.json, sha256: <64 hex digits>}`.
     init(yaml: YAMLValue) throws {
         let map = try yaml.mapping(allowed: ["path", "sha256"])
-        let pathValue = try map.required("path"), digestValue = try map.required("sha256")
+        let pathValue = try map.required("path")
+        let digestValue = try map.required("sha256")
         let path = try pathValue.string()
         guard !path.isEmpty else { throw pathValue.error("give the reference run directory or its run.json") }
         let digest = try digestValue.string().lowercased()
         guard digest.count == 64, digest.allSatisfy(\.isHexDigit) else {
-            throw digestValue.error("expected the SHA-256 of the reference run.json, 64 hex digits (sha256sum run.json)")
+            throw digestValue.error(
+                "expected the SHA-256 of the reference run.json, 64 hex digits (sha256sum run.json)"
+            )
         }
         self.init(path: path, sha256: digest, file: yaml.file, line: yaml.line)
     }
@@ -169,11 +197,15 @@ extension CertificationProfile.PassingPolicy {
         guard outcomes.contains(.pass) else { throw outcomesValue.error("the passing outcomes must include 'pass'") }
         var categories = Set<Waiver.Category>()
         if let value = map["waiver_categories"] {
-            guard outcomes.contains(.waived) else { throw value.error("waiver categories given but 'waived' is not a passing outcome") }
+            guard outcomes.contains(.waived) else {
+                throw value.error("waiver categories given but 'waived' is not a passing outcome")
+            }
             for entry in try value.listOrSingle() {
                 let name = try entry.string()
                 guard let category = Waiver.Category(rawValue: name) else {
-                    throw entry.error("unknown waiver category '\(name)' (one of: \(Waiver.Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw entry.error(
+                        "unknown waiver category '\(name)' (one of: \(Waiver.Category.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 categories.insert(category)
             }
@@ -197,7 +229,9 @@ extension PerformanceFloor {
         }
         let metricValue = try map.required("metric")
         guard let metric = Metric(rawValue: try metricValue.string()) else {
-            throw metricValue.error("unknown metric '\(try metricValue.string())' (one of: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw metricValue.error(
+                "unknown metric '\(try metricValue.string())' (one of: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let levelValue = try map.required("level")
         let level = try levelValue.string()
@@ -207,16 +241,23 @@ extension PerformanceFloor {
         guard owner.requires.contains(.performanceFloors) else {
             throw levelValue.error("level '\(level)' does not require performance_floors")
         }
-        self.init(match: match, metric: metric, min: try map.required("min").fraction(allowingZero: false), level: level)
+        self.init(
+            match: match,
+            metric: metric,
+            min: try map.required("min").fraction(allowingZero: false),
+            level: level
+        )
     }
 }
 
-private extension YAMLValue {
+extension YAMLValue {
     /// A share written as a fraction: 0.5 means 50%.
-    func fraction(allowingZero: Bool) throws -> Double {
+    fileprivate func fraction(allowingZero: Bool) throws -> Double {
         let value = try double()
         guard value <= 1, allowingZero ? value >= 0 : value > 0 else {
-            throw error("expected a fraction \(allowingZero ? "from 0" : "above 0") to 1 (0.5 means 50%), found \(value)")
+            throw error(
+                "expected a fraction \(allowingZero ? "from 0" : "above 0") to 1 (0.5 means 50%), found \(value)"
+            )
         }
         return value
     }

@@ -23,7 +23,10 @@ public struct CertificationProfile: Sendable, Equatable {
     public struct SuiteRequirement: Sendable, Equatable {
         public var anyOf: [String]
         public var ifPresent: Bool
-        public init(anyOf: [String], ifPresent: Bool = false) { self.anyOf = anyOf; self.ifPresent = ifPresent }
+        public init(anyOf: [String], ifPresent: Bool = false) {
+            self.anyOf = anyOf
+            self.ifPresent = ifPresent
+        }
     }
 
     /// Which outcomes count as passing.
@@ -32,7 +35,8 @@ public struct CertificationProfile: Sendable, Equatable {
         /// Waiver categories whose `waived` cases count; empty unless `waived` is accepted.
         public var waiverCategories: Set<Waiver.Category>
         public init(outcomes: Set<Outcome>, waiverCategories: Set<Waiver.Category> = []) {
-            self.outcomes = outcomes; self.waiverCategories = waiverCategories
+            self.outcomes = outcomes
+            self.waiverCategories = waiverCategories
         }
     }
 
@@ -46,7 +50,11 @@ public struct CertificationProfile: Sendable, Equatable {
         /// `applies_to: multi_device`: the level exists only for multi-rank targets (more than
         /// one rank); on any other target it is skipped, neither reached nor in the way.
         public var multiDeviceOnly = false
-        public init(id: String, title: String, requires: [Requirement]) { self.id = id; self.title = title; self.requires = requires }
+        public init(id: String, title: String, requires: [Requirement]) {
+            self.id = id
+            self.title = title
+            self.requires = requires
+        }
     }
 
     public var id: String
@@ -69,12 +77,29 @@ public struct CertificationProfile: Sendable, Equatable {
     /// The run whose figures stand in for peaks a descriptor does not declare (`reference_run`); nil for none.
     public var referenceRun: ReferenceRun? = nil
 
-    public init(id: String, version: String, title: String, requiredSuites: [SuiteRequirement], passing: PassingPolicy,
-                maxUnsupportedFraction: Double? = nil, performanceFloors: [PerformanceFloor] = [], levels: [Level],
-                validityDays: Int, sha256: String = "", file: String = "") {
-        self.id = id; self.version = version; self.title = title; self.requiredSuites = requiredSuites
-        self.passing = passing; self.maxUnsupportedFraction = maxUnsupportedFraction
-        self.performanceFloors = performanceFloors; self.levels = levels; self.validityDays = validityDays
-        self.sha256 = sha256; self.file = file
+    public init(
+        id: String,
+        version: String,
+        title: String,
+        requiredSuites: [SuiteRequirement],
+        passing: PassingPolicy,
+        maxUnsupportedFraction: Double? = nil,
+        performanceFloors: [PerformanceFloor] = [],
+        levels: [Level],
+        validityDays: Int,
+        sha256: String = "",
+        file: String = ""
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.requiredSuites = requiredSuites
+        self.passing = passing
+        self.maxUnsupportedFraction = maxUnsupportedFraction
+        self.performanceFloors = performanceFloors
+        self.levels = levels
+        self.validityDays = validityDays
+        self.sha256 = sha256
+        self.file = file
     }
 }

@@ -60,7 +60,9 @@ public struct DSSEEnvelope: Codable, Sendable, Equatable {
     static func decodeBase64(_ text: String, field: String) throws(VerificationError) -> Data {
         var standard = text
         if text.contains(where: { $0 == "-" || $0 == "_" }) {
-            guard !text.contains(where: { $0 == "+" || $0 == "/" }) else { throw .malformedEnvelope(.invalidBase64(field: field)) }
+            guard !text.contains(where: { $0 == "+" || $0 == "/" }) else {
+                throw .malformedEnvelope(.invalidBase64(field: field))
+            }
             standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         }
         guard let data = Data(base64Encoded: standard) else {

@@ -10,7 +10,8 @@ enum Ed25519DER {
     static let algorithmOID: [UInt8] = [0x06, 0x03, 0x2b, 0x65, 0x70]
 
     /// PKCS#8 PrivateKeyInfo v1: SEQ { INTEGER 0, SEQ { OID }, OCTET STRING { OCTET STRING(32) } }.
-    static let privateKeyPrefix: [UInt8] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05] + algorithmOID + [0x04, 0x22, 0x04, 0x20]
+    static let privateKeyPrefix: [UInt8] =
+        [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05] + algorithmOID + [0x04, 0x22, 0x04, 0x20]
 
     /// SubjectPublicKeyInfo: SEQ { SEQ { OID }, BIT STRING(0 unused bits, 32 bytes) }.
     static let publicKeyPrefix: [UInt8] = [0x30, 0x2a, 0x30, 0x05] + algorithmOID + [0x03, 0x21, 0x00]
@@ -38,7 +39,8 @@ enum Ed25519DER {
             throw .malformedDER(kind: kind, reason: "DER is \(bytes.count) bytes, expected \(expected)")
         }
         if let offset = prefix.indices.first(where: { bytes[$0] != prefix[$0] }) {
-            let found = String(bytes[offset], radix: 16), wanted = String(prefix[offset], radix: 16)
+            let found = String(bytes[offset], radix: 16)
+            let wanted = String(prefix[offset], radix: 16)
             throw .malformedDER(kind: kind, reason: "byte \(offset) is 0x\(found), expected 0x\(wanted)")
         }
         return Data(bytes[prefix.count...])

@@ -8,7 +8,11 @@ import Foundation
 /// (another tool's keyid scheme, or none) does not make a valid signature
 /// invalid. Steps follow the DSSE protocol: signature first, then payloadType.
 public enum EnvelopeVerifier {
-    public static func verify(envelope: DSSEEnvelope, trustedKey: TrustedPublicKey, expectedPayloadType: String = InToto.payloadType) throws(VerificationError) -> Data {
+    public static func verify(
+        envelope: DSSEEnvelope,
+        trustedKey: TrustedPublicKey,
+        expectedPayloadType: String = InToto.payloadType
+    ) throws(VerificationError) -> Data {
         let payload = try envelope.decodedPayload()
         // Decode all signatures first: a damaged envelope is reported as such,
         // even when another signature in it happens to verify.
@@ -27,7 +31,15 @@ public enum EnvelopeVerifier {
     }
 
     /// Parses envelope JSON bytes, then verifies as above.
-    public static func verify(envelopeJSON: Data, trustedKey: TrustedPublicKey, expectedPayloadType: String = InToto.payloadType) throws(VerificationError) -> Data {
-        try verify(envelope: DSSEEnvelope(jsonData: envelopeJSON), trustedKey: trustedKey, expectedPayloadType: expectedPayloadType)
+    public static func verify(
+        envelopeJSON: Data,
+        trustedKey: TrustedPublicKey,
+        expectedPayloadType: String = InToto.payloadType
+    ) throws(VerificationError) -> Data {
+        try verify(
+            envelope: DSSEEnvelope(jsonData: envelopeJSON),
+            trustedKey: trustedKey,
+            expectedPayloadType: expectedPayloadType
+        )
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import AssayCore
+import Crypto
 import Foundation
 
 /// An in-toto Statement v1 (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md).

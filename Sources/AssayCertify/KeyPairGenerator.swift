@@ -11,13 +11,22 @@ public enum KeyPairGenerator {
     /// Writes `key` (a fresh one by default) as `prefix + ".key"` and `prefix + ".pub"`.
     ///
     /// Refuses if either file exists, before writing anything, unless `overwrite`.
-    public static func generate(prefix: String, overwrite: Bool = false, key: SigningKey = SigningKey()) throws(KeyError) -> Output {
-        let privatePath = prefix + ".key", publicPath = prefix + ".pub"
+    public static func generate(
+        prefix: String,
+        overwrite: Bool = false,
+        key: SigningKey = SigningKey()
+    ) throws(KeyError) -> Output {
+        let privatePath = prefix + ".key"
+        let publicPath = prefix + ".pub"
         // A missing folder (`keys/` in a fresh clone) is created private: it is about to hold a secret.
         let folder = URL(fileURLWithPath: privatePath).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: folder) {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: folder,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
             } catch {
                 throw .io(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
             }
@@ -27,14 +36,28 @@ public enum KeyPairGenerator {
                 throw .fileExists(path: path)
             }
         }
-        try SecureFile.create(privatePath, contents: Data(key.pemRepresentation.utf8), mode: 0o600, replacing: overwrite)
+        try SecureFile.create(
+            privatePath,
+            contents: Data(key.pemRepresentation.utf8),
+            mode: 0o600,
+            replacing: overwrite
+        )
         do throws(KeyError) {
-            try SecureFile.create(publicPath, contents: Data(key.publicKey.pemRepresentation.utf8), mode: 0o644, replacing: overwrite)
+            try SecureFile.create(
+                publicPath,
+                contents: Data(key.publicKey.pemRepresentation.utf8),
+                mode: 0o644,
+                replacing: overwrite
+            )
         } catch {
             // A private key without its public half is a trap for the next run.
             SecureFile.remove(privatePath)
             throw error
         }
-        return Output(key: key, privateKeyURL: URL(fileURLWithPath: privatePath), publicKeyURL: URL(fileURLWithPath: publicPath))
+        return Output(
+            key: key,
+            privateKeyURL: URL(fileURLWithPath: privatePath),
+            publicKeyURL: URL(fileURLWithPath: publicPath)
+        )
     }
 }

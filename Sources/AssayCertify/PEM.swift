@@ -53,7 +53,8 @@ enum PEM {
     }
 
     private static func armorLabel(_ line: String, marker: String) -> String? {
-        let head = "-----\(marker) ", tail = "-----"
+        let head = "-----\(marker) "
+        let tail = "-----"
         guard line.hasPrefix(head), line.hasSuffix(tail), line.count > head.count + tail.count else { return nil }
         return String(line.dropFirst(head.count).dropLast(tail.count))
     }

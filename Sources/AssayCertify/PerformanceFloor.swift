@@ -38,15 +38,22 @@ public struct PerformanceFloor: Sendable, Equatable {
         public func judge(_ result: CaseResult, reference: ReferencePeaks? = nil) -> Judged {
             guard let record = result.performance else { return .none("it was not measured") }
             if record.ceilingSource == .declared {
-                guard !record.exceedsCeiling else { return .none("it achieved more than the declared peak, so the declared figure is wrong") }
-                if let value = pick(record.percentOfPeak, record.percentOfRoofline), value.isFinite { return .figure(value, .declared) }
+                guard !record.exceedsCeiling else {
+                    return .none("it achieved more than the declared peak, so the declared figure is wrong")
+                }
+                if let value = pick(record.percentOfPeak, record.percentOfRoofline), value.isFinite {
+                    return .figure(value, .declared)
+                }
             }
             if let point = reference?.point(for: record, dtype: result.dtype),
-               let value = pick(point.percentOfPeak, point.percentOfRoofline), value.isFinite {
+                let value = pick(point.percentOfPeak, point.percentOfRoofline), value.isFinite
+            {
                 return .figure(Swift.min(value, 100), .reference)
             }
             if record.ceilingSource == .measured {
-                return .none("only a measured ceiling, which cannot meet a floor: declare the peaks (with their source) in the descriptor, or name a reference_run in the profile")
+                return .none(
+                    "only a measured ceiling, which cannot meet a floor: declare the peaks (with their source) in the descriptor, or name a reference_run in the profile"
+                )
             }
             return .none("no \(ceilingName) declared or in a reference run for it")
         }
@@ -89,6 +96,9 @@ public struct PerformanceFloor: Sendable, Equatable {
     public var level: String
 
     public init(match: Match, metric: Metric, min: Double, level: String) {
-        self.match = match; self.metric = metric; self.min = min; self.level = level
+        self.match = match
+        self.metric = metric
+        self.min = min
+        self.level = level
     }
 }

@@ -12,9 +12,20 @@ public struct ProfileResult: Sendable, Equatable, Codable {
         public var required: String
         public var message: String
 
-        public init(requirement: String, level: String, caseID: String? = nil, observed: String, required: String, message: String) {
-            self.requirement = requirement; self.level = level; self.caseID = caseID
-            self.observed = observed; self.required = required; self.message = message
+        public init(
+            requirement: String,
+            level: String,
+            caseID: String? = nil,
+            observed: String,
+            required: String,
+            message: String
+        ) {
+            self.requirement = requirement
+            self.level = level
+            self.caseID = caseID
+            self.observed = observed
+            self.required = required
+            self.message = message
         }
 
         public var description: String { "[\(level)] \(message)" }
@@ -32,6 +43,10 @@ public struct ProfileResult: Sendable, Equatable, Codable {
     public var notes: [String]
 
     public init(profileID: String, passed: Bool, level: String?, reasons: [Reason], notes: [String] = []) {
-        self.profileID = profileID; self.passed = passed; self.level = level; self.reasons = reasons; self.notes = notes
+        self.profileID = profileID
+        self.passed = passed
+        self.level = level
+        self.reasons = reasons
+        self.notes = notes
     }
 }

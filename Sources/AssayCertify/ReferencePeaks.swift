@@ -13,7 +13,10 @@ public struct ReferencePeaks: Sendable, Equatable {
     public var bytesPerSecond: Double?
 
     public init(path: String, sha256: String, flopsPerSecond: [String: Double], bytesPerSecond: Double?) {
-        self.path = path; self.sha256 = sha256; self.flopsPerSecond = flopsPerSecond; self.bytesPerSecond = bytesPerSecond
+        self.path = path
+        self.sha256 = sha256
+        self.flopsPerSecond = flopsPerSecond
+        self.bytesPerSecond = bytesPerSecond
     }
 
     public init(record: RunRecord, path: String, sha256: String) {
@@ -25,11 +28,17 @@ public struct ReferencePeaks: Sendable, Equatable {
                 flops[result.dtype] = max(flops[result.dtype] ?? 0, rate)
             }
             if let rate = performance.bytesPerSecond, rate.isFinite, rate > 0,
-               (performance.flops ?? 0) == 0 || performance.bound == .memory {
+                (performance.flops ?? 0) == 0 || performance.bound == .memory
+            {
                 bytes = max(bytes ?? 0, rate)
             }
         }
-        self.init(path: path, sha256: sha256, flopsPerSecond: flops.filter { $0.value.isFinite && $0.value > 0 }, bytesPerSecond: bytes)
+        self.init(
+            path: path,
+            sha256: sha256,
+            flopsPerSecond: flops.filter { $0.value.isFinite && $0.value > 0 },
+            bytesPerSecond: bytes
+        )
     }
 
     /// The roofline a case of `dtype` is judged against.

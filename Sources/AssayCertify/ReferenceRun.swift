@@ -14,19 +14,24 @@ public struct ReferenceRun: Sendable, Equatable {
     public var line: Int?
 
     public init(path: String, sha256: String, file: String, line: Int? = nil) {
-        self.path = path; self.sha256 = sha256; self.file = file; self.line = line
+        self.path = path
+        self.sha256 = sha256
+        self.file = file
+        self.line = line
     }
 
     /// Reads the reference run.json (`path` resolved against `folder`, the profile's folder, or
     /// the current directory for a built-in profile) and checks its digest. Any problem is an
     /// input error naming the profile's line.
     public func load(relativeTo folder: URL) throws -> ReferencePeaks {
-        let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)).standardizedFileURL
+        let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path))
+            .standardizedFileURL
         let location = RunLocation(url.path)
         func failure(_ field: String, _ message: String) -> InputError {
             InputError(file: file, line: line, field: "reference_run.\(field)", message: message)
         }
-        let record: RunRecord, bytes: Data
+        let record: RunRecord
+        let bytes: Data
         do { (record, bytes) = try location.load() } catch let error as InputError {
             throw failure("path", "cannot use the reference run: \(error)")
         }

@@ -22,7 +22,9 @@ public enum RunAudit {
     public static func audit(_ run: RunLocation, record: RunRecord, runBytes: Data, trust: StationTrust) -> Verdict {
         let envelopeURL = run.directory.appendingPathComponent(RunAttestation.fileName)
         guard let envelopeBytes = FileManager.default.contents(atPath: envelopeURL.path) else {
-            return .refused(["the run is not attested: no \(RunAttestation.fileName) (run it with --sign-with a station key)"])
+            return .refused([
+                "the run is not attested: no \(RunAttestation.fileName) (run it with --sign-with a station key)"
+            ])
         }
         guard !trust.keys.isEmpty else { return .refused(["no trusted station key given (--station-pubkey)"]) }
         let signed: (payload: Data, keyID: String)
@@ -38,7 +40,9 @@ public enum RunAudit {
             return .refused(["\(RunAttestation.fileName): not a run attestation (\(DecodingProblem.describe(error)))"])
         }
         guard statement.type == InToto.statementType, statement.predicateType == RunAttestation.predicateType else {
-            return .refused(["\(RunAttestation.fileName): predicate type '\(statement.predicateType)' is not \(RunAttestation.predicateType)"])
+            return .refused([
+                "\(RunAttestation.fileName): predicate type '\(statement.predicateType)' is not \(RunAttestation.predicateType)"
+            ])
         }
         let journalURL = run.directory.appendingPathComponent(RunAttestation.journalSubjectName)
         guard let journalBytes = FileManager.default.contents(atPath: journalURL.path) else {
@@ -47,15 +51,26 @@ public enum RunAudit {
         var reasons = subjectProblems(statement.subject, record: record, runBytes: runBytes, journalBytes: journalBytes)
         let predicate = statement.predicate
         if predicate.station.keyID != signed.keyID {
-            reasons.append("the attestation names station key \(predicate.station.keyID) but is signed by \(signed.keyID)")
+            reasons.append(
+                "the attestation names station key \(predicate.station.keyID) but is signed by \(signed.keyID)"
+            )
         }
         reasons += JournalConsistency.problems(record: record, journalBytes: journalBytes, attestation: predicate)
         guard reasons.isEmpty else { return .refused(reasons) }
-        return .attested(Attested(envelopeSHA256: Digest.sha256Hex(envelopeBytes), stationKeyID: signed.keyID, attestation: predicate))
+        return .attested(
+            Attested(
+                envelopeSHA256: Digest.sha256Hex(envelopeBytes),
+                stationKeyID: signed.keyID,
+                attestation: predicate
+            )
+        )
     }
 
     /// The payload and the key id of the first trusted station whose key verifies the envelope.
-    static func authenticate(_ envelopeBytes: Data, trust: StationTrust) -> Result<(payload: Data, keyID: String), RefusalReason> {
+    static func authenticate(
+        _ envelopeBytes: Data,
+        trust: StationTrust
+    ) -> Result<(payload: Data, keyID: String), RefusalReason> {
         var lastError: VerificationError?
         for key in trust.keys {
             do {
@@ -67,7 +82,11 @@ public enum RunAudit {
             }
         }
         if case .badSignature = lastError {
-            return .failure(RefusalReason("\(RunAttestation.fileName) is not signed by a trusted station (trusted keys: \(trust.keys.map(\.keyID).joined(separator: ", ")))"))
+            return .failure(
+                RefusalReason(
+                    "\(RunAttestation.fileName) is not signed by a trusted station (trusted keys: \(trust.keys.map(\.keyID).joined(separator: ", ")))"
+                )
+            )
         }
         return .failure(RefusalReason("\(RunAttestation.fileName): \(lastError.map { "\($0)" } ?? "no trusted key")"))
     }
@@ -78,15 +97,24 @@ public enum RunAudit {
     }
 
     /// Each file the run directory can recompute must be a subject with that digest.
-    static func subjectProblems(_ subjects: [InTotoSubject], record: RunRecord, runBytes: Data, journalBytes: Data) -> [String] {
+    static func subjectProblems(
+        _ subjects: [InTotoSubject],
+        record: RunRecord,
+        runBytes: Data,
+        journalBytes: Data
+    ) -> [String] {
         var problems: [String] = []
         for expected in RunAttestor.subjects(record: record, runBytes: runBytes, journalBytes: journalBytes) {
             let found = subjects.filter { $0.name == expected.name }
             if found.count != 1 || found[0].sha256?.lowercased() != expected.sha256 {
-                problems.append("\(expected.name) does not match the run attestation (sha256 \(expected.sha256 ?? "?"), attested \(found.first?.sha256 ?? "none"))")
+                problems.append(
+                    "\(expected.name) does not match the run attestation (sha256 \(expected.sha256 ?? "?"), attested \(found.first?.sha256 ?? "none"))"
+                )
             }
         }
-        let snapshots = [(record.target.path, record.target.text, record.target.sha256)] + record.suites.map { ($0.path, $0.text, $0.sha256) }
+        let snapshots =
+            [(record.target.path, record.target.text, record.target.sha256)]
+            + record.suites.map { ($0.path, $0.text, $0.sha256) }
         for (path, text, sha256) in snapshots where Digest.sha256Hex(text) != sha256 {
             problems.append("run.json's snapshot of \(path) does not match its own sha256")
         }

@@ -26,7 +26,10 @@ public struct RunLocation: Sendable, Equatable {
         let before = try bytes()
         let record = try RunRecord.load(contentsOf: runJSON)
         guard try bytes() == before else {
-            throw InputError(file: runJSON.path, message: "the run record changed while it was being read; try again when the run has finished")
+            throw InputError(
+                file: runJSON.path,
+                message: "the run record changed while it was being read; try again when the run has finished"
+            )
         }
         return (record, before)
     }

@@ -22,7 +22,9 @@ public enum SecretKeyGuard {
         // git needs an existing directory to start from; the key's folder may not exist yet.
         var directory = target.deletingLastPathComponent()
         while !isDirectory(directory), directory.path != "/" { directory.deleteLastPathComponent() }
-        guard let top = run(git, ["-C", directory.path, "rev-parse", "--show-toplevel"]), top.status == 0 else { return }
+        guard let top = run(git, ["-C", directory.path, "rev-parse", "--show-toplevel"]), top.status == 0 else {
+            return
+        }
         let workTree = top.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let ignored = run(git, ["-C", directory.path, "check-ignore", "-q", "--", target.path]) else { return }
         // check-ignore: 0 ignored, 1 not ignored, 128 an error (say, the path lies outside the work tree).

@@ -24,7 +24,9 @@ enum SecureFile {
         defer { close(fd) }
         do throws(KeyError) {
             // The umask may have narrowed the mode; fchmod makes it exact (never wider than asked).
-            guard fchmod(fd, mode) == 0 else { throw KeyError.io(path: path, reason: "cannot set mode: \(lastError())") }
+            guard fchmod(fd, mode) == 0 else {
+                throw KeyError.io(path: path, reason: "cannot set mode: \(lastError())")
+            }
             try writeAll(fd, contents, path: path)
             guard fsync(fd) == 0 else { throw KeyError.io(path: path, reason: "cannot sync: \(lastError())") }
         } catch {

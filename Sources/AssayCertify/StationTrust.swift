@@ -27,7 +27,9 @@ public struct StationTrust: Sendable {
                     block = nil
                 }
             }
-            guard block == nil, !keys.isEmpty else { throw KeyError.pemMissingArmor(expectedLabel: TrustedPublicKey.pemLabel) }
+            guard block == nil, !keys.isEmpty else {
+                throw KeyError.pemMissingArmor(expectedLabel: TrustedPublicKey.pemLabel)
+            }
             return keys
         }
     }

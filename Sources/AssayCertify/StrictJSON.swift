@@ -52,11 +52,15 @@ enum StrictJSON {
             index += 1
             var keys = Set<String>()
             try elements(until: UInt8(ascii: "}")) { (scanner: inout Scanner) throws(Problem) in
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: "\"") else { throw scanner.fail("expected a key") }
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: "\"") else {
+                    throw scanner.fail("expected a key")
+                }
                 let key = try scanner.string()
                 guard keys.insert(key).inserted else { throw scanner.fail("duplicate key '\(key)'") }
                 scanner.skipWhitespace()
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: ":") else { throw scanner.fail("expected ':'") }
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: ":") else {
+                    throw scanner.fail("expected ':'")
+                }
                 scanner.index += 1
                 scanner.skipWhitespace()
                 try scanner.value(depth: depth + 1)
@@ -65,19 +69,27 @@ enum StrictJSON {
 
         mutating func array(depth: Int) throws(Problem) {
             index += 1
-            try elements(until: UInt8(ascii: "]")) { (scanner: inout Scanner) throws(Problem) in try scanner.value(depth: depth + 1) }
+            try elements(until: UInt8(ascii: "]")) { (scanner: inout Scanner) throws(Problem) in
+                try scanner.value(depth: depth + 1)
+            }
         }
 
         /// Comma-separated elements up to `close` (the opening bracket already read).
         mutating func elements(until close: UInt8, _ element: (inout Scanner) throws(Problem) -> Void) throws(Problem) {
             skipWhitespace()
-            if index < bytes.count, bytes[index] == close { index += 1; return }
+            if index < bytes.count, bytes[index] == close {
+                index += 1
+                return
+            }
             while true {
                 skipWhitespace()
                 try element(&self)
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("unexpected end") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 guard bytes[index] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
                 index += 1
                 return
@@ -115,7 +127,9 @@ enum StrictJSON {
                     case UInt8(ascii: "r"): units.append(0x0D)
                     case UInt8(ascii: "t"): units.append(0x09)
                     case UInt8(ascii: "u"):
-                        guard index + 4 <= bytes.count, let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                        guard index + 4 <= bytes.count,
+                            let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                        else {
                             throw fail("bad \\u escape")
                         }
                         units.append(unit)
@@ -142,7 +156,9 @@ enum StrictJSON {
             let start = index
             while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard !text.isEmpty, text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil else {
+            guard !text.isEmpty,
+                text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
+            else {
                 index = start
                 throw fail("unexpected character")
             }

@@ -1,5 +1,5 @@
-import Crypto
 import AssayCore
+import Crypto
 import Foundation
 
 /// An Ed25519 public key the verifier trusts: the only thing that makes a

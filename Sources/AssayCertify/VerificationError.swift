@@ -72,9 +72,11 @@ public enum VerificationError: Error, Sendable, Equatable, CustomStringConvertib
         case .wrongPredicateType(let expected, let found):
             return "predicate type is '\(found)', expected '\(expected)'"
         case .notYetValid(let notBefore, let now):
-            return "certificate not yet valid: valid from \(RFC3339.string(from: notBefore)), now \(RFC3339.string(from: now))"
+            return
+                "certificate not yet valid: valid from \(RFC3339.string(from: notBefore)), now \(RFC3339.string(from: now))"
         case .expired(let notAfter, let now):
-            return "certificate expired: valid until \(RFC3339.string(from: notAfter)), now \(RFC3339.string(from: now))"
+            return
+                "certificate expired: valid until \(RFC3339.string(from: notAfter)), now \(RFC3339.string(from: now))"
         case .subjectDigestMismatch(let name, let expected, nil):
             return "subject '\(name)' (sha256 \(expected)) is not in the certificate"
         case .subjectDigestMismatch(let name, let expected, let found?):

@@ -8,11 +8,17 @@ public enum AttrValue: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else { self = .ints(try container.decode([Int].self)) }
+        if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            self = .ints(try container.decode([Int].self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -26,9 +32,18 @@ public enum AttrValue: Hashable, Codable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
-    public var boolValue: Bool? { if case .bool(let v) = self { return v }; return nil }
-    public var stringValue: String? { if case .string(let v) = self { return v }; return nil }
+    public var intValue: Int? {
+        if case .int(let v) = self { return v }
+        return nil
+    }
+    public var boolValue: Bool? {
+        if case .bool(let v) = self { return v }
+        return nil
+    }
+    public var stringValue: String? {
+        if case .string(let v) = self { return v }
+        return nil
+    }
     public var doubleValue: Double? {
         switch self {
         case .double(let v): return v

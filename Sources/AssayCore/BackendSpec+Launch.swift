@@ -6,16 +6,20 @@ extension BackendSpec {
     /// found (the last one when none is, so the start fails naming it), with the program made
     /// an absolute path; `cwd` is absolute (relative to `root`, default `root`). A built-in
     /// backend is returned as it is.
-    public func resolved(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> BackendSpec {
+    public func resolved(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> BackendSpec
+    {
         guard builtin == nil, let command, !command.isEmpty else { return self }
         var spec = self
         let directory = root.resolvingPath(cwd ?? ".")
         let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let candidates = [command] + (fallbackCommand.map { [$0] } ?? [])
-        let chosen = candidates.lazy.compactMap { argv -> [String]? in
-            guard let program = Self.findProgram(argv[0], directory: directory, searchPath: searchPath) else { return nil }
-            return [program] + argv.dropFirst()
-        }.first ?? candidates[candidates.count - 1]
+        let chosen =
+            candidates.lazy.compactMap { argv -> [String]? in
+                guard let program = Self.findProgram(argv[0], directory: directory, searchPath: searchPath) else {
+                    return nil
+                }
+                return [program] + argv.dropFirst()
+            }.first ?? candidates[candidates.count - 1]
         spec.command = chosen
         spec.fallbackCommand = nil
         spec.cwd = directory.path
@@ -29,7 +33,8 @@ extension BackendSpec {
         let manager = FileManager.default
         func isProgram(_ path: String) -> Bool {
             var isDirectory: ObjCBool = false
-            return manager.isExecutableFile(atPath: path) && manager.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            return manager.isExecutableFile(atPath: path) && manager.fileExists(atPath: path, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }
         if name.contains("/") {
             let path = directory.resolvingPath(name).path

@@ -1,6 +1,7 @@
 /// A name a backend chooses (a timer, a device kind), kept as written and typed so that it is
 /// not mixed up with other strings; encoded as the plain string.
-public protocol BackendName: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible
+public protocol BackendName: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral,
+    CustomStringConvertible
 where RawValue == String {
     init(rawValue: String)
 }

@@ -15,7 +15,9 @@ public struct CapabilityManifest: Codable, Sendable, Equatable, ExpressibleByDic
 
     public init(_ claims: [String: [String]]) {
         self.claims = claims
-        pairs = Set(claims.flatMap { op, dtypes in dtypes.compactMap(DType.init(rawValue:)).map { Pair(op: op, dtype: $0) } })
+        pairs = Set(
+            claims.flatMap { op, dtypes in dtypes.compactMap(DType.init(rawValue:)).map { Pair(op: op, dtype: $0) } }
+        )
     }
 
     public init(dictionaryLiteral elements: (String, [String])...) {

@@ -29,7 +29,13 @@ public struct CaseID: Hashable, Codable, Sendable, CustomStringConvertible, Comp
         guard parts.count == 4 || parts.count == 5, parts.prefix(4).allSatisfy({ !$0.isEmpty }) else {
             throw AssayError.invalidCaseID("'\(text)' is not suite/op/shape/dtype[/attrs]")
         }
-        self.init(suite: parts[0], op: parts[1], shape: parts[2], dtype: parts[3], attrs: parts.count == 5 ? parts[4] : "")
+        self.init(
+            suite: parts[0],
+            op: parts[1],
+            shape: parts[2],
+            dtype: parts[3],
+            attrs: parts.count == 5 ? parts[4] : ""
+        )
     }
 
     public var description: String {

@@ -24,14 +24,40 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var startedAt: Date
     public var seconds: Double
 
-    public init(id: CaseID, kind: CaseKind, op: String, dtype: String, params: AttrMap = [:], attrs: AttrMap = [:],
-                values: InputValues? = nil, outcome: Outcome, message: String? = nil, evidence: ConformanceEvidence? = nil,
-                performance: PerformanceRecord? = nil, system: SystemObservation? = nil, waiver: WaiverNote? = nil,
-                stderrTail: String? = nil, startedAt: Date = Date(), seconds: Double = 0) {
-        self.id = id; self.kind = kind; self.op = op; self.dtype = dtype; self.params = params; self.attrs = attrs
-        self.values = values; self.outcome = outcome; self.message = message; self.evidence = evidence
-        self.performance = performance; self.system = system; self.waiver = waiver; self.stderrTail = stderrTail
-        self.startedAt = startedAt; self.seconds = seconds
+    public init(
+        id: CaseID,
+        kind: CaseKind,
+        op: String,
+        dtype: String,
+        params: AttrMap = [:],
+        attrs: AttrMap = [:],
+        values: InputValues? = nil,
+        outcome: Outcome,
+        message: String? = nil,
+        evidence: ConformanceEvidence? = nil,
+        performance: PerformanceRecord? = nil,
+        system: SystemObservation? = nil,
+        waiver: WaiverNote? = nil,
+        stderrTail: String? = nil,
+        startedAt: Date = Date(),
+        seconds: Double = 0
+    ) {
+        self.id = id
+        self.kind = kind
+        self.op = op
+        self.dtype = dtype
+        self.params = params
+        self.attrs = attrs
+        self.values = values
+        self.outcome = outcome
+        self.message = message
+        self.evidence = evidence
+        self.performance = performance
+        self.system = system
+        self.waiver = waiver
+        self.stderrTail = stderrTail
+        self.startedAt = startedAt
+        self.seconds = seconds
     }
 }
 
@@ -47,9 +73,17 @@ public struct SystemObservation: Codable, Sendable, Equatable {
     public var notApplicable: String?
     /// `host_device_bandwidth`: every device's link and NUMA node (one per rank of a multi-rank target).
     public var devices: [HostDeviceLink]?
-    public init(expected: String, observed: String, figures: [String: Double]? = nil, notApplicable: String? = nil,
-                devices: [HostDeviceLink]? = nil) {
-        self.expected = expected; self.observed = observed; self.figures = figures; self.notApplicable = notApplicable
+    public init(
+        expected: String,
+        observed: String,
+        figures: [String: Double]? = nil,
+        notApplicable: String? = nil,
+        devices: [HostDeviceLink]? = nil
+    ) {
+        self.expected = expected
+        self.observed = observed
+        self.figures = figures
+        self.notApplicable = notApplicable
         self.devices = devices
     }
 }
@@ -69,9 +103,14 @@ public struct WaiverNote: Codable, Sendable, Equatable {
     public var approver: String?
 
     public init(_ waiver: Waiver, expired: Bool) {
-        pattern = waiver.pattern; category = waiver.category; reference = waiver.reference
-        reason = waiver.reason; expires = waiver.expires; self.expired = expired
-        owner = waiver.owner; approver = waiver.approver
+        pattern = waiver.pattern
+        category = waiver.category
+        reference = waiver.reference
+        reason = waiver.reason
+        expires = waiver.expires
+        self.expired = expired
+        owner = waiver.owner
+        approver = waiver.approver
     }
 
     /// Whether the waiver no longer applies at `date` (it applies through its `expires` day).

@@ -14,7 +14,9 @@ public struct ClockInfo: Codable, Sendable, Equatable {
     public var reads: Int
 
     public init(source: String, resolutionNanoseconds: Double?, readOverheadNanoseconds: Double, reads: Int) {
-        self.source = source; self.resolutionNanoseconds = resolutionNanoseconds
-        self.readOverheadNanoseconds = readOverheadNanoseconds; self.reads = reads
+        self.source = source
+        self.resolutionNanoseconds = resolutionNanoseconds
+        self.readOverheadNanoseconds = readOverheadNanoseconds
+        self.reads = reads
     }
 }

@@ -21,7 +21,11 @@ public struct CollectiveFigures: Codable, Sendable, Equatable {
     public var pairs: [P2PPair]?
 
     public init(op: CollectiveOp, ranks: Int, bytes: Int, inPlace: Bool, root: Int) {
-        self.op = op; self.ranks = ranks; self.bytes = bytes; self.inPlace = inPlace; self.root = root
+        self.op = op
+        self.ranks = ranks
+        self.bytes = bytes
+        self.inPlace = inPlace
+        self.root = root
     }
 
     /// Fills the bandwidths from the median nanoseconds per call, and the share of `linkGBs`.

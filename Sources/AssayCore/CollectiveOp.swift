@@ -73,7 +73,9 @@ public enum CollectiveOp: String, Codable, Sendable, CaseIterable {
         case .reduceScatter: return sum(at: rank * block + i)
         case .allToAll: return Self.pattern(rank: i / block, index: rank * block + i % block)
         case .sendRecv: return Self.pattern(rank: (rank - 1 + ranks) % ranks, index: i)
-        case .p2pCopy: return rank == (peer ?? Self.defaultPeer(root: root, ranks: ranks)) ? Self.pattern(rank: root, index: i) : nil
+        case .p2pCopy:
+            return rank == (peer ?? Self.defaultPeer(root: root, ranks: ranks))
+                ? Self.pattern(rank: root, index: i) : nil
         }
     }
 }

@@ -18,10 +18,22 @@ public struct ConformanceEvidence: Codable, Sendable, Equatable {
         public var role: String?
         /// The input values that feed this element (operands, row statistics, or row/column indices).
         public var inputs: String?
-        public init(index: [Int], expected: Double, actual: Double, allowance: Double? = nil, ulps: Double? = nil,
-                    role: String? = nil, inputs: String? = nil) {
-            self.index = index; self.expected = expected; self.actual = actual
-            self.allowance = allowance; self.ulps = ulps; self.role = role; self.inputs = inputs
+        public init(
+            index: [Int],
+            expected: Double,
+            actual: Double,
+            allowance: Double? = nil,
+            ulps: Double? = nil,
+            role: String? = nil,
+            inputs: String? = nil
+        ) {
+            self.index = index
+            self.expected = expected
+            self.actual = actual
+            self.allowance = allowance
+            self.ulps = ulps
+            self.role = role
+            self.inputs = inputs
         }
     }
 
@@ -32,7 +44,11 @@ public struct ConformanceEvidence: Codable, Sendable, Equatable {
         public var top: [[Int]]
         /// How many distinct indices along the axis hold a mismatch.
         public var distinct: Int
-        public init(axis: Int, top: [[Int]], distinct: Int) { self.axis = axis; self.top = top; self.distinct = distinct }
+        public init(axis: Int, top: [[Int]], distinct: Int) {
+            self.axis = axis
+            self.top = top
+            self.distinct = distinct
+        }
     }
 
     public var rtol: Double
@@ -62,14 +78,38 @@ public struct ConformanceEvidence: Codable, Sendable, Equatable {
     /// The output dtype, so values print in their own grid.
     public var dtype: DType?
 
-    public init(rtol: Double, atol: Double, maxAbsError: Double, maxRelError: Double, worstIndex: [Int]?,
-                mismatches: Int, elements: Int, samples: [Sample], structural: [String], model: String? = nil,
-                overrideReason: String? = nil, maxUlps: Double? = nil, axisCounts: [AxisCount]? = nil,
-                alternatives: [String]? = nil, dtype: DType? = nil) {
-        self.rtol = rtol; self.atol = atol; self.maxAbsError = maxAbsError; self.maxRelError = maxRelError
-        self.worstIndex = worstIndex; self.mismatches = mismatches; self.elements = elements
-        self.samples = samples; self.structural = structural; self.model = model; self.overrideReason = overrideReason
-        self.maxUlps = maxUlps; self.axisCounts = axisCounts; self.alternatives = alternatives; self.dtype = dtype
+    public init(
+        rtol: Double,
+        atol: Double,
+        maxAbsError: Double,
+        maxRelError: Double,
+        worstIndex: [Int]?,
+        mismatches: Int,
+        elements: Int,
+        samples: [Sample],
+        structural: [String],
+        model: String? = nil,
+        overrideReason: String? = nil,
+        maxUlps: Double? = nil,
+        axisCounts: [AxisCount]? = nil,
+        alternatives: [String]? = nil,
+        dtype: DType? = nil
+    ) {
+        self.rtol = rtol
+        self.atol = atol
+        self.maxAbsError = maxAbsError
+        self.maxRelError = maxRelError
+        self.worstIndex = worstIndex
+        self.mismatches = mismatches
+        self.elements = elements
+        self.samples = samples
+        self.structural = structural
+        self.model = model
+        self.overrideReason = overrideReason
+        self.maxUlps = maxUlps
+        self.axisCounts = axisCounts
+        self.alternatives = alternatives
+        self.dtype = dtype
     }
 
     /// "expected 3.2, got +inf" in the output dtype's shortest round-trip form.
@@ -82,7 +122,10 @@ public struct ConformanceEvidence: Codable, Sendable, Equatable {
 extension ConformanceEvidence {
     /// The model line: the op's error model, or the suite's override with its reason.
     public var modelText: String {
-        if let overrideReason { return "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))" }
+        if let overrideReason {
+            return
+                "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))"
+        }
         return model ?? "atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref|"
     }
 

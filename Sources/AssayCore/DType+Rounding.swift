@@ -64,7 +64,7 @@ extension DType {
         if v.isInfinite { return sign | 0x7C00 }
         let a = abs(v)
         if a == 0 { return sign }
-        if a < 6.103515625e-05 { // subnormal: multiples of 2^-24
+        if a < 6.103515625e-05 {  // subnormal: multiples of 2^-24
             return sign | UInt16(a * 16_777_216)
         }
         let exponent = Int(a.exponent)

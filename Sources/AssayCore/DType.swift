@@ -29,7 +29,7 @@ public enum DType: String, Codable, CaseIterable, Sendable, Comparable {
         case .f16: return 65504
         case .bf16: return 3.3895313892515355e38
         case .int8: return 127
-        case .int32: return 2147483647
+        case .int32: return 2_147_483_647
         case .bool: return 1
         }
     }
@@ -75,7 +75,13 @@ public enum DType: String, Codable, CaseIterable, Sendable, Comparable {
             "bfloat16": .bf16,
             "i8": .int8, "i32": .int32,
         ]
-        if let exact = DType(rawValue: name) { self = exact } else if let alias = aliases[name.lowercased()] { self = alias } else { return nil }
+        if let exact = DType(rawValue: name) {
+            self = exact
+        } else if let alias = aliases[name.lowercased()] {
+            self = alias
+        } else {
+            return nil
+        }
     }
 
     public static func < (lhs: DType, rhs: DType) -> Bool {

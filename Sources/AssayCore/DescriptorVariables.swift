@@ -13,7 +13,8 @@ public struct DescriptorVariables: Sendable, Equatable {
     public var environment: [String: String]
 
     public init(descriptorDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.descriptorDirectory = descriptorDirectory; self.environment = environment
+        self.descriptorDirectory = descriptorDirectory
+        self.environment = environment
     }
 
     /// `value`'s string with every variable replaced; with `variables` nil only checked, so a bad
@@ -54,8 +55,11 @@ public struct DescriptorVariables: Sendable, Equatable {
         let key = String(name.dropFirst(4))
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_".unicodeScalars)
         guard let first = key.unicodeScalars.first, !("0"..."9").contains(Character(first)),
-              key.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw value.error("'${\(name)}': an environment variable name is letters, digits and '_', not starting with a digit")
+            key.unicodeScalars.allSatisfy(allowed.contains)
+        else {
+            throw value.error(
+                "'${\(name)}': an environment variable name is letters, digits and '_', not starting with a digit"
+            )
         }
         guard let variables else { return "${\(name)}" }
         guard let found = variables.environment[key] else {

@@ -16,7 +16,10 @@ public struct EnergyRecord: Codable, Sendable, Equatable {
     public var unavailable: String?
 
     public init(source: String, joules: Double, calls: Int, seconds: Double) {
-        self.source = source; self.joules = joules; self.calls = calls; self.seconds = seconds
+        self.source = source
+        self.joules = joules
+        self.calls = calls
+        self.seconds = seconds
     }
 
     private init(unavailable reason: String) { unavailable = reason }
@@ -43,9 +46,15 @@ public struct EnergyRecord: Codable, Sendable, Equatable {
     /// Two rounds of one case: their joules, calls and seconds added (unavailable if either is).
     public func adding(_ next: EnergyRecord) -> EnergyRecord {
         guard let joules, let calls, let seconds, let source,
-              let moreJoules = next.joules, let moreCalls = next.calls, let moreSeconds = next.seconds else {
+            let moreJoules = next.joules, let moreCalls = next.calls, let moreSeconds = next.seconds
+        else {
             return unavailable != nil ? self : next
         }
-        return EnergyRecord(source: source, joules: joules + moreJoules, calls: calls + moreCalls, seconds: seconds + moreSeconds)
+        return EnergyRecord(
+            source: source,
+            joules: joules + moreJoules,
+            calls: calls + moreCalls,
+            seconds: seconds + moreSeconds
+        )
     }
 }

@@ -14,8 +14,21 @@ public struct HostDeviceLink: Codable, Sendable, Equatable {
     /// Why no copy ran (the backend's `unsupported` reason), when none did.
     public var note: String?
 
-    public init(rank: Int, device: String, numaNode: Int?, numa: String, h2dGBs: Double? = nil, d2hGBs: Double? = nil, note: String? = nil) {
-        self.rank = rank; self.device = device; self.numaNode = numaNode; self.numa = numa
-        self.h2dGBs = h2dGBs; self.d2hGBs = d2hGBs; self.note = note
+    public init(
+        rank: Int,
+        device: String,
+        numaNode: Int?,
+        numa: String,
+        h2dGBs: Double? = nil,
+        d2hGBs: Double? = nil,
+        note: String? = nil
+    ) {
+        self.rank = rank
+        self.device = device
+        self.numaNode = numaNode
+        self.numa = numa
+        self.h2dGBs = h2dGBs
+        self.d2hGBs = d2hGBs
+        self.note = note
     }
 }

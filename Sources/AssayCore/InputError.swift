@@ -9,7 +9,11 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var message: String
 
     public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
-        self.file = file; self.line = line; self.column = column; self.field = field; self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
     }
 
     public var description: String {

@@ -26,7 +26,6 @@ public enum JournalChain {
     /// The hash a line's successor carries in `prev`.
     public static func hash(_ line: Data) -> String { Digest.sha256Hex(line) }
 
-
     /// One chained line (no newline) holding `body`, a CaseResult's compact JSON object.
     public static func line(body: Data, prev: String, key: JournalKey?) -> Data {
         precondition(body.first == UInt8(ascii: "{") && body.count > 2, "a journal body is a non-empty JSON object")
@@ -49,7 +48,9 @@ public enum JournalChain {
 
     public static func parse(_ line: Data) -> Parsed {
         let bytes = [UInt8](line)
-        let openBytes = Array(open.utf8), closeBytes = Array(close.utf8), macBytes = Array(macMember.utf8)
+        let openBytes = Array(open.utf8)
+        let closeBytes = Array(close.utf8)
+        let macBytes = Array(macMember.utf8)
         guard bytes.starts(with: openBytes) else { return Parsed(prev: nil, mac: nil, rest: line) }
         var index = openBytes.count
         guard let prev = hex(bytes, at: index) else { return Parsed(prev: nil, mac: nil, rest: line) }
@@ -67,11 +68,17 @@ public enum JournalChain {
     }
 
     /// The CaseResult JSON of a parsed line (`{` + rest), what decoders read.
-    public static func body(_ parsed: Parsed) -> Data { parsed.prev == nil ? parsed.rest : Data("{".utf8) + parsed.rest }
+    public static func body(_ parsed: Parsed) -> Data {
+        parsed.prev == nil ? parsed.rest : Data("{".utf8) + parsed.rest
+    }
 
     public static func isValidMAC(_ parsed: Parsed, key: JournalKey) -> Bool {
         guard let prev = parsed.prev, let mac = parsed.mac, let expected = Data(hexString: mac) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(expected, authenticating: Data(prev.utf8) + parsed.rest, using: key.key)
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            expected,
+            authenticating: Data(prev.utf8) + parsed.rest,
+            using: key.key
+        )
     }
 
     static func mac(prev: String, rest: Data, key: JournalKey) -> String {
@@ -97,7 +104,9 @@ extension Data {
         bytes.reserveCapacity(digits.count / 2)
         var index = 0
         while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(byte)
             index += 2
         }
@@ -112,7 +121,12 @@ public struct JournalKey: Sendable {
     private let bytes: Data
 
     public init(secret: Data, runID: String) {
-        bytes = Data(HMAC<SHA256>.authenticationCode(for: Data("assay-journal-mac/v1:\(runID)".utf8), using: SymmetricKey(data: secret)))
+        bytes = Data(
+            HMAC<SHA256>.authenticationCode(
+                for: Data("assay-journal-mac/v1:\(runID)".utf8),
+                using: SymmetricKey(data: secret)
+            )
+        )
     }
 
     var key: SymmetricKey { SymmetricKey(data: bytes) }

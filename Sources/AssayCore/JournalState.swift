@@ -14,7 +14,10 @@ public struct JournalState: Codable, Sendable, Equatable {
     public var events: [JournalEvent]
 
     public init(lines: Int, head: String, keyed: Bool, events: [JournalEvent] = []) {
-        self.lines = lines; self.head = head; self.keyed = keyed; self.events = events
+        self.lines = lines
+        self.head = head
+        self.keyed = keyed
+        self.events = events
     }
 }
 
@@ -44,6 +47,10 @@ public struct JournalEvent: Codable, Sendable, Equatable {
     public var at: Date
 
     public init(kind: Kind, line: Int?, message: String, refusedLines: Int, at: Date = Date()) {
-        self.kind = kind; self.line = line; self.message = message; self.refusedLines = refusedLines; self.at = at
+        self.kind = kind
+        self.line = line
+        self.message = message
+        self.refusedLines = refusedLines
+        self.at = at
     }
 }

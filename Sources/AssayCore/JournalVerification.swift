@@ -28,13 +28,20 @@ public struct JournalVerification: Sendable {
     public var tornBytes: Int
 
     /// SHA-256 of the last verified line, or the genesis hash.
-    public func head(runID: String) -> String { lines.last.map { JournalChain.hash($0.bytes) } ?? JournalChain.genesis(runID: runID) }
+    public func head(runID: String) -> String {
+        lines.last.map { JournalChain.hash($0.bytes) } ?? JournalChain.genesis(runID: runID)
+    }
 
     /// Splits `data` into lines and verifies them in order. With `key`, every line must carry
     /// a valid MAC; without, a MAC is not checked (only the station can). With
     /// `allowUnchainedPrefix`, lines of a harness before the chain are read unverified up to the
     /// first chained line, whose `prev` is then the hash of the last of them.
-    public static func verify(_ data: Data, runID: String, key: JournalKey?, allowUnchainedPrefix: Bool = false) -> JournalVerification {
+    public static func verify(
+        _ data: Data,
+        runID: String,
+        key: JournalKey?,
+        allowUnchainedPrefix: Bool = false
+    ) -> JournalVerification {
         var complete: [Data] = []
         var offset = data.startIndex
         while let newline = data[offset...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -47,7 +54,9 @@ public struct JournalVerification: Sendable {
         var unchained = 0
         if allowUnchainedPrefix {
             for bytes in complete {
-                guard JournalChain.parse(bytes).prev == nil, let result = try? decoder.decode(CaseResult.self, from: bytes) else { break }
+                guard JournalChain.parse(bytes).prev == nil,
+                    let result = try? decoder.decode(CaseResult.self, from: bytes)
+                else { break }
                 lines.append(Line(bytes: bytes, result: result))
             }
             unchained = lines.count
@@ -57,21 +66,44 @@ public struct JournalVerification: Sendable {
             let parsed = JournalChain.parse(bytes)
             var problem: Problem?
             if parsed.prev == nil {
-                problem = Problem(kind: .chainBreak, line: index + 1, message: "line \(index + 1) carries no chain link")
+                problem = Problem(
+                    kind: .chainBreak,
+                    line: index + 1,
+                    message: "line \(index + 1) carries no chain link"
+                )
             } else if parsed.prev != expectedPrev {
-                problem = Problem(kind: .chainBreak, line: index + 1,
-                                  message: "line \(index + 1)'s prev is not the SHA-256 of \(index == 0 ? "the run's genesis" : "line \(index)")")
+                problem = Problem(
+                    kind: .chainBreak,
+                    line: index + 1,
+                    message:
+                        "line \(index + 1)'s prev is not the SHA-256 of \(index == 0 ? "the run's genesis" : "line \(index)")"
+                )
             } else if let key, !JournalChain.isValidMAC(parsed, key: key) {
-                problem = Problem(kind: .unknownWriter, line: index + 1,
-                                  message: "line \(index + 1) has no valid station MAC: the harness did not write it")
+                problem = Problem(
+                    kind: .unknownWriter,
+                    line: index + 1,
+                    message: "line \(index + 1) has no valid station MAC: the harness did not write it"
+                )
             }
             var result: CaseResult?
             if problem == nil {
                 result = try? decoder.decode(CaseResult.self, from: JournalChain.body(parsed))
-                if result == nil { problem = Problem(kind: .unreadable, line: index + 1, message: "line \(index + 1) is not a case result") }
+                if result == nil {
+                    problem = Problem(
+                        kind: .unreadable,
+                        line: index + 1,
+                        message: "line \(index + 1) is not a case result"
+                    )
+                }
             }
             guard problem == nil, let result else {
-                return JournalVerification(lines: lines, rejected: Array(complete[index...]), problem: problem!, unchainedLines: unchained, tornBytes: torn)
+                return JournalVerification(
+                    lines: lines,
+                    rejected: Array(complete[index...]),
+                    problem: problem!,
+                    unchainedLines: unchained,
+                    tornBytes: torn
+                )
             }
             lines.append(Line(bytes: bytes, result: result))
             expectedPrev = JournalChain.hash(bytes)

@@ -8,6 +8,9 @@ public struct P2PPair: Codable, Sendable, Equatable {
     public var latencyMicroseconds: Double
 
     public init(source: Int, destination: Int, gbs: Double, latencyMicroseconds: Double) {
-        self.source = source; self.destination = destination; self.gbs = gbs; self.latencyMicroseconds = latencyMicroseconds
+        self.source = source
+        self.destination = destination
+        self.gbs = gbs
+        self.latencyMicroseconds = latencyMicroseconds
     }
 }

@@ -89,28 +89,68 @@ public struct PerformanceRecord: Codable, Sendable, Equatable {
     /// Energy of the measured calls, or why it is not available; nil in records from before energy.
     public var energy: EnergyRecord? = nil
 
-    public init(mode: PerformanceMode, timerKind: TimerKind, k: Int, n: Int, warmupCalls: Int, samples: [Double],
-                summary: SummaryStatistics, converged: Bool, stopReason: String, totalSeconds: Double,
-                measuredSeconds: Double, telemetry: TelemetrySample.Ranges? = nil, maxClockMHz: Double? = nil,
-                lowClockSamples: Int? = nil, limited: Bool = false, limitReason: String? = nil,
-                flops: Double? = nil, bytes: Double? = nil, flopsPerSecond: Double? = nil, bytesPerSecond: Double? = nil,
-                arithmeticIntensity: Double? = nil, percentOfPeak: Double? = nil, percentOfRoofline: Double? = nil,
-                bound: Bound? = nil, ceilingSource: CeilingSource? = nil, rounds: [RoundStatistics]? = nil) {
-        self.mode = mode; self.timerKind = timerKind; self.k = k; self.n = n; self.warmupCalls = warmupCalls
-        self.samples = samples; self.summary = summary; self.converged = converged; self.stopReason = stopReason
-        self.totalSeconds = totalSeconds; self.measuredSeconds = measuredSeconds
-        self.telemetry = telemetry; self.maxClockMHz = maxClockMHz; self.lowClockSamples = lowClockSamples
-        self.limited = limited; self.limitReason = limitReason
-        self.flops = flops; self.bytes = bytes; self.flopsPerSecond = flopsPerSecond; self.bytesPerSecond = bytesPerSecond
-        self.arithmeticIntensity = arithmeticIntensity; self.percentOfPeak = percentOfPeak
-        self.percentOfRoofline = percentOfRoofline; self.bound = bound; self.ceilingSource = ceilingSource
+    public init(
+        mode: PerformanceMode,
+        timerKind: TimerKind,
+        k: Int,
+        n: Int,
+        warmupCalls: Int,
+        samples: [Double],
+        summary: SummaryStatistics,
+        converged: Bool,
+        stopReason: String,
+        totalSeconds: Double,
+        measuredSeconds: Double,
+        telemetry: TelemetrySample.Ranges? = nil,
+        maxClockMHz: Double? = nil,
+        lowClockSamples: Int? = nil,
+        limited: Bool = false,
+        limitReason: String? = nil,
+        flops: Double? = nil,
+        bytes: Double? = nil,
+        flopsPerSecond: Double? = nil,
+        bytesPerSecond: Double? = nil,
+        arithmeticIntensity: Double? = nil,
+        percentOfPeak: Double? = nil,
+        percentOfRoofline: Double? = nil,
+        bound: Bound? = nil,
+        ceilingSource: CeilingSource? = nil,
+        rounds: [RoundStatistics]? = nil
+    ) {
+        self.mode = mode
+        self.timerKind = timerKind
+        self.k = k
+        self.n = n
+        self.warmupCalls = warmupCalls
+        self.samples = samples
+        self.summary = summary
+        self.converged = converged
+        self.stopReason = stopReason
+        self.totalSeconds = totalSeconds
+        self.measuredSeconds = measuredSeconds
+        self.telemetry = telemetry
+        self.maxClockMHz = maxClockMHz
+        self.lowClockSamples = lowClockSamples
+        self.limited = limited
+        self.limitReason = limitReason
+        self.flops = flops
+        self.bytes = bytes
+        self.flopsPerSecond = flopsPerSecond
+        self.bytesPerSecond = bytesPerSecond
+        self.arithmeticIntensity = arithmeticIntensity
+        self.percentOfPeak = percentOfPeak
+        self.percentOfRoofline = percentOfRoofline
+        self.bound = bound
+        self.ceilingSource = ceilingSource
         self.rounds = rounds
     }
 
     /// The samples split by round, in order, rounds without samples left out; one group when
     /// the record has no rounds, or when the rounds' counts do not add up to the samples.
     public var roundSamples: [[Double]] {
-        guard let rounds, rounds.count > 1, rounds.reduce(0, { $0 + $1.samples }) == samples.count else { return [samples] }
+        guard let rounds, rounds.count > 1, rounds.reduce(0, { $0 + $1.samples }) == samples.count else {
+            return [samples]
+        }
         var start = 0
         return rounds.map { round in
             defer { start += round.samples }

@@ -5,7 +5,10 @@ public struct RankSpec: Codable, Sendable, Equatable {
     public struct Rank: Codable, Sendable, Equatable {
         public var device: String?
         public var env: [String: String]
-        public init(device: String? = nil, env: [String: String] = [:]) { self.device = device; self.env = env }
+        public init(device: String? = nil, env: [String: String] = [:]) {
+            self.device = device
+            self.env = env
+        }
     }
 
     public var count: Int
@@ -17,7 +20,10 @@ public struct RankSpec: Codable, Sendable, Equatable {
     public var perRank: [Rank]
 
     public init(count: Int, address: String = "127.0.0.1", port: Int? = nil, perRank: [Rank] = []) {
-        self.count = count; self.address = address; self.port = port; self.perRank = perRank
+        self.count = count
+        self.address = address
+        self.port = port
+        self.perRank = perRank
     }
 
     public func rank(_ index: Int) -> Rank { index < perRank.count ? perRank[index] : Rank() }
@@ -38,13 +44,18 @@ extension RankSpec {
             guard (1...65535).contains(number) else { throw value.error("port must be in 1...65535") }
             port = number
         }
-        let perRank = try map["per_rank"]?.sequence().map { item -> Rank in
-            let entry = try item.mapping(allowed: ["device", "env"])
-            var env: [String: String] = [:]
-            if let value = entry["env"] { for (key, setting) in try value.freeMapping() { env[key] = try expand(setting) } }
-            return Rank(device: try entry["device"].map(expand), env: env)
-        } ?? []
-        if perRank.count > count, let value = map["per_rank"] { throw value.error("\(perRank.count) per_rank entries for \(count) ranks") }
+        let perRank =
+            try map["per_rank"]?.sequence().map { item -> Rank in
+                let entry = try item.mapping(allowed: ["device", "env"])
+                var env: [String: String] = [:]
+                if let value = entry["env"] {
+                    for (key, setting) in try value.freeMapping() { env[key] = try expand(setting) }
+                }
+                return Rank(device: try entry["device"].map(expand), env: env)
+            } ?? []
+        if perRank.count > count, let value = map["per_rank"] {
+            throw value.error("\(perRank.count) per_rank entries for \(count) ranks")
+        }
         self.init(count: count, address: try map["address"]?.string() ?? "127.0.0.1", port: port, perRank: perRank)
     }
 }

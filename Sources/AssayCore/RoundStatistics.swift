@@ -13,7 +13,11 @@ public struct RoundStatistics: Codable, Sendable, Equatable {
     public var stopReason: String
 
     public init(round: Int, samples: Int, median: Double, iqr: Double, converged: Bool, stopReason: String) {
-        self.round = round; self.samples = samples; self.median = median; self.iqr = iqr
-        self.converged = converged; self.stopReason = stopReason
+        self.round = round
+        self.samples = samples
+        self.median = median
+        self.iqr = iqr
+        self.converged = converged
+        self.stopReason = stopReason
     }
 }

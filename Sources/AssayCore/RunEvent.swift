@@ -17,6 +17,8 @@ public struct RunEvent: Codable, Sendable, Equatable {
     public var at: Date
 
     public init(stage: Stage, message: String, at: Date = Date()) {
-        self.stage = stage; self.message = message; self.at = at
+        self.stage = stage
+        self.message = message
+        self.at = at
     }
 }

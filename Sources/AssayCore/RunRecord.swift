@@ -48,16 +48,37 @@ public struct RunRecord: Codable, Sendable {
     /// `assay certify` see the same waivers; nil when there was none (and in older records).
     public var waivers: SourceSnapshot<WaiverFile>?
 
-    public init(runID: String, harnessVersion: String, status: Status = .running, startedAt: Date = Date(),
-                finishedAt: Date? = nil, command: [String] = [], target: SourceSnapshot<TargetDescriptor>,
-                suites: [SourceSnapshot<Suite>], environment: EnvironmentRecord, backend: BackendIdentity,
-                clock: ClockInfo? = nil, measuredCeilings: MeasuredCeilings? = nil, plannedCases: [CaseID] = [],
-                cases: [CaseResult] = []) {
+    public init(
+        runID: String,
+        harnessVersion: String,
+        status: Status = .running,
+        startedAt: Date = Date(),
+        finishedAt: Date? = nil,
+        command: [String] = [],
+        target: SourceSnapshot<TargetDescriptor>,
+        suites: [SourceSnapshot<Suite>],
+        environment: EnvironmentRecord,
+        backend: BackendIdentity,
+        clock: ClockInfo? = nil,
+        measuredCeilings: MeasuredCeilings? = nil,
+        plannedCases: [CaseID] = [],
+        cases: [CaseResult] = []
+    ) {
         self.schemaVersion = RunRecord.currentSchemaVersion
-        self.runID = runID; self.harnessVersion = harnessVersion; self.status = status
-        self.startedAt = startedAt; self.finishedAt = finishedAt; self.command = command
-        self.target = target; self.suites = suites; self.environment = environment; self.backend = backend
-        self.clock = clock; self.measuredCeilings = measuredCeilings; self.plannedCases = plannedCases; self.cases = cases
+        self.runID = runID
+        self.harnessVersion = harnessVersion
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.command = command
+        self.target = target
+        self.suites = suites
+        self.environment = environment
+        self.backend = backend
+        self.clock = clock
+        self.measuredCeilings = measuredCeilings
+        self.plannedCases = plannedCases
+        self.cases = cases
     }
 
     /// Counts per outcome.
@@ -72,9 +93,19 @@ public struct RunRecord: Codable, Sendable {
         }
         struct VersionProbe: Decodable { var schemaVersion: Int? }
         let version = (try? RecordCoding.decoder().decode(VersionProbe.self, from: data))?.schemaVersion
-        guard let version else { throw InputError(file: url.path, field: "schemaVersion", message: "not an Assay run record (no schemaVersion)") }
+        guard let version else {
+            throw InputError(
+                file: url.path,
+                field: "schemaVersion",
+                message: "not an Assay run record (no schemaVersion)"
+            )
+        }
         guard version <= currentSchemaVersion else {
-            throw InputError(file: url.path, field: "schemaVersion", message: "schema version \(version) is newer than this harness understands (\(currentSchemaVersion))")
+            throw InputError(
+                file: url.path,
+                field: "schemaVersion",
+                message: "schema version \(version) is newer than this harness understands (\(currentSchemaVersion))"
+            )
         }
         do {
             return try RecordCoding.decoder().decode(RunRecord.self, from: data)
@@ -92,7 +123,9 @@ public struct SourceSnapshot<Value: Codable & Sendable>: Codable, Sendable {
     public var value: Value
 
     public init(path: String, text: String, value: Value) {
-        self.path = path; self.text = text; self.value = value
+        self.path = path
+        self.text = text
+        self.value = value
         self.sha256 = Digest.sha256Hex(text)
     }
 }
@@ -105,7 +138,9 @@ public struct EnvironmentRecord: Codable, Sendable {
     public var facts: SystemFacts?
 
     public init(fingerprint: String, components: [String: String], facts: SystemFacts?) {
-        self.fingerprint = fingerprint; self.components = components; self.facts = facts
+        self.fingerprint = fingerprint
+        self.components = components
+        self.facts = facts
     }
 }
 
@@ -124,10 +159,22 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
         public var pciBusID: String?
         public var numaNode: Int?
         public var numaReason: String?
-        public init(index: Int, name: String, kind: DeviceKind? = nil, memoryBytes: Double? = nil, driver: String? = nil,
-                    runtime: String? = nil, maxClockMHz: Double? = nil) {
-            self.index = index; self.name = name; self.kind = kind; self.memoryBytes = memoryBytes
-            self.driver = driver; self.runtime = runtime; self.maxClockMHz = maxClockMHz
+        public init(
+            index: Int,
+            name: String,
+            kind: DeviceKind? = nil,
+            memoryBytes: Double? = nil,
+            driver: String? = nil,
+            runtime: String? = nil,
+            maxClockMHz: Double? = nil
+        ) {
+            self.index = index
+            self.name = name
+            self.kind = kind
+            self.memoryBytes = memoryBytes
+            self.driver = driver
+            self.runtime = runtime
+            self.maxClockMHz = maxClockMHz
         }
     }
 
@@ -147,10 +194,24 @@ public struct BackendIdentity: Codable, Sendable, Equatable {
     /// Ranks of a multi-rank target (nil: one process).
     public var ranks: Int?
 
-    public init(name: String, version: String, transport: BackendTransport, protocolVersion: Int? = nil, devices: [Device],
-                timer: BackendTimer, capabilities: CapabilityManifest, runtime: [String: String] = [:]) {
-        self.name = name; self.version = version; self.transport = transport; self.protocolVersion = protocolVersion
-        self.devices = devices; self.timer = timer; self.capabilities = capabilities; self.runtime = runtime
+    public init(
+        name: String,
+        version: String,
+        transport: BackendTransport,
+        protocolVersion: Int? = nil,
+        devices: [Device],
+        timer: BackendTimer,
+        capabilities: CapabilityManifest,
+        runtime: [String: String] = [:]
+    ) {
+        self.name = name
+        self.version = version
+        self.transport = transport
+        self.protocolVersion = protocolVersion
+        self.devices = devices
+        self.timer = timer
+        self.capabilities = capabilities
+        self.runtime = runtime
     }
 
     public func supports(op: String, dtype: DType) -> Bool { capabilities.contains(op: op, dtype: dtype) }
@@ -168,7 +229,13 @@ public struct MeasuredCeilings: Codable, Sendable, Equatable {
     /// Bytes of each copy/triad array, and the last-level cache they were sized against (STREAM: ≥ 4×).
     public var arrayBytes: Double? = nil
     public var lastLevelCacheBytes: Double? = nil
-    public init(copyBytesPerSecond: Double? = nil, triadBytesPerSecond: Double? = nil, gemmFLOPS: [String: Double] = [:]) {
-        self.copyBytesPerSecond = copyBytesPerSecond; self.triadBytesPerSecond = triadBytesPerSecond; self.gemmFLOPS = gemmFLOPS
+    public init(
+        copyBytesPerSecond: Double? = nil,
+        triadBytesPerSecond: Double? = nil,
+        gemmFLOPS: [String: Double] = [:]
+    ) {
+        self.copyBytesPerSecond = copyBytesPerSecond
+        self.triadBytesPerSecond = triadBytesPerSecond
+        self.gemmFLOPS = gemmFLOPS
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 public enum RunRecordPath {
     /// `argument` made absolute against `base` (the current directory when nil), symlinks resolved.
     public static func absolute(_ argument: String, relativeTo base: URL? = nil) -> URL {
-        let root = base.map { URL(fileURLWithPath: $0.path, isDirectory: true) }
+        let root =
+            base.map { URL(fileURLWithPath: $0.path, isDirectory: true) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         return URL(fileURLWithPath: argument, relativeTo: root).standardizedFileURL.resolvingSymlinksInPath()
     }

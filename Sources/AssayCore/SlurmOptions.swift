@@ -20,20 +20,34 @@ public struct SlurmOptions: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case partition, gres, constraint, timeLimit, account, extraOptions }
 
-    public init(partition: String? = nil, gres: String? = nil, constraint: String? = nil, timeLimit: String? = nil,
-                account: String? = nil, extraOptions: [String] = [], lines: [String: Int] = [:]) {
-        self.partition = partition; self.gres = gres; self.constraint = constraint; self.timeLimit = timeLimit
-        self.account = account; self.extraOptions = extraOptions; self.lines = lines
+    public init(
+        partition: String? = nil,
+        gres: String? = nil,
+        constraint: String? = nil,
+        timeLimit: String? = nil,
+        account: String? = nil,
+        extraOptions: [String] = [],
+        lines: [String: Int] = [:]
+    ) {
+        self.partition = partition
+        self.gres = gres
+        self.constraint = constraint
+        self.timeLimit = timeLimit
+        self.account = account
+        self.extraOptions = extraOptions
+        self.lines = lines
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(partition: try container.decodeIfPresent(String.self, forKey: .partition),
-                  gres: try container.decodeIfPresent(String.self, forKey: .gres),
-                  constraint: try container.decodeIfPresent(String.self, forKey: .constraint),
-                  timeLimit: try container.decodeIfPresent(String.self, forKey: .timeLimit),
-                  account: try container.decodeIfPresent(String.self, forKey: .account),
-                  extraOptions: try container.decodeIfPresent([String].self, forKey: .extraOptions) ?? [])
+        self.init(
+            partition: try container.decodeIfPresent(String.self, forKey: .partition),
+            gres: try container.decodeIfPresent(String.self, forKey: .gres),
+            constraint: try container.decodeIfPresent(String.self, forKey: .constraint),
+            timeLimit: try container.decodeIfPresent(String.self, forKey: .timeLimit),
+            account: try container.decodeIfPresent(String.self, forKey: .account),
+            extraOptions: try container.decodeIfPresent([String].self, forKey: .extraOptions) ?? []
+        )
     }
 
     /// Equal when they ask Slurm for the same thing, wherever they were written.
@@ -65,16 +79,22 @@ public struct SlurmOptions: Codable, Sendable, Equatable {
         return (1...3).contains(parts.count) && parts.allSatisfy(isNumber)
     }
 
-    private static func isNumber(_ text: Substring) -> Bool { !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } }
+    private static func isNumber(_ text: Substring) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
 }
 
 extension SlurmOptions {
     /// Options `assay fleet` sets itself; a descriptor may not override them.
-    static let reservedOptions = ["--array", "--output", "--error", "--chdir", "--parsable", "--wrap", "--job-name",
-                                  "-a", "-o", "-e", "-D", "-J"]
+    static let reservedOptions = [
+        "--array", "--output", "--error", "--chdir", "--parsable", "--wrap", "--job-name",
+        "-a", "-o", "-e", "-D", "-J",
+    ]
 
     init(yaml: YAMLValue) throws {
-        let map = try yaml.mapping(allowed: ["partition", "gres", "constraint", "time_limit", "account", "extra_sbatch_options"])
+        let map = try yaml.mapping(allowed: [
+            "partition", "gres", "constraint", "time_limit", "account", "extra_sbatch_options",
+        ])
         func word(_ key: String) throws -> String? {
             guard let value = map[key] else { return nil }
             let text = try value.string()
@@ -86,16 +106,26 @@ extension SlurmOptions {
         var lines: [String: Int] = [:]
         if let line = yaml.line { lines["slurm"] = line }
         for (key, value) in map.entries { lines[key] = value.line }
-        self.init(partition: try word("partition"), gres: try word("gres"), constraint: try word("constraint"),
-                  timeLimit: try word("time_limit"), account: try word("account"), lines: lines)
+        self.init(
+            partition: try word("partition"),
+            gres: try word("gres"),
+            constraint: try word("constraint"),
+            timeLimit: try word("time_limit"),
+            account: try word("account"),
+            lines: lines
+        )
         if let value = map["time_limit"], let timeLimit, !Self.isTimeLimit(timeLimit) {
-            throw value.error("'\(timeLimit)' is not a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)")
+            throw value.error(
+                "'\(timeLimit)' is not a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)"
+            )
         }
         if let value = map["extra_sbatch_options"] {
             for item in try value.sequence() {
                 let option = try item.string()
                 guard option.hasPrefix("-"), !option.contains(where: \.isNewline) else {
-                    throw item.error("'\(option)' is not an sbatch option (one argument starting with '-', e.g. --qos=high)")
+                    throw item.error(
+                        "'\(option)' is not an sbatch option (one argument starting with '-', e.g. --qos=high)"
+                    )
                 }
                 let name = String(option.split(separator: "=", maxSplits: 1)[0])
                 guard !Self.reservedOptions.contains(name) else {

@@ -10,10 +10,22 @@ public struct Suite: Codable, Sendable, Equatable {
     public var memoryBudgetBytes: Int?
     public var entries: [SuiteEntry]
 
-    public init(id: String, title: String, description: String? = nil, seed: UInt64 = 20_260_101,
-                performance: PerformanceSettings = .init(), memoryBudgetBytes: Int? = nil, entries: [SuiteEntry]) {
-        self.id = id; self.title = title; self.description = description; self.seed = seed
-        self.performance = performance; self.memoryBudgetBytes = memoryBudgetBytes; self.entries = entries
+    public init(
+        id: String,
+        title: String,
+        description: String? = nil,
+        seed: UInt64 = 20_260_101,
+        performance: PerformanceSettings = .init(),
+        memoryBudgetBytes: Int? = nil,
+        entries: [SuiteEntry]
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.seed = seed
+        self.performance = performance
+        self.memoryBudgetBytes = memoryBudgetBytes
+        self.entries = entries
     }
 }
 
@@ -35,10 +47,20 @@ public struct PerformanceSettings: Codable, Sendable, Equatable {
 
     public var effectiveRounds: Int { rounds ?? Self.defaultRounds }
 
-    public init(timeCapSeconds: Double = 15, mode: PerformanceMode = .warm, targetRelativeHalfWidth: Double = 0.01,
-                minSamples: Int = 10, minMeasuredSeconds: Double = 0.5, rounds: Int? = nil) {
-        self.timeCapSeconds = timeCapSeconds; self.mode = mode; self.targetRelativeHalfWidth = targetRelativeHalfWidth
-        self.minSamples = minSamples; self.minMeasuredSeconds = minMeasuredSeconds; self.rounds = rounds
+    public init(
+        timeCapSeconds: Double = 15,
+        mode: PerformanceMode = .warm,
+        targetRelativeHalfWidth: Double = 0.01,
+        minSamples: Int = 10,
+        minMeasuredSeconds: Double = 0.5,
+        rounds: Int? = nil
+    ) {
+        self.timeCapSeconds = timeCapSeconds
+        self.mode = mode
+        self.targetRelativeHalfWidth = targetRelativeHalfWidth
+        self.minSamples = minSamples
+        self.minMeasuredSeconds = minMeasuredSeconds
+        self.rounds = rounds
     }
 }
 
@@ -85,12 +107,32 @@ public struct SuiteEntry: Codable, Sendable, Equatable {
     public var inPlace: Bool?
     public var root: Int?
 
-    public init(kind: CaseKind, op: String? = nil, check: String? = nil, dtypes: [DType] = [], shapes: [AttrMap] = [],
-                attrs: [AttrMap] = [[:]], values: [InputValues] = [.random], rtol: Double? = nil, atol: Double? = nil,
-                mode: PerformanceMode? = nil, timeCapSeconds: Double? = nil, line: Int? = nil) {
-        self.kind = kind; self.op = op; self.check = check; self.dtypes = dtypes; self.shapes = shapes
-        self.attrs = attrs; self.values = values; self.rtol = rtol; self.atol = atol; self.mode = mode
-        self.timeCapSeconds = timeCapSeconds; self.line = line
+    public init(
+        kind: CaseKind,
+        op: String? = nil,
+        check: String? = nil,
+        dtypes: [DType] = [],
+        shapes: [AttrMap] = [],
+        attrs: [AttrMap] = [[:]],
+        values: [InputValues] = [.random],
+        rtol: Double? = nil,
+        atol: Double? = nil,
+        mode: PerformanceMode? = nil,
+        timeCapSeconds: Double? = nil,
+        line: Int? = nil
+    ) {
+        self.kind = kind
+        self.op = op
+        self.check = check
+        self.dtypes = dtypes
+        self.shapes = shapes
+        self.attrs = attrs
+        self.values = values
+        self.rtol = rtol
+        self.atol = atol
+        self.mode = mode
+        self.timeCapSeconds = timeCapSeconds
+        self.line = line
     }
 }
 
@@ -101,7 +143,9 @@ public struct SuiteEntryProblem: Sendable, Equatable {
     public var index: Int?
     public var message: String
     public init(field: String, index: Int? = nil, message: String) {
-        self.field = field; self.index = index; self.message = message
+        self.field = field
+        self.index = index
+        self.message = message
     }
 }
 
@@ -115,5 +159,7 @@ public protocol SuiteEntryValidating: Sendable {
 }
 
 extension SuiteEntryValidating {
-    public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] { problems(in: entry) }
+    public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] {
+        problems(in: entry)
+    }
 }

@@ -6,7 +6,9 @@ extension SuiteEntry {
         let opValue = try map.required("op")
         let name = try opValue.string()
         guard CollectiveOp(rawValue: name) != nil else {
-            throw opValue.error("unknown collective '\(name)' (one of: \(CollectiveOp.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw opValue.error(
+                "unknown collective '\(name)' (one of: \(CollectiveOp.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         for key in ["check", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason"] where map[key] != nil {
             throw map[key]!.error("collective cases take no '\(key)' (their data pattern is exact)")
@@ -16,7 +18,9 @@ extension SuiteEntry {
             dtypes = try value.listOrSingle().map { item in
                 let text = try item.string()
                 guard let dtype = DType(name: text), CollectiveOp.dtypes.contains(dtype) else {
-                    throw item.error("collectives run in \(CollectiveOp.dtypes.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+                    throw item.error(
+                        "collectives run in \(CollectiveOp.dtypes.map(\.rawValue).joined(separator: ", ")), not '\(text)'"
+                    )
                 }
                 return dtype
             }
@@ -25,7 +29,8 @@ extension SuiteEntry {
         let sizes: [Int]
         if (try? sizesValue.freeMapping()) != nil {
             let sweep = try sizesValue.mapping(allowed: ["from", "to", "factor"])
-            let from = try sweep.required("from").byteSize(), to = try sweep.required("to").byteSize()
+            let from = try sweep.required("from").byteSize()
+            let to = try sweep.required("to").byteSize()
             let factor = try sweep["factor"]?.positiveInt() ?? 2
             guard factor >= 2 else { throw sweep["factor"]!.error("factor must be at least 2") }
             guard from <= to else { throw sizesValue.error("'from' (\(from)) is above 'to' (\(to))") }
@@ -35,11 +40,19 @@ extension SuiteEntry {
         }
         var root = 0
         if let value = map["root"] {
-            guard name != CollectiveOp.p2pCopy.rawValue else { throw value.error("p2p_copy runs every ordered pair of ranks; it takes no root") }
+            guard name != CollectiveOp.p2pCopy.rawValue else {
+                throw value.error("p2p_copy runs every ordered pair of ranks; it takes no root")
+            }
             root = try value.nonNegativeInt()
         }
-        self.init(kind: .collective, op: name, dtypes: dtypes, mode: try map["mode"]?.performanceMode(),
-                  timeCapSeconds: try map["time_cap_s"]?.positiveDouble(), line: yaml.line)
+        self.init(
+            kind: .collective,
+            op: name,
+            dtypes: dtypes,
+            mode: try map["mode"]?.performanceMode(),
+            timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
+            line: yaml.line
+        )
         self.sizes = sizes
         self.inPlace = try map["in_place"]?.bool() ?? false
         self.root = root
@@ -51,7 +64,9 @@ extension YAMLValue {
     func byteSize() throws -> Int {
         if let bytes = try? int(), bytes > 0 { return bytes }
         guard let text = try? string(), let budget = MemoryBudget(parsing: text), budget.bytes > 0 else {
-            throw error("a size is a positive number of bytes or a number with a unit (8, 64 KiB, 1 GiB), found \(kindName)")
+            throw error(
+                "a size is a positive number of bytes or a number with a unit (8, 64 KiB, 1 GiB), found \(kindName)"
+            )
         }
         return budget.bytes
     }

@@ -48,18 +48,45 @@ public struct SummaryStatistics: Codable, Sendable, Equatable {
     public var mildOutliers: Int
     public var severeOutliers: Int
 
-    public init(n: Int, median: Double, medianCILow: Double, medianCIHigh: Double,
-                medianCIRelativeHalfWidth: Double, min: Double, max: Double,
-                p5: Double, p25: Double, p75: Double, p95: Double, p99: Double,
-                mean: Double, stddev: Double, cv: Double, iqr: Double,
-                mildOutliers: Int, severeOutliers: Int, medianCIMethod: MedianCIMethod? = nil) {
-        self.n = n; self.median = median
-        self.medianCILow = medianCILow; self.medianCIHigh = medianCIHigh
+    public init(
+        n: Int,
+        median: Double,
+        medianCILow: Double,
+        medianCIHigh: Double,
+        medianCIRelativeHalfWidth: Double,
+        min: Double,
+        max: Double,
+        p5: Double,
+        p25: Double,
+        p75: Double,
+        p95: Double,
+        p99: Double,
+        mean: Double,
+        stddev: Double,
+        cv: Double,
+        iqr: Double,
+        mildOutliers: Int,
+        severeOutliers: Int,
+        medianCIMethod: MedianCIMethod? = nil
+    ) {
+        self.n = n
+        self.median = median
+        self.medianCILow = medianCILow
+        self.medianCIHigh = medianCIHigh
         self.medianCIRelativeHalfWidth = medianCIRelativeHalfWidth
-        self.min = min; self.max = max
-        self.p5 = p5; self.p25 = p25; self.p75 = p75; self.p95 = p95; self.p99 = p99
-        self.mean = mean; self.stddev = stddev; self.cv = cv; self.iqr = iqr
-        self.mildOutliers = mildOutliers; self.severeOutliers = severeOutliers
+        self.min = min
+        self.max = max
+        self.p5 = p5
+        self.p25 = p25
+        self.p75 = p75
+        self.p95 = p95
+        self.p99 = p99
+        self.mean = mean
+        self.stddev = stddev
+        self.cv = cv
+        self.iqr = iqr
+        self.mildOutliers = mildOutliers
+        self.severeOutliers = severeOutliers
         self.medianCIMethod = medianCIMethod
     }
 }

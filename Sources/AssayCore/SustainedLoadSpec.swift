@@ -11,9 +11,18 @@ public struct SustainedLoadSpec: Codable, Sendable, Equatable {
     public var size: Int
     public var dtype: DType
 
-    public init(durationSeconds: Double = 60, maxDecay: Double = 0.1, minClockFraction: Double? = nil, size: Int = 1024, dtype: DType = .f32) {
-        self.durationSeconds = durationSeconds; self.maxDecay = maxDecay; self.minClockFraction = minClockFraction
-        self.size = size; self.dtype = dtype
+    public init(
+        durationSeconds: Double = 60,
+        maxDecay: Double = 0.1,
+        minClockFraction: Double? = nil,
+        size: Int = 1024,
+        dtype: DType = .f32
+    ) {
+        self.durationSeconds = durationSeconds
+        self.maxDecay = maxDecay
+        self.minClockFraction = minClockFraction
+        self.size = size
+        self.dtype = dtype
     }
 }
 
@@ -29,12 +38,16 @@ extension SustainedLoadSpec {
         }
         if let value = map["min_clock_fraction"] {
             let fraction = try value.positiveDouble()
-            guard fraction <= 1 else { throw value.error("min_clock_fraction is a fraction of the maximum clock, at most 1") }
+            guard fraction <= 1 else {
+                throw value.error("min_clock_fraction is a fraction of the maximum clock, at most 1")
+            }
             minClockFraction = fraction
         }
         size = try map["size"]?.positiveInt() ?? size
         if let value = map["dtype"] {
-            guard let dtype = DType(name: try value.string()), dtype.isFloatingPoint else { throw value.error("dtype must be a float dtype (f64, f32, f16, bf16)") }
+            guard let dtype = DType(name: try value.string()), dtype.isFloatingPoint else {
+                throw value.error("dtype must be a float dtype (f64, f32, f16, bf16)")
+            }
             self.dtype = dtype
         }
     }

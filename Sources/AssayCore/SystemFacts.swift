@@ -33,19 +33,39 @@ public struct SystemFacts: Codable, Sendable, Equatable {
     /// Vendor tools (nvidia-smi, npu-smi, cnmon, …): each recorded present or not present.
     public var acceleratorTools: [AcceleratorTool]?
 
-    public init(schemaVersion: Int = SystemFacts.currentSchemaVersion, hostname: String? = nil,
-                os: OperatingSystem? = nil, kernel: Kernel? = nil, cpu: CPU? = nil,
-                memory: Memory? = nil, numaNodes: [NUMANode]? = nil, pciDevices: [PCIDevice]? = nil,
-                kernelModules: [String]? = nil, deviceNodes: [String]? = nil,
-                cgroupVersion: Int? = nil, selinux: String? = nil, container: Container? = nil,
-                glibcVersion: String? = nil, toolchain: [Tool]? = nil,
-                acceleratorTools: [AcceleratorTool]? = nil) {
-        self.schemaVersion = schemaVersion; self.hostname = hostname
-        self.os = os; self.kernel = kernel; self.cpu = cpu; self.memory = memory
-        self.numaNodes = numaNodes; self.pciDevices = pciDevices
-        self.kernelModules = kernelModules; self.deviceNodes = deviceNodes
-        self.cgroupVersion = cgroupVersion; self.selinux = selinux; self.container = container
-        self.glibcVersion = glibcVersion; self.toolchain = toolchain
+    public init(
+        schemaVersion: Int = SystemFacts.currentSchemaVersion,
+        hostname: String? = nil,
+        os: OperatingSystem? = nil,
+        kernel: Kernel? = nil,
+        cpu: CPU? = nil,
+        memory: Memory? = nil,
+        numaNodes: [NUMANode]? = nil,
+        pciDevices: [PCIDevice]? = nil,
+        kernelModules: [String]? = nil,
+        deviceNodes: [String]? = nil,
+        cgroupVersion: Int? = nil,
+        selinux: String? = nil,
+        container: Container? = nil,
+        glibcVersion: String? = nil,
+        toolchain: [Tool]? = nil,
+        acceleratorTools: [AcceleratorTool]? = nil
+    ) {
+        self.schemaVersion = schemaVersion
+        self.hostname = hostname
+        self.os = os
+        self.kernel = kernel
+        self.cpu = cpu
+        self.memory = memory
+        self.numaNodes = numaNodes
+        self.pciDevices = pciDevices
+        self.kernelModules = kernelModules
+        self.deviceNodes = deviceNodes
+        self.cgroupVersion = cgroupVersion
+        self.selinux = selinux
+        self.container = container
+        self.glibcVersion = glibcVersion
+        self.toolchain = toolchain
         self.acceleratorTools = acceleratorTools
     }
 
@@ -62,10 +82,18 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         /// `ID_LIKE`, split on spaces.
         public var idLike: [String]?
 
-        public init(id: String? = nil, versionID: String? = nil, version: String? = nil,
-                    prettyName: String? = nil, idLike: [String]? = nil) {
-            self.id = id; self.versionID = versionID; self.version = version
-            self.prettyName = prettyName; self.idLike = idLike
+        public init(
+            id: String? = nil,
+            versionID: String? = nil,
+            version: String? = nil,
+            prettyName: String? = nil,
+            idLike: [String]? = nil
+        ) {
+            self.id = id
+            self.versionID = versionID
+            self.version = version
+            self.prettyName = prettyName
+            self.idLike = idLike
         }
     }
 
@@ -83,10 +111,20 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         /// The set bits of `tainted`, decoded.
         public var taintFlags: [TaintFlag]?
 
-        public init(release: String? = nil, version: String? = nil, config: [String: String]? = nil,
-                    configSource: String? = nil, tainted: Int? = nil, taintFlags: [TaintFlag]? = nil) {
-            self.release = release; self.version = version; self.config = config
-            self.configSource = configSource; self.tainted = tainted; self.taintFlags = taintFlags
+        public init(
+            release: String? = nil,
+            version: String? = nil,
+            config: [String: String]? = nil,
+            configSource: String? = nil,
+            tainted: Int? = nil,
+            taintFlags: [TaintFlag]? = nil
+        ) {
+            self.release = release
+            self.version = version
+            self.config = config
+            self.configSource = configSource
+            self.tainted = tainted
+            self.taintFlags = taintFlags
         }
     }
 
@@ -98,7 +136,9 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var name: String
 
         public init(bit: Int, letter: String, name: String) {
-            self.bit = bit; self.letter = letter; self.name = name
+            self.bit = bit
+            self.letter = letter
+            self.name = name
         }
     }
 
@@ -126,16 +166,32 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         /// `cpufreq/cpuinfo_max_freq` of cpu0.
         public var maxMHz: Double?
 
-        public init(architecture: String? = nil, vendor: String? = nil, vendorID: String? = nil,
-                    modelName: String? = nil, part: String? = nil, logicalCores: Int? = nil,
-                    physicalCores: Int? = nil,
-                    sockets: Int? = nil, features: [String]? = nil, flags: [String]? = nil,
-                    currentMHz: Double? = nil, maxMHz: Double? = nil) {
-            self.architecture = architecture; self.vendor = vendor; self.vendorID = vendorID
-            self.modelName = modelName; self.part = part; self.logicalCores = logicalCores
-            self.physicalCores = physicalCores; self.sockets = sockets
-            self.features = features; self.flags = flags
-            self.currentMHz = currentMHz; self.maxMHz = maxMHz
+        public init(
+            architecture: String? = nil,
+            vendor: String? = nil,
+            vendorID: String? = nil,
+            modelName: String? = nil,
+            part: String? = nil,
+            logicalCores: Int? = nil,
+            physicalCores: Int? = nil,
+            sockets: Int? = nil,
+            features: [String]? = nil,
+            flags: [String]? = nil,
+            currentMHz: Double? = nil,
+            maxMHz: Double? = nil
+        ) {
+            self.architecture = architecture
+            self.vendor = vendor
+            self.vendorID = vendorID
+            self.modelName = modelName
+            self.part = part
+            self.logicalCores = logicalCores
+            self.physicalCores = physicalCores
+            self.sockets = sockets
+            self.features = features
+            self.flags = flags
+            self.currentMHz = currentMHz
+            self.maxMHz = maxMHz
         }
     }
 
@@ -151,12 +207,20 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         /// The selected mode of `/sys/kernel/mm/transparent_hugepage/enabled`.
         public var transparentHugePages: String?
 
-        public init(totalKiB: Int? = nil, availableKiB: Int? = nil, hugePagesTotal: Int? = nil,
-                    hugePagesFree: Int? = nil, hugePageSizeKiB: Int? = nil,
-                    transparentHugePages: String? = nil) {
-            self.totalKiB = totalKiB; self.availableKiB = availableKiB
-            self.hugePagesTotal = hugePagesTotal; self.hugePagesFree = hugePagesFree
-            self.hugePageSizeKiB = hugePageSizeKiB; self.transparentHugePages = transparentHugePages
+        public init(
+            totalKiB: Int? = nil,
+            availableKiB: Int? = nil,
+            hugePagesTotal: Int? = nil,
+            hugePagesFree: Int? = nil,
+            hugePageSizeKiB: Int? = nil,
+            transparentHugePages: String? = nil
+        ) {
+            self.totalKiB = totalKiB
+            self.availableKiB = availableKiB
+            self.hugePagesTotal = hugePagesTotal
+            self.hugePagesFree = hugePagesFree
+            self.hugePageSizeKiB = hugePageSizeKiB
+            self.transparentHugePages = transparentHugePages
         }
 
         /// Total memory in GiB, for display and descriptors.
@@ -172,7 +236,10 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var memTotalKiB: Int?
 
         public init(id: Int, cpuList: String? = nil, cpuCount: Int? = nil, memTotalKiB: Int? = nil) {
-            self.id = id; self.cpuList = cpuList; self.cpuCount = cpuCount; self.memTotalKiB = memTotalKiB
+            self.id = id
+            self.cpuList = cpuList
+            self.cpuCount = cpuCount
+            self.memTotalKiB = memTotalKiB
         }
     }
 
@@ -197,16 +264,33 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var maxLinkWidth: Int?
         public var numaNode: Int?
 
-        public init(address: String, vendorID: String? = nil, deviceID: String? = nil,
-                    vendorName: String? = nil, deviceName: String? = nil, classCode: String? = nil,
-                    className: String? = nil, driver: String? = nil, currentLinkSpeed: String? = nil,
-                    currentLinkWidth: Int? = nil, maxLinkSpeed: String? = nil,
-                    maxLinkWidth: Int? = nil, numaNode: Int? = nil) {
-            self.address = address; self.vendorID = vendorID; self.deviceID = deviceID
-            self.vendorName = vendorName; self.deviceName = deviceName
-            self.classCode = classCode; self.className = className; self.driver = driver
-            self.currentLinkSpeed = currentLinkSpeed; self.currentLinkWidth = currentLinkWidth
-            self.maxLinkSpeed = maxLinkSpeed; self.maxLinkWidth = maxLinkWidth
+        public init(
+            address: String,
+            vendorID: String? = nil,
+            deviceID: String? = nil,
+            vendorName: String? = nil,
+            deviceName: String? = nil,
+            classCode: String? = nil,
+            className: String? = nil,
+            driver: String? = nil,
+            currentLinkSpeed: String? = nil,
+            currentLinkWidth: Int? = nil,
+            maxLinkSpeed: String? = nil,
+            maxLinkWidth: Int? = nil,
+            numaNode: Int? = nil
+        ) {
+            self.address = address
+            self.vendorID = vendorID
+            self.deviceID = deviceID
+            self.vendorName = vendorName
+            self.deviceName = deviceName
+            self.classCode = classCode
+            self.className = className
+            self.driver = driver
+            self.currentLinkSpeed = currentLinkSpeed
+            self.currentLinkWidth = currentLinkWidth
+            self.maxLinkSpeed = maxLinkSpeed
+            self.maxLinkWidth = maxLinkWidth
             self.numaNode = numaNode
         }
     }
@@ -220,7 +304,9 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var runtimes: [Tool]
 
         public init(inContainer: Bool, hints: [String] = [], runtimes: [Tool] = []) {
-            self.inContainer = inContainer; self.hints = hints; self.runtimes = runtimes
+            self.inContainer = inContainer
+            self.hints = hints
+            self.runtimes = runtimes
         }
     }
 
@@ -231,7 +317,9 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var version: String?
 
         public init(name: String, present: Bool, version: String? = nil) {
-            self.name = name; self.present = present; self.version = version
+            self.name = name
+            self.present = present
+            self.version = version
         }
 
         /// The version, `present`, or `not present`, for reports.
@@ -249,10 +337,18 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         /// The first lines of output, kept as evidence for tools we do not parse.
         public var rawHead: [String]?
 
-        public init(name: String, present: Bool, version: String? = nil,
-                    devices: [AcceleratorDevice] = [], rawHead: [String]? = nil) {
-            self.name = name; self.present = present; self.version = version
-            self.devices = devices; self.rawHead = rawHead
+        public init(
+            name: String,
+            present: Bool,
+            version: String? = nil,
+            devices: [AcceleratorDevice] = [],
+            rawHead: [String]? = nil
+        ) {
+            self.name = name
+            self.present = present
+            self.version = version
+            self.devices = devices
+            self.rawHead = rawHead
         }
     }
 
@@ -263,10 +359,18 @@ public struct SystemFacts: Codable, Sendable, Equatable {
         public var driverVersion: String?
         public var pciBusID: String?
 
-        public init(index: Int? = nil, name: String, memoryMiB: Int? = nil,
-                    driverVersion: String? = nil, pciBusID: String? = nil) {
-            self.index = index; self.name = name; self.memoryMiB = memoryMiB
-            self.driverVersion = driverVersion; self.pciBusID = pciBusID
+        public init(
+            index: Int? = nil,
+            name: String,
+            memoryMiB: Int? = nil,
+            driverVersion: String? = nil,
+            pciBusID: String? = nil
+        ) {
+            self.index = index
+            self.name = name
+            self.memoryMiB = memoryMiB
+            self.driverVersion = driverVersion
+            self.pciBusID = pciBusID
         }
     }
 }

@@ -23,12 +23,30 @@ public struct TargetDescriptor: Codable, Sendable, Equatable {
     /// What `assay fleet submit` asks Slurm for (partition, gres…); nil: the cluster's defaults.
     public var slurm: SlurmOptions?
 
-    public init(id: String, title: String, kind: Kind, vendor: String? = nil, model: String? = nil,
-                versions: [String: String] = [:], backend: BackendSpec, capabilities: DeclaredCapabilities = .init(),
-                expect: SystemExpectations? = nil, waivers: [Waiver] = [], slurm: SlurmOptions? = nil) {
-        self.id = id; self.title = title; self.kind = kind; self.vendor = vendor; self.model = model
-        self.versions = versions; self.backend = backend; self.capabilities = capabilities
-        self.expect = expect; self.waivers = waivers; self.slurm = slurm
+    public init(
+        id: String,
+        title: String,
+        kind: Kind,
+        vendor: String? = nil,
+        model: String? = nil,
+        versions: [String: String] = [:],
+        backend: BackendSpec,
+        capabilities: DeclaredCapabilities = .init(),
+        expect: SystemExpectations? = nil,
+        waivers: [Waiver] = [],
+        slurm: SlurmOptions? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.vendor = vendor
+        self.model = model
+        self.versions = versions
+        self.backend = backend
+        self.capabilities = capabilities
+        self.expect = expect
+        self.waivers = waivers
+        self.slurm = slurm
     }
 
     /// The rule for every declared version: as written, else `exact` against the same key.
@@ -63,12 +81,26 @@ public struct BackendSpec: Codable, Sendable, Equatable {
     /// One plugin process per rank (collectives); nil: one process.
     public var ranks: RankSpec?
 
-    public init(builtin: String? = nil, command: [String]? = nil, env: [String: String] = [:], cwd: String? = nil,
-                device: String? = nil, handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300,
-                maxRestarts: Int = 3, threads: Int? = nil) {
-        self.builtin = builtin; self.command = command; self.env = env; self.cwd = cwd; self.device = device
-        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds; self.requestTimeoutSeconds = requestTimeoutSeconds
-        self.maxRestarts = maxRestarts; self.threads = threads
+    public init(
+        builtin: String? = nil,
+        command: [String]? = nil,
+        env: [String: String] = [:],
+        cwd: String? = nil,
+        device: String? = nil,
+        handshakeTimeoutSeconds: Double = 60,
+        requestTimeoutSeconds: Double = 300,
+        maxRestarts: Int = 3,
+        threads: Int? = nil
+    ) {
+        self.builtin = builtin
+        self.command = command
+        self.env = env
+        self.cwd = cwd
+        self.device = device
+        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxRestarts = maxRestarts
+        self.threads = threads
     }
 }
 
@@ -88,10 +120,18 @@ public struct DeclaredCapabilities: Codable, Sendable, Equatable {
     /// against them; nil in records from before it was asked for.
     public var source: String? = nil
 
-    public init(peakTFLOPS: [String: Double] = [:], memoryBandwidthGBs: Double? = nil, memoryGiB: Double? = nil,
-                devices: Int? = nil, hostLinkGBs: Double? = nil) {
-        self.peakTFLOPS = peakTFLOPS; self.memoryBandwidthGBs = memoryBandwidthGBs; self.memoryGiB = memoryGiB
-        self.devices = devices; self.hostLinkGBs = hostLinkGBs
+    public init(
+        peakTFLOPS: [String: Double] = [:],
+        memoryBandwidthGBs: Double? = nil,
+        memoryGiB: Double? = nil,
+        devices: Int? = nil,
+        hostLinkGBs: Double? = nil
+    ) {
+        self.peakTFLOPS = peakTFLOPS
+        self.memoryBandwidthGBs = memoryBandwidthGBs
+        self.memoryGiB = memoryGiB
+        self.devices = devices
+        self.hostLinkGBs = hostLinkGBs
     }
 
     public func peakFLOPS(for dtype: DType) -> Double? { peakTFLOPS[dtype.rawValue].map { $0 * 1e12 } }
@@ -124,15 +164,36 @@ public struct SystemExpectations: Codable, Sendable, Equatable {
     /// The burn-in of the `sustained_load` check (nil: its defaults, and nothing declared).
     public var sustainedLoad: SustainedLoadSpec?
 
-    public init(osIDs: [String] = [], osVersion: String? = nil, minKernel: String? = nil, arch: String? = nil,
-                modules: [String] = [], deviceNodes: [String] = [], cpuFlags: [String] = [], accelerators: Int? = nil,
-                minMemoryGiB: Double? = nil, hugepages: Int? = nil, cgroup: String? = nil, minGlibc: String? = nil,
-                minHostDeviceGBs: Double? = nil, minDeviceMemoryGiB: Double? = nil) {
-        self.osIDs = osIDs; self.osVersion = osVersion; self.minKernel = minKernel; self.arch = arch
-        self.modules = modules; self.deviceNodes = deviceNodes; self.cpuFlags = cpuFlags
-        self.accelerators = accelerators; self.minMemoryGiB = minMemoryGiB; self.hugepages = hugepages
-        self.cgroup = cgroup; self.minGlibc = minGlibc
-        self.minHostDeviceGBs = minHostDeviceGBs; self.minDeviceMemoryGiB = minDeviceMemoryGiB
+    public init(
+        osIDs: [String] = [],
+        osVersion: String? = nil,
+        minKernel: String? = nil,
+        arch: String? = nil,
+        modules: [String] = [],
+        deviceNodes: [String] = [],
+        cpuFlags: [String] = [],
+        accelerators: Int? = nil,
+        minMemoryGiB: Double? = nil,
+        hugepages: Int? = nil,
+        cgroup: String? = nil,
+        minGlibc: String? = nil,
+        minHostDeviceGBs: Double? = nil,
+        minDeviceMemoryGiB: Double? = nil
+    ) {
+        self.osIDs = osIDs
+        self.osVersion = osVersion
+        self.minKernel = minKernel
+        self.arch = arch
+        self.modules = modules
+        self.deviceNodes = deviceNodes
+        self.cpuFlags = cpuFlags
+        self.accelerators = accelerators
+        self.minMemoryGiB = minMemoryGiB
+        self.hugepages = hugepages
+        self.cgroup = cgroup
+        self.minGlibc = minGlibc
+        self.minHostDeviceGBs = minHostDeviceGBs
+        self.minDeviceMemoryGiB = minDeviceMemoryGiB
     }
 }
 
@@ -160,10 +221,22 @@ public struct Waiver: Codable, Sendable, Equatable {
     public var owner: String?
     public var approver: String?
 
-    public init(pattern: String, category: Category, reference: String, reason: String, expires: Date,
-                owner: String? = nil, approver: String? = nil) {
-        self.pattern = pattern; self.category = category; self.reference = reference; self.reason = reason
-        self.expires = expires; self.owner = owner; self.approver = approver
+    public init(
+        pattern: String,
+        category: Category,
+        reference: String,
+        reason: String,
+        expires: Date,
+        owner: String? = nil,
+        approver: String? = nil
+    ) {
+        self.pattern = pattern
+        self.category = category
+        self.reference = reference
+        self.reason = reason
+        self.expires = expires
+        self.owner = owner
+        self.approver = approver
     }
 
     public func matches(_ caseID: String) -> Bool { Glob.matches(pattern: pattern, text: caseID) }
@@ -178,7 +251,8 @@ public struct Waiver: Codable, Sendable, Equatable {
     /// The first instant a waiver no longer applies. `expires: 2027-03-31` is inclusive, so a
     /// date (midnight UTC) lapses at the end of that day; a time of day lapses then.
     public static func lapse(of expires: Date) -> Date {
-        expires.timeIntervalSince1970.truncatingRemainder(dividingBy: day) == 0 ? expires.addingTimeInterval(day) : expires
+        expires.timeIntervalSince1970.truncatingRemainder(dividingBy: day) == 0
+            ? expires.addingTimeInterval(day) : expires
     }
 
     /// `2027-01-31`: how messages name an expiry day.

@@ -7,9 +7,16 @@ public struct TelemetrySample: Codable, Sendable, Equatable {
     public var powerWatts: Double?
     public var temperatureC: Double?
 
-    public init(smClockMHz: Double? = nil, memClockMHz: Double? = nil, powerWatts: Double? = nil, temperatureC: Double? = nil) {
-        self.smClockMHz = smClockMHz; self.memClockMHz = memClockMHz
-        self.powerWatts = powerWatts; self.temperatureC = temperatureC
+    public init(
+        smClockMHz: Double? = nil,
+        memClockMHz: Double? = nil,
+        powerWatts: Double? = nil,
+        temperatureC: Double? = nil
+    ) {
+        self.smClockMHz = smClockMHz
+        self.memClockMHz = memClockMHz
+        self.powerWatts = powerWatts
+        self.temperatureC = temperatureC
     }
 }
 
@@ -18,7 +25,10 @@ extension TelemetrySample {
     public struct Interval: Codable, Sendable, Equatable {
         public var min: Double
         public var max: Double
-        public init(min: Double, max: Double) { self.min = min; self.max = max }
+        public init(min: Double, max: Double) {
+            self.min = min
+            self.max = max
+        }
     }
 
     /// Per field, the range seen over a case's samples; nil where no sample reported the field.
@@ -28,10 +38,16 @@ extension TelemetrySample {
         public var powerWatts: Interval?
         public var temperatureC: Interval?
 
-        public init(smClockMHz: Interval? = nil, memClockMHz: Interval? = nil,
-                    powerWatts: Interval? = nil, temperatureC: Interval? = nil) {
-            self.smClockMHz = smClockMHz; self.memClockMHz = memClockMHz
-            self.powerWatts = powerWatts; self.temperatureC = temperatureC
+        public init(
+            smClockMHz: Interval? = nil,
+            memClockMHz: Interval? = nil,
+            powerWatts: Interval? = nil,
+            temperatureC: Interval? = nil
+        ) {
+            self.smClockMHz = smClockMHz
+            self.memClockMHz = memClockMHz
+            self.powerWatts = powerWatts
+            self.temperatureC = temperatureC
         }
 
         /// The ranges over `samples`; nil when no sample carried any reading.
@@ -42,8 +58,12 @@ extension TelemetrySample {
                 guard let low = values.min(), let high = values.max() else { return nil }
                 return Interval(min: low, max: high)
             }
-            self.init(smClockMHz: range(\.smClockMHz), memClockMHz: range(\.memClockMHz),
-                      powerWatts: range(\.powerWatts), temperatureC: range(\.temperatureC))
+            self.init(
+                smClockMHz: range(\.smClockMHz),
+                memClockMHz: range(\.memClockMHz),
+                powerWatts: range(\.powerWatts),
+                temperatureC: range(\.temperatureC)
+            )
             if smClockMHz == nil, memClockMHz == nil, powerWatts == nil, temperatureC == nil { return nil }
         }
     }

@@ -9,9 +9,13 @@ public struct Tensor: Sendable, Equatable {
 
     /// Wraps raw bytes; fails when their count does not match shape and dtype.
     public init(dtype: DType, shape: Shape, bytes: [UInt8]) throws {
-        let (expected, overflow) = (shape.checkedElementCount ?? Int.max).multipliedReportingOverflow(by: dtype.byteWidth)
+        let (expected, overflow) = (shape.checkedElementCount ?? Int.max).multipliedReportingOverflow(
+            by: dtype.byteWidth
+        )
         guard shape.dims.allSatisfy({ $0 >= 0 }), !overflow, bytes.count == expected else {
-            throw AssayError.invalidTensor("\(dtype) \(shape) needs \(overflow ? "more than Int.max" : String(expected)) bytes, got \(bytes.count)")
+            throw AssayError.invalidTensor(
+                "\(dtype) \(shape) needs \(overflow ? "more than Int.max" : String(expected)) bytes, got \(bytes.count)"
+            )
         }
         self.dtype = dtype
         self.shape = shape

@@ -51,7 +51,9 @@ public enum VersionRule: Sendable, Equatable, Codable {
         try text.split(separator: ",", omittingEmptySubsequences: false).map { part throws(RuleError) -> Clause in
             let clause = part.trimmingCharacters(in: .whitespaces)
             guard let op = Clause.Operator.allCases.first(where: { clause.hasPrefix($0.rawValue) }) else {
-                throw RuleError("range clause '\(clause)' must start with one of \(Clause.Operator.allCases.map(\.rawValue).joined(separator: " ")) (e.g. \">=2.1,<3\")")
+                throw RuleError(
+                    "range clause '\(clause)' must start with one of \(Clause.Operator.allCases.map(\.rawValue).joined(separator: " ")) (e.g. \">=2.1,<3\")"
+                )
             }
             let version = clause.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)
             guard !VersionNumber.components(version).isEmpty, version.first?.isNumber == true else {
@@ -105,7 +107,10 @@ public struct DeclaredVersion: Sendable, Equatable, Codable {
     public var rule: VersionRule
     /// The observed key to compare with (`torch` for a key named `framework`); nil: the same key.
     public var from: String?
-    public init(rule: VersionRule, from: String? = nil) { self.rule = rule; self.from = from }
+    public init(rule: VersionRule, from: String? = nil) {
+        self.rule = rule
+        self.from = from
+    }
 }
 
 /// Numeric reading of dotted versions: `2.4.6`, `535.161.08`, `8.0.RC1` → [8, 0].
@@ -125,7 +130,8 @@ public enum VersionNumber {
     /// -1, 0 or 1; missing components count as 0 (`3` == `3.0`).
     public static func compare(_ lhs: [Int], _ rhs: [Int]) -> Int {
         for index in 0..<max(lhs.count, rhs.count) {
-            let a = index < lhs.count ? lhs[index] : 0, b = index < rhs.count ? rhs[index] : 0
+            let a = index < lhs.count ? lhs[index] : 0
+            let b = index < rhs.count ? rhs[index] : 0
             if a != b { return a < b ? -1 : 1 }
         }
         return 0

@@ -8,7 +8,10 @@ public struct WaiverFile: Codable, Sendable, Equatable {
     public var target: String
     public var waivers: [Waiver]
 
-    public init(target: String, waivers: [Waiver]) { self.target = target; self.waivers = waivers }
+    public init(target: String, waivers: [Waiver]) {
+        self.target = target
+        self.waivers = waivers
+    }
 
     /// The folder waiver files live in, in a workspace and next to a `Targets/` folder.
     public static let folder = "Waivers"
@@ -24,9 +27,14 @@ public struct WaiverFile: Codable, Sendable, Equatable {
     /// Refuses a file written for another target (an error at its `target:` line).
     public func check(for targetID: String, text: String, file: String) throws {
         guard target != targetID else { return }
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target:") }.map { $0 + 1 }
-        throw InputError(file: file, line: line, field: "target",
-                         message: "this waiver file is for target '\(target)', not '\(targetID)'")
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("target:") }
+            .map { $0 + 1 }
+        throw InputError(
+            file: file,
+            line: line,
+            field: "target",
+            message: "this waiver file is for target '\(target)', not '\(targetID)'"
+        )
     }
 }
 
@@ -46,9 +54,15 @@ extension Waiver {
             guard !text.isEmpty else { throw value.error("must not be empty") }
             return text
         }
-        self.init(pattern: try text("case"), category: try Category(yaml: try map.required("category")),
-                  reference: try text("issue"), reason: try text("reason"), expires: expires,
-                  owner: try text("owner"), approver: try text("approver"))
+        self.init(
+            pattern: try text("case"),
+            category: try Category(yaml: try map.required("category")),
+            reference: try text("issue"),
+            reason: try text("reason"),
+            expires: expires,
+            owner: try text("owner"),
+            approver: try text("approver")
+        )
     }
 }
 
@@ -56,7 +70,9 @@ extension Waiver.Category {
     init(yaml value: YAMLValue) throws {
         let name = try value.string()
         guard let category = Self(rawValue: name) else {
-            throw value.error("unknown waiver category '\(name)' (one of: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw value.error(
+                "unknown waiver category '\(name)' (one of: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         self = category
     }

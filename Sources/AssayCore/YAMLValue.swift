@@ -23,7 +23,8 @@ public struct YAMLValue {
 
     public static func load(contentsOf url: URL, displayName: String? = nil) throws -> (YAMLValue, String) {
         let name = displayName ?? url.path
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
             throw InputError(file: name, message: "cannot read the file (missing or not UTF-8)")
         }
         return (try load(text: text, file: name), text)
@@ -32,7 +33,13 @@ public struct YAMLValue {
     public var line: Int? { node.mark?.line }
 
     public func error(_ message: String) -> InputError {
-        InputError(file: file, line: node.mark?.line, column: node.mark?.column, field: path.isEmpty ? nil : path, message: message)
+        InputError(
+            file: file,
+            line: node.mark?.line,
+            column: node.mark?.column,
+            field: path.isEmpty ? nil : path,
+            message: message
+        )
     }
 
     func child(_ node: Node, key: String) -> YAMLValue {
@@ -53,7 +60,9 @@ public struct YAMLValue {
             guard case .scalar(let key) = keyNode else { throw error("mapping keys must be plain strings") }
             guard allowed.contains(key.string) else {
                 let keyValue = YAMLValue(node: keyNode, file: file, path: path)
-                throw keyValue.error("unknown key '\(key.string)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
+                throw keyValue.error(
+                    "unknown key '\(key.string)' (allowed: \(allowed.sorted().joined(separator: ", ")))"
+                )
             }
             entries.append((key.string, child(valueNode, key: key.string)))
         }
@@ -82,7 +91,10 @@ public struct YAMLValue {
 
     // MARK: Scalars
 
-    private var scalar: Node.Scalar? { if case .scalar(let s) = node { return s }; return nil }
+    private var scalar: Node.Scalar? {
+        if case .scalar(let s) = node { return s }
+        return nil
+    }
     private var isPlainScalar: Bool { scalar?.style == .plain }
 
     public func string() throws -> String {
@@ -98,7 +110,8 @@ public struct YAMLValue {
     }
 
     public func double() throws -> Double {
-        guard let scalar, isPlainScalar, let value = Double(scalar.string.replacingOccurrences(of: "_", with: "")) else {
+        guard let scalar, isPlainScalar, let value = Double(scalar.string.replacingOccurrences(of: "_", with: ""))
+        else {
             throw error("expected a number, found \(describedValue)")
         }
         return value
@@ -119,8 +132,11 @@ public struct YAMLValue {
         let text = try string()
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
         guard let first = text.unicodeScalars.first, first != ".", first != "_", first != "-",
-              text.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw error("id \(text.debugDescription) must be letters, digits, '.', '_' or '-', starting with a letter or digit")
+            text.unicodeScalars.allSatisfy(allowed.contains)
+        else {
+            throw error(
+                "id \(text.debugDescription) must be letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
         }
         return text
     }
@@ -206,8 +222,13 @@ public struct YAMLMapping {
 
     public func required(_ key: String) throws -> YAMLValue {
         guard let value = self[key] else {
-            throw InputError(file: owner.file, line: owner.line, column: owner.node.mark?.column,
-                             field: owner.path.isEmpty ? key : "\(owner.path).\(key)", message: "missing required field '\(key)'")
+            throw InputError(
+                file: owner.file,
+                line: owner.line,
+                column: owner.node.mark?.column,
+                field: owner.path.isEmpty ? key : "\(owner.path).\(key)",
+                message: "missing required field '\(key)'"
+            )
         }
         return value
     }
@@ -216,11 +237,17 @@ public struct YAMLMapping {
 extension InputError {
     static func fromYams(_ error: YamlError, file: String) -> InputError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return InputError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return InputError(file: file, line: context.mark.line, column: context.mark.column,
-                              message: "YAML: duplicated key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in this mapping")
+            return InputError(
+                file: file,
+                line: context.mark.line,
+                column: context.mark.column,
+                message:
+                    "YAML: duplicated key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in this mapping"
+            )
         default:
             return InputError(file: file, message: "YAML: \(error)")
         }

@@ -26,7 +26,10 @@ public struct FleetDirectory: Sendable {
     /// Creates the folders of a new fleet; refuses a folder that already holds one.
     public func create() throws {
         if FileManager.default.fileExists(atPath: manifestURL.path) {
-            throw InputError(file: url.path, message: "already holds a fleet; resume it with `assay fleet submit --resume \(url.path)`")
+            throw InputError(
+                file: url.path,
+                message: "already holds a fleet; resume it with `assay fleet submit --resume \(url.path)`"
+            )
         }
         for folder in [url, jobsFolder, logsFolder, runsFolder] {
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
@@ -37,14 +40,21 @@ public struct FleetDirectory: Sendable {
 
     public func loadManifest() throws -> FleetManifest {
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
-            throw InputError(file: manifestURL.path, message: "no fleet manifest here: not a fleet folder (see `assay fleet submit`)")
+            throw InputError(
+                file: manifestURL.path,
+                message: "no fleet manifest here: not a fleet folder (see `assay fleet submit`)"
+            )
         }
         let manifest: FleetManifest
         do { manifest = try RecordCoding.decoder().decode(FleetManifest.self, from: data) } catch {
             throw InputError(file: manifestURL.path, message: "malformed fleet manifest: \(error)")
         }
         guard manifest.format == FleetManifest.currentFormat else {
-            throw InputError(file: manifestURL.path, field: "format", message: "'\(manifest.format)' is not \(FleetManifest.currentFormat)")
+            throw InputError(
+                file: manifestURL.path,
+                field: "format",
+                message: "'\(manifest.format)' is not \(FleetManifest.currentFormat)"
+            )
         }
         return manifest
     }
@@ -52,7 +62,10 @@ public struct FleetDirectory: Sendable {
     /// Replaces `fleet.json` atomically: a reader sees the old manifest or the new one.
     public func save(_ manifest: FleetManifest) throws {
         do { try RecordCoding.encoder().encode(manifest).write(to: manifestURL, options: .atomic) } catch {
-            throw InputError(file: manifestURL.path, message: "cannot write the fleet manifest: \(error.localizedDescription)")
+            throw InputError(
+                file: manifestURL.path,
+                message: "cannot write the fleet manifest: \(error.localizedDescription)"
+            )
         }
     }
 

@@ -28,7 +28,11 @@ public struct FleetJob: Sendable {
     public var descriptorPath: String
 
     public init(targetID: String, script: URL, log: URL, slurm: SlurmOptions?, descriptorPath: String) {
-        self.targetID = targetID; self.script = script; self.log = log; self.slurm = slurm; self.descriptorPath = descriptorPath
+        self.targetID = targetID
+        self.script = script
+        self.log = log
+        self.slurm = slurm
+        self.descriptorPath = descriptorPath
     }
 }
 
@@ -38,11 +42,17 @@ public struct JobState: Codable, Sendable, Equatable {
     public var name: String
     public var exitCode: Int32?
 
-    public init(_ name: String, exitCode: Int32? = nil) { self.name = name; self.exitCode = exitCode }
+    public init(_ name: String, exitCode: Int32? = nil) {
+        self.name = name
+        self.exitCode = exitCode
+    }
 
     /// Whether the job may still run or change its run directory (then it is not resumed).
     public var isActive: Bool {
-        ["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "SIGNALING", "STAGE_OUT"].contains(name)
+        [
+            "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "SIGNALING",
+            "STAGE_OUT",
+        ].contains(name)
     }
 }
 
@@ -52,7 +62,10 @@ public struct FleetSubmitError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var locations: [InputError]
 
-    public init(message: String, locations: [InputError]) { self.message = message; self.locations = locations }
+    public init(message: String, locations: [InputError]) {
+        self.message = message
+        self.locations = locations
+    }
 
     public var description: String {
         let detail = message.trimmingCharacters(in: .whitespacesAndNewlines)

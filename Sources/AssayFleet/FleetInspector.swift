@@ -7,7 +7,10 @@ public struct FleetInspector {
     public let fleet: FleetDirectory
     public let executor: FleetExecutor
 
-    public init(fleet: FleetDirectory, executor: FleetExecutor) { self.fleet = fleet; self.executor = executor }
+    public init(fleet: FleetDirectory, executor: FleetExecutor) {
+        self.fleet = fleet
+        self.executor = executor
+    }
 
     public struct TargetStatus: Codable, Sendable, Equatable {
         public var targetID: String
@@ -24,7 +27,9 @@ public struct FleetInspector {
         public var counts: [String: Int]
 
         /// Cases whose outcome does not let a run pass (fail, error, crash, timeout).
-        public var failed: Int { counts.filter { Outcome(rawValue: $0.key)?.isAcceptable == false }.values.reduce(0, +) }
+        public var failed: Int {
+            counts.filter { Outcome(rawValue: $0.key)?.isAcceptable == false }.values.reduce(0, +)
+        }
         public var passed: Int { counts[Outcome.pass.rawValue] ?? 0 }
     }
 
@@ -33,12 +38,22 @@ public struct FleetInspector {
         let states = executor.states(of: jobs)
         return manifest.targets.map { target in
             let job = target.attempts.last?.jobID
-            var status = TargetStatus(targetID: target.id, jobID: job, jobState: job.flatMap { states[$0] },
-                                      exitStatus: fleet.exitStatus(for: target.id), runDirectory: nil, runStatus: nil,
-                                      done: 0, planned: 0, counts: [:])
+            var status = TargetStatus(
+                targetID: target.id,
+                jobID: job,
+                jobState: job.flatMap { states[$0] },
+                exitStatus: fleet.exitStatus(for: target.id),
+                runDirectory: nil,
+                runStatus: nil,
+                done: 0,
+                planned: 0,
+                counts: [:]
+            )
             guard let directory = fleet.runDirectory(for: target.id) else { return status }
             status.runDirectory = directory.path
-            guard let record = try? RunRecord.load(contentsOf: directory.appendingPathComponent("run.json")) else { return status }
+            guard let record = try? RunRecord.load(contentsOf: directory.appendingPathComponent("run.json")) else {
+                return status
+            }
             status.runStatus = record.status
             status.planned = record.plannedCases.count
             let results = Self.results(record: record, journal: directory.appendingPathComponent("journal.jsonl"))
@@ -51,7 +66,9 @@ public struct FleetInspector {
     /// The run's results: the record's once it is complete, else the journal's (newer while it
     /// runs), one per case id, a torn last line left out.
     static func results(record: RunRecord, journal: URL) -> [CaseResult] {
-        guard record.status != .complete, let data = FileManager.default.contents(atPath: journal.path) else { return record.cases }
+        guard record.status != .complete, let data = FileManager.default.contents(atPath: journal.path) else {
+            return record.cases
+        }
         let decoder = RecordCoding.decoder()
         var byID: [CaseID: CaseResult] = [:]
         for line in data.split(separator: UInt8(ascii: "\n")) {

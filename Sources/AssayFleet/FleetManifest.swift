@@ -25,12 +25,30 @@ public struct FleetManifest: Codable, Sendable {
     public var rounds: Int
     public var targets: [FleetTarget]
 
-    public init(id: String, executor: String, workingDirectory: String, assay: String, reportsRoot: String, suites: [String],
-                profile: String?, timeCapSeconds: Double?, targets: [FleetTarget], createdAt: Date = Date()) {
+    public init(
+        id: String,
+        executor: String,
+        workingDirectory: String,
+        assay: String,
+        reportsRoot: String,
+        suites: [String],
+        profile: String?,
+        timeCapSeconds: Double?,
+        targets: [FleetTarget],
+        createdAt: Date = Date()
+    ) {
         format = Self.currentFormat
-        self.id = id; self.createdAt = createdAt; self.executor = executor; self.workingDirectory = workingDirectory
-        self.assay = assay; self.reportsRoot = reportsRoot; self.suites = suites; self.profile = profile
-        self.timeCapSeconds = timeCapSeconds; rounds = 0; self.targets = targets
+        self.id = id
+        self.createdAt = createdAt
+        self.executor = executor
+        self.workingDirectory = workingDirectory
+        self.assay = assay
+        self.reportsRoot = reportsRoot
+        self.suites = suites
+        self.profile = profile
+        self.timeCapSeconds = timeCapSeconds
+        rounds = 0
+        self.targets = targets
     }
 }
 
@@ -45,8 +63,13 @@ public struct FleetTarget: Codable, Sendable {
     /// Every submission of this target, oldest first; the last is the current one.
     public var attempts: [FleetAttempt]
 
-    public init(id: String, source: String, descriptorPath: String, slurm: SlurmOptions?, attempts: [FleetAttempt] = []) {
-        self.id = id; self.source = source; self.descriptorPath = descriptorPath; self.slurm = slurm; self.attempts = attempts
+    public init(id: String, source: String, descriptorPath: String, slurm: SlurmOptions?, attempts: [FleetAttempt] = [])
+    {
+        self.id = id
+        self.source = source
+        self.descriptorPath = descriptorPath
+        self.slurm = slurm
+        self.attempts = attempts
     }
 }
 
@@ -59,6 +82,8 @@ public struct FleetAttempt: Codable, Sendable, Equatable {
     public var resumes: String?
 
     public init(jobID: String, submittedAt: Date = Date(), resumes: String? = nil) {
-        self.jobID = jobID; self.submittedAt = submittedAt; self.resumes = resumes
+        self.jobID = jobID
+        self.submittedAt = submittedAt
+        self.resumes = resumes
     }
 }

@@ -10,7 +10,9 @@ public struct FleetSubmitter {
     public let stationKey: URL?
 
     public init(fleet: FleetDirectory, executor: FleetExecutor, stationKey: URL?) {
-        self.fleet = fleet; self.executor = executor; self.stationKey = stationKey
+        self.fleet = fleet
+        self.executor = executor
+        self.stationKey = stationKey
     }
 
     /// What a submission did with one target.
@@ -30,7 +32,12 @@ public struct FleetSubmitter {
         switch name {
         case "local": return LocalExecutor(fleet: fleet)
         case "slurm": return SlurmExecutor(fleet: fleet)
-        default: throw InputError(file: fleet.manifestURL.path, field: "executor", message: "unknown executor '\(name)' (one of: local, slurm)")
+        default:
+            throw InputError(
+                file: fleet.manifestURL.path,
+                field: "executor",
+                message: "unknown executor '\(name)' (one of: local, slurm)"
+            )
         }
     }
 
@@ -53,10 +60,15 @@ public struct FleetSubmitter {
                 skipped.append(Decision(targetID: target.id, action: .skipped("job \(job) is \(state.name)")))
                 continue
             }
-            guard let directory = fleet.runDirectory(for: target.id) else { plan.append((target.id, nil)); continue }
+            guard let directory = fleet.runDirectory(for: target.id) else {
+                plan.append((target.id, nil))
+                continue
+            }
             let status = (try? RunRecord.load(contentsOf: directory.appendingPathComponent("run.json")))?.status
             if status == .complete {
-                skipped.append(Decision(targetID: target.id, action: .skipped("run \(directory.lastPathComponent) is complete")))
+                skipped.append(
+                    Decision(targetID: target.id, action: .skipped("run \(directory.lastPathComponent) is complete"))
+                )
             } else {
                 plan.append((target.id, directory))
             }
@@ -70,12 +82,28 @@ public struct FleetSubmitter {
         var jobs: [FleetJob] = []
         for (targetID, resume) in plan {
             guard let target = manifest.targets.first(where: { $0.id == targetID }) else { continue }
-            let script = JobScript(manifest: manifest, fleet: fleet, target: target, resume: resume, stationKey: stationKey)
+            let script = JobScript(
+                manifest: manifest,
+                fleet: fleet,
+                target: target,
+                resume: resume,
+                stationKey: stationKey
+            )
             do { try script.write() } catch {
-                throw InputError(file: fleet.jobScript(for: targetID).path, message: "cannot write the job script: \(error.localizedDescription)")
+                throw InputError(
+                    file: fleet.jobScript(for: targetID).path,
+                    message: "cannot write the job script: \(error.localizedDescription)"
+                )
             }
-            jobs.append(FleetJob(targetID: target.id, script: fleet.jobScript(for: target.id), log: fleet.log(for: target.id),
-                                 slurm: target.slurm, descriptorPath: target.descriptorPath))
+            jobs.append(
+                FleetJob(
+                    targetID: target.id,
+                    script: fleet.jobScript(for: target.id),
+                    log: fleet.log(for: target.id),
+                    slurm: target.slurm,
+                    descriptorPath: target.descriptorPath
+                )
+            )
         }
         let ids = try executor.submit(jobs, round: round)
         var decisions: [Decision] = []

@@ -37,9 +37,12 @@ struct JobScript {
             // A certificate is only worth asking for once the run finished (0: passed, 1: some case failed).
             lines += [
                 "if [ \"$status\" -le 1 ] && [ -s \(Self.quote(runPathFile)) ]; then",
-                "  " + [manifest.assay, "certify"].map(Self.quote).joined(separator: " ") + " \"$(cat \(Self.quote(runPathFile)))\" "
-                    + ["--profile", profile, "--key", stationKey.path,
-                       "--station-pubkey", stationKey.deletingPathExtension().appendingPathExtension("pub").path]
+                "  " + [manifest.assay, "certify"].map(Self.quote).joined(separator: " ")
+                    + " \"$(cat \(Self.quote(runPathFile)))\" "
+                    + [
+                        "--profile", profile, "--key", stationKey.path,
+                        "--station-pubkey", stationKey.deletingPathExtension().appendingPathExtension("pub").path,
+                    ]
                     .map(Self.quote).joined(separator: " ") + " || true",
                 "fi",
             ]

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,8 +28,13 @@ public struct LocalExecutor: FleetExecutor {
             }
             try record(JobState("RUNNING", exitCode: process.processIdentifier), id: id)
             process.waitUntilExit()
-            let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-            try record(JobState(status == 0 ? "COMPLETED" : status == 130 ? "CANCELLED" : "FAILED", exitCode: status), id: id)
+            let status =
+                process.terminationReason == .uncaughtSignal
+                ? 128 + process.terminationStatus : process.terminationStatus
+            try record(
+                JobState(status == 0 ? "COMPLETED" : status == 130 ? "CANCELLED" : "FAILED", exitCode: status),
+                id: id
+            )
         }
         return ids
     }

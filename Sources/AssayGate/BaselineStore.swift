@@ -14,11 +14,15 @@ public struct BaselineStore: Sendable {
     /// Letters, digits, `.`, `_` and `-`, not starting with `.`: a name that is a single folder.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
+            && name.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0)
+            }
     }
 
     /// The single-run record of older versions.
-    public func recordURL(_ name: String) -> URL { folder.appendingPathComponent(name).appendingPathComponent("run.json") }
+    public func recordURL(_ name: String) -> URL {
+        folder.appendingPathComponent(name).appendingPathComponent("run.json")
+    }
     public func runsFolder(_ name: String) -> URL { folder.appendingPathComponent(name).appendingPathComponent("runs") }
 
     /// Appends the run record at `source` (validated by loading it) to the name's history as
@@ -26,7 +30,11 @@ public struct BaselineStore: Sendable {
     @discardableResult
     public func save(_ source: URL, as name: String) throws -> URL {
         guard Self.isValidName(name) else {
-            throw InputError(file: name, field: "--as", message: "a baseline name is letters, digits, '.', '_' and '-', not starting with '.'")
+            throw InputError(
+                file: name,
+                field: "--as",
+                message: "a baseline name is letters, digits, '.', '_' and '-', not starting with '.'"
+            )
         }
         let record = try RunRecord.load(contentsOf: source)
         let fileName = Self.isValidName(record.runID) ? record.runID : "run-\(runURLs(name).count + 1)"
@@ -40,7 +48,10 @@ public struct BaselineStore: Sendable {
     public func runURLs(_ name: String) -> [URL] {
         let legacy = FileManager.default.fileExists(atPath: recordURL(name).path) ? [recordURL(name)] : []
         let files = (try? FileManager.default.contentsOfDirectory(atPath: runsFolder(name).path)) ?? []
-        return legacy + files.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { runsFolder(name).appendingPathComponent($0) }
+        return legacy
+            + files.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map {
+                runsFolder(name).appendingPathComponent($0)
+            }
     }
 
     /// The saved baselines' names, sorted.

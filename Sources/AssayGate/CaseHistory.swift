@@ -13,6 +13,9 @@ public struct CaseHistory: Codable, Sendable, Equatable {
     public var changePoints: [ChangePoint]
 
     public init(id: CaseID, runs: [String], medians: [Double], changePoints: [ChangePoint]) {
-        self.id = id; self.runs = runs; self.medians = medians; self.changePoints = changePoints
+        self.id = id
+        self.runs = runs
+        self.medians = medians
+        self.changePoints = changePoints
     }
 }

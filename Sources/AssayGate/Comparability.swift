@@ -9,7 +9,9 @@ public struct Comparability: Codable, Sendable, Equatable {
         public var baseline: String
         public var current: String
         public init(field: String, baseline: String, current: String) {
-            self.field = field; self.baseline = baseline; self.current = current
+            self.field = field
+            self.baseline = baseline
+            self.current = current
         }
         public var description: String { "\(field): baseline \(baseline), current \(current)" }
     }
@@ -22,7 +24,8 @@ public struct Comparability: Codable, Sendable, Equatable {
     public var isComparable: Bool { differences.isEmpty }
 
     public init(baseline: RunIdentity, current: RunIdentity) {
-        self.baseline = baseline; self.current = current
+        self.baseline = baseline
+        self.current = current
         let parts: [(String, KeyPath<RunIdentity, String>)] = [
             ("target id", \.targetID), ("descriptor digest (waivers excluded)", \.descriptorDigest),
             ("backend name", \.backendName), ("backend version", \.backendVersion), ("host fingerprint", \.fingerprint),

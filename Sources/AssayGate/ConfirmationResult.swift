@@ -12,9 +12,19 @@ public struct ConfirmationResult: Codable, Sendable, Equatable {
     /// Rounds of the re-measurement (0 when none).
     public var rounds: Int
 
-    public init(id: CaseID, before: PerformanceComparison.Verdict, after: PerformanceComparison.Verdict?,
-                ratioBefore: Double?, ratioAfter: Double?, rounds: Int) {
-        self.id = id; self.before = before; self.after = after; self.ratioBefore = ratioBefore; self.ratioAfter = ratioAfter
+    public init(
+        id: CaseID,
+        before: PerformanceComparison.Verdict,
+        after: PerformanceComparison.Verdict?,
+        ratioBefore: Double?,
+        ratioAfter: Double?,
+        rounds: Int
+    ) {
+        self.id = id
+        self.before = before
+        self.after = after
+        self.ratioBefore = ratioBefore
+        self.ratioAfter = ratioAfter
         self.rounds = rounds
     }
 }

@@ -8,24 +8,52 @@ import AssayCore
 /// op must not keep CI green. pass → waived is reported as `newlyWaived` and does not fail:
 /// a waiver is a recorded decision with a reference and an expiry.
 public enum ConformanceComparison {
-    public static func findings(baseline: [CaseResult], current: [CaseResult], allowMissing: Bool) -> [ConformanceFinding] {
+    public static func findings(
+        baseline: [CaseResult],
+        current: [CaseResult],
+        allowMissing: Bool
+    ) -> [ConformanceFinding] {
         let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let baselineIDs = Set(baseline.map(\.id))
         var findings: [ConformanceFinding] = []
         for old in baseline {
             guard let new = currentByID[old.id] else {
-                findings.append(ConformanceFinding(id: old.id, kind: .missing, baselineOutcome: old.outcome, currentOutcome: nil,
-                                                   message: nil, failsGate: !allowMissing))
+                findings.append(
+                    ConformanceFinding(
+                        id: old.id,
+                        kind: .missing,
+                        baselineOutcome: old.outcome,
+                        currentOutcome: nil,
+                        message: nil,
+                        failsGate: !allowMissing
+                    )
+                )
                 continue
             }
             if let kind = change(from: old.outcome, to: new.outcome) {
-                findings.append(ConformanceFinding(id: old.id, kind: kind, baselineOutcome: old.outcome, currentOutcome: new.outcome,
-                                                   message: new.message, failsGate: kind == .regressed))
+                findings.append(
+                    ConformanceFinding(
+                        id: old.id,
+                        kind: kind,
+                        baselineOutcome: old.outcome,
+                        currentOutcome: new.outcome,
+                        message: new.message,
+                        failsGate: kind == .regressed
+                    )
+                )
             }
         }
         for new in current where !baselineIDs.contains(new.id) {
-            findings.append(ConformanceFinding(id: new.id, kind: .new, baselineOutcome: nil, currentOutcome: new.outcome,
-                                               message: new.message, failsGate: false))
+            findings.append(
+                ConformanceFinding(
+                    id: new.id,
+                    kind: .new,
+                    baselineOutcome: nil,
+                    currentOutcome: new.outcome,
+                    message: new.message,
+                    failsGate: false
+                )
+            )
         }
         return findings
     }

@@ -26,8 +26,19 @@ public struct ConformanceFinding: Codable, Sendable, Equatable {
     /// True when this finding fails the gate (a regression, or a missing case without --allow-missing).
     public var failsGate: Bool
 
-    public init(id: CaseID, kind: Kind, baselineOutcome: Outcome?, currentOutcome: Outcome?, message: String?, failsGate: Bool) {
-        self.id = id; self.kind = kind; self.baselineOutcome = baselineOutcome; self.currentOutcome = currentOutcome
-        self.message = message; self.failsGate = failsGate
+    public init(
+        id: CaseID,
+        kind: Kind,
+        baselineOutcome: Outcome?,
+        currentOutcome: Outcome?,
+        message: String?,
+        failsGate: Bool
+    ) {
+        self.id = id
+        self.kind = kind
+        self.baselineOutcome = baselineOutcome
+        self.currentOutcome = currentOutcome
+        self.message = message
+        self.failsGate = failsGate
     }
 }

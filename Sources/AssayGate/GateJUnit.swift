@@ -8,22 +8,45 @@ import Foundation
 public enum GateJUnit {
     public static func render(_ report: GateReport) -> String {
         var cases: [String] = []
-        var failures = 0, skipped = 0
+        var failures = 0
+        var skipped = 0
         for finding in report.conformance {
             let name = "conformance: \(finding.id)"
-            let text = "\(finding.kind.rawValue): baseline \(finding.baselineOutcome?.rawValue ?? "absent"), current \(finding.currentOutcome?.rawValue ?? "absent")"
+            let text =
+                "\(finding.kind.rawValue): baseline \(finding.baselineOutcome?.rawValue ?? "absent"), current \(finding.currentOutcome?.rawValue ?? "absent")"
                 + (finding.message.map { " — \($0)" } ?? "")
             if finding.failsGate {
                 failures += 1
-                cases.append(testcase(name, classname: "assay.gate.conformance", body: "<failure message=\"\(escape(text))\">\(escape(text))</failure>"))
+                cases.append(
+                    testcase(
+                        name,
+                        classname: "assay.gate.conformance",
+                        body: "<failure message=\"\(escape(text))\">\(escape(text))</failure>"
+                    )
+                )
             } else {
-                cases.append(testcase(name, classname: "assay.gate.conformance", body: "<system-out>\(escape(text))</system-out>"))
+                cases.append(
+                    testcase(
+                        name,
+                        classname: "assay.gate.conformance",
+                        body: "<system-out>\(escape(text))</system-out>"
+                    )
+                )
             }
         }
-        let unchanged = report.comparedCases - report.conformance.filter { $0.baselineOutcome != nil && $0.currentOutcome != nil }.count
-        cases.append(testcase("conformance: \(unchanged) cases with unchanged outcomes", classname: "assay.gate.conformance", body: ""))
+        let unchanged =
+            report.comparedCases
+            - report.conformance.filter { $0.baselineOutcome != nil && $0.currentOutcome != nil }.count
+        cases.append(
+            testcase(
+                "conformance: \(unchanged) cases with unchanged outcomes",
+                classname: "assay.gate.conformance",
+                body: ""
+            )
+        )
         for row in report.performance {
-            let text = "\(row.verdict.rawValue): ratio \(GateMarkdown.ratioText(row.ratio)) CI \(GateMarkdown.intervalText(row)), "
+            let text =
+                "\(row.verdict.rawValue): ratio \(GateMarkdown.ratioText(row.ratio)) CI \(GateMarkdown.intervalText(row)), "
                 + "τ \(GateMarkdown.percent(row.tau)), p \(GateMarkdown.figure(row.pValue)), Holm-adjusted p \(GateMarkdown.figure(row.adjustedPValue)), "
                 + "units \(GateMarkdown.unitsText(row)), "
                 + "baseline median \(GateMarkdown.nanoseconds(row.baselineMedian)) (n=\(row.baselineSamples)), "
@@ -43,14 +66,14 @@ public enum GateJUnit {
             cases.append(testcase("performance: \(row.id)", classname: "assay.gate.performance", body: body))
         }
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="assay gate" tests="\(cases.count)" failures="\(failures)" errors="0">
-        <testsuite name="assay gate \(escape(report.baseline.runID)) → \(escape(report.current.runID))" tests="\(cases.count)" failures="\(failures)" skipped="\(skipped)" errors="0">
-        \(cases.joined(separator: "\n"))
-        </testsuite>
-        </testsuites>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="assay gate" tests="\(cases.count)" failures="\(failures)" errors="0">
+            <testsuite name="assay gate \(escape(report.baseline.runID)) → \(escape(report.current.runID))" tests="\(cases.count)" failures="\(failures)" skipped="\(skipped)" errors="0">
+            \(cases.joined(separator: "\n"))
+            </testsuite>
+            </testsuites>
 
-        """
+            """
     }
 
     private static func testcase(_ name: String, classname: String, body: String) -> String {

@@ -11,19 +11,27 @@ public enum GateMarkdown {
         let icon = ["pass": "✅", "regression": "❌", "inconclusive": "⚠️"][report.status.rawValue] ?? ""
         lines.append("## Assay gate: \(icon) \(report.status.rawValue) (exit \(report.status.exitCode))")
         lines.append("")
-        lines.append("Baseline `\(report.baseline.runID)` (\(report.baseline.targetID)) → current `\(report.current.runID)` (\(report.current.targetID)); "
-                     + "\(report.comparedCases) cases in both, \(report.performance.count) performance cases compared; "
-                     + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm); "
-                     + "baseline \(report.baselineHistory?.count ?? 1) run(s).")
+        lines.append(
+            "Baseline `\(report.baseline.runID)` (\(report.baseline.targetID)) → current `\(report.current.runID)` (\(report.current.targetID)); "
+                + "\(report.comparedCases) cases in both, \(report.performance.count) performance cases compared; "
+                + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm); "
+                + "baseline \(report.baselineHistory?.count ?? 1) run(s)."
+        )
         if report.performance.contains(where: { $0.note == PerformanceJudge.noVarianceNote }) {
             lines.append("")
-            lines.append("> One baseline run and one round per side: the gate cannot separate a change from run-to-run noise, "
-                         + "so no case is called `same`. Measure with `--rounds 2` or more, or save several baseline runs.")
+            lines.append(
+                "> One baseline run and one round per side: the gate cannot separate a change from run-to-run noise, "
+                    + "so no case is called `same`. Measure with `--rounds 2` or more, or save several baseline runs."
+            )
         }
         if report.differentTargets {
             lines.append("")
-            lines.append("> Runs not comparable (compared anyway with --allow-different-target): "
-                         + report.identity.differences.map { "\($0.field) `\($0.baseline)` vs `\($0.current)`" }.joined(separator: "; ") + ".")
+            lines.append(
+                "> Runs not comparable (compared anyway with --allow-different-target): "
+                    + report.identity.differences.map { "\($0.field) `\($0.baseline)` vs `\($0.current)`" }.joined(
+                        separator: "; "
+                    ) + "."
+            )
         }
         lines.append("")
         lines.append("| | count |")
@@ -42,15 +50,22 @@ public enum GateMarkdown {
             lines.append("| case | change | baseline | current | fails gate | message |")
             lines.append("|---|---|---|---|---|---|")
             for finding in conformanceRows {
-                lines.append("| `\(finding.id)` | \(finding.kind.rawValue) | \(finding.baselineOutcome?.rawValue ?? "—") | "
-                             + "\(finding.currentOutcome?.rawValue ?? "—") | \(finding.failsGate ? "yes" : "no") | \(cell(finding.message)) |")
+                lines.append(
+                    "| `\(finding.id)` | \(finding.kind.rawValue) | \(finding.baselineOutcome?.rawValue ?? "—") | "
+                        + "\(finding.currentOutcome?.rawValue ?? "—") | \(finding.failsGate ? "yes" : "no") | \(cell(finding.message)) |"
+                )
             }
         }
         if let confirmation = report.confirmation, !confirmation.isEmpty {
-            lines += ["", "### Confirmation re-run", "", "| case | before | ratio before | after | ratio after | rounds |", "|---|---|---|---|---|---|"]
+            lines += [
+                "", "### Confirmation re-run", "", "| case | before | ratio before | after | ratio after | rounds |",
+                "|---|---|---|---|---|---|",
+            ]
             for row in confirmation {
-                lines.append("| `\(row.id)` | \(row.before.rawValue) | \(ratioText(row.ratioBefore)) | \(row.after?.rawValue ?? "not re-measured") | "
-                             + "\(ratioText(row.ratioAfter)) | \(row.rounds) |")
+                lines.append(
+                    "| `\(row.id)` | \(row.before.rawValue) | \(ratioText(row.ratioBefore)) | \(row.after?.rawValue ?? "not re-measured") | "
+                        + "\(ratioText(row.ratioAfter)) | \(row.rounds) |"
+                )
             }
         }
         table("Performance regressions", report.verdicts(.regressed), into: &lines)
@@ -74,19 +89,24 @@ public enum GateMarkdown {
         guard !rows.isEmpty else { return }
         if let title { lines += ["", "### \(title)"] }
         lines.append("")
-        lines.append("| case | verdict | ratio | 95% CI | τ | p (Holm) | units (df) | baseline median | current median | n |")
+        lines.append(
+            "| case | verdict | ratio | 95% CI | τ | p (Holm) | units (df) | baseline median | current median | n |"
+        )
         lines.append("|---|---|---|---|---|---|---|---|---|---|")
         for row in rows {
-            lines.append("| `\(row.id)`\(row.confirmed ? " (confirmed)" : "") | \(row.verdict.rawValue) | \(ratioText(row.ratio)) | \(intervalText(row)) | \(percent(row.tau)) | "
-                         + "\(figure(row.adjustedPValue)) | \(unitsText(row)) | \(nanoseconds(row.baselineMedian)) | \(nanoseconds(row.currentMedian)) | "
-                         + "\(row.baselineSamples)/\(row.currentSamples) |")
+            lines.append(
+                "| `\(row.id)`\(row.confirmed ? " (confirmed)" : "") | \(row.verdict.rawValue) | \(ratioText(row.ratio)) | \(intervalText(row)) | \(percent(row.tau)) | "
+                    + "\(figure(row.adjustedPValue)) | \(unitsText(row)) | \(nanoseconds(row.baselineMedian)) | \(nanoseconds(row.currentMedian)) | "
+                    + "\(row.baselineSamples)/\(row.currentSamples) |"
+            )
         }
     }
 
     /// e.g. "3+3 rounds (4)" or "5+1 runs (4)".
     static func unitsText(_ row: PerformanceComparison) -> String {
         guard let estimate = row.estimate else { return "—" }
-        return "\(estimate.baselineUnits)+\(estimate.currentUnits) \(estimate.level.rawValue) (\(estimate.degreesOfFreedom))"
+        return
+            "\(estimate.baselineUnits)+\(estimate.currentUnits) \(estimate.level.rawValue) (\(estimate.degreesOfFreedom))"
     }
 
     static func ratioText(_ ratio: Double?) -> String { ratio.map { String(format: "%.4f", $0) } ?? "—" }
@@ -95,7 +115,9 @@ public enum GateMarkdown {
         return String(format: "[%.4f, %.4f]", low, high)
     }
     static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
-    static func figure(_ value: Double) -> String { value < 1e-4 ? String(format: "%.2e", value) : String(format: "%.4f", value) }
+    static func figure(_ value: Double) -> String {
+        value < 1e-4 ? String(format: "%.2e", value) : String(format: "%.4f", value)
+    }
     static func nanoseconds(_ value: Double) -> String {
         if value >= 1e6 { return String(format: "%.3f ms", value / 1e6) }
         if value >= 1e3 { return String(format: "%.3f µs", value / 1e3) }

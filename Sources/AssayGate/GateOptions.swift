@@ -16,10 +16,21 @@ public struct GateOptions: Codable, Sendable, Equatable {
     public var resamples: Int
     public var seed: UInt64
 
-    public init(threshold: Double = 0.02, alpha: Double = 0.05, allowMissing: Bool = false, allowDifferentTarget: Bool = false,
-                confidence: Double = 0.95, resamples: Int = 2000, seed: UInt64 = 0x00A5_5A7B_E4C4) {
-        self.threshold = threshold; self.alpha = alpha; self.allowMissing = allowMissing
-        self.allowDifferentTarget = allowDifferentTarget; self.confidence = confidence
-        self.resamples = resamples; self.seed = seed
+    public init(
+        threshold: Double = 0.02,
+        alpha: Double = 0.05,
+        allowMissing: Bool = false,
+        allowDifferentTarget: Bool = false,
+        confidence: Double = 0.95,
+        resamples: Int = 2000,
+        seed: UInt64 = 0x00A5_5A7B_E4C4
+    ) {
+        self.threshold = threshold
+        self.alpha = alpha
+        self.allowMissing = allowMissing
+        self.allowDifferentTarget = allowDifferentTarget
+        self.confidence = confidence
+        self.resamples = resamples
+        self.seed = seed
     }
 }

@@ -30,7 +30,10 @@ public struct GateReport: Codable, Sendable {
         public var fingerprint: String
         public var source: String
         public init(runID: String, targetID: String, fingerprint: String, source: String) {
-            self.runID = runID; self.targetID = targetID; self.fingerprint = fingerprint; self.source = source
+            self.runID = runID
+            self.targetID = targetID
+            self.fingerprint = fingerprint
+            self.source = source
         }
     }
 
@@ -51,25 +54,45 @@ public struct GateReport: Codable, Sendable {
     /// `--confirm`: each re-measured case's verdict before and after (the report's verdicts are the after ones).
     public var confirmation: [ConfirmationResult]?
 
-    public init(baseline: RunSummary, current: RunSummary, options: GateOptions, identity: Comparability,
-                conformance: [ConformanceFinding], performance: [PerformanceComparison], comparedCases: Int) {
-        self.baseline = baseline; self.current = current; self.options = options
-        self.differentTargets = !identity.isComparable; self.identity = identity
-        self.conformance = conformance; self.performance = performance; self.comparedCases = comparedCases
+    public init(
+        baseline: RunSummary,
+        current: RunSummary,
+        options: GateOptions,
+        identity: Comparability,
+        conformance: [ConformanceFinding],
+        performance: [PerformanceComparison],
+        comparedCases: Int
+    ) {
+        self.baseline = baseline
+        self.current = current
+        self.options = options
+        self.differentTargets = !identity.isComparable
+        self.identity = identity
+        self.conformance = conformance
+        self.performance = performance
+        self.comparedCases = comparedCases
         self.status = GateReport.status(conformance: conformance, performance: performance)
     }
 
     public static func status(conformance: [ConformanceFinding], performance: [PerformanceComparison]) -> Status {
-        if conformance.contains(where: \.failsGate) || performance.contains(where: { $0.verdict == .regressed }) { return .regression }
+        if conformance.contains(where: \.failsGate) || performance.contains(where: { $0.verdict == .regressed }) {
+            return .regression
+        }
         if performance.contains(where: { $0.verdict == .inconclusive }) { return .inconclusive }
         return .pass
     }
 
-    public func findings(_ kind: ConformanceFinding.Kind) -> [ConformanceFinding] { conformance.filter { $0.kind == kind } }
-    public func verdicts(_ verdict: PerformanceComparison.Verdict) -> [PerformanceComparison] { performance.filter { $0.verdict == verdict } }
+    public func findings(_ kind: ConformanceFinding.Kind) -> [ConformanceFinding] {
+        conformance.filter { $0.kind == kind }
+    }
+    public func verdicts(_ verdict: PerformanceComparison.Verdict) -> [PerformanceComparison] {
+        performance.filter { $0.verdict == verdict }
+    }
 
     /// The performance cases a confirmation re-run should measure again.
-    public var casesToConfirm: [CaseID] { performance.filter { $0.verdict == .regressed || $0.verdict == .inconclusive }.map(\.id) }
+    public var casesToConfirm: [CaseID] {
+        performance.filter { $0.verdict == .regressed || $0.verdict == .inconclusive }.map(\.id)
+    }
 
     /// The report as JSON in the record dialect (sorted keys, NaN as "nan").
     public func jsonData() throws -> Data { try RecordCoding.encoder().encode(self) }

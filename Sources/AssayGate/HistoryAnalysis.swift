@@ -32,16 +32,23 @@ public enum HistoryAnalysis {
 
     public static func markdown(_ histories: [CaseHistory], runs: Int, detector: EDivisive) -> String {
         let shifted = histories.filter { !$0.changePoints.isEmpty }
-        var lines = ["## Assay gate history: \(shifted.count) of \(histories.count) performance cases shifted", "",
-                     "\(runs) run(s); E-Divisive means (Matteson & James 2014), α = 1, significance \(detector.significance), "
-                     + "\(detector.permutations) permutations, minimum segment \(detector.minimumSize) runs.", ""]
+        var lines = [
+            "## Assay gate history: \(shifted.count) of \(histories.count) performance cases shifted", "",
+            "\(runs) run(s); E-Divisive means (Matteson & James 2014), α = 1, significance \(detector.significance), "
+                + "\(detector.permutations) permutations, minimum segment \(detector.minimumSize) runs.", "",
+        ]
         guard !shifted.isEmpty else { return (lines + ["No change points.", ""]).joined(separator: "\n") }
-        lines += ["| case | runs | shift at run | median before | median after | ratio | p |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| case | runs | shift at run | median before | median after | ratio | p |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for history in shifted {
             for point in history.changePoints {
-                lines.append("| `\(history.id)` | \(history.medians.count) | #\(point.index + 1) `\(history.runs[point.index])` | "
-                             + "\(GateMarkdown.nanoseconds(point.medianBefore)) | \(GateMarkdown.nanoseconds(point.medianAfter)) | "
-                             + "\(GateMarkdown.ratioText(point.ratio)) | \(GateMarkdown.figure(point.pValue)) |")
+                lines.append(
+                    "| `\(history.id)` | \(history.medians.count) | #\(point.index + 1) `\(history.runs[point.index])` | "
+                        + "\(GateMarkdown.nanoseconds(point.medianBefore)) | \(GateMarkdown.nanoseconds(point.medianAfter)) | "
+                        + "\(GateMarkdown.ratioText(point.ratio)) | \(GateMarkdown.figure(point.pValue)) |"
+                )
             }
         }
         return (lines + [""]).joined(separator: "\n")

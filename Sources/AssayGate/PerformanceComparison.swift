@@ -43,12 +43,37 @@ public struct PerformanceComparison: Codable, Sendable, Equatable {
     /// The hierarchical estimate the verdict came from: level, units, degrees of freedom, spread.
     public var estimate: HierarchicalEstimate?
 
-    public init(id: CaseID, verdict: Verdict, baselineSamples: Int, currentSamples: Int, baselineMedian: Double,
-                currentMedian: Double, pValue: Double, adjustedPValue: Double, ratio: Double?, ratioLow: Double?,
-                ratioHigh: Double?, baselineRelativeIQR: Double, tau: Double, confirmed: Bool = false, note: String? = nil) {
-        self.id = id; self.verdict = verdict; self.baselineSamples = baselineSamples; self.currentSamples = currentSamples
-        self.baselineMedian = baselineMedian; self.currentMedian = currentMedian; self.pValue = pValue
-        self.adjustedPValue = adjustedPValue; self.ratio = ratio; self.ratioLow = ratioLow; self.ratioHigh = ratioHigh
-        self.baselineRelativeIQR = baselineRelativeIQR; self.tau = tau; self.confirmed = confirmed; self.note = note
+    public init(
+        id: CaseID,
+        verdict: Verdict,
+        baselineSamples: Int,
+        currentSamples: Int,
+        baselineMedian: Double,
+        currentMedian: Double,
+        pValue: Double,
+        adjustedPValue: Double,
+        ratio: Double?,
+        ratioLow: Double?,
+        ratioHigh: Double?,
+        baselineRelativeIQR: Double,
+        tau: Double,
+        confirmed: Bool = false,
+        note: String? = nil
+    ) {
+        self.id = id
+        self.verdict = verdict
+        self.baselineSamples = baselineSamples
+        self.currentSamples = currentSamples
+        self.baselineMedian = baselineMedian
+        self.currentMedian = currentMedian
+        self.pValue = pValue
+        self.adjustedPValue = adjustedPValue
+        self.ratio = ratio
+        self.ratioLow = ratioLow
+        self.ratioHigh = ratioHigh
+        self.baselineRelativeIQR = baselineRelativeIQR
+        self.tau = tau
+        self.confirmed = confirmed
+        self.note = note
     }
 }

@@ -19,7 +19,10 @@ public enum PerformanceJudge {
         public var current: [[[Double]]]
         public var confirmed: Bool
         public init(id: CaseID, baseline: [[[Double]]], current: [[[Double]]], confirmed: Bool = false) {
-            self.id = id; self.baseline = baseline; self.current = current; self.confirmed = confirmed
+            self.id = id
+            self.baseline = baseline
+            self.current = current
+            self.confirmed = confirmed
         }
         /// One run per side, each one round: the single-run shape of records without rounds.
         public init(id: CaseID, baseline: [Double], current: [Double], confirmed: Bool = false) {
@@ -28,7 +31,8 @@ public enum PerformanceJudge {
     }
 
     /// The note of a case that has one unit per side.
-    public static let noVarianceNote = "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
+    public static let noVarianceNote =
+        "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
         + "(measure with --rounds 2 or more, or save several baseline runs)"
 
     /// The cases the newest (last) baseline run and the current run both measured, in that
@@ -38,9 +42,16 @@ public enum PerformanceJudge {
         let baselineByID = baselines.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
         return (baselines.last ?? []).compactMap { first in
             guard let newRecord = currentByID[first.id]?.performance, !newRecord.samples.isEmpty else { return nil }
-            let runs = baselineByID.compactMap { $0[first.id]?.performance }.filter { !$0.samples.isEmpty }.map(\.roundSamples)
+            let runs = baselineByID.compactMap { $0[first.id]?.performance }.filter { !$0.samples.isEmpty }.map(
+                \.roundSamples
+            )
             guard !runs.isEmpty else { return nil }
-            return Pair(id: first.id, baseline: runs, current: [newRecord.roundSamples], confirmed: confirmed.contains(first.id))
+            return Pair(
+                id: first.id,
+                baseline: runs,
+                current: [newRecord.roundSamples],
+                confirmed: confirmed.contains(first.id)
+            )
         }
     }
 
@@ -49,22 +60,44 @@ public enum PerformanceJudge {
     }
 
     public static func judge(_ pairs: [Pair], options: GateOptions) -> [PerformanceComparison] {
-        let estimates = pairs.map { HierarchicalRatio.estimate(baseline: $0.baseline, current: $0.current, confidence: options.confidence) }
+        let estimates = pairs.map {
+            HierarchicalRatio.estimate(baseline: $0.baseline, current: $0.current, confidence: options.confidence)
+        }
         // A case without a p-value takes part in Holm's correction as p = 1: it can never be significant.
         let adjusted = Holm.adjust(estimates.map { $0?.pValue ?? 1 })
-        return pairs.indices.map { judge(pairs[$0], estimate: estimates[$0], adjustedPValue: adjusted[$0], options: options) }
+        return pairs.indices.map {
+            judge(pairs[$0], estimate: estimates[$0], adjustedPValue: adjusted[$0], options: options)
+        }
     }
 
-    static func judge(_ pair: Pair, estimate: HierarchicalEstimate?, adjustedPValue: Double, options: GateOptions) -> PerformanceComparison {
-        let baselineAll = pair.baseline.flatMap { $0.flatMap { $0 } }, currentAll = pair.current.flatMap { $0.flatMap { $0 } }
-        let baseline = Statistics.summarize(baselineAll), current = Statistics.summarize(currentAll)
+    static func judge(
+        _ pair: Pair,
+        estimate: HierarchicalEstimate?,
+        adjustedPValue: Double,
+        options: GateOptions
+    ) -> PerformanceComparison {
+        let baselineAll = pair.baseline.flatMap { $0.flatMap { $0 } }
+        let currentAll = pair.current.flatMap { $0.flatMap { $0 } }
+        let baseline = Statistics.summarize(baselineAll)
+        let current = Statistics.summarize(currentAll)
         let relativeIQR = baseline.median > 0 ? baseline.iqr / baseline.median : .nan
         let tau = Swift.max(options.threshold, estimate?.unitSpread ?? 0)
-        var comparison = PerformanceComparison(id: pair.id, verdict: .inconclusive, baselineSamples: baseline.n, currentSamples: current.n,
-                                               baselineMedian: baseline.median, currentMedian: current.median,
-                                               pValue: estimate?.pValue ?? 1, adjustedPValue: adjustedPValue, ratio: estimate?.ratio,
-                                               ratioLow: estimate?.low, ratioHigh: estimate?.high, baselineRelativeIQR: relativeIQR, tau: tau,
-                                               confirmed: pair.confirmed)
+        var comparison = PerformanceComparison(
+            id: pair.id,
+            verdict: .inconclusive,
+            baselineSamples: baseline.n,
+            currentSamples: current.n,
+            baselineMedian: baseline.median,
+            currentMedian: current.median,
+            pValue: estimate?.pValue ?? 1,
+            adjustedPValue: adjustedPValue,
+            ratio: estimate?.ratio,
+            ratioLow: estimate?.low,
+            ratioHigh: estimate?.high,
+            baselineRelativeIQR: relativeIQR,
+            tau: tau,
+            confirmed: pair.confirmed
+        )
         comparison.baselineRuns = pair.baseline.count
         comparison.currentRounds = pair.current.first?.count
         comparison.estimate = estimate
@@ -76,15 +109,30 @@ public enum PerformanceJudge {
             comparison.note = noVarianceNote
             return comparison
         }
-        comparison.verdict = verdict(adjustedPValue: adjustedPValue, ratio: estimate.ratio, low: low, high: high, tau: tau, alpha: options.alpha)
+        comparison.verdict = verdict(
+            adjustedPValue: adjustedPValue,
+            ratio: estimate.ratio,
+            low: low,
+            high: high,
+            tau: tau,
+            alpha: options.alpha
+        )
         if estimate.level == .rounds {
-            comparison.note = "between-round variance only: one baseline run, so run-to-run variance is not seen (save more baseline runs)"
+            comparison.note =
+                "between-round variance only: one baseline run, so run-to-run variance is not seen (save more baseline runs)"
         }
         return comparison
     }
 
     /// The decision rule, on its own so it can be read and tested against docs/FORMATS.md.
-    public static func verdict(adjustedPValue: Double, ratio: Double, low: Double, high: Double, tau: Double, alpha: Double) -> PerformanceComparison.Verdict {
+    public static func verdict(
+        adjustedPValue: Double,
+        ratio: Double,
+        low: Double,
+        high: Double,
+        tau: Double,
+        alpha: Double
+    ) -> PerformanceComparison.Verdict {
         let significant = adjustedPValue < alpha
         if significant, ratio > 1 + tau { return .regressed }
         if significant, ratio < 1 - tau { return .improved }

@@ -13,15 +13,28 @@ public struct RunIdentity: Codable, Sendable, Equatable {
     /// The environment fingerprint (docs/FORMATS.md).
     public var fingerprint: String
 
-    public init(targetID: String, descriptorDigest: String, backendName: String, backendVersion: String, fingerprint: String) {
-        self.targetID = targetID; self.descriptorDigest = descriptorDigest
-        self.backendName = backendName; self.backendVersion = backendVersion; self.fingerprint = fingerprint
+    public init(
+        targetID: String,
+        descriptorDigest: String,
+        backendName: String,
+        backendVersion: String,
+        fingerprint: String
+    ) {
+        self.targetID = targetID
+        self.descriptorDigest = descriptorDigest
+        self.backendName = backendName
+        self.backendVersion = backendVersion
+        self.fingerprint = fingerprint
     }
 
     public init(_ record: RunRecord) {
-        self.init(targetID: record.target.value.id, descriptorDigest: Self.descriptorDigest(record.target.value),
-                  backendName: record.backend.name, backendVersion: record.backend.version,
-                  fingerprint: record.environment.fingerprint)
+        self.init(
+            targetID: record.target.value.id,
+            descriptorDigest: Self.descriptorDigest(record.target.value),
+            backendName: record.backend.name,
+            backendVersion: record.backend.version,
+            fingerprint: record.environment.fingerprint
+        )
     }
 
     /// The canonical digest of `descriptor` without its waivers. Works on the encoded form, so
@@ -29,11 +42,17 @@ public struct RunIdentity: Codable, Sendable, Equatable {
     public static func descriptorDigest(_ descriptor: TargetDescriptor) -> String {
         let encoder = RecordCoding.encoder(pretty: false)
         guard let data = try? encoder.encode(descriptor),
-              var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             return "unencodable"
         }
         object.removeValue(forKey: "waivers")
-        guard let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+        guard
+            let canonical = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
+        else {
             return "unencodable"
         }
         return Digest.sha256Hex(String(decoding: canonical, as: UTF8.self))

@@ -6,7 +6,11 @@ import Foundation
 extension Graph {
     /// Parses, validates and, when weights come from a `.safetensors` file, checks that file
     /// holds each of them with the declared dtype and shape.
-    public static func load(contentsOf url: URL, displayName: String? = nil, catalogue: OpCatalogue = .standard) throws -> Graph {
+    public static func load(
+        contentsOf url: URL,
+        displayName: String? = nil,
+        catalogue: OpCatalogue = .standard
+    ) throws -> Graph {
         let (root, _) = try YAMLValue.load(contentsOf: url, displayName: displayName)
         let graph = try parse(root, catalogue: catalogue)
         if let weightsFile = graph.weightsFile {
@@ -25,11 +29,22 @@ extension Graph {
         for weight in fileWeights {
             let name = weight.spec.name
             guard let tensor = weights.tensors[name] else {
-                throw InputError(file: file, line: weight.line, field: "weights.\(name)", message: "not in \(weightsFile ?? "the weights file") (it holds \(weights.tensors.keys.sorted().prefix(8).joined(separator: ", ")))")
+                throw InputError(
+                    file: file,
+                    line: weight.line,
+                    field: "weights.\(name)",
+                    message:
+                        "not in \(weightsFile ?? "the weights file") (it holds \(weights.tensors.keys.sorted().prefix(8).joined(separator: ", ")))"
+                )
             }
             guard tensor.dtype == weight.spec.dtype, tensor.shape == weight.spec.shape else {
-                throw InputError(file: file, line: weight.line, field: "weights.\(name)",
-                                 message: "\(weightsFile ?? "the weights file") holds it as \(tensor.dtype.rawValue) \(tensor.shape.dims), declared \(weight.spec.dtype.rawValue) \(weight.spec.shape.dims)")
+                throw InputError(
+                    file: file,
+                    line: weight.line,
+                    field: "weights.\(name)",
+                    message:
+                        "\(weightsFile ?? "the weights file") holds it as \(tensor.dtype.rawValue) \(tensor.shape.dims), declared \(weight.spec.dtype.rawValue) \(weight.spec.shape.dims)"
+                )
             }
         }
     }
@@ -37,7 +52,9 @@ extension Graph {
     var fileWeights: [Weight] { weights.filter { $0.initialisation == .file } }
 
     static func parse(_ root: YAMLValue, catalogue: OpCatalogue) throws -> Graph {
-        let top = try root.mapping(allowed: ["id", "title", "source", "dtype", "seed", "weights_file", "inputs", "weights", "nodes", "outputs"])
+        let top = try root.mapping(allowed: [
+            "id", "title", "source", "dtype", "seed", "weights_file", "inputs", "weights", "nodes", "outputs",
+        ])
         let id = try top.required("id").identifier()
         let dtype = try top["dtype"].map(Self.dtype) ?? .f32
         let seed = UInt64(try top["seed"]?.nonNegativeInt() ?? 0)
@@ -53,7 +70,9 @@ extension Graph {
             let shape = try shapeValue.ints()
             guard shape.allSatisfy({ $0 >= 0 }) else { throw shapeValue.error("dims must be ≥ 0, found \(shape)") }
             let spec = TensorSpec(name: name, dtype: try entry["dtype"].map(Self.dtype) ?? dtype, shape: Shape(shape))
-            guard spec.checkedByteCount != nil else { throw shapeValue.error("\(shape) is too large: its byte count overflows") }
+            guard spec.checkedByteCount != nil else {
+                throw shapeValue.error("\(shape) is too large: its byte count overflows")
+            }
             return (spec, entry)
         }
 
@@ -75,7 +94,9 @@ extension Graph {
             case "file": initialisation = .file
             case let other: throw entry["init"]!.error("unknown init '\(other)' (normal, ones, zeros, file)")
             }
-            if let std = entry["std"], initialisation != .normal(std: try std.nonNegativeDouble()) { throw std.error("std applies to init normal only") }
+            if let std = entry["std"], initialisation != .normal(std: try std.nonNegativeDouble()) {
+                throw std.error("std applies to init normal only")
+            }
             guard spec.dtype.isFloatingPoint || initialisation == .file || initialisation == .zeros else {
                 throw value.error("a \(spec.dtype.rawValue) weight can only be zeros or come from the weights file")
             }
@@ -84,7 +105,12 @@ extension Graph {
         }
         let weightsFile = try top["weights_file"]?.string()
         if weightsFile == nil, let first = weights.first(where: { $0.initialisation == .file }) {
-            throw InputError(file: root.file, line: first.line, field: "weights.\(first.spec.name).init", message: "init file needs a weights_file (.safetensors) at the top of the graph")
+            throw InputError(
+                file: root.file,
+                line: first.line,
+                field: "weights.\(first.spec.name).init",
+                message: "init file needs a weights_file (.safetensors) at the top of the graph"
+            )
         }
 
         var nodes: [Node] = []
@@ -93,32 +119,56 @@ extension Graph {
             let name = try entry.required("name").string()
             let opValue = try entry.required("op")
             let op: any Operator
-            do { op = try catalogue.op(named: try opValue.string()) } catch let error as OpError { throw opValue.error(error.message) }
+            do { op = try catalogue.op(named: try opValue.string()) } catch let error as OpError {
+                throw opValue.error(error.message)
+            }
             let inputsValue = try entry.required("inputs")
             let names = try inputsValue.sequence().map { item -> (String, YAMLValue) in (try item.string(), item) }
             let specs = try names.map { name, item -> TensorSpec in
-                guard let spec = tensors[name] else { throw item.error("unknown tensor '\(name)' (not an input, weight or earlier node)") }
+                guard let spec = tensors[name] else {
+                    throw item.error("unknown tensor '\(name)' (not an input, weight or earlier node)")
+                }
                 return spec
             }
             let attrs = try entry["attrs"]?.attrMap() ?? [:]
             // The case dtype: given, else the first float input's (a cast's source), else the graph's.
-            let caseDType = try entry["dtype"].map(Self.dtype) ?? specs.first(where: { $0.dtype.isFloatingPoint })?.dtype ?? dtype
-            guard let params = GraphShapes.params(op: op.name, shapes: specs.map(\.shape.dims), attrs: op.attrDefaults.merging(attrs) { $1 }) else {
-                throw inputsValue.error("\(op.name) cannot read its params (\(op.paramNames.joined(separator: ", "))) from inputs of shapes \(specs.map { $0.shape.dims })")
+            let caseDType =
+                try entry["dtype"].map(Self.dtype) ?? specs.first(where: { $0.dtype.isFloatingPoint })?.dtype ?? dtype
+            guard
+                let params = GraphShapes.params(
+                    op: op.name,
+                    shapes: specs.map(\.shape.dims),
+                    attrs: op.attrDefaults.merging(attrs) { $1 }
+                )
+            else {
+                throw inputsValue.error(
+                    "\(op.name) cannot read its params (\(op.paramNames.joined(separator: ", "))) from inputs of shapes \(specs.map { $0.shape.dims })"
+                )
             }
             let problem: OpProblem
             do {
                 problem = try catalogue.problem(op: op.name, params: params, attrs: attrs, dtype: caseDType)
             } catch let error as OpError {
-                throw (error.field == "attrs" ? entry["attrs"] ?? value : error.field == "dtypes" ? entry["dtype"] ?? inputsValue : inputsValue).error(error.message)
+                throw
+                    (error.field == "attrs"
+                    ? entry["attrs"] ?? value : error.field == "dtypes" ? entry["dtype"] ?? inputsValue : inputsValue)
+                    .error(error.message)
             }
             guard problem.inputs.count == specs.count else {
-                throw inputsValue.error("\(op.name) takes \(problem.inputs.count) inputs (\(problem.inputs.map(\.name).joined(separator: ", "))), got \(specs.count)")
+                throw inputsValue.error(
+                    "\(op.name) takes \(problem.inputs.count) inputs (\(problem.inputs.map(\.name).joined(separator: ", "))), got \(specs.count)"
+                )
             }
-            for ((spec, expected), (inputName, item)) in zip(zip(specs, problem.inputs), names) where spec.dtype != expected.dtype || spec.shape != expected.shape {
-                throw item.error("'\(inputName)' is \(spec.dtype.rawValue) \(spec.shape.dims); \(op.name)'s \(expected.name) must be \(expected.dtype.rawValue) \(expected.shape.dims)")
+            for ((spec, expected), (inputName, item)) in zip(zip(specs, problem.inputs), names)
+            where spec.dtype != expected.dtype || spec.shape != expected.shape {
+                throw item.error(
+                    "'\(inputName)' is \(spec.dtype.rawValue) \(spec.shape.dims); \(op.name)'s \(expected.name) must be \(expected.dtype.rawValue) \(expected.shape.dims)"
+                )
             }
-            try declare(TensorSpec(name: name, dtype: problem.output.dtype, shape: problem.output.shape), at: entry.required("name"))
+            try declare(
+                TensorSpec(name: name, dtype: problem.output.dtype, shape: problem.output.shape),
+                at: entry.required("name")
+            )
             nodes.append(Node(name: name, inputs: names.map(\.0), problem: problem, line: value.line))
         }
         let outputsValue = try top.required("outputs")
@@ -128,8 +178,17 @@ extension Graph {
             return name
         }
         guard !outputs.isEmpty else { throw outputsValue.error("a graph needs at least one output") }
-        return Graph(id: id, file: root.file, seed: seed, inputs: inputs, weights: weights, nodes: nodes, outputs: outputs,
-                     weightsFile: weightsFile, tensors: tensors)
+        return Graph(
+            id: id,
+            file: root.file,
+            seed: seed,
+            inputs: inputs,
+            weights: weights,
+            nodes: nodes,
+            outputs: outputs,
+            weightsFile: weightsFile,
+            tensors: tensors
+        )
     }
 
     static func dtype(_ value: YAMLValue) throws -> DType {

@@ -6,18 +6,31 @@ import AssayOps
 /// model's exact answer on the given inputs and weights.
 public enum GraphReference {
     /// Every tensor of the graph (inputs, weights, each node's output) by name.
-    public static func run(_ graph: Graph, inputs: [String: Tensor], weights: [String: Tensor],
-                           catalogue: OpCatalogue = .standard) throws -> [String: RefTensor] {
+    public static func run(
+        _ graph: Graph,
+        inputs: [String: Tensor],
+        weights: [String: Tensor],
+        catalogue: OpCatalogue = .standard
+    ) throws -> [String: RefTensor] {
         var values: [String: RefTensor] = [:]
         for spec in graph.inputs {
             guard let tensor = inputs[spec.name], tensor.dtype == spec.dtype, tensor.shape == spec.shape else {
-                throw InputError(file: graph.file, field: "inputs.\(spec.name)", message: "needs a \(spec.dtype.rawValue) \(spec.shape.dims) tensor")
+                throw InputError(
+                    file: graph.file,
+                    field: "inputs.\(spec.name)",
+                    message: "needs a \(spec.dtype.rawValue) \(spec.shape.dims) tensor"
+                )
             }
             values[spec.name] = RefTensor(tensor)
         }
         for weight in graph.weights {
             guard let tensor = weights[weight.spec.name] else {
-                throw InputError(file: graph.file, line: weight.line, field: "weights.\(weight.spec.name)", message: "has no value")
+                throw InputError(
+                    file: graph.file,
+                    line: weight.line,
+                    field: "weights.\(weight.spec.name)",
+                    message: "has no value"
+                )
             }
             values[weight.spec.name] = RefTensor(tensor)
         }

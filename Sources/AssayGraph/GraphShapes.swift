@@ -5,14 +5,22 @@ import AssayCore
 enum GraphShapes {
     /// nil when the inputs have too few dims for the op to read its params (the caller reports it).
     static func params(op: String, shapes s: [[Int]], attrs: AttrMap) -> AttrMap? {
-        func dims(_ index: Int, _ rank: Int) -> [Int]? { s.indices.contains(index) && s[index].count == rank ? s[index] : nil }
+        func dims(_ index: Int, _ rank: Int) -> [Int]? {
+            s.indices.contains(index) && s[index].count == rank ? s[index] : nil
+        }
         let shape = { (index: Int) -> AttrValue? in s.indices.contains(index) ? .ints(s[index]) : nil }
         switch op {
         case "matmul", "matmul_int8":
-            guard s.count == 2, s[0].count == s[1].count, s[0].count == 2 || (op == "matmul" && s[0].count == 3) else { return nil }
-            let ta = attrs["transpose_a"]?.boolValue ?? false, tb = attrs["transpose_b"]?.boolValue ?? false
-            let a = Array(s[0].suffix(2)), b = Array(s[1].suffix(2))
-            var params: AttrMap = ["m": .int(ta ? a[1] : a[0]), "k": .int(ta ? a[0] : a[1]), "n": .int(tb ? b[0] : b[1])]
+            guard s.count == 2, s[0].count == s[1].count, s[0].count == 2 || (op == "matmul" && s[0].count == 3) else {
+                return nil
+            }
+            let ta = attrs["transpose_a"]?.boolValue ?? false
+            let tb = attrs["transpose_b"]?.boolValue ?? false
+            let a = Array(s[0].suffix(2))
+            let b = Array(s[1].suffix(2))
+            var params: AttrMap = [
+                "m": .int(ta ? a[1] : a[0]), "k": .int(ta ? a[0] : a[1]), "n": .int(tb ? b[0] : b[1]),
+            ]
             if s[0].count == 3 { params["b"] = .int(s[0][0]) }
             return params
         case "linear":
@@ -20,7 +28,10 @@ enum GraphShapes {
             return ["m": .int(x[0]), "k": .int(x[1]), "n": .int(w[0])]
         case "conv2d":
             guard let x = dims(0, 4), let w = dims(1, 4) else { return nil }
-            return ["n": .int(x[0]), "c": .int(x[1]), "h": .int(x[2]), "w": .int(x[3]), "f": .int(w[0]), "kh": .int(w[2]), "kw": .int(w[3])]
+            return [
+                "n": .int(x[0]), "c": .int(x[1]), "h": .int(x[2]), "w": .int(x[3]), "f": .int(w[0]), "kh": .int(w[2]),
+                "kw": .int(w[3]),
+            ]
         case "scaled_dot_product_attention":
             guard let q = dims(0, 4), let k = dims(1, 4) else { return nil }
             return ["b": .int(q[0]), "h": .int(q[1]), "s": .int(q[2]), "d": .int(q[3]), "t": .int(k[2])]

@@ -9,20 +9,29 @@ public enum GraphWeights {
     public static func values(of graph: Graph, file: SafetensorsFile? = nil) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for weight in graph.weights {
-            let spec = weight.spec, count = spec.shape.elementCount
+            let spec = weight.spec
+            let count = spec.shape.elementCount
             switch weight.initialisation {
             case .normal(let std):
                 var rng = SplitMix64(seed: graph.seed ^ SplitMix64.fnv1a64(spec.name))
                 let values = (0..<count).map { _ -> Double in
-                    let u1 = 1 - rng.nextUnit(), u2 = rng.nextUnit()  // u1 in (0, 1]: log is finite
+                    let u1 = 1 - rng.nextUnit()
+                    let u2 = rng.nextUnit()  // u1 in (0, 1]: log is finite
                     return std * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
                 }
                 out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: values)
-            case .ones: out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: Array(repeating: 1, count: count))
-            case .zeros: out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: Array(repeating: 0, count: count))
+            case .ones:
+                out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: Array(repeating: 1, count: count))
+            case .zeros:
+                out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: Array(repeating: 0, count: count))
             case .file:
                 guard let tensor = file?.tensors[spec.name] else {
-                    throw InputError(file: graph.file, line: weight.line, field: "weights.\(spec.name)", message: "no weights file holds it")
+                    throw InputError(
+                        file: graph.file,
+                        line: weight.line,
+                        field: "weights.\(spec.name)",
+                        message: "no weights file holds it"
+                    )
                 }
                 out[spec.name] = tensor
             }

@@ -19,7 +19,12 @@ struct AxisRows {
 
     /// The output whose row r along the axis is row `sources[r].row` of input `sources[r].input`,
     /// for every outer index; each input's row count along the axis is `lengths[input]`.
-    func assemble(_ sources: [(input: Int, row: Int)], from inputs: [RefTensor], lengths: [Int], outShape: [Int]) -> RefTensor {
+    func assemble(
+        _ sources: [(input: Int, row: Int)],
+        from inputs: [RefTensor],
+        lengths: [Int],
+        outShape: [Int]
+    ) -> RefTensor {
         var out: [Double] = []
         out.reserveCapacity(outer * sources.count * inner)
         for o in 0..<outer {
@@ -35,7 +40,9 @@ struct AxisRows {
 extension ProblemParams {
     /// An axis attr (negative counts from the end) resolved against `rank`.
     func axis(_ name: String, rank: Int) throws -> Int {
-        guard let raw = attrs[name]?.intValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer") }
+        guard let raw = attrs[name]?.intValue else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer")
+        }
         guard let axis = Shape(Array(repeating: 1, count: rank)).normalizedAxis(raw) else {
             throw OpError(field: "attrs", "\(op) \(name) \(raw) is out of range for rank \(rank)")
         }

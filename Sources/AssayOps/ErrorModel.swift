@@ -29,11 +29,13 @@ public enum ErrorModel: Sendable, Equatable {
     public func summary(dtype: DType, reductionLength: Int) -> String {
         switch self {
         case .exact: return "exact (\(dtype.rawValue))"
-        case .correctlyRounded: return "correctly rounded in \(dtype.rawValue) (round-to-nearest-even of the f64 result)"
+        case .correctlyRounded:
+            return "correctly rounded in \(dtype.rawValue) (round-to-nearest-even of the f64 result)"
         case .ulps(let n): return "within \(DType.f64.shortest(n)) ulp of \(dtype.rawValue)"
         case .accumulation(let k):
             let acc = ErrorModel.accumulationDType(for: dtype)
-            return "\(DType.f64.shortest(ErrorModel.lambda))·u·√L·Σ|terms| + \(DType.f64.shortest(k))·u·|ref| + ½ ulp of \(dtype.rawValue); u of \(acc.rawValue), L = \(reductionLength)"
+            return
+                "\(DType.f64.shortest(ErrorModel.lambda))·u·√L·Σ|terms| + \(DType.f64.shortest(k))·u·|ref| + ½ ulp of \(dtype.rawValue); u of \(acc.rawValue), L = \(reductionLength)"
         }
     }
 }

@@ -12,7 +12,8 @@ enum FeedingText {
         guard !values.isEmpty else { return "\(label) empty" }
         let finite = values.filter(\.isFinite)
         let mean = finite.isEmpty ? Double.nan : finite.reduce(0, +) / Double(finite.count)
-        var text = "\(label) of \(values.count): min \(dtype.shortest(values.min() ?? .nan)), max \(dtype.shortest(values.max() ?? .nan)), mean \(DType.f64.shortest((mean * 1e6).rounded() / 1e6))"
+        var text =
+            "\(label) of \(values.count): min \(dtype.shortest(values.min() ?? .nan)), max \(dtype.shortest(values.max() ?? .nan)), mean \(DType.f64.shortest((mean * 1e6).rounded() / 1e6))"
         let special = values.count - finite.count
         if special > 0 { text += ", \(special) non-finite" }
         return text

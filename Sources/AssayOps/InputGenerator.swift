@@ -7,8 +7,13 @@ import Foundation
 /// Values are rounded to each input's dtype when the tensor is built, so the reference sees
 /// exactly what the backend sees.
 public enum InputGenerator {
-    public static func inputs(for problem: OpProblem, values: InputValues, seed: UInt64, caseID: String,
-                              specials: SpecialValueSet) -> [Tensor] {
+    public static func inputs(
+        for problem: OpProblem,
+        values: InputValues,
+        seed: UInt64,
+        caseID: String,
+        specials: SpecialValueSet
+    ) -> [Tensor] {
         var rng = SplitMix64(seed: seed ^ SplitMix64.fnv1a64(caseID))
         return problem.inputs.enumerated().map { index, spec in
             var data = randomValues(for: spec, rng: &rng)
@@ -44,7 +49,8 @@ public enum InputGenerator {
         case .rotaryCos, .rotarySin:
             let columns = spec.shape.dims.last ?? 1
             return (0..<count).map { flat in
-                let position = Double(flat / Swift.max(1, columns)), pair = Double(flat % Swift.max(1, columns))
+                let position = Double(flat / Swift.max(1, columns))
+                let pair = Double(flat % Swift.max(1, columns))
                 let angle = position * pow(10_000, -2 * pair / Double(2 * columns))
                 return spec.role == .rotaryCos ? cos(angle) : sin(angle)
             }
@@ -60,8 +66,10 @@ public enum InputGenerator {
     /// The special values an input may hold, in a fixed order.
     public static func specialValues(for dtype: DType, set: SpecialValueSet) -> [Double] {
         guard set != .none else { return [] }
-        var values: [Double] = [0.0, -0.0, .infinity, -.infinity, .nan, dtype.minSubnormal, -dtype.minSubnormal,
-                                dtype.minNormal - dtype.minSubnormal, 1, -1]
+        var values: [Double] = [
+            0.0, -0.0, .infinity, -.infinity, .nan, dtype.minSubnormal, -dtype.minSubnormal,
+            dtype.minNormal - dtype.minSubnormal, 1, -1,
+        ]
         if set == .all { values += [dtype.maxFinite, -dtype.maxFinite] }
         return values
     }
@@ -74,7 +82,9 @@ public enum InputGenerator {
         let ends = [1.0, -1.0, Double(largest), -Double(largest)]
         return (0..<count).map { flat in
             if alternating, flat % 2 == 1 { return (1 + abs(rng.nextSigned())) * (rng.nextSigned() < 0 ? -1 : 1) }
-            let units = flat < ends.count && !alternating ? ends[flat]
+            let units =
+                flat < ends.count && !alternating
+                ? ends[flat]
                 : Double(rng.nextInt(in: 1...largest)) * (rng.nextSigned() < 0 ? -1 : 1)
             return units * dtype.minSubnormal
         }

@@ -11,7 +11,8 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
         BinaryOp(kind: .add), BinaryOp(kind: .mul), ReductionOp(kind: .sum), ReductionOp(kind: .mean),
         EmbeddingOp(), RotaryEmbeddingOp(), LayoutOp(kind: .transpose), LayoutOp(kind: .copy),
         // What model graphs need besides the above (issue 17).
-        ReshapeOp(), ConcatOp(), SliceOp(), GatherOp(), RepeatInterleaveOp(), SelectionOp(kind: .argmax), SelectionOp(kind: .topk),
+        ReshapeOp(), ConcatOp(), SliceOp(), GatherOp(), RepeatInterleaveOp(), SelectionOp(kind: .argmax),
+        SelectionOp(kind: .topk),
         SelectOp(kind: .where), SelectOp(kind: .maskedFill), CastOp(), BatchNormOp(),
     ])
 
@@ -32,15 +33,25 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
     public func problem(op name: String, params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let op = try op(named: name)
         guard op.dtypes.contains(dtype) else {
-            throw OpError(field: "dtypes", "\(name) is not defined for \(dtype.rawValue) (defined for: \(op.dtypes.map(\.rawValue).joined(separator: ", ")))")
+            throw OpError(
+                field: "dtypes",
+                "\(name) is not defined for \(dtype.rawValue) (defined for: \(op.dtypes.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let known = Set(op.paramNames)
         if let unknown = params.keys.sorted().first(where: { !known.contains($0) }) {
-            throw OpError(field: "shapes", "\(name) has no param '\(unknown)' (params: \(op.paramNames.joined(separator: ", ")))")
+            throw OpError(
+                field: "shapes",
+                "\(name) has no param '\(unknown)' (params: \(op.paramNames.joined(separator: ", ")))"
+            )
         }
         if let unknown = attrs.keys.sorted().first(where: { !op.acceptedAttrs.contains($0) }) {
             let accepted = op.acceptedAttrs.sorted()
-            throw OpError(field: "attrs", "\(name) has no attr '\(unknown)'" + (accepted.isEmpty ? " (it takes none)" : " (attrs: \(accepted.joined(separator: ", ")))"))
+            throw OpError(
+                field: "attrs",
+                "\(name) has no attr '\(unknown)'"
+                    + (accepted.isEmpty ? " (it takes none)" : " (attrs: \(accepted.joined(separator: ", ")))")
+            )
         }
         return try op.resolve(params: params, attrs: op.attrDefaults.merging(attrs) { $1 }, dtype: dtype)
     }
@@ -57,7 +68,12 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
     public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] {
         guard let name = entry.op else { return [] }
         guard operators[name] != nil else {
-            return [SuiteEntryProblem(field: "op", message: "unknown op '\(name)' (known: \(names.joined(separator: ", ")))")]
+            return [
+                SuiteEntryProblem(
+                    field: "op",
+                    message: "unknown op '\(name)' (known: \(names.joined(separator: ", ")))"
+                )
+            ]
         }
         for dtype in entry.dtypes {
             for (shapeIndex, params) in entry.shapes.enumerated() {
@@ -66,15 +82,29 @@ public struct OpCatalogue: Sendable, SuiteEntryValidating {
                         let resolved = try problem(op: name, params: params, attrs: attrs, dtype: dtype)
                         if let budget = suiteBudget {
                             guard let bytes = resolved.harnessBytes else {
-                                return [SuiteEntryProblem(field: "shapes", index: shapeIndex, message: "\(name) \(dtype.rawValue): the case's byte count overflows")]
+                                return [
+                                    SuiteEntryProblem(
+                                        field: "shapes",
+                                        index: shapeIndex,
+                                        message: "\(name) \(dtype.rawValue): the case's byte count overflows"
+                                    )
+                                ]
                             }
                             if bytes > budget.bytes {
-                                return [SuiteEntryProblem(field: "shapes", index: shapeIndex, message:
-                                    "\(name) \(dtype.rawValue) needs \(MemoryBudget.format(bytes)) (inputs, output and float64 reference), over the memory budget of \(budget)")]
+                                return [
+                                    SuiteEntryProblem(
+                                        field: "shapes",
+                                        index: shapeIndex,
+                                        message:
+                                            "\(name) \(dtype.rawValue) needs \(MemoryBudget.format(bytes)) (inputs, output and float64 reference), over the memory budget of \(budget)"
+                                    )
+                                ]
                             }
                         }
                     } catch let error as OpError {
-                        let index = error.field == "shapes" ? shapeIndex : error.field == "attrs" ? attrIndex : entry.dtypes.firstIndex(of: dtype)
+                        let index =
+                            error.field == "shapes"
+                            ? shapeIndex : error.field == "attrs" ? attrIndex : entry.dtypes.firstIndex(of: dtype)
                         return [SuiteEntryProblem(field: error.field, index: index, message: error.message)]
                     } catch {
                         return [SuiteEntryProblem(field: "op", message: "\(error)")]

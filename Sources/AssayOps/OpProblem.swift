@@ -16,12 +16,29 @@ public struct OpProblem: Sendable, Equatable {
     /// Minimum bytes moved by one call: by default every input read once and the output written once.
     public var minimumBytes: Double
 
-    public init(op: String, dtype: DType, params: AttrMap, attrs: AttrMap, inputs: [TensorSpec], output: TensorSpec,
-                flops: Double, reductionLength: Int, minimumBytes: Double? = nil) {
-        self.op = op; self.dtype = dtype; self.params = params; self.attrs = attrs; self.inputs = inputs
-        self.output = output; self.flops = flops; self.reductionLength = reductionLength
+    public init(
+        op: String,
+        dtype: DType,
+        params: AttrMap,
+        attrs: AttrMap,
+        inputs: [TensorSpec],
+        output: TensorSpec,
+        flops: Double,
+        reductionLength: Int,
+        minimumBytes: Double? = nil
+    ) {
+        self.op = op
+        self.dtype = dtype
+        self.params = params
+        self.attrs = attrs
+        self.inputs = inputs
+        self.output = output
+        self.flops = flops
+        self.reductionLength = reductionLength
         // Summed in Double: an oversized problem must reach the memory budget check, not trap here.
-        self.minimumBytes = minimumBytes ?? (inputs + [output]).reduce(0) { $0 + Double($1.shape.elementCount) * Double($1.dtype.byteWidth) }
+        self.minimumBytes =
+            minimumBytes
+            ?? (inputs + [output]).reduce(0) { $0 + Double($1.shape.elementCount) * Double($1.dtype.byteWidth) }
     }
 
     /// FLOPs per byte of the minimum traffic.
@@ -39,6 +56,9 @@ public struct OpError: Error, CustomStringConvertible, Sendable {
     /// `shapes` or `attrs`, matching the suite entry key.
     public var field: String
     public var message: String
-    public init(field: String, _ message: String) { self.field = field; self.message = message }
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
     public var description: String { message }
 }

@@ -29,12 +29,23 @@ public protocol Operator: Sendable {
     /// Per output element, the further error of a framework that rounds the op's intermediates to
     /// the case dtype (f16/bf16), from a forward error analysis of its staged computation; nil when
     /// the op has no such stage or the dtype is not narrower than the accumulation dtype.
-    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]?
+    func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]?
     /// Results frameworks give at special inputs instead of the catalogue's limits, accepted and recorded.
     func specialAlternatives(for dtype: DType) -> [SpecialAlternative]
     /// Where one element's accepted alternative depends on more than its own input (a whole row):
     /// the note recorded when `actual` is accepted at `flat`, nil when it is not.
-    func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String?
+    func acceptedDeviation(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        at flat: Int,
+        expected: Double,
+        actual: Double
+    ) -> String?
     /// The input values that feed one output element, in words (nil when the op has no short answer).
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String?
 }
@@ -48,14 +59,28 @@ extension Operator {
     public func errorModel(for dtype: DType) -> ErrorModel { .accumulation(extraRoundings: 2) }
     /// Σ|terms| of a sum of products is the reference on the inputs' absolute values.
     public func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double] {
-        reference(problem, inputs: zip(problem.inputs, inputs).map { spec, tensor in
-            if case .indices = spec.role { return tensor }
-            return RefTensor(shape: tensor.shape, data: tensor.data.map(abs))
-        }).data
+        reference(
+            problem,
+            inputs: zip(problem.inputs, inputs).map { spec, tensor in
+                if case .indices = spec.role { return tensor }
+                return RefTensor(shape: tensor.shape, data: tensor.data.map(abs))
+            }
+        ).data
     }
-    public func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? { nil }
+    public func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]? { nil }
     public func specialAlternatives(for dtype: DType) -> [SpecialAlternative] { [] }
-    public func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String? { nil }
+    public func acceptedDeviation(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        at flat: Int,
+        expected: Double,
+        actual: Double
+    ) -> String? { nil }
     public func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? { nil }
 }
 
@@ -68,7 +93,10 @@ public struct SpecialAlternative: Sendable, Equatable {
     /// Who produces it and why ("torch: x·sigmoid(x) gives −inf·0").
     public var note: String
     public init(input: Double, limit: Double, alternative: Double, note: String) {
-        self.input = input; self.limit = limit; self.alternative = alternative; self.note = note
+        self.input = input
+        self.limit = limit
+        self.alternative = alternative
+        self.note = note
     }
 }
 
@@ -76,8 +104,14 @@ public struct SpecialAlternative: Sendable, Equatable {
 public struct RefTensor: Sendable, Equatable {
     public var shape: [Int]
     public var data: [Double]
-    public init(shape: [Int], data: [Double]) { self.shape = shape; self.data = data }
-    public init(_ tensor: Tensor) { shape = tensor.shape.dims; data = tensor.values() }
+    public init(shape: [Int], data: [Double]) {
+        self.shape = shape
+        self.data = data
+    }
+    public init(_ tensor: Tensor) {
+        shape = tensor.shape.dims
+        data = tensor.values()
+    }
 }
 
 /// Which special values an op's `special` inputs may carry.

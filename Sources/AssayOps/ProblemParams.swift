@@ -12,9 +12,15 @@ struct ProblemParams {
 
     func int(_ name: String, minimum: Int = 0) throws -> Int {
         guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)'") }
-        guard let int = value.intValue else { throw OpError(field: "shapes", "\(op) param '\(name)' must be an integer, found \(value)") }
-        guard int >= minimum else { throw OpError(field: "shapes", "\(op) param '\(name)' must be ≥ \(minimum), found \(int)") }
-        guard int <= Self.maximumMagnitude else { throw OpError(field: "shapes", "\(op) param '\(name)' must be ≤ 2^31, found \(int)") }
+        guard let int = value.intValue else {
+            throw OpError(field: "shapes", "\(op) param '\(name)' must be an integer, found \(value)")
+        }
+        guard int >= minimum else {
+            throw OpError(field: "shapes", "\(op) param '\(name)' must be ≥ \(minimum), found \(int)")
+        }
+        guard int <= Self.maximumMagnitude else {
+            throw OpError(field: "shapes", "\(op) param '\(name)' must be ≤ 2^31, found \(int)")
+        }
         return int
     }
 
@@ -23,7 +29,9 @@ struct ProblemParams {
     }
 
     func shape(_ name: String) throws -> [Int] {
-        guard let value = params[name] else { throw OpError(field: "shapes", "\(op) needs param '\(name)' (a list of dims)") }
+        guard let value = params[name] else {
+            throw OpError(field: "shapes", "\(op) needs param '\(name)' (a list of dims)")
+        }
         guard let dims = value.intsValue, dims.allSatisfy({ $0 >= 0 && $0 <= Self.maximumMagnitude }) else {
             throw OpError(field: "shapes", "\(op) param '\(name)' must be a list of dims in 0...2^31, found \(value)")
         }
@@ -31,22 +39,32 @@ struct ProblemParams {
     }
 
     func bool(_ name: String) throws -> Bool {
-        guard let value = attrs[name]?.boolValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be true or false") }
+        guard let value = attrs[name]?.boolValue else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' must be true or false")
+        }
         return value
     }
 
     func ints(_ name: String, count: Int? = nil) throws -> [Int] {
-        guard let value = attrs[name]?.intsValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer or a list of integers") }
-        guard value.allSatisfy({ $0.magnitude <= Self.maximumMagnitude }) else { throw OpError(field: "attrs", "\(op) attr '\(name)' values must be within ±2^31") }
+        guard let value = attrs[name]?.intsValue else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer or a list of integers")
+        }
+        guard value.allSatisfy({ $0.magnitude <= Self.maximumMagnitude }) else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' values must be within ±2^31")
+        }
         if let count {
             if value.count == 1 { return Array(repeating: value[0], count: count) }
-            guard value.count == count else { throw OpError(field: "attrs", "\(op) attr '\(name)' needs \(count) values, found \(value.count)") }
+            guard value.count == count else {
+                throw OpError(field: "attrs", "\(op) attr '\(name)' needs \(count) values, found \(value.count)")
+            }
         }
         return value
     }
 
     func double(_ name: String) throws -> Double {
-        guard let value = attrs[name]?.doubleValue else { throw OpError(field: "attrs", "\(op) attr '\(name)' must be a number") }
+        guard let value = attrs[name]?.doubleValue else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' must be a number")
+        }
         return value
     }
 }

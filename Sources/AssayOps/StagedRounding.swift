@@ -23,20 +23,30 @@ public struct StagedRounding: Sendable {
     /// Bound on a sum of independent rounding errors bounded by `terms`: the worst case Σ, or the
     /// probabilistic λ·√(Σ z²) (Higham and Mary, 2019) when smaller, with the model's λ.
     public static func independent(_ terms: [Double]) -> Double {
-        var sum = 0.0, squares = 0.0
-        for z in terms { sum += z; squares += z * z }
+        var sum = 0.0
+        var squares = 0.0
+        for z in terms {
+            sum += z
+            squares += z * z
+        }
         return Swift.min(sum, ErrorModel.lambda * squares.squareRoot())
     }
 
     /// linear and conv2d with bias: the product part y rounded to T before the bias is added,
     /// ½ ulp of T at |y| plus its accumulation error (y = ref − b, Σ|terms| of y = M − |b|).
-    public func biasStaging(expected: [Double], magnitudes: [Double], bias: [Double], reductionLength: Int,
-                            channel: (Int) -> Int) -> [Double] {
+    public func biasStaging(
+        expected: [Double],
+        magnitudes: [Double],
+        bias: [Double],
+        reductionLength: Int,
+        channel: (Int) -> Int
+    ) -> [Double] {
         let acc = ErrorModel.accumulationDType(for: dtype).unitRoundoff
         let root = Double(Swift.max(1, reductionLength)).squareRoot()
         return expected.indices.map { index in
             let b = bias[channel(index)]
-            let product = abs(expected[index] - b), terms = Swift.max(0, magnitudes[index] - abs(b))
+            let product = abs(expected[index] - b)
+            let terms = Swift.max(0, magnitudes[index] - abs(b))
             let reach = Swift.min(product + ErrorModel.lambda * acc * root * terms, dtype.maxFinite)
             return 0.5 * dtype.ulp(at: reach)
         }

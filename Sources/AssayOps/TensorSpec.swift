@@ -22,7 +22,10 @@ public struct TensorSpec: Sendable, Equatable {
     public var role: Role
 
     public init(name: String, dtype: DType, shape: Shape, role: Role = .data) {
-        self.name = name; self.dtype = dtype; self.shape = shape; self.role = role
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+        self.role = role
     }
 
     /// Bytes of the tensor; `Int.max` when that overflows (see `checkedByteCount`).

@@ -14,10 +14,20 @@ public struct TolerancePolicy: Sendable, Equatable {
     /// Set when a suite overrides the model with rtol/atol: the suite's reason.
     public var overrideReason: String?
 
-    public init(rtol: Double, atol: Double, model: ErrorModel = .exact, dtype: DType = .f64, reductionLength: Int = 1,
-                overrideReason: String? = nil) {
-        self.rtol = rtol; self.atol = atol; self.model = model; self.dtype = dtype
-        self.reductionLength = reductionLength; self.overrideReason = overrideReason
+    public init(
+        rtol: Double,
+        atol: Double,
+        model: ErrorModel = .exact,
+        dtype: DType = .f64,
+        reductionLength: Int = 1,
+        overrideReason: String? = nil
+    ) {
+        self.rtol = rtol
+        self.atol = atol
+        self.model = model
+        self.dtype = dtype
+        self.reductionLength = reductionLength
+        self.overrideReason = overrideReason
     }
 
     /// The coarse default for a dtype and reduction length; integers compare exactly.
@@ -31,13 +41,23 @@ public struct TolerancePolicy: Sendable, Equatable {
         case .bf16: (rtol, atol) = (1.6e-2, 1e-2 * scale)
         case .int8, .int32, .bool: (rtol, atol) = (0, 0)
         }
-        return TolerancePolicy(rtol: rtol, atol: atol, model: dtype.isFloatingPoint ? .accumulation(extraRoundings: 2) : .exact,
-                               dtype: dtype, reductionLength: Swift.max(1, reductionLength))
+        return TolerancePolicy(
+            rtol: rtol,
+            atol: atol,
+            model: dtype.isFloatingPoint ? .accumulation(extraRoundings: 2) : .exact,
+            dtype: dtype,
+            reductionLength: Swift.max(1, reductionLength)
+        )
     }
 
     /// The op's model for a problem, or the suite's override when it gives rtol or atol.
-    public static func forProblem(_ problem: OpProblem, model: ErrorModel? = nil, rtol: Double? = nil, atol: Double? = nil,
-                                  reason: String? = nil) -> TolerancePolicy {
+    public static func forProblem(
+        _ problem: OpProblem,
+        model: ErrorModel? = nil,
+        rtol: Double? = nil,
+        atol: Double? = nil,
+        reason: String? = nil
+    ) -> TolerancePolicy {
         let outputDType = problem.output.dtype
         // The output's dtype: int32 for int8 matmul, the target of a cast.
         var policy = standard(for: outputDType, reductionLength: problem.reductionLength)
@@ -54,7 +74,8 @@ public struct TolerancePolicy: Sendable, Equatable {
     /// The model in words, with the override when there is one.
     public var summary: String {
         if let overrideReason {
-            return "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))"
+            return
+                "suite override: atol \(DType.f64.shortest(atol)) + rtol \(DType.f64.shortest(rtol))·|ref| (\(overrideReason))"
         }
         return model.summary(dtype: dtype, reductionLength: reductionLength)
     }
@@ -64,13 +85,20 @@ public struct TolerancePolicy: Sendable, Equatable {
     /// the allowance, which is returned (0 where only one value is right). `staged` is the op's
     /// bound for intermediates rounded to the case dtype (`Operator.stagedRounding`), added to the
     /// accumulation model's allowance; a non-finite one adds nothing.
-    public func judge(actual: Double, expected: Double, magnitude: Double, staged: Double = 0) -> (ok: Bool, allowance: Double) {
+    public func judge(
+        actual: Double,
+        expected: Double,
+        magnitude: Double,
+        staged: Double = 0
+    ) -> (ok: Bool, allowance: Double) {
         if expected.isNaN { return (actual.isNaN, 0) }
         let rounded = dtype.round(expected)
         if rounded.isInfinite { return (actual == rounded, 0) }
         // Terms beyond the accumulation dtype's range may overflow its partial sums (inf − inf = NaN):
         // the model defines no result there (docs/OPS.md, "Clarifications").
-        if overrideReason == nil, case .accumulation = model, magnitude > ErrorModel.accumulationDType(for: dtype).maxFinite {
+        if overrideReason == nil, case .accumulation = model,
+            magnitude > ErrorModel.accumulationDType(for: dtype).maxFinite
+        {
             return (true, .infinity)
         }
         guard actual.isFinite else { return (false, 0) }
@@ -93,7 +121,8 @@ public struct TolerancePolicy: Sendable, Equatable {
             let u = ErrorModel.accumulationDType(for: dtype).unitRoundoff
             // k further roundings may each also underflow: k·½ of the accumulation dtype's subnormal spacing.
             let acc = ErrorModel.accumulationDType(for: dtype)
-            let accumulated = ErrorModel.lambda * u * Double(reductionLength).squareRoot() * magnitude + k * u * abs(expected)
+            let accumulated =
+                ErrorModel.lambda * u * Double(reductionLength).squareRoot() * magnitude + k * u * abs(expected)
                 + k * 0.5 * acc.minSubnormal + (staged.isFinite ? staged : 0)
             let allowance = accumulated + 0.5 * dtype.ulp(at: Swift.min(abs(expected) + accumulated, dtype.maxFinite))
             return (error <= allowance, allowance)

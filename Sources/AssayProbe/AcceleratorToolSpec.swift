@@ -10,9 +10,11 @@ struct AcceleratorToolSpec: Sendable {
     static let nvidiaQuery = "--query-gpu=name,memory.total,driver_version,pci.bus_id"
 
     static let all: [AcceleratorToolSpec] = [
-        AcceleratorToolSpec(name: "nvidia-smi",
-                            argv: ["nvidia-smi", nvidiaQuery, "--format=csv,noheader,nounits"],
-                            parsesDevices: true),
+        AcceleratorToolSpec(
+            name: "nvidia-smi",
+            argv: ["nvidia-smi", nvidiaQuery, "--format=csv,noheader,nounits"],
+            parsesDevices: true
+        ),
         AcceleratorToolSpec(name: "npu-smi", argv: ["npu-smi", "info"], parsesDevices: false),
         AcceleratorToolSpec(name: "cnmon", argv: ["cnmon"], parsesDevices: false),
         AcceleratorToolSpec(name: "xpu-smi", argv: ["xpu-smi"], parsesDevices: false),

@@ -25,7 +25,11 @@ public enum BackendDraft {
     /// Device start-up (driver and runtime initialisation) can take minutes on an accelerator.
     static func torch(device: String) -> BackendSpec {
         let accelerator = device != "cpu"
-        return BackendSpec(command: ["python3", "Backends/python/torch_backend.py", "--device", device], device: device,
-                           handshakeTimeoutSeconds: accelerator ? 180 : 120, requestTimeoutSeconds: accelerator ? 600 : 300)
+        return BackendSpec(
+            command: ["python3", "Backends/python/torch_backend.py", "--device", device],
+            device: device,
+            handshakeTimeoutSeconds: accelerator ? 180 : 120,
+            requestTimeoutSeconds: accelerator ? 600 : 300
+        )
     }
 }

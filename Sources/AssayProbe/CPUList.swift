@@ -13,7 +13,8 @@ enum CPUList {
                 cpus.append(single)
             case 2:
                 guard let low = Int(bounds[0]), let high = Int(bounds[1]), low <= high,
-                      high - low < 1 << 16 else { return nil }
+                    high - low < 1 << 16
+                else { return nil }
                 cpus.append(contentsOf: low...high)
             default:
                 return nil

@@ -7,7 +7,10 @@ public struct CommandOutput: Sendable, Equatable {
     public var timedOut: Bool
 
     public init(exitCode: Int32 = 0, stdout: String, stderr: String = "", timedOut: Bool = false) {
-        self.exitCode = exitCode; self.stdout = stdout; self.stderr = stderr; self.timedOut = timedOut
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.timedOut = timedOut
     }
 
     public var succeeded: Bool { exitCode == 0 && !timedOut }

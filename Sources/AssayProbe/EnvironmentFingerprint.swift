@@ -34,7 +34,9 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
         public var runtime: String?
 
         public init(name: String, driver: String? = nil, runtime: String? = nil) {
-            self.name = name; self.driver = driver; self.runtime = runtime
+            self.name = name
+            self.driver = driver
+            self.runtime = runtime
         }
     }
 
@@ -46,15 +48,25 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
         public var driver: String?
         public var runtime: String?
 
-        public init(source: String, name: String, memoryMiB: Int? = nil, driver: String? = nil,
-                    runtime: String? = nil) {
-            self.source = source; self.name = name; self.memoryMiB = memoryMiB
-            self.driver = driver; self.runtime = runtime
+        public init(
+            source: String,
+            name: String,
+            memoryMiB: Int? = nil,
+            driver: String? = nil,
+            runtime: String? = nil
+        ) {
+            self.source = source
+            self.name = name
+            self.memoryMiB = memoryMiB
+            self.driver = driver
+            self.runtime = runtime
         }
 
         var canonical: CanonicalJSON {
-            .object(["source": .string(source), "name": .string(name), "memoryMiB": memoryMiB.map(CanonicalJSON.int),
-                     "driver": driver.map(CanonicalJSON.string), "runtime": runtime.map(CanonicalJSON.string)])
+            .object([
+                "source": .string(source), "name": .string(name), "memoryMiB": memoryMiB.map(CanonicalJSON.int),
+                "driver": driver.map(CanonicalJSON.string), "runtime": runtime.map(CanonicalJSON.string),
+            ])
         }
     }
 
@@ -72,14 +84,27 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
         /// Sorted by canonical text.
         public var accelerators: [Accelerator]
 
-        public init(scheme: String = EnvironmentFingerprint.scheme, osID: String? = nil,
-                    osVersionID: String? = nil, osVersion: String? = nil, kernelRelease: String? = nil,
-                    cpuArchitecture: String? = nil, cpuVendor: String? = nil, cpuModel: String? = nil,
-                    cpuLogicalCores: Int? = nil, accelerators: [Accelerator] = []) {
-            self.scheme = scheme; self.osID = osID; self.osVersionID = osVersionID
-            self.osVersion = osVersion; self.kernelRelease = kernelRelease
-            self.cpuArchitecture = cpuArchitecture; self.cpuVendor = cpuVendor
-            self.cpuModel = cpuModel; self.cpuLogicalCores = cpuLogicalCores
+        public init(
+            scheme: String = EnvironmentFingerprint.scheme,
+            osID: String? = nil,
+            osVersionID: String? = nil,
+            osVersion: String? = nil,
+            kernelRelease: String? = nil,
+            cpuArchitecture: String? = nil,
+            cpuVendor: String? = nil,
+            cpuModel: String? = nil,
+            cpuLogicalCores: Int? = nil,
+            accelerators: [Accelerator] = []
+        ) {
+            self.scheme = scheme
+            self.osID = osID
+            self.osVersionID = osVersionID
+            self.osVersion = osVersion
+            self.kernelRelease = kernelRelease
+            self.cpuArchitecture = cpuArchitecture
+            self.cpuVendor = cpuVendor
+            self.cpuModel = cpuModel
+            self.cpuLogicalCores = cpuLogicalCores
             self.accelerators = accelerators.sorted {
                 $0.canonical.text.utf8.lexicographicallyPrecedes($1.canonical.text.utf8)
             }
@@ -91,8 +116,10 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
                 "scheme": .string(scheme),
                 "os": .object(["id": string(osID), "versionID": string(osVersionID), "version": string(osVersion)]),
                 "kernel": .object(["release": string(kernelRelease)]),
-                "cpu": .object(["architecture": string(cpuArchitecture), "vendor": string(cpuVendor),
-                                "model": string(cpuModel), "logicalCores": cpuLogicalCores.map(CanonicalJSON.int)]),
+                "cpu": .object([
+                    "architecture": string(cpuArchitecture), "vendor": string(cpuVendor),
+                    "model": string(cpuModel), "logicalCores": cpuLogicalCores.map(CanonicalJSON.int),
+                ]),
                 "accelerators": .array(accelerators.map(\.canonical)),
             ])
         }
@@ -121,8 +148,14 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
                 accelerators.append(Accelerator(source: tool.name, name: tool.name, driver: tool.version))
             }
             for device in tool.devices {
-                accelerators.append(Accelerator(source: tool.name, name: device.name,
-                                                memoryMiB: device.memoryMiB, driver: device.driverVersion))
+                accelerators.append(
+                    Accelerator(
+                        source: tool.name,
+                        name: device.name,
+                        memoryMiB: device.memoryMiB,
+                        driver: device.driverVersion
+                    )
+                )
             }
         }
         let pciAccelerators = (facts.pciDevices ?? []).filter {
@@ -133,15 +166,27 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
             accelerators.append(Accelerator(source: "pci", name: ids, driver: device.driver))
         }
         for device in backendDevices {
-            accelerators.append(Accelerator(source: "backend", name: device.name, driver: device.driver,
-                                            runtime: device.runtime))
+            accelerators.append(
+                Accelerator(
+                    source: "backend",
+                    name: device.name,
+                    driver: device.driver,
+                    runtime: device.runtime
+                )
+            )
         }
         let cpu = facts.cpu
         return Components(
-            osID: facts.os?.id, osVersionID: facts.os?.versionID, osVersion: facts.os?.version,
-            kernelRelease: facts.kernel?.release, cpuArchitecture: cpu?.architecture,
-            cpuVendor: cpu?.vendorID ?? cpu?.vendor, cpuModel: cpu?.part ?? cpu?.modelName,
-            cpuLogicalCores: cpu?.logicalCores, accelerators: accelerators)
+            osID: facts.os?.id,
+            osVersionID: facts.os?.versionID,
+            osVersion: facts.os?.version,
+            kernelRelease: facts.kernel?.release,
+            cpuArchitecture: cpu?.architecture,
+            cpuVendor: cpu?.vendorID ?? cpu?.vendor,
+            cpuModel: cpu?.part ?? cpu?.modelName,
+            cpuLogicalCores: cpu?.logicalCores,
+            accelerators: accelerators
+        )
     }
 
     /// Each component under a dotted name (`os.id`, `cpu.model`, `accelerators[0]`), nil
@@ -155,10 +200,16 @@ public struct EnvironmentFingerprint: Codable, Sendable, Equatable {
             ("cpu.logicalCores", c.cpuLogicalCores.map(String.init)),
         ]
         for (index, accelerator) in c.accelerators.enumerated() {
-            let details = [accelerator.memoryMiB.map { "\($0) MiB" }, accelerator.driver.map { "driver \($0)" },
-                           accelerator.runtime.map { "runtime \($0)" }].compactMap { $0 }
-            pairs.append(("accelerators[\(index)]",
-                          "\(accelerator.source): " + ([accelerator.name] + details).joined(separator: ", ")))
+            let details = [
+                accelerator.memoryMiB.map { "\($0) MiB" }, accelerator.driver.map { "driver \($0)" },
+                accelerator.runtime.map { "runtime \($0)" },
+            ].compactMap { $0 }
+            pairs.append(
+                (
+                    "accelerators[\(index)]",
+                    "\(accelerator.source): " + ([accelerator.name] + details).joined(separator: ", ")
+                )
+            )
         }
         return pairs
     }

@@ -40,7 +40,10 @@ enum KeyValueText {
         var current: [String: String] = [:]
         for line in text.lines {
             if line.trimmingWhitespace.isEmpty {
-                if !current.isEmpty { records.append(current); current = [:] }
+                if !current.isEmpty {
+                    records.append(current)
+                    current = [:]
+                }
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { continue }

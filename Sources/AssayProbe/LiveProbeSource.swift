@@ -16,8 +16,10 @@ public struct LiveProbeSource: ProbeSource {
     /// Files and outputs beyond this many bytes are cut; nothing probed is near it.
     public static let maxBytes = 4 << 20
 
-    static let systemDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-                                    "/sbin", "/bin"]
+    static let systemDirectories = [
+        "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+        "/sbin", "/bin",
+    ]
 
     public init(timeout: Double = 5, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.timeout = timeout
@@ -65,7 +67,8 @@ public struct LiveProbeSource: ProbeSource {
         environment["LC_ALL"] = "C"
         environment["LANG"] = "C"
         process.environment = environment
-        let stdoutPipe = Pipe(), stderrPipe = Pipe()
+        let stdoutPipe = Pipe()
+        let stderrPipe = Pipe()
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = FileHandle.nullDevice

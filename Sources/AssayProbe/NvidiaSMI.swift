@@ -10,9 +10,15 @@ enum NvidiaSMI {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingWhitespace }
             guard fields.count >= 4, let name = value(fields[0]) else { continue }
-            devices.append(SystemFacts.AcceleratorDevice(
-                index: devices.count, name: name, memoryMiB: value(fields[1]).flatMap { Int($0) },
-                driverVersion: value(fields[2]), pciBusID: value(fields[3])))
+            devices.append(
+                SystemFacts.AcceleratorDevice(
+                    index: devices.count,
+                    name: name,
+                    memoryMiB: value(fields[1]).flatMap { Int($0) },
+                    driverVersion: value(fields[2]),
+                    pciBusID: value(fields[3])
+                )
+            )
         }
         return devices
     }

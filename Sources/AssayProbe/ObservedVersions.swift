@@ -23,10 +23,14 @@ public struct ObservedVersions: Sendable, Equatable {
         }
         if let release = facts.kernel?.release { set("kernel", release, "probe: kernel release") }
         if let glibc = facts.glibcVersion { set("glibc", glibc, "probe: glibc") }
-        for tool in facts.toolchain ?? [] { if let version = tool.version { set(tool.name, version, "probe: \(tool.name) --version") } }
+        for tool in facts.toolchain ?? [] {
+            if let version = tool.version { set(tool.name, version, "probe: \(tool.name) --version") }
+        }
         for tool in facts.acceleratorTools ?? [] where tool.present {
             if let version = tool.version { set(tool.name, version, "probe: \(tool.name)") }
-            if entries["driver"] == nil, let driver = tool.devices.lazy.compactMap(\.driverVersion).first ?? tool.version {
+            if entries["driver"] == nil,
+                let driver = tool.devices.lazy.compactMap(\.driverVersion).first ?? tool.version
+            {
                 set("driver", driver, "probe: \(tool.name)")
             }
         }

@@ -94,7 +94,8 @@ enum PCIIDs {
     static func isOfInterest(vendorID: String?, classCode: String?) -> Bool {
         guard let classCode, let (base, sub, _) = classParts(classCode) else { return false }
         if base == 0x02 || base == 0x03 || base == 0x12 || (base == 0x0b && sub == 0x40)
-            || (base == 0x01 && sub == 0x08) {
+            || (base == 0x01 && sub == 0x08)
+        {
             return true
         }
         return isAcceleratorVendor(vendorID) && acceleratorVendorExtraClasses.contains(base)

@@ -35,7 +35,9 @@ public enum ProbeYAML {
         }
 
         if backend == nil, guess.kind == "accelerator", guess.torchDevice == nil {
-            out.comment("No shipped plugin is known to drive this accelerator: replace with its plugin `command: [...]`.")
+            out.comment(
+                "No shipped plugin is known to drive this accelerator: replace with its plugin `command: [...]`."
+            )
         }
         out.backend(backend ?? BackendDraft.guess(guess))
         out.section("capabilities") { out in
@@ -63,14 +65,19 @@ public enum ProbeYAML {
             }
             if let count = facts.memory?.hugePagesTotal, count > 0 {
                 // The check counts pages; their size is informative.
-                out.line("  hugepages: \(count)" + (facts.memory?.hugePageSizeKiB.map { "  # pages of \($0) KiB" } ?? ""))
+                out.line(
+                    "  hugepages: \(count)" + (facts.memory?.hugePageSizeKiB.map { "  # pages of \($0) KiB" } ?? "")
+                )
             }
             if guess.kind == "accelerator" {
                 // Runtimes see a little less memory than the vendor tool reports (driver reservations).
                 if let memory = guess.memoryGiB, memory >= 2 {
                     out.line("  min_device_memory_gib: \(Int((memory * 0.95).rounded(.down)))")
                 }
-                out.comment("min_host_device_gbs: the host↔device copy bandwidth to expect, e.g. 40 on PCIe Gen5 x16.", indent: 1)
+                out.comment(
+                    "min_host_device_gbs: the host↔device copy bandwidth to expect, e.g. 40 on PCIe Gen5 x16.",
+                    indent: 1
+                )
             }
         }
         return out.text
@@ -132,8 +139,12 @@ public enum ProbeYAML {
             }
             field("cwd", spec.cwd, indent: 1)
             field("device", spec.device, indent: 1)
-            if spec.handshakeTimeoutSeconds != defaults.handshakeTimeoutSeconds || spec.requestTimeoutSeconds != defaults.requestTimeoutSeconds {
-                line("  timeouts: {handshake_s: \(Self.seconds(spec.handshakeTimeoutSeconds)), request_s: \(Self.seconds(spec.requestTimeoutSeconds))}")
+            if spec.handshakeTimeoutSeconds != defaults.handshakeTimeoutSeconds
+                || spec.requestTimeoutSeconds != defaults.requestTimeoutSeconds
+            {
+                line(
+                    "  timeouts: {handshake_s: \(Self.seconds(spec.handshakeTimeoutSeconds)), request_s: \(Self.seconds(spec.requestTimeoutSeconds))}"
+                )
             }
             if spec.maxRestarts != defaults.maxRestarts { line("  max_restarts: \(spec.maxRestarts)") }
             if let threads = spec.threads { line("  threads: \(threads)") }

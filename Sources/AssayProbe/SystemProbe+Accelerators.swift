@@ -9,16 +9,22 @@ extension SystemProbe {
                 return SystemFacts.AcceleratorTool(name: spec.name, present: false)
             }
             let text = result.timedOut ? "timed out" : result.text
-            let head = Array(text.lines.map { Self.rightTrimmed($0) }.filter { !$0.isEmpty }
-                .prefix(AcceleratorToolSpec.rawHeadLines))
+            let head = Array(
+                text.lines.map { Self.rightTrimmed($0) }.filter { !$0.isEmpty }
+                    .prefix(AcceleratorToolSpec.rawHeadLines)
+            )
             guard result.succeeded else {
                 return SystemFacts.AcceleratorTool(name: spec.name, present: true, rawHead: head)
             }
             if spec.parsesDevices {
                 let devices = NvidiaSMI.parse(result.stdout)
                 return SystemFacts.AcceleratorTool(
-                    name: spec.name, present: true, version: devices.first?.driverVersion,
-                    devices: devices, rawHead: devices.isEmpty ? head : nil)
+                    name: spec.name,
+                    present: true,
+                    version: devices.first?.driverVersion,
+                    devices: devices,
+                    rawHead: devices.isEmpty ? head : nil
+                )
             }
             let version = VersionText.labelled("Driver Version", in: text) ?? VersionText.labelled("Version", in: text)
             return SystemFacts.AcceleratorTool(name: spec.name, present: true, version: version, rawHead: head)

@@ -13,7 +13,8 @@ extension SystemProbe {
         for record in records { merged.merge(record) { kept, _ in kept } }
 
         var cpu = SystemFacts.CPU()
-        cpu.architecture = source.output(["uname", "-m"])?.trimmingWhitespace.nonEmpty
+        cpu.architecture =
+            source.output(["uname", "-m"])?.trimmingWhitespace.nonEmpty
             ?? Self.architecture(fromCPUInfo: merged)
         identify(&cpu, first: first)
 
@@ -23,7 +24,8 @@ extension SystemProbe {
 
         let online = source.readTrimmed("/sys/devices/system/cpu/online").flatMap(CPUList.parse)
         cpu.logicalCores = processors.isEmpty ? online?.count : processors.count
-        (cpu.physicalCores, cpu.sockets) = Self.x86Topology(processors)
+        (cpu.physicalCores, cpu.sockets) =
+            Self.x86Topology(processors)
             ?? sysfsTopology(cpus: online ?? Array(0..<(cpu.logicalCores ?? 0)))
             ?? (nil, nil)
 
@@ -42,11 +44,13 @@ extension SystemProbe {
             cpu.vendorID = implementerText
             cpu.vendor = CPUIdentity.armImplementers[implementer] ?? implementerText
             cpu.part = first["cpu part"]
-            cpu.modelName = first["model name"]
+            cpu.modelName =
+                first["model name"]
                 ?? CPUIdentity.armModel(implementer: implementer, part: CPUIdentity.hex(first["cpu part"]))
         } else {
             cpu.modelName = first["model name"] ?? first["cpu model"]
-            let isLoongson = cpu.architecture?.hasPrefix("loongarch") == true
+            let isLoongson =
+                cpu.architecture?.hasPrefix("loongarch") == true
                 || cpu.modelName?.lowercased().hasPrefix("loongson") == true
             if isLoongson { cpu.vendor = "Loongson" }
         }
@@ -88,7 +92,8 @@ extension SystemProbe {
         for cpu in cpus {
             let base = "/sys/devices/system/cpu/cpu\(cpu)/topology"
             guard let package = source.readInt("\(base)/physical_package_id"),
-                  let core = source.readInt("\(base)/core_id") else { return nil }
+                let core = source.readInt("\(base)/core_id")
+            else { return nil }
             packages.insert(package)
             cores.insert("\(package)/\(core)")
         }

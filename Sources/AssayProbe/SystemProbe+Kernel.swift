@@ -8,15 +8,22 @@ extension SystemProbe {
     ]
 
     func probeKernel() -> SystemFacts.Kernel? {
-        let release = source.readTrimmed("/proc/sys/kernel/osrelease")
+        let release =
+            source.readTrimmed("/proc/sys/kernel/osrelease")
             ?? source.output(["uname", "-r"])?.trimmingWhitespace
-        let version = source.readTrimmed("/proc/sys/kernel/version")
+        let version =
+            source.readTrimmed("/proc/sys/kernel/version")
             ?? source.output(["uname", "-v"])?.trimmingWhitespace
         let tainted = source.readInt("/proc/sys/kernel/tainted")
         let (config, configSource) = kernelConfig(release: release)
         let kernel = SystemFacts.Kernel(
-            release: release, version: version, config: config, configSource: configSource,
-            tainted: tainted, taintFlags: tainted.map(KernelTaint.decode))
+            release: release,
+            version: version,
+            config: config,
+            configSource: configSource,
+            tainted: tainted,
+            taintFlags: tainted.map(KernelTaint.decode)
+        )
         return kernel == SystemFacts.Kernel() ? nil : kernel
     }
 

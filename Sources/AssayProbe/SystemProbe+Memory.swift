@@ -5,11 +5,14 @@ extension SystemProbe {
     func probeMemory() -> SystemFacts.Memory? {
         let fields = source.readFile("/proc/meminfo").map(KeyValueText.meminfo) ?? [:]
         let memory = SystemFacts.Memory(
-            totalKiB: fields["MemTotal"], availableKiB: fields["MemAvailable"],
-            hugePagesTotal: fields["HugePages_Total"], hugePagesFree: fields["HugePages_Free"],
+            totalKiB: fields["MemTotal"],
+            availableKiB: fields["MemAvailable"],
+            hugePagesTotal: fields["HugePages_Total"],
+            hugePagesFree: fields["HugePages_Free"],
             hugePageSizeKiB: fields["Hugepagesize"],
             transparentHugePages: source.readTrimmed("/sys/kernel/mm/transparent_hugepage/enabled")
-                .flatMap(Self.bracketedChoice))
+                .flatMap(Self.bracketedChoice)
+        )
         return memory == SystemFacts.Memory() ? nil : memory
     }
 
@@ -32,8 +35,11 @@ extension SystemProbe {
             let base = "/sys/devices/system/node/node\(id)"
             let cpuList = source.readTrimmed("\(base)/cpulist")
             return SystemFacts.NUMANode(
-                id: id, cpuList: cpuList, cpuCount: cpuList.flatMap(CPUList.parse)?.count,
-                memTotalKiB: source.readFile("\(base)/meminfo").flatMap { KeyValueText.meminfo($0)["MemTotal"] })
+                id: id,
+                cpuList: cpuList,
+                cpuCount: cpuList.flatMap(CPUList.parse)?.count,
+                memTotalKiB: source.readFile("\(base)/meminfo").flatMap { KeyValueText.meminfo($0)["MemTotal"] }
+            )
         }
     }
 }

@@ -9,9 +9,12 @@ extension SystemProbe {
         let fields = KeyValueText.shellAssignments(text)
         let nonEmpty: (String) -> String? = { key in fields[key].flatMap { $0.isEmpty ? nil : $0 } }
         let os = SystemFacts.OperatingSystem(
-            id: nonEmpty("ID"), versionID: nonEmpty("VERSION_ID"), version: nonEmpty("VERSION"),
+            id: nonEmpty("ID"),
+            versionID: nonEmpty("VERSION_ID"),
+            version: nonEmpty("VERSION"),
             prettyName: nonEmpty("PRETTY_NAME"),
-            idLike: nonEmpty("ID_LIKE").map { $0.split(separator: " ").map(String.init) })
+            idLike: nonEmpty("ID_LIKE").map { $0.split(separator: " ").map(String.init) }
+        )
         return os == SystemFacts.OperatingSystem() ? nil : os
     }
 }

@@ -12,16 +12,20 @@ extension SystemProbe {
             guard PCIIDs.isOfInterest(vendorID: vendorID, classCode: classCode) else { return nil }
             let numaNode = source.readInt("\(base)/numa_node")
             return SystemFacts.PCIDevice(
-                address: address, vendorID: vendorID, deviceID: deviceID,
+                address: address,
+                vendorID: vendorID,
+                deviceID: deviceID,
                 vendorName: vendorID.flatMap { PCIIDs.vendors[$0] },
                 deviceName: vendorID.flatMap { vendor in deviceID.flatMap { PCIIDs.devices["\(vendor):\($0)"] } },
-                classCode: classCode, className: classCode.flatMap(PCIIDs.className),
+                classCode: classCode,
+                className: classCode.flatMap(PCIIDs.className),
                 driver: source.readLink("\(base)/driver").map(Self.basename),
                 currentLinkSpeed: source.readTrimmed("\(base)/current_link_speed"),
                 currentLinkWidth: source.readInt("\(base)/current_link_width"),
                 maxLinkSpeed: source.readTrimmed("\(base)/max_link_speed"),
                 maxLinkWidth: source.readInt("\(base)/max_link_width"),
-                numaNode: numaNode.flatMap { $0 < 0 ? nil : $0 })
+                numaNode: numaNode.flatMap { $0 < 0 ? nil : $0 }
+            )
         }
     }
 

@@ -11,7 +11,8 @@ extension SystemProbe {
     /// `getconf GNU_LIBC_VERSION` (`glibc 2.28`); nil on musl and other libcs.
     func probeGlibc() -> String? {
         if let text = source.output(["ldd", "--version"]), text.lines.first?.uppercased().contains("LIBC") == true,
-           let version = VersionText.firstLineVersion(text) {
+            let version = VersionText.firstLineVersion(text)
+        {
             return version
         }
         if let text = source.output(["getconf", "GNU_LIBC_VERSION"]), text.hasPrefix("glibc") {

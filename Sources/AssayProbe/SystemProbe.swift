@@ -30,6 +30,7 @@ public struct SystemProbe: Sendable {
             container: probeContainer(),
             glibcVersion: probeGlibc(),
             toolchain: probeToolchain(),
-            acceleratorTools: probeAcceleratorTools())
+            acceleratorTools: probeAcceleratorTools()
+        )
     }
 }

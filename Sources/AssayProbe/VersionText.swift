@@ -10,7 +10,8 @@ enum VersionText {
         guard let line = text.lines.first(where: { !$0.trimmingWhitespace.isEmpty }) else { return nil }
         let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         if let index = tokens.firstIndex(where: { $0.lowercased() == "version" }), index + 1 < tokens.count,
-           let version = dottedNumber(tokens[index + 1]) {
+            let version = dottedNumber(tokens[index + 1])
+        {
             return version
         }
         return tokens.reversed().lazy.compactMap(dottedNumber).first

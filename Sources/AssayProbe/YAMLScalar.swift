@@ -11,7 +11,8 @@ enum YAMLScalar {
             $0.isASCII && ($0.isLetter || $0.isNumber || " _./+-".contains($0))
         }
         if let first = value.first, first.isASCII && (first.isLetter || first == "/"),
-           value.allSatisfy(allowed), value.last != " ", !reserved.contains(value.lowercased()) {
+            value.allSatisfy(allowed), value.last != " ", !reserved.contains(value.lowercased())
+        {
             return value
         }
         return quoted(value)
@@ -38,7 +39,8 @@ enum YAMLScalar {
     /// A number with at most one decimal, trailing `.0` dropped (`79.6`, `80`).
     static func number(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
-        let whole = Int(tenths) / 10, fraction = abs(Int(tenths) % 10)
+        let whole = Int(tenths) / 10
+        let fraction = abs(Int(tenths) % 10)
         return fraction == 0 ? String(whole) : "\(whole).\(fraction)"
     }
 }

@@ -16,20 +16,28 @@ struct CertificateRow {
     init(verified: CertificateCheck.Verified, envelope: Data, issuerKeyID: String, sourcePath: String) {
         let predicate = verified.predicate
         let payload = (try? DSSEEnvelope(jsonData: envelope)).flatMap { Data(base64Encoded: $0.payload) } ?? envelope
-        let runDigest = verified.subjects.first { $0.name == AdaptationPredicate.runSubjectName }?.digest["sha256"] ?? ""
-        values = [.init(Digest.sha256Hex(payload)), .init(predicate.target.id), .init(predicate.run.id), .init(runDigest),
-                  .init(predicate.profile.id), .init(predicate.profile.version), .init(predicate.profile.title), .init(predicate.result),
-                  .init(predicate.level), .init(predicate.issuer), .init(issuerKeyID), .init(predicate.issuedAt),
-                  .init(predicate.notBefore), .init(predicate.notAfter), .init(String(decoding: envelope, as: UTF8.self)),
-                  .init(sourcePath), .init(Timestamp.now())]
+        let runDigest =
+            verified.subjects.first { $0.name == AdaptationPredicate.runSubjectName }?.digest["sha256"] ?? ""
+        values = [
+            .init(Digest.sha256Hex(payload)), .init(predicate.target.id), .init(predicate.run.id), .init(runDigest),
+            .init(predicate.profile.id), .init(predicate.profile.version), .init(predicate.profile.title),
+            .init(predicate.result),
+            .init(predicate.level), .init(predicate.issuer), .init(issuerKeyID), .init(predicate.issuedAt),
+            .init(predicate.notBefore), .init(predicate.notAfter), .init(String(decoding: envelope, as: UTF8.self)),
+            .init(sourcePath), .init(Timestamp.now()),
+        ]
     }
 
     /// The certificate's own `notBefore`, read before its signature is checked, only to pick
     /// the instant it is verified at.
     static func notBefore(_ envelope: Data) -> Date? {
-        struct Probe: Decodable { struct Predicate: Decodable { var notBefore: String }; var predicate: Predicate }
+        struct Probe: Decodable {
+            struct Predicate: Decodable { var notBefore: String }
+            var predicate: Predicate
+        }
         guard let envelope = try? DSSEEnvelope(jsonData: envelope), let payload = Data(base64Encoded: envelope.payload),
-              let probe = try? JSONDecoder().decode(Probe.self, from: payload) else { return nil }
+            let probe = try? JSONDecoder().decode(Probe.self, from: payload)
+        else { return nil }
         return RFC3339.date(from: probe.predicate.notBefore)
     }
 }

@@ -16,7 +16,10 @@ public struct CompatibilitySite {
     public var keyCases = 6
 
     public init(registry: Registry, title: String = "Compatibility list", root: URL, now: Date = Date()) {
-        self.registry = registry; self.title = title; self.root = root; self.now = now
+        self.registry = registry
+        self.title = title
+        self.root = root
+        self.now = now
     }
 
     struct IndexJSON: Codable {
@@ -37,7 +40,10 @@ public struct CompatibilitySite {
     }
 
     struct TargetJSON: Codable {
-        struct Trend: Codable { var caseID: String; var points: [TrendPoint] }
+        struct Trend: Codable {
+            var caseID: String
+            var points: [TrendPoint]
+        }
         var target: TargetEntry
         var certificates: [SiteCertificate]
         var runs: [RunEntry]
@@ -76,7 +82,13 @@ public struct CompatibilitySite {
                 }
             }
             rows.append(.init(target: target, page: page, certificates: best))
-            try writeTarget(target, page: page, certificates: siteCertificates[target.id] ?? [], runs: allRuns[target.id] ?? [], folder: folder)
+            try writeTarget(
+                target,
+                page: page,
+                certificates: siteCertificates[target.id] ?? [],
+                runs: allRuns[target.id] ?? [],
+                folder: folder
+            )
         }
         let index = IndexJSON(title: title, generatedAt: RFC3339.string(from: now), profiles: profiles, targets: rows)
         try encode(index, to: folder.appendingPathComponent("index.json"))
@@ -92,24 +104,39 @@ public struct CompatibilitySite {
     private func indexBody(_ index: IndexJSON) -> String {
         func options(_ key: String, _ values: [String]) -> String {
             "<label>\(key) <select data-filter=\"\(key == "level" ? "levels" : key)\"><option value=\"\">all</option>"
-                + Set(values).sorted().map { "<option value=\"\(Markup.escape($0))\">\(Markup.escape($0))</option>" }.joined() + "</select></label>"
+                + Set(values).sorted().map { "<option value=\"\(Markup.escape($0))\">\(Markup.escape($0))</option>" }
+                .joined() + "</select></label>"
         }
         let targets = index.targets
-        var html = "<h1>\(Markup.escape(index.title))</h1>\n<p class=\"muted\">\(targets.count) targets, generated \(Markup.escape(index.generatedAt)); machine-readable: <a href=\"index.json\">index.json</a></p>\n"
-        html += "<p class=\"filters\">" + options("vendor", targets.compactMap(\.target.vendor)) + options("kind", targets.map(\.target.kind))
+        var html =
+            "<h1>\(Markup.escape(index.title))</h1>\n<p class=\"muted\">\(targets.count) targets, generated \(Markup.escape(index.generatedAt)); machine-readable: <a href=\"index.json\">index.json</a></p>\n"
+        html +=
+            "<p class=\"filters\">" + options("vendor", targets.compactMap(\.target.vendor))
+            + options("kind", targets.map(\.target.kind))
             + options("os", targets.compactMap(\.target.os))
-            + options("level", targets.flatMap { $0.certificates.values.filter { $0.entry.validity == .valid }.map(\.entry.level) })
+            + options(
+                "level",
+                targets.flatMap { $0.certificates.values.filter { $0.entry.validity == .valid }.map(\.entry.level) }
+            )
             + " <span class=\"muted\"><span id=\"shown\">\(targets.count)</span> shown</span></p>\n"
-        html += "<table id=\"matrix\"><thead><tr><th>target</th><th>vendor</th><th>kind</th><th>OS</th><th>runs</th>"
+        html +=
+            "<table id=\"matrix\"><thead><tr><th>target</th><th>vendor</th><th>kind</th><th>OS</th><th>runs</th>"
             + index.profiles.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for row in targets {
             let target = row.target
-            let levels = row.certificates.values.filter { $0.entry.validity == .valid }.map(\.entry.level).sorted().joined(separator: " ")
-            html += "<tr data-target=\"\(Markup.escape(target.id))\" data-vendor=\"\(Markup.escape(target.vendor ?? ""))\" data-kind=\"\(Markup.escape(target.kind))\" data-os=\"\(Markup.escape(target.os ?? ""))\" data-levels=\"\(Markup.escape(levels))\">"
-            html += "<td><a href=\"\(row.page)\">\(Markup.escape(target.id))</a><br><span class=\"muted\">\(Markup.escape(target.title))</span></td>"
-            html += "<td>\(SitePage.escape(target.vendor))</td><td>\(Markup.escape(target.kind))</td><td>\(SitePage.escape(target.os))</td><td>\(target.runs)</td>"
+            let levels = row.certificates.values.filter { $0.entry.validity == .valid }.map(\.entry.level).sorted()
+                .joined(separator: " ")
+            html +=
+                "<tr data-target=\"\(Markup.escape(target.id))\" data-vendor=\"\(Markup.escape(target.vendor ?? ""))\" data-kind=\"\(Markup.escape(target.kind))\" data-os=\"\(Markup.escape(target.os ?? ""))\" data-levels=\"\(Markup.escape(levels))\">"
+            html +=
+                "<td><a href=\"\(row.page)\">\(Markup.escape(target.id))</a><br><span class=\"muted\">\(Markup.escape(target.title))</span></td>"
+            html +=
+                "<td>\(SitePage.escape(target.vendor))</td><td>\(Markup.escape(target.kind))</td><td>\(SitePage.escape(target.os))</td><td>\(target.runs)</td>"
             for profile in index.profiles {
-                guard let certificate = row.certificates[profile] else { html += "<td class=\"muted\">–</td>"; continue }
+                guard let certificate = row.certificates[profile] else {
+                    html += "<td class=\"muted\">–</td>"
+                    continue
+                }
                 html += certificateCell(certificate, prefix: "")
             }
             html += "</tr>\n"
@@ -120,7 +147,8 @@ public struct CompatibilitySite {
 
     private func certificateCell(_ certificate: SiteCertificate, prefix: String) -> String {
         let entry = certificate.entry
-        return "<td class=\"\(entry.validity.rawValue)\"><span class=\"level\">\(Markup.escape(entry.level))</span> (\(entry.validity.rawValue))<br>"
+        return
+            "<td class=\"\(entry.validity.rawValue)\"><span class=\"level\">\(Markup.escape(entry.level))</span> (\(entry.validity.rawValue))<br>"
             + "\(Markup.escape(String(entry.notBefore.prefix(10)))) – \(Markup.escape(String(entry.notAfter.prefix(10))))<br>"
             + "<a href=\"\(prefix)\(certificate.file)\">certificate</a> <span class=\"muted\">issuer key \(Markup.escape(String(entry.issuerKeyID.prefix(16))))…</span></td>"
     }
@@ -135,54 +163,85 @@ public struct CompatibilitySite {
         """
     }
 
-    private func writeTarget(_ target: TargetEntry, page: String, certificates: [SiteCertificate], runs: [RunEntry], folder: URL) throws {
+    private func writeTarget(
+        _ target: TargetEntry,
+        page: String,
+        certificates: [SiteCertificate],
+        runs: [RunEntry],
+        folder: URL
+    ) throws {
         var reports: [String: String] = [:]
         for run in runs {
             guard let path = run.reportPath else { continue }
-            let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL
+            let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true))
+                .standardizedFileURL
             guard FileManager.default.fileExists(atPath: source.path) else { continue }
             let file = "runs/\(SitePage.slug(target.id))/\(SitePage.slug(run.runID)).html"
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(file).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent(file).deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             let destination = folder.appendingPathComponent(file)
             try? FileManager.default.removeItem(at: destination)
             try FileManager.default.copyItem(at: source, to: destination)
             reports[run.runID] = file
         }
-        let cases = try registry.performanceCases(target: target.id).sorted { ($0.runs, $1.caseID) > ($1.runs, $0.caseID) }.prefix(keyCases)
-        let trends = try cases.map { TargetJSON.Trend(caseID: $0.caseID, points: try registry.trend(target: target.id, caseID: $0.caseID)) }
+        let cases = try registry.performanceCases(target: target.id).sorted {
+            ($0.runs, $1.caseID) > ($1.runs, $0.caseID)
+        }.prefix(keyCases)
+        let trends = try cases.map {
+            TargetJSON.Trend(caseID: $0.caseID, points: try registry.trend(target: target.id, caseID: $0.caseID))
+        }
         let json = TargetJSON(target: target, certificates: certificates, runs: runs, reports: reports, trends: trends)
         try encode(json, to: folder.appendingPathComponent(String(page.dropLast(5)) + ".json"))
 
-        var html = "<p><a href=\"../index.html\">← \(Markup.escape(title))</a> · machine-readable: <a href=\"\(SitePage.slug(target.id)).json\">\(SitePage.slug(target.id)).json</a></p>\n"
+        var html =
+            "<p><a href=\"../index.html\">← \(Markup.escape(title))</a> · machine-readable: <a href=\"\(SitePage.slug(target.id)).json\">\(SitePage.slug(target.id)).json</a></p>\n"
         html += "<h1>\(Markup.escape(target.id))</h1><p>\(Markup.escape(target.title))</p>\n"
-        html += "<table><tr><th>kind</th><td>\(Markup.escape(target.kind))</td></tr><tr><th>vendor</th><td>\(SitePage.escape(target.vendor))</td></tr>"
+        html +=
+            "<table><tr><th>kind</th><td>\(Markup.escape(target.kind))</td></tr><tr><th>vendor</th><td>\(SitePage.escape(target.vendor))</td></tr>"
             + "<tr><th>model</th><td>\(SitePage.escape(target.model))</td></tr><tr><th>OS</th><td>\(SitePage.escape(target.os))</td></tr></table>\n"
         html += "<h2>Certificates</h2>\n"
         if certificates.isEmpty {
             html += "<p class=\"muted\">none</p>\n"
         } else {
-            html += "<table><tr><th>profile</th><th>level, validity</th><th>run</th><th>issuer</th><th>issued</th></tr>\n"
+            html +=
+                "<table><tr><th>profile</th><th>level, validity</th><th>run</th><th>issuer</th><th>issued</th></tr>\n"
             for certificate in certificates {
                 let entry = certificate.entry
-                html += "<tr><td>\(Markup.escape(entry.profileID)) \(Markup.escape(entry.profileVersion))<br><span class=\"muted\">\(Markup.escape(entry.profileTitle))</span></td>"
-                    + certificateCell(certificate, prefix: "../") + "<td>\(Markup.escape(entry.runID))</td><td>\(Markup.escape(entry.issuer))</td><td>\(Markup.escape(entry.issuedAt))</td></tr>\n"
+                html +=
+                    "<tr><td>\(Markup.escape(entry.profileID)) \(Markup.escape(entry.profileVersion))<br><span class=\"muted\">\(Markup.escape(entry.profileTitle))</span></td>"
+                    + certificateCell(certificate, prefix: "../")
+                    + "<td>\(Markup.escape(entry.runID))</td><td>\(Markup.escape(entry.issuer))</td><td>\(Markup.escape(entry.issuedAt))</td></tr>\n"
             }
             html += "</table>\n"
         }
         html += "<h2>Performance trends</h2>\n"
         if trends.isEmpty { html += "<p class=\"muted\">no performance cases measured</p>\n" }
         for trend in trends {
-            html += "<h3><code>\(Markup.escape(trend.caseID))</code></h3>\n" + TrendChart.svg(caseID: trend.caseID, points: trend.points) + "\n"
+            html +=
+                "<h3><code>\(Markup.escape(trend.caseID))</code></h3>\n"
+                + TrendChart.svg(caseID: trend.caseID, points: trend.points) + "\n"
         }
-        html += "<h2>Run history</h2>\n<table><tr><th>run</th><th>started</th><th>status</th><th>backend</th><th>versions</th><th>outcomes</th><th>station</th></tr>\n"
+        html +=
+            "<h2>Run history</h2>\n<table><tr><th>run</th><th>started</th><th>status</th><th>backend</th><th>versions</th><th>outcomes</th><th>station</th></tr>\n"
         for run in runs.reversed() {
-            let counts = run.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            let versions = run.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            let name = reports[run.runID].map { "<a href=\"../\($0)\">\(Markup.escape(run.runID))</a>" } ?? Markup.escape(run.runID)
-            html += "<tr><td>\(name)</td><td>\(Markup.escape(run.startedAt))</td><td>\(Markup.escape(run.status))</td><td>\(Markup.escape(run.backend))</td>"
+            let counts = run.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", ")
+            let versions = run.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", "
+            )
+            let name =
+                reports[run.runID].map { "<a href=\"../\($0)\">\(Markup.escape(run.runID))</a>" }
+                ?? Markup.escape(run.runID)
+            html +=
+                "<tr><td>\(name)</td><td>\(Markup.escape(run.startedAt))</td><td>\(Markup.escape(run.status))</td><td>\(Markup.escape(run.backend))</td>"
                 + "<td>\(Markup.escape(versions))</td><td>\(Markup.escape(counts))</td><td>\(run.attested ? "attested by " + SitePage.escape(run.station) : "unattested")</td></tr>\n"
         }
         html += "</table>\n" + verifyHelp(prefix: "../")
-        try Data(SitePage.html(title: "\(target.id) – \(title)", body: html).utf8).write(to: folder.appendingPathComponent(page), options: .atomic)
+        try Data(SitePage.html(title: "\(target.id) – \(title)", body: html).utf8).write(
+            to: folder.appendingPathComponent(page),
+            options: .atomic
+        )
     }
 }

@@ -11,15 +11,23 @@ public struct IngestInputs: Equatable, Sendable {
 
     public init(paths: [String], relativeTo root: URL) throws {
         for path in paths {
-            let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL
+            let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true))
+                .standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw RegistryError.badInput(file: path, message: "no such file or folder")
             }
             if !isDirectory.boolValue {
-                if url.lastPathComponent == "run.json" { add(run: url.deletingLastPathComponent()) }
-                else if Self.isCertificate(url) { add(certificate: url) }
-                else { throw RegistryError.badInput(file: path, message: "neither a run (run.json or its folder) nor a certificate (*.dsse.json)") }
+                if url.lastPathComponent == "run.json" {
+                    add(run: url.deletingLastPathComponent())
+                } else if Self.isCertificate(url) {
+                    add(certificate: url)
+                } else {
+                    throw RegistryError.badInput(
+                        file: path,
+                        message: "neither a run (run.json or its folder) nor a certificate (*.dsse.json)"
+                    )
+                }
             } else {
                 walk(url.resolvingSymlinksInPath())
             }
@@ -44,7 +52,8 @@ public struct IngestInputs: Equatable, Sendable {
     private mutating func walk(_ directory: URL) {
         let manager = FileManager.default
         if manager.fileExists(atPath: directory.appendingPathComponent("run.json").path) { add(run: directory) }
-        let names = ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let names = ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
         for name in names {
             let entry = directory.appendingPathComponent(name)
             if (try? manager.destinationOfSymbolicLink(atPath: entry.path)) != nil { continue }

@@ -14,7 +14,10 @@ public struct IngestOptions: Sendable {
     public var root: URL
 
     public init(issuers: StationTrust? = nil, stations: StationTrust? = nil, keepSamples: Bool = false, root: URL) {
-        self.issuers = issuers; self.stations = stations; self.keepSamples = keepSamples; self.root = root
+        self.issuers = issuers
+        self.stations = stations
+        self.keepSamples = keepSamples
+        self.root = root
     }
 }
 

@@ -16,13 +16,30 @@ public final class PostgreSQLDatabase: RegistryDatabase {
         location = url.redacted
         let configuration: PostgresConnection.Configuration
         if let socket = url.socketPath {
-            configuration = .init(unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
+            configuration = .init(
+                unixSocketPath: socket,
+                username: url.user,
+                password: url.password,
+                database: url.database
+            )
         } else {
-            configuration = .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+            configuration = .init(
+                host: url.host,
+                port: url.port,
+                username: url.user,
+                password: url.password,
+                database: url.database,
+                tls: .disable
+            )
         }
         let eventLoop = PostgresConnection.defaultEventLoopGroup.any()
         do {
-            connection = try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger).wait()
+            connection = try PostgresConnection.connect(
+                on: eventLoop,
+                configuration: configuration,
+                id: 1,
+                logger: logger
+            ).wait()
         } catch {
             throw DatabaseError(location: url.redacted, message: "cannot connect: \(Self.describe(error))")
         }
@@ -51,7 +68,12 @@ public final class PostgreSQLDatabase: RegistryDatabase {
         var result = ""
         var next = 1
         for character in sql {
-            if character == "?" { result += "$\(next)"; next += 1 } else { result.append(character) }
+            if character == "?" {
+                result += "$\(next)"
+                next += 1
+            } else {
+                result.append(character)
+            }
         }
         return result
     }
@@ -102,7 +124,9 @@ public final class PostgreSQLDatabase: RegistryDatabase {
             let tuple = String(sql[sql.index(before: values.upperBound)...])
             for start in stride(from: 0, to: rows.count, by: Self.batchRows) {
                 let batch = rows[start..<min(start + Self.batchRows, rows.count)]
-                let text = sql[..<values.lowerBound] + "VALUES " + Array(repeating: tuple, count: batch.count).joined(separator: ", ")
+                let text =
+                    sql[..<values.lowerBound] + "VALUES "
+                    + Array(repeating: tuple, count: batch.count).joined(separator: ", ")
                 statements.append((String(text), batch.flatMap { $0 }))
             }
         } else {
@@ -113,7 +137,9 @@ public final class PostgreSQLDatabase: RegistryDatabase {
         for future in futures {
             do { _ = try future.wait() } catch { if firstError == nil { firstError = error } }
         }
-        if let firstError { throw DatabaseError(location: location, message: Self.describe(firstError) + " (in: \(sql.prefix(120)))") }
+        if let firstError {
+            throw DatabaseError(location: location, message: Self.describe(firstError) + " (in: \(sql.prefix(120)))")
+        }
     }
 
     public func beginWrite() throws { try execute("BEGIN ISOLATION LEVEL READ COMMITTED") }

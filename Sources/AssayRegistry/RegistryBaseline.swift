@@ -13,8 +13,12 @@ public struct RegistryBaseline: Sendable, Equatable {
     public init(_ text: String) throws {
         let body = text.dropFirst(Self.prefix.count)
         let parts = body.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard Self.isReference(text), let target = parts.first, !target.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
-            throw RegistryError.badInput(file: "--baseline", message: "'\(text)' is not registry:TARGET or registry:TARGET@RUN-ID")
+        guard Self.isReference(text), let target = parts.first, !target.isEmpty, parts.count == 1 || !parts[1].isEmpty
+        else {
+            throw RegistryError.badInput(
+                file: "--baseline",
+                message: "'\(text)' is not registry:TARGET or registry:TARGET@RUN-ID"
+            )
         }
         self.target = target
         ref = parts.count == 2 ? parts[1] : nil

@@ -23,10 +23,17 @@ public enum RegistryConnection {
             #if PostgreSQL
             database = try PostgreSQLDatabase(url: url)
             #else
-            throw RegistryError.badInput(file: "--db", message: "\(url.redacted): this assay was built without PostgreSQL support; build it with `swift build --traits PostgreSQL`")
+            throw RegistryError.badInput(
+                file: "--db",
+                message:
+                    "\(url.redacted): this assay was built without PostgreSQL support; build it with `swift build --traits PostgreSQL`"
+            )
             #endif
         } else {
-            database = try SQLiteDatabase(path: URL(fileURLWithPath: text, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true)).standardizedFileURL.path)
+            database = try SQLiteDatabase(
+                path: URL(fileURLWithPath: text, relativeTo: URL(fileURLWithPath: root.path, isDirectory: true))
+                    .standardizedFileURL.path
+            )
         }
         let registry = Registry(database: database)
         do {

@@ -45,6 +45,9 @@ extension RegistryDatabase {
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var location: String
     public var message: String
-    public init(location: String, message: String) { self.location = location; self.message = message }
+    public init(location: String, message: String) {
+        self.location = location
+        self.message = message
+    }
     public var description: String { "\(location): \(message)" }
 }

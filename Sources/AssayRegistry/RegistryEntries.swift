@@ -32,7 +32,10 @@ public struct RunEntry: Codable, Sendable, Equatable {
 
 /// One stored certificate; `validity` is judged at the time the query was made.
 public struct CertificateEntry: Codable, Sendable, Equatable {
-    public enum Validity: String, Codable, Sendable { case valid, expired, notYetValid = "not-yet-valid" }
+    public enum Validity: String, Codable, Sendable {
+        case valid, expired
+        case notYetValid = "not-yet-valid"
+    }
     public var payloadSHA256: String
     public var targetID: String
     public var runID: String
@@ -69,7 +72,17 @@ public struct RegistryFilter: Sendable, Equatable {
     public var os: String?
     public var profile: String?
 
-    public init(target: String? = nil, vendor: String? = nil, kind: String? = nil, os: String? = nil, profile: String? = nil) {
-        self.target = target; self.vendor = vendor; self.kind = kind; self.os = os; self.profile = profile
+    public init(
+        target: String? = nil,
+        vendor: String? = nil,
+        kind: String? = nil,
+        os: String? = nil,
+        profile: String? = nil
+    ) {
+        self.target = target
+        self.vendor = vendor
+        self.kind = kind
+        self.os = os
+        self.profile = profile
     }
 }

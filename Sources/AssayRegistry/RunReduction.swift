@@ -13,7 +13,11 @@ enum RunReduction {
             let groups = performance.roundSamples
             performance.samples = groups.map(Self.median)
             if let rounds = performance.rounds, rounds.count == groups.count, rounds.count > 1 {
-                performance.rounds = rounds.map { var round = $0; round.samples = 1; return round }
+                performance.rounds = rounds.map {
+                    var round = $0
+                    round.samples = 1
+                    return round
+                }
             } else {
                 performance.rounds = nil
             }

@@ -33,43 +33,66 @@ struct RunRow {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    init(record: RunRecord, bytes: Data, station: (keyID: String, host: String)?, reportPath: String?, keepSamples: Bool) {
+    init(
+        record: RunRecord,
+        bytes: Data,
+        station: (keyID: String, host: String)?,
+        reportPath: String?,
+        keepSamples: Bool
+    ) {
         self.record = record
         runSHA256 = Digest.sha256Hex(bytes)
         startedAt = Timestamp.string(record.startedAt)
         os = Self.operatingSystem(record)
         let key: [SQLValue] = [.init(record.target.value.id), .init(record.runID)]
         let kept = keepSamples ? record : RunReduction.reduced(record)
-        let recordJSON = (try? RecordCoding.encoder(pretty: false).encode(kept)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let counts = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, record.outcomeCounts[$0] ?? 0) })
-        runValues = key + [
-            .init(runSHA256), .init(record.status.rawValue), .init(startedAt), .init(record.finishedAt.map(Timestamp.string)),
-            .init(record.harnessVersion), .init(record.target.sha256), .init(record.environment.fingerprint),
-            .init(record.backend.name), .init(record.backend.version), .init(os), .init(JSONText.encode(Self.versions(record))),
-            .init(JSONText.encode(record.suites.map { $0.value.id })), .init(JSONText.encode(counts)), .init(station != nil),
-            .init(station?.keyID), .init(station?.host), .init(reportPath), .init(keepSamples), .init(recordJSON), .init(Timestamp.now()),
-        ]
+        let recordJSON =
+            (try? RecordCoding.encoder(pretty: false).encode(kept)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let counts = Dictionary(
+            uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, record.outcomeCounts[$0] ?? 0) }
+        )
+        runValues =
+            key + [
+                .init(runSHA256), .init(record.status.rawValue), .init(startedAt),
+                .init(record.finishedAt.map(Timestamp.string)),
+                .init(record.harnessVersion), .init(record.target.sha256), .init(record.environment.fingerprint),
+                .init(record.backend.name), .init(record.backend.version), .init(os),
+                .init(JSONText.encode(Self.versions(record))),
+                .init(JSONText.encode(record.suites.map { $0.value.id })), .init(JSONText.encode(counts)),
+                .init(station != nil),
+                .init(station?.keyID), .init(station?.host), .init(reportPath), .init(keepSamples), .init(recordJSON),
+                .init(Timestamp.now()),
+            ]
         caseRows = record.cases.map { result in
             let evidence = result.evidence
-            return key + [.init(result.id.description), .init(result.kind.rawValue), .init(result.op), .init(result.dtype),
-                          .init(result.outcome.rawValue), .init(result.message), .init(evidence?.maxAbsError), .init(evidence?.maxRelError),
-                          .init(evidence?.mismatches), .init(evidence?.elements), .init(result.seconds)]
+            return key + [
+                .init(result.id.description), .init(result.kind.rawValue), .init(result.op), .init(result.dtype),
+                .init(result.outcome.rawValue), .init(result.message), .init(evidence?.maxAbsError),
+                .init(evidence?.maxRelError),
+                .init(evidence?.mismatches), .init(evidence?.elements), .init(result.seconds),
+            ]
         }
         performanceRows = record.cases.compactMap { result in
             guard let performance = result.performance else { return nil }
             let summary = performance.summary
             let roundMedians = performance.samples.isEmpty ? [] : performance.roundSamples.map(RunReduction.median)
-            return key + [.init(result.id.description), .init(result.op), .init(result.dtype), .init(summary.median),
-                          .init(summary.medianCILow), .init(summary.medianCIHigh), .init(summary.p5), .init(summary.p95),
-                          .init(performance.samples.count), .init(JSONText.encode(roundMedians)), .init(performance.converged),
-                          .init(performance.flopsPerSecond), .init(performance.bytesPerSecond), .init(performance.percentOfPeak),
-                          .init(performance.percentOfRoofline)]
+            return key + [
+                .init(result.id.description), .init(result.op), .init(result.dtype), .init(summary.median),
+                .init(summary.medianCILow), .init(summary.medianCIHigh), .init(summary.p5), .init(summary.p95),
+                .init(performance.samples.count), .init(JSONText.encode(roundMedians)), .init(performance.converged),
+                .init(performance.flopsPerSecond), .init(performance.bytesPerSecond), .init(performance.percentOfPeak),
+                .init(performance.percentOfRoofline),
+            ]
         }
         waiverRows = record.cases.compactMap { result in
             guard let waiver = result.waiver else { return nil }
-            return key + [.init(result.id.description), .init(waiver.pattern), .init(waiver.category.rawValue), .init(waiver.reference),
-                          .init(waiver.reason), .init(Timestamp.string(waiver.expires)), .init(waiver.expired), .init(waiver.owner),
-                          .init(waiver.approver)]
+            return key + [
+                .init(result.id.description), .init(waiver.pattern), .init(waiver.category.rawValue),
+                .init(waiver.reference),
+                .init(waiver.reason), .init(Timestamp.string(waiver.expires)), .init(waiver.expired),
+                .init(waiver.owner),
+                .init(waiver.approver),
+            ]
         }
     }
 

@@ -69,14 +69,16 @@ public final class SQLiteDatabase: RegistryDatabase {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return result }
             guard status == SQLITE_ROW else { throw error(sql) }
-            result.append((0..<sqlite3_column_count(statement)).map { column in
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
-                case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
-                case SQLITE_NULL: return .null
-                default: return .text(String(cString: sqlite3_column_text(statement, column)))
+            result.append(
+                (0..<sqlite3_column_count(statement)).map { column in
+                    switch sqlite3_column_type(statement, column) {
+                    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+                    case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+                    case SQLITE_NULL: return .null
+                    default: return .text(String(cString: sqlite3_column_text(statement, column)))
+                    }
                 }
-            })
+            )
         }
     }
 

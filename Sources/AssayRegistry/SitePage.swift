@@ -33,9 +33,12 @@ enum SitePage {
     /// A file name for an id: letters, digits, `.`, `_`, `-` kept, anything else `_`, with a
     /// digest suffix when something was replaced so two ids never share a page.
     static func slug(_ id: String) -> String {
-        let safe = String(id.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
-        })
+        let safe = String(
+            id.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                    ? Character(scalar) : "_"
+            }
+        )
         let clean = safe == id && !id.hasPrefix(".") && !id.isEmpty
         return clean ? safe : "_" + safe.prefix(40) + "-" + Digest.sha256Hex(id).prefix(12)
     }

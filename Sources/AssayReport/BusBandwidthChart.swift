@@ -22,11 +22,15 @@ struct BusBandwidthChart: Sendable {
         var link: Double?
         for result in cases {
             guard let figures = result.collective, let bus = figures.busGBs, bus > 0, bus.isFinite else { continue }
-            let label = "\(figures.op.rawValue) \(result.dtype)" + (figures.inPlace ? " in place" : "") + (figures.root != 0 ? " root \(figures.root)" : "")
+            let label =
+                "\(figures.op.rawValue) \(result.dtype)" + (figures.inPlace ? " in place" : "")
+                + (figures.root != 0 ? " root \(figures.root)" : "")
             grouped[label, default: []].append((Double(figures.bytes), bus))
             link = link ?? figures.linkGBs
         }
-        series = grouped.keys.sorted().map { Series(label: $0, points: grouped[$0]!.sorted { $0.0 < $1.0 }.map { (bytes: $0.0, busGBs: $0.1) }) }
+        series = grouped.keys.sorted().map {
+            Series(label: $0, points: grouped[$0]!.sorted { $0.0 < $1.0 }.map { (bytes: $0.0, busGBs: $0.1) })
+        }
         linkGBs = link
     }
 
@@ -34,43 +38,98 @@ struct BusBandwidthChart: Sendable {
 
     func svg() -> XMLNode {
         let all = series.flatMap(\.points)
-        let x = ChartScale.decades(covering: all.map(\.bytes), pad: 2, maxDecades: 10, from: Self.left, to: Self.width - Self.right)
-        let y = ChartScale.decades(covering: all.map(\.busGBs) + (linkGBs.map { [$0] } ?? []), pad: 2, maxDecades: 7,
-                                   from: Self.height - Self.bottom, to: Self.top)
-        return .element("svg", ["viewBox": "0 0 \(Int(Self.width)) \(Int(Self.height))", "class": "chart busbw",
-                                "role": "img", "aria-label": "Bus bandwidth against size"]) {
+        let x = ChartScale.decades(
+            covering: all.map(\.bytes),
+            pad: 2,
+            maxDecades: 10,
+            from: Self.left,
+            to: Self.width - Self.right
+        )
+        let y = ChartScale.decades(
+            covering: all.map(\.busGBs) + (linkGBs.map { [$0] } ?? []),
+            pad: 2,
+            maxDecades: 7,
+            from: Self.height - Self.bottom,
+            to: Self.top
+        )
+        return .element(
+            "svg",
+            [
+                "viewBox": "0 0 \(Int(Self.width)) \(Int(Self.height))", "class": "chart busbw",
+                "role": "img", "aria-label": "Bus bandwidth against size",
+            ]
+        ) {
             XMLNode.element("title") { "Collectives: bus bandwidth (GB/s) against size (bytes), log-log" }
             axes(x: x, y: y)
             if let linkGBs {
                 let py = svgNumber(y.position(linkGBs))
-                XMLNode.element("line", ["x1": svgNumber(Self.left), "y1": py, "x2": svgNumber(Self.width - Self.right), "y2": py, "class": "roof"])
-                XMLNode.element("text", ["x": svgNumber(Self.width - Self.right - 4), "y": svgNumber(y.position(linkGBs) - 5),
-                                         "class": "roof-label", "text-anchor": "end"]) { "declared link \(Figures.number(linkGBs)) GB/s" }
+                XMLNode.element(
+                    "line",
+                    [
+                        "x1": svgNumber(Self.left), "y1": py, "x2": svgNumber(Self.width - Self.right), "y2": py,
+                        "class": "roof",
+                    ]
+                )
+                XMLNode.element(
+                    "text",
+                    [
+                        "x": svgNumber(Self.width - Self.right - 4), "y": svgNumber(y.position(linkGBs) - 5),
+                        "class": "roof-label", "text-anchor": "end",
+                    ]
+                ) { "declared link \(Figures.number(linkGBs)) GB/s" }
             }
             for (index, line) in series.enumerated() {
                 let colour = Self.colours[index % Self.colours.count]
-                let coordinates = line.points.map { "\(svgNumber(x.position($0.bytes))),\(svgNumber(y.position($0.busGBs)))" }
+                let coordinates = line.points.map {
+                    "\(svgNumber(x.position($0.bytes))),\(svgNumber(y.position($0.busGBs)))"
+                }
                 XMLNode.element("g", ["class": "series"]) {
                     XMLNode.element("title") {
-                        line.label + ": " + line.points.map { "\(Figures.number($0.bytes)) B → \(Figures.number($0.busGBs)) GB/s" }.joined(separator: ", ")
+                        line.label + ": "
+                            + line.points.map { "\(Figures.number($0.bytes)) B → \(Figures.number($0.busGBs)) GB/s" }
+                            .joined(separator: ", ")
                     }
                     if coordinates.count > 1 {
-                        XMLNode.element("polyline", ["points": coordinates.joined(separator: " "), "fill": "none", "stroke": colour, "stroke-width": "2"])
+                        XMLNode.element(
+                            "polyline",
+                            [
+                                "points": coordinates.joined(separator: " "), "fill": "none", "stroke": colour,
+                                "stroke-width": "2",
+                            ]
+                        )
                     }
                     for point in line.points {
-                        XMLNode.element("circle", ["cx": svgNumber(x.position(point.bytes)), "cy": svgNumber(y.position(point.busGBs)),
-                                                   "r": "3.5", "fill": colour])
+                        XMLNode.element(
+                            "circle",
+                            [
+                                "cx": svgNumber(x.position(point.bytes)), "cy": svgNumber(y.position(point.busGBs)),
+                                "r": "3.5", "fill": colour,
+                            ]
+                        )
                     }
-                    XMLNode.element("text", ["x": svgNumber(Self.left + 8), "y": svgNumber(Self.top + 14 + Double(index) * 13),
-                                             "fill": colour, "class": "point-label"]) { line.label }
+                    XMLNode.element(
+                        "text",
+                        [
+                            "x": svgNumber(Self.left + 8), "y": svgNumber(Self.top + 14 + Double(index) * 13),
+                            "fill": colour, "class": "point-label",
+                        ]
+                    ) { line.label }
                 }
             }
         }
     }
 
     private func axes(x: ChartScale, y: ChartScale) -> XMLNode {
-        ChartAxes(width: Self.width, height: Self.height, left: Self.left, right: Self.right, top: Self.top, bottom: Self.bottom,
-                  xTitle: "size per collective (bytes, nccl-tests size)", xTick: { Figures.rate($0, unit: "B") },
-                  yTick: { "\(Figures.number($0)) GB/s" }).svg(x: x, y: y)
+        ChartAxes(
+            width: Self.width,
+            height: Self.height,
+            left: Self.left,
+            right: Self.right,
+            top: Self.top,
+            bottom: Self.bottom,
+            xTitle: "size per collective (bytes, nccl-tests size)",
+            xTick: { Figures.rate($0, unit: "B") },
+            yTick: { "\(Figures.number($0)) GB/s" }
+        ).svg(x: x, y: y)
     }
 }

@@ -10,26 +10,46 @@ struct ChartScale: Sendable {
     let logarithmic: Bool
 
     /// A log axis over whole decades covering `values` (positive, finite ones), padded by `pad`×.
-    static func decades(covering values: [Double], pad: Double = 2, maxDecades: Int = 9,
-                        from: Double, to: Double) -> ChartScale {
+    static func decades(
+        covering values: [Double],
+        pad: Double = 2,
+        maxDecades: Int = 9,
+        from: Double,
+        to: Double
+    ) -> ChartScale {
         let usable = values.filter { $0.isFinite && $0 > 0 }
         guard let minimum = usable.min(), let maximum = usable.max() else {
             return ChartScale(low: 1, high: 1000, from: from, to: to, logarithmic: true)
         }
         let top = ceil(log10(maximum * pad))
         let bottom = max(floor(log10(minimum / pad)), top - Double(maxDecades))
-        return ChartScale(low: pow(10, bottom), high: pow(10, max(top, bottom + 1)), from: from, to: to, logarithmic: true)
+        return ChartScale(
+            low: pow(10, bottom),
+            high: pow(10, max(top, bottom + 1)),
+            from: from,
+            to: to,
+            logarithmic: true
+        )
     }
 
     /// A linear axis over [min, max] of `values`, padded by 5% of the span each side.
     static func linear(covering values: [Double], from: Double, to: Double) -> ChartScale {
         let usable = values.filter(\.isFinite)
-        let minimum = usable.min() ?? 0, maximum = usable.max() ?? 1
+        let minimum = usable.min() ?? 0
+        let maximum = usable.max() ?? 1
         let span = maximum > minimum ? maximum - minimum : max(abs(maximum), 1)
-        return ChartScale(low: minimum - 0.05 * span, high: maximum + 0.05 * span, from: from, to: to, logarithmic: false)
+        return ChartScale(
+            low: minimum - 0.05 * span,
+            high: maximum + 0.05 * span,
+            from: from,
+            to: to,
+            logarithmic: false
+        )
     }
 
-    func contains(_ value: Double) -> Bool { value.isFinite && value >= low && value <= high && (!logarithmic || value > 0) }
+    func contains(_ value: Double) -> Bool {
+        value.isFinite && value >= low && value <= high && (!logarithmic || value > 0)
+    }
 
     /// Pixel position of `value`, clamped to the axis.
     func position(_ value: Double) -> Double {

@@ -29,11 +29,15 @@ public struct ConformanceMatrix: Sendable {
 
         /// Keeps ids valid whatever a plugin calls its ops.
         static func fragment(_ text: String) -> String {
-            String(text.unicodeScalars.map { scalar -> Character in
-                let allowed = (scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                               || scalar == "_" || scalar == "-" || scalar == ".")
-                return allowed ? Character(scalar) : "_"
-            })
+            String(
+                text.unicodeScalars.map { scalar -> Character in
+                    let allowed =
+                        (scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar)
+                            || ("A"..."Z").contains(scalar)
+                            || scalar == "_" || scalar == "-" || scalar == ".")
+                    return allowed ? Character(scalar) : "_"
+                }
+            )
         }
     }
 
@@ -44,7 +48,9 @@ public struct ConformanceMatrix: Sendable {
     private let cells: [String: Cell]
 
     public init(_ cases: [CaseResult]) {
-        var ops: [String] = [], dtypes = Set<String>(), cells: [String: Cell] = [:]
+        var ops: [String] = []
+        var dtypes = Set<String>()
+        var cells: [String: Cell] = [:]
         for result in cases where result.kind == .conformance {
             if !ops.contains(result.op) { ops.append(result.op) }
             dtypes.insert(result.dtype)

@@ -17,8 +17,15 @@ extension HTMLReport {
                     + "(all_reduce 2(n−1)/n; all_gather, reduce_scatter, all_to_all (n−1)/n; broadcast, reduce, send_recv 1). "
                     + "Every rank's output was checked exactly before timing."
             }
-            Self.table(["case", "outcome", "ranks", "size", "latency (median)", "algorithm bandwidth", "bus bandwidth", "% of link"],
-                       class: "perf", numeric: [2, 3, 4, 5, 6, 7], rows: model.collectives.map(collectiveRow))
+            Self.table(
+                [
+                    "case", "outcome", "ranks", "size", "latency (median)", "algorithm bandwidth", "bus bandwidth",
+                    "% of link",
+                ],
+                class: "perf",
+                numeric: [2, 3, 4, 5, 6, 7],
+                rows: model.collectives.map(collectiveRow)
+            )
             if !chart.isEmpty {
                 XMLNode.element("h3") { "Bus bandwidth against size" }
                 chart.svg()
@@ -50,7 +57,10 @@ extension HTMLReport {
             .text(figures.latencyMicroseconds.map { Figures.duration(nanoseconds: $0 * 1e3) } ?? "—"),
             .text(gbs(figures.algorithmGBs)),
             .text(gbs(figures.busGBs)),
-            .text(figures.percentOfLink.map { Figures.percent($0) + " of \(Figures.number(figures.linkGBs ?? 0)) GB/s" } ?? "—"),
+            .text(
+                figures.percentOfLink.map { Figures.percent($0) + " of \(Figures.number(figures.linkGBs ?? 0)) GB/s" }
+                    ?? "—"
+            ),
         ]
     }
 }

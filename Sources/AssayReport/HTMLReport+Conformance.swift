@@ -45,7 +45,13 @@ extension HTMLReport {
             cell.counts[outcome].map { "\($0) \(outcome.rawValue)" }
         }.joined(separator: ", ")
         let counts = "\(cell.passed)/\(cell.total)"
-        return .element("td", ["class": cell.state.rawValue, "title": "\(cell.op) \(cell.dtype): \(counts) passed" + (notes.isEmpty ? "" : "; \(notes)")]) {
+        return .element(
+            "td",
+            [
+                "class": cell.state.rawValue,
+                "title": "\(cell.op) \(cell.dtype): \(counts) passed" + (notes.isEmpty ? "" : "; \(notes)"),
+            ]
+        ) {
             if cell.flagged.isEmpty {
                 counts
             } else {
@@ -62,7 +68,9 @@ extension HTMLReport {
                 Self.outcome(result.outcome)
                 " "
                 Self.code(result.id.description)
-                if let values = result.values { XMLNode.element("span", ["class": "muted"]) { " (\(values.rawValue) inputs)" } }
+                if let values = result.values {
+                    XMLNode.element("span", ["class": "muted"]) { " (\(values.rawValue) inputs)" }
+                }
             }
             if let message = result.message, !message.isEmpty { XMLNode.element("p") { message } }
             if let waiver = result.waiver { Self.waiverLine(waiver) }
@@ -83,26 +91,48 @@ extension HTMLReport {
     }
 
     private static func evidenceTables(_ evidence: ConformanceEvidence) -> [XMLNode] {
-        let figures = table(["error model", "max abs error", "max rel error", "max ulp", "worst index", "mismatches"], numeric: [1, 2, 3, 5], rows: [[
-            .text(evidence.modelText),
-            .text(Figures.number(evidence.maxAbsError)), .text(Figures.number(evidence.maxRelError)),
-            .text(evidence.maxUlps.map(Figures.number) ?? "—"),
-            .text(evidence.worstIndex.map { "[\($0.map(String.init).joined(separator: ", "))]" } ?? "—"),
-            .text("\(evidence.mismatches) / \(evidence.elements) (\(Figures.percent(100 * evidence.mismatchFraction)))"),
-        ]])
+        let figures = table(
+            ["error model", "max abs error", "max rel error", "max ulp", "worst index", "mismatches"],
+            numeric: [1, 2, 3, 5],
+            rows: [
+                [
+                    .text(evidence.modelText),
+                    .text(Figures.number(evidence.maxAbsError)), .text(Figures.number(evidence.maxRelError)),
+                    .text(evidence.maxUlps.map(Figures.number) ?? "—"),
+                    .text(evidence.worstIndex.map { "[\($0.map(String.init).joined(separator: ", "))]" } ?? "—"),
+                    .text(
+                        "\(evidence.mismatches) / \(evidence.elements) (\(Figures.percent(100 * evidence.mismatchFraction)))"
+                    ),
+                ]
+            ]
+        )
         var nodes = [figures]
         if !evidence.samples.isEmpty {
             let grid = evidence.dtype ?? .f64
-            nodes.append(table(["index", "quoted as", "expected", "actual", "allowed", "ulp", "inputs"], numeric: [2, 3, 4, 5], rows: evidence.samples.map { sample in
-                [.text("[\(sample.index.map(String.init).joined(separator: ", "))]"), .text(sample.role ?? ""),
-                 .text(grid.shortest(sample.expected)), .text(grid.shortest(sample.actual)),
-                 .text(sample.allowance.map(Figures.number) ?? "—"), .text(sample.ulps.map(Figures.number) ?? "—"),
-                 .text(sample.inputs ?? "")]
-            }))
+            nodes.append(
+                table(
+                    ["index", "quoted as", "expected", "actual", "allowed", "ulp", "inputs"],
+                    numeric: [2, 3, 4, 5],
+                    rows: evidence.samples.map { sample in
+                        [
+                            .text("[\(sample.index.map(String.init).joined(separator: ", "))]"),
+                            .text(sample.role ?? ""),
+                            .text(grid.shortest(sample.expected)), .text(grid.shortest(sample.actual)),
+                            .text(sample.allowance.map(Figures.number) ?? "—"),
+                            .text(sample.ulps.map(Figures.number) ?? "—"),
+                            .text(sample.inputs ?? ""),
+                        ]
+                    }
+                )
+            )
         }
         if let axes = evidence.axisText { nodes.append(.element("p") { "Mismatches per axis: \(axes)" }) }
         if let alternatives = evidence.alternatives {
-            nodes.append(.element("ul") { for alternative in alternatives { XMLNode.element("li") { "Accepted alternative: \(alternative)" } } })
+            nodes.append(
+                .element("ul") {
+                    for alternative in alternatives { XMLNode.element("li") { "Accepted alternative: \(alternative)" } }
+                }
+            )
         }
         if !evidence.structural.isEmpty {
             nodes.append(.element("ul") { for problem in evidence.structural { XMLNode.element("li") { problem } } })

@@ -6,12 +6,20 @@ extension HTMLReport {
         let chart = RooflineChart(ceilings: model.ceilings, cases: model.performance)
         return .element("section", ["id": "performance"]) {
             XMLNode.element("h2") { "Performance" }
-            Self.table(["case", "median", "95% CI", "CV", "n × k", "throughput", "% of peak", "% of roofline", "bound",
-                        "converged", "telemetry", "throttling"],
-                       class: "perf", numeric: [1, 2, 3, 4, 5, 6, 7], rows: model.performance.map(performanceRow))
+            Self.table(
+                [
+                    "case", "median", "95% CI", "CV", "n × k", "throughput", "% of peak", "% of roofline", "bound",
+                    "converged", "telemetry", "throttling",
+                ],
+                class: "perf",
+                numeric: [1, 2, 3, 4, 5, 6, 7],
+                rows: model.performance.map(performanceRow)
+            )
             XMLNode.element("h3") { "Roofline" }
             if chart.points.isEmpty && model.ceilings.compute.isEmpty {
-                XMLNode.element("p", ["class": "muted"]) { "No case with FLOPs and no compute ceiling: nothing to place on a roofline." }
+                XMLNode.element("p", ["class": "muted"]) {
+                    "No case with FLOPs and no compute ceiling: nothing to place on a roofline."
+                }
             } else {
                 chart.svg()
                 if model.ceilings.bandwidth == nil || model.ceilings.compute.isEmpty {
@@ -43,14 +51,20 @@ extension HTMLReport {
         return [
             .element("a", ["href": "#\(anchor(of: result))"]) { Self.code(result.id.description) },
             .text(Figures.duration(nanoseconds: summary.median)),
-            .text("\(Figures.duration(nanoseconds: summary.medianCILow)) – \(Figures.duration(nanoseconds: summary.medianCIHigh))"
-                  + " (±\(Figures.percent(100 * summary.medianCIRelativeHalfWidth)))"),
+            .text(
+                "\(Figures.duration(nanoseconds: summary.medianCILow)) – \(Figures.duration(nanoseconds: summary.medianCIHigh))"
+                    + " (±\(Figures.percent(100 * summary.medianCIRelativeHalfWidth)))"
+            ),
             .text(Figures.percent(100 * summary.cv)),
             .text("\(performance.n) × \(performance.k)"),
             .text(ReportModel.throughput(performance) ?? "—"),
             .text(Figures.ceilingPercent(performance.percentOfPeak, of: performance)),
             .text(Figures.ceilingPercent(performance.percentOfRoofline, of: performance)),
-            .text(performance.bound.map { "\($0.rawValue)" + (performance.ceilingSource.map { " (\($0.rawValue))" } ?? "") } ?? "—"),
+            .text(
+                performance.bound.map {
+                    "\($0.rawValue)" + (performance.ceilingSource.map { " (\($0.rawValue))" } ?? "")
+                } ?? "—"
+            ),
             .element("span", ["class": performance.converged ? "o-pass" : "o-waived"]) {
                 performance.converged ? "yes: \(performance.stopReason)" : "no: \(performance.stopReason)"
             },
@@ -66,27 +80,38 @@ extension HTMLReport {
         let bandwidth = model.ceilings.bandwidth?.value
         return .element("div") {
             XMLNode.element("p") { "Ops without FLOPs (no place on a FLOP/s axis), against memory bandwidth:" }
-            Self.table(["case", "bytes/s", "% of bandwidth", ""], numeric: [1, 2], rows: cases.map { result in
-                let rate = result.performance?.bytesPerSecond ?? 0
-                let fraction = bandwidth.map { rate / $0 }
-                return [
-                    Self.code(result.id.description), .text(Figures.rate(rate, unit: "B/s")),
-                    .text(fraction.map { Figures.percent(100 * $0) } ?? "—"),
-                    .element("span", ["class": "bar-track"]) {
-                        XMLNode.element("span", ["class": "bar", "style": "width: \(svgNumber(100 * min(1, max(0, fraction ?? 0))))%"])
-                    },
-                ]
-            })
+            Self.table(
+                ["case", "bytes/s", "% of bandwidth", ""],
+                numeric: [1, 2],
+                rows: cases.map { result in
+                    let rate = result.performance?.bytesPerSecond ?? 0
+                    let fraction = bandwidth.map { rate / $0 }
+                    return [
+                        Self.code(result.id.description), .text(Figures.rate(rate, unit: "B/s")),
+                        .text(fraction.map { Figures.percent(100 * $0) } ?? "—"),
+                        .element("span", ["class": "bar-track"]) {
+                            XMLNode.element(
+                                "span",
+                                ["class": "bar", "style": "width: \(svgNumber(100 * min(1, max(0, fraction ?? 0))))%"]
+                            )
+                        },
+                    ]
+                }
+            )
         }
     }
 
     static func sampleCaption(_ performance: PerformanceRecord) -> String {
         let summary = performance.summary
-        var parts = ["n = \(summary.n) samples of k = \(performance.k) call\(performance.k == 1 ? "" : "s") (\(performance.mode.rawValue), \(performance.timerKind.rawValue) timer)",
-                     "median \(Figures.duration(nanoseconds: summary.median))",
-                     "min \(Figures.duration(nanoseconds: summary.min)), max \(Figures.duration(nanoseconds: summary.max))",
-                     "outliers \(summary.mildOutliers) mild, \(summary.severeOutliers) severe"]
-        if performance.samples.count > SampleStrip.maxDots { parts.append("\(SampleStrip.maxDots) of \(performance.samples.count) samples drawn") }
+        var parts = [
+            "n = \(summary.n) samples of k = \(performance.k) call\(performance.k == 1 ? "" : "s") (\(performance.mode.rawValue), \(performance.timerKind.rawValue) timer)",
+            "median \(Figures.duration(nanoseconds: summary.median))",
+            "min \(Figures.duration(nanoseconds: summary.min)), max \(Figures.duration(nanoseconds: summary.max))",
+            "outliers \(summary.mildOutliers) mild, \(summary.severeOutliers) severe",
+        ]
+        if performance.samples.count > SampleStrip.maxDots {
+            parts.append("\(SampleStrip.maxDots) of \(performance.samples.count) samples drawn")
+        }
         return parts.joined(separator: "; ")
     }
 
@@ -96,8 +121,10 @@ extension HTMLReport {
         func range(_ interval: TelemetrySample.Interval?, _ label: String, _ unit: String) -> String? {
             interval.map { "\(label)\(Figures.number($0.min))–\(Figures.number($0.max)) \(unit)" }
         }
-        let parts = [range(ranges.smClockMHz, "SM ", "MHz"), range(ranges.memClockMHz, "mem ", "MHz"),
-                     range(ranges.powerWatts, "", "W"), range(ranges.temperatureC, "", "°C")].compactMap { $0 }
+        let parts = [
+            range(ranges.smClockMHz, "SM ", "MHz"), range(ranges.memClockMHz, "mem ", "MHz"),
+            range(ranges.powerWatts, "", "W"), range(ranges.temperatureC, "", "°C"),
+        ].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }

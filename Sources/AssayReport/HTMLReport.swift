@@ -11,7 +11,9 @@ public struct HTMLReport: Sendable {
     public init(_ model: ReportModel) { self.model = model }
 
     public func rendered() -> String {
-        HTMLPage.render(title: "Assay \(model.verdict.headline) — \(model.record.target.value.id) — \(model.record.runID)") {
+        HTMLPage.render(
+            title: "Assay \(model.verdict.headline) — \(model.record.target.value.id) — \(model.record.runID)"
+        ) {
             header
             summarySection
             if !model.matrix.isEmpty { conformanceSection }
@@ -37,7 +39,9 @@ public struct HTMLReport: Sendable {
                 " "
                 for outcome in Outcome.allCases {
                     if let count = model.counts[outcome] {
-                        XMLNode.element("span", ["class": "chip o-\(outcome.rawValue)"]) { "\(count) \(outcome.rawValue)" }
+                        XMLNode.element("span", ["class": "chip o-\(outcome.rawValue)"]) {
+                            "\(count) \(outcome.rawValue)"
+                        }
                     }
                 }
                 if !model.notRun.isEmpty {
@@ -50,8 +54,12 @@ public struct HTMLReport: Sendable {
     // MARK: shared pieces
 
     /// A table with a header row; cells are nodes so they can hold links and badges.
-    static func table(_ header: [String], class className: String? = nil, numeric: Set<Int> = [],
-                      rows: [[XMLNode]]) -> XMLNode {
+    static func table(
+        _ header: [String],
+        class className: String? = nil,
+        numeric: Set<Int> = [],
+        rows: [[XMLNode]]
+    ) -> XMLNode {
         .element("table", ["class": className]) {
             XMLNode.element("thead") {
                 XMLNode.element("tr") { for title in header { XMLNode.element("th") { title } } }

@@ -19,7 +19,8 @@ public struct JUnitReport: Sendable {
     public func rendered() -> String {
         let record = model.record
         var suites: [String] = []
-        var bySuite: [String: [XMLNode]] = [:], tallies: [String: Tally] = [:]
+        var bySuite: [String: [XMLNode]] = [:]
+        var tallies: [String: Tally] = [:]
         func add(suite: String, _ node: XMLNode, _ update: (inout Tally) -> Void) {
             if bySuite[suite] == nil { suites.append(suite) }
             bySuite[suite, default: []].append(node)
@@ -27,7 +28,8 @@ public struct JUnitReport: Sendable {
         }
         for result in record.cases {
             add(suite: result.id.suite, testcase(result)) { tally in
-                tally.tests += 1; tally.seconds += max(0, result.seconds.isFinite ? result.seconds : 0)
+                tally.tests += 1
+                tally.seconds += max(0, result.seconds.isFinite ? result.seconds : 0)
                 switch result.outcome {
                 case .fail: tally.failures += 1
                 case .error, .crash, .timeout: tally.errors += 1
@@ -37,26 +39,42 @@ public struct JUnitReport: Sendable {
             }
         }
         for id in model.notRun {
-            let node = XMLNode.element("testcase", ["classname": Self.classname(id), "name": Self.name(id), "time": "0.000"]) {
+            let node = XMLNode.element(
+                "testcase",
+                ["classname": Self.classname(id), "name": Self.name(id), "time": "0.000"]
+            ) {
                 XMLNode.element("skipped", ["message": "not run: the run is \(record.status.rawValue)"])
             }
-            add(suite: id.suite, node) { $0.tests += 1; $0.skipped += 1 }
+            add(suite: id.suite, node) {
+                $0.tests += 1
+                $0.skipped += 1
+            }
         }
         let total = tallies.values.reduce(into: Tally()) { sum, tally in
-            sum.tests += tally.tests; sum.failures += tally.failures; sum.errors += tally.errors
-            sum.skipped += tally.skipped; sum.seconds += tally.seconds
+            sum.tests += tally.tests
+            sum.failures += tally.failures
+            sum.errors += tally.errors
+            sum.skipped += tally.skipped
+            sum.seconds += tally.seconds
         }
-        let root = XMLNode.element("testsuites", [
-            "name": "assay \(record.target.value.id) \(record.runID)", "tests": String(total.tests),
-            "failures": String(total.failures), "errors": String(total.errors), "time": Self.seconds(total.seconds),
-        ]) {
+        let root = XMLNode.element(
+            "testsuites",
+            [
+                "name": "assay \(record.target.value.id) \(record.runID)", "tests": String(total.tests),
+                "failures": String(total.failures), "errors": String(total.errors), "time": Self.seconds(total.seconds),
+            ]
+        ) {
             for suite in suites {
                 let tally = tallies[suite]!
-                XMLNode.element("testsuite", [
-                    "name": suite, "tests": String(tally.tests), "failures": String(tally.failures),
-                    "errors": String(tally.errors), "skipped": String(tally.skipped), "time": Self.seconds(tally.seconds),
-                    "timestamp": Self.timestamp(record.startedAt), "hostname": record.environment.facts?.hostname,
-                ]) {
+                XMLNode.element(
+                    "testsuite",
+                    [
+                        "name": suite, "tests": String(tally.tests), "failures": String(tally.failures),
+                        "errors": String(tally.errors), "skipped": String(tally.skipped),
+                        "time": Self.seconds(tally.seconds),
+                        "timestamp": Self.timestamp(record.startedAt), "hostname": record.environment.facts?.hostname,
+                    ]
+                ) {
                     properties
                     bySuite[suite]!
                 }
@@ -69,9 +87,11 @@ public struct JUnitReport: Sendable {
         let record = model.record
         let pairs: [(String, String)] = [
             ("assay.target.id", record.target.value.id), ("assay.target.title", record.target.value.title),
-            ("assay.target.sha256", record.target.sha256), ("assay.environment.fingerprint", record.environment.fingerprint),
+            ("assay.target.sha256", record.target.sha256),
+            ("assay.environment.fingerprint", record.environment.fingerprint),
             ("assay.run.id", record.runID), ("assay.run.status", record.status.rawValue),
-            ("assay.verdict", model.verdict.rawValue), ("assay.backend", "\(record.backend.name) \(record.backend.version)"),
+            ("assay.verdict", model.verdict.rawValue),
+            ("assay.backend", "\(record.backend.name) \(record.backend.version)"),
             ("assay.harness.version", record.harnessVersion),
         ]
         return .element("properties") {
@@ -80,21 +100,38 @@ public struct JUnitReport: Sendable {
     }
 
     private func testcase(_ result: CaseResult) -> XMLNode {
-        .element("testcase", ["classname": Self.classname(result.id), "name": Self.name(result.id),
-                              "time": Self.seconds(result.seconds)]) {
+        .element(
+            "testcase",
+            [
+                "classname": Self.classname(result.id), "name": Self.name(result.id),
+                "time": Self.seconds(result.seconds),
+            ]
+        ) {
             switch result.outcome {
             case .pass: []
             case .fail:
-                XMLNode.element("failure", ["message": ReportModel.evidenceLine(result), "type": result.outcome.rawValue]) {
+                XMLNode.element(
+                    "failure",
+                    ["message": ReportModel.evidenceLine(result), "type": result.outcome.rawValue]
+                ) {
                     Self.details(result)
                 }
             case .error, .crash, .timeout:
-                XMLNode.element("error", ["message": result.message ?? result.outcome.rawValue, "type": result.outcome.rawValue]) {
+                XMLNode.element(
+                    "error",
+                    ["message": result.message ?? result.outcome.rawValue, "type": result.outcome.rawValue]
+                ) {
                     Self.details(result)
                 }
             case .observed:
                 // Not a pass: nothing was declared to compare the reading with.
-                XMLNode.element("skipped", ["message": "observed, not checked (the target declares nothing for it): \(result.system?.observed ?? "")"])
+                XMLNode.element(
+                    "skipped",
+                    [
+                        "message":
+                            "observed, not checked (the target declares nothing for it): \(result.system?.observed ?? "")"
+                    ]
+                )
             case .unsupported:
                 XMLNode.element("skipped", ["message": Self.unsupportedMessage(result.message)])
             case .waived:
@@ -123,10 +160,14 @@ public struct JUnitReport: Sendable {
         if let message = result.message { lines.append("message: \(message)") }
         if let evidence = result.evidence {
             lines.append("error model: \(evidence.modelText)")
-            lines.append("max abs error \(Figures.number(evidence.maxAbsError)), max rel error \(Figures.number(evidence.maxRelError))"
-                         + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? ""))
+            lines.append(
+                "max abs error \(Figures.number(evidence.maxAbsError)), max rel error \(Figures.number(evidence.maxRelError))"
+                    + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? "")
+            )
             lines.append("mismatches \(evidence.mismatches)/\(evidence.elements)")
-            if let worst = evidence.worstIndex { lines.append("worst index [\(worst.map(String.init).joined(separator: ", "))]") }
+            if let worst = evidence.worstIndex {
+                lines.append("worst index [\(worst.map(String.init).joined(separator: ", "))]")
+            }
             for sample in evidence.samples { lines.append("  at " + evidence.text(of: sample)) }
             if let axes = evidence.axisText { lines.append("mismatches per axis: \(axes)") }
             for alternative in evidence.alternatives ?? [] { lines.append("accepted alternative: \(alternative)") }

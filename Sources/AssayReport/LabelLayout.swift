@@ -31,20 +31,23 @@ struct LabelLayout: Sendable {
     private(set) var occupied: [Box]
 
     init(fontSize: Double, frame: Box, obstacles: [Box]) {
-        self.fontSize = fontSize; self.frame = frame; self.occupied = obstacles
+        self.fontSize = fontSize
+        self.frame = frame
+        self.occupied = obstacles
     }
 
     static func width(of text: String, fontSize: Double) -> Double { Double(text.count) * fontSize * charWidth }
 
     /// Takes the first free spot for `text` around (`x`, `y`), or nil when every spot is taken.
     mutating func place(_ text: String, nearX x: Double, y: Double) -> Placement? {
-        let width = Self.width(of: text, fontSize: fontSize), height = fontSize * 1.25
+        let width = Self.width(of: text, fontSize: fontSize)
+        let height = fontSize * 1.25
         for distance in [8.0, 16, 28, 44] {
             let candidates = [
-                Box(x: x + distance, y: y - height / 2, width: width, height: height),            // right
-                Box(x: x - distance - width, y: y - height / 2, width: width, height: height),    // left
-                Box(x: x - width / 2, y: y - distance - height, width: width, height: height),    // above
-                Box(x: x - width / 2, y: y + distance, width: width, height: height),             // below
+                Box(x: x + distance, y: y - height / 2, width: width, height: height),  // right
+                Box(x: x - distance - width, y: y - height / 2, width: width, height: height),  // left
+                Box(x: x - width / 2, y: y - distance - height, width: width, height: height),  // above
+                Box(x: x - width / 2, y: y + distance, width: width, height: height),  // below
                 Box(x: x + distance * 0.7, y: y - distance * 0.7 - height, width: width, height: height),
                 Box(x: x + distance * 0.7, y: y + distance * 0.7, width: width, height: height),
                 Box(x: x - distance * 0.7 - width, y: y - distance * 0.7 - height, width: width, height: height),

@@ -9,7 +9,9 @@ public struct MarkdownReport: Sendable {
     public var maxPerformanceRows: Int
 
     public init(_ model: ReportModel, maxFailures: Int = 10, maxPerformanceRows: Int = 10) {
-        self.model = model; self.maxFailures = maxFailures; self.maxPerformanceRows = maxPerformanceRows
+        self.model = model
+        self.maxFailures = maxFailures
+        self.maxPerformanceRows = maxPerformanceRows
     }
 
     public func rendered() -> String {
@@ -17,9 +19,11 @@ public struct MarkdownReport: Sendable {
         var out: [String] = []
         out.append("## Assay \(model.verdict.headline): \(MarkdownTable.cell(model.targetLabel))")
         out.append("")
-        out.append("**\(model.verdict.headline)** — \(model.countsLine). Run `\(MarkdownTable.code(record.runID))` "
-                   + "(\(record.status.rawValue)), backend \(MarkdownTable.cell("\(record.backend.name) \(record.backend.version)")), "
-                   + "fingerprint `\(record.environment.fingerprint.prefix(12))`.")
+        out.append(
+            "**\(model.verdict.headline)** — \(model.countsLine). Run `\(MarkdownTable.code(record.runID))` "
+                + "(\(record.status.rawValue)), backend \(MarkdownTable.cell("\(record.backend.name) \(record.backend.version)")), "
+                + "fingerprint `\(record.environment.fingerprint.prefix(12))`."
+        )
         out.append("")
         out.append(countsTable.rendered)
         if !model.problems.isEmpty {
@@ -27,8 +31,10 @@ public struct MarkdownReport: Sendable {
             out.append("### Failures")
             out.append("")
             for result in model.problems.prefix(maxFailures) {
-                out.append("- **\(result.outcome.rawValue)** `\(MarkdownTable.code(result.id.description))`: "
-                           + MarkdownTable.cell(ReportModel.evidenceLine(result)))
+                out.append(
+                    "- **\(result.outcome.rawValue)** `\(MarkdownTable.code(result.id.description))`: "
+                        + MarkdownTable.cell(ReportModel.evidenceLine(result))
+                )
             }
             if model.problems.count > maxFailures {
                 out.append("- … and \(model.problems.count - maxFailures) more")
@@ -45,7 +51,9 @@ public struct MarkdownReport: Sendable {
             }
             if model.performance.count > maxPerformanceRows {
                 out.append("")
-                out.append("… and \(model.performance.count - maxPerformanceRows) more performance cases in report.html")
+                out.append(
+                    "… and \(model.performance.count - maxPerformanceRows) more performance cases in report.html"
+                )
             }
         }
         if !model.notRun.isEmpty {
@@ -57,23 +65,35 @@ public struct MarkdownReport: Sendable {
 
     private var countsTable: MarkdownTable {
         let kinds = CaseKind.allCases.filter { kind in model.record.cases.contains { $0.kind == kind } }
-        var table = MarkdownTable(["kind"] + Outcome.allCases.map(\.rawValue) + ["total"],
-                                  rightAligned: Set(1...(Outcome.allCases.count + 1)))
+        var table = MarkdownTable(
+            ["kind"] + Outcome.allCases.map(\.rawValue) + ["total"],
+            rightAligned: Set(1...(Outcome.allCases.count + 1))
+        )
         for kind in kinds {
             let cases = model.record.cases.filter { $0.kind == kind }
-            table.append([kind.rawValue] + Outcome.allCases.map { outcome in String(cases.filter { $0.outcome == outcome }.count) }
-                         + [String(cases.count)])
+            table.append(
+                [kind.rawValue]
+                    + Outcome.allCases.map { outcome in String(cases.filter { $0.outcome == outcome }.count) }
+                    + [String(cases.count)]
+            )
         }
         if kinds.count != 1 {
-            table.append(["all"] + Outcome.allCases.map { String(model.counts[$0, default: 0]) } + [String(model.record.cases.count)], strong: true)
+            table.append(
+                ["all"] + Outcome.allCases.map { String(model.counts[$0, default: 0]) } + [
+                    String(model.record.cases.count)
+                ],
+                strong: true
+            )
         }
         return table
     }
 
     /// The slowest-to-fastest order would hide the point; plan order keeps suites together.
     private var performanceTable: MarkdownTable {
-        var table = MarkdownTable(["case", "median", "95% CI", "throughput", "% of roofline", "converged"],
-                                  rightAligned: [1, 3, 4])
+        var table = MarkdownTable(
+            ["case", "median", "95% CI", "throughput", "% of roofline", "converged"],
+            rightAligned: [1, 3, 4]
+        )
         for result in model.performance.prefix(maxPerformanceRows) {
             guard let performance = result.performance else { continue }
             let summary = performance.summary

@@ -10,7 +10,8 @@ public struct MarkdownTable: Sendable {
     public var rightAligned: Set<Int> = []
 
     public init(_ header: [String], rightAligned: Set<Int> = []) {
-        self.header = header; self.rightAligned = rightAligned
+        self.header = header
+        self.rightAligned = rightAligned
     }
 
     /// Rows whose first cell is shown in bold (totals); the text itself is still escaped.

@@ -38,57 +38,108 @@ struct P2PHeatMap: Sendable {
 
     func svg() -> XMLNode {
         let values = cells.values.flatMap(\.values)
-        let low = values.min() ?? 0, high = values.max() ?? 0
+        let low = values.min() ?? 0
+        let high = values.max() ?? 0
         let span = high - low
         func fraction(_ value: Double) -> Double { span > 0 ? (value - low) / span : 0.5 }
-        let size = cell, grid = Double(ranks) * cell
-        let id = "p2p-" + title.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
-        return .element("svg", ["viewBox": "0 0 \(svgNumber(width)) \(svgNumber(height))", "class": "chart p2p",
-                                "style": "max-width: \(svgNumber(width))px", "role": "img",
-                                "aria-label": "Peer-to-peer copy bandwidth, \(ranks) ranks"]) {
-            XMLNode.element("title") { "\(title): copy bandwidth (GB/s) from each source rank (row) to each destination rank (column)" }
+        let size = cell
+        let grid = Double(ranks) * cell
+        let id =
+            "p2p-" + title.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
+        return .element(
+            "svg",
+            [
+                "viewBox": "0 0 \(svgNumber(width)) \(svgNumber(height))", "class": "chart p2p",
+                "style": "max-width: \(svgNumber(width))px", "role": "img",
+                "aria-label": "Peer-to-peer copy bandwidth, \(ranks) ranks",
+            ]
+        ) {
+            XMLNode.element("title") {
+                "\(title): copy bandwidth (GB/s) from each source rank (row) to each destination rank (column)"
+            }
             XMLNode.element("defs") {
                 XMLNode.element("linearGradient", ["id": "\(id)-scale", "x1": "0", "y1": "1", "x2": "0", "y2": "0"]) {
                     XMLNode.element("stop", ["offset": "0", "stop-color": Self.colour(0)])
                     XMLNode.element("stop", ["offset": "1", "stop-color": Self.colour(1)])
                 }
-                XMLNode.element("pattern", ["id": "\(id)-none", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"]) {
+                XMLNode.element(
+                    "pattern",
+                    ["id": "\(id)-none", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse"]
+                ) {
                     XMLNode.element("path", ["d": "M0,6 L6,0", "stroke": "#c8ccd0", "stroke-width": "1"])
                 }
             }
-            XMLNode.element("text", ["x": svgNumber(Self.left + grid / 2), "y": "14", "text-anchor": "middle", "class": "axis-title"]) { "destination rank" }
-            XMLNode.element("text", ["x": svgNumber(-(Self.top + grid / 2)), "y": "16", "text-anchor": "middle", "class": "axis-title",
-                                     "transform": "rotate(-90)"]) { "source rank" }
+            XMLNode.element(
+                "text",
+                ["x": svgNumber(Self.left + grid / 2), "y": "14", "text-anchor": "middle", "class": "axis-title"]
+            ) { "destination rank" }
+            XMLNode.element(
+                "text",
+                [
+                    "x": svgNumber(-(Self.top + grid / 2)), "y": "16", "text-anchor": "middle", "class": "axis-title",
+                    "transform": "rotate(-90)",
+                ]
+            ) { "source rank" }
             for rank in 0..<ranks {
                 let centre = Double(rank) * size + size / 2
-                XMLNode.element("text", ["x": svgNumber(Self.left + centre), "y": svgNumber(Self.top - 8), "text-anchor": "middle"]) { "\(rank)" }
-                XMLNode.element("text", ["x": svgNumber(Self.left - 8), "y": svgNumber(Self.top + centre + 4), "text-anchor": "end"]) { "\(rank)" }
+                XMLNode.element(
+                    "text",
+                    ["x": svgNumber(Self.left + centre), "y": svgNumber(Self.top - 8), "text-anchor": "middle"]
+                ) { "\(rank)" }
+                XMLNode.element(
+                    "text",
+                    ["x": svgNumber(Self.left - 8), "y": svgNumber(Self.top + centre + 4), "text-anchor": "end"]
+                ) { "\(rank)" }
             }
             for source in 0..<ranks {
                 for destination in 0..<ranks {
-                    let x = Self.left + Double(destination) * size, y = Self.top + Double(source) * size
+                    let x = Self.left + Double(destination) * size
+                    let y = Self.top + Double(source) * size
                     let value = cells[source]?[destination]
                     let fill = value.map { Self.colour(fraction($0)) } ?? "url(#\(id)-none)"
                     XMLNode.element("g", ["class": "cell"]) {
                         XMLNode.element("title") {
-                            "rank \(source) → rank \(destination): " + (value.map { "\(Figures.number($0)) GB/s" } ?? (source == destination ? "no copy" : "not measured"))
+                            "rank \(source) → rank \(destination): "
+                                + (value.map { "\(Figures.number($0)) GB/s" }
+                                    ?? (source == destination ? "no copy" : "not measured"))
                         }
-                        XMLNode.element("rect", ["x": svgNumber(x), "y": svgNumber(y), "width": svgNumber(size), "height": svgNumber(size),
-                                                 "fill": fill, "stroke": "#fff", "stroke-width": "1"])
+                        XMLNode.element(
+                            "rect",
+                            [
+                                "x": svgNumber(x), "y": svgNumber(y), "width": svgNumber(size),
+                                "height": svgNumber(size),
+                                "fill": fill, "stroke": "#fff", "stroke-width": "1",
+                            ]
+                        )
                         if let value, size >= Self.minValueCell {
-                            XMLNode.element("text", ["x": svgNumber(x + size / 2), "y": svgNumber(y + size / 2 + 4), "text-anchor": "middle",
-                                                     "class": "cell-value"]) { Figures.significant(value) }
+                            XMLNode.element(
+                                "text",
+                                [
+                                    "x": svgNumber(x + size / 2), "y": svgNumber(y + size / 2 + 4),
+                                    "text-anchor": "middle",
+                                    "class": "cell-value",
+                                ]
+                            ) { Figures.significant(value) }
                         }
                     }
                 }
             }
             let barX = Self.left + grid + Self.legendGap
             XMLNode.element("g", ["class": "legend"]) {
-                XMLNode.element("rect", ["x": svgNumber(barX), "y": svgNumber(Self.top), "width": svgNumber(Self.legendWidth),
-                                         "height": svgNumber(grid), "fill": "url(#\(id)-scale)", "stroke": "#8a939b", "stroke-width": "1"])
+                XMLNode.element(
+                    "rect",
+                    [
+                        "x": svgNumber(barX), "y": svgNumber(Self.top), "width": svgNumber(Self.legendWidth),
+                        "height": svgNumber(grid), "fill": "url(#\(id)-scale)", "stroke": "#8a939b",
+                        "stroke-width": "1",
+                    ]
+                )
                 XMLNode.element("text", ["x": svgNumber(barX), "y": svgNumber(Self.top - 8)]) { "GB/s" }
-                XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + 10)]) { "\(Figures.significant(high)) max" }
-                XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + grid)]) { "\(Figures.significant(low)) min" }
+                XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + 10)]) {
+                    "\(Figures.significant(high)) max"
+                }
+                XMLNode.element("text", ["x": svgNumber(barX + Self.legendWidth + 6), "y": svgNumber(Self.top + grid)])
+                { "\(Figures.significant(low)) min" }
             }
         }
     }

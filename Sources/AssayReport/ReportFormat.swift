@@ -16,9 +16,12 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// Parses `html,md` (also accepting `markdown` and `xml`); nil names the first unknown entry.
     public static func parseList(_ text: String) -> Result<[ReportFormat], UnknownFormat> {
         var formats: [ReportFormat] = []
-        for raw in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !raw.isEmpty {
+        for raw in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        where !raw.isEmpty {
             let aliases: [String: ReportFormat] = ["markdown": .md, "xml": .junit]
-            guard let format = ReportFormat(rawValue: raw) ?? aliases[raw] else { return .failure(UnknownFormat(name: raw)) }
+            guard let format = ReportFormat(rawValue: raw) ?? aliases[raw] else {
+                return .failure(UnknownFormat(name: raw))
+            }
             if !formats.contains(format) { formats.append(format) }
         }
         return .success(formats)

@@ -58,7 +58,9 @@ public struct ReportModel: Sendable {
         if let flops = performance.flopsPerSecond, (performance.flops ?? 0) > 0 {
             return Figures.rate(flops, unit: "FLOP/s") + energyText(energy, work: performance.flops, unit: "FLOP/J")
         }
-        if let bytes = performance.bytesPerSecond { return Figures.rate(bytes, unit: "B/s") + energyText(energy, work: performance.bytes, unit: "B/J") }
+        if let bytes = performance.bytesPerSecond {
+            return Figures.rate(bytes, unit: "B/s") + energyText(energy, work: performance.bytes, unit: "B/J")
+        }
         return nil
     }
 
@@ -74,7 +76,8 @@ public struct ReportModel: Sendable {
     public var ceilingBasis: String? {
         let capabilities = record.target.value.capabilities
         if capabilities.declaresPeaks {
-            return "Peaks declared by the descriptor, source: " + (capabilities.source ?? "not given (a descriptor from before sources were required)")
+            return "Peaks declared by the descriptor, source: "
+                + (capabilities.source ?? "not given (a descriptor from before sources were required)")
         }
         guard record.measuredCeilings != nil else { return nil }
         return "Ceilings measured on this machine (best of the copy and GEMM trials); no peak is declared, "
@@ -84,7 +87,8 @@ public struct ReportModel: Sendable {
     /// Why a case is unsupported: the backend's or the check's message, else the not-applicable reason.
     public static func unsupportedReason(_ result: CaseResult) -> String {
         if let message = result.message, !message.isEmpty { return message }
-        return result.system?.notApplicable.map { "not applicable: \($0)" } ?? "not declared by the backend (no reason given)"
+        return result.system?.notApplicable.map { "not applicable: \($0)" }
+            ?? "not declared by the backend (no reason given)"
     }
 
     /// One line of evidence for a case that did not pass: what was wrong and where.
@@ -92,11 +96,22 @@ public struct ReportModel: Sendable {
         var parts: [String] = []
         if let evidence = result.evidence {
             parts.append("\(evidence.mismatches)/\(evidence.elements) mismatches")
-            parts.append("max abs err \(Figures.number(evidence.maxAbsError)), max rel err \(Figures.number(evidence.maxRelError))"
-                         + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? ""))
-            if let worst = evidence.worstIndex { parts.append("worst at [\(worst.map(String.init).joined(separator: ","))]") }
+            parts.append(
+                "max abs err \(Figures.number(evidence.maxAbsError)), max rel err \(Figures.number(evidence.maxRelError))"
+                    + (evidence.maxUlps.map { ", max \(Figures.number($0)) ulp" } ?? "")
+            )
+            if let worst = evidence.worstIndex {
+                parts.append("worst at [\(worst.map(String.init).joined(separator: ","))]")
+            }
             if let sample = evidence.samples.first {
-                parts.append("e.g. " + ConformanceEvidence.describe(expected: sample.expected, actual: sample.actual, dtype: evidence.dtype))
+                parts.append(
+                    "e.g. "
+                        + ConformanceEvidence.describe(
+                            expected: sample.expected,
+                            actual: sample.actual,
+                            dtype: evidence.dtype
+                        )
+                )
             }
             if evidence.overrideReason != nil { parts.append(evidence.modelText) }
             parts.append(contentsOf: evidence.structural)

@@ -58,38 +58,73 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     public var rows: [Row]
 
     public init(_ model: ReportModel) {
-        let record = model.record, target = record.target.value
+        let record = model.record
+        let target = record.target.value
         schemaVersion = Self.currentSchemaVersion
-        runID = record.runID; status = record.status; verdict = model.verdict
-        startedAt = record.startedAt; finishedAt = record.finishedAt; harnessVersion = record.harnessVersion
-        self.target = Target(id: target.id, title: target.title, kind: target.kind.rawValue, vendor: target.vendor,
-                             model: target.model, path: record.target.path, sha256: record.target.sha256)
+        runID = record.runID
+        status = record.status
+        verdict = model.verdict
+        startedAt = record.startedAt
+        finishedAt = record.finishedAt
+        harnessVersion = record.harnessVersion
+        self.target = Target(
+            id: target.id,
+            title: target.title,
+            kind: target.kind.rawValue,
+            vendor: target.vendor,
+            model: target.model,
+            path: record.target.path,
+            sha256: record.target.sha256
+        )
         fingerprint = record.environment.fingerprint
         backend = "\(record.backend.name) \(record.backend.version)"
-        var counts = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, model.counts[$0, default: 0]) })
+        var counts = Dictionary(
+            uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, model.counts[$0, default: 0]) }
+        )
         counts["notRun"] = model.notRun.count
         self.counts = counts
         planned = record.plannedCases.count
-        rows = record.cases.map(Self.row) + model.notRun.map {
-            Row(id: $0.description, kind: .conformance, op: $0.op, dtype: $0.dtype, shape: $0.shape,
-                attrs: Self.attrs(of: $0), outcome: "notRun")
-        }
+        rows =
+            record.cases.map(Self.row)
+            + model.notRun.map {
+                Row(
+                    id: $0.description,
+                    kind: .conformance,
+                    op: $0.op,
+                    dtype: $0.dtype,
+                    shape: $0.shape,
+                    attrs: Self.attrs(of: $0),
+                    outcome: "notRun"
+                )
+            }
     }
 
     private static func row(_ result: CaseResult) -> Row {
-        var row = Row(id: result.id.description, kind: result.kind, op: result.id.op, dtype: result.id.dtype, shape: result.id.shape,
-                      attrs: result.attrs.isEmpty ? attrs(of: result.id) : result.attrs, outcome: result.outcome.rawValue,
-                      seconds: result.seconds, message: result.message)
+        var row = Row(
+            id: result.id.description,
+            kind: result.kind,
+            op: result.id.op,
+            dtype: result.id.dtype,
+            shape: result.id.shape,
+            attrs: result.attrs.isEmpty ? attrs(of: result.id) : result.attrs,
+            outcome: result.outcome.rawValue,
+            seconds: result.seconds,
+            message: result.message
+        )
         if let evidence = result.evidence {
-            row.maxAbsError = evidence.maxAbsError; row.maxRelError = evidence.maxRelError; row.mismatches = evidence.mismatches
+            row.maxAbsError = evidence.maxAbsError
+            row.maxRelError = evidence.maxRelError
+            row.mismatches = evidence.mismatches
         }
         if let performance = result.performance {
             row.medianNanoseconds = performance.summary.median
             row.medianCILowNanoseconds = performance.summary.medianCILow
             row.medianCIHighNanoseconds = performance.summary.medianCIHigh
-            row.flopsPerSecond = performance.flopsPerSecond; row.bytesPerSecond = performance.bytesPerSecond
+            row.flopsPerSecond = performance.flopsPerSecond
+            row.bytesPerSecond = performance.bytesPerSecond
             row.percentOfPeak = PerformanceRecord.honestPercent(performance.percentOfPeak)
-            row.percentOfRoofline = PerformanceRecord.honestPercent(performance.percentOfRoofline); row.converged = performance.converged
+            row.percentOfRoofline = PerformanceRecord.honestPercent(performance.percentOfRoofline)
+            row.converged = performance.converged
         }
         if let waiver = result.waiver {
             row.waiver = "\(waiver.expired ? "expired " : "")\(waiver.category.rawValue) \(waiver.reference)"

@@ -25,8 +25,11 @@ public enum ReportWriter {
 
     /// Writes each format into `directory` (created if needed); returns the files written.
     @discardableResult
-    public static func write(_ record: RunRecord, formats: [ReportFormat] = ReportFormat.allCases,
-                             to directory: URL) throws -> [URL] {
+    public static func write(
+        _ record: RunRecord,
+        formats: [ReportFormat] = ReportFormat.allCases,
+        to directory: URL
+    ) throws -> [URL] {
         let model = ReportModel(record)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return try formats.map { format in

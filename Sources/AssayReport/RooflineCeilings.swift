@@ -22,17 +22,23 @@ public struct RooflineCeilings: Sendable {
     public var bandwidth: Ceiling?
 
     public init(compute: [String: Ceiling] = [:], bandwidth: Ceiling? = nil) {
-        self.compute = compute; self.bandwidth = bandwidth
+        self.compute = compute
+        self.bandwidth = bandwidth
     }
 
     public init(_ record: RunRecord) {
-        let precedence = CeilingPrecedence(declared: record.target.value.capabilities, measured: record.measuredCeilings)
+        let precedence = CeilingPrecedence(
+            declared: record.target.value.capabilities,
+            measured: record.measuredCeilings
+        )
         var compute = precedence.peaks.mapValues { Ceiling(value: $0.value, source: $0.source) }
         var bandwidth = precedence.bandwidth.map { Ceiling(value: $0.value, source: $0.source) }
         // No point may sit above its roof: a ceiling below what a case achieved is raised to it.
         for result in record.cases where result.outcome == .pass {
             guard let performance = result.performance else { continue }
-            if let rate = performance.flopsPerSecond, rate.isFinite, let ceiling = compute[result.dtype], rate > ceiling.value {
+            if let rate = performance.flopsPerSecond, rate.isFinite, let ceiling = compute[result.dtype],
+                rate > ceiling.value
+            {
                 compute[result.dtype] = Ceiling(value: rate, source: ceiling.source, raised: true)
             }
             if let rate = performance.bytesPerSecond, rate.isFinite, let ceiling = bandwidth, rate > ceiling.value {

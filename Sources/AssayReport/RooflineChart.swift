@@ -28,20 +28,33 @@ struct RooflineChart: Sendable {
 
     init(ceilings: RooflineCeilings, cases: [CaseResult]) {
         self.ceilings = ceilings
-        var points: [Point] = [], memoryOnly: [CaseResult] = []
+        var points: [Point] = []
+        var memoryOnly: [CaseResult] = []
         for result in cases {
             guard let performance = result.performance else { continue }
             if let ai = performance.arithmeticIntensity, ai > 0, ai.isFinite,
-               let rate = performance.flopsPerSecond, rate > 0, rate.isFinite {
-                let detail = "\(result.id): AI \(Figures.number(ai)) FLOP/B, \(Figures.rate(rate, unit: "FLOP/s"))"
-                    + (performance.percentOfRoofline.map { ", \(Figures.ceilingPercent($0, of: performance)) of roofline" } ?? "")
-                points.append(Point(label: "\(result.op) \(result.dtype) \(result.id.shape)", detail: detail, intensity: ai,
-                                    flopsPerSecond: rate, bound: performance.bound))
+                let rate = performance.flopsPerSecond, rate > 0, rate.isFinite
+            {
+                let detail =
+                    "\(result.id): AI \(Figures.number(ai)) FLOP/B, \(Figures.rate(rate, unit: "FLOP/s"))"
+                    + (performance.percentOfRoofline.map {
+                        ", \(Figures.ceilingPercent($0, of: performance)) of roofline"
+                    } ?? "")
+                points.append(
+                    Point(
+                        label: "\(result.op) \(result.dtype) \(result.id.shape)",
+                        detail: detail,
+                        intensity: ai,
+                        flopsPerSecond: rate,
+                        bound: performance.bound
+                    )
+                )
             } else if (performance.bytesPerSecond ?? 0) > 0 {
                 memoryOnly.append(result)
             }
         }
-        self.points = points; self.memoryOnly = memoryOnly
+        self.points = points
+        self.memoryOnly = memoryOnly
     }
 
     var isEmpty: Bool { points.isEmpty && ceilings.compute.isEmpty }
@@ -55,20 +68,39 @@ struct RooflineChart: Sendable {
         let roofs = ceilings.compute.sorted { $0.value.value > $1.value.value }
         let bandwidth = ceilings.bandwidth?.value
         let ridges = bandwidth.map { bw in roofs.map { $0.value.value / bw } } ?? []
-        let x = ChartScale.decades(covering: points.map(\.intensity) + ridges, pad: 4,
-                                   from: Self.left, to: Self.width - Self.right)
+        let x = ChartScale.decades(
+            covering: points.map(\.intensity) + ridges,
+            pad: 4,
+            from: Self.left,
+            to: Self.width - Self.right
+        )
         let leftRoof = bandwidth.map { [$0 * x.low] } ?? []
-        let y = ChartScale.decades(covering: points.map(\.flopsPerSecond) + roofs.map(\.value.value) + leftRoof,
-                                   pad: 3, maxDecades: 7, from: Self.plotHeight - Self.bottom, to: Self.top)
-        let frame = LabelLayout.Box(x: Self.left, y: Self.top, width: Self.width - Self.left - Self.right,
-                                    height: Self.plotHeight - Self.top - Self.bottom)
+        let y = ChartScale.decades(
+            covering: points.map(\.flopsPerSecond) + roofs.map(\.value.value) + leftRoof,
+            pad: 3,
+            maxDecades: 7,
+            from: Self.plotHeight - Self.bottom,
+            to: Self.top
+        )
+        let frame = LabelLayout.Box(
+            x: Self.left,
+            y: Self.top,
+            width: Self.width - Self.left - Self.right,
+            height: Self.plotHeight - Self.top - Self.bottom
+        )
         let positions = points.map { (x: x.position($0.intensity), y: y.position($0.flopsPerSecond)) }
-        var layout = LabelLayout(fontSize: Self.fontSize, frame: frame,
-                                 obstacles: positions.map { LabelLayout.Box(x: $0.x - 6, y: $0.y - 6, width: 12, height: 12) })
+        var layout = LabelLayout(
+            fontSize: Self.fontSize,
+            frame: frame,
+            obstacles: positions.map { LabelLayout.Box(x: $0.x - 6, y: $0.y - 6, width: 12, height: 12) }
+        )
         // Roof tags first (they sit on their lines), then the points, left to right.
-        let tags = roofs.map { roof in layout.place(roof.key, nearX: x.position(x.high) - 12, y: y.position(roof.value.value)) }
+        let tags = roofs.map { roof in
+            layout.place(roof.key, nearX: x.position(x.high) - 12, y: y.position(roof.value.value))
+        }
         let slopeTag = bandwidth.flatMap { bw -> LabelLayout.Placement? in
-            let middle = (max(x.low, y.low / bw) * min(x.high, (roofs.first?.value.value ?? y.high) / bw, y.high / bw)).squareRoot()
+            let middle = (max(x.low, y.low / bw) * min(x.high, (roofs.first?.value.value ?? y.high) / bw, y.high / bw))
+                .squareRoot()
             return layout.place("memory", nearX: x.position(middle), y: y.position(bw * middle))
         }
         var labels = [LabelLayout.Placement?](repeating: nil, count: points.count)
@@ -78,16 +110,26 @@ struct RooflineChart: Sendable {
         let unlabelled = points.indices.filter { labels[$0] == nil }.map { points[$0].label }
         let legend = legendRows(roofs: roofs, unlabelled: unlabelled)
         let height = Self.plotHeight + 8 + Double(legend.count) * Self.legendRow
-        return .element("svg", ["viewBox": "0 0 \(Int(Self.width)) \(Int(height))", "class": "chart roofline",
-                                "role": "img", "aria-label": "Roofline chart"]) {
+        return .element(
+            "svg",
+            [
+                "viewBox": "0 0 \(Int(Self.width)) \(Int(height))", "class": "chart roofline",
+                "role": "img", "aria-label": "Roofline chart",
+            ]
+        ) {
             XMLNode.element("title") { "Roofline: achieved FLOP/s against arithmetic intensity (log-log)" }
             axes(x: x, y: y)
             if let bandwidth { slope(bandwidth, peak: roofs.first?.value.value, x: x, y: y) }
             for roof in roofs {
                 let start = bandwidth.map { roof.value.value / $0 } ?? x.low
                 let yPos = y.position(roof.value.value)
-                XMLNode.element("line", ["x1": svgNumber(x.position(max(start, x.low))), "y1": svgNumber(yPos),
-                                         "x2": svgNumber(x.position(x.high)), "y2": svgNumber(yPos), "class": "roof"])
+                XMLNode.element(
+                    "line",
+                    [
+                        "x1": svgNumber(x.position(max(start, x.low))), "y1": svgNumber(yPos),
+                        "x2": svgNumber(x.position(x.high)), "y2": svgNumber(yPos), "class": "roof",
+                    ]
+                )
             }
             for (tag, roof) in zip(tags, roofs) { if let tag { Self.text(roof.key, at: tag, class: "roof-label") } }
             if let slopeTag { Self.text("memory", at: slopeTag, class: "roof-label") }
@@ -115,22 +157,45 @@ struct RooflineChart: Sendable {
 
     /// One row per roof (its figure and source), the slope, each marker shape in use, and the
     /// labels that found no free spot, wrapped to the chart's width.
-    private func legendRows(roofs: [(key: String, value: RooflineCeilings.Ceiling)], unlabelled: [String]) -> [LegendRow] {
+    private func legendRows(
+        roofs: [(key: String, value: RooflineCeilings.Ceiling)],
+        unlabelled: [String]
+    ) -> [LegendRow] {
         var rows = roofs.map { roof in
-            LegendRow(text: "\(roof.key) peak \(Figures.rate(roof.value.value, unit: "FLOP/s")) \(roof.value.note)") { x, y in
-                .element("line", ["x1": svgNumber(x), "y1": svgNumber(y), "x2": svgNumber(x + 20), "y2": svgNumber(y), "class": "roof"])
+            LegendRow(text: "\(roof.key) peak \(Figures.rate(roof.value.value, unit: "FLOP/s")) \(roof.value.note)") {
+                x,
+                y in
+                .element(
+                    "line",
+                    [
+                        "x1": svgNumber(x), "y1": svgNumber(y), "x2": svgNumber(x + 20), "y2": svgNumber(y),
+                        "class": "roof",
+                    ]
+                )
             }
         }
         if let bandwidth = ceilings.bandwidth {
-            rows.append(LegendRow(text: "memory \(Figures.rate(bandwidth.value, unit: "B/s")) \(bandwidth.note)") { x, y in
-                .element("line", ["x1": svgNumber(x), "y1": svgNumber(y + 5), "x2": svgNumber(x + 20), "y2": svgNumber(y - 5), "class": "roof"])
-            })
+            rows.append(
+                LegendRow(text: "memory \(Figures.rate(bandwidth.value, unit: "B/s")) \(bandwidth.note)") { x, y in
+                    .element(
+                        "line",
+                        [
+                            "x1": svgNumber(x), "y1": svgNumber(y + 5), "x2": svgNumber(x + 20), "y2": svgNumber(y - 5),
+                            "class": "roof",
+                        ]
+                    )
+                }
+            )
         }
         let bounds = Set(points.map { $0.bound?.rawValue ?? "unbound" })
         for marker in Self.markers where bounds.contains(marker.bound?.rawValue ?? "unbound") {
-            rows.append(LegendRow(text: marker.name) { x, y in
-                .element("g", ["class": "key \(marker.bound?.rawValue ?? "unbound")"]) { Self.marker(marker.bound, x: x + 10, y: y) }
-            })
+            rows.append(
+                LegendRow(text: marker.name) { x, y in
+                    .element("g", ["class": "key \(marker.bound?.rawValue ?? "unbound")"]) {
+                        Self.marker(marker.bound, x: x + 10, y: y)
+                    }
+                }
+            )
         }
         var line = ""
         let room = Self.width - 44 - Self.right
@@ -152,7 +217,14 @@ struct RooflineChart: Sendable {
         switch bound {
         case .compute: .element("circle", ["cx": svgNumber(x), "cy": svgNumber(y), "r": "5"])
         case .memory: .element("rect", ["x": svgNumber(x - 4.5), "y": svgNumber(y - 4.5), "width": "9", "height": "9"])
-        case nil: .element("path", ["d": "M\(svgNumber(x)) \(svgNumber(y - 6))L\(svgNumber(x + 5.5)) \(svgNumber(y + 4))L\(svgNumber(x - 5.5)) \(svgNumber(y + 4))Z"])
+        case nil:
+            .element(
+                "path",
+                [
+                    "d":
+                        "M\(svgNumber(x)) \(svgNumber(y - 6))L\(svgNumber(x + 5.5)) \(svgNumber(y + 4))L\(svgNumber(x - 5.5)) \(svgNumber(y + 4))Z"
+                ]
+            )
         }
     }
 
@@ -166,16 +238,30 @@ struct RooflineChart: Sendable {
         let end = min(x.high, peak.map { $0 / bandwidth } ?? x.high, y.high / bandwidth)
         return .element("g", ["class": "bandwidth"]) {
             if start < end {
-                XMLNode.element("line", ["x1": svgNumber(x.position(start)), "y1": svgNumber(y.position(bandwidth * start)),
-                                         "x2": svgNumber(x.position(end)), "y2": svgNumber(y.position(bandwidth * end)),
-                                         "class": "roof"])
+                XMLNode.element(
+                    "line",
+                    [
+                        "x1": svgNumber(x.position(start)), "y1": svgNumber(y.position(bandwidth * start)),
+                        "x2": svgNumber(x.position(end)), "y2": svgNumber(y.position(bandwidth * end)),
+                        "class": "roof",
+                    ]
+                )
             }
         }
     }
 
     private func axes(x: ChartScale, y: ChartScale) -> XMLNode {
-        ChartAxes(width: Self.width, height: Self.plotHeight, left: Self.left, right: Self.right, top: Self.top, bottom: Self.bottom,
-                  xTitle: "arithmetic intensity (FLOP/byte)", yTitle: "achieved FLOP/s (log scale)", xTick: { Figures.number($0) },
-                  yTick: { Figures.rate($0, unit: "FLOP/s") }).svg(x: x, y: y)
+        ChartAxes(
+            width: Self.width,
+            height: Self.plotHeight,
+            left: Self.left,
+            right: Self.right,
+            top: Self.top,
+            bottom: Self.bottom,
+            xTitle: "arithmetic intensity (FLOP/byte)",
+            yTitle: "achieved FLOP/s (log scale)",
+            xTick: { Figures.number($0) },
+            yTick: { Figures.rate($0, unit: "FLOP/s") }
+        ).svg(x: x, y: y)
     }
 }

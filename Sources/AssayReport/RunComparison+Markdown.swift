@@ -13,16 +13,22 @@ extension RunComparison {
         var runsTable = MarkdownTable(["run", "target", "status", "verdict", "counts", "fingerprint"])
         for (index, run) in runs.enumerated() {
             let model = ReportModel(run)
-            runsTable.append([label(index), model.targetLabel, run.status.rawValue, model.verdict.headline, model.countsLine,
-                              String(run.environment.fingerprint.prefix(12))])
+            runsTable.append([
+                label(index), model.targetLabel, run.status.rawValue, model.verdict.headline, model.countsLine,
+                String(run.environment.fingerprint.prefix(12)),
+            ])
         }
         out.append(runsTable.rendered)
         let performance = rows.filter(\.isPerformance)
         if !performance.isEmpty {
-            var table = MarkdownTable(["case"] + runs.indices.map(label) + runs.indices.dropFirst().map { "\(label($0)) ÷ #1" })
+            var table = MarkdownTable(
+                ["case"] + runs.indices.map(label) + runs.indices.dropFirst().map { "\(label($0)) ÷ #1" }
+            )
             for row in performance {
-                table.append([row.id.description + (row.isPartial ? " (only in some runs)" : "")]
-                             + row.results.map(Self.cellText) + row.ratios.dropFirst().map(Self.ratioText))
+                table.append(
+                    [row.id.description + (row.isPartial ? " (only in some runs)" : "")]
+                        + row.results.map(Self.cellText) + row.ratios.dropFirst().map(Self.ratioText)
+                )
             }
             out += ["", "### Performance", "", table.rendered]
         }
@@ -35,25 +41,41 @@ extension RunComparison {
         let partial = rows.filter { !$0.isPerformance && $0.isPartial }
         if !partial.isEmpty { out += ["", "### Only in some runs", ""] + partialSummary(partial) }
         let same = rows.count - performance.count - differing.count - partial.count
-        if same > 0 { out += ["", "\(same) cases have the same outcome in every run" + (withHTML ? " (listed in compare.html)." : ".")] }
+        if same > 0 {
+            out += [
+                "",
+                "\(same) cases have the same outcome in every run" + (withHTML ? " (listed in compare.html)." : "."),
+            ]
+        }
         if showsFingerprintDifference { out += ["", "Note: the runs' environment fingerprints differ."] }
         return out.joined(separator: "\n") + "\n"
     }
 
     /// `17 cases are only in some runs: 15 only in #1; 2 in #1, #3.` and the first few ids.
     func partialSummary(_ partial: [Row]) -> [String] {
-        var patterns: [String: Int] = [:], order: [String] = []
+        var patterns: [String: Int] = [:]
+        var order: [String] = []
         for row in partial {
             let present = row.results.indices.filter { row.results[$0] != nil }.map { "#\($0 + 1)" }
-            let pattern = present.count == 1 ? "only in \(present[0])" : present.isEmpty ? "in no run (planned only)" : "in \(present.joined(separator: ", "))"
+            let pattern =
+                present.count == 1
+                ? "only in \(present[0])"
+                : present.isEmpty ? "in no run (planned only)" : "in \(present.joined(separator: ", "))"
             if patterns[pattern] == nil { order.append(pattern) }
             patterns[pattern, default: 0] += 1
         }
-        var lines = ["\(partial.count) cases are only in some runs: " + order.map { "\(patterns[$0]!) \($0)" }.joined(separator: "; ") + "."]
+        var lines = [
+            "\(partial.count) cases are only in some runs: "
+                + order.map { "\(patterns[$0]!) \($0)" }.joined(separator: "; ") + "."
+        ]
         lines.append("")
         for row in partial.prefix(Self.partialListLimit) {
-            let cells = row.results.indices.compactMap { index in row.results[index].map { "#\(index + 1) \($0.outcome.rawValue)" } }
-            lines.append("- `\(MarkdownTable.cell(row.id.description))`: \(cells.isEmpty ? "no result" : cells.joined(separator: ", "))")
+            let cells = row.results.indices.compactMap { index in
+                row.results[index].map { "#\(index + 1) \($0.outcome.rawValue)" }
+            }
+            lines.append(
+                "- `\(MarkdownTable.cell(row.id.description))`: \(cells.isEmpty ? "no result" : cells.joined(separator: ", "))"
+            )
         }
         if partial.count > Self.partialListLimit {
             lines.append("- … and \(partial.count - Self.partialListLimit) more (compare.html lists every case)")

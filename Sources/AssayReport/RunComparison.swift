@@ -31,18 +31,21 @@ public struct RunComparison: Sendable {
 
     public init(_ runs: [RunRecord]) {
         self.runs = runs
-        var order: [CaseID] = [], seen = Set<CaseID>()
+        var order: [CaseID] = []
+        var seen = Set<CaseID>()
         for run in runs {
             for id in run.plannedCases + run.cases.map(\.id) where seen.insert(id).inserted { order.append(id) }
         }
-        let indexed = runs.map { run in Dictionary(run.cases.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
+        let indexed = runs.map { run in Dictionary(run.cases.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        }
         rows = order.map { id in Row(id: id, results: indexed.map { $0[id] }) }
     }
 
     /// `local-cpu 20261124T074058Z` — short enough for a column header.
     public func label(_ index: Int) -> String {
         let run = runs[index]
-        return "#\(index + 1) \(run.target.value.id) \(run.runID.split(separator: "-").first.map(String.init) ?? run.runID)"
+        return
+            "#\(index + 1) \(run.target.value.id) \(run.runID.split(separator: "-").first.map(String.init) ?? run.runID)"
     }
 
     /// `×1.23` time relative to run 1.

@@ -1,4 +1,5 @@
 import AssayCore
+
 /// A tiny markup tree for HTML, inline SVG and JUnit XML. Text and attribute values are
 /// escaped when rendered, so no caller can forget to: the only unescaped content is
 /// `trusted`, which holds the report's own fixed CSS.
@@ -20,8 +21,11 @@ public struct XMLNode: Sendable {
 
     let content: Content
 
-    public static func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:],
-                               @NodeBuilder _ children: () -> [XMLNode] = { [] }) -> XMLNode {
+    public static func element(
+        _ name: String,
+        _ attributes: KeyValuePairs<String, String?> = [:],
+        @NodeBuilder _ children: () -> [XMLNode] = { [] }
+    ) -> XMLNode {
         let kept = attributes.compactMap { key, value in value.map { (key, $0) } }
         return XMLNode(content: .element(name: name, attributes: kept, children: children()))
     }

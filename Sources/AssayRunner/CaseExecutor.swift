@@ -33,7 +33,10 @@ struct CaseExecutor {
             }
         case .collective(let work):
             do {
-                try (collectiveRunner ?? CollectiveCaseRunner(group: nil, identity: identity, linkGBs: nil)).run(work, into: &result)
+                try (collectiveRunner ?? CollectiveCaseRunner(group: nil, identity: identity, linkGBs: nil)).run(
+                    work,
+                    into: &result
+                )
             } catch {
                 record(error, into: &result, stderrMark: stderrMark)
             }
@@ -67,7 +70,8 @@ struct CaseExecutor {
         // A case with no timed sample has no figure: it must not read as measured.
         if record.n == 0 {
             result.outcome = .error
-            result.message = "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
+            result.message =
+                "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
         }
     }
 
@@ -106,9 +110,15 @@ struct CaseExecutor {
     }
 
     private func runConformance(_ work: OpCase, into result: inout CaseResult) throws {
-        let op = work.op, problem = work.problem
-        let inputs = InputGenerator.inputs(for: problem, values: work.values, seed: work.seed,
-                                           caseID: work.id.description, specials: op.specialValues)
+        let op = work.op
+        let problem = work.problem
+        let inputs = InputGenerator.inputs(
+            for: problem,
+            values: work.values,
+            seed: work.seed,
+            caseID: work.id.description,
+            specials: op.specialValues
+        )
         let references = inputs.map(RefTensor.init)
         let expected = op.reference(problem, inputs: references)
         let outputs = try backend.execute(problem, inputs: inputs)
@@ -118,20 +128,40 @@ struct CaseExecutor {
             return
         }
         let policy = work.tolerance
-        let magnitudes = policy.overrideReason == nil && policy.model.needsMagnitudes ? op.magnitudes(problem, inputs: references) : nil
-        let (passed, evidence) = ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: outputs[0], tolerance: policy,
-                                                          magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references))
+        let magnitudes =
+            policy.overrideReason == nil && policy.model.needsMagnitudes
+            ? op.magnitudes(problem, inputs: references) : nil
+        let (passed, evidence) = ConformanceChecker.check(
+            expected: expected,
+            expectedSpec: problem.output,
+            actual: outputs[0],
+            tolerance: policy,
+            magnitudes: magnitudes,
+            context: .init(op: op, problem: problem, inputs: references)
+        )
         result.evidence = evidence
         result.outcome = passed ? .pass : .fail
         if !passed {
             result.message = evidence.structural.first ?? Self.missSummary(evidence)
             if evidence.structural.isEmpty,
-               let flushed = SubnormalFlush.note(expected: expected.data, actual: outputs[0].values(), dtype: problem.output.dtype) {
+                let flushed = SubnormalFlush.note(
+                    expected: expected.data,
+                    actual: outputs[0].values(),
+                    dtype: problem.output.dtype
+                )
+            {
                 result.message = (result.message ?? "") + "; " + flushed
             }
             if let tensorDump {
-                do { try tensorDump.write(caseID: work.id.description, problem: problem, inputs: inputs, expected: expected, actual: outputs[0]) }
-                catch { result.message! += " (tensors not dumped: \(error))" }
+                do {
+                    try tensorDump.write(
+                        caseID: work.id.description,
+                        problem: problem,
+                        inputs: inputs,
+                        expected: expected,
+                        actual: outputs[0]
+                    )
+                } catch { result.message! += " (tensors not dumped: \(error))" }
             }
         }
     }
@@ -140,7 +170,9 @@ struct CaseExecutor {
     static func missSummary(_ evidence: ConformanceEvidence) -> String {
         var text = "\(evidence.mismatches)/\(evidence.elements) elements beyond \(evidence.model ?? "tolerance")"
         if let worst = evidence.samples.first {
-            text += "; worst at \(worst.index): " + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
+            text +=
+                "; worst at \(worst.index): "
+                + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
             if let ulps = worst.ulps { text += " (\(DType.f64.shortest((ulps * 10).rounded() / 10)) ulp)" }
         }
         return text

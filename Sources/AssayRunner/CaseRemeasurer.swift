@@ -13,7 +13,9 @@ public struct CaseRemeasurer {
     public let catalogue: OpCatalogue
 
     public init(record: RunRecord, root: URL, catalogue: OpCatalogue = .standard) {
-        self.record = record; self.root = root; self.catalogue = catalogue
+        self.record = record
+        self.root = root
+        self.catalogue = catalogue
     }
 
     /// Samples each of `ids` that is a performance case of the run, in as many rounds as the run
@@ -21,13 +23,17 @@ public struct CaseRemeasurer {
     /// When `requireFingerprint` is given, refuses (InputError) unless this machine with the
     /// started backend has that environment fingerprint: samples from another machine must
     /// not be mixed into a run's.
-    public func remeasure(_ ids: [CaseID], requireFingerprint: String? = nil,
-                          makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> [CaseID: PerformanceRecord] {
+    public func remeasure(
+        _ ids: [CaseID],
+        requireFingerprint: String? = nil,
+        makeBackend: (TargetDescriptor, URL) throws -> Backend
+    ) throws -> [CaseID: PerformanceRecord] {
         let target = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
         var planned: [CaseID: OpCase] = [:]
         for snapshot in record.suites {
             let suite = try Suite.parse(text: snapshot.text, file: snapshot.path, validator: catalogue)
-            for case .op(let work) in try SuiteExpander.expand(suite, catalogue: catalogue) where work.purpose == .performance {
+            for case .op(let work) in try SuiteExpander.expand(suite, catalogue: catalogue)
+            where work.purpose == .performance {
                 planned[work.id] = work
             }
         }
@@ -42,20 +48,34 @@ public struct CaseRemeasurer {
         if let requireFingerprint {
             let here = RunSetup.environment(backend: identity).fingerprint
             guard here == requireFingerprint else {
-                throw InputError(file: record.runID, field: "environment.fingerprint",
-                                 message: "cannot confirm here: this machine's fingerprint \(here) differs from the run's \(requireFingerprint)")
+                throw InputError(
+                    file: record.runID,
+                    field: "environment.fingerprint",
+                    message:
+                        "cannot confirm here: this machine's fingerprint \(here) differs from the run's \(requireFingerprint)"
+                )
             }
         }
         // The same round structure as the run: as many rounds as each case had, interleaved across the cases.
-        let measured = Dictionary(record.cases.map { ($0.id, $0.performance?.rounds?.count ?? 1) }, uniquingKeysWith: { _, last in last })
-        let rounds = wanted.map { plannedCase -> Int in measured[plannedCase.id] ?? plannedCase.performance.effectiveRounds }
+        let measured = Dictionary(
+            record.cases.map { ($0.id, $0.performance?.rounds?.count ?? 1) },
+            uniquingKeysWith: { _, last in last }
+        )
+        let rounds = wanted.map { plannedCase -> Int in
+            measured[plannedCase.id] ?? plannedCase.performance.effectiveRounds
+        }
         var records: [CaseID: PerformanceRecord] = [:]
         for round in 1...(rounds.max() ?? 1) {
             for (index, plannedCase) in wanted.enumerated() where rounds[index] >= round {
                 var settings = plannedCase.performance
                 settings.rounds = rounds[index]
-                let next = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: plannedCase.problem,
-                                                               settings: settings, seed: plannedCase.seed)
+                let next = try SampledPerformanceRunner.sample(
+                    backend: backend,
+                    identity: identity,
+                    problem: plannedCase.problem,
+                    settings: settings,
+                    seed: plannedCase.seed
+                )
                 records[plannedCase.id] = records[plannedCase.id].map { $0.appendingRound(next) } ?? next
             }
         }

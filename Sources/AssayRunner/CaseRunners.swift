@@ -27,12 +27,18 @@ public struct SystemCheckOutcome: Sendable {
     /// The plugin's last stderr lines when a check through the backend crashed or timed out.
     public var stderrTail: String?
     public init(outcome: Outcome, observation: SystemObservation?, message: String?, stderrTail: String? = nil) {
-        self.outcome = outcome; self.observation = observation; self.message = message; self.stderrTail = stderrTail
+        self.outcome = outcome
+        self.observation = observation
+        self.message = message
+        self.stderrTail = stderrTail
     }
 
     /// A check's verdict, with the figures it measured.
     init(_ result: SystemCheckResult, figures: [String: Double]? = nil) {
-        self.init(outcome: result.outcome, observation: SystemObservation(expected: result.expected, observed: result.observed, figures: figures),
-                  message: result.message)
+        self.init(
+            outcome: result.outcome,
+            observation: SystemObservation(expected: result.expected, observed: result.observed, figures: figures),
+            message: result.message
+        )
     }
 }

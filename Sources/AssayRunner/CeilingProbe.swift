@@ -18,17 +18,24 @@ enum CeilingProbe {
     /// Assumed when the cache size cannot be read (a common server last-level cache).
     static let assumedCacheBytes = 32 << 20
 
-    static func measure(backend: Backend, identity: BackendIdentity, catalogue: OpCatalogue, progress: ProgressReporter,
-                        events: inout [RunEvent]) -> MeasuredCeilings {
+    static func measure(
+        backend: Backend,
+        identity: BackendIdentity,
+        catalogue: OpCatalogue,
+        progress: ProgressReporter,
+        events: inout [RunEvent]
+    ) -> MeasuredCeilings {
         let settings = PerformanceSettings(timeCapSeconds: 1, mode: .warm, targetRelativeHalfWidth: 0.02)
         var trialRates: [String: [Double]] = [:]
         var failed = false
         func stop(at op: String, _ error: Error) {
             failed = true
-            var message = "ceiling measurement stopped at the \(op) f32 probe: \(error); the remaining probes are skipped and cases run without measured ceilings"
+            var message =
+                "ceiling measurement stopped at the \(op) f32 probe: \(error); the remaining probes are skipped and cases run without measured ceilings"
             // Say what it cost: a killed plugin is started again for the cases, which counts as a restart.
             switch error as? BackendError {
-            case .timedOut?, .crashed?, .protocolViolation?: message += " (the plugin was stopped; starting it again for the cases uses one of its restarts)"
+            case .timedOut?, .crashed?, .protocolViolation?:
+                message += " (the plugin was stopped; starting it again for the cases uses one of its restarts)"
             default: break
             }
             events.append(RunEvent(stage: .ceilings, message: message))
@@ -36,13 +43,21 @@ enum CeilingProbe {
         }
         func best(_ name: String, _ op: String, _ params: AttrMap, perSecond: (OpProblem) -> Double) -> Double? {
             guard !failed, identity.supports(op: op, dtype: .f32),
-                  let problem = try? catalogue.problem(op: op, params: params, attrs: [:], dtype: .f32) else { return nil }
+                let problem = try? catalogue.problem(op: op, params: params, attrs: [:], dtype: .f32)
+            else { return nil }
             var rates: [Double] = []
             for trial in 0..<trials where !failed {
                 do {
-                    let record = try SampledPerformanceRunner.sample(backend: backend, identity: identity, problem: problem,
-                                                                     settings: settings, seed: UInt64(trial + 1))
-                    if record.summary.n > 0, record.summary.median > 0 { rates.append(perSecond(problem) / (record.summary.median / 1e9)) }
+                    let record = try SampledPerformanceRunner.sample(
+                        backend: backend,
+                        identity: identity,
+                        problem: problem,
+                        settings: settings,
+                        seed: UInt64(trial + 1)
+                    )
+                    if record.summary.n > 0, record.summary.median > 0 {
+                        rates.append(perSecond(problem) / (record.summary.median / 1e9))
+                    }
                 } catch BackendError.unsupported {
                     break
                 } catch {
@@ -52,7 +67,9 @@ enum CeilingProbe {
             trialRates[name] = rates
             return rates.max()
         }
-        progress.note("measuring ceilings (copy, triad-like add, f32 GEMM; best of \(trials)): the target declares none")
+        progress.note(
+            "measuring ceilings (copy, triad-like add, f32 GEMM; best of \(trials)): the target declares none"
+        )
         let cache = lastLevelCacheBytes()
         // f32 arrays of at least 4× the cache each: elements × 4 bytes ≥ 4 × cache.
         let elements = max(6 << 20, cache ?? assumedCacheBytes)
@@ -60,7 +77,11 @@ enum CeilingProbe {
         let copy = best("copy", "copy", ["shape": shape]) { $0.minimumBytes }
         let triad = best("triad", "add", ["a": shape, "b": shape]) { $0.minimumBytes }
         let gemm = best("gemm.f32", "matmul", ["m": .int(1024), "n": .int(1024), "k": .int(1024)]) { $0.flops }
-        var ceilings = MeasuredCeilings(copyBytesPerSecond: copy, triadBytesPerSecond: triad, gemmFLOPS: gemm.map { ["f32": $0] } ?? [:])
+        var ceilings = MeasuredCeilings(
+            copyBytesPerSecond: copy,
+            triadBytesPerSecond: triad,
+            gemmFLOPS: gemm.map { ["f32": $0] } ?? [:]
+        )
         ceilings.trials = trialRates
         ceilings.arrayBytes = Double(elements * 4)
         ceilings.lastLevelCacheBytes = cache.map(Double.init)

@@ -30,10 +30,21 @@ struct CollectiveCaseRunner {
             result.message = "root \(spec.root) is not a rank of this \(world)-rank target"
             return
         }
-        let request = CollectiveRequest(op: spec.op, dtype: dtype, count: spec.op.count(bytes: spec.bytes, dtype: dtype, ranks: world),
-                                        inPlace: spec.inPlace, root: spec.root,
-                                        peerTimeoutSeconds: group.ranks[0].configuration.requestTimeoutSeconds / 2)
-        var figures = CollectiveFigures(op: spec.op, ranks: world, bytes: request.bytes, inPlace: spec.inPlace, root: spec.root)
+        let request = CollectiveRequest(
+            op: spec.op,
+            dtype: dtype,
+            count: spec.op.count(bytes: spec.bytes, dtype: dtype, ranks: world),
+            inPlace: spec.inPlace,
+            root: spec.root,
+            peerTimeoutSeconds: group.ranks[0].configuration.requestTimeoutSeconds / 2
+        )
+        var figures = CollectiveFigures(
+            op: spec.op,
+            ranks: world,
+            bytes: request.bytes,
+            inPlace: spec.inPlace,
+            root: spec.root
+        )
         result.collective = figures
         if spec.op == .p2pCopy {
             try runMatrix(request, group: group, spec: spec, figures: figures, into: &result)
@@ -53,8 +64,13 @@ struct CollectiveCaseRunner {
     /// The peer-to-peer matrix: every ordered pair (source `root`, destination `peer`) checked
     /// exactly on the destination, then each timed like a collective; the case's figures and
     /// performance record are the slowest pair's, so the gate sees the weakest link.
-    private func runMatrix(_ base: CollectiveRequest, group: RankGroup, spec: CollectiveCase, figures: CollectiveFigures,
-                           into result: inout CaseResult) throws {
+    private func runMatrix(
+        _ base: CollectiveRequest,
+        group: RankGroup,
+        spec: CollectiveCase,
+        figures: CollectiveFigures,
+        into result: inout CaseResult
+    ) throws {
         let world = group.ranks.count
         let requests = (0..<world).flatMap { source in
             (0..<world).filter { $0 != source }.map { destination in
@@ -65,18 +81,26 @@ struct CollectiveCaseRunner {
             }
         }
         let problems = try requests.compactMap { request in
-            try CollectiveVerifier.problem(in: group.collectiveOutputs(request), request: request).map { "rank \(request.root)→\(request.peer!): \($0)" }
+            try CollectiveVerifier.problem(in: group.collectiveOutputs(request), request: request).map {
+                "rank \(request.root)→\(request.peer!): \($0)"
+            }
         }
         guard problems.isEmpty else {
             result.outcome = .fail
             result.message = problems.joined(separator: "; ")
             return
         }
-        var pairs: [P2PPair] = [], slowest: (pair: P2PPair, record: PerformanceRecord)?
+        var pairs: [P2PPair] = []
+        var slowest: (pair: P2PPair, record: PerformanceRecord)?
         for request in requests {
             guard let record = try measure(request, group: group, spec: spec, into: &result) else { return }
             let median = record.summary.median
-            let pair = P2PPair(source: request.root, destination: request.peer!, gbs: Double(request.bytes) / median, latencyMicroseconds: median / 1e3)
+            let pair = P2PPair(
+                source: request.root,
+                destination: request.peer!,
+                gbs: Double(request.bytes) / median,
+                latencyMicroseconds: median / 1e3
+            )
             pairs.append(pair)
             if slowest == nil || pair.gbs < slowest!.pair.gbs { slowest = (pair, record) }
         }
@@ -91,15 +115,26 @@ struct CollectiveCaseRunner {
 
     /// Samples `request` like a performance case (a sample is the slowest rank's time); nil,
     /// with the case an error, when the time cap passed before one sample was kept.
-    private func measure(_ request: CollectiveRequest, group: RankGroup, spec: CollectiveCase, into result: inout CaseResult) throws -> PerformanceRecord? {
-        let configuration = Sampler.Configuration(mode: .warm, timerKind: .host, stoppingRule: StoppingRule(spec.performance))
+    private func measure(
+        _ request: CollectiveRequest,
+        group: RankGroup,
+        spec: CollectiveCase,
+        into result: inout CaseResult
+    ) throws -> PerformanceRecord? {
+        let configuration = Sampler.Configuration(
+            mode: .warm,
+            timerKind: .host,
+            stoppingRule: StoppingRule(spec.performance)
+        )
         var record = try Sampler(configuration: configuration) { k, samples in
             try group.collectiveSamples(request, k: k, samples: samples)
         }.run()
         guard record.n > 0 else {
             result.performance = record
             result.outcome = .error
-            result.message = (request.peer != nil ? "\(request.label): " : "") + "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
+            result.message =
+                (request.peer != nil ? "\(request.label): " : "")
+                + "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
             return nil
         }
         record.bytes = Double(request.bytes)

@@ -23,19 +23,31 @@ enum CollectiveVerifier {
             let peer = request.peer ?? CollectiveOp.defaultPeer(root: request.root, ranks: world)
             if !request.op.checks(rank: rank, root: request.root, peer: peer) { continue }  // undefined there
             guard output.dtype == request.dtype, output.elementCount == expectedCount else {
-                problems.append("rank \(rank): \(output.dtype.rawValue)\(output.shape.dims) for \(request.dtype.rawValue)[\(expectedCount)]")
+                problems.append(
+                    "rank \(rank): \(output.dtype.rawValue)\(output.shape.dims) for \(request.dtype.rawValue)[\(expectedCount)]"
+                )
                 continue
             }
-            var mismatches = 0, first: (index: Int, expected: Double, actual: Double)?
+            var mismatches = 0
+            var first: (index: Int, expected: Double, actual: Double)?
             for run in runs(of: request.op, count: expectedCount, ranks: world) {
                 let wrong = check(output, start: run.start, length: run.length) { index in
-                    request.op.expected(rank: rank, ranks: world, count: request.count, root: request.root, peer: peer, index: index) ?? .nan
+                    request.op.expected(
+                        rank: rank,
+                        ranks: world,
+                        count: request.count,
+                        root: request.root,
+                        peer: peer,
+                        index: index
+                    ) ?? .nan
                 }
                 mismatches += wrong.count
                 if first == nil, let at = wrong.first { first = at }
             }
             if let first {
-                problems.append("rank \(rank): \(mismatches)/\(expectedCount) elements wrong; first at [\(first.index)]: expected \(first.expected), got \(first.actual)")
+                problems.append(
+                    "rank \(rank): \(mismatches)/\(expectedCount) elements wrong; first at [\(first.index)]: expected \(first.expected), got \(first.actual)"
+                )
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
@@ -50,14 +62,24 @@ enum CollectiveVerifier {
     }
 
     /// The wrong elements of `output[start..<start+length]` (count, and the first one).
-    private static func check(_ output: Tensor, start: Int, length: Int, expected: (Int) -> Double)
-        -> (count: Int, first: (index: Int, expected: Double, actual: Double)?) {
+    private static func check(
+        _ output: Tensor,
+        start: Int,
+        length: Int,
+        expected: (Int) -> Double
+    )
+        -> (count: Int, first: (index: Int, expected: Double, actual: Double)?)
+    {
         let width = output.dtype.byteWidth
         let periodValues = (0..<min(period, length)).map { expected(start + $0) }
         let repeats = max(1, min(templatePeriods, length / max(periodValues.count, 1)))
-        let template = Tensor(dtype: output.dtype, shape: Shape([periodValues.count * repeats]),
-                              values: Array((0..<repeats).map { _ in periodValues }.joined())).bytes
-        var count = 0, first: (index: Int, expected: Double, actual: Double)?
+        let template = Tensor(
+            dtype: output.dtype,
+            shape: Shape([periodValues.count * repeats]),
+            values: Array((0..<repeats).map { _ in periodValues }.joined())
+        ).bytes
+        var count = 0
+        var first: (index: Int, expected: Double, actual: Double)?
         output.bytes.withUnsafeBytes { raw in
             template.withUnsafeBytes { pattern in
                 var offset = 0
@@ -69,7 +91,8 @@ enum CollectiveVerifier {
                         for index in (start + offset)..<(start + offset + chunk) {
                             var bits: UInt64 = 0
                             for byte in 0..<width { bits |= UInt64(raw[index * width + byte]) << (8 * byte) }
-                            let got = output.dtype.value(ofBitPattern: bits), want = expected(index)
+                            let got = output.dtype.value(ofBitPattern: bits)
+                            let want = expected(index)
                             if got != want {
                                 count += 1
                                 if first == nil { first = (index, want, got) }

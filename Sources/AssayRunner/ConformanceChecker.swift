@@ -15,32 +15,62 @@ public enum ConformanceChecker {
         public var op: any Operator
         public var problem: OpProblem
         public var inputs: [RefTensor]
-        public init(op: any Operator, problem: OpProblem, inputs: [RefTensor]) { self.op = op; self.problem = problem; self.inputs = inputs }
+        public init(op: any Operator, problem: OpProblem, inputs: [RefTensor]) {
+            self.op = op
+            self.problem = problem
+            self.inputs = inputs
+        }
     }
 
-    public static func check(expected: RefTensor, expectedSpec: TensorSpec, actual: Tensor, tolerance: TolerancePolicy,
-                             magnitudes: [Double]? = nil, context: Context? = nil) -> (passed: Bool, evidence: ConformanceEvidence) {
+    public static func check(
+        expected: RefTensor,
+        expectedSpec: TensorSpec,
+        actual: Tensor,
+        tolerance: TolerancePolicy,
+        magnitudes: [Double]? = nil,
+        context: Context? = nil
+    ) -> (passed: Bool, evidence: ConformanceEvidence) {
         let dtype = expectedSpec.dtype
-        var evidence = ConformanceEvidence(rtol: tolerance.rtol, atol: tolerance.atol, maxAbsError: 0, maxRelError: 0, worstIndex: nil,
-                                           mismatches: 0, elements: expected.data.count, samples: [], structural: [],
-                                           model: tolerance.summary, overrideReason: tolerance.overrideReason, dtype: dtype)
-        if actual.dtype != dtype { evidence.structural.append("dtype: expected \(dtype.rawValue), got \(actual.dtype.rawValue)") }
-        if actual.shape.dims != expected.shape { evidence.structural.append("shape: expected \(Shape(expected.shape)), got \(actual.shape)") }
+        var evidence = ConformanceEvidence(
+            rtol: tolerance.rtol,
+            atol: tolerance.atol,
+            maxAbsError: 0,
+            maxRelError: 0,
+            worstIndex: nil,
+            mismatches: 0,
+            elements: expected.data.count,
+            samples: [],
+            structural: [],
+            model: tolerance.summary,
+            overrideReason: tolerance.overrideReason,
+            dtype: dtype
+        )
+        if actual.dtype != dtype {
+            evidence.structural.append("dtype: expected \(dtype.rawValue), got \(actual.dtype.rawValue)")
+        }
+        if actual.shape.dims != expected.shape {
+            evidence.structural.append("shape: expected \(Shape(expected.shape)), got \(actual.shape)")
+        }
         guard evidence.structural.isEmpty else {
-            evidence.maxAbsError = .nan; evidence.maxRelError = .nan; evidence.mismatches = expected.data.count
+            evidence.maxAbsError = .nan
+            evidence.maxRelError = .nan
+            evidence.mismatches = expected.data.count
             return (false, evidence)
         }
         let values = actual.values()
         let staged = stagedRounding(tolerance: tolerance, expected: expected, magnitudes: magnitudes, context: context)
         if staged != nil, let model = evidence.model {
-            evidence.model = model + " + intermediates rounded to \(context!.problem.dtype.rawValue) (\(context!.op.name) staging bound)"
+            evidence.model =
+                model
+                + " + intermediates rounded to \(context!.problem.dtype.rawValue) (\(context!.op.name) staging bound)"
         }
         let shape = Shape(expected.shape)
         let rowLength = Swift.max(1, expected.shape.last ?? 1)
         let alternatives = elementwiseAlternatives(context)
         var alternativeNotes: [String] = []
         var maxUlps = 0.0
-        var flushed = 0, overflowed = 0
+        var flushed = 0
+        var overflowed = 0
         var scan = Scan()
         for (index, (want, got)) in zip(expected.data, values).enumerated() {
             // Fast path: an exact element passes every model with zero error (most elements of a passing case).
@@ -48,18 +78,38 @@ public enum ConformanceChecker {
                 scan.note(index: index, ok: true, rank: (0, -.infinity), row: 0)
                 continue
             }
-            var (ok, allowance) = tolerance.judge(actual: got, expected: want, magnitude: magnitudes?[index] ?? abs(want),
-                                                staged: staged?[index] ?? 0)
-            if !ok, let alternative = alternatives.first(where: { $0.matches(input: context!.inputs[0].data[index], expected: want, actual: got) }) {
+            var (ok, allowance) = tolerance.judge(
+                actual: got,
+                expected: want,
+                magnitude: magnitudes?[index] ?? abs(want),
+                staged: staged?[index] ?? 0
+            )
+            if !ok,
+                let alternative = alternatives.first(where: {
+                    $0.matches(input: context!.inputs[0].data[index], expected: want, actual: got)
+                })
+            {
                 ok = true
-                let note = "\(context!.op.name)(\(dtype.shortest(alternative.input))) = \(dtype.shortest(got)) instead of \(dtype.shortest(want)): \(alternative.note)"
+                let note =
+                    "\(context!.op.name)(\(dtype.shortest(alternative.input))) = \(dtype.shortest(got)) instead of \(dtype.shortest(want)): \(alternative.note)"
                 if !alternativeNotes.contains(note) { alternativeNotes.append(note) }
             }
-            if !ok, let context, let note = context.op.acceptedDeviation(context.problem, inputs: context.inputs, at: index, expected: want, actual: got) {
+            if !ok, let context,
+                let note = context.op.acceptedDeviation(
+                    context.problem,
+                    inputs: context.inputs,
+                    at: index,
+                    expected: want,
+                    actual: got
+                )
+            {
                 ok = true
                 if !alternativeNotes.contains(note) { alternativeNotes.append(note) }
             }
-            if !ok, acceptsFlush(tolerance: tolerance, expected: want, actual: got, dtype: dtype) { ok = true; flushed += 1 }
+            if !ok, acceptsFlush(tolerance: tolerance, expected: want, actual: got, dtype: dtype) {
+                ok = true
+                flushed += 1
+            }
             if ok, want.isFinite, !got.isFinite { overflowed += 1 }
             let bothFinite = want.isFinite && got.isFinite
             let error = bothFinite ? abs(got - want) : (want.isNaN && got.isNaN) || want == got ? 0 : .infinity
@@ -74,12 +124,16 @@ public enum ConformanceChecker {
             if !ok { scan.countAxes(multiIndex(index, shape: shape)) }
         }
         if flushed > 0 {
-            alternativeNotes.append("\(flushed) subnormal \(dtype.rawValue) result\(flushed == 1 ? "" : "s") flushed to ±0, accepted in an inexact op "
-                                    + "(flush-to-zero is judged by the bit-exact subnormal cases)")
+            alternativeNotes.append(
+                "\(flushed) subnormal \(dtype.rawValue) result\(flushed == 1 ? "" : "s") flushed to ±0, accepted in an inexact op "
+                    + "(flush-to-zero is judged by the bit-exact subnormal cases)"
+            )
         }
         if overflowed > 0 {
-            alternativeNotes.append("\(overflowed) non-finite result\(overflowed == 1 ? "" : "s") where Σ|terms| exceeds the accumulation dtype's range "
-                                    + "(the accumulator may overflow: any value is accepted)")
+            alternativeNotes.append(
+                "\(overflowed) non-finite result\(overflowed == 1 ? "" : "s") where Σ|terms| exceeds the accumulation dtype's range "
+                    + "(the accumulator may overflow: any value is accepted)"
+            )
         }
         evidence.mismatches = scan.mismatches
         evidence.maxUlps = dtype.isFloatingPoint ? maxUlps : nil
@@ -92,22 +146,46 @@ public enum ConformanceChecker {
             }
         }
         evidence.samples = scan.quoted(limit: sampleLimit).map { flat, role in
-            let want = expected.data[flat], got = values[flat]
-            let allowance = tolerance.judge(actual: got, expected: want, magnitude: magnitudes?[flat] ?? abs(want),
-                                            staged: staged?[flat] ?? 0).allowance
+            let want = expected.data[flat]
+            let got = values[flat]
+            let allowance = tolerance.judge(
+                actual: got,
+                expected: want,
+                magnitude: magnitudes?[flat] ?? abs(want),
+                staged: staged?[flat] ?? 0
+            ).allowance
             let index = multiIndex(flat, shape: shape)
-            return .init(index: index, expected: want, actual: got, allowance: allowance,
-                         ulps: want.isFinite && got.isFinite && dtype.isFloatingPoint ? abs(got - want) / dtype.ulp(at: want) : nil,
-                         role: role, inputs: context.flatMap { $0.op.feeding($0.problem, inputs: $0.inputs, at: index) })
+            return .init(
+                index: index,
+                expected: want,
+                actual: got,
+                allowance: allowance,
+                ulps: want.isFinite && got.isFinite && dtype.isFloatingPoint
+                    ? abs(got - want) / dtype.ulp(at: want) : nil,
+                role: role,
+                inputs: context.flatMap { $0.op.feeding($0.problem, inputs: $0.inputs, at: index) }
+            )
         }
         return (scan.mismatches == 0, evidence)
     }
 
     /// The op's bound for intermediates rounded to the case dtype, where its own model (no suite
     /// override) is the accumulation one and the op stages anything in this dtype.
-    static func stagedRounding(tolerance: TolerancePolicy, expected: RefTensor, magnitudes: [Double]?, context: Context?) -> [Double]? {
-        guard let context, tolerance.overrideReason == nil, case .accumulation = tolerance.model, let magnitudes else { return nil }
-        return context.op.stagedRounding(context.problem, inputs: context.inputs, expected: expected.data, magnitudes: magnitudes)
+    static func stagedRounding(
+        tolerance: TolerancePolicy,
+        expected: RefTensor,
+        magnitudes: [Double]?,
+        context: Context?
+    ) -> [Double]? {
+        guard let context, tolerance.overrideReason == nil, case .accumulation = tolerance.model, let magnitudes else {
+            return nil
+        }
+        return context.op.stagedRounding(
+            context.problem,
+            inputs: context.inputs,
+            expected: expected.data,
+            magnitudes: magnitudes
+        )
     }
 
     /// A subnormal result flushed to ±0 is accepted where the op's own model is inexact (ulps,
@@ -126,7 +204,8 @@ public enum ConformanceChecker {
 
     /// The op's accepted alternatives, where its output lines up with its single input element by element.
     static func elementwiseAlternatives(_ context: Context?) -> [SpecialAlternative] {
-        guard let context, context.inputs.count == 1, context.inputs[0].shape == context.problem.output.shape.dims else { return [] }
+        guard let context, context.inputs.count == 1, context.inputs[0].shape == context.problem.output.shape.dims
+        else { return [] }
         return context.op.specialAlternatives(for: context.problem.output.dtype)
     }
 

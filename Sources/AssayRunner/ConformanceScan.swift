@@ -20,7 +20,10 @@ struct Scan {
         guard !ok else { return }
         mismatches += 1
         if firstMiss == nil { firstMiss = index }
-        if row != lastRow, rowFirsts.count < Scan.rowLimit { rowFirsts.append(index); lastRow = row }
+        if row != lastRow, rowFirsts.count < Scan.rowLimit {
+            rowFirsts.append(index)
+            lastRow = row
+        }
     }
 
     mutating func countAxes(_ index: [Int]) {

@@ -37,38 +37,58 @@ struct DeviceCheck: Sendable {
 
     /// Every check, by the name a suite uses (`check: host_device_bandwidth`).
     static let all: [DeviceCheck] = [
-        DeviceCheck(name: "host_device_bandwidth",
-                    summary: "host↔device copies (pinned and pageable, each way) reach the expected GB/s",
-                    expected: { context in
-                        context.expectations.minHostDeviceGBs.map { String(format: "≥ %g GB/s each way (the faster of pinned and pageable)", $0) }
-                    },
-                    measure: { device, context in try HostDeviceLinks.measure(device, context: context) }),
-        DeviceCheck(name: "device_memory",
-                    summary: "the device has at least the expected memory",
-                    expected: { context in
-                        context.expectations.minDeviceMemoryGiB.map { String(format: "≥ %g GiB total", $0) }
-                    },
-                    measure: { device, context in
-                        let first = context.identity.devices.first
-                        // A host backend's `memory` is host RAM (docs/PROTOCOL.md), which the `memory` check covers.
-                        if first?.kind == .cpu {
-                            throw NotApplicable(reason: "backend \(context.identity.name) serves the host CPU (device kind cpu): "
-                                                + "no device memory apart from host RAM, which the `memory` check covers")
-                        }
-                        let (total, free) = try device.memory()
-                        let gib = 1_073_741_824.0
-                        let observed = String(format: "%.1f GiB total, %.1f GiB free", total / gib, free / gib) + (first.map { " on \($0.name)" } ?? "")
-                        let holds = context.expectations.minDeviceMemoryGiB.map { total / gib >= $0 } ?? true
-                        return Measurement(observed: observed, figures: ["total_bytes": total, "free_bytes": free], holds: holds)
-                    }),
-        DeviceCheck(name: "sustained_load",
-                    summary: "back-to-back GEMM on every device for the declared time holds its rate and clock (burn-in)",
-                    expected: { context in
-                        context.expectations.sustainedLoad.map(SustainedLoad.expected)
-                    },
-                    measure: { device, context in
-                        try SustainedLoad.measure(device, identity: context.identity, spec: context.expectations.sustainedLoad ?? SustainedLoadSpec())
-                    }),
+        DeviceCheck(
+            name: "host_device_bandwidth",
+            summary: "host↔device copies (pinned and pageable, each way) reach the expected GB/s",
+            expected: { context in
+                context.expectations.minHostDeviceGBs.map {
+                    String(format: "≥ %g GB/s each way (the faster of pinned and pageable)", $0)
+                }
+            },
+            measure: { device, context in try HostDeviceLinks.measure(device, context: context) }
+        ),
+        DeviceCheck(
+            name: "device_memory",
+            summary: "the device has at least the expected memory",
+            expected: { context in
+                context.expectations.minDeviceMemoryGiB.map { String(format: "≥ %g GiB total", $0) }
+            },
+            measure: { device, context in
+                let first = context.identity.devices.first
+                // A host backend's `memory` is host RAM (docs/PROTOCOL.md), which the `memory` check covers.
+                if first?.kind == .cpu {
+                    throw NotApplicable(
+                        reason: "backend \(context.identity.name) serves the host CPU (device kind cpu): "
+                            + "no device memory apart from host RAM, which the `memory` check covers"
+                    )
+                }
+                let (total, free) = try device.memory()
+                let gib = 1_073_741_824.0
+                let observed =
+                    String(format: "%.1f GiB total, %.1f GiB free", total / gib, free / gib)
+                    + (first.map { " on \($0.name)" } ?? "")
+                let holds = context.expectations.minDeviceMemoryGiB.map { total / gib >= $0 } ?? true
+                return Measurement(
+                    observed: observed,
+                    figures: ["total_bytes": total, "free_bytes": free],
+                    holds: holds
+                )
+            }
+        ),
+        DeviceCheck(
+            name: "sustained_load",
+            summary: "back-to-back GEMM on every device for the declared time holds its rate and clock (burn-in)",
+            expected: { context in
+                context.expectations.sustainedLoad.map(SustainedLoad.expected)
+            },
+            measure: { device, context in
+                try SustainedLoad.measure(
+                    device,
+                    identity: context.identity,
+                    spec: context.expectations.sustainedLoad ?? SustainedLoadSpec()
+                )
+            }
+        ),
     ]
 
     static func named(_ name: String) -> DeviceCheck? { all.first { $0.name == name } }
@@ -78,12 +98,17 @@ struct DeviceCheck: Sendable {
     func run(_ context: DeviceCheckContext) -> SystemCheckOutcome {
         let expected = self.expected(context)
         guard let device = context.backend as? DeviceBackend else {
-            return notApplicable("backend \(context.identity.name) runs on the host: there is no device apart from it", expected: expected)
+            return notApplicable(
+                "backend \(context.identity.name) runs on the host: there is no device apart from it",
+                expected: expected
+            )
         }
         do {
             let measured = try measure(device, context)
-            var outcome = SystemCheckOutcome(SystemCheckResult.verdict(expected, observed: measured.observed, holds: measured.holds),
-                                             figures: measured.figures)
+            var outcome = SystemCheckOutcome(
+                SystemCheckResult.verdict(expected, observed: measured.observed, holds: measured.holds),
+                figures: measured.figures
+            )
             outcome.observation?.devices = measured.devices
             return outcome
         } catch let skip as NotApplicable {
@@ -93,27 +118,55 @@ struct DeviceCheck: Sendable {
         } catch BackendError.unsupported(let reason) {
             return unsupported(reason, context: context, expected: expected)
         } catch let error as BackendError {
-            return SystemCheckOutcome(outcome: error.outcome, observation: nil, message: error.description, stderrTail: error.stderrTail)
+            return SystemCheckOutcome(
+                outcome: error.outcome,
+                observation: nil,
+                message: error.description,
+                stderrTail: error.stderrTail
+            )
         } catch {
             return SystemCheckOutcome(outcome: .error, observation: nil, message: "\(error)")
         }
     }
 
     /// The backend answered `unsupported`: not applicable on a target without a device.
-    private func unsupported(_ reason: String, context: DeviceCheckContext, expected: String?, devices: [HostDeviceLink]? = nil) -> SystemCheckOutcome {
+    private func unsupported(
+        _ reason: String,
+        context: DeviceCheckContext,
+        expected: String?,
+        devices: [HostDeviceLink]? = nil
+    ) -> SystemCheckOutcome {
         let answer = "backend \(context.identity.name) answered unsupported: \(reason)"
-        guard context.targetHasDevice else { return notApplicable("the target has no device; " + answer, expected: expected, devices: devices) }
-        return SystemCheckOutcome(outcome: .unsupported,
-                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: answer, devices: devices),
-                                  message: answer)
+        guard context.targetHasDevice else {
+            return notApplicable("the target has no device; " + answer, expected: expected, devices: devices)
+        }
+        return SystemCheckOutcome(
+            outcome: .unsupported,
+            observation: SystemObservation(
+                expected: expected ?? SystemCheckResult.notDeclared,
+                observed: answer,
+                devices: devices
+            ),
+            message: answer
+        )
     }
 
-    private func notApplicable(_ reason: String, expected: String?, devices: [HostDeviceLink]? = nil) -> SystemCheckOutcome {
+    private func notApplicable(
+        _ reason: String,
+        expected: String?,
+        devices: [HostDeviceLink]? = nil
+    ) -> SystemCheckOutcome {
         let text = "not applicable: \(reason)"
-        return SystemCheckOutcome(outcome: .unsupported,
-                                  observation: SystemObservation(expected: expected ?? SystemCheckResult.notDeclared, observed: text,
-                                                                 notApplicable: reason, devices: devices),
-                                  message: text)
+        return SystemCheckOutcome(
+            outcome: .unsupported,
+            observation: SystemObservation(
+                expected: expected ?? SystemCheckResult.notDeclared,
+                observed: text,
+                notApplicable: reason,
+                devices: devices
+            ),
+            message: text
+        )
     }
 }
 

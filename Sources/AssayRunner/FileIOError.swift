@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,9 @@ public struct FileIOError: Error, CustomStringConvertible, Sendable, Equatable {
     public var code: Int32
 
     public init(_ operation: String, path: String, code: Int32 = errno) {
-        self.operation = operation; self.path = path; self.code = code
+        self.operation = operation
+        self.path = path
+        self.code = code
     }
 
     public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code))) (errno \(code))" }
@@ -22,7 +25,8 @@ public struct FileIOError: Error, CustomStringConvertible, Sendable, Equatable {
         if let io = error as? FileIOError { return io }
         let nsError = error as NSError
         if nsError.domain == NSPOSIXErrorDomain { return FileIOError(operation, path: path, code: Int32(nsError.code)) }
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             return FileIOError(operation, path: path, code: Int32(underlying.code))
         }
         return FileIOError(operation, path: path, code: EIO)

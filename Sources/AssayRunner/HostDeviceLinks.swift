@@ -13,19 +13,39 @@ enum HostDeviceLinks {
         var devices: [HostDeviceLink]
     }
 
-    static func measure(_ backend: DeviceBackend, context: DeviceCheckContext,
-                        readFile: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }) throws -> DeviceCheck.Measurement {
+    static func measure(
+        _ backend: DeviceBackend,
+        context: DeviceCheckContext,
+        readFile: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
+    ) throws -> DeviceCheck.Measurement {
         let ranks: [DeviceBackend] = (backend as? RankGroup)?.ranks ?? [backend]
-        var links: [HostDeviceLink] = [], measured: [TransferBandwidth] = [], firstReason: String?
+        var links: [HostDeviceLink] = []
+        var measured: [TransferBandwidth] = []
+        var firstReason: String?
         for (rank, device) in ranks.enumerated() {
             do {
-                let entry = rank == 0 ? context.identity.devices.first : try (device as? PluginBackend)?.describe().devices.first
+                let entry =
+                    rank == 0
+                    ? context.identity.devices.first : try (device as? PluginBackend)?.describe().devices.first
                 let (node, numa) = Self.numa(of: entry, readFile: readFile)
-                let bandwidth = try TransferBandwidth.measure(device, bytes: context.transferBytes, samples: context.transferSamples)
+                let bandwidth = try TransferBandwidth.measure(
+                    device,
+                    bytes: context.transferBytes,
+                    samples: context.transferSamples
+                )
                 let reason = bandwidth.gbs.isEmpty ? bandwidth.firstUnsupportedReason ?? "no transfer" : nil
                 firstReason = firstReason ?? reason
-                links.append(HostDeviceLink(rank: rank, device: entry?.name ?? "rank \(rank)", numaNode: node, numa: numa,
-                                            h2dGBs: bandwidth.best(.hostToDevice), d2hGBs: bandwidth.best(.deviceToHost), note: reason))
+                links.append(
+                    HostDeviceLink(
+                        rank: rank,
+                        device: entry?.name ?? "rank \(rank)",
+                        numaNode: node,
+                        numa: numa,
+                        h2dGBs: bandwidth.best(.hostToDevice),
+                        d2hGBs: bandwidth.best(.deviceToHost),
+                        note: reason
+                    )
+                )
                 if reason == nil { measured.append(bandwidth) }
             } catch let error as BackendError where ranks.count > 1 {
                 throw RankGroup.blame([(rank, error)], of: ranks.count)
@@ -35,16 +55,20 @@ enum HostDeviceLinks {
         guard !measured.isEmpty else { throw NoCopies(reason: firstReason ?? "no transfer", devices: links) }
         let minimum = context.expectations.minHostDeviceGBs ?? 0
         let holds = links.allSatisfy { ($0.h2dGBs ?? -1) >= minimum && ($0.d2hGBs ?? -1) >= minimum }
-        var observed: String, figures: [String: Double]
+        var observed: String
+        var figures: [String: Double]
         if ranks.count == 1 {
             observed = measured[0].summary
             figures = measured[0].figures
         } else {
             // The figures of the slowest device per route: the link a collective waits for.
             figures = measured[0].figures
-            for key in figures.keys where key.hasSuffix("_gbs") { figures[key] = measured.compactMap { $0.figures[key] }.min() }
+            for key in figures.keys where key.hasSuffix("_gbs") {
+                figures[key] = measured.compactMap { $0.figures[key] }.min()
+            }
             figures["devices"] = Double(ranks.count)
-            observed = "\(ranks.count) devices, one at a time; " + links.map(describe).joined(separator: "; ")
+            observed =
+                "\(ranks.count) devices, one at a time; " + links.map(describe).joined(separator: "; ")
                 + "; median of \(context.transferSamples) copies of \(TransferBandwidth.size(context.transferBytes)) each"
         }
         // The declared link is context for the figure, not a threshold: PCIe copies reach ~80–90% of it.
@@ -56,20 +80,24 @@ enum HostDeviceLinks {
     static func describe(_ link: HostDeviceLink) -> String {
         func gbs(_ value: Double?) -> String { value.map { String(format: "%.1f GB/s", $0) } ?? "none" }
         let node = link.numaNode.map { "NUMA \($0)" } ?? "NUMA unknown"
-        return "rank \(link.rank) (\(node)): " + (link.note.map { "unsupported: \($0)" } ?? "h2d \(gbs(link.h2dGBs)), d2h \(gbs(link.d2hGBs))")
+        return "rank \(link.rank) (\(node)): "
+            + (link.note.map { "unsupported: \($0)" } ?? "h2d \(gbs(link.h2dGBs)), d2h \(gbs(link.d2hGBs))")
     }
 
     /// The NUMA node a device is attached to and where that was read: the kernel's node of its
     /// PCI address when the hello gives one, else the plugin's `numa_node` (for a host CPU rank,
     /// the node of the CPUs it runs on), else unknown with the reason.
-    static func numa(of device: BackendIdentity.Device?, readFile: (String) -> String?) -> (node: Int?, source: String) {
+    static func numa(of device: BackendIdentity.Device?, readFile: (String) -> String?) -> (node: Int?, source: String)
+    {
         guard let device else { return (nil, "unknown: the plugin's hello lists no device") }
         if let bus = device.pciBusID {
             let path = "/sys/bus/pci/devices/\(bus)/numa_node"
-            guard let text = readFile(path)?.trimmingCharacters(in: .whitespacesAndNewlines), let node = Int(text) else {
+            guard let text = readFile(path)?.trimmingCharacters(in: .whitespacesAndNewlines), let node = Int(text)
+            else {
                 return (nil, "unknown: \(path) unreadable")
             }
-            return node >= 0 ? (node, path) : (nil, "unknown: \(path) is \(node) (the platform reports no NUMA affinity)")
+            return node >= 0
+                ? (node, path) : (nil, "unknown: \(path) is \(node) (the platform reports no NUMA affinity)")
         }
         if let node = device.numaNode, node >= 0 { return (node, "plugin") }
         return (nil, "unknown: " + (device.numaReason ?? "the plugin reports neither numa_node nor pci_bus_id"))

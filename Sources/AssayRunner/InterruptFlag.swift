@@ -15,7 +15,10 @@ public enum InterruptFlag {
 
     public static var isSet: Bool { flag.load(ordering: .relaxed) }
     public static func set() { flag.store(true, ordering: .relaxed) }
-    public static func reset() { flag.store(false, ordering: .relaxed); PluginInterrupt.reset() }
+    public static func reset() {
+        flag.store(false, ordering: .relaxed)
+        PluginInterrupt.reset()
+    }
 
     /// Routes SIGINT and SIGTERM to the flag and the plugin cancellation.
     public static func install() {

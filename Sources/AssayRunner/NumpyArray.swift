@@ -7,7 +7,12 @@ enum NumpyArray {
     /// The `.npy` bytes of a tensor.
     static func encode(_ tensor: Tensor) -> Data {
         switch tensor.dtype {
-        case .bf16: return encode(descr: "<f4", shape: tensor.shape.dims, payload: Data(tensor.floats().withUnsafeBytes { Array($0) }))
+        case .bf16:
+            return encode(
+                descr: "<f4",
+                shape: tensor.shape.dims,
+                payload: Data(tensor.floats().withUnsafeBytes { Array($0) })
+            )
         default: return encode(descr: descr(tensor.dtype), shape: tensor.shape.dims, payload: Data(tensor.bytes))
         }
     }

@@ -38,8 +38,12 @@ public enum PlannedCase: Sendable {
     /// Sampling settings of the cases that time something (`--time-cap` and `--rounds` adjust them).
     public mutating func adjustPerformance(_ change: (inout PerformanceSettings) -> Void) {
         switch self {
-        case .op(var work): change(&work.performance); self = .op(work)
-        case .collective(var work): change(&work.performance); self = .collective(work)
+        case .op(var work):
+            change(&work.performance)
+            self = .op(work)
+        case .collective(var work):
+            change(&work.performance)
+            self = .collective(work)
         case .system: break
         }
     }
@@ -48,13 +52,37 @@ public enum PlannedCase: Sendable {
     func startingResult(at started: Date) -> CaseResult {
         switch self {
         case .op(let work):
-            return CaseResult(id: work.id, kind: work.purpose.kind, op: work.op.name, dtype: work.dtype.rawValue, params: work.params,
-                              attrs: work.attrs, values: work.purpose == .conformance ? work.values : nil, outcome: .pass, startedAt: started)
+            return CaseResult(
+                id: work.id,
+                kind: work.purpose.kind,
+                op: work.op.name,
+                dtype: work.dtype.rawValue,
+                params: work.params,
+                attrs: work.attrs,
+                values: work.purpose == .conformance ? work.values : nil,
+                outcome: .pass,
+                startedAt: started
+            )
         case .system(let work):
-            return CaseResult(id: work.id, kind: .system, op: SystemCheckCase.opName, dtype: "-", outcome: .pass, startedAt: started)
+            return CaseResult(
+                id: work.id,
+                kind: .system,
+                op: SystemCheckCase.opName,
+                dtype: "-",
+                outcome: .pass,
+                startedAt: started
+            )
         case .collective(let work):
-            return CaseResult(id: work.id, kind: .collective, op: work.op.rawValue, dtype: work.dtype.rawValue, params: work.params,
-                              attrs: work.attrs, outcome: .pass, startedAt: started)
+            return CaseResult(
+                id: work.id,
+                kind: .collective,
+                op: work.op.rawValue,
+                dtype: work.dtype.rawValue,
+                params: work.params,
+                attrs: work.attrs,
+                outcome: .pass,
+                startedAt: started
+            )
         }
     }
 }
@@ -119,7 +147,9 @@ public enum SuiteExpander {
             if let mode = entry.mode { performance.mode = mode }
             if let cap = entry.timeCapSeconds { performance.timeCapSeconds = cap }
             if entry.kind == .collective, let collective = CollectiveOp(rawValue: op) {
-                cases += collectiveCases(entry, op: collective, suite: suite, performance: performance).map(PlannedCase.collective)
+                cases += collectiveCases(entry, op: collective, suite: suite, performance: performance).map(
+                    PlannedCase.collective
+                )
                 continue
             }
             let purpose: OpCase.Purpose = entry.kind == .performance ? .performance : .conformance
@@ -134,14 +164,38 @@ public enum SuiteExpander {
                             if purpose == .performance, entry.mode != nil || performance.mode != .warm {
                                 idAttrs["mode"] = .string(performance.mode.rawValue)
                             }
-                            let id = CaseID(suite: suite.id, op: op, shape: catalogue.shapeSegment(op: op, params: params),
-                                            dtype: dtype.rawValue, attrs: CaseID.attrsSegment(idAttrs))
+                            let id = CaseID(
+                                suite: suite.id,
+                                op: op,
+                                shape: catalogue.shapeSegment(op: op, params: params),
+                                dtype: dtype.rawValue,
+                                attrs: CaseID.attrsSegment(idAttrs)
+                            )
                             let operation = try catalogue.op(named: op)
-                            let tolerance = TolerancePolicy.forProblem(problem, model: operation.errorModel(for: dtype),
-                                                                       rtol: entry.rtol, atol: entry.atol, reason: entry.toleranceReason)
-                            cases.append(.op(OpCase(id: id, purpose: purpose, seed: suite.seed, op: operation, dtype: dtype, params: params,
-                                                    attrs: attrs, values: value, problem: problem, tolerance: tolerance,
-                                                    performance: performance)))
+                            let tolerance = TolerancePolicy.forProblem(
+                                problem,
+                                model: operation.errorModel(for: dtype),
+                                rtol: entry.rtol,
+                                atol: entry.atol,
+                                reason: entry.toleranceReason
+                            )
+                            cases.append(
+                                .op(
+                                    OpCase(
+                                        id: id,
+                                        purpose: purpose,
+                                        seed: suite.seed,
+                                        op: operation,
+                                        dtype: dtype,
+                                        params: params,
+                                        attrs: attrs,
+                                        values: value,
+                                        problem: problem,
+                                        tolerance: tolerance,
+                                        performance: performance
+                                    )
+                                )
+                            )
                         }
                     }
                 }
@@ -151,15 +205,33 @@ public enum SuiteExpander {
     }
 
     /// A collective entry's cases: dtypes × sizes, ids `suite/all_reduce/1048576B/f32[/in_place=true,root=1]`.
-    static func collectiveCases(_ entry: SuiteEntry, op: CollectiveOp, suite: Suite, performance: PerformanceSettings) -> [CollectiveCase] {
+    static func collectiveCases(
+        _ entry: SuiteEntry,
+        op: CollectiveOp,
+        suite: Suite,
+        performance: PerformanceSettings
+    ) -> [CollectiveCase] {
         var attrs: AttrMap = [:]
         if entry.inPlace == true { attrs["in_place"] = .bool(true) }
         if let root = entry.root, root != 0 { attrs["root"] = .int(root) }
         return entry.dtypes.flatMap { dtype in
             (entry.sizes ?? []).map { bytes in
-                CollectiveCase(id: CaseID(suite: suite.id, op: op.rawValue, shape: "\(bytes)B", dtype: dtype.rawValue, attrs: CaseID.attrsSegment(attrs)),
-                               op: op, dtype: dtype, bytes: bytes, inPlace: entry.inPlace ?? false, root: entry.root ?? 0,
-                               attrs: attrs, performance: performance)
+                CollectiveCase(
+                    id: CaseID(
+                        suite: suite.id,
+                        op: op.rawValue,
+                        shape: "\(bytes)B",
+                        dtype: dtype.rawValue,
+                        attrs: CaseID.attrsSegment(attrs)
+                    ),
+                    op: op,
+                    dtype: dtype,
+                    bytes: bytes,
+                    inPlace: entry.inPlace ?? false,
+                    root: entry.root ?? 0,
+                    attrs: attrs,
+                    performance: performance
+                )
             }
         }
     }

@@ -24,7 +24,8 @@ public struct SuiteValidator: SuiteEntryValidating {
     /// `--memory-budget`: wins over a suite's `memory_budget`; without either, `MemoryBudget.standard`.
     public let budgetOverride: MemoryBudget?
     public init(catalogue: SuiteEntryValidating = OpCatalogue.standard, budgetOverride: MemoryBudget? = nil) {
-        self.catalogue = catalogue; self.budgetOverride = budgetOverride
+        self.catalogue = catalogue
+        self.budgetOverride = budgetOverride
     }
 
     /// Every check a suite may name.
@@ -32,7 +33,12 @@ public struct SuiteValidator: SuiteEntryValidating {
 
     public func problems(in entry: SuiteEntry, suiteBudget: MemoryBudget?) -> [SuiteEntryProblem] {
         if let check = entry.check, !Self.checkNames.contains(check) {
-            return [SuiteEntryProblem(field: "check", message: "unknown system check '\(check)' (known: \(Self.checkNames.joined(separator: ", ")))")]
+            return [
+                SuiteEntryProblem(
+                    field: "check",
+                    message: "unknown system check '\(check)' (known: \(Self.checkNames.joined(separator: ", ")))"
+                )
+            ]
         }
         return catalogue.problems(in: entry, suiteBudget: budgetOverride ?? suiteBudget ?? .standard)
     }

@@ -1,5 +1,6 @@
 import AssayCore
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,8 @@ import Glibc
 /// good run as `latest`.
 enum RunDirectory {
     /// Says why a run is stopped before its backend started, until something better is known.
-    static let stoppedBeforeStart = "the harness stopped before the first case (killed or failed while starting the backend or measuring ceilings)"
+    static let stoppedBeforeStart =
+        "the harness stopped before the first case (killed or failed while starting the backend or measuring ceilings)"
 
     /// Creates, locks and records a new run directory; `record` builds its first record from the run id.
     static func create(root: URL, targetID: String, record makeRecord: (String) -> RunRecord) throws -> (URL, RunLock) {
@@ -38,7 +40,9 @@ enum RunDirectory {
             path += "/" + component
             if mkdir(path, 0o755) == 0 || errno == EEXIST {
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { continue }
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    continue
+                }
                 throw FileIOError("create the folder", path: path, code: ENOTDIR)
             }
             throw FileIOError("create the folder", path: path)
@@ -46,7 +50,10 @@ enum RunDirectory {
     }
 
     static func write(_ record: RunRecord, to directory: URL) throws {
-        try AtomicFile.write(try RecordCoding.encoder().encode(record), to: directory.appendingPathComponent("run.json"))
+        try AtomicFile.write(
+            try RecordCoding.encoder().encode(record),
+            to: directory.appendingPathComponent("run.json")
+        )
     }
 
     /// Points `<target folder>/latest` at `directory`, replacing the old link atomically.

@@ -1,5 +1,6 @@
 import AssayCore
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,8 +27,14 @@ public final class RunLock {
             let count = pread(fd, &buffer, buffer.count, 0)
             close(fd)
             guard code == EWOULDBLOCK else { throw FileIOError("lock", path: path, code: code) }
-            let holder = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw InputError(file: directory.path, message: "run in use by pid \(holder.isEmpty ? "(unknown)" : holder); wait for it to finish or stop it first")
+            let holder = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
+            throw InputError(
+                file: directory.path,
+                message:
+                    "run in use by pid \(holder.isEmpty ? "(unknown)" : holder); wait for it to finish or stop it first"
+            )
         }
         let pid = Array("\(getpid())\n".utf8)
         guard ftruncate(fd, 0) == 0, pwrite(fd, pid, pid.count, 0) == pid.count else {

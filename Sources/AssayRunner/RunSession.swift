@@ -22,13 +22,32 @@ public final class RunSession {
     private let performanceRunner: PerformanceCaseRunner?
     private let systemRunner: SystemCaseRunner?
 
-    init(directory: URL, lock: RunLock, becomesLatest: Bool, record: RunRecord, planned: [PlannedCase], selection: Set<CaseID>? = nil,
-         dumpDirectory: URL? = nil, backend: Backend,
-         waivers: WaiverPolicy, progress: ProgressReporter, performanceRunner: PerformanceCaseRunner?, systemRunner: SystemCaseRunner?) {
-        self.directory = directory; self.lock = lock; self.becomesLatest = becomesLatest; self.record = record; self.planned = planned; self.backend = backend
-        self.selection = selection; self.dumpDirectory = dumpDirectory
-        self.waivers = waivers; self.progress = progress
-        self.performanceRunner = performanceRunner; self.systemRunner = systemRunner
+    init(
+        directory: URL,
+        lock: RunLock,
+        becomesLatest: Bool,
+        record: RunRecord,
+        planned: [PlannedCase],
+        selection: Set<CaseID>? = nil,
+        dumpDirectory: URL? = nil,
+        backend: Backend,
+        waivers: WaiverPolicy,
+        progress: ProgressReporter,
+        performanceRunner: PerformanceCaseRunner?,
+        systemRunner: SystemCaseRunner?
+    ) {
+        self.directory = directory
+        self.lock = lock
+        self.becomesLatest = becomesLatest
+        self.record = record
+        self.planned = planned
+        self.backend = backend
+        self.selection = selection
+        self.dumpDirectory = dumpDirectory
+        self.waivers = waivers
+        self.progress = progress
+        self.performanceRunner = performanceRunner
+        self.systemRunner = systemRunner
     }
 
     /// A station's secret seed: when set, every journal line carries a MAC only that station can
@@ -41,8 +60,12 @@ public final class RunSession {
     /// Runs every case not yet journaled; returns the final record.
     public func run() throws -> RunRecord {
         let (journal, done, events) = try RunJournal.open(
-            at: journalURL, runID: record.runID, key: journalSecret.map { JournalKey(secret: $0, runID: record.runID) },
-            recorded: record.journal, stoppedCleanly: record.status == .interrupted)
+            at: journalURL,
+            runID: record.runID,
+            key: journalSecret.map { JournalKey(secret: $0, runID: record.runID) },
+            recorded: record.journal,
+            stoppedCleanly: record.status == .interrupted
+        )
         record.journal = journal.state(events: (record.journal?.events ?? []) + events)
         let plannedIDs = Set(planned.map(\.id))
         var results: [CaseID: CaseResult] = [:]
@@ -52,18 +75,31 @@ public final class RunSession {
         try writeRecord(results, journal: journal)
         if becomesLatest { try RunDirectory.markLatest(directory) }
         progress.begin(total: planned.count, alreadyDone: results.count)
-        let executor = CaseExecutor(backend: backend, identity: record.backend,
-                                    performanceRunner: performanceRunner, systemChecker: systemRunner,
-                                    tensorDump: dumpDirectory.map(TensorDump.init),
-                                    collectiveRunner: CollectiveCaseRunner(group: backend as? RankGroup, identity: record.backend,
-                                                                           linkGBs: record.target.value.capabilities.linkGBs))
+        let executor = CaseExecutor(
+            backend: backend,
+            identity: record.backend,
+            performanceRunner: performanceRunner,
+            systemChecker: systemRunner,
+            tensorDump: dumpDirectory.map(TensorDump.init),
+            collectiveRunner: CollectiveCaseRunner(
+                group: backend as? RankGroup,
+                identity: record.backend,
+                linkGBs: record.target.value.capabilities.linkGBs
+            )
+        )
         var interrupted = false
         for plannedCase in planned where results[plannedCase.id] == nil && selection?.contains(plannedCase.id) ?? true {
-            if InterruptFlag.isSet { interrupted = true; break }
+            if InterruptFlag.isSet {
+                interrupted = true
+                break
+            }
             progress.caseStarted(plannedCase.id)
             var result = executor.run(plannedCase)
             // An interrupt cancels the case in flight: it is not recorded and runs again on --resume.
-            if InterruptFlag.isSet { interrupted = true; break }
+            if InterruptFlag.isSet {
+                interrupted = true
+                break
+            }
             waivers.apply(to: &result)
             try journal.append(result)
             results[plannedCase.id] = result
@@ -90,14 +126,19 @@ public final class RunSession {
     /// sampled again, round by round across the cases, so a slow minute hits every case and
     /// not one. Each round is journaled, so a resumed run continues where it stopped.
     /// Returns true when interrupted.
-    private func runLaterRounds(executor: CaseExecutor, journal: RunJournal, results: inout [CaseID: CaseResult]) throws -> Bool {
+    private func runLaterRounds(
+        executor: CaseExecutor,
+        journal: RunJournal,
+        results: inout [CaseID: CaseResult]
+    ) throws -> Bool {
         let performanceCases = planned.compactMap(\.opCase).filter { $0.purpose == .performance }
         let most = performanceCases.map(\.performance.effectiveRounds).max() ?? 1
         guard most > 1 else { return false }
         for round in 2...most {
             for plannedCase in performanceCases where plannedCase.performance.effectiveRounds >= round {
                 guard let result = results[plannedCase.id], result.outcome.isAcceptable,
-                      let performance = result.performance, performance.n > 0, (performance.rounds?.count ?? 1) < round else { continue }
+                    let performance = result.performance, performance.n > 0, (performance.rounds?.count ?? 1) < round
+                else { continue }
                 if InterruptFlag.isSet { return true }
                 var next = executor.nextRound(plannedCase, after: result)
                 // As in the first round: an interrupt cancels the round in flight, which is not recorded.

@@ -38,15 +38,36 @@ public struct RunRequest: Sendable {
     /// Where failing conformance cases' tensors go as .npy files (`--dump-tensors`).
     public var dumpDirectory: URL?
 
-    public init(target: String, suites: [String], reportsRoot: URL, resume: URL? = nil, root: URL, command: [String],
-                timeCapSeconds: Double? = nil, measuresCeilings: Bool = true, memoryBudget: MemoryBudget? = nil,
-                locator: ResourceLocator? = nil, waivers: String? = nil, rounds: Int? = nil,
-                caseGlobs: [String] = [], dumpDirectory: URL? = nil) {
+    public init(
+        target: String,
+        suites: [String],
+        reportsRoot: URL,
+        resume: URL? = nil,
+        root: URL,
+        command: [String],
+        timeCapSeconds: Double? = nil,
+        measuresCeilings: Bool = true,
+        memoryBudget: MemoryBudget? = nil,
+        locator: ResourceLocator? = nil,
+        waivers: String? = nil,
+        rounds: Int? = nil,
+        caseGlobs: [String] = [],
+        dumpDirectory: URL? = nil
+    ) {
         self.rounds = rounds
-        self.target = target; self.suites = suites; self.reportsRoot = reportsRoot; self.resume = resume
-        self.root = root; self.command = command; self.timeCapSeconds = timeCapSeconds; self.measuresCeilings = measuresCeilings
-        self.memoryBudget = memoryBudget; self.locator = locator; self.waivers = waivers
-        self.caseGlobs = caseGlobs; self.dumpDirectory = dumpDirectory
+        self.target = target
+        self.suites = suites
+        self.reportsRoot = reportsRoot
+        self.resume = resume
+        self.root = root
+        self.command = command
+        self.timeCapSeconds = timeCapSeconds
+        self.measuresCeilings = measuresCeilings
+        self.memoryBudget = memoryBudget
+        self.locator = locator
+        self.waivers = waivers
+        self.caseGlobs = caseGlobs
+        self.dumpDirectory = dumpDirectory
     }
 }
 
@@ -58,8 +79,12 @@ public enum RunSetup {
     /// Validates the inputs, makes (or locks) the run directory, starts the backend and measures
     /// ceilings. A backend that cannot start leaves a run.json with status `failed-to-start` and
     /// the reason (and `latest` where it was), and the error is rethrown.
-    public static func prepare(_ request: RunRequest, catalogue: OpCatalogue = .standard, progress: ProgressReporter,
-                               makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> RunSession {
+    public static func prepare(
+        _ request: RunRequest,
+        catalogue: OpCatalogue = .standard,
+        progress: ProgressReporter,
+        makeBackend: (TargetDescriptor, URL) throws -> Backend
+    ) throws -> RunSession {
         let validator = SuiteValidator(catalogue: catalogue, budgetOverride: request.memoryBudget)
         let resumed = try request.resume.map { try openForResume($0, validator: validator) }
         let inputs = try loadInputs(request, resumed: resumed?.record, validator: validator)
@@ -70,36 +95,78 @@ public enum RunSetup {
         try TargetPreflight.check(launched, text: inputs.target.text, file: inputs.target.path, root: request.root)
         // A run that never started has nothing to continue but its inputs: it starts afresh in its folder.
         let previous = resumed?.record.status == .failedToStart ? nil : resumed?.record
-        let (planned, selection) = try select(plan(inputs.suites, request: request, catalogue: catalogue),
-                                              globs: request.caseGlobs, resuming: previous != nil)
-        let (directory, lock) = try resumed.map { ($0.directory, $0.lock) }
-            ?? RunDirectory.create(root: request.reportsRoot, targetID: inputs.target.value.id) { startingRecord(runID: $0, request: request, inputs: inputs) }
+        let (planned, selection) = try select(
+            plan(inputs.suites, request: request, catalogue: catalogue),
+            globs: request.caseGlobs,
+            resuming: previous != nil
+        )
+        let (directory, lock) =
+            try resumed.map { ($0.directory, $0.lock) }
+            ?? RunDirectory.create(root: request.reportsRoot, targetID: inputs.target.value.id) {
+                startingRecord(runID: $0, request: request, inputs: inputs)
+            }
         PluginStderrLog.shared.open(at: directory.appendingPathComponent("plugin.stderr.log"))
         var record = previous ?? startingRecord(runID: directory.lastPathComponent, request: request, inputs: inputs)
         record.waivers = inputs.waiverFile
         if !inputs.target.value.waivers.isEmpty {
-            progress.note("warning: \(inputs.target.path): waivers inside the target descriptor are deprecated (they change the descriptor a "
-                          + "certificate attests to); move them to \(WaiverFile.folder)/\(inputs.target.value.id).yaml with an owner and approver")
+            progress.note(
+                "warning: \(inputs.target.path): waivers inside the target descriptor are deprecated (they change the descriptor a "
+                    + "certificate attests to); move them to \(WaiverFile.folder)/\(inputs.target.value.id).yaml with an owner and approver"
+            )
         }
         // A failed start that is tried again keeps its history of failures.
         if previous == nil { record.events = resumed?.record.events }
         record.resolvedBackend = launched.backend
-        let (backend, identity) = try startBackend(launched, root: request.root, record: &record, directory: directory,
-                                                   writesFailure: previous == nil, makeBackend: makeBackend)
+        let (backend, identity) = try startBackend(
+            launched,
+            root: request.root,
+            record: &record,
+            directory: directory,
+            writesFailure: previous == nil,
+            makeBackend: makeBackend
+        )
         // A resumed run keeps the environment it started in; the checks below still read this machine.
         let probeSource = LiveProbeSource()
         let facts = previous?.environment.facts ?? SystemProbe(source: probeSource).probe()
-        if previous == nil { record.environment = environment(facts: facts, backend: identity); record.startedAt = Date() }
+        if previous == nil {
+            record.environment = environment(facts: facts, backend: identity)
+            record.startedAt = Date()
+        }
         if record.clock == nil { record.clock = ClockCalibration.measure() }
         if request.measuresCeilings, planned.contains(where: { $0.kind == .performance }) {
-            measureCeilings(into: &record, backend: backend, identity: identity, catalogue: catalogue, progress: progress)
+            measureCeilings(
+                into: &record,
+                backend: backend,
+                identity: identity,
+                catalogue: catalogue,
+                progress: progress
+            )
         }
-        return RunSession(directory: directory, lock: lock, becomesLatest: previous == nil, record: record, planned: planned,
-                          selection: selection, dumpDirectory: request.dumpDirectory, backend: backend,
-                          waivers: WaiverPolicy(waivers: (inputs.waiverFile?.value.waivers ?? []) + inputs.target.value.waivers), progress: progress,
-                          performanceRunner: SampledPerformanceRunner(backend: backend, identity: identity, declared: inputs.target.value.capabilities,
-                                                                      measured: record.measuredCeilings),
-                          systemRunner: systemRunner(target: inputs.target.value, backend: backend, identity: identity, facts: facts, source: probeSource))
+        return RunSession(
+            directory: directory,
+            lock: lock,
+            becomesLatest: previous == nil,
+            record: record,
+            planned: planned,
+            selection: selection,
+            dumpDirectory: request.dumpDirectory,
+            backend: backend,
+            waivers: WaiverPolicy(waivers: (inputs.waiverFile?.value.waivers ?? []) + inputs.target.value.waivers),
+            progress: progress,
+            performanceRunner: SampledPerformanceRunner(
+                backend: backend,
+                identity: identity,
+                declared: inputs.target.value.capabilities,
+                measured: record.measuredCeilings
+            ),
+            systemRunner: systemRunner(
+                target: inputs.target.value,
+                backend: backend,
+                identity: identity,
+                facts: facts,
+                source: probeSource
+            )
+        )
     }
 
     /// The run's inputs as snapshots: the target, its suites and its waiver file.
@@ -113,34 +180,63 @@ public enum RunSetup {
     static func loadInputs(_ request: RunRequest, resumed: RunRecord?, validator: SuiteValidator) throws -> RunInputs {
         if let resumed {
             if request.waivers != nil, let directory = request.resume {
-                throw InputError(file: directory.path, field: "--waivers",
-                                 message: "a resumed run keeps the waiver file it started with (snapshotted in run.json); start a new run to change waivers")
+                throw InputError(
+                    file: directory.path,
+                    field: "--waivers",
+                    message:
+                        "a resumed run keeps the waiver file it started with (snapshotted in run.json); start a new run to change waivers"
+                )
             }
             return RunInputs(target: resumed.target, suites: resumed.suites, waiverFile: resumed.waivers)
         }
-        let locator = request.locator ?? ResourceLocator(workspace: Workspace(
-            root: request.root, home: nil, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+        let locator =
+            request.locator
+            ?? ResourceLocator(
+                workspace: Workspace(
+                    root: request.root,
+                    home: nil,
+                    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                )
+            )
         let targetFile = try locator.locate(request.target, kind: .target)
-        let descriptor = try TargetDescriptor.parse(text: targetFile.text, file: targetFile.displayName,
-                                                     variables: targetFile.descriptorVariables(root: request.root))
-        let waiverFile = try WaiverFileLocator(locator: locator).locate(for: targetFile, targetID: descriptor.id, option: request.waivers)
-            .map { SourceSnapshot(path: $0.displayName, text: $0.text, value: $0.file) }
+        let descriptor = try TargetDescriptor.parse(
+            text: targetFile.text,
+            file: targetFile.displayName,
+            variables: targetFile.descriptorVariables(root: request.root)
+        )
+        let waiverFile = try WaiverFileLocator(locator: locator).locate(
+            for: targetFile,
+            targetID: descriptor.id,
+            option: request.waivers
+        )
+        .map { SourceSnapshot(path: $0.displayName, text: $0.text, value: $0.file) }
         let suites = try request.suites.map { name in
             let file = try locator.locate(name, kind: .suite)
             let suite = try Suite.parse(text: file.text, file: file.displayName, validator: validator)
             return SourceSnapshot(path: file.displayName, text: file.text, value: suite)
         }
-        return RunInputs(target: SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor),
-                         suites: suites, waiverFile: waiverFile)
+        return RunInputs(
+            target: SourceSnapshot(path: targetFile.displayName, text: targetFile.text, value: descriptor),
+            suites: suites,
+            waiverFile: waiverFile
+        )
     }
 
     /// Every suite's cases, with `--time-cap` and `--rounds` applied.
-    static func plan(_ suites: [SourceSnapshot<Suite>], request: RunRequest, catalogue: OpCatalogue) throws -> [PlannedCase] {
+    static func plan(
+        _ suites: [SourceSnapshot<Suite>],
+        request: RunRequest,
+        catalogue: OpCatalogue
+    ) throws -> [PlannedCase] {
         var planned: [PlannedCase] = []
         for suite in suites {
             var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
-            if let cap = request.timeCapSeconds { for index in cases.indices { cases[index].adjustPerformance { $0.timeCapSeconds = cap } } }
-            if let rounds = request.rounds { for index in cases.indices { cases[index].adjustPerformance { $0.rounds = rounds } } }
+            if let cap = request.timeCapSeconds {
+                for index in cases.indices { cases[index].adjustPerformance { $0.timeCapSeconds = cap } }
+            }
+            if let rounds = request.rounds {
+                for index in cases.indices { cases[index].adjustPerformance { $0.rounds = rounds } }
+            }
             planned += cases
         }
         return planned
@@ -148,28 +244,56 @@ public enum RunSetup {
 
     /// `--case`: a new run plans only the matching cases; a resumed run keeps its plan and runs
     /// only the matching ones that are still missing (the selection).
-    static func select(_ planned: [PlannedCase], globs: [String], resuming: Bool) throws -> ([PlannedCase], Set<CaseID>?) {
+    static func select(
+        _ planned: [PlannedCase],
+        globs: [String],
+        resuming: Bool
+    ) throws -> ([PlannedCase], Set<CaseID>?) {
         guard !globs.isEmpty else { return (planned, nil) }
         // Each glob must match something: a typo in one of several should not pass unnoticed.
         for glob in globs where !planned.contains(where: { Glob.matches(pattern: glob, text: $0.id.description) }) {
-            throw InputError(file: "--case", message: "'\(glob)' matches none of the \(planned.count) planned cases (ids look like \(planned.first.map { $0.id.description } ?? "suite/op/shape/dtype"))")
+            throw InputError(
+                file: "--case",
+                message:
+                    "'\(glob)' matches none of the \(planned.count) planned cases (ids look like \(planned.first.map { $0.id.description } ?? "suite/op/shape/dtype"))"
+            )
         }
-        let matching = planned.filter { planned in globs.contains { Glob.matches(pattern: $0, text: planned.id.description) } }
+        let matching = planned.filter { planned in
+            globs.contains { Glob.matches(pattern: $0, text: planned.id.description) }
+        }
         return resuming ? (planned, Set(matching.map(\.id))) : (matching, nil)
     }
 
     /// The record a new run directory starts with, before the backend has answered.
     static func startingRecord(runID: String, request: RunRequest, inputs: RunInputs) -> RunRecord {
-        RunRecord(runID: runID, harnessVersion: harnessVersion, command: request.command, target: inputs.target, suites: inputs.suites,
-                  environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
-                  backend: BackendIdentity(name: "(not started)", version: "", transport: inputs.target.value.backend.builtin == nil ? .plugin : .builtin,
-                                           devices: [], timer: "", capabilities: [:]))
+        RunRecord(
+            runID: runID,
+            harnessVersion: harnessVersion,
+            command: request.command,
+            target: inputs.target,
+            suites: inputs.suites,
+            environment: EnvironmentRecord(fingerprint: "", components: [:], facts: nil),
+            backend: BackendIdentity(
+                name: "(not started)",
+                version: "",
+                transport: inputs.target.value.backend.builtin == nil ? .plugin : .builtin,
+                devices: [],
+                timer: "",
+                capabilities: [:]
+            )
+        )
     }
 
     /// Starts and describes the backend. A failure is recorded (status `failed-to-start`, the
     /// reason as a run event; run.json written when `writesFailure`) and rethrown as a `StartFailure`.
-    static func startBackend(_ launched: TargetDescriptor, root: URL, record: inout RunRecord, directory: URL, writesFailure: Bool,
-                             makeBackend: (TargetDescriptor, URL) throws -> Backend) throws -> (Backend, BackendIdentity) {
+    static func startBackend(
+        _ launched: TargetDescriptor,
+        root: URL,
+        record: inout RunRecord,
+        directory: URL,
+        writesFailure: Bool,
+        makeBackend: (TargetDescriptor, URL) throws -> Backend
+    ) throws -> (Backend, BackendIdentity) {
         let backend: Backend
         let identity: BackendIdentity
         do {
@@ -192,50 +316,98 @@ public enum RunSetup {
 
     /// Measures copy bandwidth and GEMM throughput when the target does not declare both and the
     /// run has none yet (a resumed run keeps its own); a failing probe becomes a run event.
-    static func measureCeilings(into record: inout RunRecord, backend: Backend, identity: BackendIdentity, catalogue: OpCatalogue,
-                                progress: ProgressReporter) {
+    static func measureCeilings(
+        into record: inout RunRecord,
+        backend: Backend,
+        identity: BackendIdentity,
+        catalogue: OpCatalogue,
+        progress: ProgressReporter
+    ) {
         let declared = record.target.value.capabilities
-        guard record.measuredCeilings == nil, declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil else { return }
+        guard record.measuredCeilings == nil, declared.peakTFLOPS.isEmpty || declared.memoryBandwidthGBs == nil else {
+            return
+        }
         var events = record.events ?? []
-        record.measuredCeilings = CeilingProbe.measure(backend: backend, identity: identity, catalogue: catalogue, progress: progress, events: &events)
+        record.measuredCeilings = CeilingProbe.measure(
+            backend: backend,
+            identity: identity,
+            catalogue: catalogue,
+            progress: progress,
+            events: &events
+        )
         record.events = events.isEmpty ? nil : events
     }
 
     /// The system checks: probes of this machine against the target's expectations, and device
     /// checks through the backend.
-    static func systemRunner(target: TargetDescriptor, backend: Backend, identity: BackendIdentity, facts: SystemFacts,
-                             source: LiveProbeSource) -> ProbeSystemRunner {
+    static func systemRunner(
+        target: TargetDescriptor,
+        backend: Backend,
+        identity: BackendIdentity,
+        facts: SystemFacts,
+        source: LiveProbeSource
+    ) -> ProbeSystemRunner {
         let expectations = target.expect ?? SystemExpectations()
         return ProbeSystemRunner(
             context: SystemCheckContext(
-                facts: facts, source: source, expectations: expectations,
-                declared: target.capabilities, hostMemoryDeclared: target.kind != .accelerator, backendDevices: identity.devices,
-                declaredVersions: target.versionRules, backend: identity, harnessVersion: harnessVersion),
-            device: DeviceCheckContext(backend: backend, identity: identity, expectations: expectations, declared: target.capabilities,
-                                       targetHasDevice: target.kind == .accelerator))
+                facts: facts,
+                source: source,
+                expectations: expectations,
+                declared: target.capabilities,
+                hostMemoryDeclared: target.kind != .accelerator,
+                backendDevices: identity.devices,
+                declaredVersions: target.versionRules,
+                backend: identity,
+                harnessVersion: harnessVersion
+            ),
+            device: DeviceCheckContext(
+                backend: backend,
+                identity: identity,
+                expectations: expectations,
+                declared: target.capabilities,
+                targetHasDevice: target.kind == .accelerator
+            )
+        )
     }
 
     /// A run directory to continue: locked, its record loaded, its inputs re-validated from the
     /// exact text it started with (not today's files).
-    static func openForResume(_ directory: URL, validator: SuiteValidator) throws -> (directory: URL, lock: RunLock, record: RunRecord) {
+    static func openForResume(
+        _ directory: URL,
+        validator: SuiteValidator
+    ) throws -> (directory: URL, lock: RunLock, record: RunRecord) {
         let runJSON = directory.appendingPathComponent("run.json")
         guard FileManager.default.fileExists(atPath: runJSON.path) else {
-            throw InputError(file: directory.path, message: "no run.json here: not a run directory; start a new run instead")
+            throw InputError(
+                file: directory.path,
+                message: "no run.json here: not a run directory; start a new run instead"
+            )
         }
         // Locked before reading, so a run still writing this directory is never read half-way.
         let lock = try RunLock.acquire(directory)
         var record = try RunRecord.load(contentsOf: runJSON)
-        guard record.status != .complete else { throw InputError(file: directory.path, message: "this run is already complete; nothing to resume") }
+        guard record.status != .complete else {
+            throw InputError(file: directory.path, message: "this run is already complete; nothing to resume")
+        }
         record.target.value = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
-        if let waivers = record.waivers { record.waivers?.value = try WaiverFile.parse(text: waivers.text, file: waivers.path) }
+        if let waivers = record.waivers {
+            record.waivers?.value = try WaiverFile.parse(text: waivers.text, file: waivers.path)
+        }
         for index in record.suites.indices {
-            record.suites[index].value = try Suite.parse(text: record.suites[index].text, file: record.suites[index].path, validator: validator)
+            record.suites[index].value = try Suite.parse(
+                text: record.suites[index].text,
+                file: record.suites[index].path,
+                validator: validator
+            )
         }
         return (directory, lock, record)
     }
 
     /// Probes this machine and fingerprints it together with the backend's devices.
-    static func environment(facts: SystemFacts = SystemProbe(source: LiveProbeSource()).probe(), backend: BackendIdentity) -> EnvironmentRecord {
+    static func environment(
+        facts: SystemFacts = SystemProbe(source: LiveProbeSource()).probe(),
+        backend: BackendIdentity
+    ) -> EnvironmentRecord {
         let devices = backend.devices.filter { $0.kind != .cpu }.map {
             EnvironmentFingerprint.BackendDevice(name: $0.name, driver: $0.driver, runtime: $0.runtime)
         }

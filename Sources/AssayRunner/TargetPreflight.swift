@@ -13,9 +13,11 @@ public enum TargetPreflight {
         let backend = try document.freeMapping().first { $0.0 == "backend" }?.1
         let fields = try backend?.freeMapping() ?? []
         func located(_ key: String) -> YAMLValue? { fields.first { $0.0 == key }?.1 }
-        let directory = descriptor.backend.cwd.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL } ?? root
+        let directory =
+            descriptor.backend.cwd.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL } ?? root
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        if !FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
             let message = "the plugin's working directory \(directory.path) does not exist or is not a folder"
             throw located("cwd")?.error(message) ?? InputError(file: file, field: "backend.cwd", message: message)
         }
@@ -29,7 +31,10 @@ public enum TargetPreflight {
     /// The executable `program` names: a path (relative to the plugin's folder, where the plugin is
     /// started) or a name on the harness's PATH, as posix_spawnp looks it up.
     static func resolve(_ program: String, in directory: URL) -> String? {
-        BackendSpec.findProgram(program, directory: directory,
-                                searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        BackendSpec.findProgram(
+            program,
+            directory: directory,
+            searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        )
     }
 }

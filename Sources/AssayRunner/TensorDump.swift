@@ -9,10 +9,12 @@ struct TensorDump {
 
     /// A case id as a file-name stem: `/` and anything outside [A-Za-z0-9._=,-] become `_`.
     static func stem(_ caseID: String) -> String {
-        String(caseID.unicodeScalars.map { scalar -> Character in
-            let allowed = CharacterSet.alphanumerics.contains(scalar) || "._=,-".unicodeScalars.contains(scalar)
-            return scalar.isASCII && allowed ? Character(scalar) : "_"
-        })
+        String(
+            caseID.unicodeScalars.map { scalar -> Character in
+                let allowed = CharacterSet.alphanumerics.contains(scalar) || "._=,-".unicodeScalars.contains(scalar)
+                return scalar.isASCII && allowed ? Character(scalar) : "_"
+            }
+        )
     }
 
     struct Entry: Codable {
@@ -29,15 +31,24 @@ struct TensorDump {
     func write(caseID: String, problem: OpProblem, inputs: [Tensor], expected: RefTensor, actual: Tensor) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stem = Self.stem(caseID)
-        var entry = Entry(id: caseID, op: problem.op, dtype: problem.dtype.rawValue, inputs: [], expected: "\(stem).expected.npy",
-                          actual: "\(stem).actual.npy",
-                          note: problem.dtype == .bf16 ? "bf16 tensors are stored as float32 (exact); the reference is float64" : "the reference is float64")
+        var entry = Entry(
+            id: caseID,
+            op: problem.op,
+            dtype: problem.dtype.rawValue,
+            inputs: [],
+            expected: "\(stem).expected.npy",
+            actual: "\(stem).actual.npy",
+            note: problem.dtype == .bf16
+                ? "bf16 tensors are stored as float32 (exact); the reference is float64" : "the reference is float64"
+        )
         for (index, (spec, tensor)) in zip(problem.inputs, inputs).enumerated() {
             let file = "\(stem).input\(index).\(spec.name).npy"
             try NumpyArray.encode(tensor).write(to: directory.appendingPathComponent(file))
             entry.inputs.append([spec.name, file])
         }
-        try NumpyArray.encode(float64: expected.data, shape: expected.shape).write(to: directory.appendingPathComponent(entry.expected))
+        try NumpyArray.encode(float64: expected.data, shape: expected.shape).write(
+            to: directory.appendingPathComponent(entry.expected)
+        )
         try NumpyArray.encode(actual).write(to: directory.appendingPathComponent(entry.actual))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

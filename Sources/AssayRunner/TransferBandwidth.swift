@@ -11,7 +11,9 @@ struct TransferBandwidth {
         var pinned: Bool
         /// Figure names in the record: `h2d_pinned`, `d2h_pageable`…
         var key: String { "\(direction.rawValue)_\(pinned ? "pinned" : "pageable")" }
-        static let all = TransferDirection.allCases.flatMap { direction in [true, false].map { Route(direction: direction, pinned: $0) } }
+        static let all = TransferDirection.allCases.flatMap { direction in
+            [true, false].map { Route(direction: direction, pinned: $0) }
+        }
     }
 
     let bytes: Int
@@ -25,10 +27,17 @@ struct TransferBandwidth {
         var result = TransferBandwidth(bytes: bytes, samples: samples)
         for route in Route.all {
             do {
-                let elapsed = try device.transfer(direction: route.direction, bytes: bytes, pinned: route.pinned, samples: samples).sorted()
+                let elapsed = try device.transfer(
+                    direction: route.direction,
+                    bytes: bytes,
+                    pinned: route.pinned,
+                    samples: samples
+                ).sorted()
                 let median = Statistics.quantile(sorted: elapsed, 0.5)
                 // A copy of many MiB cannot take no time; the plugin's timer is broken.
-                guard median > 0 else { throw BackendError.internal("transfer \(route.key): a copy of \(bytes) bytes timed at \(median) ns") }
+                guard median > 0 else {
+                    throw BackendError.internal("transfer \(route.key): a copy of \(bytes) bytes timed at \(median) ns")
+                }
                 result.gbs[route] = Double(bytes) / median  // bytes per ns = GB/s
             } catch BackendError.unsupported(let reason) {
                 result.unsupported[route] = reason

@@ -17,11 +17,13 @@ public struct WaiverPolicy: Sendable {
         let matching = waivers.filter { $0.matches(result.id.description) }
         if let active = matching.first(where: { !$0.isExpired(at: now) }) {
             result.waiver = WaiverNote(active, expired: false)
-            result.message = "waived (\(active.category.rawValue), \(active.reference)): \(result.message ?? result.outcome.rawValue)"
+            result.message =
+                "waived (\(active.category.rawValue), \(active.reference)): \(result.message ?? result.outcome.rawValue)"
             result.outcome = .waived
         } else if let expired = matching.first {
             result.waiver = WaiverNote(expired, expired: true)
-            result.message = "waiver \(expired.reference) (\(expired.category.rawValue), pattern \(expired.pattern)) expired on "
+            result.message =
+                "waiver \(expired.reference) (\(expired.category.rawValue), pattern \(expired.pattern)) expired on "
                 + "\(Waiver.dayText(expired.expires)), so the failure stands: \(result.message ?? result.outcome.rawValue)"
         }
     }

@@ -13,8 +13,14 @@ public struct LocatedResource: Sendable {
     public var displayName: String
     public var text: String
 
-    public init(kind: ResourceKind, name: String, origin: ResourceOrigin, url: URL?, displayName: String, text: String) {
-        self.kind = kind; self.name = name; self.origin = origin; self.url = url; self.displayName = displayName; self.text = text
+    public init(kind: ResourceKind, name: String, origin: ResourceOrigin, url: URL?, displayName: String, text: String)
+    {
+        self.kind = kind
+        self.name = name
+        self.origin = origin
+        self.url = url
+        self.displayName = displayName
+        self.text = text
     }
 
     /// `workspace /lab/Suites/smoke.yaml`, `built-in`: for `targets list` and `suites list`.

@@ -9,7 +9,8 @@ public struct ResourceLocator: Sendable {
     public var builtins: [BuiltinFile]
 
     public init(workspace: Workspace, builtins: [BuiltinFile] = BuiltinFiles.all) {
-        self.workspace = workspace; self.builtins = builtins
+        self.workspace = workspace
+        self.builtins = builtins
     }
 
     /// A name with a `/` or a `.yaml`/`.yml` ending is a path (relative to the current directory).
@@ -22,8 +23,14 @@ public struct ResourceLocator: Sendable {
         if Self.isPath(name) {
             let url = workspace.currentDirectory.resolvingPath(name)
             let displayName = displayName(of: url)
-            return LocatedResource(kind: kind, name: Self.stem(url.lastPathComponent), origin: .path, url: url,
-                                   displayName: displayName, text: try Self.read(url, displayName: displayName))
+            return LocatedResource(
+                kind: kind,
+                name: Self.stem(url.lastPathComponent),
+                origin: .path,
+                url: url,
+                displayName: displayName,
+                text: try Self.read(url, displayName: displayName)
+            )
         }
         for folder in searchFolders(kind) {
             if let found = try file(named: name, in: folder.url, origin: folder.origin, kind: kind) { return found }
@@ -33,8 +40,10 @@ public struct ResourceLocator: Sendable {
         }
         let searched = searchFolders(kind).map { "\($0.url.path)/" } + ["the built-ins"]
         let hint = kind == .profile ? "" : " (`assay \(Self.noun(kind))s list` shows them)"
-        throw InputError(file: "\(kind.folder)/\(name).yaml",
-                         message: "no \(Self.noun(kind)) '\(name)' in \(searched.joined(separator: ", "))\(hint)")
+        throw InputError(
+            file: "\(kind.folder)/\(name).yaml",
+            message: "no \(Self.noun(kind)) '\(name)' in \(searched.joined(separator: ", "))\(hint)"
+        )
     }
 
     /// Every resource of a kind by name, each from the first place that has it, sorted by name.
@@ -44,8 +53,14 @@ public struct ResourceLocator: Sendable {
         for folder in searchFolders(kind) {
             for url in Self.yamlFiles(in: folder.url) where found[Self.stem(url.lastPathComponent)] == nil {
                 let name = Self.stem(url.lastPathComponent)
-                found[name] = LocatedResource(kind: kind, name: name, origin: folder.origin, url: url, displayName: displayName(of: url),
-                                              text: (try? Self.read(url, displayName: url.path)) ?? "")
+                found[name] = LocatedResource(
+                    kind: kind,
+                    name: name,
+                    origin: folder.origin,
+                    url: url,
+                    displayName: displayName(of: url),
+                    text: (try? Self.read(url, displayName: url.path)) ?? ""
+                )
             }
         }
         for builtin in builtins where builtin.folder == kind.folder && found[builtin.name] == nil {
@@ -62,14 +77,21 @@ public struct ResourceLocator: Sendable {
         return folders
     }
 
-    func file(named name: String, in folder: URL, origin: ResourceOrigin, kind: ResourceKind) throws -> LocatedResource? {
+    func file(named name: String, in folder: URL, origin: ResourceOrigin, kind: ResourceKind) throws -> LocatedResource?
+    {
         for suffix in [".yaml", ".yml"] {
             let url = folder.appendingPathComponent(name + suffix)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             let displayName = displayName(of: url)
             // Found but unreadable is an error here, not a reason to fall through to a built-in.
-            return LocatedResource(kind: kind, name: name, origin: origin, url: url, displayName: displayName,
-                                   text: try Self.read(url, displayName: displayName))
+            return LocatedResource(
+                kind: kind,
+                name: name,
+                origin: origin,
+                url: url,
+                displayName: displayName,
+                text: try Self.read(url, displayName: displayName)
+            )
         }
         return nil
     }
@@ -83,11 +105,19 @@ public struct ResourceLocator: Sendable {
     }
 
     static func located(_ builtin: BuiltinFile, kind: ResourceKind) -> LocatedResource {
-        LocatedResource(kind: kind, name: builtin.name, origin: .builtin, url: nil, displayName: "builtin:\(builtin.path)", text: builtin.text)
+        LocatedResource(
+            kind: kind,
+            name: builtin.name,
+            origin: .builtin,
+            url: nil,
+            displayName: "builtin:\(builtin.path)",
+            text: builtin.text
+        )
     }
 
     static func read(_ url: URL, displayName: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
             throw InputError(file: displayName, message: "cannot read the file (missing or not UTF-8)")
         }
         return text
@@ -95,7 +125,9 @@ public struct ResourceLocator: Sendable {
 
     static func yamlFiles(in folder: URL) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { folder.appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+            folder.appendingPathComponent($0)
+        }
     }
 
     static func stem(_ file: String) -> String { BuiltinFile.stem(file) }

@@ -23,7 +23,9 @@ public struct WaiverFileLocator: Sendable {
         let url: URL
         if let option {
             url = locator.workspace.currentDirectory.resolvingPath(option)
-        } else if let found = candidates(for: target, targetID: targetID).first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+        } else if let found = candidates(for: target, targetID: targetID).first(where: {
+            FileManager.default.fileExists(atPath: $0.path)
+        }) {
             url = found
         } else {
             return nil
@@ -41,11 +43,15 @@ public struct WaiverFileLocator: Sendable {
         var folders: [URL] = []
         if let descriptorFolder = target.url?.deletingLastPathComponent() {
             // `lab/Targets/x.yaml` → `lab/Waivers/x.yaml`; a descriptor elsewhere: its own folder.
-            folders.append(descriptorFolder.lastPathComponent == ResourceKind.target.folder
-                           ? descriptorFolder.deletingLastPathComponent() : descriptorFolder)
+            folders.append(
+                descriptorFolder.lastPathComponent == ResourceKind.target.folder
+                    ? descriptorFolder.deletingLastPathComponent() : descriptorFolder
+            )
         }
         folders += [locator.workspace.root, locator.workspace.home].compactMap { $0 }
         var seen = Set<String>()
-        return folders.map { $0.appendingPathComponent(name).standardizedFileURL }.filter { seen.insert($0.path).inserted }
+        return folders.map { $0.appendingPathComponent(name).standardizedFileURL }.filter {
+            seen.insert($0.path).inserted
+        }
     }
 }

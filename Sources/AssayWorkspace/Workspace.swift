@@ -17,12 +17,17 @@ public struct Workspace: Sendable {
     public var currentDirectory: URL
 
     public init(root: URL?, home: URL?, settings: WorkspaceSettings = WorkspaceSettings(), currentDirectory: URL) {
-        self.root = root; self.home = home; self.settings = settings; self.currentDirectory = currentDirectory
+        self.root = root
+        self.home = home
+        self.settings = settings
+        self.currentDirectory = currentDirectory
     }
 
     /// Finds the workspace from `directory` upwards and reads its `assay.yaml`.
-    public static func discover(from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
+    public static func discover(
+        from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Workspace {
         let start = directory.standardizedFileURL
         let root = findRoot(from: start)
         let home = environment[homeVariable].flatMap { $0.isEmpty ? nil : start.resolvingPath($0) }
@@ -30,7 +35,9 @@ public struct Workspace: Sendable {
         if let root {
             let file = root.appendingPathComponent(WorkspaceSettings.fileName)
             if FileManager.default.fileExists(atPath: file.path) {
-                guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+                guard let data = FileManager.default.contents(atPath: file.path),
+                    let text = String(data: data, encoding: .utf8)
+                else {
                     throw InputError(file: file.path, message: "cannot read the file (not readable or not UTF-8)")
                 }
                 settings = try WorkspaceSettings.parse(text: text, file: file.path)
@@ -55,7 +62,10 @@ public struct Workspace: Sendable {
         if manager.fileExists(atPath: directory.appendingPathComponent(WorkspaceSettings.fileName).path) { return true }
         return ResourceKind.allCases.contains { kind in
             var isDirectory: ObjCBool = false
-            return manager.fileExists(atPath: directory.appendingPathComponent(kind.folder).path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return manager.fileExists(
+                atPath: directory.appendingPathComponent(kind.folder).path,
+                isDirectory: &isDirectory
+            ) && isDirectory.boolValue
         }
     }
 

@@ -36,7 +36,11 @@ public enum WorkspaceInitializer {
         // Where `assay keygen --out keys/station` puts the station key named in assay.yaml; owner only.
         let keys = directory.appendingPathComponent(keysFolder)
         if !manager.fileExists(atPath: keys.path) {
-            try manager.createDirectory(at: keys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try manager.createDirectory(
+                at: keys,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             entries.append(Entry(path: keysFolder + "/", created: true))
         }
         return entries

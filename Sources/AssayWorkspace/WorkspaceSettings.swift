@@ -14,7 +14,9 @@ public struct WorkspaceSettings: Sendable, Equatable {
     public var stationKey: String?
 
     public init(defaultTarget: String? = nil, reports: String? = nil, stationKey: String? = nil) {
-        self.defaultTarget = defaultTarget; self.reports = reports; self.stationKey = stationKey
+        self.defaultTarget = defaultTarget
+        self.reports = reports
+        self.stationKey = stationKey
     }
 
     /// Parses `assay.yaml`; an empty or comment-only file means no settings. Errors name file:line:field.
@@ -24,14 +26,21 @@ public struct WorkspaceSettings: Sendable, Equatable {
             return !line.isEmpty && !line.hasPrefix("#") && line != "---"
         }
         guard meaningful else { return WorkspaceSettings() }
-        let map = try YAMLValue.load(text: text, file: file).mapping(allowed: ["default_target", "reports", "station_key"])
+        let map = try YAMLValue.load(text: text, file: file).mapping(allowed: [
+            "default_target", "reports", "station_key",
+        ])
         func nonEmpty(_ key: String) throws -> String? {
             guard let value = map[key] else { return nil }
             let text = try value.string()
-            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw value.error("must not be empty") }
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw value.error("must not be empty")
+            }
             return text
         }
-        return WorkspaceSettings(defaultTarget: try nonEmpty("default_target"), reports: try nonEmpty("reports"),
-                                 stationKey: try nonEmpty("station_key"))
+        return WorkspaceSettings(
+            defaultTarget: try nonEmpty("default_target"),
+            reports: try nonEmpty("reports"),
+            stationKey: try nonEmpty("station_key")
+        )
     }
 }

@@ -12,7 +12,9 @@ import Foundation
 enum BackendFactory {
     static func make(_ descriptor: TargetDescriptor, root: URL) throws -> Backend {
         if descriptor.backend.builtin == "cpu" { return NativeCPUBackend(threads: descriptor.backend.threads) }
-        if let ranks = descriptor.backend.ranks { return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root) }
+        if let ranks = descriptor.backend.ranks {
+            return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root)
+        }
         return try PluginBackend(spec: descriptor.backend, root: root)
     }
 }

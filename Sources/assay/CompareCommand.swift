@@ -8,12 +8,13 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Put several runs side by side.",
         discussion: """
-        Each RUN is a run directory or run.json; the first is the reference. Without --out the \
-        Markdown comparison is printed; with --out, compare.html and compare.md (or the --format subset) \
-        are written there.
+            Each RUN is a run directory or run.json; the first is the reference. Without --out the \
+            Markdown comparison is printed; with --out, compare.html and compare.md (or the --format subset) \
+            are written there.
 
-        Exit codes: 0 written; 2 bad input (fewer than two runs, or an unreadable record, named by file).
-        """)
+            Exit codes: 0 written; 2 bad input (fewer than two runs, or an unreadable record, named by file).
+            """
+    )
 
     @Argument(help: "Two or more run directories or run.json files.")
     var runs: [String]
@@ -61,7 +62,8 @@ struct CompareCommand: ParsableCommand {
     private static func formats(_ text: String?) throws -> [ReportFormat] {
         guard let text else { return [.html, .md] }
         switch ReportFormat.parseList(text) {
-        case .success(let formats) where !formats.isEmpty && formats.allSatisfy({ $0 == .html || $0 == .md }): return formats
+        case .success(let formats) where !formats.isEmpty && formats.allSatisfy({ $0 == .html || $0 == .md }):
+            return formats
         case .failure(let error): throw ValidationError("--format: \(error)")
         default: throw ValidationError("--format: compare writes html and md only")
         }

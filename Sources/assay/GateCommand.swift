@@ -11,34 +11,46 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "Compare a run with a baseline and fail on a real regression.",
         discussion: """
-        Conformance: a case acceptable in the baseline (pass, unsupported, waived) and not acceptable now, or \
-        passed and now unsupported, is a regression; a case missing from the current run fails unless \
-        --allow-missing; new cases are reported. Performance (cases with samples in both runs): one value per \
-        round (log of its median); the ratio, its 95% CI and p-value from the spread between baseline runs when \
-        the baseline is a history of several runs, between rounds otherwise (Kalibera & Jones 2013), Holm-adjusted \
-        across the compared cases; tau = max(threshold, that spread). regressed: adjusted p < alpha and ratio \
-        above 1+tau; improved: adjusted p < alpha and ratio below 1-tau; same: CI within [1-tau, 1+tau]; \
-        otherwise inconclusive, always with one baseline run and one round per side. --history DIR instead runs \
-        E-Divisive change-point detection over each case's run medians. See docs/FORMATS.md ("Gate") and docs/CI.md.
+            Conformance: a case acceptable in the baseline (pass, unsupported, waived) and not acceptable now, or \
+            passed and now unsupported, is a regression; a case missing from the current run fails unless \
+            --allow-missing; new cases are reported. Performance (cases with samples in both runs): one value per \
+            round (log of its median); the ratio, its 95% CI and p-value from the spread between baseline runs when \
+            the baseline is a history of several runs, between rounds otherwise (Kalibera & Jones 2013), Holm-adjusted \
+            across the compared cases; tau = max(threshold, that spread). regressed: adjusted p < alpha and ratio \
+            above 1+tau; improved: adjusted p < alpha and ratio below 1-tau; same: CI within [1-tau, 1+tau]; \
+            otherwise inconclusive, always with one baseline run and one round per side. --history DIR instead runs \
+            E-Divisive change-point detection over each case's run medians. See docs/FORMATS.md ("Gate") and docs/CI.md.
 
-        Exit codes: 0 pass (every compared case same or improved); 1 regression (conformance regression, \
-        performance regressed, or a missing case without --allow-missing); 2 usage or input error (including \
-        runs that are not comparable without --allow-different-target); 3 inconclusive only.
+            Exit codes: 0 pass (every compared case same or improved); 1 regression (conformance regression, \
+            performance regressed, or a missing case without --allow-missing); 2 usage or input error (including \
+            runs that are not comparable without --allow-different-target); 3 inconclusive only.
 
-        Runs are comparable when their target id, descriptor digest (waivers excluded), backend name and \
-        version, and host fingerprint agree; otherwise the gate exits 2 naming each that differs.
-        """)
+            Runs are comparable when their target id, descriptor digest (waivers excluded), backend name and \
+            version, and host fingerprint agree; otherwise the gate exits 2 naming each that differs.
+            """
+    )
 
-    @Option(name: .long, help: "Baseline: a run.json, a run directory, a directory of runs (a history), a name saved with `assay baseline save`, or registry:TARGET[@RUN-ID] (a registry's history of the target, see --registry-db).")
+    @Option(
+        name: .long,
+        help:
+            "Baseline: a run.json, a run directory, a directory of runs (a history), a name saved with `assay baseline save`, or registry:TARGET[@RUN-ID] (a registry's history of the target, see --registry-db)."
+    )
     var baseline: String?
 
-    @Option(name: .customLong("registry-db"), help: "With --baseline registry:…: the registry (SQLite file or postgres:// URL; default Reports/registry.sqlite).")
+    @Option(
+        name: .customLong("registry-db"),
+        help:
+            "With --baseline registry:…: the registry (SQLite file or postgres:// URL; default Reports/registry.sqlite)."
+    )
     var registryDB: String?
 
     @Option(name: .long, help: "Current run: a run.json or a run directory.")
     var current: String?
 
-    @Option(name: .long, help: "Instead of a comparison: find change points in each case's run medians over this directory of runs.")
+    @Option(
+        name: .long,
+        help: "Instead of a comparison: find change points in each case's run medians over this directory of runs."
+    )
     var history: String?
 
     @Option(name: .long, help: "Smallest performance change that matters, in percent.")
@@ -47,19 +59,35 @@ struct GateCommand: ParsableCommand {
     @Option(name: .long, help: "Family-wise significance level (Holm-adjusted Mann-Whitney p-values).")
     var alpha: Double = 0.05
 
-    @Option(name: .long, help: "Comma-separated outputs: md, junit, json (default: md to stdout; with --out, all three).")
+    @Option(
+        name: .long,
+        help: "Comma-separated outputs: md, junit, json (default: md to stdout; with --out, all three)."
+    )
     var format: String?
 
-    @Option(name: .long, help: "Write gate.md, gate.junit.xml and gate.json into this folder instead of printing Markdown.")
+    @Option(
+        name: .long,
+        help: "Write gate.md, gate.junit.xml and gate.json into this folder instead of printing Markdown."
+    )
     var out: String?
 
-    @Flag(name: .customLong("allow-different-target"), help: "Compare runs whose target, descriptor, backend or host fingerprint differ.")
+    @Flag(
+        name: .customLong("allow-different-target"),
+        help: "Compare runs whose target, descriptor, backend or host fingerprint differ."
+    )
     var allowDifferentTarget = false
 
-    @Flag(name: .customLong("allow-missing"), help: "Report, but do not fail on, baseline cases missing from the current run.")
+    @Flag(
+        name: .customLong("allow-missing"),
+        help: "Report, but do not fail on, baseline cases missing from the current run."
+    )
     var allowMissing = false
 
-    @Flag(name: .long, help: "Re-measure regressed and inconclusive performance cases on the current run's target (this machine) in the run's round structure, and decide again on the fresh measurement (reported before and after; never appended to the run).")
+    @Flag(
+        name: .long,
+        help:
+            "Re-measure regressed and inconclusive performance cases on the current run's target (this machine) in the run's round structure, and decide again on the fresh measurement (reported before and after; never appended to the run)."
+    )
     var confirm = false
 
     enum OutputFormat: String, CaseIterable {
@@ -70,8 +98,12 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold is a percentage in [0, 100)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
-        if history == nil, baseline == nil || current == nil { throw ValidationError("give --baseline and --current, or --history") }
-        if history != nil, baseline != nil || current != nil || confirm { throw ValidationError("--history stands alone (no --baseline, --current or --confirm)") }
+        if history == nil, baseline == nil || current == nil {
+            throw ValidationError("give --baseline and --current, or --history")
+        }
+        if history != nil, baseline != nil || current != nil || confirm {
+            throw ValidationError("--history stands alone (no --baseline, --current or --confirm)")
+        }
         _ = try formats()
     }
 
@@ -88,11 +120,17 @@ struct GateCommand: ParsableCommand {
     func run() throws {
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let store = BaselineStore(folder: root.appendingPathComponent("Baselines"))
-        let options = GateOptions(threshold: threshold / 100, alpha: alpha, allowMissing: allowMissing, allowDifferentTarget: allowDifferentTarget)
+        let options = GateOptions(
+            threshold: threshold / 100,
+            alpha: alpha,
+            allowMissing: allowMissing,
+            allowDifferentTarget: allowDifferentTarget
+        )
         do {
             if let history { return try runHistory(history, root: root) }
             guard let baseline, let current else { return }
-            let baselineRecords: [RunRecord], baselineSource: String
+            let baselineRecords: [RunRecord]
+            let baselineSource: String
             if RegistryBaseline.isReference(baseline) {
                 (baselineRecords, baselineSource) = try RegistryCommand.baseline(baseline, db: registryDB, root: root)
             } else {
@@ -100,15 +138,34 @@ struct GateCommand: ParsableCommand {
                 (baselineRecords, baselineSource) = (records, url.path)
             }
             let (currentRecord, currentURL) = try RunRecordLocator.load(current, relativeTo: root, baselines: nil)
-            var report = try Gate.compare(baselines: baselineRecords, current: currentRecord, options: options,
-                                          baselineSource: baselineSource, currentSource: currentURL.path)
+            var report = try Gate.compare(
+                baselines: baselineRecords,
+                current: currentRecord,
+                options: options,
+                baselineSource: baselineSource,
+                currentSource: currentURL.path
+            )
             if confirm, !report.casesToConfirm.isEmpty {
-                FileHandle.standardError.write(Data("confirming \(report.casesToConfirm.count) case(s) on \(currentRecord.target.value.id)…\n".utf8))
-                report = try Gate.confirm(report, baselines: baselineRecords, current: currentRecord, options: options,
-                                          baselineSource: baselineSource, currentSource: currentURL.path) { ids in
+                FileHandle.standardError.write(
+                    Data(
+                        "confirming \(report.casesToConfirm.count) case(s) on \(currentRecord.target.value.id)…\n".utf8
+                    )
+                )
+                report = try Gate.confirm(
+                    report,
+                    baselines: baselineRecords,
+                    current: currentRecord,
+                    options: options,
+                    baselineSource: baselineSource,
+                    currentSource: currentURL.path
+                ) { ids in
                     do {
                         return try CaseRemeasurer(record: currentRecord, root: root)
-                            .remeasure(ids, requireFingerprint: currentRecord.environment.fingerprint, makeBackend: BackendFactory.make)
+                            .remeasure(
+                                ids,
+                                requireFingerprint: currentRecord.environment.fingerprint,
+                                makeBackend: BackendFactory.make
+                            )
                     } catch let error as InputError {
                         throw error
                     } catch {
@@ -125,7 +182,11 @@ struct GateCommand: ParsableCommand {
 
     /// `--history DIR`: change points per case, Markdown to stdout (or history.md and history.json under --out).
     private func runHistory(_ directory: String, root: URL) throws {
-        let (runs, _) = try RunRecordLocator.loadRuns(directory, relativeTo: root, baselines: BaselineStore(folder: root.appendingPathComponent("Baselines")))
+        let (runs, _) = try RunRecordLocator.loadRuns(
+            directory,
+            relativeTo: root,
+            baselines: BaselineStore(folder: root.appendingPathComponent("Baselines"))
+        )
         let detector = EDivisive(significance: alpha)
         let histories = HistoryAnalysis.analyze(runs, detector: detector)
         let markdown = HistoryAnalysis.markdown(histories, runs: runs.count, detector: detector)
@@ -133,7 +194,10 @@ struct GateCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: out, relativeTo: root).standardizedFileURL
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(markdown.utf8).write(to: folder.appendingPathComponent("history.md"), options: .atomic)
-        try RecordCoding.encoder().encode(histories).write(to: folder.appendingPathComponent("history.json"), options: .atomic)
+        try RecordCoding.encoder().encode(histories).write(
+            to: folder.appendingPathComponent("history.json"),
+            options: .atomic
+        )
         print("wrote \(folder.appendingPathComponent("history.md").path) and history.json")
     }
 

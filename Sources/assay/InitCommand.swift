@@ -8,15 +8,16 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a lab workspace: assay.yaml, Targets/, Suites/, Profiles/ and a .gitignore.",
         discussion: """
-        Writes into DIR (default: the current directory; created when missing): assay.yaml (default \
-        target, reports folder, station key), copies of the built-in targets, suites and profiles to edit, \
-        Targets/example-plugin.yaml.example (a commented descriptor for a plugin backend) and a .gitignore \
-        for Reports/ and keys, and an owner-only keys/ folder for the station key. Existing files are kept, \
-        never overwritten. Inside DIR and its subfolders, \
-        `assay` finds its inputs there first.
+            Writes into DIR (default: the current directory; created when missing): assay.yaml (default \
+            target, reports folder, station key), copies of the built-in targets, suites and profiles to edit, \
+            Targets/example-plugin.yaml.example (a commented descriptor for a plugin backend) and a .gitignore \
+            for Reports/ and keys, and an owner-only keys/ folder for the station key. Existing files are kept, \
+            never overwritten. Inside DIR and its subfolders, \
+            `assay` finds its inputs there first.
 
-        Exit codes: 0 created (or already there); 2 the folder cannot be written.
-        """)
+            Exit codes: 0 created (or already there); 2 the folder cannot be written.
+            """
+    )
 
     @Argument(help: "The workspace folder.")
     var directory: String = "."

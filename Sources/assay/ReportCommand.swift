@@ -8,11 +8,12 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write reports (HTML, Markdown, JUnit, JSON) from a run.",
         discussion: """
-        RUN is a run directory (e.g. Reports/local-cpu/latest) or its run.json. Writes report.html, \
-        report.md, junit.xml and report.json (or the --format subset) into --out, by default the run directory.
+            RUN is a run directory (e.g. Reports/local-cpu/latest) or its run.json. Writes report.html, \
+            report.md, junit.xml and report.json (or the --format subset) into --out, by default the run directory.
 
-        Exit codes: 0 written; 2 bad input (an unreadable or malformed record, named by file).
-        """)
+            Exit codes: 0 written; 2 bad input (an unreadable or malformed record, named by file).
+            """
+    )
 
     @Argument(help: ArgumentHelp("Run directory or run.json.", valueName: "run"))
     var runPath: String
@@ -32,7 +33,8 @@ struct ReportCommand: ParsableCommand {
         }
         let recordURL = ReportWriter.recordURL(for: runPath)
         let record = try RunRecord.load(contentsOf: recordURL)
-        let directory = out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? recordURL.deletingLastPathComponent()
+        let directory =
+            out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? recordURL.deletingLastPathComponent()
         for url in try ReportWriter.write(record, formats: formats, to: directory) { print(url.path) }
     }
 }

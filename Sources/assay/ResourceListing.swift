@@ -17,14 +17,23 @@ enum ResourceListing {
     }
 
     /// `summarize` parses one file and returns its summary and its text line (without the origin).
-    static func run<Summary: Encodable>(_ kind: ResourceKind, json: Bool,
-                                        summarize: (LocatedResource) throws -> (Summary, String)) throws {
+    static func run<Summary: Encodable>(
+        _ kind: ResourceKind,
+        json: Bool,
+        summarize: (LocatedResource) throws -> (Summary, String)
+    ) throws {
         var entries: [Entry<Summary>] = []
         for file in try ResourceLocator.current().list(kind) {
-            var entry = Entry<Summary>(name: file.name, origin: file.origin.description, path: file.url?.path ?? file.displayName, valid: false)
+            var entry = Entry<Summary>(
+                name: file.name,
+                origin: file.origin.description,
+                path: file.url?.path ?? file.displayName,
+                valid: false
+            )
             do {
                 let (summary, line) = try summarize(file)
-                entry.summary = summary; entry.valid = true
+                entry.summary = summary
+                entry.valid = true
                 if !json { print("\(line)  (\(file.whereFrom))") }
             } catch {
                 entry.error = "\(error)"

@@ -11,17 +11,22 @@ extension TargetsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a target's backend and print its identity and op × dtype support from the handshake.",
             discussion: """
-            Works for the built-in CPU backend and for plugins alike. A plugin is started as `assay run` \
-            would start it (command or fallback_command, cwd, env, device), asked to describe itself, and \
-            shut down.
+                Works for the built-in CPU backend and for plugins alike. A plugin is started as `assay run` \
+                would start it (command or fallback_command, cwd, env, device), asked to describe itself, and \
+                shut down.
 
-            Exit codes: 0 described; 1 the backend did not start or describe itself; 2 bad input.
-            """)
+                Exit codes: 0 described; 1 the backend did not start or describe itself; 2 bad input.
+                """
+        )
 
         @Argument(help: "Target id or descriptor path.")
         var target: String
 
-        @Flag(name: .long, help: "Print JSON: target, title, origin, backend (name, version, transport, protocolVersion, devices, timer, capabilities {op: [dtypes]}, runtime).")
+        @Flag(
+            name: .long,
+            help:
+                "Print JSON: target, title, origin, backend (name, version, transport, protocolVersion, devices, timer, capabilities {op: [dtypes]}, runtime)."
+        )
         var json = false
 
         struct Description: Encodable {
@@ -43,16 +48,29 @@ extension TargetsCommand {
                 defer { backend.shutdown() }
                 identity = try backend.describe()
             } catch {
-                FileHandle.standardError.write(Data("error: the backend of \(descriptor.id) did not describe itself: \(error)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("error: the backend of \(descriptor.id) did not describe itself: \(error)\n".utf8)
+                )
                 throw ExitCode(ExitStatus.failure)
             }
             if json {
-                try JSONOutput.print(Description(target: descriptor.id, title: descriptor.title, origin: file.whereFrom, backend: identity))
+                try JSONOutput.print(
+                    Description(
+                        target: descriptor.id,
+                        title: descriptor.title,
+                        origin: file.whereFrom,
+                        backend: identity
+                    )
+                )
                 return
             }
             print("target:  \(descriptor.id) — \(descriptor.title)  (\(file.whereFrom))")
-            print("backend: \(identity.name) \(identity.version) (\(identity.transport.rawValue)\(identity.protocolVersion.map { ", protocol \($0)" } ?? "")), timer \(identity.timer)")
-            for device in identity.devices { print("device \(device.index): \(device.name)\(device.kind.map { " (\($0))" } ?? "")") }
+            print(
+                "backend: \(identity.name) \(identity.version) (\(identity.transport.rawValue)\(identity.protocolVersion.map { ", protocol \($0)" } ?? "")), timer \(identity.timer)"
+            )
+            for device in identity.devices {
+                print("device \(device.index): \(device.name)\(device.kind.map { " (\($0))" } ?? "")")
+            }
             print(Self.matrix(identity.capabilities.claims), terminator: "")
         }
 
@@ -62,13 +80,22 @@ extension TargetsCommand {
             let claimed = Set(capabilities.values.flatMap { $0 })
             let dtypes = known.filter(claimed.contains) + claimed.subtracting(known).sorted()
             let width = max(4, (capabilities.keys.map(\.count).max() ?? 0) + 2)
-            var lines = ["op".padding(toLength: width, withPad: " ", startingAt: 0) + dtypes.map { $0.padding(toLength: 6, withPad: " ", startingAt: 0) }.joined()]
+            var lines = [
+                "op".padding(toLength: width, withPad: " ", startingAt: 0)
+                    + dtypes.map { $0.padding(toLength: 6, withPad: " ", startingAt: 0) }.joined()
+            ]
             for op in capabilities.keys.sorted() {
                 let supported = Set(capabilities[op] ?? [])
-                lines.append(op.padding(toLength: width, withPad: " ", startingAt: 0)
-                             + dtypes.map { (supported.contains($0) ? "x" : ".").padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
+                lines.append(
+                    op.padding(toLength: width, withPad: " ", startingAt: 0)
+                        + dtypes.map {
+                            (supported.contains($0) ? "x" : ".").padding(toLength: 6, withPad: " ", startingAt: 0)
+                        }.joined()
+                )
             }
-            lines.append("\(capabilities.count) ops, \(capabilities.values.reduce(0) { $0 + $1.count }) op × dtype pairs claimed")
+            lines.append(
+                "\(capabilities.count) ops, \(capabilities.values.reduce(0) { $0 + $1.count }) op × dtype pairs claimed"
+            )
             return lines.joined(separator: "\n") + "\n"
         }
     }

@@ -1,5 +1,6 @@
 import CAssayKernels
 import Testing
+
 @testable import AssayBackend
 @testable import AssayCore
 
@@ -7,7 +8,8 @@ import Testing
 /// B transposed, the m = 1 GEMV, several K slices; and its refusal of subnormal operands.
 @Suite struct BF16GemmTests {
     static let shapes: [(m: Int, n: Int, k: Int, tb: Bool)] = [
-        (13, 45, 37, false), (13, 45, 37, true), (130, 70, 600, false), (1, 100, 77, false), (1, 100, 77, true), (40, 1, 9, false),
+        (13, 45, 37, false), (13, 45, 37, true), (130, 70, 600, false), (1, 100, 77, false), (1, 100, 77, true),
+        (40, 1, 9, false),
     ]
 
     private static func bf16(_ values: [Float]) -> [UInt16] {
@@ -30,7 +32,8 @@ import Testing
         var worst = 0.0
         for i in 0..<m {
             for j in 0..<n {
-                var exact = 0.0, magnitude = 0.0
+                var exact = 0.0
+                var magnitude = 0.0
                 for p in 0..<k {
                     let term = Self.value(a[i * k + p]) * Self.value(tb ? b[j * k + p] : b[p * n + j])
                     exact += term
@@ -45,7 +48,8 @@ import Testing
 
     /// m > 1 declines a subnormal operand (VDPBF16PS would flush it); the m = 1 GEMV keeps it.
     @Test func subnormalOperands() {
-        let a: [UInt16] = [0x3f80, 0x0001, 0x3f80, 0x3f80], b: [UInt16] = [0x3f80, 0x3f80]  // 0x0001: the smallest subnormal
+        let a: [UInt16] = [0x3f80, 0x0001, 0x3f80, 0x3f80]
+        let b: [UInt16] = [0x3f80, 0x3f80]  // 0x0001: the smallest subnormal
         var c: [Float] = [-7, -7]
         #expect(assay_gemm_bf16(2, 1, 2, a, 2, b, 1, 0, &c, 1) == 0)
         #expect(c == [-7, -7])

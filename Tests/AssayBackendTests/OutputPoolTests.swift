@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AssayBackend
 @testable import AssayCore
 @testable import AssayOps
@@ -15,8 +16,12 @@ import Testing
         default: params = ["shape": .ints([64, 33])]
         }
         let problem = try OpCatalogue.standard.problem(op: op, params: params, attrs: [:], dtype: .f32)
-        let first = InputGenerator.inputs(for: problem, values: .random, seed: 1, caseID: "a", specials: .none).map { $0.floats() }
-        let second = InputGenerator.inputs(for: problem, values: .random, seed: 2, caseID: "b", specials: .none).map { $0.floats() }
+        let first = InputGenerator.inputs(for: problem, values: .random, seed: 1, caseID: "a", specials: .none).map {
+            $0.floats()
+        }
+        let second = InputGenerator.inputs(for: problem, values: .random, seed: 2, caseID: "b", specials: .none).map {
+            $0.floats()
+        }
         let fresh = NativeKernels<Float>(threads: 2)
         let pooled = NativeKernels<Float>(threads: 2, pool: OutputPool())
         let held = try pooled.run(problem, first)
@@ -32,12 +37,15 @@ import Testing
     /// result is left alone, and pooled calls match fresh ones.
     @Test(arguments: ["add", "softmax", "matmul"])
     func lowPrecisionPoolsLeaveHeldResultsAlone(op: String) throws {
-        let params: AttrMap = op == "add" ? ["a": .ints([64, 33]), "b": .ints([64, 33])]
+        let params: AttrMap =
+            op == "add"
+            ? ["a": .ints([64, 33]), "b": .ints([64, 33])]
             : op == "matmul" ? ["m": .int(17), "n": .int(40), "k": .int(33)] : ["shape": .ints([64, 33])]
         let problem = try OpCatalogue.standard.problem(op: op, params: params, attrs: [:], dtype: .bf16)
         let first = InputGenerator.inputs(for: problem, values: .random, seed: 1, caseID: "a", specials: .none)
         let second = InputGenerator.inputs(for: problem, values: .random, seed: 2, caseID: "b", specials: .none)
-        let fresh = NativeCPUBackend(threads: 2), pooled = NativeCPUBackend(threads: 2)
+        let fresh = NativeCPUBackend(threads: 2)
+        let pooled = NativeCPUBackend(threads: 2)
         pooled.lowPrecisionBytes = OutputPool()
         pooled.lowPrecisionFloats = OutputPool()
         let held = try pooled.compute(problem, first)

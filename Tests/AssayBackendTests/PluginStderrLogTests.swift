@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBackend
 
 @Suite struct PluginStderrLogTests {
@@ -11,7 +12,8 @@ import Testing
         let log = PluginStderrLog()
         log.open(at: url, limit: 100)
         for line in 0..<10 { log.write(ArraySlice(Array("line \(line) of stderr output\n".utf8))) }
-        let current = try Data(contentsOf: url), previous = try Data(contentsOf: url.appendingPathExtension("1"))
+        let current = try Data(contentsOf: url)
+        let previous = try Data(contentsOf: url.appendingPathExtension("1"))
         #expect(current.count <= 100 && previous.count <= 100 && !current.isEmpty)
         #expect(String(decoding: current, as: UTF8.self).hasSuffix("line 9 of stderr output\n"))
         let mark = log.position

@@ -3,6 +3,7 @@ import AssayOps
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBackend
 
 /// Issue 13 (items 1, 2, 8, 9) and issue 24: each supervision rule against the hostile plugin
@@ -10,11 +11,23 @@ import Testing
 @Suite(.enabled(if: Python.isAvailable, "python3 is not on PATH"))
 struct PluginSupervisionTests {
     /// A backend on fixture `script`; `environment` values may name files in a fresh scratch folder.
-    static func backend(_ script: String, _ arguments: [String] = [], environment: [String: String] = [:],
-                        requestTimeout: Double = 2, maxRestarts: Int = 3) -> PluginBackend {
-        PluginBackend(configuration: PluginConfiguration(
-            command: ["python3", PluginFixtures.path(script)] + arguments, environment: environment, device: "cpu",
-            handshakeTimeoutSeconds: 10, requestTimeoutSeconds: requestTimeout, maxRestarts: maxRestarts))
+    static func backend(
+        _ script: String,
+        _ arguments: [String] = [],
+        environment: [String: String] = [:],
+        requestTimeout: Double = 2,
+        maxRestarts: Int = 3
+    ) -> PluginBackend {
+        PluginBackend(
+            configuration: PluginConfiguration(
+                command: ["python3", PluginFixtures.path(script)] + arguments,
+                environment: environment,
+                device: "cpu",
+                handshakeTimeoutSeconds: 10,
+                requestTimeoutSeconds: requestTimeout,
+                maxRestarts: maxRestarts
+            )
+        )
     }
 
     static func scratch() throws -> URL { try TemporaryDirectory.make(prefix: "assay-supervision") }
@@ -26,7 +39,10 @@ struct PluginSupervisionTests {
     /// The message of the protocol violation `body` threw ("" and an issue for anything else).
     static func violation(_ body: () throws -> Void) -> String {
         let error = error(body)
-        guard case .protocolViolation(let message, _)? = error else { Issue.record("expected a violation, got \(String(describing: error))"); return "" }
+        guard case .protocolViolation(let message, _)? = error else {
+            Issue.record("expected a violation, got \(String(describing: error))")
+            return ""
+        }
         return message
     }
 
@@ -37,7 +53,11 @@ struct PluginSupervisionTests {
         defer { backend.shutdown() }
         let (problem, inputs) = try Self.relu()
         let message = Self.violation { _ = try backend.execute(problem, inputs: inputs) }
-        #expect(message.contains("payload_bytes 4294967296 exceeds") && message.contains("\(PluginBackend.largestResult(for: problem))"), "\(message)")
+        #expect(
+            message.contains("payload_bytes 4294967296 exceeds")
+                && message.contains("\(PluginBackend.largestResult(for: problem))"),
+            "\(message)"
+        )
     }
 
     /// `assay plugin check` against a plugin announcing 4 GiB: the peak RSS of the harness (and
@@ -45,9 +65,13 @@ struct PluginSupervisionTests {
     @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"))
     func theHarnessPeakRSSStaysUnder200MBWhenAPluginAnnounces4GiB() throws {
         let assay = try #require(Repository.assayExecutable).path
-        let result = try Subprocess.run(["python3", PluginFixtures.path("peak_rss.py"), assay, "plugin", "check", "--timeout", "5",
-                                         "--", "python3", PluginFixtures.path("oversized_payload.py")])
-        let fields = result.output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let result = try Subprocess.run([
+            "python3", PluginFixtures.path("peak_rss.py"), assay, "plugin", "check", "--timeout", "5",
+            "--", "python3", PluginFixtures.path("oversized_payload.py"),
+        ])
+        let fields = result.output.split(separator: " ").compactMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         try #require(fields.count == 2, "\(result.output)")
         #expect(fields[0] == 1, "plugin check fails the plugin")
         #expect(fields[1] < 200_000, "peak RSS \(fields[1]) kB")
@@ -59,7 +83,10 @@ struct PluginSupervisionTests {
         let (problem, inputs) = try Self.relu()
         let error = try #require(Self.error { _ = try backend.execute(problem, inputs: inputs) })
         // Watching only stdout, this would be a timeout after 30 s with the signal lost.
-        guard case .crashed(let message, _) = error else { Issue.record("expected a crash, got \(error)"); return }
+        guard case .crashed(let message, _) = error else {
+            Issue.record("expected a crash, got \(error)")
+            return
+        }
         #expect(message.contains("killed by signal 11"), "\(message)")
     }
 
@@ -116,15 +143,24 @@ struct PluginSupervisionTests {
     @Test func aRestartWithAnotherIdentityMakesTheBackendUnavailable() throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let backend = Self.backend("shifting_identity.py", environment: ["FIXTURE_MARKER": folder.appendingPathComponent("marker").path])
+        let backend = Self.backend(
+            "shifting_identity.py",
+            environment: ["FIXTURE_MARKER": folder.appendingPathComponent("marker").path]
+        )
         defer { backend.shutdown() }
         #expect(try backend.describe().capabilities == ["relu": ["f32"]])
         let (problem, inputs) = try Self.relu()
         #expect(Self.error { _ = try backend.execute(problem, inputs: inputs) }?.outcome == .crash)
         for _ in 0..<2 {  // the restart, and every request after it
             let error = try #require(Self.error { _ = try backend.execute(problem, inputs: inputs) })
-            guard case .unavailable(let message) = error else { Issue.record("expected unavailable, got \(error)"); return }
-            #expect(message.contains("identity changed") && message.contains("capabilities changed: 1 → 0"), "\(message)")
+            guard case .unavailable(let message) = error else {
+                Issue.record("expected unavailable, got \(error)")
+                return
+            }
+            #expect(
+                message.contains("identity changed") && message.contains("capabilities changed: 1 → 0"),
+                "\(message)"
+            )
         }
         #expect(backend.identityFailure != nil && backend.startCount == 2)
     }
@@ -132,7 +168,10 @@ struct PluginSupervisionTests {
     @Test func unrequestedBytesAfterAReplyAreChargedToThatRequest() throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let backend = Self.backend("duplicate_reply.py", environment: ["FIXTURE_MARKER": folder.appendingPathComponent("marker").path])
+        let backend = Self.backend(
+            "duplicate_reply.py",
+            environment: ["FIXTURE_MARKER": folder.appendingPathComponent("marker").path]
+        )
         defer { backend.shutdown() }
         let (problem, inputs) = try Self.relu()
         let error = try #require(Self.error { _ = try backend.execute(problem, inputs: inputs) })
@@ -146,8 +185,13 @@ struct PluginSupervisionTests {
         let backend = Self.backend("bad_samples.py", [value])
         defer { backend.shutdown() }
         let (problem, _) = try Self.relu()
-        let message = Self.violation { _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: 1, mode: .warm, k: 1, samples: 3)) }
-        #expect(message.contains("elapsed_ns[0] is \(Double(value)!)") && message.contains("positive and finite"), "\(message)")
+        let message = Self.violation {
+            _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: 1, mode: .warm, k: 1, samples: 3))
+        }
+        #expect(
+            message.contains("elapsed_ns[0] is \(Double(value)!)") && message.contains("positive and finite"),
+            "\(message)"
+        )
     }
 
     /// `assay plugin check` fails zero samples, once: the shutdown check after the killed plugin is not run.
@@ -157,7 +201,10 @@ struct PluginSupervisionTests {
         checkConfiguration.maxRestarts = 0
         let checks = PluginConformanceCheck(configuration: checkConfiguration).run()
         let failed = checks.filter { !$0.passed && !$0.skipped }
-        #expect(failed.map(\.name) == ["benchmark relu f32 returns 3 samples"], "\(failed.map { "\($0.name): \($0.detail)" })")
+        #expect(
+            failed.map(\.name) == ["benchmark relu f32 returns 3 samples"],
+            "\(failed.map { "\($0.name): \($0.detail)" })"
+        )
         #expect(failed.first?.detail.contains("positive and finite") == true)
         #expect(checks.last?.skipped == true && checks.last?.name.hasPrefix("shutdown") == true)
     }

@@ -1,15 +1,29 @@
 import AssayCore
 import Testing
+
 @testable import AssayBackend
 
 /// Which rank a failed collective names, and the identity pinning of ABP 1.1 features.
 struct RankGroupTests {
     @Test func aCrashExplainsTheOthersThenATimeoutThenAnError() {
         let peer = BackendError.internal("rank 0: rank 1 closed its connection")
-        let crash = RankGroup.blame([(0, peer), (1, .crashed("plugin exited with status 9", stderrTail: "boom")), (2, .timedOut("late", stderrTail: ""))], of: 3)
-        guard case .crashed(let message, let tail) = crash else { Issue.record("\(crash)"); return }
+        let crash = RankGroup.blame(
+            [
+                (0, peer), (1, .crashed("plugin exited with status 9", stderrTail: "boom")),
+                (2, .timedOut("late", stderrTail: "")),
+            ],
+            of: 3
+        )
+        guard case .crashed(let message, let tail) = crash else {
+            Issue.record("\(crash)")
+            return
+        }
         #expect(message.hasPrefix("rank 1 of 3: plugin exited with status 9") && tail == "boom")
-        #expect(message.contains("[other ranks: rank 2: backend timed out: late; rank 0: backend error: rank 0: rank 1 closed its connection]"))
+        #expect(
+            message.contains(
+                "[other ranks: rank 2: backend timed out: late; rank 0: backend error: rank 0: rank 1 closed its connection]"
+            )
+        )
         let hang = RankGroup.blame([(0, peer), (1, .timedOut("no reply", stderrTail: ""))], of: 2)
         #expect(hang.outcome == .timeout && hang.description.contains("rank 1 of 2: no reply"))
         let errors = RankGroup.blame([(1, .internal("b")), (0, .internal("a"))], of: 2)
@@ -18,8 +32,15 @@ struct RankGroupTests {
     }
 
     @Test func aRestartWithOtherFeaturesIsAnIdentityChange() {
-        var first = BackendIdentity(name: "numpy", version: "1", transport: .plugin, protocolVersion: 1, devices: [], timer: "host_monotonic",
-                                    capabilities: [:])
+        var first = BackendIdentity(
+            name: "numpy",
+            version: "1",
+            transport: .plugin,
+            protocolVersion: 1,
+            devices: [],
+            timer: "host_monotonic",
+            capabilities: [:]
+        )
         first.protocolMinor = 1
         first.features = ["collective"]
         var second = first

@@ -3,6 +3,7 @@ import AssayOps
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBackend
 
 /// Feature shm (ABP 1.1, issue 18): large tensors through the plugin's region, small ones and
@@ -53,8 +54,10 @@ struct SharedMemoryTests {
     }
 
     /// A region the harness must not map: the plugin keeps the pipe, with the reason recorded.
-    @Test(arguments: [("unsealed", "F_SEAL_SHRINK"), ("nonce", "nonce"), ("devnull", "not a regular file"),
-                      ("file", "not a memfd on shmem"), ("oversize", "offered")])
+    @Test(arguments: [
+        ("unsealed", "F_SEAL_SHRINK"), ("nonce", "nonce"), ("devnull", "not a regular file"),
+        ("file", "not a memfd on shmem"), ("oversize", "offered"),
+    ])
     func aRegionThatFailsACheckIsRefusedAndThePipeServes(mode: String, reason: String) throws {
         let folder = try PluginSupervisionTests.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,8 +71,11 @@ struct SharedMemoryTests {
         #expect(try backend.execute(problem, inputs: inputs)[0].floats() == Self.expected(Self.large))
     }
 
-    @Test(arguments: [("outside", "lies outside the window"), ("before", "lies outside the window"), ("huge", "lies outside the window"),
-                      ("pipe-offset", "no shared-memory window was offered"), ("garbage", "unrequested bytes after the reply")])
+    @Test(arguments: [
+        ("outside", "lies outside the window"), ("before", "lies outside the window"),
+        ("huge", "lies outside the window"),
+        ("pipe-offset", "no shared-memory window was offered"), ("garbage", "unrequested bytes after the reply"),
+    ])
     func aBadOffsetOrGarbageAfterAShmReplyIsAViolation(mode: String, reason: String) throws {
         let backend = Self.backend(mode)
         defer { backend.shutdown() }
@@ -117,11 +123,33 @@ struct SharedMemoryTests {
         let tensor = WireTensor(dtype: "f32", shape: [16], nbytes: 64)
         var shared = tensor
         shared.shmOffset = 128
-        #expect(try WireTensor.validate([shared, tensor], payloadBytes: 64, cap: 1 << 20, field: "outputs", shmWindow: 128..<192).count == 2)
-        #expect(throws: PluginIOError.self) { try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs", shmWindow: 129..<256) }
-        #expect(throws: PluginIOError.self) { try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs", shmWindow: 0..<191) }
-        #expect(throws: PluginIOError.self) { try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs") }
+        #expect(
+            try WireTensor.validate(
+                [shared, tensor],
+                payloadBytes: 64,
+                cap: 1 << 20,
+                field: "outputs",
+                shmWindow: 128..<192
+            ).count == 2
+        )
+        #expect(throws: PluginIOError.self) {
+            try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs", shmWindow: 129..<256)
+        }
+        #expect(throws: PluginIOError.self) {
+            try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs", shmWindow: 0..<191)
+        }
+        #expect(throws: PluginIOError.self) {
+            try WireTensor.validate([shared], payloadBytes: 0, cap: 1 << 20, field: "outputs")
+        }
         // The shared bytes count against the reply's cap like piped ones.
-        #expect(throws: PluginIOError.self) { try WireTensor.validate([shared, tensor], payloadBytes: 64, cap: 100, field: "outputs", shmWindow: 0..<1024) }
+        #expect(throws: PluginIOError.self) {
+            try WireTensor.validate(
+                [shared, tensor],
+                payloadBytes: 64,
+                cap: 100,
+                field: "outputs",
+                shmWindow: 0..<1024
+            )
+        }
     }
 }

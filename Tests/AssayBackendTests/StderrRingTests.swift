@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
+@testable import AssayBackend
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import AssayBackend
 
 /// The ring's tail must hold every byte written to the pipe before it was asked, even when the
 /// drain thread has not run yet (a plugin writes its traceback, then its error reply).

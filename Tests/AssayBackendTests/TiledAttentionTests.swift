@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AssayBackend
 @testable import AssayCore
 @testable import AssayOps
@@ -11,9 +12,12 @@ import Testing
     ]
 
     private func problem(s: Int, t: Int, d: Int, causal: Bool) throws -> OpProblem {
-        try OpCatalogue.standard.problem(op: "scaled_dot_product_attention",
-                                         params: ["b": .int(1), "h": .int(3), "s": .int(s), "t": .int(t), "d": .int(d)],
-                                         attrs: ["causal": .bool(causal)], dtype: .f32)
+        try OpCatalogue.standard.problem(
+            op: "scaled_dot_product_attention",
+            params: ["b": .int(1), "h": .int(3), "s": .int(s), "t": .int(t), "d": .int(d)],
+            attrs: ["causal": .bool(causal)],
+            dtype: .f32
+        )
     }
 
     @Test(arguments: 0..<shapes.count)
@@ -24,8 +28,19 @@ import Testing
         let floats = inputs.map { $0.floats() }
         // The kernel itself, not the exact path behind it: finite inputs flag no head.
         var tiled = [Float](repeating: .nan, count: problem.output.shape.elementCount)
-        let redo = Float.tiledAttention(heads: 3, s: shape.s, t: shape.t, d: shape.d, q: floats[0], k: floats[1], v: floats[2],
-                                        scale: 1 / Float(shape.d).squareRoot(), causal: shape.causal, into: &tiled, threads: 2)
+        let redo = Float.tiledAttention(
+            heads: 3,
+            s: shape.s,
+            t: shape.t,
+            d: shape.d,
+            q: floats[0],
+            k: floats[1],
+            v: floats[2],
+            scale: 1 / Float(shape.d).squareRoot(),
+            causal: shape.causal,
+            into: &tiled,
+            threads: 2
+        )
         #expect(redo == [false, false, false])
         let exact = try NativeKernels<Double>(threads: 1).run(problem, inputs.map { $0.values() })
         var worst = 0.0
@@ -39,13 +54,19 @@ import Testing
     @Test func nonFiniteHeadTakesTheExactPath() throws {
         let (s, t, d) = (150, 150, 32)
         let problem = try problem(s: s, t: t, d: d, causal: true)
-        var inputs = InputGenerator.inputs(for: problem, values: .random, seed: 3, caseID: "inf", specials: .none).map { $0.floats() }
+        var inputs = InputGenerator.inputs(for: problem, values: .random, seed: 3, caseID: "inf", specials: .none).map {
+            $0.floats()
+        }
         inputs[2][(1 * t + (t - 1)) * d] = .infinity  // head 1, last key: visible only to the last query row
         let result = try NativeKernels<Float>(threads: 2).run(problem, inputs)
         let exact = try NativeKernels<Double>(threads: 1).run(problem, inputs.map { $0.map(Double.init) })
         for index in result.indices {
             let (x, y) = (Double(result[index]), exact[index])
-            if y.isFinite { #expect(abs(x - y) < 1e-4, "element \(index): \(x) against \(y)") } else { #expect(x.isNaN == y.isNaN && (x.isNaN || x == y)) }
+            if y.isFinite {
+                #expect(abs(x - y) < 1e-4, "element \(index): \(x) against \(y)")
+            } else {
+                #expect(x.isNaN == y.isNaN && (x.isNaN || x == y))
+            }
         }
         #expect(result[(1 * s + s - 1) * d].isInfinite && result[(1 * s + s - 2) * d].isFinite)
     }

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayBench
 
 /// The one ceiling rule the runner judges by and the report draws by.
@@ -14,7 +15,10 @@ import Testing
         #expect(roofline == Roofline(peakFLOPsPerSecond: 3e12, bandwidthBytesPerSecond: 20e9))
         // A measured ceiling went into the roofline: it must not read as declared.
         #expect(source == .measured)
-        let declaredOnly = CeilingPrecedence(declared: DeclaredCapabilities(peakTFLOPS: ["f32": 3], memoryBandwidthGBs: 100), measured: measured)
+        let declaredOnly = CeilingPrecedence(
+            declared: DeclaredCapabilities(peakTFLOPS: ["f32": 3], memoryBandwidthGBs: 100),
+            measured: measured
+        )
         #expect(declaredOnly.roofline(for: .f32).1 == .declared)
         #expect(declaredOnly.bandwidth == .init(value: 100e9, source: .declared))
     }
@@ -28,7 +32,10 @@ import Testing
     }
 
     @Test func noCeilingHasNoSource() {
-        let rule = CeilingPrecedence(declared: DeclaredCapabilities(), measured: MeasuredCeilings(gemmFLOPS: ["f32": .nan]))
+        let rule = CeilingPrecedence(
+            declared: DeclaredCapabilities(),
+            measured: MeasuredCeilings(gemmFLOPS: ["f32": .nan])
+        )
         #expect(rule.roofline(for: .f32).1 == nil && rule.peaks.isEmpty && rule.bandwidth == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AssayBench
 
 @Suite struct ClockTests {
@@ -23,7 +24,10 @@ import Testing
     @Test func calibrationSeparatesResolutionFromOverhead() {
         final class CoarseClock: NanosecondClock {
             var reads: UInt64 = 0
-            func nanoseconds() -> UInt64 { defer { reads += 1 }; return (reads / 4) * 100 }
+            func nanoseconds() -> UInt64 {
+                defer { reads += 1 }
+                return (reads / 4) * 100
+            }
         }
         let info = ClockCalibration.measure(clock: CoarseClock(), source: "coarse", reads: 4000)
         #expect(info.resolutionNanoseconds == 100)

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayBench
 
 /// E-Divisive means on synthetic histories of run medians (no timing).
@@ -33,7 +34,8 @@ struct EDivisiveTests {
     /// Without a shift, the detector reports a change in about α of the series, not more.
     @Test func steadyHistoriesHaveNoChangePointsAtTheStatedSignificance() {
         var falseAlarms = 0
-        for seed in UInt64(100)..<140 where !EDivisive().changePoints(history(count: 40, shifts: [:], seed: seed)).isEmpty { falseAlarms += 1 }
+        for seed in UInt64(100)..<140
+        where !EDivisive().changePoints(history(count: 40, shifts: [:], seed: seed)).isEmpty { falseAlarms += 1 }
         // α = 0.05 over 40 series: ~2 expected; 6 or more has probability < 1.5%.
         #expect(falseAlarms <= 5, "\(falseAlarms) of 40 steady series")
     }

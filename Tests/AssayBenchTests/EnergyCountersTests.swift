@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBench
 @testable import AssayCore
 
@@ -31,9 +32,9 @@ import Testing
         let counters = EnergyCounters(root: root)
         #expect(counters.source == "powercap intel-rapl:0 (package-0) + powercap intel-rapl:1 (package-1)")
         let start = counters.snapshot()
-        try write(root, "powercap/intel-rapl:0/energy_uj", "3500000\n")   // +2.5 J
-        try write(root, "powercap/intel-rapl:1/energy_uj", "1500000\n")   // +0.5 J
-        try write(root, "powercap/intel-rapl:0:0/energy_uj", "9000000\n") // subzone: inside package 0 already
+        try write(root, "powercap/intel-rapl:0/energy_uj", "3500000\n")  // +2.5 J
+        try write(root, "powercap/intel-rapl:1/energy_uj", "1500000\n")  // +0.5 J
+        try write(root, "powercap/intel-rapl:0:0/energy_uj", "9000000\n")  // subzone: inside package 0 already
         let energy = counters.energy(from: start, to: counters.snapshot(), calls: 30)
         #expect(energy.joules == 3.0)
         #expect(energy.joulesPerCall == 0.1)
@@ -43,7 +44,7 @@ import Testing
 
     @Test func counterWrapsAtItsRange() throws {
         let root = try raplTree()
-        try write(root, "powercap/intel-rapl:0/energy_uj", "262142328850\n") // 1 J below the range
+        try write(root, "powercap/intel-rapl:0/energy_uj", "262142328850\n")  // 1 J below the range
         let counters = EnergyCounters(root: root)
         let start = counters.snapshot()
         try write(root, "powercap/intel-rapl:0/energy_uj", "500000\n")

@@ -1,15 +1,24 @@
 import AssayCore
 import Testing
+
 @testable import AssayBench
 
 /// The hierarchical ratio interval against a known random-effects model (no timing).
 struct HierarchicalRatioTests {
     /// Fraction of simulated pairs whose 95% CI covers the true ratio, with `interval` the
     /// method under test. Baseline `baselineRuns` runs, current one run, `rounds` rounds each.
-    func coverage(_ model: RandomEffectsModel, trueRatio: Double, baselineRuns: Int, rounds: Int, pairs: Int, seed: UInt64,
-                  interval: ([[[Double]]], [[[Double]]]) -> (low: Double, high: Double)?) -> (covered: Int, formed: Int) {
+    func coverage(
+        _ model: RandomEffectsModel,
+        trueRatio: Double,
+        baselineRuns: Int,
+        rounds: Int,
+        pairs: Int,
+        seed: UInt64,
+        interval: ([[[Double]]], [[[Double]]]) -> (low: Double, high: Double)?
+    ) -> (covered: Int, formed: Int) {
         var generator = SplitMix64(seed: seed)
-        var covered = 0, formed = 0
+        var covered = 0
+        var formed = 0
         for _ in 0..<pairs {
             let baseline = model.side(level: 1000, runs: baselineRuns, rounds: rounds, samples: 20, &generator)
             let current = model.side(level: 1000 * trueRatio, runs: 1, rounds: rounds, samples: 20, &generator)
@@ -22,7 +31,8 @@ struct HierarchicalRatioTests {
 
     func hierarchical(_ baseline: [[[Double]]], _ current: [[[Double]]]) -> (low: Double, high: Double)? {
         guard let estimate = HierarchicalRatio.estimate(baseline: baseline, current: current),
-              let low = estimate.low, let high = estimate.high else { return nil }
+            let low = estimate.low, let high = estimate.high
+        else { return nil }
         return (low, high)
     }
 
@@ -30,7 +40,15 @@ struct HierarchicalRatioTests {
     @Test func coverageWithRunToRunVarianceIsNominal() {
         let model = RandomEffectsModel(runSD: 0.04, roundSD: 0.01, sampleSD: 0.05)
         for ratio in [1.0, 1.05] {
-            let (covered, formed) = coverage(model, trueRatio: ratio, baselineRuns: 5, rounds: 3, pairs: 2000, seed: 15, interval: hierarchical)
+            let (covered, formed) = coverage(
+                model,
+                trueRatio: ratio,
+                baselineRuns: 5,
+                rounds: 3,
+                pairs: 2000,
+                seed: 15,
+                interval: hierarchical
+            )
             #expect(formed == 2000)
             let rate = Double(covered) / Double(formed)
             print("hierarchical CI, run-level model, ratio \(ratio): covers the truth in \(covered)/\(formed)")
@@ -41,7 +59,15 @@ struct HierarchicalRatioTests {
     /// One run per side, variance between rounds (no run effect): the unit is the round.
     @Test func coverageWithRoundToRoundVarianceIsNominal() {
         let model = RandomEffectsModel(runSD: 0, roundSD: 0.03, sampleSD: 0.05)
-        let (covered, formed) = coverage(model, trueRatio: 1, baselineRuns: 1, rounds: 3, pairs: 2000, seed: 16, interval: hierarchical)
+        let (covered, formed) = coverage(
+            model,
+            trueRatio: 1,
+            baselineRuns: 1,
+            rounds: 3,
+            pairs: 2000,
+            seed: 16,
+            interval: hierarchical
+        )
         let rate = Double(covered) / Double(formed)
         print("hierarchical CI, round-level model: covers the truth in \(covered)/\(formed)")
         #expect(formed == 2000 && rate >= 0.93 && rate <= 0.97, "coverage \(covered)/\(formed)")
@@ -53,10 +79,18 @@ struct HierarchicalRatioTests {
     /// runs), far outside 93–97%: the test above can tell the two apart.
     @Test func singleLevelBootstrapFailsTheSameTest() {
         let model = RandomEffectsModel(runSD: 0.04, roundSD: 0.01, sampleSD: 0.05)
-        let (covered, formed) = coverage(model, trueRatio: 1, baselineRuns: 1, rounds: 3, pairs: 150, seed: 17) { baseline, current in
-            guard let interval = MedianRatio.confidenceInterval(baseline: baseline.flatMap { $0.flatMap { $0 } },
-                                                                current: current.flatMap { $0.flatMap { $0 } },
-                                                                confidence: 0.95, resamples: 300, seed: 1) else { return nil }
+        let (covered, formed) = coverage(model, trueRatio: 1, baselineRuns: 1, rounds: 3, pairs: 150, seed: 17) {
+            baseline,
+            current in
+            guard
+                let interval = MedianRatio.confidenceInterval(
+                    baseline: baseline.flatMap { $0.flatMap { $0 } },
+                    current: current.flatMap { $0.flatMap { $0 } },
+                    confidence: 0.95,
+                    resamples: 300,
+                    seed: 1
+                )
+            else { return nil }
             return (interval.low, interval.high)
         }
         let rate = Double(covered) / Double(formed)
@@ -66,7 +100,10 @@ struct HierarchicalRatioTests {
 
     @Test func oneUnitPerSideGivesNoInterval() {
         let estimate = HierarchicalRatio.estimate(baseline: [[[100, 101, 99]]], current: [[[110, 111, 109]]])
-        #expect(estimate?.ratio ?? 0 > 1.09 && estimate?.low == nil && estimate?.pValue == nil && estimate?.degreesOfFreedom == 0)
+        #expect(
+            estimate?.ratio ?? 0 > 1.09 && estimate?.low == nil && estimate?.pValue == nil
+                && estimate?.degreesOfFreedom == 0
+        )
         #expect(HierarchicalRatio.estimate(baseline: [[[]]], current: [[[1]]]) == nil)
         #expect(HierarchicalRatio.estimate(baseline: [[[0, 0]]], current: [[[1]]]) == nil)
     }

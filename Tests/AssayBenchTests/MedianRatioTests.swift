@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayBench
 
 @Suite struct MedianRatioTests {
@@ -20,16 +21,27 @@ import Testing
     }
 
     @Test func identicalDistributionsCoverOne() throws {
-        let interval = try #require(MedianRatio.confidenceInterval(
-            baseline: Self.samples(seed: 3, scale: 1, count: 150), current: Self.samples(seed: 4, scale: 1, count: 90)))
+        let interval = try #require(
+            MedianRatio.confidenceInterval(
+                baseline: Self.samples(seed: 3, scale: 1, count: 150),
+                current: Self.samples(seed: 4, scale: 1, count: 90)
+            )
+        )
         #expect(interval.low <= 1 && 1 <= interval.high)
     }
 
     @Test func deterministicForASeed() throws {
-        let baseline = Self.samples(seed: 5, scale: 1, count: 60), current = Self.samples(seed: 6, scale: 1.02, count: 61)
-        let first = try #require(MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 99))
-        let again = try #require(MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 99))
-        let other = try #require(MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 100))
+        let baseline = Self.samples(seed: 5, scale: 1, count: 60)
+        let current = Self.samples(seed: 6, scale: 1.02, count: 61)
+        let first = try #require(
+            MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 99)
+        )
+        let again = try #require(
+            MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 99)
+        )
+        let other = try #require(
+            MedianRatio.confidenceInterval(baseline: baseline, current: current, resamples: 500, seed: 100)
+        )
         #expect(first == again)
         #expect(first.ratio == other.ratio)
         #expect(first.low != other.low || first.high != other.high)
@@ -39,7 +51,8 @@ import Testing
     @Test func resampledMedianMatchesSorting() {
         for n in [1, 2, 7, 10] {
             let sorted = (0..<n).map { Double($0 * $0) }
-            var generator = SplitMix64(seed: UInt64(n)), replay = SplitMix64(seed: UInt64(n))
+            var generator = SplitMix64(seed: UInt64(n))
+            var replay = SplitMix64(seed: UInt64(n))
             var counts = [Int](repeating: 0, count: n)
             for _ in 0..<20 {
                 let fast = MedianRatio.resampledMedian(sorted, counts: &counts, generator: &generator)

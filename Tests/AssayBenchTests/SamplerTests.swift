@@ -1,6 +1,7 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayBench
 
 /// The sampler against synthetic backends on a fake clock: no real time is measured.
@@ -93,8 +94,12 @@ import Testing
         let backend = SyntheticBackend(clock: clock, nanoseconds: 10_000, noise: 0.001)
         // Every 4th sample runs at 1200 MHz, below 75% of 1980 MHz (1485).
         backend.telemetry = { i in
-            TelemetrySample(smClockMHz: i % 4 == 0 ? 1200 : 1900, memClockMHz: 2600,
-                            powerWatts: 250 + Double(i % 10), temperatureC: 60 + Double(i % 5))
+            TelemetrySample(
+                smClockMHz: i % 4 == 0 ? 1200 : 1900,
+                memClockMHz: 2600,
+                powerWatts: 250 + Double(i % 10),
+                temperatureC: 60 + Double(i % 5)
+            )
         }
         let record = try backend.sampler(.init(maxClockMHz: 1980)).run()
         let ranges = try #require(record.telemetry)
@@ -114,7 +119,9 @@ import Testing
     @Test func noTelemetryMeansNoRangesAndNotLimited() throws {
         let backend = SyntheticBackend(nanoseconds: 10_000, noise: 0.001)
         let record = try backend.sampler(.init(maxClockMHz: 1980)).run()
-        #expect(record.telemetry == nil && record.lowClockSamples == nil && !record.limited && record.limitReason == nil)
+        #expect(
+            record.telemetry == nil && record.lowClockSamples == nil && !record.limited && record.limitReason == nil
+        )
     }
 
     @Test func rejectsMalformedBatches() {
@@ -138,8 +145,12 @@ import Testing
 
     @Test func recordEncodesAsPlainJSON() throws {
         var record = try SyntheticBackend(nanoseconds: 10_000, noise: 0.001).sampler(.init()).run()
-        record.applyWorkModel(flops: 1e6, bytes: 1e6, roofline: Roofline(peakFLOPsPerSecond: nil, bandwidthBytesPerSecond: nil),
-                              ceilingSource: .declared)
+        record.applyWorkModel(
+            flops: 1e6,
+            bytes: 1e6,
+            roofline: Roofline(peakFLOPsPerSecond: nil, bandwidthBytesPerSecond: nil),
+            ceilingSource: .declared
+        )
         // The plain encoder throws on NaN or infinity: a record with missing ceilings has none.
         let json = try #require(String(data: try JSONEncoder().encode(record), encoding: .utf8))
         #expect(!json.contains("percentOfPeak") && !json.contains("ceilingSource"))

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayBench
 
 /// Reference values from numpy 2.4 / scipy 1.17 (script /tmp/ref_stats.py at the time of writing):
@@ -12,8 +13,10 @@ import Testing
 ///     (d > 3*iqr).sum(); ((d > 1.5*iqr) & (d <= 3*iqr)).sum()
 ///     stats.quantile_test(x, q=np.median(x), p=0.5).confidence_interval(0.95)   # exact order statistics
 @Suite struct StatisticsTests {
-    static let data: [Double] = [1012.5, 998.1, 1003.7, 1000.2, 995.4, 1021.9, 1001.1, 999.8, 1004.6, 997.3,
-                                 1250.0, 1000.9, 1002.2, 996.8, 1008.4, 1500.0, 999.1, 1003.0, 994.2, 1001.7]
+    static let data: [Double] = [
+        1012.5, 998.1, 1003.7, 1000.2, 995.4, 1021.9, 1001.1, 999.8, 1004.6, 997.3,
+        1250.0, 1000.9, 1002.2, 996.8, 1008.4, 1500.0, 999.1, 1003.0, 994.2, 1001.7,
+    ]
 
     @Test func quantilesFollowNumpyLinearInterpolation() {
         let s = Statistics.summarize(Self.data)

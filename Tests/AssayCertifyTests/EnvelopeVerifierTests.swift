@@ -18,13 +18,25 @@ struct EnvelopeVerifierTests {
         let json = try envelope.jsonData()
         let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
         #expect(object?["payload"] as? String == "YWI=")
-        #expect(try EnvelopeVerifier.verify(envelopeJSON: json, trustedKey: trusted, expectedPayloadType: InToto.payloadType) == Data("ab".utf8))
+        #expect(
+            try EnvelopeVerifier.verify(
+                envelopeJSON: json,
+                trustedKey: trusted,
+                expectedPayloadType: InToto.payloadType
+            ) == Data("ab".utf8)
+        )
     }
 
     @Test func signatureMatchesIndependentlyComputedVector() throws {
         // Ed25519 is deterministic: this signature of the DSSE test-vector PAE came from Python `cryptography`.
-        let envelope = try EnvelopeSigner.sign(statementPayload: Data("hello world".utf8), payloadType: "http://example.com/HelloWorld", key: Fixtures.key)
-        let expected = Fixtures.hexData("e031d7dd99f8aa904abc48fb99a13c3bdbbd6e35c49cf2cb9f25d5509d8f5c947c0d22dc2f7403a45bdf24e8f7a41fd23c7b25e898386e8c6c31be8abee60007")
+        let envelope = try EnvelopeSigner.sign(
+            statementPayload: Data("hello world".utf8),
+            payloadType: "http://example.com/HelloWorld",
+            key: Fixtures.key
+        )
+        let expected = Fixtures.hexData(
+            "e031d7dd99f8aa904abc48fb99a13c3bdbbd6e35c49cf2cb9f25d5509d8f5c947c0d22dc2f7403a45bdf24e8f7a41fd23c7b25e898386e8c6c31be8abee60007"
+        )
         #expect(envelope.signatures.first?.sig == expected.base64EncodedString())
     }
 
@@ -50,7 +62,10 @@ struct EnvelopeVerifierTests {
         for changed in [payload.dropLast(), payload + Data(" ".utf8), Data()] {
             var forged = envelope
             forged.payload = Data(changed).base64EncodedString()
-            #expect(verificationError { _ = try EnvelopeVerifier.verify(envelope: forged, trustedKey: trusted) }?.exitCode == 12)
+            #expect(
+                verificationError { _ = try EnvelopeVerifier.verify(envelope: forged, trustedKey: trusted) }?.exitCode
+                    == 12
+            )
         }
     }
 
@@ -86,13 +101,23 @@ struct EnvelopeVerifierTests {
         var signature = try #require(Data(base64Encoded: envelope.signatures[0].sig))
         signature[10] ^= 0x01
         envelope.signatures[0].sig = signature.base64EncodedString()
-        #expect(verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }?.exitCode == 12)
+        #expect(
+            verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }?.exitCode
+                == 12
+        )
         envelope.signatures[0].sig = Data(signature.prefix(63)).base64EncodedString()
-        #expect(verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }?.exitCode == 12)
+        #expect(
+            verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }?.exitCode
+                == 12
+        )
     }
 
     @Test func payloadTypeSignedUnderAnotherTypeIsAMismatch() {
-        let envelope = try! EnvelopeSigner.sign(statementPayload: Fixtures.payload(), payloadType: "application/json", key: Fixtures.key)
+        let envelope = try! EnvelopeSigner.sign(
+            statementPayload: Fixtures.payload(),
+            payloadType: "application/json",
+            key: Fixtures.key
+        )
         let error = verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }
         #expect(error == .payloadTypeMismatch(expected: InToto.payloadType, found: "application/json"))
     }
@@ -102,7 +127,11 @@ struct EnvelopeVerifierTests {
         var envelope = Fixtures.envelope()
         envelope.payloadType = "application/json"
         let error = verificationError {
-            _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted, expectedPayloadType: "application/json")
+            _ = try EnvelopeVerifier.verify(
+                envelope: envelope,
+                trustedKey: trusted,
+                expectedPayloadType: "application/json"
+            )
         }
         #expect(error?.exitCode == 12)
     }
@@ -110,18 +139,26 @@ struct EnvelopeVerifierTests {
     @Test func garbageBase64IsMalformedNotBadSignature() {
         var envelope = Fixtures.envelope()
         envelope.payload = "not base64!"
-        #expect(verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }
-            == .malformedEnvelope(.invalidBase64(field: "payload")))
+        #expect(
+            verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }
+                == .malformedEnvelope(.invalidBase64(field: "payload"))
+        )
 
         envelope = Fixtures.envelope()
-        envelope.signatures[0].sig = "abc" // missing padding
-        #expect(verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }
-            == .malformedEnvelope(.invalidBase64(field: "signatures[0].sig")))
+        envelope.signatures[0].sig = "abc"  // missing padding
+        #expect(
+            verificationError { _ = try EnvelopeVerifier.verify(envelope: envelope, trustedKey: trusted) }
+                == .malformedEnvelope(.invalidBase64(field: "signatures[0].sig"))
+        )
     }
 
     @Test func malformedJSONIsDistinctFromMalformedBase64() {
-        for text in ["{", "[]", #"{"payload":"YWI=","payloadType":"x"}"#, #"{"payload":1,"payloadType":"x","signatures":[]}"#] {
-            let error = verificationError { _ = try EnvelopeVerifier.verify(envelopeJSON: Data(text.utf8), trustedKey: trusted) }
+        for text in [
+            "{", "[]", #"{"payload":"YWI=","payloadType":"x"}"#, #"{"payload":1,"payloadType":"x","signatures":[]}"#,
+        ] {
+            let error = verificationError {
+                _ = try EnvelopeVerifier.verify(envelopeJSON: Data(text.utf8), trustedKey: trusted)
+            }
             guard case .malformedEnvelope(.invalidJSON(let reason))? = error else {
                 Issue.record("\(text): expected invalidJSON, got \(String(describing: error))")
                 continue

@@ -42,7 +42,8 @@ enum Fixtures {
                 "waived": .bool(false),
                 "notBefore": .string(notBefore),
                 "notAfter": .string(notAfter),
-            ]))
+            ])
+        )
     }
 
     static func payload(_ statement: InTotoStatement<JSONValue> = statement()) -> Data {

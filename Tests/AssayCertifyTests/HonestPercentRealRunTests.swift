@@ -17,13 +17,25 @@ import Testing
 
     static func assay(_ arguments: [String], in directory: URL) throws -> Subprocess.Result {
         let binary = try #require(Repository.assayExecutable, "assay is not built")
-        return try Subprocess.run(["-u", "ASSAY_HOME", "-u", "ASSAY_STATION_KEY", binary.path] + arguments, in: directory)
+        return try Subprocess.run(
+            ["-u", "ASSAY_HOME", "-u", "ASSAY_STATION_KEY", binary.path] + arguments,
+            in: directory
+        )
     }
 
     /// Runs `suites` signed with the station key and returns the run directory.
-    static func run(_ suites: [String], timeCap: String = "0.3", extra: [String] = [], in directory: URL, out: String) throws -> URL {
-        let result = try assay(["run", "--quiet", "--time-cap", timeCap, "--rounds", "1", "--sign-with", "keys/station.key", "--out", out]
-                               + suites.flatMap { ["--suite", $0] } + extra, in: directory)
+    static func run(
+        _ suites: [String],
+        timeCap: String = "0.3",
+        extra: [String] = [],
+        in directory: URL,
+        out: String
+    ) throws -> URL {
+        let result = try assay(
+            ["run", "--quiet", "--time-cap", timeCap, "--rounds", "1", "--sign-with", "keys/station.key", "--out", out]
+                + suites.flatMap { ["--suite", $0] } + extra,
+            in: directory
+        )
         #expect(result.status == 0, "\(result.output.suffix(2000))")
         return directory.appendingPathComponent("\(out)/local-cpu/latest").resolvingSymlinksInPath()
     }
@@ -42,41 +54,76 @@ import Testing
             try #require(made.status == 0, "\(made.output)")
         }
         // 16M elements: a sample of the cold copy takes longer than 0.3 s on a loaded machine.
-        let run = try Self.run(["performance"], timeCap: "3", extra: ["--case", "performance/*/*16777216*"], in: directory, out: "Reports")
+        let run = try Self.run(
+            ["performance"],
+            timeCap: "3",
+            extra: ["--case", "performance/*/*16777216*"],
+            in: directory,
+            out: "Reports"
+        )
         let smoke = try Self.run(["smoke", "perf-smoke"], in: directory, out: "Smoke")
         let record = try RunRecord.load(contentsOf: run.appendingPathComponent("run.json"))
-        #expect(record.cases.contains { $0.op == "copy" && $0.performance?.percentOfRoofline != nil }, "the performance suite's copy was measured")
+        #expect(
+            record.cases.contains { $0.op == "copy" && $0.performance?.percentOfRoofline != nil },
+            "the performance suite's copy was measured"
+        )
 
         // Built-in cpu-server: local-cpu declares no peaks, so no floor is met and no key figure printed.
-        let plain = try Self.assay(["certify", smoke.path, "--profile", "cpu-server", "--key", "keys/issuer.key",
-                                    "--station-pubkey", "keys/station.pub"], in: directory)
+        let plain = try Self.assay(
+            [
+                "certify", smoke.path, "--profile", "cpu-server", "--key", "keys/issuer.key",
+                "--station-pubkey", "keys/station.pub",
+            ],
+            in: directory
+        )
         #expect(plain.status == 0, "\(plain.output)")
         #expect(plain.output.contains("only a measured ceiling, which cannot meet a floor"), "\(plain.output)")
 
         // cpu-server with the other run as its reference (each run is the other's reference
         // machine, to save a run): key figures against it.
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("Profiles"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("Profiles"),
+            withIntermediateDirectories: true
+        )
         var certified: [URL] = []
         for (name, target, reference) in [("smoke", smoke, run), ("performance", run, smoke)] {
             let referenceJSON = reference.appendingPathComponent("run.json")
             let digest = Digest.sha256Hex(try Data(contentsOf: referenceJSON))
-            let profileText = try String(contentsOf: Repository.root.appendingPathComponent("Profiles/cpu-server.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "id: cpu-server", with: "id: cpu-server-reference")
-                .replacingOccurrences(of: "suite: [conformance, smoke]", with: "suite: [conformance, smoke, performance]")
-                .replacingOccurrences(of: "\nlevels:", with: "\nreference_run: {path: \(referenceJSON.path), sha256: \(digest)}\nlevels:")
+            let profileText = try String(
+                contentsOf: Repository.root.appendingPathComponent("Profiles/cpu-server.yaml"),
+                encoding: .utf8
+            )
+            .replacingOccurrences(of: "id: cpu-server", with: "id: cpu-server-reference")
+            .replacingOccurrences(of: "suite: [conformance, smoke]", with: "suite: [conformance, smoke, performance]")
+            .replacingOccurrences(
+                of: "\nlevels:",
+                with: "\nreference_run: {path: \(referenceJSON.path), sha256: \(digest)}\nlevels:"
+            )
             let profile = directory.appendingPathComponent("Profiles/reference-\(name).yaml")
             try profileText.write(to: profile, atomically: true, encoding: .utf8)
             let out = directory.appendingPathComponent("Certificates/\(name)")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            let issued = try Self.assay(["certify", target.path, "--profile", profile.path, "--key", "keys/issuer.key",
-                                         "--station-pubkey", "keys/station.pub", "--out", out.appendingPathComponent("certificate.dsse.json").path],
-                                        in: directory)
+            let issued = try Self.assay(
+                [
+                    "certify", target.path, "--profile", profile.path, "--key", "keys/issuer.key",
+                    "--station-pubkey", "keys/station.pub", "--out",
+                    out.appendingPathComponent("certificate.dsse.json").path,
+                ],
+                in: directory
+            )
             #expect(issued.status == 0, "\(issued.output)")
             certified.append(out)
         }
-        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: certified[0].appendingPathComponent("certificate.dsse.json"))) as? [String: Any]
+        let envelope =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: certified[0].appendingPathComponent("certificate.dsse.json"))
+            ) as? [String: Any]
         let payload = try #require((envelope?["payload"] as? String).flatMap { Data(base64Encoded: $0) })
-        let figures = try #require(((try JSONSerialization.jsonObject(with: payload) as? [String: Any])?["predicate"] as? [String: Any])?["keyFigures"] as? [[String: Any]])
+        let figures = try #require(
+            ((try JSONSerialization.jsonObject(with: payload) as? [String: Any])?["predicate"] as? [String: Any])?[
+                "keyFigures"
+            ] as? [[String: Any]]
+        )
         #expect(!figures.isEmpty && figures.allSatisfy { $0["basis"] as? String == "reference" }, "\(figures)")
 
         let scanned = try Self.scan([run, smoke] + certified)
@@ -89,8 +136,15 @@ import Testing
         let planted = directory.appendingPathComponent("planted")
         try FileManager.default.createDirectory(at: planted, withIntermediateDirectories: true)
         let markdown = try String(contentsOf: smoke.appendingPathComponent("report.md"), encoding: .utf8)
-        let first = try #require(markdown.range(of: #"\| \d+\.\d%"#, options: .regularExpression), "a % of roofline cell in report.md")
-        try markdown.replacingCharacters(in: first, with: "| 271.0%").write(to: planted.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
+        let first = try #require(
+            markdown.range(of: #"\| \d+\.\d%"#, options: .regularExpression),
+            "a % of roofline cell in report.md"
+        )
+        try markdown.replacingCharacters(in: first, with: "| 271.0%").write(
+            to: planted.appendingPathComponent("report.md"),
+            atomically: true,
+            encoding: .utf8
+        )
         let caught = try Self.scan([planted])
         #expect(caught.status == 1 && caught.output.contains("above 100%: 271"), "\(caught.output)")
     }

@@ -42,12 +42,22 @@ import Testing
         let folder = try TemporaryDirectory.make(prefix: "assay-forge")
         let suiteURL = folder.appendingPathComponent("forge.yaml")
         try Self.suite.write(to: suiteURL, atomically: true, encoding: .utf8)
-        let request = RunRequest(target: "local-cpu", suites: [suiteURL.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Repository.root, command: ["test"], measuresCeilings: false)
-        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+        let request = RunRequest(
+            target: "local-cpu",
+            suites: [suiteURL.path],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            root: Repository.root,
+            command: ["test"],
+            measuresCeilings: false
+        )
+        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+            NativeCPUBackend(threads: 1)
+        }
         session.journalSecret = signed ? Self.secret : nil
         let record = try session.run()
-        #expect(record.status == .complete && record.cases.count == 4 && record.cases.allSatisfy { $0.outcome == .pass })
+        #expect(
+            record.status == .complete && record.cases.count == 4 && record.cases.allSatisfy { $0.outcome == .pass }
+        )
         return (folder, session.directory)
     }
 
@@ -55,21 +65,28 @@ import Testing
     /// the last line) or by SIGKILL (run.json as written at the start).
     func rewind(_ directory: URL, cleanly: Bool) throws -> (record: RunRecord, lines: [Data]) {
         let journalURL = directory.appendingPathComponent("journal.jsonl")
-        let lines = Array(try Data(contentsOf: journalURL).split(separator: UInt8(ascii: "\n")).map { Data($0) }.prefix(2))
+        let lines = Array(
+            try Data(contentsOf: journalURL).split(separator: UInt8(ascii: "\n")).map { Data($0) }.prefix(2)
+        )
         try Data(lines.map { $0 + Data("\n".utf8) }.joined()).write(to: journalURL)
         var record = try RunRecord.load(contentsOf: directory.appendingPathComponent("run.json"))
         record.status = cleanly ? .interrupted : .running
         record.cases = cleanly ? Array(record.cases.prefix(2)) : []
         let keyed = record.journal?.keyed ?? false
-        record.journal = cleanly ? JournalState(lines: 2, head: JournalChain.hash(lines[1]), keyed: keyed)
-                                 : JournalState(lines: 0, head: JournalChain.genesis(runID: record.runID), keyed: keyed)
+        record.journal =
+            cleanly
+            ? JournalState(lines: 2, head: JournalChain.hash(lines[1]), keyed: keyed)
+            : JournalState(lines: 0, head: JournalChain.genesis(runID: record.runID), keyed: keyed)
         try RecordCoding.encoder().encode(record).write(to: directory.appendingPathComponent("run.json"))
         return (record, lines)
     }
 
     /// journal.jsonl with the forgery applied: a pass for the third planned case, which has not run.
     func forge(_ forgery: Forgery, lines: [Data], record: RunRecord) throws -> [Data] {
-        var forged = try RecordCoding.decoder().decode(CaseResult.self, from: JournalChain.body(JournalChain.parse(lines[0])))
+        var forged = try RecordCoding.decoder().decode(
+            CaseResult.self,
+            from: JournalChain.body(JournalChain.parse(lines[0]))
+        )
         forged.id = record.plannedCases[2]
         forged.message = "forged"
         let body = try RecordCoding.encoder(pretty: false).encode(forged)
@@ -101,9 +118,18 @@ import Testing
 
     /// Resumes the run as `assay run --resume` does; returns the final record.
     func resume(_ folder: URL, _ directory: URL, signed: Bool) throws -> RunRecord {
-        let request = RunRequest(target: "local-cpu", suites: [], reportsRoot: folder.appendingPathComponent("Reports"), resume: directory,
-                                 root: Repository.root, command: ["test"], measuresCeilings: false)
-        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+        let request = RunRequest(
+            target: "local-cpu",
+            suites: [],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            resume: directory,
+            root: Repository.root,
+            command: ["test"],
+            measuresCeilings: false
+        )
+        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+            NativeCPUBackend(threads: 1)
+        }
         session.journalSecret = signed ? Self.secret : nil
         return try session.run()
     }
@@ -113,9 +139,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let (record, lines) = try rewind(directory, cleanly: cleanly)
         let forged = try forge(forgery, lines: lines, record: record)
-        try Data(forged.map { $0 + Data("\n".utf8) }.joined()).write(to: directory.appendingPathComponent("journal.jsonl"))
+        try Data(forged.map { $0 + Data("\n".utf8) }.joined()).write(
+            to: directory.appendingPathComponent("journal.jsonl")
+        )
         let final = try resume(folder, directory, signed: signed)
-        let refused = try? String(contentsOf: directory.appendingPathComponent("journal.refused.jsonl"), encoding: .utf8)
+        let refused = try? String(
+            contentsOf: directory.appendingPathComponent("journal.refused.jsonl"),
+            encoding: .utf8
+        )
         return (final, refused)
     }
 
@@ -154,12 +185,24 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let (record, lines) = try rewind(directory, cleanly: false)
         let forged = try forge(.appendedChained, lines: lines, record: record)
-        try Data(forged.map { $0 + Data("\n".utf8) }.joined()).write(to: directory.appendingPathComponent("journal.jsonl"))
+        try Data(forged.map { $0 + Data("\n".utf8) }.joined()).write(
+            to: directory.appendingPathComponent("journal.jsonl")
+        )
         let final = try resume(folder, directory, signed: false)
-        #expect(final.cases.contains { $0.message == "forged" }, "if this now fails, the limit is gone: update docs/FORMATS.md")
+        #expect(
+            final.cases.contains { $0.message == "forged" },
+            "if this now fails, the limit is gone: update docs/FORMATS.md"
+        )
         let location = RunLocation(directory.path)
         let (loaded, bytes) = try location.load()
-        guard case .refused(let reasons) = RunAudit.audit(location, record: loaded, runBytes: bytes, trust: RunFixtures.stations) else {
+        guard
+            case .refused(let reasons) = RunAudit.audit(
+                location,
+                record: loaded,
+                runBytes: bytes,
+                trust: RunFixtures.stations
+            )
+        else {
             Issue.record("an unsigned run passed the audit")
             return
         }

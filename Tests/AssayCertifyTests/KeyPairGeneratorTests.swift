@@ -42,7 +42,13 @@ struct KeyPairGeneratorTests {
         let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
         let prefix = directory.appendingPathComponent("issuer").path
-        #expect(FileManager.default.createFile(atPath: prefix + ".key", contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: prefix + ".key",
+                contents: Data("old".utf8),
+                attributes: [.posixPermissions: 0o644]
+            )
+        )
         let output = try KeyPairGenerator.generate(prefix: prefix, overwrite: true, key: Fixtures.key)
         #expect(try mode(output.privateKeyURL) == 0o600)
         #expect(try String(contentsOf: output.privateKeyURL, encoding: .utf8) == Fixtures.privatePEM)
@@ -54,7 +60,9 @@ struct KeyPairGeneratorTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("plain")
         #expect(FileManager.default.createFile(atPath: file.path, contents: Data()))
-        let error = keyError { _ = try KeyPairGenerator.generate(prefix: file.appendingPathComponent("keys/issuer").path) }
+        let error = keyError {
+            _ = try KeyPairGenerator.generate(prefix: file.appendingPathComponent("keys/issuer").path)
+        }
         guard case .io(let path, _)? = error else {
             Issue.record("expected io error, got \(String(describing: error))")
             return
@@ -65,7 +73,10 @@ struct KeyPairGeneratorTests {
     @Test func createsMissingFoldersPrivate() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-certify")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let output = try KeyPairGenerator.generate(prefix: directory.appendingPathComponent("keys/lab/station").path, key: Fixtures.key)
+        let output = try KeyPairGenerator.generate(
+            prefix: directory.appendingPathComponent("keys/lab/station").path,
+            key: Fixtures.key
+        )
         #expect(try mode(directory.appendingPathComponent("keys")) == 0o700)
         #expect(try mode(directory.appendingPathComponent("keys/lab")) == 0o700)
         #expect(try mode(output.privateKeyURL) == 0o600)

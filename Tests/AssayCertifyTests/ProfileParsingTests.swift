@@ -29,10 +29,22 @@ struct ProfileParsingTests {
         #expect(profile.requiredSuites == [.init(anyOf: ["conformance"]), .init(anyOf: ["system"], ifPresent: true)])
         #expect(profile.passing == .init(outcomes: [.pass, .unsupported, .waived], waiverCategories: [.knownBug]))
         #expect(profile.maxUnsupportedFraction == 0.25)
-        #expect(profile.performanceFloors == [
-            PerformanceFloor(match: .op("matmul", dtype: "bf16"), metric: .percentOfPeak, min: 0.5, level: "performance"),
-            PerformanceFloor(match: .caseID("*/copy/*"), metric: .percentOfRoofline, min: 0.6, level: "performance"),
-        ])
+        #expect(
+            profile.performanceFloors == [
+                PerformanceFloor(
+                    match: .op("matmul", dtype: "bf16"),
+                    metric: .percentOfPeak,
+                    min: 0.5,
+                    level: "performance"
+                ),
+                PerformanceFloor(
+                    match: .caseID("*/copy/*"),
+                    metric: .percentOfRoofline,
+                    min: 0.6,
+                    level: "performance"
+                ),
+            ]
+        )
         #expect(profile.levels.map(\.id) == ["compatible", "performance"])
         #expect(profile.sha256 == Digest.sha256Hex(RunFixtures.profileText))
     }
@@ -54,14 +66,21 @@ struct ProfileParsingTests {
     }
 
     @Test func unknownOutcomeNamesItsLineAndField() {
-        let error = parseError(variant(replacing: "outcomes: [pass, unsupported, waived]", with: "outcomes: [pass, fail]"))
+        let error = parseError(
+            variant(replacing: "outcomes: [pass, unsupported, waived]", with: "outcomes: [pass, fail]")
+        )
         #expect(error?.line == 10)
         #expect(error?.field == "passing.outcomes[1]")
         #expect(error?.message.contains("'fail' cannot be a passing outcome") == true)
     }
 
     @Test func floorNamingAnUnknownLevel() {
-        let error = parseError(variant(replacing: "    level: performance\n  - match: \"*/copy/*\"", with: "    level: gold\n  - match: \"*/copy/*\""))
+        let error = parseError(
+            variant(
+                replacing: "    level: performance\n  - match: \"*/copy/*\"",
+                with: "    level: gold\n  - match: \"*/copy/*\""
+            )
+        )
         #expect(error?.line == 17)
         #expect(error?.field == "performance_floors[0].level")
         #expect(error?.message.contains("unknown level 'gold'") == true)
@@ -93,7 +112,12 @@ struct ProfileParsingTests {
     }
 
     @Test func configuredButNeverRequired() {
-        let error = parseError(variant(replacing: "requires: [suites, outcomes, unsupported_fraction]", with: "requires: [suites, outcomes]"))
+        let error = parseError(
+            variant(
+                replacing: "requires: [suites, outcomes, unsupported_fraction]",
+                with: "requires: [suites, outcomes]"
+            )
+        )
         #expect(error?.line == 12)
         #expect(error?.message.contains("no level requires 'unsupported_fraction'") == true)
     }

@@ -28,18 +28,35 @@ import Testing
             let outcome = run.cases[index].outcome.rawValue
             // Edits: the outcome to every other outcome, one prev digit, one byte of the body, the line cut short.
             for other in outcomes where other.rawValue != outcome {
-                let edited = text.replacingOccurrences(of: "\"outcome\":\"\(outcome)\"", with: "\"outcome\":\"\(other.rawValue)\"")
-                mutations.append(Mutation(name: "line \(index + 1) outcome → \(other.rawValue)", journal: replacing(lines, at: index, with: Data(edited.utf8))))
+                let edited = text.replacingOccurrences(
+                    of: "\"outcome\":\"\(outcome)\"",
+                    with: "\"outcome\":\"\(other.rawValue)\""
+                )
+                mutations.append(
+                    Mutation(
+                        name: "line \(index + 1) outcome → \(other.rawValue)",
+                        journal: replacing(lines, at: index, with: Data(edited.utf8))
+                    )
+                )
             }
             var prev = line
             let digit = prev.index(prev.startIndex, offsetBy: 20)
             prev[digit] = prev[digit] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
-            mutations.append(Mutation(name: "line \(index + 1) prev digit", journal: replacing(lines, at: index, with: prev)))
+            mutations.append(
+                Mutation(name: "line \(index + 1) prev digit", journal: replacing(lines, at: index, with: prev))
+            )
             var body = line
             let seconds = try #require(text.range(of: "\"seconds\":"))
             body[text.utf8.distance(from: text.utf8.startIndex, to: seconds.upperBound)] = UInt8(ascii: "9")
-            mutations.append(Mutation(name: "line \(index + 1) seconds", journal: replacing(lines, at: index, with: body)))
-            mutations.append(Mutation(name: "line \(index + 1) truncated", journal: replacing(lines, at: index, with: line.prefix(line.count / 2))))
+            mutations.append(
+                Mutation(name: "line \(index + 1) seconds", journal: replacing(lines, at: index, with: body))
+            )
+            mutations.append(
+                Mutation(
+                    name: "line \(index + 1) truncated",
+                    journal: replacing(lines, at: index, with: line.prefix(line.count / 2))
+                )
+            )
             // Deletion.
             var deleted = lines
             deleted.remove(at: index)
@@ -79,9 +96,15 @@ import Testing
     }
 
     func certify(_ directory: URL) throws -> CertificateIssuer.Decision {
-        let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: Fixtures.key,
-                                                at: RunFixtures.now, out: directory.appendingPathComponent("cert.dsse.json"),
-                                                harnessVersion: "9.9.9", stations: RunFixtures.stations)
+        let request = CertificateIssuer.Request(
+            run: RunLocation(directory.path),
+            profile: RunFixtures.profile,
+            key: Fixtures.key,
+            at: RunFixtures.now,
+            out: directory.appendingPathComponent("cert.dsse.json"),
+            harnessVersion: "9.9.9",
+            stations: RunFixtures.stations
+        )
         return try CertificateIssuer.certify(request)
     }
 
@@ -93,14 +116,19 @@ import Testing
         // The untouched run passes the audit (the profile then refuses its one fail): an
         // `untrusted` verdict below is the mutation's doing.
         let untouched = try certify(directory)
-        guard case .refused(let result) = untouched, result.reasons.map(\.caseID) == ["conformance/add/shape7/f32"] else {
+        guard case .refused(let result) = untouched, result.reasons.map(\.caseID) == ["conformance/add/shape7/f32"]
+        else {
             Issue.record("the untouched run did not pass the audit: \(untouched)")
             return
         }
-        let journalURL = directory.appendingPathComponent("journal.jsonl"), runURL = directory.appendingPathComponent("run.json")
+        let journalURL = directory.appendingPathComponent("journal.jsonl")
+        let runURL = directory.appendingPathComponent("run.json")
         let attestationURL = directory.appendingPathComponent("run.dsse.json")
         let lines = try Data(contentsOf: journalURL).split(separator: UInt8(ascii: "\n")).map { Data($0) }
-        let pristine = (journal: try Data(contentsOf: journalURL), run: try Data(contentsOf: runURL), attestation: try Data(contentsOf: attestationURL))
+        let pristine = (
+            journal: try Data(contentsOf: journalURL), run: try Data(contentsOf: runURL),
+            attestation: try Data(contentsOf: attestationURL)
+        )
         let recorded = try RunRecord.load(contentsOf: runURL)
         let mutations = try Self.mutations(lines: lines, run: recorded)
         // 7 lines, o = the other outcomes a case can be flipped to (7 since `observed`):
@@ -113,7 +141,9 @@ import Testing
                 try pristine.journal.write(to: journalURL)
                 try pristine.run.write(to: runURL)
                 try pristine.attestation.write(to: attestationURL)
-                if let journal = mutation.journal { try Data(journal.map { $0 + Data("\n".utf8) }.joined()).write(to: journalURL) }
+                if let journal = mutation.journal {
+                    try Data(journal.map { $0 + Data("\n".utf8) }.joined()).write(to: journalURL)
+                }
                 if let run = mutation.run { try RunFixtures.write(run, to: directory) }
                 if resign { try RunFixtures.attest(directory) }
                 let decision = try certify(directory)
@@ -126,17 +156,29 @@ import Testing
             }
         }
         #expect(refused.kept == mutations.count && refused.resigned == mutations.count)
-        print("RunAuditMutationTests: \(mutations.count) mutations, refused \(refused.kept) with the attestation kept and \(refused.resigned) re-signed")
+        print(
+            "RunAuditMutationTests: \(mutations.count) mutations, refused \(refused.kept) with the attestation kept and \(refused.resigned) re-signed"
+        )
     }
 
     @Test func anUnattestedOrForeignStationRunIsRefusedWithTheReason() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-unattested")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try RunFixtures.writeAttested(RunFixtures.run(), to: directory, station: try SigningKey(seed: Data(repeating: 9, count: 32)))
-        guard case .untrusted(let foreign) = try certify(directory) else { Issue.record("a foreign station's run was certified"); return }
+        try RunFixtures.writeAttested(
+            RunFixtures.run(),
+            to: directory,
+            station: try SigningKey(seed: Data(repeating: 9, count: 32))
+        )
+        guard case .untrusted(let foreign) = try certify(directory) else {
+            Issue.record("a foreign station's run was certified")
+            return
+        }
         #expect(foreign.first?.contains("is not signed by a trusted station") == true, "\(foreign)")
         try FileManager.default.removeItem(at: directory.appendingPathComponent("run.dsse.json"))
-        guard case .untrusted(let unattested) = try certify(directory) else { Issue.record("an unattested run was certified"); return }
+        guard case .untrusted(let unattested) = try certify(directory) else {
+            Issue.record("an unattested run was certified")
+            return
+        }
         #expect(unattested == ["the run is not attested: no run.dsse.json (run it with --sign-with a station key)"])
     }
 
@@ -148,22 +190,42 @@ import Testing
         cases[0].evidence?.mismatches = 3
         cases[0].evidence?.samples = [.init(index: [1], expected: 1, actual: 2)]
         try RunFixtures.writeAttested(RunFixtures.run(cases), to: directory)
-        guard case .untrusted(let reasons) = try certify(directory) else { Issue.record("a contradicted pass was certified"); return }
-        #expect(reasons.contains("case conformance/matmul/m64.n48.k32/bf16: recorded pass, but its evidence shows 3 mismatch(es) beyond tolerance"), "\(reasons)")
+        guard case .untrusted(let reasons) = try certify(directory) else {
+            Issue.record("a contradicted pass was certified")
+            return
+        }
+        #expect(
+            reasons.contains(
+                "case conformance/matmul/m64.n48.k32/bf16: recorded pass, but its evidence shows 3 mismatch(es) beyond tolerance"
+            ),
+            "\(reasons)"
+        )
         // A quoted mismatch that is within the recorded tolerance is not a mismatch.
         cases = RunFixtures.goodCases + [RunFixtures.caseResult("conformance/add/shape7/f32", .fail)]
         cases[6].evidence?.samples = [.init(index: [0], expected: 1, actual: 1.0001)]
         try RunFixtures.writeAttested(RunFixtures.run(cases), to: directory)
-        guard case .untrusted(let within) = try certify(directory) else { Issue.record("a fail within tolerance was certified"); return }
-        #expect(within.contains("case conformance/add/shape7/f32: a quoted mismatch is within its recorded tolerance"), "\(within)")
+        guard case .untrusted(let within) = try certify(directory) else {
+            Issue.record("a fail within tolerance was certified")
+            return
+        }
+        #expect(
+            within.contains("case conformance/add/shape7/f32: a quoted mismatch is within its recorded tolerance"),
+            "\(within)"
+        )
     }
 
     @Test func anIssueTimeBeforeTheRunEndedIsRefused() throws {
         let directory = try TemporaryDirectory.make(prefix: "assay-backdate")
         defer { try? FileManager.default.removeItem(at: directory) }
         try RunFixtures.writeAttested(RunFixtures.run(), to: directory)
-        let request = CertificateIssuer.Request(run: RunLocation(directory.path), profile: RunFixtures.profile, key: Fixtures.key,
-                                                at: RunFixtures.now.addingTimeInterval(-1), harnessVersion: "9.9.9", stations: RunFixtures.stations)
+        let request = CertificateIssuer.Request(
+            run: RunLocation(directory.path),
+            profile: RunFixtures.profile,
+            key: Fixtures.key,
+            at: RunFixtures.now.addingTimeInterval(-1),
+            harnessVersion: "9.9.9",
+            stations: RunFixtures.stations
+        )
         #expect(throws: InputError.self) { _ = try CertificateIssuer.certify(request) }
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("certificate.dsse.json").path))
     }

@@ -22,8 +22,13 @@ struct SecretKeyGuardTests {
         do {
             try SecretKeyGuard.check(secretKeyPath: path)
         } catch {
-            #expect(error.path == path && error.description.contains(".gitignore") && error.description.contains("--force"))
-            #expect(URL(fileURLWithPath: error.workTree).resolvingSymlinksInPath().path == repository.resolvingSymlinksInPath().path)
+            #expect(
+                error.path == path && error.description.contains(".gitignore") && error.description.contains("--force")
+            )
+            #expect(
+                URL(fileURLWithPath: error.workTree).resolvingSymlinksInPath().path
+                    == repository.resolvingSymlinksInPath().path
+            )
         }
     }
 
@@ -33,7 +38,11 @@ struct SecretKeyGuardTests {
         defer { try? FileManager.default.removeItem(at: repository) }
         try "keys/\n".write(to: repository.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
         try SecretKeyGuard.check(secretKeyPath: repository.appendingPathComponent("keys/lab.key").path)
-        try "*.key\n".write(to: repository.appendingPathComponent(".git/info/exclude"), atomically: true, encoding: .utf8)
+        try "*.key\n".write(
+            to: repository.appendingPathComponent(".git/info/exclude"),
+            atomically: true,
+            encoding: .utf8
+        )
         try SecretKeyGuard.check(secretKeyPath: repository.appendingPathComponent("elsewhere/lab.key").path)
         #expect(throws: SecretKeyGuard.Refusal.self) {
             try SecretKeyGuard.check(secretKeyPath: repository.appendingPathComponent("elsewhere/lab.pem").path)
@@ -47,18 +56,25 @@ struct SecretKeyGuardTests {
         try SecretKeyGuard.check(secretKeyPath: plain.appendingPathComponent("keys/lab.key").path)
         let repository = try Self.repository()
         defer { try? FileManager.default.removeItem(at: repository) }
-        try SecretKeyGuard.check(secretKeyPath: repository.appendingPathComponent("lab.key").path, git: "no-such-git-assay-test")
+        try SecretKeyGuard.check(
+            secretKeyPath: repository.appendingPathComponent("lab.key").path,
+            git: "no-such-git-assay-test"
+        )
     }
 
-    @Test("this repository's .gitignore covers keys/, gate/ and Baselines/",
-          .enabled(if: (try? Subprocess.run(["git", "-C", Repository.root.path, "rev-parse"]).status) == 0))
+    @Test(
+        "this repository's .gitignore covers keys/, gate/ and Baselines/",
+        .enabled(if: (try? Subprocess.run(["git", "-C", Repository.root.path, "rev-parse"]).status) == 0)
+    )
     func repositoryIgnoresSecretsAndOutputs() throws {
         try SecretKeyGuard.check(secretKeyPath: Repository.root.appendingPathComponent("keys/lab.key").path)
         #expect(throws: SecretKeyGuard.Refusal.self) {
             try SecretKeyGuard.check(secretKeyPath: Repository.root.appendingPathComponent("Sources/lab.key").path)
         }
         for path in ["keys/lab.key", "gate/gate.json", "Baselines/main/run.json"] {
-            let result = try Subprocess.run(["git", "-C", Repository.root.path, "check-ignore", "-q", "--no-index", path])
+            let result = try Subprocess.run([
+                "git", "-C", Repository.root.path, "check-ignore", "-q", "--no-index", path,
+            ])
             #expect(result.status == 0, "\(path) is not ignored")
         }
     }

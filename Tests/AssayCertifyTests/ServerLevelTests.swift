@@ -8,14 +8,18 @@ import Testing
 /// rank) reaches it only with the collectives and server suites run completely and every case
 /// run; a single-device target skips it and is judged as before.
 struct ServerLevelTests {
-    static let profile = try! CertificationProfile.load(contentsOf: Repository.root.appendingPathComponent("Profiles/ai-accelerator.yaml"))
+    static let profile = try! CertificationProfile.load(
+        contentsOf: Repository.root.appendingPathComponent("Profiles/ai-accelerator.yaml")
+    )
 
     /// Cases meeting compatible and performance, plus `extra`; `ranks` set in the record's backend.
     func run(ranks: Int?, extra: [CaseResult] = [], suites: [String] = []) -> RunRecord {
-        var cases = [RunFixtures.caseResult("conformance/matmul/m64.n48.k32/bf16"),
-                     RunFixtures.performance("performance/matmul/m4096.n4096.k4096/bf16", peak: 61.5, roofline: 61.5),
-                     RunFixtures.performance("performance/matmul/m4096.n4096.k4096/f16", peak: 60, roofline: 60),
-                     RunFixtures.performance("performance/copy/shape16777216/f32", peak: nil, roofline: 80)]
+        var cases = [
+            RunFixtures.caseResult("conformance/matmul/m64.n48.k32/bf16"),
+            RunFixtures.performance("performance/matmul/m4096.n4096.k4096/bf16", peak: 61.5, roofline: 61.5),
+            RunFixtures.performance("performance/matmul/m4096.n4096.k4096/f16", peak: 60, roofline: 60),
+            RunFixtures.performance("performance/copy/shape16777216/f32", peak: nil, roofline: 80),
+        ]
         // Enough passing cases that one unsupported stays within the 10% compatible allows.
         cases += (1...10).map { RunFixtures.caseResult("conformance/relu/shape\($0)/f32") } + extra
         var record = RunFixtures.run(cases, suites: ["conformance", "performance"] + suites)
@@ -30,15 +34,22 @@ struct ServerLevelTests {
     ]
 
     @Test func aMultiDeviceTargetWithTheServerSuitesReachesTheServerLevel() {
-        let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: 2, extra: Self.serverCases, suites: ["collectives", "server"]),
-                                                at: RunFixtures.now)
+        let result = ProfileEvaluation.evaluate(
+            Self.profile,
+            run: run(ranks: 2, extra: Self.serverCases, suites: ["collectives", "server"]),
+            at: RunFixtures.now
+        )
         #expect(result.level == "server" && result.reasons.isEmpty, "\(result.reasons)")
     }
 
     @Test func aMultiDeviceTargetWithoutThemStopsAtPerformanceNamingTheSuites() {
         let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: 8), at: RunFixtures.now)
         #expect(result.passed && result.level == "performance")
-        #expect(result.reasons.map(\.message) == ["required suite 'collectives' missing from the run", "required suite 'server' missing from the run"])
+        #expect(
+            result.reasons.map(\.message) == [
+                "required suite 'collectives' missing from the run", "required suite 'server' missing from the run",
+            ]
+        )
         #expect(result.reasons.allSatisfy { $0.level == "server" })
     }
 
@@ -46,15 +57,26 @@ struct ServerLevelTests {
         var unsupported = Self.serverCases
         unsupported[0].outcome = .unsupported
         unsupported[0].message = "backend x did not agree the 'collective' feature in its hello (ABP 1.1)"
-        let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: 2, extra: unsupported, suites: ["collectives", "server"]),
-                                                at: RunFixtures.now)
+        let result = ProfileEvaluation.evaluate(
+            Self.profile,
+            run: run(ranks: 2, extra: unsupported, suites: ["collectives", "server"]),
+            at: RunFixtures.now
+        )
         #expect(result.level == "performance")
-        #expect(result.reasons.map(\.caseID) == ["collectives/all_reduce/1048576B/f32"] && result.reasons[0].level == "server")
+        #expect(
+            result.reasons.map(\.caseID) == ["collectives/all_reduce/1048576B/f32"]
+                && result.reasons[0].level == "server"
+        )
 
         var record = run(ranks: 2, extra: Self.serverCases, suites: ["collectives", "server"])
         record.plannedCases.append(try! CaseID(parsing: "server/all_reduce/8B/bf16"))
         let unfinished = ProfileEvaluation.evaluate(Self.profile, run: record, at: RunFixtures.now)
-        #expect(unfinished.level == "performance" && unfinished.reasons.map(\.message) == ["required suite 'server' incomplete: 1 of 3 planned cases have no result"])
+        #expect(
+            unfinished.level == "performance"
+                && unfinished.reasons.map(\.message) == [
+                    "required suite 'server' incomplete: 1 of 3 planned cases have no result"
+                ]
+        )
     }
 
     /// One process (no ranks, or ranks: 1): the server level does not apply; the level and the
@@ -72,10 +94,21 @@ struct ServerLevelTests {
     @Test func levelSettingsAreCheckedWithTheirLine() {
         func error(_ levels: String) -> String {
             let text = "id: p\nversion: \"1\"\nvalidity_days: 1\npassing: {outcomes: [pass]}\nlevels:\n" + levels
-            do { _ = try CertificationProfile.parse(text: text, file: "p.yaml"); return "" } catch { return "\(error)" }
+            do {
+                _ = try CertificationProfile.parse(text: text, file: "p.yaml")
+                return ""
+            } catch { return "\(error)" }
         }
-        #expect(error("  - {id: a, suites: [x], applies_to: multi_device}\n").contains("the first level applies to every target"))
-        #expect(error("  - {id: a, suites: [x]}\n  - {id: b, suites: [y], applies_to: some}\n").contains("applies_to is 'any' or 'multi_device', not 'some'"))
+        #expect(
+            error("  - {id: a, suites: [x], applies_to: multi_device}\n").contains(
+                "the first level applies to every target"
+            )
+        )
+        #expect(
+            error("  - {id: a, suites: [x]}\n  - {id: b, suites: [y], applies_to: some}\n").contains(
+                "applies_to is 'any' or 'multi_device', not 'some'"
+            )
+        )
         #expect(error("  - {id: a, suites: [x]}\n  - {id: b}\n").contains("level 'b' needs 'requires' or 'suites'"))
         #expect(error("  - {id: a, suites: [x]}\n  - {id: b, suites: [y], applies_to: multi_device}\n") == "")
     }

@@ -32,7 +32,9 @@ struct StrictParsingTests {
     ])
     func duplicateKeysAreMalformed(_ name: String, extra: String, fragment: String) {
         let text = envelopeText(payload: signed.payload, sig: signed.signatures[0].sig, extra: extra)
-        let error = verificationError { _ = try EnvelopeVerifier.verify(envelopeJSON: Data(text.utf8), trustedKey: trusted) }
+        let error = verificationError {
+            _ = try EnvelopeVerifier.verify(envelopeJSON: Data(text.utf8), trustedKey: trusted)
+        }
         #expect(error?.exitCode == 10, "\(name)")
         #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
     }
@@ -44,9 +46,11 @@ struct StrictParsingTests {
         }
         #expect(envelopeCode(Data((text + " \n\t").utf8)) == nil, "whitespace after the value is fine")
         var invalid = Data(text.utf8)
-        invalid.insert(contentsOf: [0xC3, 0x28], at: invalid.count - 1)   // an invalid two-byte sequence
+        invalid.insert(contentsOf: [0xC3, 0x28], at: invalid.count - 1)  // an invalid two-byte sequence
         #expect(envelopeCode(invalid) == 10)
-        let overlong = Data(envelopeText(payload: signed.payload, sig: signed.signatures[0].sig, extra: ",\"x\":\"\u{0}\"").utf8)
+        let overlong = Data(
+            envelopeText(payload: signed.payload, sig: signed.signatures[0].sig, extra: ",\"x\":\"\u{0}\"").utf8
+        )
         #expect(envelopeCode(overlong) == 10, "a raw control character in a string")
     }
 
@@ -54,12 +58,17 @@ struct StrictParsingTests {
         // A payload whose standard base64 has '+' and '/', so the URL-safe form differs.
         let payload = Data([0xFB, 0xEF, 0xFF, 0x3E, 0x3F]) + Fixtures.payload()
         let envelope = Fixtures.envelope(payload)
-        let urlSafe = { (text: String) in text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") }
+        let urlSafe = { (text: String) in
+            text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        }
         #expect(envelope.payload.contains("+") || envelope.payload.contains("/"))
         let text = envelopeText(payload: urlSafe(envelope.payload), sig: urlSafe(envelope.signatures[0].sig))
         #expect(try EnvelopeVerifier.verify(envelopeJSON: Data(text.utf8), trustedKey: trusted) == payload)
         // Padding stays required in either alphabet, as Python's decoders require it.
-        let unpadded = envelopeText(payload: urlSafe(envelope.payload), sig: urlSafe(envelope.signatures[0].sig).replacingOccurrences(of: "=", with: ""))
+        let unpadded = envelopeText(
+            payload: urlSafe(envelope.payload),
+            sig: urlSafe(envelope.signatures[0].sig).replacingOccurrences(of: "=", with: "")
+        )
         #expect(envelopeCode(Data(unpadded.utf8)) == 10)
         // Both alphabets in one field is not base64 in either.
         let mixed = envelopeText(payload: "-+" + envelope.payload.dropFirst(2), sig: envelope.signatures[0].sig)
@@ -67,25 +76,49 @@ struct StrictParsingTests {
     }
 
     @Test(arguments: [
-        (#"{"_type":"https://in-toto.io/Statement/v1","_type":"x","subject":[],"predicateType":"p","predicate":{}}"#, "duplicate key '_type'"),
-        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"a":1,"a":2}}"#, "duplicate key 'a'"),
-        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{}} {}"#, "trailing data"),
-        (#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"n":01}}"#, "unexpected character"),
+        (
+            #"{"_type":"https://in-toto.io/Statement/v1","_type":"x","subject":[],"predicateType":"p","predicate":{}}"#,
+            "duplicate key '_type'"
+        ),
+        (
+            #"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"a":1,"a":2}}"#,
+            "duplicate key 'a'"
+        ),
+        (
+            #"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{}} {}"#,
+            "trailing data"
+        ),
+        (
+            #"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"n":01}}"#,
+            "unexpected character"
+        ),
     ])
     func signedStatementsMustBeStrictJSON(_ statement: String, fragment: String) {
         let envelope = Fixtures.envelope(Data(statement.utf8))
         let error = verificationError {
-            _ = try CertificateVerifier.verify(envelope: envelope, trustedKey: trusted, expectedPredicateType: "p", at: Fixtures.inside)
+            _ = try CertificateVerifier.verify(
+                envelope: envelope,
+                trustedKey: trusted,
+                expectedPredicateType: "p",
+                at: Fixtures.inside
+            )
         }
         #expect(error?.exitCode == 17)
         #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
     }
 
     @Test func aStatementThatIsNotUTF8IsMalformed() {
-        var payload = Data(#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"t":""}}"#.utf8)
+        var payload = Data(
+            #"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"t":""}}"#.utf8
+        )
         payload.insert(0xFF, at: payload.count - 3)
         let error = verificationError {
-            _ = try CertificateVerifier.verify(envelope: Fixtures.envelope(payload), trustedKey: trusted, expectedPredicateType: "p", at: Fixtures.inside)
+            _ = try CertificateVerifier.verify(
+                envelope: Fixtures.envelope(payload),
+                trustedKey: trusted,
+                expectedPredicateType: "p",
+                at: Fixtures.inside
+            )
         }
         #expect(error == .malformedStatement("not an in-toto statement (not strict JSON: not valid UTF-8)"))
     }

@@ -22,7 +22,13 @@ struct VerificationErrorTests {
     @Test func messagesAreDistinctAndReadable() {
         let messages = Self.all.map(\.description)
         #expect(Set(messages).count == messages.count)
-        #expect(VerificationError.malformedEnvelope(.invalidBase64(field: "payload")).description == "malformed envelope: payload is not valid base64")
-        #expect(Self.all[4].description == "certificate not yet valid: valid from 1970-01-01T00:00:00Z, now 1969-12-31T23:59:59Z")
+        #expect(
+            VerificationError.malformedEnvelope(.invalidBase64(field: "payload")).description
+                == "malformed envelope: payload is not valid base64"
+        )
+        #expect(
+            Self.all[4].description
+                == "certificate not yet valid: valid from 1970-01-01T00:00:00Z, now 1969-12-31T23:59:59Z"
+        )
     }
 }

@@ -15,9 +15,21 @@ struct WaiverFileCertificateTests {
 
     func predicate(waivers text: String?) throws -> AdaptationPredicate {
         var run = RunFixtures.run()
-        run.waivers = try text.map { SourceSnapshot(path: "Waivers/npu-x.yaml", text: $0, value: try WaiverFile.parse(text: $0, file: "Waivers/npu-x.yaml")) }
-        return CertificateIssuer.predicate(profile: RunFixtures.profile, run: run, level: "compatible", issuer: "Lab", at: RunFixtures.now,
-                                           harnessVersion: "9.9.9")
+        run.waivers = try text.map {
+            SourceSnapshot(
+                path: "Waivers/npu-x.yaml",
+                text: $0,
+                value: try WaiverFile.parse(text: $0, file: "Waivers/npu-x.yaml")
+            )
+        }
+        return CertificateIssuer.predicate(
+            profile: RunFixtures.profile,
+            run: run,
+            level: "compatible",
+            issuer: "Lab",
+            at: RunFixtures.now,
+            harnessVersion: "9.9.9"
+        )
     }
 
     @Test func theWaiverFileDigestIsNamedApartFromTheDescriptors() throws {
@@ -25,7 +37,9 @@ struct WaiverFileCertificateTests {
         #expect(with.waiverFile == .init(path: "Waivers/npu-x.yaml", sha256: Digest.sha256Hex(Self.waiverText)))
         #expect(with.target.descriptorSHA256 == Digest.sha256Hex(RunFixtures.descriptorText))
         // Editing a waiver changes the waiver file's digest, never the descriptor's.
-        let edited = try predicate(waivers: Self.waiverText.replacingOccurrences(of: "fix pending", with: "fix shipped in 1.3"))
+        let edited = try predicate(
+            waivers: Self.waiverText.replacingOccurrences(of: "fix pending", with: "fix shipped in 1.3")
+        )
         #expect(edited.waiverFile?.sha256 != with.waiverFile?.sha256)
         #expect(edited.target.descriptorSHA256 == with.target.descriptorSHA256)
         #expect(try predicate(waivers: nil).waiverFile == nil)
@@ -33,10 +47,15 @@ struct WaiverFileCertificateTests {
 
     @Test func aPredicateFromBeforeWaiverFilesStillDecodes() throws {
         let current = try predicate(waivers: nil)
-        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any]
+        )
         #expect(object["waiverFile"] == nil)
         object.removeValue(forKey: "waiverFile")
-        let old = try JSONDecoder().decode(AdaptationPredicate.self, from: JSONSerialization.data(withJSONObject: object))
+        let old = try JSONDecoder().decode(
+            AdaptationPredicate.self,
+            from: JSONSerialization.data(withJSONObject: object)
+        )
         #expect(old == current)
         #expect(old.counts["observed"] == 0)
     }

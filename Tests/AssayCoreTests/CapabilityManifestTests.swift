@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 /// The backend's op × dtype claims: typed questions, the claims recorded verbatim.
@@ -17,14 +18,18 @@ import Testing
     }
 
     @Test func equalityIsAsSets() {
-        let a: CapabilityManifest = ["add": ["f32", "f16"]], b: CapabilityManifest = ["add": ["f16", "f32"]]
+        let a: CapabilityManifest = ["add": ["f32", "f16"]]
+        let b: CapabilityManifest = ["add": ["f16", "f32"]]
         #expect(a == b)
         #expect(a != ["add": ["f32"]] && a != ["add": ["f32", "f16"], "mul": ["f32"]])
     }
 
     @Test func theTimerKindComesFromTheName() throws {
         #expect(BackendTimer.hostMonotonic.kind == .host && BackendTimer(rawValue: "cuda_event").kind == .device)
-        #expect(String(decoding: try JSONEncoder().encode(BackendTimer(rawValue: "cuda_event")), as: UTF8.self) == #""cuda_event""#)
+        #expect(
+            String(decoding: try JSONEncoder().encode(BackendTimer(rawValue: "cuda_event")), as: UTF8.self)
+                == #""cuda_event""#
+        )
         #expect(try JSONDecoder().decode(DeviceKind.self, from: Data(#""npu""#.utf8)) == DeviceKind(rawValue: "npu"))
     }
 }

@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 @Suite struct DTypeRoundingTests {
     @Test func f16RoundsToNearestEven() {
         let ulpAtOne = 0x1p-10
-        #expect(DType.f16.round(1 + ulpAtOne / 2) == 1)                 // tie → even (1.0)
-        #expect(DType.f16.round(1 + 3 * ulpAtOne / 2) == 1 + 2 * ulpAtOne) // tie → even mantissa
+        #expect(DType.f16.round(1 + ulpAtOne / 2) == 1)  // tie → even (1.0)
+        #expect(DType.f16.round(1 + 3 * ulpAtOne / 2) == 1 + 2 * ulpAtOne)  // tie → even mantissa
         #expect(DType.f16.round(1 + ulpAtOne / 2 + 0x1p-30) == 1 + ulpAtOne)
         #expect(DType.f16.round(65519) == 65504)
-        #expect(DType.f16.round(65520) == .infinity)                    // halfway to 2^16 rounds to even → inf
+        #expect(DType.f16.round(65520) == .infinity)  // halfway to 2^16 rounds to even → inf
         #expect(DType.f16.round(-70000) == -.infinity)
-        #expect(DType.f16.round(0x1p-25) == 0)                          // tie between 0 and the smallest subnormal
+        #expect(DType.f16.round(0x1p-25) == 0)  // tie between 0 and the smallest subnormal
         #expect(DType.f16.round(3 * 0x1p-25) == 0x1p-23)
         #expect(DType.f16.round(0x1p-24) == 0x1p-24)
         #expect(DType.f16.round(.nan).isNaN)
@@ -38,8 +39,11 @@ import Testing
             let values = tensor.values()
             let rebuilt = Tensor(dtype: dtype, shape: [bits.count], values: values)
             for (index, value) in values.enumerated() where !value.isNaN {
-                #expect(rebuilt.bytes[2 * index] == bytes[2 * index] && rebuilt.bytes[2 * index + 1] == bytes[2 * index + 1],
-                        "\(dtype) pattern \(String(bits[index], radix: 16)) → \(value)")
+                #expect(
+                    rebuilt.bytes[2 * index] == bytes[2 * index]
+                        && rebuilt.bytes[2 * index + 1] == bytes[2 * index + 1],
+                    "\(dtype) pattern \(String(bits[index], radix: 16)) → \(value)"
+                )
                 #expect(dtype.round(value) == value)
             }
         }
@@ -53,6 +57,8 @@ import Testing
     }
 
     @Test func tensorRejectsWrongByteCount() {
-        #expect(throws: AssayError.self) { try Tensor(dtype: .f32, shape: [2, 3], bytes: [UInt8](repeating: 0, count: 23)) }
+        #expect(throws: AssayError.self) {
+            try Tensor(dtype: .f32, shape: [2, 3], bytes: [UInt8](repeating: 0, count: 23))
+        }
     }
 }

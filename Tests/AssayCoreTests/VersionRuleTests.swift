@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AssayCore
 
 /// The match rules of declared versions, and their validation in a descriptor.
@@ -20,7 +21,10 @@ import Testing
 
     private func failure(_ versions: String) -> InputError? {
         do {
-            _ = try TargetDescriptor.parse(text: "id: t\nkind: cpu\nbackend: {builtin: cpu}\nversions:\n" + versions, file: "Targets/t.yaml")
+            _ = try TargetDescriptor.parse(
+                text: "id: t\nkind: cpu\nbackend: {builtin: cpu}\nversions:\n" + versions,
+                file: "Targets/t.yaml"
+            )
             return nil
         } catch let error as InputError { return error } catch { return nil }
     }
@@ -41,7 +45,11 @@ import Testing
     }
 
     @Test func plainVersionsAreExactAndOldRecordsReadThemSo() throws {
-        var descriptor = try TargetDescriptor.parse(text: "id: t\nkind: cpu\nbackend: {builtin: cpu}\nversions:\n  harness: \"0.1.0\"\n  numpy: {version: \"1.26\", match: prefix}\n", file: "t.yaml")
+        var descriptor = try TargetDescriptor.parse(
+            text:
+                "id: t\nkind: cpu\nbackend: {builtin: cpu}\nversions:\n  harness: \"0.1.0\"\n  numpy: {version: \"1.26\", match: prefix}\n",
+            file: "t.yaml"
+        )
         #expect(descriptor.versions == ["harness": "0.1.0", "numpy": "1.26"])
         #expect(descriptor.versionRules["harness"] == DeclaredVersion(rule: .exact("0.1.0")))
         #expect(descriptor.versionRules["numpy"] == DeclaredVersion(rule: .prefix("1.26")))

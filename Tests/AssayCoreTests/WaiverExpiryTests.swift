@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 /// `expires: 2027-03-31` means "after this date": the waiver covers that whole day.

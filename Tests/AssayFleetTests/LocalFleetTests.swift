@@ -12,8 +12,13 @@ struct LocalFleetTests {
         defer { fixture.remove() }
         let good = try fixture.cpuDescriptor(id: "good")
         let failing = try fixture.cpuDescriptor(id: "failing-system", extra: SlurmFleetTests.failingSystem)
-        let submitted = try Subprocess.run([fixture.assay.path, "fleet", "submit", "--target", good.path, "--target", failing.path,
-                                            "--suite", "system"], in: fixture.folder)
+        let submitted = try Subprocess.run(
+            [
+                fixture.assay.path, "fleet", "submit", "--target", good.path, "--target", failing.path,
+                "--suite", "system",
+            ],
+            in: fixture.folder
+        )
         #expect(submitted.status == 1, "a failing target makes a local submit exit 1: \(submitted.output)")
         let fleet = try fixture.fleetFolder()
         let manifest = try fixture.manifest(fleet)
@@ -38,9 +43,15 @@ struct LocalFleetTests {
         #expect(rows["good"]?.failed == 0 && rows["failing-system"]?.failed == 2)
         #expect(!summary.allGood)
 
-        let resumed = try Subprocess.run([fixture.assay.path, "fleet", "submit", "--resume", fleet.path], in: fixture.folder)
+        let resumed = try Subprocess.run(
+            [fixture.assay.path, "fleet", "submit", "--resume", fleet.path],
+            in: fixture.folder
+        )
         #expect(resumed.status == 1, "nothing changed: the failing target still fails")
-        #expect(resumed.output.contains("good: not submitted: run") && resumed.output.contains("is complete"), "\(resumed.output)")
+        #expect(
+            resumed.output.contains("good: not submitted: run") && resumed.output.contains("is complete"),
+            "\(resumed.output)"
+        )
         #expect(try fixture.manifest(fleet).targets.allSatisfy { $0.attempts.count == 1 })
     }
 
@@ -48,33 +59,48 @@ struct LocalFleetTests {
     func certifiedFleet() throws {
         let fixture = try FleetFixture()
         defer { fixture.remove() }
-        try FileManager.default.createDirectory(at: fixture.folder.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: fixture.folder.appendingPathComponent("keys"),
+            withIntermediateDirectories: true
+        )
         let keygen = try Subprocess.run([fixture.assay.path, "keygen", "--out", "keys/lab"], in: fixture.folder)
         #expect(keygen.status == 0, "\(keygen.output)")
         try Data("station_key: keys/lab.key\n".utf8).write(to: fixture.folder.appendingPathComponent("assay.yaml"))
         let good = try fixture.cpuDescriptor(id: "good")
         let failing = try fixture.cpuDescriptor(id: "failing-system", extra: SlurmFleetTests.failingSystem)
-        let submitted = try Subprocess.run([fixture.assay.path, "fleet", "submit", "--target", good.path, "--target", failing.path,
-                                            "--suite", "system", "--suite", "smoke", "--profile", "os-platform"], in: fixture.folder)
+        let submitted = try Subprocess.run(
+            [
+                fixture.assay.path, "fleet", "submit", "--target", good.path, "--target", failing.path,
+                "--suite", "system", "--suite", "smoke", "--profile", "os-platform",
+            ],
+            in: fixture.folder
+        )
         #expect(submitted.status == 1, "\(submitted.output)")
         let fleet = try fixture.fleetFolder()
         _ = try Subprocess.run([fixture.assay.path, "fleet", "collect", fleet.path], in: fixture.folder)
         let rows = Dictionary(uniqueKeysWithValues: try fixture.summary(fleet).rows.map { ($0.targetID, $0) })
         #expect(rows["good"]?.certificate?.level == "compatible" && rows["good"]?.certificate?.profile == "os-platform")
-        #expect(rows["good"]?.certificate.map { FileManager.default.fileExists(atPath: fleet.appendingPathComponent($0.link).path) } == true)
+        #expect(
+            rows["good"]?.certificate.map {
+                FileManager.default.fileExists(atPath: fleet.appendingPathComponent($0.link).path)
+            } == true
+        )
         #expect(rows["failing-system"]?.certificate == nil, "a run whose system checks fail is not certified")
         let html = try String(contentsOf: fleet.appendingPathComponent("summary.html"), encoding: .utf8)
         #expect(html.contains("compatible (os-platform)"))
     }
 
-    @Test("bad input is refused before anything runs", arguments: [
-        (["--target", "no-such-target"], "no-such-target"),
-        (["--target", "local-cpu", "--suite", "no-such-suite"], "no-such-suite"),
-        (["--target", "local-cpu", "--target", "local-cpu"], "already in this fleet"),
-        (["--target", "local-cpu", "--executor", "kubernetes"], "--executor must be local or slurm"),
-        (["--resume", "/nonexistent/fleet"], "no fleet manifest here"),
-        (["--resume", "/nonexistent/fleet", "--target", "local-cpu"], "--resume takes the fleet's own targets"),
-    ])
+    @Test(
+        "bad input is refused before anything runs",
+        arguments: [
+            (["--target", "no-such-target"], "no-such-target"),
+            (["--target", "local-cpu", "--suite", "no-such-suite"], "no-such-suite"),
+            (["--target", "local-cpu", "--target", "local-cpu"], "already in this fleet"),
+            (["--target", "local-cpu", "--executor", "kubernetes"], "--executor must be local or slurm"),
+            (["--resume", "/nonexistent/fleet"], "no fleet manifest here"),
+            (["--resume", "/nonexistent/fleet", "--target", "local-cpu"], "--resume takes the fleet's own targets"),
+        ]
+    )
     func badInput(arguments: [String], message: String) throws {
         let fixture = try FleetFixture()
         defer { fixture.remove() }

@@ -14,15 +14,21 @@ struct SlurmFleetTests {
           min_memory_gib: 1000000
         """
 
-    @Test("a fleet of local-cpu, numpy-cpu and a failing descriptor finishes, shows its status and collects the right counts")
+    @Test(
+        "a fleet of local-cpu, numpy-cpu and a failing descriptor finishes, shows its status and collects the right counts"
+    )
     func threeTargetFleet() throws {
         try withCluster { cluster, fixture in
             let failing = try fixture.cpuDescriptor(id: "failing-system", extra: Self.failingSystem)
             // Submitted from the repository (numpy-cpu's script is found relative to it), reports into the scratch folder.
-            let submitted = try cluster.run([fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", "local-cpu",
-                                             "--target", "numpy-cpu", "--target", failing.path, "--suite", "smoke", "--suite", "system",
-                                             "--time-cap", "1", "--out", fixture.folder.appendingPathComponent("Reports").path],
-                                            in: Repository.root)
+            let submitted = try cluster.run(
+                [
+                    fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", "local-cpu",
+                    "--target", "numpy-cpu", "--target", failing.path, "--suite", "smoke", "--suite", "system",
+                    "--time-cap", "1", "--out", fixture.folder.appendingPathComponent("Reports").path,
+                ],
+                in: Repository.root
+            )
             #expect(submitted.status == 0, "\(submitted.output)")
             let fleet = try fixture.fleetFolder()
             let manifest = try fixture.manifest(fleet)
@@ -38,8 +44,13 @@ struct SlurmFleetTests {
             let status = try cluster.run([fixture.assay.path, "fleet", "status", fleet.path], in: fixture.folder)
             #expect(status.status == 0, "\(status.output)")
             for job in jobs { #expect(status.output.contains(job), "\(status.output)") }
-            let statuses = try RecordCoding.decoder().decode([FleetInspector.TargetStatus].self, from: Data(
-                try cluster.run([fixture.assay.path, "fleet", "status", "--json", fleet.path], in: fixture.folder).output.utf8))
+            let statuses = try RecordCoding.decoder().decode(
+                [FleetInspector.TargetStatus].self,
+                from: Data(
+                    try cluster.run([fixture.assay.path, "fleet", "status", "--json", fleet.path], in: fixture.folder)
+                        .output.utf8
+                )
+            )
 
             let collected = try cluster.run([fixture.assay.path, "fleet", "collect", fleet.path], in: fixture.folder)
             #expect(collected.status == 1, "a failing target makes collect exit 1: \(collected.output)")
@@ -49,21 +60,33 @@ struct SlurmFleetTests {
                 // The counts are the run record's, case by case.
                 let record = try fixture.record(try #require(row.runDirectory))
                 #expect(record.status == .complete)
-                #expect(row.done == record.cases.count && row.planned == record.plannedCases.count && row.done == row.planned)
+                #expect(
+                    row.done == record.cases.count && row.planned == record.plannedCases.count
+                        && row.done == row.planned
+                )
                 #expect(row.passed == record.cases.filter { $0.outcome == .pass }.count)
                 #expect(row.failed == record.cases.filter { !$0.outcome.isAcceptable }.count)
-                #expect(row.report.map { FileManager.default.fileExists(atPath: fleet.appendingPathComponent($0).path) } == true)
+                #expect(
+                    row.report.map { FileManager.default.fileExists(atPath: fleet.appendingPathComponent($0).path) }
+                        == true
+                )
             }
             let failingRow = try #require(summary.rows.first { $0.targetID == "failing-system" })
             let failingRecord = try fixture.record(try #require(failingRow.runDirectory))
-            #expect(Set(failingRecord.cases.filter { !$0.outcome.isAcceptable }.map(\.id.shape)) == ["os_id", "memory"])
+            #expect(
+                Set(failingRecord.cases.filter { !$0.outcome.isAcceptable }.map(\.id.shape)) == ["os_id", "memory"]
+            )
             #expect(failingRow.failed == 2)
             #expect(summary.rows.first { $0.targetID == "local-cpu" }.map { $0.failed == 0 && $0.passed > 0 } == true)
             // Slurm's word for each job follows its run: a failed case makes `assay run`, and so the job, exit 1.
             for (status, row) in zip(statuses, summary.rows) {
-                let failures = try fixture.record(try #require(row.runDirectory)).cases.filter { !$0.outcome.isAcceptable }
-                #expect(status.jobState?.name == (failures.isEmpty ? "COMPLETED" : "FAILED"),
-                        "\(row.targetID): \(failures.map { "\($0.id) \($0.outcome) \($0.message ?? "")" })")
+                let failures = try fixture.record(try #require(row.runDirectory)).cases.filter {
+                    !$0.outcome.isAcceptable
+                }
+                #expect(
+                    status.jobState?.name == (failures.isEmpty ? "COMPLETED" : "FAILED"),
+                    "\(row.targetID): \(failures.map { "\($0.id) \($0.outcome) \($0.message ?? "")" })"
+                )
             }
             let markdown = try String(contentsOf: fleet.appendingPathComponent("summary.md"), encoding: .utf8)
             let html = try String(contentsOf: fleet.appendingPathComponent("summary.html"), encoding: .utf8)
@@ -74,14 +97,21 @@ struct SlurmFleetTests {
         }
     }
 
-    @Test("a job cancelled with scancel mid conformance run (smoke) is continued by submit --resume, every case exactly once")
+    @Test(
+        "a job cancelled with scancel mid conformance run (smoke) is continued by submit --resume, every case exactly once"
+    )
     func cancelledJobResumes() throws {
         try withCluster { cluster, fixture in
             // Two identical CPU targets in one array: "reference" runs through, "cancelled" is stopped half-way.
             let reference = try fixture.cpuDescriptor(id: "reference")
             let cancelled = try fixture.cpuDescriptor(id: "cancelled")
-            let submitted = try cluster.run([fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", cancelled.path,
-                                             "--target", reference.path, "--suite", "smoke"], in: fixture.folder)
+            let submitted = try cluster.run(
+                [
+                    fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", cancelled.path,
+                    "--target", reference.path, "--suite", "smoke",
+                ],
+                in: fixture.folder
+            )
             #expect(submitted.status == 0, "\(submitted.output)")
             let fleet = try fixture.fleetFolder()
             let directory = FleetDirectory(fleet)
@@ -91,7 +121,11 @@ struct SlurmFleetTests {
             var doneBeforeCancel = 0
             try fixture.wait("a few conformance cases journaled", seconds: 300) {
                 runDirectory = directory.runDirectory(for: "cancelled")
-                guard let runDirectory, let journal = try? String(contentsOf: runDirectory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+                guard let runDirectory,
+                    let journal = try? String(
+                        contentsOf: runDirectory.appendingPathComponent("journal.jsonl"),
+                        encoding: .utf8
+                    )
                 else { return false }
                 doneBeforeCancel = journal.split(separator: "\n").count
                 return doneBeforeCancel >= 3
@@ -105,7 +139,10 @@ struct SlurmFleetTests {
             let stopped = try fixture.record(run.path)
             #expect(stopped.status != .complete, "the job was cancelled before its run finished")
             let journaled = try Self.journal(run)
-            #expect(journaled.count >= 3 && journaled.count < stopped.plannedCases.count, "\(journaled.count) of \(stopped.plannedCases.count)")
+            #expect(
+                journaled.count >= 3 && journaled.count < stopped.plannedCases.count,
+                "\(journaled.count) of \(stopped.plannedCases.count)"
+            )
             let status = try cluster.run([fixture.assay.path, "fleet", "status", fleet.path], in: fixture.folder)
             #expect(status.output.contains("CANCELLED"), "\(status.output)")
 
@@ -113,7 +150,10 @@ struct SlurmFleetTests {
                 let queue = try cluster.run(["squeue", "-h", "-o", "%i"])
                 return queue.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             }
-            let resumed = try cluster.run([fixture.assay.path, "fleet", "submit", "--resume", fleet.path], in: fixture.folder)
+            let resumed = try cluster.run(
+                [fixture.assay.path, "fleet", "submit", "--resume", fleet.path],
+                in: fixture.folder
+            )
             #expect(resumed.status == 0, "\(resumed.output)")
             #expect(resumed.output.contains("continuing \(run.path)"), "\(resumed.output)")
             #expect(resumed.output.contains("reference: not submitted"), "\(resumed.output)")
@@ -133,8 +173,10 @@ struct SlurmFleetTests {
             let journalIDs = try Self.journal(run).map(\.id)
             let kinds = Dictionary(uniqueKeysWithValues: final.cases.map { ($0.id, $0.kind) })
             let repeated = Dictionary(grouping: journalIDs, by: { $0 }).filter { $0.value.count > 1 }.keys
-            #expect(Set(journalIDs) == Set(final.plannedCases) && repeated.allSatisfy { kinds[$0] == .performance },
-                    "journal \(journalIDs.count) lines, \(Set(journalIDs).count) ids, planned \(final.plannedCases.count); repeated \(Array(repeated))")
+            #expect(
+                Set(journalIDs) == Set(final.plannedCases) && repeated.allSatisfy { kinds[$0] == .performance },
+                "journal \(journalIDs.count) lines, \(Set(journalIDs).count) ids, planned \(final.plannedCases.count); repeated \(Array(repeated))"
+            )
             // The cases journaled before the cancel were kept as they were (same start times), not run again
             // (a performance case's later rounds extend its record, so those are compared by their first round).
             let kept = Dictionary(uniqueKeysWithValues: final.cases.map { ($0.id, $0) })
@@ -167,20 +209,31 @@ struct SlurmFleetTests {
     func unknownPartition() throws {
         try withCluster { cluster, fixture in
             try fixture.cpuDescriptor(id: "good")
-            let bad = try fixture.cpuDescriptor(id: "nowhere", extra: """
-            slurm:
-              time_limit: "10:00"
-              partition: no-such-partition
-            """)
-            let result = try cluster.run([fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", "good",
-                                          "--target", bad.path], in: fixture.folder)
+            let bad = try fixture.cpuDescriptor(
+                id: "nowhere",
+                extra: """
+                    slurm:
+                      time_limit: "10:00"
+                      partition: no-such-partition
+                    """
+            )
+            let result = try cluster.run(
+                [
+                    fixture.assay.path, "fleet", "submit", "--executor", "slurm", "--target", "good",
+                    "--target", bad.path,
+                ],
+                in: fixture.folder
+            )
             #expect(result.status == 2, "\(result.output)")
             #expect(result.output.contains("invalid partition"), "\(result.output)")
             // Line 8 of the descriptor: the `partition:` line of its slurm: block.
             #expect(result.output.contains("nowhere.yaml:8:"), "\(result.output)")
             #expect(result.output.contains("slurm.partition"), "\(result.output)")
             // Nothing was queued, not even the good target's array.
-            #expect(try cluster.run(["squeue", "-h", "-o", "%i"]).output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+            #expect(
+                try cluster.run(["squeue", "-h", "-o", "%i"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                    .isEmpty
+            )
         }
     }
 }

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayGate
 
 /// The gate compares collective cases like any other: their samples (the slowest rank's time
@@ -18,11 +19,17 @@ struct CollectiveGateTests {
 
     @Test func aSlowerCollectiveRegressesAndAnEqualOneHolds() throws {
         let baseline = SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 400_000, cv: 0.01, seed: 31))])
-        let slower = try Gate.compare(baseline: baseline, current: SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 440_000, cv: 0.01, seed: 32))]),
-                                      options: GateOptions())
+        let slower = try Gate.compare(
+            baseline: baseline,
+            current: SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 440_000, cv: 0.01, seed: 32))]),
+            options: GateOptions()
+        )
         #expect(slower.performance.map(\.id.description) == [id] && slower.performance[0].verdict == .regressed)
-        let same = try Gate.compare(baseline: baseline, current: SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 400_000, cv: 0.01, seed: 33))]),
-                                    options: GateOptions())
+        let same = try Gate.compare(
+            baseline: baseline,
+            current: SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 400_000, cv: 0.01, seed: 33))]),
+            options: GateOptions()
+        )
         #expect(same.performance[0].verdict == .same)
     }
 
@@ -30,7 +37,11 @@ struct CollectiveGateTests {
         let baseline = SyntheticRuns.record([collective(SyntheticRuns.rounds(median: 400_000, cv: 0.01, seed: 41))])
         var wrong = SyntheticRuns.conformanceCase(id, .fail, message: "rank 1: 1/262144 elements wrong")
         wrong.kind = .collective
-        let report = try Gate.compare(baseline: baseline, current: SyntheticRuns.record([wrong]), options: GateOptions())
+        let report = try Gate.compare(
+            baseline: baseline,
+            current: SyntheticRuns.record([wrong]),
+            options: GateOptions()
+        )
         #expect(report.conformance.contains { $0.id.description == id }, "\(report.conformance)")
     }
 }

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayGate
 
 /// `--confirm`: the re-measurement replaces the doubtful cases' current measurement, the
@@ -8,7 +9,15 @@ struct ConfirmTests {
     let id = try! CaseID(parsing: "perf/matmul/m64.n64.k64/f32")
 
     func record(_ median: Double, seed: UInt64, runID: String) -> RunRecord {
-        SyntheticRuns.record([SyntheticRuns.performanceCase(id.description, rounds: SyntheticRuns.rounds(median: median, cv: 0.01, seed: seed))], runID: runID)
+        SyntheticRuns.record(
+            [
+                SyntheticRuns.performanceCase(
+                    id.description,
+                    rounds: SyntheticRuns.rounds(median: median, cv: 0.01, seed: seed)
+                )
+            ],
+            runID: runID
+        )
     }
 
     @Test func confirmationReplacesAndKeepsBeforeAndAfter() throws {
@@ -18,7 +27,8 @@ struct ConfirmTests {
         let first = try Gate.compare(baseline: baseline, current: current)
         #expect(first.performance[0].verdict == .regressed)
         var asked: [[CaseID]] = []
-        let confirmed = try Gate.confirm(first, baselines: [baseline], current: current, options: GateOptions()) { ids in
+        let confirmed = try Gate.confirm(first, baselines: [baseline], current: current, options: GateOptions()) {
+            ids in
             asked.append(ids)
             return [ids[0]: try #require(self.record(100_500, seed: 3, runID: "re").cases[0].performance)]
         }
@@ -38,10 +48,13 @@ struct ConfirmTests {
         let baseline = record(100_000, seed: 11, runID: "base")
         let current = record(110_000, seed: 12, runID: "cur")
         let first = try Gate.compare(baseline: baseline, current: current)
-        let confirmed = try Gate.confirm(first, baselines: [baseline], current: current, options: GateOptions()) { ids in
+        let confirmed = try Gate.confirm(first, baselines: [baseline], current: current, options: GateOptions()) {
+            ids in
             [ids[0]: try #require(self.record(110_500, seed: 13, runID: "re").cases[0].performance)]
         }
-        #expect(confirmed.confirmation?.first?.before == .regressed && confirmed.confirmation?.first?.after == .regressed)
+        #expect(
+            confirmed.confirmation?.first?.before == .regressed && confirmed.confirmation?.first?.after == .regressed
+        )
         #expect(confirmed.status == .regression)
     }
 

@@ -2,6 +2,7 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayGate
 
 /// The status → exit code mapping, the three outputs, and the real `assay gate` binary.
@@ -9,19 +10,47 @@ import Testing
     static let perf = "perf/matmul/m64.n64.k64/f32", conf = "smoke/add/a64x64.b64x64/f32"
 
     static func comparison(_ verdict: PerformanceComparison.Verdict) -> PerformanceComparison {
-        PerformanceComparison(id: try! CaseID(parsing: perf), verdict: verdict, baselineSamples: 50, currentSamples: 50, baselineMedian: 1,
-                              currentMedian: 1, pValue: 1, adjustedPValue: 1, ratio: 1, ratioLow: 1, ratioHigh: 1, baselineRelativeIQR: 0, tau: 0.02)
+        PerformanceComparison(
+            id: try! CaseID(parsing: perf),
+            verdict: verdict,
+            baselineSamples: 50,
+            currentSamples: 50,
+            baselineMedian: 1,
+            currentMedian: 1,
+            pValue: 1,
+            adjustedPValue: 1,
+            ratio: 1,
+            ratioLow: 1,
+            ratioHigh: 1,
+            baselineRelativeIQR: 0,
+            tau: 0.02
+        )
     }
 
     static func finding(_ kind: ConformanceFinding.Kind, fails: Bool) -> ConformanceFinding {
-        ConformanceFinding(id: try! CaseID(parsing: conf), kind: kind, baselineOutcome: .pass, currentOutcome: .fail, message: nil, failsGate: fails)
+        ConformanceFinding(
+            id: try! CaseID(parsing: conf),
+            kind: kind,
+            baselineOutcome: .pass,
+            currentOutcome: .fail,
+            message: nil,
+            failsGate: fails
+        )
     }
 
     @Test func statusAndExitCodeMapping() {
         let status = GateReport.status
         #expect(status([], []) == .pass)
         #expect(status([], [Self.comparison(.same), Self.comparison(.improved)]) == .pass)
-        #expect(status([Self.finding(.new, fails: false), Self.finding(.fixed, fails: false), Self.finding(.missing, fails: false)], []) == .pass)
+        #expect(
+            status(
+                [
+                    Self.finding(.new, fails: false), Self.finding(.fixed, fails: false),
+                    Self.finding(.missing, fails: false),
+                ],
+                []
+            ) == .pass
+        )
         #expect(status([], [Self.comparison(.same), Self.comparison(.inconclusive)]) == .inconclusive)
         #expect(status([], [Self.comparison(.regressed), Self.comparison(.inconclusive)]) == .regression)
         #expect(status([Self.finding(.regressed, fails: true)], [Self.comparison(.inconclusive)]) == .regression)
@@ -30,10 +59,20 @@ import Testing
     }
 
     static func sampleReport() throws -> GateReport {
-        let baseline = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 1)),
-                                             SyntheticRuns.conformanceCase(conf, .pass)], runID: "base")
-        let current = SyntheticRuns.record([SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 2)),
-                                            SyntheticRuns.conformanceCase(conf, .fail, message: "max abs error <1e-3> & \"worse\"")], runID: "cur")
+        let baseline = SyntheticRuns.record(
+            [
+                SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 1)),
+                SyntheticRuns.conformanceCase(conf, .pass),
+            ],
+            runID: "base"
+        )
+        let current = SyntheticRuns.record(
+            [
+                SyntheticRuns.performanceCase(perf, rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 2)),
+                SyntheticRuns.conformanceCase(conf, .fail, message: "max abs error <1e-3> & \"worse\""),
+            ],
+            runID: "cur"
+        )
         return try Gate.compare(baseline: baseline, current: current)
     }
 
@@ -50,7 +89,9 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any]
         let rows = try #require(json?["performance"] as? [[String: Any]])
         #expect(rows.count == 1)
-        for key in ["pValue", "adjustedPValue", "ratio", "ratioLow", "ratioHigh", "tau", "verdict"] { #expect(rows[0][key] != nil, "\(key)") }
+        for key in ["pValue", "adjustedPValue", "ratio", "ratioLow", "ratioHigh", "tau", "verdict"] {
+            #expect(rows[0][key] != nil, "\(key)")
+        }
         #expect(GateJUnit.escape("a\u{1}<b>&c") == "a\u{FFFD}&lt;b&gt;&amp;c")
     }
 
@@ -71,20 +112,63 @@ import Testing
         }
         let steady = SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 7)
         try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: steady)]), "base.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 8))]), "same.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 9))]), "slow.json")
+        try write(
+            SyntheticRuns.record([
+                SyntheticRuns.performanceCase(
+                    Self.perf,
+                    rounds: SyntheticRuns.rounds(median: 100_000, cv: 0.01, seed: 8)
+                )
+            ]),
+            "same.json"
+        )
+        try write(
+            SyntheticRuns.record([
+                SyntheticRuns.performanceCase(
+                    Self.perf,
+                    rounds: SyntheticRuns.rounds(median: 110_000, cv: 0.01, seed: 9)
+                )
+            ]),
+            "slow.json"
+        )
         // One round each side: no between-round variance, so the gate may not claim anything.
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 10))]), "one.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 11))]), "few.json")
-        try write(SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: steady)], fingerprint: "elsewhere"), "other.json")
+        try write(
+            SyntheticRuns.record([
+                SyntheticRuns.performanceCase(
+                    Self.perf,
+                    samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 10)
+                )
+            ]),
+            "one.json"
+        )
+        try write(
+            SyntheticRuns.record([
+                SyntheticRuns.performanceCase(
+                    Self.perf,
+                    samples: SyntheticRuns.samples(median: 100_000, cv: 0.01, seed: 11)
+                )
+            ]),
+            "few.json"
+        )
+        try write(
+            SyntheticRuns.record([SyntheticRuns.performanceCase(Self.perf, rounds: steady)], fingerprint: "elsewhere"),
+            "other.json"
+        )
 
         #expect(try gate(["--baseline", "base.json", "--current", "same.json"], in: folder) == 0)
-        #expect(try gate(["--baseline", "base.json", "--current", "slow.json", "--out", "out", "--format", "junit,json"], in: folder) == 1)
+        #expect(
+            try gate(
+                ["--baseline", "base.json", "--current", "slow.json", "--out", "out", "--format", "junit,json"],
+                in: folder
+            ) == 1
+        )
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.junit.xml").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/gate.json").path))
         #expect(try gate(["--baseline", "one.json", "--current", "few.json"], in: folder) == 3)
         #expect(try gate(["--baseline", "base.json", "--current", "other.json"], in: folder) == 2)
-        #expect(try gate(["--baseline", "base.json", "--current", "other.json", "--allow-different-target"], in: folder) == 0)
+        #expect(
+            try gate(["--baseline", "base.json", "--current", "other.json", "--allow-different-target"], in: folder)
+                == 0
+        )
         #expect(try gate(["--baseline", "no-such-baseline", "--current", "same.json"], in: folder) == 2)
         #expect(try gate(["--baseline", "base.json", "--current", "same.json", "--format", "pdf"], in: folder) == 2)
     }

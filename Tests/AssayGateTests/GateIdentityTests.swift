@@ -11,19 +11,39 @@ struct GateIdentityTests {
     static let caseID = "smoke/add/shape4/f32"
 
     /// A record of the built-in target `id` run through `backend` on one and the same host.
-    static func record(target id: String, backend: BackendIdentity, fingerprint: String = "same-host") throws -> RunRecord {
+    static func record(
+        target id: String,
+        backend: BackendIdentity,
+        fingerprint: String = "same-host"
+    ) throws -> RunRecord {
         let path = "Targets/\(id).yaml"
         let text = try String(contentsOf: Repository.root.appendingPathComponent(path), encoding: .utf8)
         var record = SyntheticRuns.record([SyntheticRuns.conformanceCase(caseID, .pass)], fingerprint: fingerprint)
-        record.target = SourceSnapshot(path: path, text: text, value: try TargetDescriptor.parse(text: text, file: path))
+        record.target = SourceSnapshot(
+            path: path,
+            text: text,
+            value: try TargetDescriptor.parse(text: text, file: path)
+        )
         record.backend = backend
         return record
     }
 
-    static let native = BackendIdentity(name: "native-cpu", version: "0.1.0", transport: .builtin, devices: [],
-                                        timer: "host_monotonic", capabilities: [:])
-    static let numpy = BackendIdentity(name: "numpy", version: "2.4.6", transport: .plugin, devices: [],
-                                       timer: "host_monotonic", capabilities: [:])
+    static let native = BackendIdentity(
+        name: "native-cpu",
+        version: "0.1.0",
+        transport: .builtin,
+        devices: [],
+        timer: "host_monotonic",
+        capabilities: [:]
+    )
+    static let numpy = BackendIdentity(
+        name: "numpy",
+        version: "2.4.6",
+        transport: .plugin,
+        devices: [],
+        timer: "host_monotonic",
+        capabilities: [:]
+    )
 
     @Test("local-cpu vs numpy-cpu on one host: refused, naming target, descriptor and backend, not the host")
     func localCPUAgainstNumpyCPUIsRefused() throws {
@@ -33,13 +53,27 @@ struct GateIdentityTests {
             _ = try Gate.compare(baseline: baseline, current: current)
             Issue.record("the gate compared local-cpu with numpy-cpu")
         } catch let error as GateError {
-            guard case .differentTargets(let differences) = error else { Issue.record("wrong error \(error)"); return }
-            #expect(differences.map(\.field) == ["target id", "descriptor digest (waivers excluded)", "backend name", "backend version"])
-            #expect(differences[0] == Comparability.Difference(field: "target id", baseline: "local-cpu", current: "numpy-cpu"))
+            guard case .differentTargets(let differences) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(
+                differences.map(\.field) == [
+                    "target id", "descriptor digest (waivers excluded)", "backend name", "backend version",
+                ]
+            )
+            #expect(
+                differences[0]
+                    == Comparability.Difference(field: "target id", baseline: "local-cpu", current: "numpy-cpu")
+            )
             #expect(error.description.contains("backend name: baseline native-cpu, current numpy"))
             #expect(error.description.contains("--allow-different-target"))
         }
-        let allowed = try Gate.compare(baseline: baseline, current: current, options: GateOptions(allowDifferentTarget: true))
+        let allowed = try Gate.compare(
+            baseline: baseline,
+            current: current,
+            options: GateOptions(allowDifferentTarget: true)
+        )
         #expect(allowed.differentTargets, "gate.json must not say the targets are the same")
         #expect(allowed.identity.differences.count == 4)
         let json = try #require(try JSONSerialization.jsonObject(with: allowed.jsonData()) as? [String: Any])
@@ -61,23 +95,30 @@ struct GateIdentityTests {
     func backendVersionAloneIsNamed() throws {
         var newer = Self.native
         newer.version = "0.2.0"
-        let comparability = Comparability(baseline: try Self.record(target: "local-cpu", backend: Self.native),
-                                          current: try Self.record(target: "local-cpu", backend: newer))
-        #expect(comparability.differences == [Comparability.Difference(field: "backend version", baseline: "0.1.0", current: "0.2.0")])
+        let comparability = Comparability(
+            baseline: try Self.record(target: "local-cpu", backend: Self.native),
+            current: try Self.record(target: "local-cpu", backend: newer)
+        )
+        #expect(
+            comparability.differences == [
+                Comparability.Difference(field: "backend version", baseline: "0.1.0", current: "0.2.0")
+            ]
+        )
     }
 
     @Test("waivers and comments do not change the descriptor digest; any other field does")
     func descriptorDigestExcludesWaivers() throws {
         let plain = SyntheticRuns.targetYAML
-        let waived = "# a comment\n" + plain + """
+        let waived =
+            "# a comment\n" + plain + """
 
-        waivers:
-          - pattern: "smoke/add/*"
-            category: known-bug
-            reference: BUG-1
-            reason: test
-            expires: 2099-01-01
-        """
+                waivers:
+                  - pattern: "smoke/add/*"
+                    category: known-bug
+                    reference: BUG-1
+                    reason: test
+                    expires: 2099-01-01
+                """
         let threads = plain.replacingOccurrences(of: "threads: 1", with: "threads: 2")
         func digest(_ text: String) throws -> String {
             RunIdentity.descriptorDigest(try TargetDescriptor.parse(text: text, file: "t.yaml"))

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayGate
 
 /// `observed` counts like `pass` for regressions only (docs/DECISIONS.md).

@@ -6,6 +6,7 @@ import AssayRunner
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayGate
 
 /// The native CPU backend made slower by a known fraction: each sample busy-waits `extra` ×
@@ -18,7 +19,9 @@ final class SlowedBackend: Backend {
     init(extra: Double) { self.extra = extra }
 
     func describe() throws -> BackendIdentity { try inner.describe() }
-    func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] { try inner.execute(problem, inputs: inputs) }
+    func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        try inner.execute(problem, inputs: inputs)
+    }
     func shutdown() { inner.shutdown() }
 
     func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
@@ -50,19 +53,35 @@ final class SlowedBackend: Backend {
 
     /// One alternating measurement of control and slowed backend, gated.
     func measureAndGate() throws -> PerformanceComparison {
-        let problem = try OpCatalogue.standard.problem(op: "matmul", params: ["m": .int(64), "n": .int(64), "k": .int(64)], attrs: [:], dtype: .f32)
+        let problem = try OpCatalogue.standard.problem(
+            op: "matmul",
+            params: ["m": .int(64), "n": .int(64), "k": .int(64)],
+            attrs: [:],
+            dtype: .f32
+        )
         let request = BenchmarkRequest(problem: problem, seed: 7, mode: .warm, k: 4, samples: 5)
-        let control = SlowedBackend(extra: 0), slowed = SlowedBackend(extra: 0.10)
-        _ = try sample(control, request); _ = try sample(slowed, request)   // warm-up: inputs prepared, caches filled
-        var controlSamples: [Double] = [], slowedSamples: [Double] = []
+        let control = SlowedBackend(extra: 0)
+        let slowed = SlowedBackend(extra: 0.10)
+        _ = try sample(control, request)
+        _ = try sample(slowed, request)  // warm-up: inputs prepared, caches filled
+        var controlSamples: [Double] = []
+        var slowedSamples: [Double] = []
         for _ in 0..<150 {
             controlSamples.append(try sample(control, request))
             slowedSamples.append(try sample(slowed, request))
         }
         // Five interleaved rounds of 30 per side: the gate's unit is the round.
-        func rounds(_ samples: [Double]) -> [[Double]] { stride(from: 0, to: samples.count, by: 30).map { Array(samples[$0..<($0 + 30)]) } }
-        let report = try Gate.compare(baseline: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(controlSamples))]),
-                                      current: SyntheticRuns.record([SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(slowedSamples))]))
+        func rounds(_ samples: [Double]) -> [[Double]] {
+            stride(from: 0, to: samples.count, by: 30).map { Array(samples[$0..<($0 + 30)]) }
+        }
+        let report = try Gate.compare(
+            baseline: SyntheticRuns.record([
+                SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(controlSamples))
+            ]),
+            current: SyntheticRuns.record([
+                SyntheticRuns.performanceCase(Self.id.description, rounds: rounds(slowedSamples))
+            ])
+        )
         #expect(report.status.exitCode == GateReport.status(conformance: [], performance: report.performance).exitCode)
         return try #require(report.performance.first)
     }
@@ -75,10 +94,12 @@ final class SlowedBackend: Backend {
     /// that overruns says nothing either. The time limit is only the backstop for a hang.
     @Test(.hangBackstop)
     func tenPercentSlowerBackendIsCaught() throws {
-        let clock = MonotonicClock(), started = clock.nanoseconds()
+        let clock = MonotonicClock()
+        let started = clock.nanoseconds()
         for attempt in 1...3 where attempt == 1 || clock.nanoseconds() - started < 90_000_000_000 {
             let row = try measureAndGate()
-            let detail = "ratio \(row.ratio ?? .nan) CI [\(row.ratioLow ?? .nan), \(row.ratioHigh ?? .nan)] τ \(row.tau) p \(row.adjustedPValue) n \(row.baselineSamples)/\(row.currentSamples)"
+            let detail =
+                "ratio \(row.ratio ?? .nan) CI [\(row.ratioLow ?? .nan), \(row.ratioHigh ?? .nan)] τ \(row.tau) p \(row.adjustedPValue) n \(row.baselineSamples)/\(row.currentSamples)"
             print("slowed backend, attempt \(attempt): \(row.verdict.rawValue), \(detail)")
             // The gate is judged only on data that shows the planted effect: under load the busy-wait's
             // share shrinks (a 1.05 median ratio was seen at load 20), and then `inconclusive` is right.
@@ -87,7 +108,9 @@ final class SlowedBackend: Backend {
                 return
             }
         }
-        print("slowed backend: this machine was too loaded to resolve a 10% change in the attempts it had time for; nothing asserted")
+        print(
+            "slowed backend: this machine was too loaded to resolve a 10% change in the attempts it had time for; nothing asserted"
+        )
     }
 
     /// The confirmation re-run's API samples exactly the run's performance cases, through the
@@ -95,18 +118,21 @@ final class SlowedBackend: Backend {
     @Test(.hangBackstop)
     func remeasurerSamplesThePlannedPerformanceCase() throws {
         let yaml = """
-        id: gate-slow
-        title: Gate slowed-backend check
-        kind: performance
-        seed: 7
-        performance: {time_cap_s: 0.9, min_samples: 10, min_measured_s: 0.3}
-        cases:
-          - op: matmul
-            dtypes: [f32]
-            shapes: [{m: 64, n: 64, k: 64}]
-        """
+            id: gate-slow
+            title: Gate slowed-backend check
+            kind: performance
+            seed: 7
+            performance: {time_cap_s: 0.9, min_samples: 10, min_measured_s: 0.3}
+            cases:
+              - op: matmul
+                dtypes: [f32]
+                shapes: [{m: 64, n: 64, k: 64}]
+            """
         let suite = try Suite.parse(text: yaml, file: "Suites/gate-slow.yaml", validator: OpCatalogue.standard)
-        let plan = SyntheticRuns.record([], suites: [SourceSnapshot(path: "Suites/gate-slow.yaml", text: yaml, value: suite)])
+        let plan = SyntheticRuns.record(
+            [],
+            suites: [SourceSnapshot(path: "Suites/gate-slow.yaml", text: yaml, value: suite)]
+        )
         let other = try CaseID(parsing: "gate-slow/matmul/m1.n1.k1/f32")
         let measured = try CaseRemeasurer(record: plan, root: URL(fileURLWithPath: "/"))
             .remeasure([Self.id, other]) { _, _ in SlowedBackend(extra: 0) }

@@ -1,10 +1,16 @@
 import Testing
+
 @testable import AssayCore
 @testable import AssayOps
 
 /// The per-op error model: correct rounding, ulps, and an accumulation bound that scales with Σ|terms|.
 @Suite struct ErrorModelTests {
-    func policy(_ op: String, _ params: AttrMap, dtype: DType, attrs: AttrMap = [:]) throws -> (OpProblem, TolerancePolicy, any Operator) {
+    func policy(
+        _ op: String,
+        _ params: AttrMap,
+        dtype: DType,
+        attrs: AttrMap = [:]
+    ) throws -> (OpProblem, TolerancePolicy, any Operator) {
         let catalogue = OpCatalogue.standard
         let problem = try catalogue.problem(op: op, params: params, attrs: attrs, dtype: dtype)
         let op = try catalogue.op(named: op)
@@ -13,7 +19,7 @@ import Testing
 
     @Test func singleRoundingOpsMustBeRoundedToNearestEven() throws {
         let (_, add, _) = try policy("add", ["a": .ints([1]), "b": .ints([1])], dtype: .bf16)
-        let exact = 1.0 + 3 * DType.bf16.ulp(at: 1) / 4   // 1 + ¾ ulp: nearest is 1 + ulp, truncation gives 1
+        let exact = 1.0 + 3 * DType.bf16.ulp(at: 1) / 4  // 1 + ¾ ulp: nearest is 1 + ulp, truncation gives 1
         #expect(add.judge(actual: 1 + DType.bf16.ulp(at: 1), expected: exact, magnitude: exact).ok)
         #expect(!add.judge(actual: 1, expected: exact, magnitude: exact).ok)
         // A tie goes to the even neighbour.
@@ -43,17 +49,21 @@ import Testing
     @Test func aUniformSoftmaxFailsInNarrowDTypes() throws {
         for dtype in [DType.f16, .bf16] {
             let (problem, tolerance, op) = try policy("softmax", ["shape": .ints([4, 1024])], dtype: dtype)
-            let inputs = InputGenerator.inputs(for: problem, values: .random, seed: 7, caseID: "t", specials: .all).map(RefTensor.init)
+            let inputs = InputGenerator.inputs(for: problem, values: .random, seed: 7, caseID: "t", specials: .all).map(
+                RefTensor.init
+            )
             let expected = op.reference(problem, inputs: inputs).data
             let magnitudes = op.magnitudes(problem, inputs: inputs)
-            let misses = expected.indices.filter { !tolerance.judge(actual: dtype.round(1.0 / 1024), expected: expected[$0], magnitude: magnitudes[$0]).ok }
+            let misses = expected.indices.filter {
+                !tolerance.judge(actual: dtype.round(1.0 / 1024), expected: expected[$0], magnitude: magnitudes[$0]).ok
+            }
             #expect(misses.count > expected.count / 2, "\(dtype): \(misses.count) misses")
         }
     }
 
     @Test func specialValueRulesHoldInEveryModel() throws {
         let (_, add, _) = try policy("add", ["a": .ints([1]), "b": .ints([1])], dtype: .f16)
-        #expect(add.judge(actual: .infinity, expected: 70000, magnitude: 70000).ok)    // rounds to +inf in f16
+        #expect(add.judge(actual: .infinity, expected: 70000, magnitude: 70000).ok)  // rounds to +inf in f16
         #expect(!add.judge(actual: 65504, expected: 70000, magnitude: 70000).ok)
         #expect(!add.judge(actual: 0, expected: .nan, magnitude: 0).ok)
         #expect(!add.judge(actual: .nan, expected: 1, magnitude: 1).ok)
@@ -61,13 +71,31 @@ import Testing
 
     @Test func aSuiteOverrideNeedsAReasonAndIsRecorded() throws {
         #expect(throws: InputError.self) {
-            try Suite.parse(text: "id: t\ncases:\n  - {op: add, shapes: [{a: [2], b: [2]}], rtol: 0.1}\n", file: "t.yaml", validator: OpCatalogue.standard)
+            try Suite.parse(
+                text: "id: t\ncases:\n  - {op: add, shapes: [{a: [2], b: [2]}], rtol: 0.1}\n",
+                file: "t.yaml",
+                validator: OpCatalogue.standard
+            )
         }
-        let suite = try Suite.parse(text: "id: t\ncases:\n  - {op: add, shapes: [{a: [2], b: [2]}], rtol: 0.1, tolerance_reason: \"vendor rounding, BUG-3\"}\n",
-                                    file: "t.yaml", validator: OpCatalogue.standard)
+        let suite = try Suite.parse(
+            text:
+                "id: t\ncases:\n  - {op: add, shapes: [{a: [2], b: [2]}], rtol: 0.1, tolerance_reason: \"vendor rounding, BUG-3\"}\n",
+            file: "t.yaml",
+            validator: OpCatalogue.standard
+        )
         #expect(suite.entries[0].toleranceReason == "vendor rounding, BUG-3")
-        let problem = try OpCatalogue.standard.problem(op: "add", params: ["a": .ints([2]), "b": .ints([2])], attrs: [:], dtype: .f32)
-        let loosened = TolerancePolicy.forProblem(problem, model: .correctlyRounded, rtol: 0.1, reason: "vendor rounding")
+        let problem = try OpCatalogue.standard.problem(
+            op: "add",
+            params: ["a": .ints([2]), "b": .ints([2])],
+            attrs: [:],
+            dtype: .f32
+        )
+        let loosened = TolerancePolicy.forProblem(
+            problem,
+            model: .correctlyRounded,
+            rtol: 0.1,
+            reason: "vendor rounding"
+        )
         #expect(loosened.overrideReason == "vendor rounding" && loosened.summary.contains("vendor rounding"))
         #expect(loosened.judge(actual: 1.05, expected: 1, magnitude: 1).ok)
     }
@@ -76,7 +104,10 @@ import Testing
         #expect(DType.f32.shortest(Double(Float(0.1))) == "0.1")
         #expect(DType.bf16.shortest(DType.bf16.round(0.1)) == "0.1")
         #expect(DType.f16.shortest(DType.f16.round(1.0 / 3)) == "0.3333")
-        #expect(DType.f16.shortest(DType.f16.round(1.0 / 6)) != DType.f16.shortest(DType.f16.round(1.0 / 6) + DType.f16.ulp(at: 1.0 / 6)))
+        #expect(
+            DType.f16.shortest(DType.f16.round(1.0 / 6))
+                != DType.f16.shortest(DType.f16.round(1.0 / 6) + DType.f16.ulp(at: 1.0 / 6))
+        )
         #expect(DType.f64.shortest(.nan) == "NaN" && DType.bf16.shortest(-.infinity) == "-inf")
         #expect(DType.int32.shortest(-7) == "-7")
         for dtype in [DType.f16, .bf16, .f32] {

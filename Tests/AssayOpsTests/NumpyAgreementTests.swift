@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayOps
 
@@ -14,10 +15,22 @@ import Testing
         ("matmul", ["b": .int(2), "m": .int(9), "n": .int(7), "k": .int(13)], ["transpose_a": .bool(true)], .f32),
         ("matmul", ["m": .int(17), "n": .int(5), "k": .int(33)], ["transpose_b": .bool(true)], .bf16),
         ("linear", ["m": .int(5), "n": .int(7), "k": .int(11)], [:], .f16),
-        ("conv2d", ["n": .int(2), "c": .int(4), "h": .int(9), "w": .int(8), "f": .int(6), "kh": .int(3), "kw": .int(2)],
-         ["stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2), "bias": .bool(false)], .f32),
-        ("scaled_dot_product_attention", ["b": .int(1), "h": .int(2), "s": .int(5), "t": .int(7), "d": .int(4)], ["causal": .bool(true)], .f32),
-        ("scaled_dot_product_attention", ["b": .int(1), "h": .int(1), "s": .int(6), "d": .int(8)], ["scale": .double(0.3)], .f64),
+        (
+            "conv2d",
+            ["n": .int(2), "c": .int(4), "h": .int(9), "w": .int(8), "f": .int(6), "kh": .int(3), "kw": .int(2)],
+            [
+                "stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2),
+                "bias": .bool(false),
+            ], .f32
+        ),
+        (
+            "scaled_dot_product_attention", ["b": .int(1), "h": .int(2), "s": .int(5), "t": .int(7), "d": .int(4)],
+            ["causal": .bool(true)], .f32
+        ),
+        (
+            "scaled_dot_product_attention", ["b": .int(1), "h": .int(1), "s": .int(6), "d": .int(8)],
+            ["scale": .double(0.3)], .f64
+        ),
         ("softmax", ["shape": .ints([3, 4, 5])], ["axis": .int(1)], .f32),
         ("log_softmax", ["shape": .ints([4, 9])], [:], .f32),
         ("layer_norm", ["shape": .ints([3, 16])], [:], .f32),
@@ -44,14 +57,24 @@ import Testing
         let catalogue = OpCatalogue.standard
         let problem = try catalogue.problem(op: name, params: params, attrs: attrs, dtype: dtype)
         let op = try catalogue.op(named: name)
-        let inputs = InputGenerator.inputs(for: problem, values: .random, seed: 7, caseID: "numpy/\(name)/\(index)", specials: .none)
+        let inputs = InputGenerator.inputs(
+            for: problem,
+            values: .random,
+            seed: 7,
+            caseID: "numpy/\(name)/\(index)",
+            specials: .none
+        )
         let reference = op.reference(problem, inputs: inputs.map(RefTensor.init))
         let job: [String: Any] = [
             "op": name,
             "attrs": problem.attrs.mapValues(\.jsonValue),
             "inputs": inputs.map { ["shape": $0.shape.dims, "data": $0.values()] },
         ]
-        let python = try Python.run(Self.script, input: try JSONSerialization.data(withJSONObject: job), standardError: .discarded)
+        let python = try Python.run(
+            Self.script,
+            input: try JSONSerialization.data(withJSONObject: job),
+            standardError: .discarded
+        )
         try #require(python.status == 0, "python3 exited with status \(python.status)")
         let numpy = try #require(try JSONSerialization.jsonObject(with: python.data) as? [String: Any])
         #expect(numpy["shape"] as? [Int] == reference.shape, "\(name) shape")

@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayProbe
 
 @Suite struct EnvironmentFingerprintTests {
@@ -9,14 +10,16 @@ import Testing
     /// separators=(",", ":"))` and `hashlib.sha256`.)
     @Test func canonicalFormIsPinned() {
         let fingerprint = EnvironmentFingerprint(facts: FixtureLoader.facts("ubuntu-nvidia"))
-        #expect(fingerprint.canonicalJSON == """
-            {"accelerators":[{"driver":"535.161.08","memoryMiB":81559,"name":"NVIDIA H100 80GB HBM3",\
-            "source":"nvidia-smi"},{"driver":"nvidia","name":"10de:2330","source":"pci"}],\
-            "cpu":{"architecture":"x86_64","logicalCores":8,"model":"Intel(R) Xeon(R) Platinum 8480+",\
-            "vendor":"GenuineIntel"},"kernel":{"release":"5.15.0-105-generic"},\
-            "os":{"id":"ubuntu","version":"22.04.4 LTS (Jammy Jellyfish)","versionID":"22.04"},\
-            "scheme":"assay-env-v1"}
-            """)
+        #expect(
+            fingerprint.canonicalJSON == """
+                {"accelerators":[{"driver":"535.161.08","memoryMiB":81559,"name":"NVIDIA H100 80GB HBM3",\
+                "source":"nvidia-smi"},{"driver":"nvidia","name":"10de:2330","source":"pci"}],\
+                "cpu":{"architecture":"x86_64","logicalCores":8,"model":"Intel(R) Xeon(R) Platinum 8480+",\
+                "vendor":"GenuineIntel"},"kernel":{"release":"5.15.0-105-generic"},\
+                "os":{"id":"ubuntu","version":"22.04.4 LTS (Jammy Jellyfish)","versionID":"22.04"},\
+                "scheme":"assay-env-v1"}
+                """
+        )
         #expect(fingerprint.digest == "cdd6294599f958fba98a2c2e4e8981beb5d82b5accdc7b6488577f38889cdc59")
     }
 
@@ -69,14 +72,28 @@ import Testing
         let facts = FixtureLoader.facts("openeuler-kunpeng")
         let plain = EnvironmentFingerprint(facts: facts)
         let device = EnvironmentFingerprint.BackendDevice(
-            name: "Ascend910B3", driver: "23.0.3", runtime: "CANN 8.0.RC1")
+            name: "Ascend910B3",
+            driver: "23.0.3",
+            runtime: "CANN 8.0.RC1"
+        )
         let withBackend = EnvironmentFingerprint(facts: facts, backendDevices: [device])
         #expect(withBackend.digest != plain.digest)
-        #expect(withBackend.components.accelerators.contains(EnvironmentFingerprint.Accelerator(
-            source: "backend", name: "Ascend910B3", driver: "23.0.3", runtime: "CANN 8.0.RC1")))
-        let newer = EnvironmentFingerprint(facts: facts, backendDevices: [
-            EnvironmentFingerprint.BackendDevice(name: "Ascend910B3", driver: "23.0.3", runtime: "CANN 8.0.0"),
-        ])
+        #expect(
+            withBackend.components.accelerators.contains(
+                EnvironmentFingerprint.Accelerator(
+                    source: "backend",
+                    name: "Ascend910B3",
+                    driver: "23.0.3",
+                    runtime: "CANN 8.0.RC1"
+                )
+            )
+        )
+        let newer = EnvironmentFingerprint(
+            facts: facts,
+            backendDevices: [
+                EnvironmentFingerprint.BackendDevice(name: "Ascend910B3", driver: "23.0.3", runtime: "CANN 8.0.0")
+            ]
+        )
         #expect(newer.digest != withBackend.digest)
     }
 
@@ -84,10 +101,12 @@ import Testing
         let components = EnvironmentFingerprint(facts: FixtureLoader.facts("openeuler-kunpeng")).components
         #expect(components.cpuVendor == "0x48")
         #expect(components.cpuModel == "0xd01")
-        #expect(components.accelerators == [
-            EnvironmentFingerprint.Accelerator(source: "npu-smi", name: "npu-smi", driver: "23.0.3"),
-            EnvironmentFingerprint.Accelerator(source: "pci", name: "19e5:d802", driver: "devdrv_device_driver"),
-        ])
+        #expect(
+            components.accelerators == [
+                EnvironmentFingerprint.Accelerator(source: "npu-smi", name: "npu-smi", driver: "23.0.3"),
+                EnvironmentFingerprint.Accelerator(source: "pci", name: "19e5:d802", driver: "devdrv_device_driver"),
+            ]
+        )
     }
 
     @Test func acceleratorOrderDoesNotMatter() {
@@ -113,8 +132,10 @@ import Testing
 
     @Test func unknownFactsStillFingerprint() {
         let fingerprint = EnvironmentFingerprint(facts: SystemProbe(source: EmptyProbeSource()).probe())
-        #expect(fingerprint.canonicalJSON
-            == #"{"accelerators":[],"cpu":{},"kernel":{},"os":{},"scheme":"assay-env-v1"}"#)
+        #expect(
+            fingerprint.canonicalJSON
+                == #"{"accelerators":[],"cpu":{},"kernel":{},"os":{},"scheme":"assay-env-v1"}"#
+        )
         #expect(fingerprint.componentMap == ["scheme": "assay-env-v1"])
         #expect(fingerprint.rows.first { $0.component == "os.id" }?.value == "unknown")
     }

@@ -1,5 +1,6 @@
 import AssayCore
 import Foundation
+
 @testable import AssayProbe
 
 /// The recorded systems under `Fixtures/` (copied as a resource bundle).

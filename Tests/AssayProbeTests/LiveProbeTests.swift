@@ -1,6 +1,7 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayProbe
 
 /// The live source on whatever machine runs the tests: sanity only, nothing machine-specific.
@@ -50,8 +51,10 @@ import Testing
 
     @Test func largeOutputDoesNotDeadlock() throws {
         // Far more than a pipe buffer on both streams at once.
-        let result = try #require(LiveProbeSource(timeout: 20).run(
-            ["sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo line-$i; echo err-$i >&2; i=$((i+1)); done"]))
+        let result = try #require(
+            LiveProbeSource(timeout: 20).run(
+                ["sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo line-$i; echo err-$i >&2; i=$((i+1)); done"])
+        )
         #expect(result.succeeded)
         #expect(result.stdout.lines.count == 20000)
         #expect(result.stderr.lines.count == 20000)

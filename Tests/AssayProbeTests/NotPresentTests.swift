@@ -1,5 +1,6 @@
 import AssayCore
 import Testing
+
 @testable import AssayProbe
 
 /// Missing files and absent tools are answers, not errors.
@@ -17,22 +18,35 @@ import Testing
         #expect(facts.cgroupVersion == nil)
         #expect(facts.selinux == nil)
         #expect(facts.glibcVersion == nil)
-        #expect(facts.container == SystemFacts.Container(
-            inContainer: false, hints: [],
-            runtimes: SystemProbe.containerRuntimes.map { SystemFacts.Tool(name: $0, present: false) }))
+        #expect(
+            facts.container
+                == SystemFacts.Container(
+                    inContainer: false,
+                    hints: [],
+                    runtimes: SystemProbe.containerRuntimes.map { SystemFacts.Tool(name: $0, present: false) }
+                )
+        )
         #expect(facts.toolchain == SystemProbe.toolchainTools.map { SystemFacts.Tool(name: $0, present: false) })
-        #expect(facts.acceleratorTools == AcceleratorToolSpec.all.map {
-            SystemFacts.AcceleratorTool(name: $0.name, present: false)
-        })
+        #expect(
+            facts.acceleratorTools
+                == AcceleratorToolSpec.all.map {
+                    SystemFacts.AcceleratorTool(name: $0.name, present: false)
+                }
+        )
         #expect(facts.tool("gcc")?.status == "not present")
     }
 
     @Test func aFailingVendorToolIsPresentWithItsErrorKept() throws {
-        let source = OverridingProbeSource(base: FixtureLoader.source("ubuntu-nvidia"), tools: [
-            "nvidia-smi": CommandOutput(
-                exitCode: 9, stdout: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
-                    + "Make sure that the latest NVIDIA driver is installed and running.\n\n"),
-        ])
+        let source = OverridingProbeSource(
+            base: FixtureLoader.source("ubuntu-nvidia"),
+            tools: [
+                "nvidia-smi": CommandOutput(
+                    exitCode: 9,
+                    stdout: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
+                        + "Make sure that the latest NVIDIA driver is installed and running.\n\n"
+                )
+            ]
+        )
         let facts = SystemProbe(source: source).probe()
         let tool = try #require(facts.acceleratorTool("nvidia-smi"))
         #expect(tool.present)
@@ -45,25 +59,37 @@ import Testing
     }
 
     @Test func aHungToolIsPresentAndMarkedTimedOut() throws {
-        let source = OverridingProbeSource(base: EmptyProbeSource(), tools: [
-            "npu-smi": CommandOutput(exitCode: -1, stdout: "", timedOut: true),
-            "gcc": CommandOutput(exitCode: -1, stdout: "gcc (GCC) 12.1.0", timedOut: true),
-        ])
+        let source = OverridingProbeSource(
+            base: EmptyProbeSource(),
+            tools: [
+                "npu-smi": CommandOutput(exitCode: -1, stdout: "", timedOut: true),
+                "gcc": CommandOutput(exitCode: -1, stdout: "gcc (GCC) 12.1.0", timedOut: true),
+            ]
+        )
         let facts = SystemProbe(source: source).probe()
-        #expect(facts.acceleratorTool("npu-smi") == SystemFacts.AcceleratorTool(
-            name: "npu-smi", present: true, rawHead: ["timed out"]))
+        #expect(
+            facts.acceleratorTool("npu-smi")
+                == SystemFacts.AcceleratorTool(
+                    name: "npu-smi",
+                    present: true,
+                    rawHead: ["timed out"]
+                )
+        )
         #expect(facts.tool("gcc") == SystemFacts.Tool(name: "gcc", present: true, version: nil))
         #expect(facts.tool("gcc")?.status == "present")
     }
 
     @Test func malformedFilesDoNotStopOtherProbes() {
-        let source = OverridingProbeSource(base: FixtureLoader.source("kylin-hygon"), files: [
-            "/proc/cpuinfo": "\u{0}garbage without colons\n\n:::\n",
-            "/proc/meminfo": "MemTotal: lots kB\n",
-            "/sys/devices/system/node/node0/cpulist": "7-0,x",
-            "/proc/sys/kernel/tainted": "not a number",
-            "/etc/os-release": "=\n\"unterminated\n",
-        ])
+        let source = OverridingProbeSource(
+            base: FixtureLoader.source("kylin-hygon"),
+            files: [
+                "/proc/cpuinfo": "\u{0}garbage without colons\n\n:::\n",
+                "/proc/meminfo": "MemTotal: lots kB\n",
+                "/sys/devices/system/node/node0/cpulist": "7-0,x",
+                "/proc/sys/kernel/tainted": "not a number",
+                "/etc/os-release": "=\n\"unterminated\n",
+            ]
+        )
         let facts = SystemProbe(source: source).probe()
         #expect(facts.os == nil)
         #expect(facts.cpu?.modelName == nil)
@@ -92,8 +118,10 @@ import Testing
     }
 
     @Test func fixtureCommandsMatchWholeArgvFirst() {
-        let source = FixtureProbeSource(root: FixtureLoader.url("ubuntu-nvidia").appendingPathComponent("root"),
-                                        commands: ["uname -r": "6.8.0\n", "uname": "x86_64\n"])
+        let source = FixtureProbeSource(
+            root: FixtureLoader.url("ubuntu-nvidia").appendingPathComponent("root"),
+            commands: ["uname -r": "6.8.0\n", "uname": "x86_64\n"]
+        )
         #expect(source.run(["uname", "-r"])?.stdout == "6.8.0\n")
         #expect(source.run(["uname", "-m"])?.stdout == "x86_64\n")
         #expect(source.run(["nvidia-smi"]) == nil)

@@ -1,29 +1,35 @@
 import AssayCore
 import Testing
+
 @testable import AssayProbe
 
 @Suite struct ParserTests {
     @Test func osReleaseQuotingFollowsOsRelease5() {
-        let fields = KeyValueText.shellAssignments("""
+        let fields = KeyValueText.shellAssignments(
+            """
             # comment
             NAME="Some \\"Quoted\\" OS"
             ID=plain
             VERSION='1.0 (single)'
             EMPTY=
             BROKEN
-            """)
+            """
+        )
         #expect(fields == ["NAME": "Some \"Quoted\" OS", "ID": "plain", "VERSION": "1.0 (single)", "EMPTY": ""])
     }
 
     @Test func colonRecordsSplitOnBlankLinesAndLowerCaseKeys() {
         let records = KeyValueText.colonRecords(
-            "processor\t: 0\nModel Name\t\t: X\n\nprocessor : 1\nCPU architecture: 8\n")
+            "processor\t: 0\nModel Name\t\t: X\n\nprocessor : 1\nCPU architecture: 8\n"
+        )
         #expect(records == [["processor": "0", "model name": "X"], ["processor": "1", "cpu architecture": "8"]])
     }
 
     @Test func meminfoDropsNodePrefixAndUnits() {
-        #expect(KeyValueText.meminfo("Node 1 MemTotal:  42 kB\nHugePages_Total:   3\nBad: x\n")
-            == ["MemTotal": 42, "HugePages_Total": 3])
+        #expect(
+            KeyValueText.meminfo("Node 1 MemTotal:  42 kB\nHugePages_Total:   3\nBad: x\n")
+                == ["MemTotal": 42, "HugePages_Total": 3]
+        )
     }
 
     @Test func cpuLists() {
@@ -50,8 +56,10 @@ import Testing
     @Test func noVersionInText() {
         #expect(VersionText.firstLineVersion("usage: tool [options]") == nil)
         #expect(VersionText.firstLineVersion("") == nil)
-        #expect(VersionText.labelled("Driver Version", in: "| Driver Version: 535.161.08   CUDA Version: 12.2 |")
-            == "535.161.08")
+        #expect(
+            VersionText.labelled("Driver Version", in: "| Driver Version: 535.161.08   CUDA Version: 12.2 |")
+                == "535.161.08"
+        )
     }
 
     @Test func taintDecodingKeepsUnknownBits() {
@@ -81,17 +89,31 @@ import Testing
     }
 
     @Test func nvidiaSMIWithSeveralGPUsAndMissingValues() {
-        let devices = NvidiaSMI.parse("""
+        let devices = NvidiaSMI.parse(
+            """
             NVIDIA A100-SXM4-80GB, 81920, 550.54.15, 00000000:07:00.0
             NVIDIA A100-SXM4-80GB, [N/A], 550.54.15, 00000000:0F:00.0
             garbage line
-            """)
-        #expect(devices == [
-            SystemFacts.AcceleratorDevice(index: 0, name: "NVIDIA A100-SXM4-80GB", memoryMiB: 81920,
-                                          driverVersion: "550.54.15", pciBusID: "00000000:07:00.0"),
-            SystemFacts.AcceleratorDevice(index: 1, name: "NVIDIA A100-SXM4-80GB", memoryMiB: nil,
-                                          driverVersion: "550.54.15", pciBusID: "00000000:0F:00.0"),
-        ])
+            """
+        )
+        #expect(
+            devices == [
+                SystemFacts.AcceleratorDevice(
+                    index: 0,
+                    name: "NVIDIA A100-SXM4-80GB",
+                    memoryMiB: 81920,
+                    driverVersion: "550.54.15",
+                    pciBusID: "00000000:07:00.0"
+                ),
+                SystemFacts.AcceleratorDevice(
+                    index: 1,
+                    name: "NVIDIA A100-SXM4-80GB",
+                    memoryMiB: nil,
+                    driverVersion: "550.54.15",
+                    pciBusID: "00000000:0F:00.0"
+                ),
+            ]
+        )
     }
 
     @Test func loongArchCPUInfo() throws {
@@ -164,11 +186,16 @@ import Testing
     }
 
     @Test func nvidiaSMIIsAskedTheDocumentedQuery() {
-        #expect(AcceleratorToolSpec.all.first?.argv == [
-            "nvidia-smi", "--query-gpu=name,memory.total,driver_version,pci.bus_id", "--format=csv,noheader,nounits",
-        ])
-        #expect(AcceleratorToolSpec.all.map(\.name)
-            == ["nvidia-smi", "npu-smi", "cnmon", "xpu-smi", "mthreads-gmi", "hy-smi", "rocm-smi"])
+        #expect(
+            AcceleratorToolSpec.all.first?.argv == [
+                "nvidia-smi", "--query-gpu=name,memory.total,driver_version,pci.bus_id",
+                "--format=csv,noheader,nounits",
+            ]
+        )
+        #expect(
+            AcceleratorToolSpec.all.map(\.name)
+                == ["nvidia-smi", "npu-smi", "cnmon", "xpu-smi", "mthreads-gmi", "hy-smi", "rocm-smi"]
+        )
     }
 
     @Test func bracketedSysfsChoice() {

@@ -2,59 +2,62 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayProbe
 
 @Suite struct ProbeYAMLTests {
     @Test func ubuntuNvidiaDescriptor() {
-        #expect(ProbeYAML.render(FixtureLoader.facts("ubuntu-nvidia")) == """
-            # Target descriptor drafted by `assay targets probe` from this machine's probes.
-            # Review every value: declared capabilities are checked against probes on each run.
-            id: nvidia-h100-80gb-hbm3-ubuntu-22-04
-            title: NVIDIA H100 80GB HBM3 on Ubuntu 22.04.4 LTS
-            kind: accelerator
-            vendor: NVIDIA
-            model: NVIDIA H100 80GB HBM3
-            versions:
-              driver: "535.161.08"
-              gcc: "11.4.0"
-              glibc: "2.35"
-              kernel: "5.15.0-105-generic"
-              nvidia-smi: "535.161.08"
-              os: Ubuntu 22.04.4 LTS
-              python3: "3.10.12"
-            backend:
-              command: [python3, Backends/python/torch_backend.py, "--device", cuda]
-              device: cuda
-              timeouts: {handshake_s: 180, request_s: 600}
-            capabilities:
-              memory_gib: 79.6
-              devices: 1
-              # host_link_gbs: the host link per direction, e.g. 64 for PCIe Gen5 x16.
-            expect:
-              os_id: ubuntu
-              os_version: "22.04"
-              min_kernel: "5.15.0"
-              modules:
-                - drm
-                - nvidia
-                - nvidia_drm
-                - nvidia_modeset
-                - nvidia_uvm
-              device_nodes:
-                - /dev/dri/card0
-                - /dev/dri/renderD128
-                - /dev/nvidia-caps
-                - /dev/nvidia-uvm
-                - /dev/nvidia-uvm-tools
-                - /dev/nvidia0
-                - /dev/nvidiactl
-              cgroup: v2
-              min_memory_gib: 235
-              hugepages: 1024  # pages of 2048 KiB
-              min_device_memory_gib: 75
-              # min_host_device_gbs: the host↔device copy bandwidth to expect, e.g. 40 on PCIe Gen5 x16.
+        #expect(
+            ProbeYAML.render(FixtureLoader.facts("ubuntu-nvidia")) == """
+                # Target descriptor drafted by `assay targets probe` from this machine's probes.
+                # Review every value: declared capabilities are checked against probes on each run.
+                id: nvidia-h100-80gb-hbm3-ubuntu-22-04
+                title: NVIDIA H100 80GB HBM3 on Ubuntu 22.04.4 LTS
+                kind: accelerator
+                vendor: NVIDIA
+                model: NVIDIA H100 80GB HBM3
+                versions:
+                  driver: "535.161.08"
+                  gcc: "11.4.0"
+                  glibc: "2.35"
+                  kernel: "5.15.0-105-generic"
+                  nvidia-smi: "535.161.08"
+                  os: Ubuntu 22.04.4 LTS
+                  python3: "3.10.12"
+                backend:
+                  command: [python3, Backends/python/torch_backend.py, "--device", cuda]
+                  device: cuda
+                  timeouts: {handshake_s: 180, request_s: 600}
+                capabilities:
+                  memory_gib: 79.6
+                  devices: 1
+                  # host_link_gbs: the host link per direction, e.g. 64 for PCIe Gen5 x16.
+                expect:
+                  os_id: ubuntu
+                  os_version: "22.04"
+                  min_kernel: "5.15.0"
+                  modules:
+                    - drm
+                    - nvidia
+                    - nvidia_drm
+                    - nvidia_modeset
+                    - nvidia_uvm
+                  device_nodes:
+                    - /dev/dri/card0
+                    - /dev/dri/renderD128
+                    - /dev/nvidia-caps
+                    - /dev/nvidia-uvm
+                    - /dev/nvidia-uvm-tools
+                    - /dev/nvidia0
+                    - /dev/nvidiactl
+                  cgroup: v2
+                  min_memory_gib: 235
+                  hugepages: 1024  # pages of 2048 KiB
+                  min_device_memory_gib: 75
+                  # min_host_device_gbs: the host↔device copy bandwidth to expect, e.g. 40 on PCIe Gen5 x16.
 
-            """)
+                """
+        )
     }
 
     @Test func kunpengGuessesTheAscendFromPCI() {
@@ -95,16 +98,28 @@ import Testing
     /// reads back as the values it drafted, for every fixture, an empty probe, and every backend.
     @Test(arguments: FixtureLoader.names + ["(empty)"])
     func theDraftValidatesAsADescriptor(fixture: String) throws {
-        let facts = fixture == "(empty)" ? SystemProbe(source: EmptyProbeSource()).probe() : FixtureLoader.facts(fixture)
+        let facts =
+            fixture == "(empty)" ? SystemProbe(source: EmptyProbeSource()).probe() : FixtureLoader.facts(fixture)
         let guess = TargetGuess(facts: facts)
-        let backends: [BackendSpec?] = [nil] + BackendDraft.names.map { BackendDraft.named($0) } + [
-            BackendDraft.named("torch", device: "npu:1"),
-            BackendSpec(command: ["ssh", "gpu host", "python3", "-u", "x.py"], env: ["ASCEND_RT_VISIBLE_DEVICES": "0,1", "yes": "no"],
-                        cwd: "Backends/python", device: "npu", handshakeTimeoutSeconds: 0.5, requestTimeoutSeconds: 30, maxRestarts: 0),
-            BackendSpec(builtin: "cpu", threads: 4),
-        ]
+        let backends: [BackendSpec?] =
+            [nil] + BackendDraft.names.map { BackendDraft.named($0) } + [
+                BackendDraft.named("torch", device: "npu:1"),
+                BackendSpec(
+                    command: ["ssh", "gpu host", "python3", "-u", "x.py"],
+                    env: ["ASCEND_RT_VISIBLE_DEVICES": "0,1", "yes": "no"],
+                    cwd: "Backends/python",
+                    device: "npu",
+                    handshakeTimeoutSeconds: 0.5,
+                    requestTimeoutSeconds: 30,
+                    maxRestarts: 0
+                ),
+                BackendSpec(builtin: "cpu", threads: 4),
+            ]
         for spec in backends {
-            let descriptor = try TargetDescriptor.parse(text: ProbeYAML.render(facts, backend: spec), file: "probe.yaml")
+            let descriptor = try TargetDescriptor.parse(
+                text: ProbeYAML.render(facts, backend: spec),
+                file: "probe.yaml"
+            )
             #expect(descriptor.backend == spec ?? BackendDraft.guess(guess))
             #expect(descriptor.id == guess.id && descriptor.kind.rawValue == guess.kind)
             #expect(descriptor.capabilities.devices == guess.devices)
@@ -160,7 +175,8 @@ enum PyYAML {
 
     static func load(_ text: String) -> [String: Any]? {
         guard let result = LiveProbeSource(timeout: 30).run(["python3", "-c", script, text]), result.succeeded,
-              let data = result.stdout.data(using: .utf8) else { return nil }
+            let data = result.stdout.data(using: .utf8)
+        else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 }

@@ -21,12 +21,18 @@ import Testing
         }
         try RegistryFixtures.writeRun(RegistryFixtures.record(b, run: 0), in: reports)
         let certificate = try RegistryFixtures.certify(last!)
-        return (reports, certificate, try RegistryFixtures.trustFile([RegistryFixtures.stranger, RegistryFixtures.issuer], in: folder))
+        return (
+            reports, certificate,
+            try RegistryFixtures.trustFile([RegistryFixtures.stranger, RegistryFixtures.issuer], in: folder)
+        )
     }
 
     static func options(_ trust: URL?, folder: URL) throws -> IngestOptions {
-        IngestOptions(issuers: try trust.map { try StationTrust(files: [$0]) },
-                      stations: StationTrust(keys: [RegistryFixtures.station.publicKey]), root: folder)
+        IngestOptions(
+            issuers: try trust.map { try StationTrust(files: [$0]) },
+            stations: StationTrust(keys: [RegistryFixtures.station.publicKey]),
+            root: folder
+        )
     }
 
     static func count(_ registry: Registry, _ table: String) throws -> Int {
@@ -35,15 +41,22 @@ import Testing
 
     /// Runs `body` with the lab ingested into a fresh registry of `engine` (or, with `ingest`
     /// false, an empty one), removing everything afterwards.
-    static func withLab(_ engine: TestEngine, ingest: Bool = true, trust: Bool = true,
-                        _ body: (Registry, (reports: URL, certificate: URL, trust: URL), URL) throws -> Void) throws {
+    static func withLab(
+        _ engine: TestEngine,
+        ingest: Bool = true,
+        trust: Bool = true,
+        _ body: (Registry, (reports: URL, certificate: URL, trust: URL), URL) throws -> Void
+    ) throws {
         let folder = try TemporaryDirectory.make(prefix: "assay-registry")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lab = try Self.lab(in: folder)
         let registry = try engine.open(try engine.makeDatabase(in: folder))
         defer { registry.close() }
         if ingest {
-            _ = try registry.ingest(IngestInputs(paths: [lab.reports.path], relativeTo: folder), options: Self.options(trust ? lab.trust : nil, folder: folder))
+            _ = try registry.ingest(
+                IngestInputs(paths: [lab.reports.path], relativeTo: folder),
+                options: Self.options(trust ? lab.trust : nil, folder: folder)
+            )
         }
         try body(registry, lab, folder)
     }
@@ -71,7 +84,10 @@ import Testing
             #expect(try registry.targets(.init(vendor: "Other")).map(\.id) == ["cpu-b"])
             #expect(try registry.targets(.init(kind: "accelerator", os: "debian 12")).map(\.id) == ["npu-a"])
             let runs = try registry.runs(.init(target: "npu-a"))
-            #expect(runs.count == 3 && runs.allSatisfy { $0.attested && $0.station == "station-1" && $0.counts["pass"] == 6 })
+            #expect(
+                runs.count == 3
+                    && runs.allSatisfy { $0.attested && $0.station == "station-1" && $0.counts["pass"] == 6 }
+            )
             #expect(runs.map { $0.versions["driver"] } == ["1.0", "1.0", "1.1"])
             #expect(runs.first?.reportPath == "Reports/npu-a/\(runs[0].runID)/report.html")
 
@@ -79,7 +95,10 @@ import Testing
             #expect(certificates.count == 1)
             #expect(certificates.first?.level == "compatible" && certificates.first?.validity == .valid)
             #expect(certificates.first?.issuerKeyID == RegistryFixtures.issuer.keyID)
-            #expect(try registry.certificates(at: RegistryFixtures.base.addingTimeInterval(86400 * 90)).first?.validity == .expired)
+            #expect(
+                try registry.certificates(at: RegistryFixtures.base.addingTimeInterval(86400 * 90)).first?.validity
+                    == .expired
+            )
             #expect(try registry.certificates(.init(profile: "other")).isEmpty)
         }
     }
@@ -103,7 +122,11 @@ import Testing
         try Self.withLab(engine, ingest: false) { registry, lab, folder in
             let certificate = try IngestInputs(paths: [lab.certificate.path], relativeTo: folder)
 
-            let untrusted = try RegistryFixtures.trustFile([RegistryFixtures.stranger], in: folder, name: "stranger.pem")
+            let untrusted = try RegistryFixtures.trustFile(
+                [RegistryFixtures.stranger],
+                in: folder,
+                name: "stranger.pem"
+            )
             let wrongKey = try registry.ingest(certificate, options: Self.options(untrusted, folder: folder))
             #expect(wrongKey.map(\.action) == [.refused])
             #expect(wrongKey.first?.detail.contains("not signed by any of the 1 trusted issuer key(s)") == true)
@@ -120,7 +143,10 @@ import Testing
             #expect(try Self.count(registry, "certificates") == 0)
 
             // A run whose attestation no longer matches is refused too, and nothing of it stored.
-            let run = try registry.ingest(IngestInputs(paths: [runJSON.path], relativeTo: folder), options: Self.options(nil, folder: folder))
+            let run = try registry.ingest(
+                IngestInputs(paths: [runJSON.path], relativeTo: folder),
+                options: Self.options(nil, folder: folder)
+            )
             #expect(run.first?.action == .refused && run.first?.detail.contains("does not hold up") == true, "\(run)")
             #expect(try Self.count(registry, "runs") == 0)
         }
@@ -138,9 +164,14 @@ import Testing
         let registry = try engine.open(try engine.makeDatabase(in: folder))
         defer { registry.close() }
         #expect(throws: DatabaseError.self) {
-            try registry.ingest(IngestInputs(paths: [directory.path], relativeTo: folder), options: IngestOptions(root: folder))
+            try registry.ingest(
+                IngestInputs(paths: [directory.path], relativeTo: folder),
+                options: IngestOptions(root: folder)
+            )
         }
-        for table in ["targets", "runs", "cases", "performance"] { #expect(try Self.count(registry, table) == 0, "\(table)") }
+        for table in ["targets", "runs", "cases", "performance"] {
+            #expect(try Self.count(registry, table) == 0, "\(table)")
+        }
     }
 
     @Test(arguments: TestEngine.available)
@@ -150,12 +181,16 @@ import Testing
         let db = try engine.makeDatabase(in: folder)
         let old = try engine.open(db)
         // Back to version 1 as an older harness left it: no indexes, one migration row.
-        for index in ["runs_by_start", "performance_by_case", "certificates_by_target"] { try old.database.execute("DROP INDEX \(index)") }
+        for index in ["runs_by_start", "performance_by_case", "certificates_by_target"] {
+            try old.database.execute("DROP INDEX \(index)")
+        }
         try old.database.execute("DELETE FROM schema_migrations WHERE version = 2")
         old.close()
         let reopened = try engine.open(db)
         #expect(try RegistrySchema.versions(reopened.database) == [1, 2])
-        try reopened.database.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (99, 'future', 'x')")
+        try reopened.database.execute(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (99, 'future', 'x')"
+        )
         reopened.close()
         #expect(throws: RegistryError.self) { try engine.open(db) }
     }

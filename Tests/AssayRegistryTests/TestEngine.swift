@@ -1,6 +1,7 @@
 import AssayRegistry
 import AssayTestSupport
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,9 @@ enum TestEngine: String, CaseIterable, CustomStringConvertible, Sendable {
     static let available: [TestEngine] = {
         guard RegistryConnection.hasPostgreSQL else { return [.sqlite] }
         guard PostgresTestServer.shared != nil else {
-            FileHandle.standardError.write(Data("warning: PostgreSQL registry tests skipped: \(PostgresTestServer.failure ?? "no server")\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: PostgreSQL registry tests skipped: \(PostgresTestServer.failure ?? "no server")\n".utf8)
+            )
             return [.sqlite]
         }
         return [.sqlite, .postgresql]
@@ -47,7 +50,9 @@ final class PostgresTestServer: @unchecked Sendable {
         }
         let folder = TemporaryDirectory.uniqueURL(prefix: "assay-postgres")
         let start = run(["start", folder.path])
-        guard start.status == 0, let url = start.output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+        guard start.status == 0, let url = start.output.split(separator: "\n").last.map(String.init),
+            url.hasPrefix("postgres://")
+        else {
             failure = "the test server did not start: \(start.output.suffix(400))"
             return nil
         }
@@ -76,14 +81,19 @@ final class PostgresTestServer: @unchecked Sendable {
         let argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
-        guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else { return (127, "cannot start \(script)") }
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else {
+            return (127, "cannot start \(script)")
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 
-    private init(folder: URL, adminURL: String) { self.folder = folder; self.adminURL = adminURL }
+    private init(folder: URL, adminURL: String) {
+        self.folder = folder
+        self.adminURL = adminURL
+    }
 
     /// `CREATE DATABASE` under a fresh name; the URL of it.
     func createDatabase() throws -> String {

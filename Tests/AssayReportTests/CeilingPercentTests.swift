@@ -2,6 +2,7 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 /// No report shows a percent of peak or of roofline above 100: a case faster than its ceiling
@@ -37,7 +38,10 @@ import Testing
         }
         let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("100.0% (ceiling below achieved)"))
-        #expect(html.contains("ceiling below achieved: drawn at the achieved figure"), "the roofline is drawn at the achieved figure with a note")
+        #expect(
+            html.contains("ceiling below achieved: drawn at the achieved figure"),
+            "the roofline is drawn at the achieved figure with a note"
+        )
         let markdown = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(markdown.contains("100.0% (ceiling below achieved)"))
     }

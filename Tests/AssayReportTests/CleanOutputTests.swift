@@ -2,6 +2,7 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 /// External strings cannot become links, images, HTML or table cells in Markdown, and bidi or
@@ -41,10 +42,16 @@ import Testing
         var other = record
         other.runID = "20261125T080000Z-bbbb0002"
         let comparison = RunComparison([record, other])
-        let outputs = try written.filter { $0.pathExtension != "json" }.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
+        let outputs =
+            try written.filter { $0.pathExtension != "json" }.map {
+                ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8))
+            }
             + [("compare.md", comparison.markdown()), ("compare.html", comparison.html())]
         for (name, text) in outputs {
-            #expect(!text.unicodeScalars.contains { Markup.isInvisibleFormat($0) }, "\(name) carries a raw format character")
+            #expect(
+                !text.unicodeScalars.contains { Markup.isInvisibleFormat($0) },
+                "\(name) carries a raw format character"
+            )
             #expect(text.contains("⟨U+202E⟩"), "\(name) does not show the override")
             if name.hasSuffix(".md") {
                 #expect(!text.contains("[click](") && !text.contains("![](https"), "\(name) renders a link or an image")
@@ -56,14 +63,24 @@ import Testing
 /// Smaller output fixes: each thing said once, and only what was written claimed.
 @Suite struct SaidOnceTests {
     @Test func junitSaysUnsupportedOnce() {
-        #expect(JUnitReport.unsupportedMessage("unsupported: matmul bf16 not declared") == "unsupported: matmul bf16 not declared")
+        #expect(
+            JUnitReport.unsupportedMessage("unsupported: matmul bf16 not declared")
+                == "unsupported: matmul bf16 not declared"
+        )
         #expect(JUnitReport.unsupportedMessage("no bf16 on this device") == "unsupported: no bf16 on this device")
         #expect(JUnitReport.unsupportedMessage(nil) == "unsupported: not declared by the backend")
     }
 
     @Test func systemEvidenceIsSaidOnce() {
-        var result = CaseResult(id: try! CaseID(parsing: "system/os_id/-/none"), kind: .system, op: "os_id", dtype: "none", outcome: .fail,
-                                message: "expected openeuler, observed debian", system: SystemObservation(expected: "openeuler", observed: "debian"))
+        var result = CaseResult(
+            id: try! CaseID(parsing: "system/os_id/-/none"),
+            kind: .system,
+            op: "os_id",
+            dtype: "none",
+            outcome: .fail,
+            message: "expected openeuler, observed debian",
+            system: SystemObservation(expected: "openeuler", observed: "debian")
+        )
         #expect(ReportModel.systemLine(result) == nil)
         result.message = "probe failed"
         #expect(ReportModel.systemLine(result) == "expected openeuler, observed debian")

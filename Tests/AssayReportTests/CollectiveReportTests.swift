@@ -1,6 +1,7 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 /// report.html's collectives: the table with the nccl-tests figures and the log-log bus
@@ -9,16 +10,24 @@ struct CollectiveReportTests {
     func collective(_ op: CollectiveOp, bytes: Int, medianNanoseconds: Double, outcome: Outcome = .pass) -> CaseResult {
         var figures = CollectiveFigures(op: op, ranks: 4, bytes: bytes, inPlace: false, root: 0)
         figures.apply(medianNanoseconds: medianNanoseconds, linkGBs: 50)
-        var result = CaseResult(id: CaseID(suite: "collectives", op: op.rawValue, shape: "\(bytes)B", dtype: "f32"), kind: .collective,
-                                op: op.rawValue, dtype: "f32", outcome: outcome)
+        var result = CaseResult(
+            id: CaseID(suite: "collectives", op: op.rawValue, shape: "\(bytes)B", dtype: "f32"),
+            kind: .collective,
+            op: op.rawValue,
+            dtype: "f32",
+            outcome: outcome
+        )
         result.collective = figures
         return result
     }
 
     @Test func tablesAndChartsBusBandwidthAgainstSize() throws {
         var record = RecordFixture.record()
-        record.cases += [collective(.allReduce, bytes: 1 << 20, medianNanoseconds: 1e5), collective(.allReduce, bytes: 1 << 24, medianNanoseconds: 8e5),
-                         collective(.allGather, bytes: 1 << 20, medianNanoseconds: 5e4)]
+        record.cases += [
+            collective(.allReduce, bytes: 1 << 20, medianNanoseconds: 1e5),
+            collective(.allReduce, bytes: 1 << 24, medianNanoseconds: 8e5),
+            collective(.allGather, bytes: 1 << 20, medianNanoseconds: 5e4),
+        ]
         let html = HTMLReport(ReportModel(record)).rendered()
         let root = try ParsedXML.parse(html)
         let section = try #require(root.all("section").first { $0.attributes["id"] == "collectives" })
@@ -35,11 +44,23 @@ struct CollectiveReportTests {
     static func p2p(ranks: Int, bytes: Int = 1 << 26) -> CaseResult {
         var figures = CollectiveFigures(op: .p2pCopy, ranks: ranks, bytes: bytes, inPlace: false, root: 0)
         figures.pairs = (0..<ranks).flatMap { source in
-            (0..<ranks).filter { $0 != source }.map { P2PPair(source: source, destination: $0, gbs: 10 + Double(source * ranks + $0), latencyMicroseconds: 100) }
+            (0..<ranks).filter { $0 != source }.map {
+                P2PPair(
+                    source: source,
+                    destination: $0,
+                    gbs: 10 + Double(source * ranks + $0),
+                    latencyMicroseconds: 100
+                )
+            }
         }
         figures.apply(medianNanoseconds: Double(bytes) / 11, linkGBs: nil)
-        var result = CaseResult(id: CaseID(suite: "server", op: "p2p_copy", shape: "\(bytes)B", dtype: "f32"), kind: .collective,
-                                op: "p2p_copy", dtype: "f32", outcome: .pass)
+        var result = CaseResult(
+            id: CaseID(suite: "server", op: "p2p_copy", shape: "\(bytes)B", dtype: "f32"),
+            kind: .collective,
+            op: "p2p_copy",
+            dtype: "f32",
+            outcome: .pass
+        )
         result.collective = figures
         return result
     }
@@ -56,7 +77,9 @@ struct CollectiveReportTests {
         // Off the diagonal, each pair's value (10 + 4·source + destination) in its cell; the diagonal hatched, no copy.
         let values = four.all("text").filter { $0.hasClass("cell-value") }.map(\.text)
         #expect(values.count == 12 && values.contains("11.0") && values.contains("24.0"), "\(values)")
-        #expect(cells[0].text.contains("rank 0 → rank 0: no copy") && cells[1].text.contains("rank 0 → rank 1: 11 GB/s"))
+        #expect(
+            cells[0].text.contains("rank 0 → rank 0: no copy") && cells[1].text.contains("rank 0 → rank 1: 11 GB/s")
+        )
         let legend = try #require(four.all("g").first { $0.hasClass("legend") })
         #expect(legend.text.contains("24.0 max") && legend.text.contains("11.0 min") && legend.text.contains("GB/s"))
         // The bar is painted with the scale (no class whose stylesheet rule would blank its fill).
@@ -73,17 +96,43 @@ struct CollectiveReportTests {
 
     @Test func theHostDeviceTableListsEveryDeviceWithItsNUMANode() throws {
         var record = RecordFixture.record()
-        let links = [HostDeviceLink(rank: 0, device: "gpu0", numaNode: 0, numa: "/sys/bus/pci/devices/0000:3b:00.0/numa_node", h2dGBs: 24.5, d2hGBs: 26),
-                     HostDeviceLink(rank: 1, device: "gpu1", numaNode: nil, numa: "unknown: the plugin reports neither numa_node nor pci_bus_id",
-                                    h2dGBs: 12.25, d2hGBs: 13)]
-        record.cases.append(CaseResult(id: try CaseID(parsing: "server/check/host_device_bandwidth/any"), kind: .system, op: "check", dtype: "any",
-                                       outcome: .pass, system: SystemObservation(expected: "(not declared)", observed: "2 devices", devices: links)))
+        let links = [
+            HostDeviceLink(
+                rank: 0,
+                device: "gpu0",
+                numaNode: 0,
+                numa: "/sys/bus/pci/devices/0000:3b:00.0/numa_node",
+                h2dGBs: 24.5,
+                d2hGBs: 26
+            ),
+            HostDeviceLink(
+                rank: 1,
+                device: "gpu1",
+                numaNode: nil,
+                numa: "unknown: the plugin reports neither numa_node nor pci_bus_id",
+                h2dGBs: 12.25,
+                d2hGBs: 13
+            ),
+        ]
+        record.cases.append(
+            CaseResult(
+                id: try CaseID(parsing: "server/check/host_device_bandwidth/any"),
+                kind: .system,
+                op: "check",
+                dtype: "any",
+                outcome: .pass,
+                system: SystemObservation(expected: "(not declared)", observed: "2 devices", devices: links)
+            )
+        )
         let root = try ParsedXML.parse(HTMLReport(ReportModel(record)).rendered())
         let section = try #require(root.all("section").first { $0.attributes["id"] == "system" })
         let table = try #require(section.all("table").last)
         let rows = table.all("tr").dropFirst().map { $0.all("td").map(\.text) }
         #expect(rows.count == 2)
-        #expect(rows[0] == ["0", "gpu0", "0", "/sys/bus/pci/devices/0000:3b:00.0/numa_node", "24.5 GB/s", "26.0 GB/s"], "\(rows)")
+        #expect(
+            rows[0] == ["0", "gpu0", "0", "/sys/bus/pci/devices/0000:3b:00.0/numa_node", "24.5 GB/s", "26.0 GB/s"],
+            "\(rows)"
+        )
         #expect(rows[1][2] == "unknown" && rows[1][3].contains("neither numa_node nor pci_bus_id"))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AssayCore
 @testable import AssayReport
 

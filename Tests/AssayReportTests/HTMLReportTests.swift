@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 @Suite struct HTMLReportTests {
@@ -18,7 +19,9 @@ import Testing
             #expect(!page.contains("@import"))
             #expect(!page.contains("url("))
             let references = try ParsedXML.parse(page).all.flatMap { element in
-                element.attributes.filter { ["src", "href", "xlink:href", "action", "srcset"].contains($0.key) }.map(\.value)
+                element.attributes.filter { ["src", "href", "xlink:href", "action", "srcset"].contains($0.key) }.map(
+                    \.value
+                )
             }
             #expect(references.allSatisfy { $0.hasPrefix("#") }, "only in-page links: \(references)")
         }

@@ -1,11 +1,14 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 @Suite struct JUnitReportTests {
     /// Jenkins' JUnit schema, under Fixtures/ (excluded from the target, so read by path).
-    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/junit-10.xsd")
+    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/junit-10.xsd"
+    )
 
     let xml = JUnitReport(ReportModel(RecordFixture.record(hostile: true))).rendered()
 
@@ -33,7 +36,9 @@ import Testing
     }
 
     @Test func failureCarriesEvidence() throws {
-        let testcase = try #require(try ParsedXML.parse(xml).all("testcase").first { $0.attributes["name"] == "m64.n48.k32/bf16" })
+        let testcase = try #require(
+            try ParsedXML.parse(xml).all("testcase").first { $0.attributes["name"] == "m64.n48.k32/bf16" }
+        )
         let failure = try #require(testcase.children.first { $0.name == "failure" })
         #expect(failure.attributes["type"] == "fail")
         let body = failure.text
@@ -55,8 +60,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("junit.xml")
         try Data(xml.utf8).write(to: file)
-        let result = try Python.run("import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2]); print('valid')",
-                                    [Self.schema.path, file.path])
+        let result = try Python.run(
+            "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2]); print('valid')",
+            [Self.schema.path, file.path]
+        )
         #expect(result.status == 0, "\(result.output)")
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import AssayCore
+import Testing
+
 @testable import AssayReport
 
 @Suite struct MarkupTests {

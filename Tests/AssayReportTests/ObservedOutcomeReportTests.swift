@@ -1,6 +1,7 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 /// An `observed` system check is reported apart from passes in every format.
@@ -8,8 +9,16 @@ import Testing
     static func record() -> RunRecord {
         var record = RecordFixture.record(omit: ["conformance/system/modules/-"])
         let id = try! CaseID(parsing: "system/check/hugepages/any")
-        record.cases.append(CaseResult(id: id, kind: .system, op: "check", dtype: "any", outcome: .observed,
-                                       system: SystemObservation(expected: "(not declared)", observed: "0 × 2048 KiB")))
+        record.cases.append(
+            CaseResult(
+                id: id,
+                kind: .system,
+                op: "check",
+                dtype: "any",
+                outcome: .observed,
+                system: SystemObservation(expected: "(not declared)", observed: "0 × 2048 KiB")
+            )
+        )
         record.plannedCases.append(id)
         return record
     }
@@ -26,9 +35,14 @@ import Testing
     @Test func junitSkipsItWithTheReading() throws {
         let root = try ParsedXML.parse(JUnitReport(model).rendered())
         let suite = try #require(root.children.first { $0.attributes["name"] == "system" })
-        #expect(suite.attributes["tests"] == "1" && suite.attributes["skipped"] == "1" && suite.attributes["failures"] == "0")
+        #expect(
+            suite.attributes["tests"] == "1" && suite.attributes["skipped"] == "1"
+                && suite.attributes["failures"] == "0"
+        )
         let skipped = try #require(suite.all("skipped").first)
-        #expect(skipped.attributes["message"] == "observed, not checked (the target declares nothing for it): 0 × 2048 KiB")
+        #expect(
+            skipped.attributes["message"] == "observed, not checked (the target declares nothing for it): 0 × 2048 KiB"
+        )
     }
 
     @Test func markdownAndHTMLShowTheColumnAndTheClass() {

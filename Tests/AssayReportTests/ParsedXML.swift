@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -25,7 +26,10 @@ struct ParsedXML: Sendable {
 
     private init(_ element: XMLElement) {
         name = element.name ?? ""
-        attributes = Dictionary((element.attributes ?? []).map { ($0.name ?? "", $0.stringValue ?? "") }, uniquingKeysWith: { first, _ in first })
+        attributes = Dictionary(
+            (element.attributes ?? []).map { ($0.name ?? "", $0.stringValue ?? "") },
+            uniquingKeysWith: { first, _ in first }
+        )
         children = (element.children ?? []).compactMap { $0 as? XMLElement }.map(ParsedXML.init)
         text = element.stringValue ?? ""
     }

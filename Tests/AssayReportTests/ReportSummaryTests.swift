@@ -1,6 +1,7 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 @Suite struct ReportSummaryTests {
@@ -21,19 +22,32 @@ import Testing
     @Test("rows carry op, dtype, shape, attrs, outcome and the performance figures, % of peak included")
     func rowsAreSelfDescribing() throws {
         let data = try ReportSummary(ReportModel(RecordFixture.record())).encoded()
-        let rows = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[String: Any]])
+        let rows = try #require(
+            (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[String: Any]]
+        )
         let matmul = try #require(rows.first { $0["id"] as? String == "perf/matmul/m512.n512.k512/f32" })
-        #expect(matmul["op"] as? String == "matmul" && matmul["dtype"] as? String == "f32" && matmul["shape"] as? String == "m512.n512.k512")
+        #expect(
+            matmul["op"] as? String == "matmul" && matmul["dtype"] as? String == "f32"
+                && matmul["shape"] as? String == "m512.n512.k512"
+        )
         #expect(matmul["outcome"] as? String == "pass" && matmul["medianNanoseconds"] as? Double == 2_000_000)
-        #expect(matmul["medianCILowNanoseconds"] as? Double == 2_000_000 * 0.98 && matmul["medianCIHighNanoseconds"] as? Double == 2_000_000 * 1.02)
+        #expect(
+            matmul["medianCILowNanoseconds"] as? Double == 2_000_000 * 0.98
+                && matmul["medianCIHighNanoseconds"] as? Double == 2_000_000 * 1.02
+        )
         let percent = try #require(matmul["percentOfPeak"] as? Double)
         #expect(abs(percent - 100 * 268_435_456 / 2e-3 / 2e12) < 1e-9)
         #expect(rows.first { $0["id"] as? String == "perf/copy/shape4194304/f32" }?["percentOfPeak"] == nil)
         // Attrs: from the case id of a case that never ran, as strings.
-        let gelu = try #require(rows.first { $0["id"] as? String == "conformance/gelu/shape1000/bf16/approximate=tanh" })
+        let gelu = try #require(
+            rows.first { $0["id"] as? String == "conformance/gelu/shape1000/bf16/approximate=tanh" }
+        )
         #expect((gelu["attrs"] as? [String: String]) == ["approximate": "tanh"] && gelu["op"] as? String == "gelu")
         let notRun = try #require(rows.first { $0["outcome"] as? String == "notRun" })
-        #expect(notRun["op"] as? String == "relu" && notRun["shape"] as? String == "shape1000" && (notRun["attrs"] as? [String: Any])?.isEmpty == true)
+        #expect(
+            notRun["op"] as? String == "relu" && notRun["shape"] as? String == "shape1000"
+                && (notRun["attrs"] as? [String: Any])?.isEmpty == true
+        )
     }
 
     @Test func verdictDistinguishesIncompleteFromFail() {

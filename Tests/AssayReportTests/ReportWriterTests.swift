@@ -2,6 +2,7 @@ import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 @Suite struct ReportWriterTests {

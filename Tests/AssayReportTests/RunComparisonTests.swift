@@ -1,13 +1,18 @@
 import AssayCore
 import Foundation
 import Testing
+
 @testable import AssayReport
 
 @Suite struct RunComparisonTests {
     let comparison = RunComparison([
         RecordFixture.record(target: "lab-npu", runID: "20261124T080000Z-aaaa0001"),
-        RecordFixture.record(target: "other-npu", runID: "20261125T080000Z-bbbb0002", matmulMedian: 3_000_000,
-                             omit: ["conformance/softmax/shape8x128/f16"]),
+        RecordFixture.record(
+            target: "other-npu",
+            runID: "20261125T080000Z-bbbb0002",
+            matmulMedian: 3_000_000,
+            omit: ["conformance/softmax/shape8x128/f16"]
+        ),
     ])
 
     @Test func pairsCasesAndComputesMedianRatios() throws {
@@ -25,7 +30,8 @@ import Testing
         #expect(text.contains("2 cases are only in some runs: 1 only in #1; 1 in no run (planned only)."))
         #expect(text.contains("- `conformance/softmax/shape8x128/f16`: #1 crash"))
         // Performance comes before everything else.
-        let performance = try #require(text.range(of: "### Performance")), partial = try #require(text.range(of: "### Only in some runs"))
+        let performance = try #require(text.range(of: "### Performance"))
+        let partial = try #require(text.range(of: "### Only in some runs"))
         #expect(performance.lowerBound < partial.lowerBound)
         #expect(text.contains("#2 other-npu 20261125T080000Z"))
         #expect(text.contains("cases have the same outcome in every run"))
@@ -45,8 +51,13 @@ import Testing
         let full = RecordFixture.record(target: "lab-npu", runID: "20261124T080000Z-aaaa0001")
         var bigger = full
         let extra = (0..<300).map { index in
-            CaseResult(id: CaseID(suite: "extra", op: "add", shape: "shape\(index)", dtype: "f32"), kind: .conformance,
-                       op: "add", dtype: "f32", outcome: .pass)
+            CaseResult(
+                id: CaseID(suite: "extra", op: "add", shape: "shape\(index)", dtype: "f32"),
+                kind: .conformance,
+                op: "add",
+                dtype: "f32",
+                outcome: .pass
+            )
         }
         bigger.cases += extra
         bigger.plannedCases += extra.map(\.id)

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -20,9 +21,17 @@ import Testing
           - {op: add, dtypes: [f32], shapes: [{a: [4096], b: [4096]}]}
         """.write(to: suite, atomically: true, encoding: .utf8)
         // local-cpu declares no peaks: without the flag this run would measure ceilings first.
-        let request = RunRequest(target: "local-cpu", suites: [suite.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Repository.root, command: ["test"], measuresCeilings: false)
-        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+        let request = RunRequest(
+            target: "local-cpu",
+            suites: [suite.path],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            root: Repository.root,
+            command: ["test"],
+            measuresCeilings: false
+        )
+        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+            NativeCPUBackend(threads: 1)
+        }
         let record = try session.run()
         #expect(record.measuredCeilings == nil)
         let performance = try #require(record.cases.first?.performance)

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -18,15 +19,25 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
     static let plugin = Python.script(named: "fake_device_plugin.py")
 
     /// Runs one device check on the fake plugin in `mode`, copying 4 MiB five times per route.
-    func check(_ name: String, mode: String, _ expectations: SystemExpectations = SystemExpectations(),
-               targetHasDevice: Bool = true) throws -> SystemCheckOutcome {
+    func check(
+        _ name: String,
+        mode: String,
+        _ expectations: SystemExpectations = SystemExpectations(),
+        targetHasDevice: Bool = true
+    ) throws -> SystemCheckOutcome {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
         let backend = try fixture.backend(script: Self.plugin, arguments: [mode])
         defer { backend.shutdown() }
-        let context = DeviceCheckContext(backend: backend, identity: try backend.describe(), expectations: expectations,
-                                         declared: DeclaredCapabilities(hostLinkGBs: 64), targetHasDevice: targetHasDevice,
-                                         transferBytes: 4 << 20, transferSamples: 5)
+        let context = DeviceCheckContext(
+            backend: backend,
+            identity: try backend.describe(),
+            expectations: expectations,
+            declared: DeclaredCapabilities(hostLinkGBs: 64),
+            targetHasDevice: targetHasDevice,
+            transferBytes: 4 << 20,
+            transferSamples: 5
+        )
         return try #require(DeviceCheck.named(name)).run(context)
     }
 
@@ -53,8 +64,12 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
     @Test(sdk) func anExpectationTooHighFailsWithObservedAndExpected() throws {
         let bandwidth = try check("host_device_bandwidth", mode: "ok", SystemExpectations(minHostDeviceGBs: 1e6))
         #expect(bandwidth.outcome == .fail)
-        #expect(bandwidth.message?.hasPrefix("expected ≥ 1e+06 GB/s each way (the faster of pinned and pageable), observed h2d: pinned ") == true,
-                "\(bandwidth.message ?? "")")
+        #expect(
+            bandwidth.message?.hasPrefix(
+                "expected ≥ 1e+06 GB/s each way (the faster of pinned and pageable), observed h2d: pinned "
+            ) == true,
+            "\(bandwidth.message ?? "")"
+        )
 
         let memory = try check("device_memory", mode: "ok", SystemExpectations(minDeviceMemoryGiB: 80))
         #expect(memory.outcome == .fail)
@@ -67,23 +82,36 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
         let observed = try #require(result.observation?.observed)
         #expect(observed.hasPrefix("h2d: pinned unsupported, pageable "))
         #expect(observed.contains("(unsupported: transfer h2d 4194304 bytes: no page-locked host memory here)"))
-        #expect(result.observation?.figures?["h2d_pinned_gbs"] == nil && result.observation?.figures?["d2h_pageable_gbs"] != nil)
+        #expect(
+            result.observation?.figures?["h2d_pinned_gbs"] == nil
+                && result.observation?.figures?["d2h_pageable_gbs"] != nil
+        )
     }
 
     /// On a target without a device (cpu, server, os) a backend answering unsupported means
     /// there is nothing to check: not applicable, with the reason, left out of profile ratios.
     @Test(sdk) func aBackendThatAnswersUnsupportedOnATargetWithoutADeviceIsNotApplicable() throws {
-        let bandwidth = try check("host_device_bandwidth", mode: "unsupported", SystemExpectations(minHostDeviceGBs: 40), targetHasDevice: false)
+        let bandwidth = try check(
+            "host_device_bandwidth",
+            mode: "unsupported",
+            SystemExpectations(minHostDeviceGBs: 40),
+            targetHasDevice: false
+        )
         #expect(bandwidth.outcome == .unsupported)
-        #expect(bandwidth.message == "not applicable: the target has no device; backend fake-device answered unsupported: "
-                + "transfer h2d 4194304 bytes: fake-device has no device to transfer to")
+        #expect(
+            bandwidth.message == "not applicable: the target has no device; backend fake-device answered unsupported: "
+                + "transfer h2d 4194304 bytes: fake-device has no device to transfer to"
+        )
         #expect(bandwidth.observation?.expected == "≥ 40 GB/s each way (the faster of pinned and pageable)")
         #expect(bandwidth.observation?.observed == bandwidth.message)
         #expect(bandwidth.observation?.notApplicable?.hasPrefix("the target has no device;") == true)
 
         let memory = try check("device_memory", mode: "unsupported", targetHasDevice: false)
         #expect(memory.outcome == .unsupported)
-        #expect(memory.message == "not applicable: the target has no device; backend fake-device answered unsupported: memory: no device memory")
+        #expect(
+            memory.message
+                == "not applicable: the target has no device; backend fake-device answered unsupported: memory: no device memory"
+        )
         #expect(memory.observation?.expected == "(not declared)")
     }
 
@@ -98,18 +126,31 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
     @Test(sdk) func aHostDeviceHasNoDeviceMemory() throws {
         let memory = try check("device_memory", mode: "host", SystemExpectations(minDeviceMemoryGiB: 1))
         #expect(memory.outcome == .unsupported)
-        #expect(memory.message?.hasPrefix("not applicable: backend fake-device serves the host CPU (device kind cpu)") == true)
+        #expect(
+            memory.message?.hasPrefix("not applicable: backend fake-device serves the host CPU (device kind cpu)")
+                == true
+        )
     }
 
     @Test func theNativeBackendHasNoDevice() throws {
         let backend = NativeCPUBackend(threads: 1)
-        let context = DeviceCheckContext(backend: backend, identity: try backend.describe(), expectations: SystemExpectations(),
-                                         declared: DeclaredCapabilities())
+        let context = DeviceCheckContext(
+            backend: backend,
+            identity: try backend.describe(),
+            expectations: SystemExpectations(),
+            declared: DeclaredCapabilities()
+        )
         for check in DeviceCheck.all {
             let result = check.run(context)
             #expect(result.outcome == .unsupported)
-            #expect(result.message == "not applicable: backend native-cpu runs on the host: there is no device apart from it")
-            #expect(result.observation?.notApplicable == "backend native-cpu runs on the host: there is no device apart from it")
+            #expect(
+                result.message
+                    == "not applicable: backend native-cpu runs on the host: there is no device apart from it"
+            )
+            #expect(
+                result.observation?.notApplicable
+                    == "backend native-cpu runs on the host: there is no device apart from it"
+            )
         }
     }
 
@@ -118,10 +159,17 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
         let suite = try Suite.load(contentsOf: url, validator: SuiteValidator()).0
         // The burn-in (a minute or more of GEMM) is the server suite's, not the quick system suite's.
         #expect(Set(DeviceCheck.names).subtracting(["sustained_load"]).isSubset(of: suite.entries.compactMap(\.check)))
-        let server = try Suite.load(contentsOf: Repository.root.appendingPathComponent("Suites/server.yaml"), validator: SuiteValidator()).0
+        let server = try Suite.load(
+            contentsOf: Repository.root.appendingPathComponent("Suites/server.yaml"),
+            validator: SuiteValidator()
+        ).0
         #expect(Set(DeviceCheck.names).isSubset(of: server.entries.compactMap(\.check)))
         let error = try #require(throws: InputError.self) {
-            try Suite.parse(text: "id: s\nkind: system\ncases:\n  - check: device_bandwidth\n", file: "s.yaml", validator: SuiteValidator())
+            try Suite.parse(
+                text: "id: s\nkind: system\ncases:\n  - check: device_bandwidth\n",
+                file: "s.yaml",
+                validator: SuiteValidator()
+            )
         }
         #expect(error.line == 4 && error.message.contains("unknown system check 'device_bandwidth'"))
         #expect(error.message.contains("host_device_bandwidth, device_memory"))
@@ -129,29 +177,42 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
 
     /// A whole run: the check whose plugin dies gets that outcome with the plugin's stderr, the
     /// plugin is restarted for the next check, and run.json is complete.
-    @Test(sdk, arguments: [("crash", Outcome.crash, "exited with status 7", "fake device lost"),
-                      ("hang", Outcome.timeout, "within 2 s", "fake device stuck")])
-    func aPluginThatDiesDuringATransferIsRecordedAndTheRunCarriesOn(mode: String, outcome: Outcome, reason: String, stderr: String) throws {
+    @Test(
+        sdk,
+        arguments: [
+            ("crash", Outcome.crash, "exited with status 7", "fake device lost"),
+            ("hang", Outcome.timeout, "within 2 s", "fake device stuck"),
+        ]
+    )
+    func aPluginThatDiesDuringATransferIsRecordedAndTheRunCarriesOn(
+        mode: String,
+        outcome: Outcome,
+        reason: String,
+        stderr: String
+    ) throws {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
         let script = try fixture.write(Self.plugin, to: "fake_device.py")
-        let (record, journalLines) = try fixture.run(target: """
-            id: fake-device
-            kind: accelerator
-            backend:
-              command: [python3, "\(script.path)", \(mode), "\(Repository.root.path)"]
-              timeouts: {handshake_s: 60, request_s: 2}
-              max_restarts: 2
-            expect:
-              min_host_device_gbs: 1
-              min_device_memory_gib: 4
-            """, suite: """
-            id: device
-            kind: system
-            cases:
-              - check: host_device_bandwidth
-              - check: device_memory
-            """)
+        let (record, journalLines) = try fixture.run(
+            target: """
+                id: fake-device
+                kind: accelerator
+                backend:
+                  command: [python3, "\(script.path)", \(mode), "\(Repository.root.path)"]
+                  timeouts: {handshake_s: 60, request_s: 2}
+                  max_restarts: 2
+                expect:
+                  min_host_device_gbs: 1
+                  min_device_memory_gib: 4
+                """,
+            suite: """
+                id: device
+                kind: system
+                cases:
+                  - check: host_device_bandwidth
+                  - check: device_memory
+                """
+        )
         #expect(record.cases.map(\.outcome) == [outcome, .pass])
         let failed = try #require(record.cases.first)
         #expect(failed.message?.contains(reason) == true, "\(failed.message ?? "")")

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayBench
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayOps
 @testable import AssayRunner
@@ -22,7 +23,9 @@ final class FaultyBackend: Backend {
         switch fault {
         case .wrongRounding:
             // Computes f16 at bf16 precision: the kind of bug a mis-set rounding mode makes.
-            return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { DType.bf16.round($0) })]
+            return [
+                Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { DType.bf16.round($0) })
+            ]
         case .wrongAxis:
             var problemOnAxis0 = problem
             problemOnAxis0.attrs["axis"] = .int(0)
@@ -41,25 +44,37 @@ final class FaultyBackend: Backend {
 @Suite struct FaultyBackendTests {
     func run(_ suiteText: String, on backend: Backend) throws -> [CaseResult] {
         let suite = try Suite.parse(text: suiteText, file: "test.yaml", validator: OpCatalogue.standard)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
-                                    performanceRunner: nil, systemChecker: nil)
+        let executor = CaseExecutor(
+            backend: backend,
+            identity: try backend.describe(),
+            performanceRunner: nil,
+            systemChecker: nil
+        )
         return try SuiteExpander.expand(suite, catalogue: .standard).map(executor.run)
     }
 
     @Test func theHonestBackendPasses() throws {
-        let results = try run("""
-        id: t
-        cases:
-          - {op: matmul, dtypes: [f16], shapes: [{m: 8, n: 8, k: 16}]}
-          - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}
-          - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [special]}
-          - {op: transpose, dtypes: [f32, f64], shapes: [{shape: []}, {shape: [2, 3, 4]}]}
-        """, on: NativeCPUBackend(threads: 1))
+        let results = try run(
+            """
+            id: t
+            cases:
+              - {op: matmul, dtypes: [f16], shapes: [{m: 8, n: 8, k: 16}]}
+              - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}
+              - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [special]}
+              - {op: transpose, dtypes: [f32, f64], shapes: [{shape: []}, {shape: [2, 3, 4]}]}
+            """,
+            on: NativeCPUBackend(threads: 1)
+        )
         #expect(results.map(\.outcome) == Array(repeating: .pass, count: 7))
     }
 
     @Test func wrongRoundingFailsWithEvidence() throws {
-        let result = try #require(try run("id: t\ncases:\n  - {op: matmul, dtypes: [f16], shapes: [{m: 16, n: 16, k: 32}]}\n", on: FaultyBackend(.wrongRounding)).first)
+        let result = try #require(
+            try run(
+                "id: t\ncases:\n  - {op: matmul, dtypes: [f16], shapes: [{m: 16, n: 16, k: 32}]}\n",
+                on: FaultyBackend(.wrongRounding)
+            ).first
+        )
         #expect(result.outcome == .fail)
         let evidence = try #require(result.evidence)
         #expect(evidence.mismatches > 0 && evidence.maxRelError > evidence.rtol)
@@ -68,28 +83,52 @@ final class FaultyBackend: Backend {
     }
 
     @Test func wrongAxisFails() throws {
-        let result = try #require(try run("id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n", on: FaultyBackend(.wrongAxis)).first)
+        let result = try #require(
+            try run(
+                "id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n",
+                on: FaultyBackend(.wrongAxis)
+            ).first
+        )
         #expect(result.outcome == .fail)
         #expect((result.evidence?.mismatchFraction ?? 0) > 0.5)
     }
 
     @Test func nanNotPropagatedFailsOnSpecialValues() throws {
-        let results = try run("id: t\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [random, special]}\n", on: FaultyBackend(.nanNotPropagated))
+        let results = try run(
+            "id: t\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [64]}], values: [random, special]}\n",
+            on: FaultyBackend(.nanNotPropagated)
+        )
         #expect(results.map(\.outcome) == [.pass, .fail])
         let sample = try #require(results[1].evidence?.samples.first)
         #expect(sample.expected.isNaN && sample.actual == 0)
     }
 
     @Test func offByOneDimensionIsAStructuralFailure() throws {
-        let result = try #require(try run("id: t\ncases:\n  - {op: matmul, dtypes: [f32], shapes: [{m: 8, n: 4, k: 4}]}\n", on: FaultyBackend(.offByOneDimension)).first)
+        let result = try #require(
+            try run(
+                "id: t\ncases:\n  - {op: matmul, dtypes: [f32], shapes: [{m: 8, n: 4, k: 4}]}\n",
+                on: FaultyBackend(.offByOneDimension)
+            ).first
+        )
         #expect(result.outcome == .fail)
         #expect(result.evidence?.structural.first?.contains("shape: expected 8x4, got 7x4") == true)
     }
 
     @Test func waiversTurnFailuresIntoWaivedUntilTheyExpire() throws {
-        var result = try #require(try run("id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n", on: FaultyBackend(.wrongAxis)).first)
+        var result = try #require(
+            try run(
+                "id: t\ncases:\n  - {op: softmax, dtypes: [f32], shapes: [{shape: [4, 6]}]}\n",
+                on: FaultyBackend(.wrongAxis)
+            ).first
+        )
         var expired = result
-        let waiver = Waiver(pattern: "t/softmax/*", category: .knownBug, reference: "BUG-7", reason: "axis bug", expires: Date(timeIntervalSinceNow: 86_400))
+        let waiver = Waiver(
+            pattern: "t/softmax/*",
+            category: .knownBug,
+            reference: "BUG-7",
+            reason: "axis bug",
+            expires: Date(timeIntervalSinceNow: 86_400)
+        )
         WaiverPolicy(waivers: [waiver]).apply(to: &result)
         #expect(result.outcome == .waived && result.waiver?.reference == "BUG-7")
         WaiverPolicy(waivers: [waiver], now: Date(timeIntervalSinceNow: 2 * 86_400)).apply(to: &expired)
@@ -107,7 +146,13 @@ final class ReferenceFaultBackend: Backend {
     func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] { try inner.benchmark(request) }
     func shutdown() {}
     func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
-        [Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: fault.compute(problem, inputs.map(RefTensor.init)))]
+        [
+            Tensor(
+                dtype: problem.output.dtype,
+                shape: problem.output.shape,
+                values: fault.compute(problem, inputs.map(RefTensor.init))
+            )
+        ]
     }
 }
 
@@ -122,8 +167,12 @@ final class ReferenceFaultBackend: Backend {
     @Test(arguments: FaultCatalogue.all)
     func theConformanceSuiteCatchesTheFault(_ fault: FaultClass) throws {
         let backend = ReferenceFaultBackend(fault)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
-                                    performanceRunner: nil, systemChecker: nil)
+        let executor = CaseExecutor(
+            backend: backend,
+            identity: try backend.describe(),
+            performanceRunner: nil,
+            systemChecker: nil
+        )
         var catching: [DType: String] = [:]
         for planned in ConformanceCases.cases(of: fault.op) where catching[planned.dtype] == nil {
             let result = executor.run(.op(planned))
@@ -131,10 +180,15 @@ final class ReferenceFaultBackend: Backend {
             if result.outcome == .fail { catching[planned.dtype] = planned.id.description }
         }
         let caught = catching.keys.sorted().map { "\($0.rawValue) by \(catching[$0]!)" }
-        print("fault class '\(fault.name)': caught in \(caught.isEmpty ? "no dtype" : caught.joined(separator: "; "))"
-              + (fault.exemption.map { " (exempt: \($0))" } ?? ""))
+        print(
+            "fault class '\(fault.name)': caught in \(caught.isEmpty ? "no dtype" : caught.joined(separator: "; "))"
+                + (fault.exemption.map { " (exempt: \($0))" } ?? "")
+        )
         for dtype in fault.caughtIn {
-            #expect(catching[dtype] != nil, "fault class '\(fault.name)' passes every \(fault.op) \(dtype.rawValue) case")
+            #expect(
+                catching[dtype] != nil,
+                "fault class '\(fault.name)' passes every \(fault.op) \(dtype.rawValue) case"
+            )
         }
     }
 }

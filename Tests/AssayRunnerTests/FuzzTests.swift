@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBackend
 @testable import AssayCore
 @testable import AssayOps
@@ -13,14 +14,20 @@ import Testing
 /// process, which is the failure this test exists to catch.
 @Suite struct FuzzTests {
     /// Values that have broken parsers before: overflow, negatives, huge floats, control characters.
-    static let hostile = ["-1", "0", "9223372036854775807", "-9223372036854775808", "99999999999999999999", "2147483648",
-                          "1e308", "-1e308", ".nan", ".inf", "-.inf", "1e-320", "\"\\n\"", "\"\\u0000\"", "[]", "{}", "~", "[2147483648, 2147483648, 2147483648]",
-                          "[-1]", "[0]", "&a x", "*a", "!!binary AAAA", "? x", "- - -", "\"\u{FEFF}\"", "'''", "[[[[", "1_000_000_000_000"]
+    static let hostile = [
+        "-1", "0", "9223372036854775807", "-9223372036854775808", "99999999999999999999", "2147483648",
+        "1e308", "-1e308", ".nan", ".inf", "-.inf", "1e-320", "\"\\n\"", "\"\\u0000\"", "[]", "{}", "~",
+        "[2147483648, 2147483648, 2147483648]",
+        "[-1]", "[0]", "&a x", "*a", "!!binary AAAA", "? x", "- - -", "\"\u{FEFF}\"", "'''", "[[[[",
+        "1_000_000_000_000",
+    ]
 
     static func corpus(_ folder: String) -> [String] {
         let url = Repository.root.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap { try? String(contentsOf: url.appendingPathComponent($0), encoding: .utf8) }
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap {
+            try? String(contentsOf: url.appendingPathComponent($0), encoding: .utf8)
+        }
     }
 
     /// One random edit: a scalar replaced by a hostile value, a line dropped or doubled, a slice
@@ -47,7 +54,9 @@ import Testing
             let characters = Array(lines[index])
             if !characters.isEmpty {
                 let start = random.nextInt(in: 0...(characters.count - 1))
-                lines[index] = String(characters[..<start] + characters[min(characters.count, start + random.nextInt(in: 1...4))...])
+                lines[index] = String(
+                    characters[..<start] + characters[min(characters.count, start + random.nextInt(in: 1...4))...]
+                )
             }
         }
         return lines.joined(separator: "\n")
@@ -55,7 +64,8 @@ import Testing
 
     @Test func mutatedDescriptorsAndSuitesNeverTrap() throws {
         var random = SplitMix64(seed: 13_05)
-        let targets = Self.corpus("Targets"), suites = Self.corpus("Suites")
+        let targets = Self.corpus("Targets")
+        let suites = Self.corpus("Suites")
         try #require(!targets.isEmpty && !suites.isEmpty)
         let validator = SuiteValidator(budgetOverride: MemoryBudget(bytes: 64 << 20))
         var parsed = 0
@@ -96,10 +106,17 @@ import Testing
             } else {
                 for _ in 0..<random.nextInt(in: 1...4) where !bytes.isEmpty {
                     let at = random.nextInt(in: 0...(bytes.count - 1))
-                    let numbers = ["-1", "9223372036854775807", "1e400", "-9223372036854775808", "18446744073709551616", "[9223372036854775807,4]", "null", "\"\\ud800\""]
+                    let numbers = [
+                        "-1", "9223372036854775807", "1e400", "-9223372036854775808", "18446744073709551616",
+                        "[9223372036854775807,4]", "null", "\"\\ud800\"",
+                    ]
                     switch random.nextInt(in: 0...2) {
                     case 0: bytes[at] = UInt8(truncatingIfNeeded: random.next())
-                    case 1: bytes.insert(contentsOf: Array(numbers[random.nextInt(in: 0...(numbers.count - 1))].utf8), at: at)
+                    case 1:
+                        bytes.insert(
+                            contentsOf: Array(numbers[random.nextInt(in: 0...(numbers.count - 1))].utf8),
+                            at: at
+                        )
                     default: bytes.remove(at: at)
                     }
                 }
@@ -108,11 +125,18 @@ import Testing
             decoded += 1
             _ = try? PluginBackend.identity(from: reply)
             if let outputs = reply.outputs {
-                _ = try? WireTensor.validate(outputs, payloadBytes: reply.payloadBytes ?? 0, cap: 1 << 20, field: "outputs")
+                _ = try? WireTensor.validate(
+                    outputs,
+                    payloadBytes: reply.payloadBytes ?? 0,
+                    cap: 1 << 20,
+                    field: "outputs"
+                )
             }
             for tensor in reply.outputs ?? [] {
                 _ = Shape(tensor.shape).elementCount
-                if let dtype = DType(rawValue: tensor.dtype) { _ = TensorSpec(name: "o", dtype: dtype, shape: Shape(tensor.shape)).byteCount }
+                if let dtype = DType(rawValue: tensor.dtype) {
+                    _ = TensorSpec(name: "o", dtype: dtype, shape: Shape(tensor.shape)).byteCount
+                }
             }
         }
         #expect(decoded > 500)

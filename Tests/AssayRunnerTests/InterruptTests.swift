@@ -1,13 +1,17 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 /// Issue 13.7 against a real `assay run` whose plugin hangs in `execute` (request_s 20, so
 /// waiting for the timeout would take 20 s per case): the first SIGINT or SIGTERM cancels the
 /// request and ends an interrupted, resumable run with status 130; a second one exits at once;
 /// either way, and when the harness is SIGKILLed, the plugin does not outlive it.
-@Suite(.serialized, .enabled(if: Python.isAvailable && Repository.assayExecutable != nil, "python3 or the assay executable is missing"))
+@Suite(
+    .serialized,
+    .enabled(if: Python.isAvailable && Repository.assayExecutable != nil, "python3 or the assay executable is missing")
+)
 struct InterruptTests {
     struct Run {
         let harness: Process
@@ -34,10 +38,18 @@ struct InterruptTests {
           - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [7]}]}
         """.write(to: suite, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("Reports")
-        let harness = try Subprocess.launch(try #require(Repository.assayExecutable),
-                                            ["run", "--target", target.path, "--suite", suite.path, "--out", out.path,
-                                             "--quiet", "--no-reports", "--no-ceilings"], in: Repository.root)
-        let pid = try #require(PluginFixtures.waitForText(at: pidFile, seconds: 60).flatMap { Int32($0) }, "the plugin never reached execute")
+        let harness = try Subprocess.launch(
+            try #require(Repository.assayExecutable),
+            [
+                "run", "--target", target.path, "--suite", suite.path, "--out", out.path,
+                "--quiet", "--no-reports", "--no-ceilings",
+            ],
+            in: Repository.root
+        )
+        let pid = try #require(
+            PluginFixtures.waitForText(at: pidFile, seconds: 60).flatMap { Int32($0) },
+            "the plugin never reached execute"
+        )
         return Run(harness: harness, plugin: pid, runDirectory: out.appendingPathComponent("hangs/latest"))
     }
 
@@ -65,7 +77,10 @@ struct InterruptTests {
         #expect(ended && run.harness.terminationReason == .exit && run.harness.terminationStatus == 130)
         #expect(took < 15, "the run ended \(took) s after the signal: it waited for the request's timeout")
         let record = try RunRecord.load(contentsOf: run.runDirectory.appendingPathComponent("run.json"))
-        #expect(record.status == .interrupted && record.cases.isEmpty, "the cancelled case is not recorded; --resume runs it")
+        #expect(
+            record.status == .interrupted && record.cases.isEmpty,
+            "the cancelled case is not recorded; --resume runs it"
+        )
         #expect(pluginGone)
     }
 

@@ -1,14 +1,20 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 /// Issue 13, "Done when": `assay run` is killed with SIGKILL at 20 seeded random moments of a
 /// run against a plugin (before the handshake, while ceilings are measured, mid-case, during a
 /// resume), each time continued with `--resume`; every run then completes with each case
 /// recorded exactly once and the outcomes an uninterrupted run gives.
-@Suite(.serialized, .enabled(if: Python.canImport("numpy") && Repository.assayExecutable != nil,
-                             "python3 with numpy or the assay executable is not available"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: Python.canImport("numpy") && Repository.assayExecutable != nil,
+        "python3 with numpy or the assay executable is not available"
+    )
+)
 struct KillAnywhereTests {
     static let suite = """
         id: kill-anywhere
@@ -38,7 +44,9 @@ struct KillAnywhereTests {
         let reference = try launch(["--target", "numpy-cpu", "--suite", suiteURL.path, "--out", referenceOut.path])
         reference.waitUntilExit()
         let span = Date().timeIntervalSince(started)
-        let referenceRecord = try RunRecord.load(contentsOf: referenceOut.appendingPathComponent("numpy-cpu/latest/run.json"))
+        let referenceRecord = try RunRecord.load(
+            contentsOf: referenceOut.appendingPathComponent("numpy-cpu/latest/run.json")
+        )
         try #require(referenceRecord.status == .complete && referenceRecord.cases.count == 8)
         let expected = Dictionary(uniqueKeysWithValues: referenceRecord.cases.map { ($0.id, $0.outcome) })
 
@@ -48,11 +56,14 @@ struct KillAnywhereTests {
                 .filter { !$0.hasPrefix(".") && $0 != "latest" }.sorted().map { runs.appendingPathComponent($0) }
         }
         func unfinished() -> URL? {
-            runFolders().first { (try? RunRecord.load(contentsOf: $0.appendingPathComponent("run.json")))?.status != .complete }
+            runFolders().first {
+                (try? RunRecord.load(contentsOf: $0.appendingPathComponent("run.json")))?.status != .complete
+            }
         }
 
         var random = SplitMix64(seed: 20_261_129)
-        var kills = 0, killedStates: [String] = []
+        var kills = 0
+        var killedStates: [String] = []
         while kills < 20 {
             // A third of the points land in the first 0.4 s (the plugin is still starting), the rest anywhere.
             let delay = kills % 3 == 0 ? random.nextUnit() * 0.4 : random.nextUnit() * span
@@ -60,14 +71,19 @@ struct KillAnywhereTests {
             let existing = Set(runFolders())
             let process = try launch(resuming.map { ["--resume", $0.path] } ?? fresh)
             Thread.sleep(forTimeInterval: delay)
-            guard process.isRunning else { process.waitUntilExit(); continue }
+            guard process.isRunning else {
+                process.waitUntilExit()
+                continue
+            }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             kills += 1
             // Where the kill landed, as the record left on disk says: no folder yet (still starting),
             // `failed-to-start` (handshake or ceilings), `running` (mid-case).
             let left = resuming ?? runFolders().first { !existing.contains($0) }
-            let state = left.flatMap { try? RunRecord.load(contentsOf: $0.appendingPathComponent("run.json")).status.rawValue } ?? "none"
+            let state =
+                left.flatMap { try? RunRecord.load(contentsOf: $0.appendingPathComponent("run.json")).status.rawValue }
+                ?? "none"
             killedStates.append((resuming == nil ? "fresh:" : "resume:") + state)
         }
         // Continue whatever is left until it completes.
@@ -78,14 +94,24 @@ struct KillAnywhereTests {
         }
         #expect(unfinished() == nil)
         #expect(killedStates.contains { $0.hasPrefix("resume:") }, "some kills landed during a resume: \(killedStates)")
-        #expect(killedStates.contains { $0.hasSuffix(":failed-to-start") }, "some before the first case: \(killedStates)")
+        #expect(
+            killedStates.contains { $0.hasSuffix(":failed-to-start") },
+            "some before the first case: \(killedStates)"
+        )
         for run in runFolders() {
             let record = try RunRecord.load(contentsOf: run.appendingPathComponent("run.json"))
             #expect(record.status == .complete)
             #expect(record.cases.map(\.id) == record.plannedCases && Set(record.plannedCases) == Set(expected.keys))
-            let journal = try String(contentsOf: run.appendingPathComponent("journal.jsonl"), encoding: .utf8).split(separator: "\n")
-            #expect(journal.count == record.plannedCases.count, "each case journaled exactly once in \(run.lastPathComponent)")
-            for result in record.cases { #expect(result.outcome == expected[result.id], "\(result.id): \(result.outcome)") }
+            let journal = try String(contentsOf: run.appendingPathComponent("journal.jsonl"), encoding: .utf8).split(
+                separator: "\n"
+            )
+            #expect(
+                journal.count == record.plannedCases.count,
+                "each case journaled exactly once in \(run.lastPathComponent)"
+            )
+            for result in record.cases {
+                #expect(result.outcome == expected[result.id], "\(result.id): \(result.outcome)")
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import AssayCore
 import AssayOps
 import Foundation
 import Testing
+
 @testable import AssayRunner
 
 /// A backend that ignores the computation must fail at least one conformance case of every
@@ -31,9 +32,11 @@ import Testing
                 default: return Array(repeating: 1, count: count)
                 }
             case .inputCopy:
-                guard let input = zip(prepared.problem.inputs, prepared.references).first(where: {
-                    $0.0.shape == prepared.problem.output.shape && $0.0.dtype == prepared.problem.output.dtype
-                })?.1, input.data.count == count else { return nil }
+                guard
+                    let input = zip(prepared.problem.inputs, prepared.references).first(where: {
+                        $0.0.shape == prepared.problem.output.shape && $0.0.dtype == prepared.problem.output.dtype
+                    })?.1, input.data.count == count
+                else { return nil }
                 let same = zip(input.data, prepared.expected.data).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }
                 return same ? nil : input.data
             case .random:
@@ -47,7 +50,8 @@ import Testing
 
     @Test(arguments: OpCatalogue.standard.names)
     func everyLazyBackendFailsSomeCaseOfEveryDType(op: String) throws {
-        var tried: [String: Set<String>] = [:], caught: [String: Set<String>] = [:]
+        var tried: [String: Set<String>] = [:]
+        var caught: [String: Set<String>] = [:]
         for planned in ConformanceCases.cases(of: op) {
             let prepared = ConformanceCases.Prepared(planned)
             let dtype = planned.dtype.rawValue
@@ -58,11 +62,15 @@ import Testing
             }
         }
         #expect(!tried.isEmpty, "no conformance case of \(op)")
-        let triedCount = tried.values.reduce(0) { $0 + $1.count }, caughtCount = caught.values.reduce(0) { $0 + $1.count }
+        let triedCount = tried.values.reduce(0) { $0 + $1.count }
+        let caughtCount = caught.values.reduce(0) { $0 + $1.count }
         print("lazy sweep \(op): \(caughtCount)/\(triedCount) lazy × dtype combinations caught")
         for (dtype, kinds) in tried.sorted(by: { $0.key < $1.key }) {
             let missed = kinds.subtracting(caught[dtype] ?? []).sorted()
-            #expect(missed.isEmpty, "\(op) \(dtype): a lazy backend (\(missed.joined(separator: ", "))) passes every conformance case")
+            #expect(
+                missed.isEmpty,
+                "\(op) \(dtype): a lazy backend (\(missed.joined(separator: ", "))) passes every conformance case"
+            )
         }
     }
 }

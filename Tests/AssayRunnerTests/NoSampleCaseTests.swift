@@ -2,6 +2,7 @@ import AssayBackend
 import AssayBench
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayOps
 @testable import AssayRunner
@@ -9,7 +10,10 @@ import Testing
 /// A clock on which every reading is 20 s after the last: no call ever fits a 15 s time cap.
 private final class LeapingClock: NanosecondClock, @unchecked Sendable {
     private var now: UInt64 = 0
-    func nanoseconds() -> UInt64 { now += 20_000_000_000; return now }
+    func nanoseconds() -> UInt64 {
+        now += 20_000_000_000
+        return now
+    }
 }
 
 /// Samples through the real sampler, on a clock that has the time cap pass before the first sample.
@@ -23,15 +27,23 @@ private struct CappedBeforeAnySample: PerformanceCaseRunner {
 
 @Suite struct NoSampleCaseTests {
     @Test func aPerformanceCaseWithoutASampleIsAnErrorNotAPass() throws {
-        let suite = try Suite.parse(text: """
-        id: t
-        kind: performance
-        cases:
-          - {op: add, dtypes: [f32], shapes: [{a: [64], b: [64]}]}
-        """, file: "test.yaml", validator: OpCatalogue.standard)
+        let suite = try Suite.parse(
+            text: """
+                id: t
+                kind: performance
+                cases:
+                  - {op: add, dtypes: [f32], shapes: [{a: [64], b: [64]}]}
+                """,
+            file: "test.yaml",
+            validator: OpCatalogue.standard
+        )
         let backend = NativeCPUBackend(threads: 1)
-        let executor = CaseExecutor(backend: backend, identity: try backend.describe(),
-                                    performanceRunner: CappedBeforeAnySample(), systemChecker: nil)
+        let executor = CaseExecutor(
+            backend: backend,
+            identity: try backend.describe(),
+            performanceRunner: CappedBeforeAnySample(),
+            systemChecker: nil
+        )
         let results = try SuiteExpander.expand(suite, catalogue: .standard).map(executor.run)
         #expect(results.count == 1)
         let result = try #require(results.first)

@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayBackend
 @testable import AssayBench
 @testable import AssayCore
@@ -12,9 +13,20 @@ import Testing
 @Suite struct PerformanceEnergyTests {
     private func sample(_ counters: EnergyCounters) throws -> PerformanceRecord {
         let backend = NativeCPUBackend(threads: 1)
-        let problem = try OpCatalogue.standard.problem(op: "add", params: ["a": .ints([4096]), "b": .ints([4096])], attrs: [:], dtype: .f32)
-        return try SampledPerformanceRunner.sample(backend: backend, identity: try backend.describe(), problem: problem,
-                                                   settings: PerformanceSettings(timeCapSeconds: 0.3), seed: 1, energy: counters)
+        let problem = try OpCatalogue.standard.problem(
+            op: "add",
+            params: ["a": .ints([4096]), "b": .ints([4096])],
+            attrs: [:],
+            dtype: .f32
+        )
+        return try SampledPerformanceRunner.sample(
+            backend: backend,
+            identity: try backend.describe(),
+            problem: problem,
+            settings: PerformanceSettings(timeCapSeconds: 0.3),
+            seed: 1,
+            energy: counters
+        )
     }
 
     @Test func countersGiveJoulesPerCall() throws {

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -12,23 +13,28 @@ struct PluginRunTests {
     func run(fault: String) throws -> (RunRecord, journalLines: Int) {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        return try fixture.run(target: """
-            id: faulty-numpy
-            kind: cpu
-            backend:
-              command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
-              timeouts: {handshake_s: 60, request_s: 2}
-              max_restarts: 2
-            """, suite: """
-            id: relu
-            cases:
-              - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [3, 5]}, {shape: [7]}]}
-            """)
+        return try fixture.run(
+            target: """
+                id: faulty-numpy
+                kind: cpu
+                backend:
+                  command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", \(fault), "\(fixture.folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
+                  timeouts: {handshake_s: 60, request_s: 2}
+                  max_restarts: 2
+                """,
+            suite: """
+                id: relu
+                cases:
+                  - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [3, 5]}, {shape: [7]}]}
+                """
+        )
     }
 
-    @Test(arguments: [("crash", Outcome.crash, "exited with status 9"),
-                      ("hang", Outcome.timeout, "within 2 s"),
-                      ("garbage", Outcome.error, "not valid UTF-8")])
+    @Test(arguments: [
+        ("crash", Outcome.crash, "exited with status 9"),
+        ("hang", Outcome.timeout, "within 2 s"),
+        ("garbage", Outcome.error, "not valid UTF-8"),
+    ])
     func aFaultyCaseIsRecordedAndTheRunCarriesOn(fault: String, outcome: Outcome, reason: String) throws {
         let (record, journalLines) = try run(fault: fault)
         #expect(record.backend.transport == .plugin && record.backend.name == "numpy")
@@ -45,25 +51,38 @@ struct PluginRunTests {
     func anInternalErrorCarriesTheTracebackAndStderrIsLogged() throws {
         let folder = try TemporaryDirectory.make(prefix: "assay-stderr")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("faulty.yaml"), suite = folder.appendingPathComponent("relu.yaml")
+        let target = folder.appendingPathComponent("faulty.yaml")
+        let suite = folder.appendingPathComponent("relu.yaml")
         try """
-            id: faulty-numpy
-            kind: cpu
-            backend:
-              command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", raise, "\(folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
-              timeouts: {handshake_s: 60, request_s: 20}
-              max_restarts: 2
-            """.write(to: target, atomically: true, encoding: .utf8)
-        try "id: relu\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [7]}]}\n".write(to: suite, atomically: true, encoding: .utf8)
+        id: faulty-numpy
+        kind: cpu
+        backend:
+          command: [python3, "\(PluginFixtures.path("faulty_numpy.py"))", raise, "\(folder.appendingPathComponent("marker").path)", "\(Repository.root.path)"]
+          timeouts: {handshake_s: 60, request_s: 20}
+          max_restarts: 2
+        """.write(to: target, atomically: true, encoding: .utf8)
+        try "id: relu\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [16]}, {shape: [7]}]}\n".write(
+            to: suite,
+            atomically: true,
+            encoding: .utf8
+        )
         let executable = try #require(Repository.assayExecutable).path
-        let result = try Subprocess.run([executable, "run", "--target", target.path, "--suite", suite.path,
-                                         "--out", folder.appendingPathComponent("R").path, "--quiet", "--no-reports"], in: folder)
+        let result = try Subprocess.run(
+            [
+                executable, "run", "--target", target.path, "--suite", suite.path,
+                "--out", folder.appendingPathComponent("R").path, "--quiet", "--no-reports",
+            ],
+            in: folder
+        )
         #expect(result.status == 1, "\(result.output)")
         let record = try RunRecord.load(contentsOf: folder.appendingPathComponent("R/faulty-numpy/latest/run.json"))
         #expect(record.cases.map(\.outcome) == [.error, .pass])
         let tail = try #require(record.cases.first?.stderrTail)
         #expect(tail.contains("Traceback") && tail.contains("RuntimeError: injected fault: raise"), "\(tail)")
-        let logged = try String(contentsOf: folder.appendingPathComponent("R/faulty-numpy/latest/plugin.stderr.log"), encoding: .utf8)
+        let logged = try String(
+            contentsOf: folder.appendingPathComponent("R/faulty-numpy/latest/plugin.stderr.log"),
+            encoding: .utf8
+        )
         #expect(logged.contains("RuntimeError: injected fault: raise"), "\(logged)")
     }
 }

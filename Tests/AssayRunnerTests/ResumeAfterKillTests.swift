@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 
 /// Kills a real `assay run` with SIGKILL mid-way, resumes it, and checks that every planned

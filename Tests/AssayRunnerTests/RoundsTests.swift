@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -13,9 +14,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let suite = folder.appendingPathComponent("perf.yaml")
         try suiteText.write(to: suite, atomically: true, encoding: .utf8)
-        let request = RunRequest(target: "local-cpu", suites: [suite.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Repository.root, command: ["test"], measuresCeilings: false, rounds: rounds)
-        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+        let request = RunRequest(
+            target: "local-cpu",
+            suites: [suite.path],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            root: Repository.root,
+            command: ["test"],
+            measuresCeilings: false,
+            rounds: rounds
+        )
+        let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+            NativeCPUBackend(threads: 1)
+        }
         let record = try session.run()
         // The journal holds one line per round (a resumed run continues from the last round), in
         // round order across the cases: every case's round r before any case's round r + 1.
@@ -30,12 +40,12 @@ import Testing
     }
 
     static let suite = """
-    id: perf
-    kind: performance
-    performance: {time_cap_s: 1.5, min_samples: 5, min_measured_s: 0.05, rounds: 2}
-    cases:
-      - {op: add, dtypes: [f32], shapes: [{a: [1024], b: [1024]}, {a: [2048], b: [2048]}]}
-    """
+        id: perf
+        kind: performance
+        performance: {time_cap_s: 1.5, min_samples: 5, min_measured_s: 0.05, rounds: 2}
+        cases:
+          - {op: add, dtypes: [f32], shapes: [{a: [1024], b: [1024]}, {a: [2048], b: [2048]}]}
+        """
 
     @Test func suiteRoundsAndOverride() throws {
         let fromSuite = try run(suiteText: Self.suite, rounds: nil)
@@ -43,7 +53,10 @@ import Testing
             let performance = try #require(result.performance)
             let rounds = try #require(performance.rounds)
             #expect(rounds.map(\.round) == [1, 2])
-            #expect(rounds.reduce(0) { $0 + $1.samples } == performance.samples.count && performance.n == performance.samples.count)
+            #expect(
+                rounds.reduce(0) { $0 + $1.samples } == performance.samples.count
+                    && performance.n == performance.samples.count
+            )
             #expect(performance.roundSamples.count == 2 && rounds.allSatisfy { $0.samples >= 5 && $0.median > 0 })
             #expect(performance.stopReason.hasPrefix("round 1: "))
         }

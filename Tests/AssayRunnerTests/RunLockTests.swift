@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -13,19 +14,36 @@ import Testing
         let folder = try TemporaryDirectory.make(prefix: "assay-run-lock")
         defer { try? FileManager.default.removeItem(at: folder) }
         let suite = folder.appendingPathComponent("relu.yaml")
-        try "id: relu\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [8]}, {shape: [3]}]}\n".write(to: suite, atomically: true, encoding: .utf8)
-        let request = RunRequest(target: "local-cpu", suites: [suite.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Repository.root, command: ["test"])
+        try "id: relu\ncases:\n  - {op: relu, dtypes: [f32], shapes: [{shape: [8]}, {shape: [3]}]}\n".write(
+            to: suite,
+            atomically: true,
+            encoding: .utf8
+        )
+        let request = RunRequest(
+            target: "local-cpu",
+            suites: [suite.path],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            root: Repository.root,
+            command: ["test"]
+        )
         // This process prepares the run and so holds its lock until the session is released.
-        var session: RunSession? = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+        var session: RunSession? = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+            NativeCPUBackend(threads: 1)
+        }
         let directory = try #require(session?.directory)
         let before = try Data(contentsOf: directory.appendingPathComponent("run.json"))
 
         let executable = try #require(Repository.assayExecutable).path
-        let refused = try Subprocess.run([executable, "run", "--resume", directory.path, "--quiet", "--no-reports"], in: Repository.root)
+        let refused = try Subprocess.run(
+            [executable, "run", "--resume", directory.path, "--quiet", "--no-reports"],
+            in: Repository.root
+        )
         #expect(refused.status == 2)
         #expect(refused.output.contains("run in use by pid \(getpid())"), "\(refused.output)")
-        #expect(try Data(contentsOf: directory.appendingPathComponent("run.json")) == before, "the refused resume wrote nothing")
+        #expect(
+            try Data(contentsOf: directory.appendingPathComponent("run.json")) == before,
+            "the refused resume wrote nothing"
+        )
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("journal.jsonl").path))
 
         let record = try #require(session).run()
@@ -36,7 +54,10 @@ import Testing
         reopened.status = .interrupted
         reopened.cases = []
         try RecordCoding.encoder().encode(reopened).write(to: directory.appendingPathComponent("run.json"))
-        let resumed = try Subprocess.run([executable, "run", "--resume", directory.path, "--quiet", "--no-reports"], in: Repository.root)
+        let resumed = try Subprocess.run(
+            [executable, "run", "--resume", directory.path, "--quiet", "--no-reports"],
+            in: Repository.root
+        )
         #expect(resumed.status == 0, "\(resumed.output)")
     }
 }

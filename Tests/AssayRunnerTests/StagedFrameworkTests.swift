@@ -4,6 +4,7 @@ import AssayOps
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayRunner
 
 /// A framework that rounds every intermediate of softmax, log_softmax, attention and a biased
@@ -16,25 +17,49 @@ struct StagedFrameworkTests {
 
     @Test(arguments: ops)
     func theStagedHonestBackendPassesEveryCase(op: String) throws {
-        let backend = PluginBackend(configuration: PluginConfiguration(
-            command: ["python3", "Backends/python/tests/staged_backend.py"], workingDirectory: Repository.root.path,
-            device: "cpu", handshakeTimeoutSeconds: 60, requestTimeoutSeconds: 120, maxRestarts: 0))
+        let backend = PluginBackend(
+            configuration: PluginConfiguration(
+                command: ["python3", "Backends/python/tests/staged_backend.py"],
+                workingDirectory: Repository.root.path,
+                device: "cpu",
+                handshakeTimeoutSeconds: 60,
+                requestTimeoutSeconds: 120,
+                maxRestarts: 0
+            )
+        )
         defer { backend.shutdown() }
-        var failed: [String] = [], needStaging: [String] = [], needDTypes: Set<DType> = []
+        var failed: [String] = []
+        var needStaging: [String] = []
+        var needDTypes: Set<DType> = []
         let cases = ConformanceCases.cases(of: op)
         for planned in cases {
             let prepared = ConformanceCases.Prepared(planned)
             let output = try backend.execute(prepared.problem, inputs: prepared.inputs)[0]
-            let staged = ConformanceChecker.check(expected: prepared.expected, expectedSpec: prepared.problem.output, actual: output,
-                                                  tolerance: planned.tolerance, magnitudes: prepared.magnitudes,
-                                                  context: .init(op: prepared.op, problem: prepared.problem, inputs: prepared.references))
+            let staged = ConformanceChecker.check(
+                expected: prepared.expected,
+                expectedSpec: prepared.problem.output,
+                actual: output,
+                tolerance: planned.tolerance,
+                magnitudes: prepared.magnitudes,
+                context: .init(op: prepared.op, problem: prepared.problem, inputs: prepared.references)
+            )
             if !staged.passed { failed.append("\(planned.id): \(CaseExecutor.missSummary(staged.evidence))") }
             // The same check without the op's context has no staging bound.
-            let plain = ConformanceChecker.check(expected: prepared.expected, expectedSpec: prepared.problem.output, actual: output,
-                                                 tolerance: planned.tolerance, magnitudes: prepared.magnitudes)
-            if staged.passed && !plain.passed { needStaging.append(planned.id.description); needDTypes.insert(planned.dtype) }
+            let plain = ConformanceChecker.check(
+                expected: prepared.expected,
+                expectedSpec: prepared.problem.output,
+                actual: output,
+                tolerance: planned.tolerance,
+                magnitudes: prepared.magnitudes
+            )
+            if staged.passed && !plain.passed {
+                needStaging.append(planned.id.description)
+                needDTypes.insert(planned.dtype)
+            }
         }
-        print("staged \(op): \(cases.count - failed.count)/\(cases.count) cases pass; \(needStaging.count) need the staging bound")
+        print(
+            "staged \(op): \(cases.count - failed.count)/\(cases.count) cases pass; \(needStaging.count) need the staging bound"
+        )
         #expect(failed.isEmpty, "\(failed)")
         #expect(!needStaging.isEmpty, "the staged backend of \(op) never needed the staging bound: it is not staging")
         #expect(needDTypes.isSubset(of: [.f16, .bf16]), "\(needStaging)")

@@ -1,6 +1,7 @@
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -12,7 +13,9 @@ import Testing
     }
 
     func failure(_ body: () throws -> Void) -> InputError? {
-        do { try body() } catch let error as InputError { return error } catch { Issue.record("not an InputError: \(error)") }
+        do { try body() } catch let error as InputError { return error } catch {
+            Issue.record("not an InputError: \(error)")
+        }
         return nil
     }
 
@@ -26,10 +29,23 @@ import Testing
         ]
         for (text, line, field, message) in cases {
             let error = try #require(failure { _ = try TargetDescriptor.parse(text: text, file: "t.yaml") }, "\(text)")
-            #expect(error.file == "t.yaml" && error.line == line && error.field == field && error.message.contains(message), "\(error)")
+            #expect(
+                error.file == "t.yaml" && error.line == line && error.field == field && error.message.contains(message),
+                "\(error)"
+            )
         }
-        let duplicate = try #require(failure { _ = try TargetDescriptor.parse(text: "id: t\nkind: cpu\nbackend:\n  builtin: cpu\n  threads: 2\n  threads: 3\n", file: "t.yaml") })
-        #expect(duplicate.line != nil && duplicate.column != nil && duplicate.message.contains("duplicated key 'threads'"), "\(duplicate)")
+        let duplicate = try #require(
+            failure {
+                _ = try TargetDescriptor.parse(
+                    text: "id: t\nkind: cpu\nbackend:\n  builtin: cpu\n  threads: 2\n  threads: 3\n",
+                    file: "t.yaml"
+                )
+            }
+        )
+        #expect(
+            duplicate.line != nil && duplicate.column != nil && duplicate.message.contains("duplicated key 'threads'"),
+            "\(duplicate)"
+        )
     }
 
     @Test func suiteGapsAreLocatedErrors() throws {
@@ -39,7 +55,10 @@ import Testing
             ("id: \"s\\n\"\ncases:\n  - {op: relu, shapes: [{shape: [4]}]}\n", 1, "id"),
         ]
         for (text, line, field) in cases {
-            let error = try #require(failure { _ = try Suite.parse(text: text, file: "s.yaml", validator: SuiteValidator()) }, "\(text)")
+            let error = try #require(
+                failure { _ = try Suite.parse(text: text, file: "s.yaml", validator: SuiteValidator()) },
+                "\(text)"
+            )
             #expect(error.file == "s.yaml" && error.line == line && error.field == field, "\(error)")
         }
     }
@@ -47,18 +66,41 @@ import Testing
     @Test func missingCwdAndProgramAreNamed() throws {
         let root = Repository.root
         let cwdText = Self.target("  command: [python3, plugin.py]\n  cwd: no/such/folder")
-        let cwd = try #require(failure {
-            try TargetPreflight.check(try TargetDescriptor.parse(text: cwdText, file: "t.yaml"), text: cwdText, file: "t.yaml", root: root)
-        })
+        let cwd = try #require(
+            failure {
+                try TargetPreflight.check(
+                    try TargetDescriptor.parse(text: cwdText, file: "t.yaml"),
+                    text: cwdText,
+                    file: "t.yaml",
+                    root: root
+                )
+            }
+        )
         #expect(cwd.line == 5 && cwd.field == "backend.cwd" && cwd.message.contains("no/such/folder"), "\(cwd)")
         let programText = Self.target("  command: [no-such-plugin-program, --flag]")
-        let program = try #require(failure {
-            try TargetPreflight.check(try TargetDescriptor.parse(text: programText, file: "t.yaml"), text: programText, file: "t.yaml", root: root)
-        })
-        #expect(program.line == 4 && program.field == "backend.command[0]" && program.message.contains("no-such-plugin-program"), "\(program)")
+        let program = try #require(
+            failure {
+                try TargetPreflight.check(
+                    try TargetDescriptor.parse(text: programText, file: "t.yaml"),
+                    text: programText,
+                    file: "t.yaml",
+                    root: root
+                )
+            }
+        )
+        #expect(
+            program.line == 4 && program.field == "backend.command[0]"
+                && program.message.contains("no-such-plugin-program"),
+            "\(program)"
+        )
         // A program that exists passes.
         let fine = Self.target("  command: [python3, plugin.py]")
-        try TargetPreflight.check(try TargetDescriptor.parse(text: fine, file: "t.yaml"), text: fine, file: "t.yaml", root: root)
+        try TargetPreflight.check(
+            try TargetDescriptor.parse(text: fine, file: "t.yaml"),
+            text: fine,
+            file: "t.yaml",
+            root: root
+        )
     }
 
     @Test(.enabled(if: Repository.assayExecutable != nil, "the assay executable is not built"))
@@ -70,9 +112,20 @@ import Testing
         let executable = try #require(Repository.assayExecutable).path
         let validate = try Subprocess.run([executable, "targets", "validate", target.path], in: Repository.root)
         #expect(validate.status == 2 && validate.output.contains("backend.command[0]"), "\(validate.output)")
-        let run = try Subprocess.run([executable, "run", "--target", target.path, "--suite", "smoke", "--out", folder.appendingPathComponent("R").path, "--quiet"],
-                                     in: Repository.root)
-        #expect(run.status == 2 && run.output.contains("t.yaml:4") && run.output.contains("no-such-plugin-program"), "\(run.output)")
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("R").path), "no run directory for bad input")
+        let run = try Subprocess.run(
+            [
+                executable, "run", "--target", target.path, "--suite", "smoke", "--out",
+                folder.appendingPathComponent("R").path, "--quiet",
+            ],
+            in: Repository.root
+        )
+        #expect(
+            run.status == 2 && run.output.contains("t.yaml:4") && run.output.contains("no-such-plugin-program"),
+            "\(run.output)"
+        )
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("R").path),
+            "no run directory for bad input"
+        )
     }
 }

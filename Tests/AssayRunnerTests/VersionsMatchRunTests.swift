@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -13,14 +14,17 @@ private let numpy: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pyt
     func run(numpyRule: String) throws -> CaseResult {
         let fixture = try PluginFixture()
         defer { fixture.cleanUp() }
-        let (record, _) = try fixture.run(target: """
-            id: numpy-versions
-            kind: cpu
-            versions:
-              numpy: \(numpyRule)
-            backend:
-              command: [python3, Backends/python/numpy_backend.py]
-            """, suite: "id: v\nkind: system\ncases:\n  - check: versions_match\n")
+        let (record, _) = try fixture.run(
+            target: """
+                id: numpy-versions
+                kind: cpu
+                versions:
+                  numpy: \(numpyRule)
+                backend:
+                  command: [python3, Backends/python/numpy_backend.py]
+                """,
+            suite: "id: v\nkind: system\ncases:\n  - check: versions_match\n"
+        )
         return try #require(record.cases.first)
     }
 
@@ -33,7 +37,10 @@ private let numpy: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pyt
         try #require(!installed.hasPrefix("1.26"), "this test needs a numpy other than 1.26")
         let result = try run(numpyRule: "\"1.26\"")
         #expect(result.outcome == .fail)
-        #expect(result.message == "numpy: declared exact 1.26, observed \(installed) (backend numpy runtime)", "\(result.message ?? "")")
+        #expect(
+            result.message == "numpy: declared exact 1.26, observed \(installed) (backend numpy runtime)",
+            "\(result.message ?? "")"
+        )
         let prefix = try run(numpyRule: "{version: \"1.26\", match: prefix}")
         #expect(prefix.outcome == .fail)
         #expect(prefix.message == "numpy: declared prefix 1.26, observed \(installed) (backend numpy runtime)")

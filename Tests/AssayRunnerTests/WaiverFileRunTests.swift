@@ -3,6 +3,7 @@ import AssayTestSupport
 import AssayWorkspace
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -15,13 +16,19 @@ import Testing
 
         init() throws {
             root = try TemporaryDirectory.make(prefix: "assay-waiver-file")
-            try write("id: lab-t\nkind: cpu\nbackend: {builtin: cpu}\nexpect: {arch: sparc64}\n", to: "Targets/lab-t.yaml")
+            try write(
+                "id: lab-t\nkind: cpu\nbackend: {builtin: cpu}\nexpect: {arch: sparc64}\n",
+                to: "Targets/lab-t.yaml"
+            )
             try write("id: sys\nkind: system\ncases:\n  - check: arch\n  - check: kernel\n", to: "Suites/sys.yaml")
         }
 
         func write(_ text: String, to path: String) throws {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
 
@@ -49,12 +56,22 @@ import Testing
 
         func request(resume: URL? = nil, waivers: String? = nil) -> RunRequest {
             let workspace = Workspace(root: root, home: nil, currentDirectory: root)
-            return RunRequest(target: "lab-t", suites: ["sys"], reportsRoot: root.appendingPathComponent("Reports"), resume: resume,
-                              root: root, command: ["test"], locator: ResourceLocator(workspace: workspace, builtins: []), waivers: waivers)
+            return RunRequest(
+                target: "lab-t",
+                suites: ["sys"],
+                reportsRoot: root.appendingPathComponent("Reports"),
+                resume: resume,
+                root: root,
+                command: ["test"],
+                locator: ResourceLocator(workspace: workspace, builtins: []),
+                waivers: waivers
+            )
         }
 
         func run(_ request: RunRequest) throws -> (RunRecord, URL) {
-            let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in NativeCPUBackend(threads: 1) }
+            let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { _, _ in
+                NativeCPUBackend(threads: 1)
+            }
             return (try session.run(), session.directory)
         }
     }
@@ -76,7 +93,10 @@ import Testing
         #expect(record.waivers?.path == "Waivers/lab-t.yaml")
         #expect(record.waivers?.text == text && record.waivers?.sha256 == Digest.sha256Hex(text))
         // The descriptor snapshot is untouched by the waivers: its digest is the descriptor's alone.
-        #expect(record.target.sha256 == Digest.sha256Hex("id: lab-t\nkind: cpu\nbackend: {builtin: cpu}\nexpect: {arch: sparc64}\n"))
+        #expect(
+            record.target.sha256
+                == Digest.sha256Hex("id: lab-t\nkind: cpu\nbackend: {builtin: cpu}\nexpect: {arch: sparc64}\n")
+        )
     }
 
     @Test func aFailureUnderAnExpiredWaiverSaysSo() throws {
@@ -88,8 +108,12 @@ import Testing
         let arch = try #require(record.cases.first)
         #expect(arch.outcome == .fail)
         #expect(arch.waiver?.expired == true)
-        #expect(arch.message?.hasPrefix("waiver LAB-12 (hardware-limit, pattern sys/check/arch/*) expired on \(yesterday), so the failure stands: expected sparc64") == true,
-                "\(arch.message ?? "")")
+        #expect(
+            arch.message?.hasPrefix(
+                "waiver LAB-12 (hardware-limit, pattern sys/check/arch/*) expired on \(yesterday), so the failure stands: expected sparc64"
+            ) == true,
+            "\(arch.message ?? "")"
+        )
     }
 
     @Test func aResumeKeepsTheWaiversTheRunStartedWith() throws {
@@ -104,7 +128,9 @@ import Testing
         record.cases = []
         try RecordCoding.encoder().encode(record).write(to: runJSON)
         try FileManager.default.removeItem(at: directory.appendingPathComponent("journal.jsonl"))
-        let refused = try #require(throws: InputError.self) { try lab.run(lab.request(resume: directory, waivers: "other.yaml")) }
+        let refused = try #require(throws: InputError.self) {
+            try lab.run(lab.request(resume: directory, waivers: "other.yaml"))
+        }
         #expect(refused.field == "--waivers" && refused.message.contains("keeps the waiver file it started with"))
         // Today's file has lost the waiver; the resumed run still applies the snapshot.
         try lab.writeWaivers(expires: Self.day(-5))
@@ -132,7 +158,8 @@ import Testing
     func descriptorWaiversStillApplyWithAWarning() throws {
         let lab = try Lab()
         defer { try? FileManager.default.removeItem(at: lab.root) }
-        try lab.write("""
+        try lab.write(
+            """
             id: lab-t
             kind: cpu
             backend: {builtin: cpu}
@@ -140,11 +167,19 @@ import Testing
             waivers:
               - {pattern: "sys/check/arch/*", category: hardware-limit, reference: LAB-1, reason: not a SPARC, expires: 2099-01-01}
 
-            """, to: "Targets/lab-t.yaml")
+            """,
+            to: "Targets/lab-t.yaml"
+        )
         let executable = try #require(Repository.assayExecutable).path
-        let result = try Subprocess.run([executable, "run", "--target", "lab-t", "--suite", "sys", "--no-reports"], in: lab.root)
+        let result = try Subprocess.run(
+            [executable, "run", "--target", "lab-t", "--suite", "sys", "--no-reports"],
+            in: lab.root
+        )
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("warning: Targets/lab-t.yaml: waivers inside the target descriptor are deprecated"), "\(result.output)")
+        #expect(
+            result.output.contains("warning: Targets/lab-t.yaml: waivers inside the target descriptor are deprecated"),
+            "\(result.output)"
+        )
         #expect(result.output.contains("move them to Waivers/lab-t.yaml with an owner and approver"))
         #expect(result.output.contains("1 observed") && result.output.contains("1 waived"))
     }

@@ -15,8 +15,12 @@ public enum Python {
     }
 
     /// Runs `python3 -c script arguments…`; see `Subprocess.run` for `input` and `standardError`.
-    public static func run(_ script: String, _ arguments: [String] = [], input: Data? = nil,
-                           standardError: Subprocess.ErrorOutput = .merged) throws -> Subprocess.Result {
+    public static func run(
+        _ script: String,
+        _ arguments: [String] = [],
+        input: Data? = nil,
+        standardError: Subprocess.ErrorOutput = .merged
+    ) throws -> Subprocess.Result {
         try Subprocess.run(["python3", "-c", script] + arguments, input: input, standardError: standardError)
     }
 
@@ -24,7 +28,9 @@ public enum Python {
     /// linters and editors see it, not in Swift string literals.
     public static func script(named name: String) -> String {
         let url = Repository.root.appendingPathComponent("Tests/Fixtures/python").appendingPathComponent(name)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("missing test script \(url.path)") }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("missing test script \(url.path)")
+        }
         return text
     }
 

@@ -22,8 +22,12 @@ public enum Subprocess {
     /// `/usr/bin/env`, which exits 127 when there is no such tool). `input`, when given, is
     /// written to its standard input; otherwise it inherits ours. Throws only when the process
     /// cannot be started.
-    public static func run(_ argv: [String], in directory: URL? = nil, input: Data? = nil,
-                           standardError: ErrorOutput = .merged) throws -> Result {
+    public static func run(
+        _ argv: [String],
+        in directory: URL? = nil,
+        input: Data? = nil,
+        standardError: ErrorOutput = .merged
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = argv
@@ -64,6 +68,8 @@ public enum Subprocess {
     /// whose tool is not installed.
     public static func locate(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 }

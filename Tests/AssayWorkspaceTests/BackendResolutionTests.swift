@@ -6,13 +6,13 @@ import Testing
 @Suite("Plugin command resolution")
 struct BackendResolutionTests {
     static let descriptor = """
-    id: numpy
-    kind: cpu
-    backend:
-      command: [assay-backend-numpy]
-      fallback_command: [python3, Backends/python/numpy_backend.py]
-      cwd: plugins
-    """
+        id: numpy
+        kind: cpu
+        backend:
+          command: [assay-backend-numpy]
+          fallback_command: [python3, Backends/python/numpy_backend.py]
+          cwd: plugins
+        """
 
     /// A folder holding an executable `name`, for a PATH entry.
     static func binFolder(with name: String?) throws -> URL {
@@ -30,7 +30,10 @@ struct BackendResolutionTests {
         let bin = try Self.binFolder(with: "assay-backend-numpy")
         defer { try? FileManager.default.removeItem(at: bin) }
         let spec = try TargetDescriptor.parse(text: Self.descriptor, file: "t.yaml").backend
-        let resolved = spec.resolved(root: URL(fileURLWithPath: "/lab"), environment: ["PATH": "\(bin.path):/usr/bin:/bin"])
+        let resolved = spec.resolved(
+            root: URL(fileURLWithPath: "/lab"),
+            environment: ["PATH": "\(bin.path):/usr/bin:/bin"]
+        )
         #expect(resolved.command == [bin.appendingPathComponent("assay-backend-numpy").path])
         #expect(resolved.cwd == "/lab/plugins" && resolved.fallbackCommand == nil)
     }

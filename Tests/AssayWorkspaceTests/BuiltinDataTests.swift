@@ -21,9 +21,14 @@ struct BuiltinDataTests {
     func everySuiteAndProfileIsBuiltIn() throws {
         let builtin = Set(BuiltinFiles.all.map(\.path))
         for folder in ["Suites", "Profiles"] {
-            let names = try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent(folder).path)
+            let names = try FileManager.default.contentsOfDirectory(
+                atPath: Repository.root.appendingPathComponent(folder).path
+            )
             for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                #expect(builtin.contains("\(folder)/\(name)"), "\(folder)/\(name) is not built in: run python3 Scripts/generate-builtins.py")
+                #expect(
+                    builtin.contains("\(folder)/\(name)"),
+                    "\(folder)/\(name) is not built in: run python3 Scripts/generate-builtins.py"
+                )
             }
         }
         #expect(builtin.contains("Targets/local-cpu.yaml"))
@@ -31,7 +36,9 @@ struct BuiltinDataTests {
 
     @Test("the generator's --check agrees")
     func generatorCheckPasses() throws {
-        let result = try Subprocess.run(["python3", Repository.root.appendingPathComponent("Scripts/generate-builtins.py").path, "--check"])
+        let result = try Subprocess.run([
+            "python3", Repository.root.appendingPathComponent("Scripts/generate-builtins.py").path, "--check",
+        ])
         #expect(result.status == 0, "\(result.output)")
     }
 }

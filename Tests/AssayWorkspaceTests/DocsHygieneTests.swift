@@ -8,11 +8,15 @@ import Testing
 struct DocsHygieneTests {
     /// Absolute paths that name one machine's layout, after a character that cannot start a path
     /// (so `~/.local/...`, `$HOME/...`, `./work/x` and URLs' hosts are not caught).
-    static let machinePath = try! NSRegularExpression(pattern: #"(^|[\s`'"(=:\[])/(work|root|home/[A-Za-z0-9_-]+|Users/[A-Za-z0-9_-]+)/"#)
+    static let machinePath = try! NSRegularExpression(
+        pattern: #"(^|[\s`'"(=:\[])/(work|root|home/[A-Za-z0-9_-]+|Users/[A-Za-z0-9_-]+)/"#
+    )
 
     /// Phrases of the remote-execution tool the GPU run was once described through.
-    static let outsideTools = ["device tool", "device call", "`device` `run`", "carry: [", "carry [\\\"", "kind: nvidia-h100-x1",
-                               "give_back", "files_at", "files_fetch", "the session's"]
+    static let outsideTools = [
+        "device tool", "device call", "`device` `run`", "carry: [", "carry [\\\"", "kind: nvidia-h100-x1",
+        "give_back", "files_at", "files_fetch", "the session's",
+    ]
 
     /// Every problem in `text`, as `file:line: what`.
     static func problems(in text: String, file: String) -> [String] {
@@ -35,12 +39,18 @@ struct DocsHygieneTests {
         var files = [root.appendingPathComponent("README.md")]
         let skipped: Set<String> = ["__pycache__", "build", "dist", ".pytest_cache"]
         for folder in ["docs", "Backends", "Benchmarks/gpu"] {
-            let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: [.isRegularFileKey])
+            let enumerator = FileManager.default.enumerator(
+                at: root.appendingPathComponent(folder),
+                includingPropertiesForKeys: [.isRegularFileKey]
+            )
             while let url = enumerator?.nextObject() as? URL {
                 if skipped.contains(url.lastPathComponent) || url.lastPathComponent.hasSuffix(".egg-info") {
-                    enumerator?.skipDescendants(); continue
+                    enumerator?.skipDescendants()
+                    continue
                 }
-                if ["md", "py", "sh", "toml", "yaml", "yml", "txt", "cfg"].contains(url.pathExtension) { files.append(url) }
+                if ["md", "py", "sh", "toml", "yaml", "yml", "txt", "cfg"].contains(url.pathExtension) {
+                    files.append(url)
+                }
             }
         }
         return files
@@ -65,23 +75,37 @@ struct DocsHygieneTests {
         #expect(Self.problems(in: "see `/root/assay/keys`", file: "x").count == 1)
         #expect(Self.problems(in: "PREFIX=/home/alice/.local", file: "x").count == 1)
         #expect(Self.problems(in: "then call `device` `run` with carry: [\".gpu-kit\"]", file: "x").count == 2)
-        #expect(Self.problems(in: "PREFIX=$HOME/.local, ~/.local/bin, /usr/local/bin, /tmp/x, /sys/devices, ./work/", file: "x").isEmpty)
+        #expect(
+            Self.problems(
+                in: "PREFIX=$HOME/.local, ~/.local/bin, /usr/local/bin, /tmp/x, /sys/devices, ./work/",
+                file: "x"
+            ).isEmpty
+        )
         #expect(Self.problems(in: "the hello's options {\"device\": \"cuda\"} and `device` strings", file: "x").isEmpty)
     }
 
     @Test("README has prerequisites, the files a run writes, and a docs index with PROTOCOL.md and the Python README")
     func readmeHasTheSectionsNewUsersNeed() throws {
         let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
-        for needle in ["## Prerequisites", "Swift 6", "Python 3.8", "numpy", "run.json", "journal.jsonl", "report.html", "report.md",
-                       "junit.xml", "report.json", "## Documentation", "docs/PROTOCOL.md", "Backends/python/README.md",
-                       "bash Benchmarks/gpu/stage.sh", "bash Benchmarks/gpu/run.sh"] {
+        for needle in [
+            "## Prerequisites", "Swift 6", "Python 3.8", "numpy", "run.json", "journal.jsonl", "report.html",
+            "report.md",
+            "junit.xml", "report.json", "## Documentation", "docs/PROTOCOL.md", "Backends/python/README.md",
+            "bash Benchmarks/gpu/stage.sh", "bash Benchmarks/gpu/run.sh",
+        ] {
             #expect(readme.contains(needle), "README.md lacks \(needle)")
         }
         let index = try #require(readme.range(of: "## Documentation"))
-        for document in ["docs/ARCHITECTURE.md", "docs/PROTOCOL.md", "docs/OPS.md", "docs/FORMATS.md", "docs/DECISIONS.md", "docs/CI.md",
-                         "Backends/python/README.md"] {
+        for document in [
+            "docs/ARCHITECTURE.md", "docs/PROTOCOL.md", "docs/OPS.md", "docs/FORMATS.md", "docs/DECISIONS.md",
+            "docs/CI.md",
+            "Backends/python/README.md",
+        ] {
             #expect(readme[index.upperBound...].contains("`\(document)`"), "the docs index lacks \(document)")
-            #expect(FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent(document).path), "\(document) is indexed but missing")
+            #expect(
+                FileManager.default.fileExists(atPath: Repository.root.appendingPathComponent(document).path),
+                "\(document) is indexed but missing"
+            )
         }
     }
 }

@@ -40,7 +40,10 @@ struct ImportCheckTests {
     @Test func anUndeclaredImportFailsWithFileAndLine() throws {
         let result = try Self.check(highSource: "import Foundation\n\nimport struct Low.Thing\n", highDependencies: [])
         #expect(result.status == 1)
-        #expect(result.output.contains("Sources/High/High.swift:3: High imports Low, which target High does not declare"), "\(result.output)")
+        #expect(
+            result.output.contains("Sources/High/High.swift:3: High imports Low, which target High does not declare"),
+            "\(result.output)"
+        )
     }
 
     @Test func aDeadEdgeFails() throws {

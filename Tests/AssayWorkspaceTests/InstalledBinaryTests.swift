@@ -39,18 +39,36 @@ struct InstalledBinaryTests {
         let initialized = try Self.assay(binary, ["init", "ws"], in: top)
         #expect(initialized.status == 0, "\(initialized.output)")
         let workspace = top.appendingPathComponent("ws")
-        let inWorkspace = try Self.assay(binary, ["run", "--suite", "smoke", "--quiet", "--no-reports"], in: workspace.appendingPathComponent("Suites"))
+        let inWorkspace = try Self.assay(
+            binary,
+            ["run", "--suite", "smoke", "--quiet", "--no-reports"],
+            in: workspace.appendingPathComponent("Suites")
+        )
         #expect(inWorkspace.status == 0, "\(inWorkspace.output)")
-        let workspaceRecord = try RunRecord.load(contentsOf: workspace.appendingPathComponent("Reports/local-cpu/latest/run.json"))
-        #expect(workspaceRecord.target.path == "Targets/local-cpu.yaml" && workspaceRecord.suites.map(\.path) == ["Suites/smoke.yaml"])
+        let workspaceRecord = try RunRecord.load(
+            contentsOf: workspace.appendingPathComponent("Reports/local-cpu/latest/run.json")
+        )
+        #expect(
+            workspaceRecord.target.path == "Targets/local-cpu.yaml"
+                && workspaceRecord.suites.map(\.path) == ["Suites/smoke.yaml"]
+        )
         let targets = try Self.assay(binary, ["targets", "list"], in: workspace)
-        #expect(targets.status == 0 && targets.output.contains("(workspace \(workspace.appendingPathComponent("Targets/local-cpu.yaml").path))"),
-                "\(targets.output)")
+        #expect(
+            targets.status == 0
+                && targets.output.contains(
+                    "(workspace \(workspace.appendingPathComponent("Targets/local-cpu.yaml").path))"
+                ),
+            "\(targets.output)"
+        )
 
         // Interrupt a run in the workspace, then resume it and report on it from another folder.
         let runDirectory = try Self.interruptedRun(binary, workspace: workspace)
         let elsewhere = try Self.folder(top.appendingPathComponent("elsewhere/deeper"))
-        let resumed = try Self.assay(binary, ["run", "--resume", runDirectory.path, "--quiet", "--no-reports"], in: elsewhere)
+        let resumed = try Self.assay(
+            binary,
+            ["run", "--resume", runDirectory.path, "--quiet", "--no-reports"],
+            in: elsewhere
+        )
         #expect(resumed.status == 0, "\(resumed.output)")
         let finished = try RunRecord.load(contentsOf: runDirectory.appendingPathComponent("run.json"))
         #expect(finished.status == .complete && finished.cases.count == finished.plannedCases.count)
@@ -68,8 +86,10 @@ struct InstalledBinaryTests {
         let plugin = Python.canImport("numpy")
         if plugin {
             // The shipped numpy-cpu falls back to Backends/python/numpy_backend.py under the workspace.
-            try FileManager.default.createSymbolicLink(at: workspace.appendingPathComponent("Backends"),
-                                                       withDestinationURL: Repository.root.appendingPathComponent("Backends"))
+            try FileManager.default.createSymbolicLink(
+                at: workspace.appendingPathComponent("Backends"),
+                withDestinationURL: Repository.root.appendingPathComponent("Backends")
+            )
         }
         try """
         id: slow
@@ -80,8 +100,11 @@ struct InstalledBinaryTests {
           - {op: relu, dtypes: [f32], shapes: [{shape: [4096]}, {shape: [8192]}, {shape: [16384]}]}
         """.write(to: workspace.appendingPathComponent("Suites/slow.yaml"), atomically: true, encoding: .utf8)
         let target = plugin ? "numpy-cpu" : "local-cpu"
-        let process = try Subprocess.launch(binary, ["run", "--target", target, "--suite", "slow", "--no-ceilings", "--quiet", "--no-reports"],
-                                            in: workspace)
+        let process = try Subprocess.launch(
+            binary,
+            ["run", "--target", target, "--suite", "slow", "--no-ceilings", "--quiet", "--no-reports"],
+            in: workspace
+        )
         let latest = workspace.appendingPathComponent("Reports/\(target)/latest")
         let journal = latest.appendingPathComponent("journal.jsonl")
         let deadline = Date().addingTimeInterval(120)
@@ -100,9 +123,16 @@ struct InstalledBinaryTests {
     func helpAndCompletions() throws {
         let built = try #require(Repository.assayExecutable, "assay is not built")
         let help = try Self.assay(built, ["help"], in: FileManager.default.temporaryDirectory)
-        #expect(help.status == 0 && help.output.contains("$ASSAY_HOME") && help.output.contains("built into this"), "\(help.output)")
+        #expect(
+            help.status == 0 && help.output.contains("$ASSAY_HOME") && help.output.contains("built into this"),
+            "\(help.output)"
+        )
         for shell in ["bash", "zsh", "fish"] {
-            let script = try Self.assay(built, ["--generate-completion-script", shell], in: FileManager.default.temporaryDirectory)
+            let script = try Self.assay(
+                built,
+                ["--generate-completion-script", shell],
+                in: FileManager.default.temporaryDirectory
+            )
             #expect(script.status == 0 && script.output.contains("init"), "\(shell): \(script.output.prefix(300))")
         }
     }

@@ -8,7 +8,11 @@ import Testing
 /// target's plugin, `run --quiet` names the cases that did not pass.
 @Suite("Machine-readable output", .serialized)
 struct MachineReadableOutputTests {
-    static func assay(_ arguments: [String], in directory: URL, stderr: Subprocess.ErrorOutput = .discarded) throws -> Subprocess.Result {
+    static func assay(
+        _ arguments: [String],
+        in directory: URL,
+        stderr: Subprocess.ErrorOutput = .discarded
+    ) throws -> Subprocess.Result {
         let binary = try #require(Repository.assayExecutable, "assay is not built")
         return try Subprocess.run(["-u", "ASSAY_HOME", binary.path] + arguments, in: directory, standardError: stderr)
     }
@@ -19,7 +23,10 @@ struct MachineReadableOutputTests {
     }
 
     static func jsonArray(_ data: Data) throws -> [[String: Any]] {
-        try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]], "not a JSON array: \(String(decoding: data, as: UTF8.self))")
+        try #require(
+            try JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+            "not a JSON array: \(String(decoding: data, as: UTF8.self))"
+        )
     }
 
     @Test("targets list --json and suites list --json parse and agree with the text listing")
@@ -28,17 +35,27 @@ struct MachineReadableOutputTests {
         let targets = try Self.jsonArray(try Self.assay(["targets", "list", "--json"], in: root).data)
         let summaries = targets.compactMap { $0["summary"] as? [String: Any] }
         let local = try #require(targets.first { ($0["summary"] as? [String: Any])?["id"] as? String == "local-cpu" })
-        #expect(local["valid"] as? Bool == true && local["origin"] as? String == "workspace" && local["name"] as? String == "local-cpu")
+        #expect(
+            local["valid"] as? Bool == true && local["origin"] as? String == "workspace"
+                && local["name"] as? String == "local-cpu"
+        )
         #expect((local["summary"] as? [String: Any])?["backend"] as? String == "builtin:cpu")
-        #expect(summaries.contains { $0["id"] as? String == "numpy-cpu" } && summaries.count == targets.filter { $0["valid"] as? Bool == true }.count)
+        #expect(
+            summaries.contains { $0["id"] as? String == "numpy-cpu" }
+                && summaries.count == targets.filter { $0["valid"] as? Bool == true }.count
+        )
         let text = try Self.assay(["targets", "list"], in: root).output
         #expect(text.split(separator: "\n").count == targets.count)
 
         let suites = try Self.jsonArray(try Self.assay(["suites", "list", "--json"], in: root).data)
-        let smoke = try #require(suites.compactMap { $0["summary"] as? [String: Any] }.first { $0["id"] as? String == "smoke" })
+        let smoke = try #require(
+            suites.compactMap { $0["summary"] as? [String: Any] }.first { $0["id"] as? String == "smoke" }
+        )
         let shown = try Self.assay(["suites", "show", "smoke"], in: root).output.split(separator: "\n").count - 1
         let kinds = try #require(smoke["kinds"] as? [String: Int])
-        #expect(smoke["cases"] as? Int == shown && kinds.values.reduce(0, +) == shown && (kinds["conformance"] ?? 0) > 0)
+        #expect(
+            smoke["cases"] as? Int == shown && kinds.values.reduce(0, +) == shown && (kinds["conformance"] ?? 0) > 0
+        )
     }
 
     @Test("targets describe local-cpu --json: the native backend's op × dtype support from its handshake")
@@ -57,8 +74,10 @@ struct MachineReadableOutputTests {
         #expect(missing.status == 2)
     }
 
-    @Test("targets describe and plugin check --target start numpy-cpu's plugin as run would",
-          .enabled(if: Python.canImport("numpy")))
+    @Test(
+        "targets describe and plugin check --target start numpy-cpu's plugin as run would",
+        .enabled(if: Python.canImport("numpy"))
+    )
     func describeAndCheckPlugin() throws {
         let described = try Self.assay(["targets", "describe", "numpy-cpu", "--json"], in: Repository.root)
         #expect(described.status == 0)
@@ -67,22 +86,34 @@ struct MachineReadableOutputTests {
         #expect(backend["transport"] as? String == "plugin")
         #expect((backend["capabilities"] as? [String: [String]])?["softmax"]?.contains("bf16") == true)
 
-        let checked = try Self.assay(["plugin", "check", "--target", "numpy-cpu"], in: Repository.root, stderr: .merged)
+        let checked = try Self.assay(
+            ["plugin", "check", "--target", "numpy-cpu"],
+            in: Repository.root,
+            stderr: .merged
+        )
         #expect(checked.status == 0, "\(checked.output)")
         #expect(checked.output.contains("checks passed") && !checked.output.contains("FAIL"), "\(checked.output)")
         let native = try Self.assay(["plugin", "check", "--target", "local-cpu"], in: Repository.root, stderr: .merged)
         #expect(native.status == 2 && native.output.contains("built-in backend"), "\(native.output)")
-        let both = try Self.assay(["plugin", "check", "--target", "numpy-cpu", "--", "python3", "x.py"], in: Repository.root, stderr: .merged)
+        let both = try Self.assay(
+            ["plugin", "check", "--target", "numpy-cpu", "--", "python3", "x.py"],
+            in: Repository.root,
+            stderr: .merged
+        )
         #expect(both.status == 2)
     }
 
-    @Test("run --quiet names every case that did not pass, failures first; report.json rows carry op, dtype, shape, attrs",
-          .enabled(if: Python.canImport("numpy")))
+    @Test(
+        "run --quiet names every case that did not pass, failures first; report.json rows carry op, dtype, shape, attrs",
+        .enabled(if: Python.canImport("numpy"))
+    )
     func quietNamesFailures() throws {
         let workspace = try TemporaryDirectory.make(prefix: "assay-quiet")
         defer { try? FileManager.default.removeItem(at: workspace) }
         let manager = FileManager.default
-        for folder in ["Targets", "Suites"] { try manager.createDirectory(at: workspace.appendingPathComponent(folder), withIntermediateDirectories: true) }
+        for folder in ["Targets", "Suites"] {
+            try manager.createDirectory(at: workspace.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
         // The SDK's minimal backend (relu f32/bf16, add f32) with relu off by one.
         let python = Repository.root.appendingPathComponent("Backends/python")
         try """
@@ -108,32 +139,48 @@ struct MachineReadableOutputTests {
         backend:
           command: [python3, off_by_one.py]
         """.write(to: workspace.appendingPathComponent("Targets/off-by-one.yaml"), atomically: true, encoding: .utf8)
-        try Self.tinySuite("""
-          - op: relu
-            dtypes: [f32, f16]
-            shapes: [{shape: [16]}]
-          - op: add
-            dtypes: [f32]
-            shapes: [{a: [4, 4], b: [4, 4]}]
-        """).write(to: workspace.appendingPathComponent("Suites/tiny.yaml"), atomically: true, encoding: .utf8)
+        try Self.tinySuite(
+            """
+              - op: relu
+                dtypes: [f32, f16]
+                shapes: [{shape: [16]}]
+              - op: add
+                dtypes: [f32]
+                shapes: [{a: [4, 4], b: [4, 4]}]
+            """
+        ).write(to: workspace.appendingPathComponent("Suites/tiny.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try Self.assay(["run", "--target", "off-by-one", "--suite", "tiny", "--quiet"], in: workspace, stderr: .merged)
+        let result = try Self.assay(
+            ["run", "--target", "off-by-one", "--suite", "tiny", "--quiet"],
+            in: workspace,
+            stderr: .merged
+        )
         #expect(result.status == 1, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         let named = lines.filter { $0.hasPrefix("fail ") || $0.hasPrefix("unsupported ") }
-        #expect(named == ["fail         tiny/relu/shape16/f32", "unsupported  tiny/relu/shape16/f16"], "\(result.output)")
+        #expect(
+            named == ["fail         tiny/relu/shape16/f32", "unsupported  tiny/relu/shape16/f16"],
+            "\(result.output)"
+        )
         #expect(!lines.contains { $0.contains("tiny/add/") }, "a passing case was named")
 
-        let report = try #require(manager.contents(atPath: workspace.appendingPathComponent("Reports/off-by-one/latest/report.json").path))
+        let report = try #require(
+            manager.contents(atPath: workspace.appendingPathComponent("Reports/off-by-one/latest/report.json").path)
+        )
         let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
         let rows = try #require(json["rows"] as? [[String: Any]])
         let relu = try #require(rows.first { $0["id"] as? String == "tiny/relu/shape16/f32" })
-        #expect(relu["op"] as? String == "relu" && relu["dtype"] as? String == "f32" && relu["shape"] as? String == "shape16")
+        #expect(
+            relu["op"] as? String == "relu" && relu["dtype"] as? String == "f32"
+                && relu["shape"] as? String == "shape16"
+        )
         #expect(relu["outcome"] as? String == "fail" && relu["attrs"] is [String: Any] && relu["maxAbsError"] != nil)
     }
 
-    @Test("keygen refuses a secret key git would not ignore, unless --force; allows an ignored path",
-          .enabled(if: Subprocess.locate("git") != nil))
+    @Test(
+        "keygen refuses a secret key git would not ignore, unless --force; allows an ignored path",
+        .enabled(if: Subprocess.locate("git") != nil)
+    )
     func keygenGuardsSecretKeys() throws {
         let repository = try TemporaryDirectory.make(prefix: "assay-keygen")
         defer { try? FileManager.default.removeItem(at: repository) }
@@ -141,11 +188,18 @@ struct MachineReadableOutputTests {
         let refused = try Self.assay(["keygen", "--out", "keys/lab"], in: repository, stderr: .merged)
         #expect(refused.status == 2 && refused.output.contains("git does not ignore it"), "\(refused.output)")
         #expect(!FileManager.default.fileExists(atPath: repository.appendingPathComponent("keys/lab.key").path))
-        try FileManager.default.createDirectory(at: repository.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent("keys"),
+            withIntermediateDirectories: true
+        )
         try "keys/\n".write(to: repository.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
         let allowed = try Self.assay(["keygen", "--out", "keys/lab"], in: repository, stderr: .merged)
         #expect(allowed.status == 0, "\(allowed.output)")
         let forced = try Self.assay(["keygen", "--out", "lab", "--force"], in: repository, stderr: .merged)
-        #expect(forced.status == 0 && FileManager.default.fileExists(atPath: repository.appendingPathComponent("lab.key").path), "\(forced.output)")
+        #expect(
+            forced.status == 0
+                && FileManager.default.fileExists(atPath: repository.appendingPathComponent("lab.key").path),
+            "\(forced.output)"
+        )
     }
 }

@@ -17,13 +17,29 @@ struct ResourceLocatorTests {
     /// (with Suites/smoke.yaml and Suites/extra.yaml), side by side.
     static func layout() throws -> (top: URL, workspace: URL, home: URL) {
         let top = try TemporaryDirectory.make(prefix: "assay-lookup")
-        let workspace = top.appendingPathComponent("lab"), home = top.appendingPathComponent("home")
-        for folder in [workspace.appendingPathComponent("Suites"), workspace.appendingPathComponent("deep/er"), home.appendingPathComponent("Suites")] {
+        let workspace = top.appendingPathComponent("lab")
+        let home = top.appendingPathComponent("home")
+        for folder in [
+            workspace.appendingPathComponent("Suites"), workspace.appendingPathComponent("deep/er"),
+            home.appendingPathComponent("Suites"),
+        ] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        try "workspace smoke\n".write(to: workspace.appendingPathComponent("Suites/smoke.yaml"), atomically: true, encoding: .utf8)
-        try "home smoke\n".write(to: home.appendingPathComponent("Suites/smoke.yaml"), atomically: true, encoding: .utf8)
-        try "home extra\n".write(to: home.appendingPathComponent("Suites/extra.yaml"), atomically: true, encoding: .utf8)
+        try "workspace smoke\n".write(
+            to: workspace.appendingPathComponent("Suites/smoke.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "home smoke\n".write(
+            to: home.appendingPathComponent("Suites/smoke.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "home extra\n".write(
+            to: home.appendingPathComponent("Suites/extra.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
         return (top, workspace, home)
     }
 
@@ -31,16 +47,24 @@ struct ResourceLocatorTests {
     func lookupOrder() throws {
         let (top, workspace, home) = try Self.layout()
         defer { try? FileManager.default.removeItem(at: top) }
-        let found = try Workspace.discover(from: workspace.appendingPathComponent("deep/er"), environment: ["ASSAY_HOME": home.path])
+        let found = try Workspace.discover(
+            from: workspace.appendingPathComponent("deep/er"),
+            environment: ["ASSAY_HOME": home.path]
+        )
         #expect(found.root?.path == workspace.standardizedFileURL.path)
         let locator = ResourceLocator(workspace: found, builtins: Self.builtins)
 
         let smoke = try locator.locate("smoke", kind: .suite)
-        #expect(smoke.text == "workspace smoke\n" && smoke.origin == .workspace && smoke.displayName == "Suites/smoke.yaml")
+        #expect(
+            smoke.text == "workspace smoke\n" && smoke.origin == .workspace && smoke.displayName == "Suites/smoke.yaml"
+        )
         let extra = try locator.locate("extra", kind: .suite)
         #expect(extra.text == "home extra\n" && extra.origin == .home)
         let target = try locator.locate("local-cpu", kind: .target)
-        #expect(target.text == "builtin target\n" && target.origin == .builtin && target.displayName == "builtin:Targets/local-cpu.yaml")
+        #expect(
+            target.text == "builtin target\n" && target.origin == .builtin
+                && target.displayName == "builtin:Targets/local-cpu.yaml"
+        )
         // A path is read as given, relative to the current directory, even when an id would match.
         let path = try locator.locate("../../../home/Suites/smoke.yaml", kind: .suite)
         #expect(path.text == "home smoke\n" && path.origin == .path)
@@ -53,7 +77,10 @@ struct ResourceLocatorTests {
     func listing() throws {
         let (top, workspace, home) = try Self.layout()
         defer { try? FileManager.default.removeItem(at: top) }
-        let locator = ResourceLocator(workspace: Workspace(root: workspace, home: home, currentDirectory: workspace), builtins: Self.builtins)
+        let locator = ResourceLocator(
+            workspace: Workspace(root: workspace, home: home, currentDirectory: workspace),
+            builtins: Self.builtins
+        )
         let suites = locator.list(.suite)
         #expect(suites.map(\.name) == ["extra", "smoke"])
         #expect(suites.map(\.origin) == [.home, .workspace])
@@ -78,9 +105,16 @@ struct ResourceLocatorTests {
         let top = try TemporaryDirectory.make(prefix: "assay-settings")
         defer { try? FileManager.default.removeItem(at: top) }
         let file = top.appendingPathComponent("assay.yaml")
-        try "# lab\ndefault_target: numpy-cpu\nreports: out/runs\nstation_key: keys/k.key\n".write(to: file, atomically: true, encoding: .utf8)
+        try "# lab\ndefault_target: numpy-cpu\nreports: out/runs\nstation_key: keys/k.key\n".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
         let found = try Workspace.discover(from: top, environment: [:])
-        #expect(found.settings == WorkspaceSettings(defaultTarget: "numpy-cpu", reports: "out/runs", stationKey: "keys/k.key"))
+        #expect(
+            found.settings
+                == WorkspaceSettings(defaultTarget: "numpy-cpu", reports: "out/runs", stationKey: "keys/k.key")
+        )
         #expect(found.reportsRoot(option: nil).path == top.appendingPathComponent("out/runs").standardizedFileURL.path)
         #expect(found.stationKey?.path == top.appendingPathComponent("keys/k.key").standardizedFileURL.path)
 

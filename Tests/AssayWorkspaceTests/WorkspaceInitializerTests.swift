@@ -12,19 +12,27 @@ struct WorkspaceInitializerTests {
         let top = try TemporaryDirectory.make(prefix: "assay-init")
         defer { try? FileManager.default.removeItem(at: top) }
         let folder = top.appendingPathComponent("ws")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Suites"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("Suites"),
+            withIntermediateDirectories: true
+        )
         try "mine\n".write(to: folder.appendingPathComponent("Suites/smoke.yaml"), atomically: true, encoding: .utf8)
 
         let entries = try WorkspaceInitializer.create(at: folder)
         #expect(entries.filter { !$0.created }.map(\.path) == ["Suites/smoke.yaml"])
         #expect(try String(contentsOf: folder.appendingPathComponent("Suites/smoke.yaml"), encoding: .utf8) == "mine\n")
         for builtin in BuiltinFiles.all where builtin.path != "Suites/smoke.yaml" {
-            #expect(try String(contentsOf: folder.appendingPathComponent(builtin.path), encoding: .utf8) == builtin.text)
+            #expect(
+                try String(contentsOf: folder.appendingPathComponent(builtin.path), encoding: .utf8) == builtin.text
+            )
         }
         let keys = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("keys").path)
         #expect((keys[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         let ignore = try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8)
-        #expect(ignore.contains("Reports/") && ignore.contains("keys/") && ignore.contains("gate/") && ignore.contains("Baselines/"))
+        #expect(
+            ignore.contains("Reports/") && ignore.contains("keys/") && ignore.contains("gate/")
+                && ignore.contains("Baselines/")
+        )
 
         // The workspace it made is found from inside, with the settings it wrote.
         let found = try Workspace.discover(from: folder.appendingPathComponent("Targets"), environment: [:])
@@ -33,7 +41,10 @@ struct WorkspaceInitializerTests {
         #expect(try ResourceLocator(workspace: found).locate("local-cpu", kind: .target).origin == .workspace)
 
         // The example is a valid plugin descriptor once copied to a .yaml name.
-        let example = try String(contentsOf: folder.appendingPathComponent("Targets/example-plugin.yaml.example"), encoding: .utf8)
+        let example = try String(
+            contentsOf: folder.appendingPathComponent("Targets/example-plugin.yaml.example"),
+            encoding: .utf8
+        )
         let descriptor = try TargetDescriptor.parse(text: example, file: "example")
         #expect(descriptor.backend.command?.first == "assay-backend-torch" && descriptor.backend.fallbackCommand != nil)
         #expect(!ResourceLocator(workspace: found).list(.target).contains { $0.name.hasPrefix("example") })

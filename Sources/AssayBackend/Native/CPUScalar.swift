@@ -9,8 +9,20 @@ protocol CPUScalar: BinaryFloatingPoint, Sendable, RowKernels {
     static func errorFunction(_ x: Self) -> Self
     static func hyperbolicTangent(_ x: Self) -> Self
     /// C = op(A)·op(B) for row-major operands (see `assay_sgemm`).
-    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int, transposeA: Bool,
-                     b: UnsafePointer<Self>, ldb: Int, transposeB: Bool, c: UnsafeMutablePointer<Self>, ldc: Int, threads: Int)
+    static func gemm(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: UnsafePointer<Self>,
+        lda: Int,
+        transposeA: Bool,
+        b: UnsafePointer<Self>,
+        ldb: Int,
+        transposeB: Bool,
+        c: UnsafeMutablePointer<Self>,
+        ldc: Int,
+        threads: Int
+    )
 }
 
 extension Float: CPUScalar {
@@ -18,10 +30,34 @@ extension Float: CPUScalar {
     static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
     static func errorFunction(_ x: Float) -> Float { Foundation.erf(x) }
     static func hyperbolicTangent(_ x: Float) -> Float { Foundation.tanh(x) }
-    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
-                     b: UnsafePointer<Float>, ldb: Int, transposeB: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
-        assay_sgemm(Int64(m), Int64(n), Int64(k), a, Int64(lda), transposeA ? 1 : 0, b, Int64(ldb), transposeB ? 1 : 0,
-                    c, Int64(ldc), Int32(threads))
+    static func gemm(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: UnsafePointer<Float>,
+        lda: Int,
+        transposeA: Bool,
+        b: UnsafePointer<Float>,
+        ldb: Int,
+        transposeB: Bool,
+        c: UnsafeMutablePointer<Float>,
+        ldc: Int,
+        threads: Int
+    ) {
+        assay_sgemm(
+            Int64(m),
+            Int64(n),
+            Int64(k),
+            a,
+            Int64(lda),
+            transposeA ? 1 : 0,
+            b,
+            Int64(ldb),
+            transposeB ? 1 : 0,
+            c,
+            Int64(ldc),
+            Int32(threads)
+        )
     }
 }
 
@@ -32,8 +68,20 @@ extension Double: CPUScalar {
     static func hyperbolicTangent(_ x: Double) -> Double { Foundation.tanh(x) }
 
     /// A cache-blocked f64 GEMM in Swift, rows split across threads (no C kernel for f64).
-    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
-                     b: UnsafePointer<Double>, ldb: Int, transposeB: Bool, c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int) {
+    static func gemm(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: UnsafePointer<Double>,
+        lda: Int,
+        transposeA: Bool,
+        b: UnsafePointer<Double>,
+        ldb: Int,
+        transposeB: Bool,
+        c: UnsafeMutablePointer<Double>,
+        ldc: Int,
+        threads: Int
+    ) {
         let cAddress = Int(bitPattern: c)
         Parallel.forEachChunk(count: m, threads: threads, minimumPerThread: 8) { rows in
             let c = UnsafeMutablePointer<Double>(bitPattern: cAddress)!

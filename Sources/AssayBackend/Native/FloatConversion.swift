@@ -12,7 +12,11 @@ enum FloatConversion {
             return [Float](unsafeUninitializedCapacity: count) { y, initialized in
                 tensor.withUnsafeBytes { raw in
                     let x = raw.bindMemory(to: UInt16.self).baseAddress
-                    if tensor.dtype == .f16 { assay_f16_to_f32(x, y.baseAddress, Int64(count)) } else { assay_bf16_to_f32(x, y.baseAddress, Int64(count)) }
+                    if tensor.dtype == .f16 {
+                        assay_f16_to_f32(x, y.baseAddress, Int64(count))
+                    } else {
+                        assay_bf16_to_f32(x, y.baseAddress, Int64(count))
+                    }
                 }
                 initialized = count
             }
@@ -28,7 +32,11 @@ enum FloatConversion {
             return Tensor(float32: values, shape: shape)
         case .f16, .bf16:
             let bits = [UInt16](unsafeUninitializedCapacity: values.count) { y, initialized in
-                if dtype == .f16 { assay_f32_to_f16(values, y.baseAddress, Int64(values.count)) } else { assay_f32_to_bf16(values, y.baseAddress, Int64(values.count)) }
+                if dtype == .f16 {
+                    assay_f32_to_f16(values, y.baseAddress, Int64(values.count))
+                } else {
+                    assay_f32_to_bf16(values, y.baseAddress, Int64(values.count))
+                }
                 initialized = values.count
             }
             // The byte count matches shape × 2 by construction.

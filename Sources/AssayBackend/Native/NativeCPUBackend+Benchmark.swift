@@ -25,9 +25,16 @@ extension NativeCPUBackend {
 
     /// The sampler asks for many small batches of one case: generate and convert its inputs once.
     private func cachedCall(for request: BenchmarkRequest) throws -> () throws -> Void {
-        if let cached = preparedBenchmark, cached.problem == request.problem, cached.seed == request.seed { return cached.call }
-        let inputs = InputGenerator.inputs(for: request.problem, values: .random, seed: request.seed,
-                                           caseID: "benchmark/\(request.problem.op)", specials: .none)
+        if let cached = preparedBenchmark, cached.problem == request.problem, cached.seed == request.seed {
+            return cached.call
+        }
+        let inputs = InputGenerator.inputs(
+            for: request.problem,
+            values: .random,
+            seed: request.seed,
+            caseID: "benchmark/\(request.problem.op)",
+            specials: .none
+        )
         let call = try preparedCall(request.problem, inputs)
         preparedBenchmark = PreparedBenchmark(problem: request.problem, seed: request.seed, call: call)
         return call

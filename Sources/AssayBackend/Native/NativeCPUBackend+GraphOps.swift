@@ -16,22 +16,37 @@ extension NativeCPUBackend {
             return try Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: inputs[0].bytes)
         case "concat":
             let along = axis(rank: outShape.count)
-            let rows = inputs.enumerated().flatMap { piece, tensor in (0..<tensor.shape.dims[along]).map { (piece, $0) } }
+            let rows = inputs.enumerated().flatMap { piece, tensor in (0..<tensor.shape.dims[along]).map { (piece, $0) }
+            }
             return try moveRows(problem, from: inputs, axis: along, rows: rows)
         case "slice":
             let along = axis(rank: outShape.count)
             let start = problem.attrs["start"]?.intValue ?? 0
-            return try moveRows(problem, from: inputs, axis: along, rows: (start..<(start + outShape[along])).map { (0, $0) })
+            return try moveRows(
+                problem,
+                from: inputs,
+                axis: along,
+                rows: (start..<(start + outShape[along])).map { (0, $0) }
+            )
         case "gather":
-            let along = axis(rank: outShape.count), length = inputs[0].shape.dims[along]
+            let along = axis(rank: outShape.count)
+            let length = inputs[0].shape.dims[along]
             let rows = try inputs[1].values().map { value -> (Int, Int) in
-                guard (0..<length).contains(Int(value)) else { throw BackendError.invalid("gather index \(Int(value)) outside [0, \(length))") }
+                guard (0..<length).contains(Int(value)) else {
+                    throw BackendError.invalid("gather index \(Int(value)) outside [0, \(length))")
+                }
                 return (0, Int(value))
             }
             return try moveRows(problem, from: [inputs[0]], axis: along, rows: rows)
         case "repeat_interleave":
-            let along = axis(rank: outShape.count), repeats = problem.attrs["repeats"]?.intValue ?? 1
-            return try moveRows(problem, from: inputs, axis: along, rows: (0..<outShape[along]).map { (0, $0 / repeats) })
+            let along = axis(rank: outShape.count)
+            let repeats = problem.attrs["repeats"]?.intValue ?? 1
+            return try moveRows(
+                problem,
+                from: inputs,
+                axis: along,
+                rows: (0..<outShape[along]).map { (0, $0 / repeats) }
+            )
         case "where", "masked_fill":
             return try select(problem, inputs)
         case "argmax", "topk":
@@ -41,7 +56,11 @@ extension NativeCPUBackend {
             return Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: inputs[0].values())
         case "batch_norm":
             if problem.dtype == .f64 {
-                return Tensor(dtype: .f64, shape: problem.output.shape, values: batchNorm(problem, inputs.map { $0.values() }))
+                return Tensor(
+                    dtype: .f64,
+                    shape: problem.output.shape,
+                    values: batchNorm(problem, inputs.map { $0.values() })
+                )
             }
             let result: [Float] = batchNorm(problem, inputs.map(FloatConversion.floats(of:)))
             return FloatConversion.tensor(from: result, dtype: problem.dtype, shape: problem.output.shape)
@@ -51,9 +70,11 @@ extension NativeCPUBackend {
     }
 
     /// Output row r along `axis` is row `rows[r].1` of `sources[rows[r].0]`, for every outer index.
-    private func moveRows(_ problem: OpProblem, from sources: [Tensor], axis: Int, rows: [(Int, Int)]) throws -> Tensor {
+    private func moveRows(_ problem: OpProblem, from sources: [Tensor], axis: Int, rows: [(Int, Int)]) throws -> Tensor
+    {
         let outShape = problem.output.shape.dims
-        let outer = outShape[..<axis].reduce(1, *), rowBytes = outShape[(axis + 1)...].reduce(1, *) * problem.dtype.byteWidth
+        let outer = outShape[..<axis].reduce(1, *)
+        let rowBytes = outShape[(axis + 1)...].reduce(1, *) * problem.dtype.byteWidth
         let lengths = sources.map { $0.shape.dims[axis] }
         var out = [UInt8](repeating: 0, count: outer * rows.count * rowBytes)
         out.withUnsafeMutableBytes { target in
@@ -62,7 +83,10 @@ extension NativeCPUBackend {
             for o in 0..<outer {
                 for (source, row) in rows {
                     sources[source].withUnsafeBytes { from in
-                        (target.baseAddress! + offset).copyMemory(from: from.baseAddress! + (o * lengths[source] + row) * rowBytes, byteCount: rowBytes)
+                        (target.baseAddress! + offset).copyMemory(
+                            from: from.baseAddress! + (o * lengths[source] + row) * rowBytes,
+                            byteCount: rowBytes
+                        )
                     }
                     offset += rowBytes
                 }
@@ -76,15 +100,19 @@ extension NativeCPUBackend {
         let fill = problem.op == "masked_fill"
         let mask = fill ? inputs[1] : inputs[0]
         let width = problem.dtype.byteWidth
-        let chosen = fill ? inputs[0].bytes : inputs[1].bytes, other = fill
-            ? Tensor(dtype: problem.dtype, shape: [1], values: [problem.attrDouble("value") ?? 0]).bytes : inputs[2].bytes
+        let chosen = fill ? inputs[0].bytes : inputs[1].bytes
+        let other =
+            fill
+            ? Tensor(dtype: problem.dtype, shape: [1], values: [problem.attrDouble("value") ?? 0]).bytes
+            : inputs[2].bytes
         let sourceOfMask = Broadcast.sourceIndices(of: mask.shape.dims, into: problem.output.shape.dims)
         var out = [UInt8](repeating: 0, count: sourceOfMask.count * width)
         for (flat, source) in sourceOfMask.enumerated() {
             // where takes a when set; masked_fill takes the value when set.
             let takeFirst = (mask.bytes[source] != 0) != fill
             for byte in 0..<width {
-                out[flat * width + byte] = takeFirst ? chosen[flat * width + byte] : other[fill ? byte : flat * width + byte]
+                out[flat * width + byte] =
+                    takeFirst ? chosen[flat * width + byte] : other[fill ? byte : flat * width + byte]
             }
         }
         return try Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: out)
@@ -95,7 +123,9 @@ extension NativeCPUBackend {
         let shape = x.shape.dims
         let raw = problem.attrs["axis"]?.intValue ?? -1
         let along = raw < 0 ? raw + shape.count : raw
-        let length = shape[along], inner = shape[(along + 1)...].reduce(1, *), outer = shape[..<along].reduce(1, *)
+        let length = shape[along]
+        let inner = shape[(along + 1)...].reduce(1, *)
+        let outer = shape[..<along].reduce(1, *)
         let k = problem.op == "argmax" ? 1 : problem.attrs["k"]?.intValue ?? 1
         let values = x.values()
         var out = [Int32](repeating: 0, count: outer * k * inner)
@@ -111,7 +141,9 @@ extension NativeCPUBackend {
                 }
                 // Selection by a strict order: a lower position wins every tie.
                 let ranked = (0..<length).sorted { above(at($0), at($1)) || (!above(at($1), at($0)) && $0 < $1) }
-                for (rank, position) in ranked.prefix(k).enumerated() { out[(o * k + rank) * inner + i] = Int32(position) }
+                for (rank, position) in ranked.prefix(k).enumerated() {
+                    out[(o * k + rank) * inner + i] = Int32(position)
+                }
             }
         }
         return try Tensor(dtype: .int32, shape: problem.output.shape, bytes: out.withUnsafeBytes { Array($0) })
@@ -120,13 +152,15 @@ extension NativeCPUBackend {
     /// (x − mean)·r·w + b with r = 1/√(var + eps) computed once per channel in the working float.
     private func batchNorm<T: BinaryFloatingPoint>(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
         let shape = problem.inputs[0].shape.dims
-        let c = shape[1], inner = shape[2...].reduce(1, *)
+        let c = shape[1]
+        let inner = shape[2...].reduce(1, *)
         let eps = T(problem.attrDouble("eps") ?? 0)
         let scale = (0..<c).map { 1 / (inputs[2][$0] + eps).squareRoot() }
         var out = inputs[0]
         for flat in out.indices {
             let channel = (flat / Swift.max(1, inner)) % c
-            out[flat] = (inputs[0][flat] - inputs[1][channel]) * scale[channel] * inputs[3][channel] + inputs[4][channel]
+            out[flat] =
+                (inputs[0][flat] - inputs[1][channel]) * scale[channel] * inputs[3][channel] + inputs[4][channel]
         }
         return out
     }

@@ -30,10 +30,15 @@ public final class NativeCPUBackend: Backend {
         var capabilities: [String: [String]] = [:]
         for (name, op) in catalogue.operators { capabilities[name] = op.dtypes.map(\.rawValue) }
         let memory = Double(ProcessInfo.processInfo.physicalMemory)
-        return BackendIdentity(name: "native-cpu", version: NativeCPUBackend.version, transport: .builtin,
-                               devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: .cpu, memoryBytes: memory)],
-                               timer: .hostMonotonic, capabilities: CapabilityManifest(capabilities),
-                               runtime: ["threads": String(threads), "kernels": "CAssayKernels"])
+        return BackendIdentity(
+            name: "native-cpu",
+            version: NativeCPUBackend.version,
+            transport: .builtin,
+            devices: [.init(index: 0, name: NativeCPUBackend.cpuModelName(), kind: .cpu, memoryBytes: memory)],
+            timer: .hostMonotonic,
+            capabilities: CapabilityManifest(capabilities),
+            runtime: ["threads": String(threads), "kernels": "CAssayKernels"]
+        )
     }
 
     public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
@@ -51,7 +56,8 @@ public final class NativeCPUBackend: Backend {
             return try int8Matmul(problem, inputs)
         case "embedding":
             return try gather(problem, inputs)
-        case "matmul" where problem.dtype == .bf16 || problem.dtype == .f16, "linear" where problem.dtype == .bf16 || problem.dtype == .f16:
+        case "matmul" where problem.dtype == .bf16 || problem.dtype == .f16,
+            "linear" where problem.dtype == .bf16 || problem.dtype == .f16:
             if let result = lowPrecisionGemm(problem, inputs) { return result }
             fallthrough
         case "add", "mul", "softmax", "log_softmax":
@@ -60,10 +66,16 @@ public final class NativeCPUBackend: Backend {
         default:
             switch problem.dtype {
             case .f64:
-                let result = try NativeKernels<Double>(threads: threads, catalogue: catalogue).run(problem, inputs.map { $0.values() })
+                let result = try NativeKernels<Double>(threads: threads, catalogue: catalogue).run(
+                    problem,
+                    inputs.map { $0.values() }
+                )
                 return Tensor(dtype: .f64, shape: output.shape, values: result)
             case .f32, .f16, .bf16:
-                let result = try NativeKernels<Float>(threads: threads, catalogue: catalogue).run(problem, inputs.map(FloatConversion.floats(of:)))
+                let result = try NativeKernels<Float>(threads: threads, catalogue: catalogue).run(
+                    problem,
+                    inputs.map(FloatConversion.floats(of:))
+                )
                 return FloatConversion.tensor(from: result, dtype: output.dtype, shape: output.shape)
             default:
                 throw BackendError.unsupported("\(problem.op) in \(problem.dtype.rawValue)")
@@ -72,13 +84,22 @@ public final class NativeCPUBackend: Backend {
     }
 
     private func int8Matmul(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
-        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
+        let m = problem.int("m")
+        let n = problem.int("n")
+        let k = problem.int("k")
         var out = [Int32](repeating: 0, count: m * n)
         inputs[0].withUnsafeBytes { a in
             inputs[1].withUnsafeBytes { b in
                 out.withUnsafeMutableBufferPointer { c in
-                    assay_sgemm_s8s32(Int64(m), Int64(n), Int64(k), a.bindMemory(to: Int8.self).baseAddress,
-                                      b.bindMemory(to: Int8.self).baseAddress, c.baseAddress, Int32(threads))
+                    assay_sgemm_s8s32(
+                        Int64(m),
+                        Int64(n),
+                        Int64(k),
+                        a.bindMemory(to: Int8.self).baseAddress,
+                        b.bindMemory(to: Int8.self).baseAddress,
+                        c.baseAddress,
+                        Int32(threads)
+                    )
                 }
             }
         }
@@ -87,12 +108,15 @@ public final class NativeCPUBackend: Backend {
 
     /// Row gather on raw bytes: exact for every dtype, NaN payloads included.
     private func gather(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
-        let vocab = problem.int("vocab"), dim = problem.int("dim")
+        let vocab = problem.int("vocab")
+        let dim = problem.int("dim")
         let rowBytes = dim * problem.dtype.byteWidth
         var out = [UInt8]()
         out.reserveCapacity(problem.output.byteCount)
         for index in inputs[0].values().map({ Int($0) }) {
-            guard (0..<vocab).contains(index) else { throw BackendError.invalid("embedding index \(index) outside [0, \(vocab))") }
+            guard (0..<vocab).contains(index) else {
+                throw BackendError.invalid("embedding index \(index) outside [0, \(vocab))")
+            }
             out.append(contentsOf: inputs[1].bytes[(index * rowBytes)..<((index + 1) * rowBytes)])
         }
         return try Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: out)
@@ -103,7 +127,8 @@ public final class NativeCPUBackend: Backend {
     static func cpuModelName() -> String {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "cpu" }
         for line in info.split(separator: "\n") where line.hasPrefix("model name") {
-            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "cpu"
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+                ?? "cpu"
         }
         return "cpu"
     }

@@ -32,18 +32,50 @@ struct NativeKernels<T: CPUScalar> {
         switch family {
         case .matmul:
             let batch = problem.params["b"]?.intValue ?? 1
-            let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-            let ta = problem.attrBool("transpose_a"), tb = problem.attrBool("transpose_b")
+            let m = problem.int("m")
+            let n = problem.int("n")
+            let k = problem.int("k")
+            let ta = problem.attrBool("transpose_a")
+            let tb = problem.attrBool("transpose_b")
             var out = output(outCount)
             for index in 0..<batch {
-                gemm(m: m, n: n, k: k, a: inputs[0], aOffset: index * m * k, lda: ta ? m : k, ta: ta,
-                     b: inputs[1], bOffset: index * k * n, ldb: tb ? k : n, tb: tb, c: &out, cOffset: index * m * n)
+                gemm(
+                    m: m,
+                    n: n,
+                    k: k,
+                    a: inputs[0],
+                    aOffset: index * m * k,
+                    lda: ta ? m : k,
+                    ta: ta,
+                    b: inputs[1],
+                    bOffset: index * k * n,
+                    ldb: tb ? k : n,
+                    tb: tb,
+                    c: &out,
+                    cOffset: index * m * n
+                )
             }
             return out
         case .linear:
-            let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
+            let m = problem.int("m")
+            let n = problem.int("n")
+            let k = problem.int("k")
             var out = output(outCount)
-            gemm(m: m, n: n, k: k, a: inputs[0], aOffset: 0, lda: k, ta: false, b: inputs[1], bOffset: 0, ldb: k, tb: true, c: &out, cOffset: 0)
+            gemm(
+                m: m,
+                n: n,
+                k: k,
+                a: inputs[0],
+                aOffset: 0,
+                lda: k,
+                ta: false,
+                b: inputs[1],
+                bOffset: 0,
+                ldb: k,
+                tb: true,
+                c: &out,
+                cOffset: 0
+            )
             if inputs.count > 2 { for i in 0..<m { for j in 0..<n { out[i * n + j] += inputs[2][j] } } }
             return out
         case .conv2d: return conv2d(problem, inputs)
@@ -63,15 +95,39 @@ struct NativeKernels<T: CPUScalar> {
 
     // MARK: GEMM family
 
-    private func gemm(m: Int, n: Int, k: Int, a: [T], aOffset: Int, lda: Int, ta: Bool, b: [T], bOffset: Int, ldb: Int, tb: Bool,
-                      c: inout [T], cOffset: Int) {
+    private func gemm(
+        m: Int,
+        n: Int,
+        k: Int,
+        a: [T],
+        aOffset: Int,
+        lda: Int,
+        ta: Bool,
+        b: [T],
+        bOffset: Int,
+        ldb: Int,
+        tb: Bool,
+        c: inout [T],
+        cOffset: Int
+    ) {
         guard m > 0, n > 0 else { return }
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    T.gemm(m: m, n: n, k: k, a: ap.baseAddress! + aOffset, lda: Swift.max(1, lda), transposeA: ta,
-                           b: bp.baseAddress! + bOffset, ldb: Swift.max(1, ldb), transposeB: tb,
-                           c: cp.baseAddress! + cOffset, ldc: n, threads: threads)
+                    T.gemm(
+                        m: m,
+                        n: n,
+                        k: k,
+                        a: ap.baseAddress! + aOffset,
+                        lda: Swift.max(1, lda),
+                        transposeA: ta,
+                        b: bp.baseAddress! + bOffset,
+                        ldb: Swift.max(1, ldb),
+                        transposeB: tb,
+                        c: cp.baseAddress! + cOffset,
+                        ldc: n,
+                        threads: threads
+                    )
                 }
             }
         }
@@ -79,14 +135,24 @@ struct NativeKernels<T: CPUScalar> {
 
     /// im2col per image and group, then one GEMM: weight[f/g, c/g·kh·kw] · cols[c/g·kh·kw, oh·ow].
     private func conv2d(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
-        let n = problem.int("n"), c = problem.int("c"), h = problem.int("h"), w = problem.int("w")
-        let f = problem.int("f"), kh = problem.int("kh"), kw = problem.int("kw")
-        let stride = problem.attrInts("stride").expandedPair, padding = problem.attrInts("padding").expandedPair
+        let n = problem.int("n")
+        let c = problem.int("c")
+        let h = problem.int("h")
+        let w = problem.int("w")
+        let f = problem.int("f")
+        let kh = problem.int("kh")
+        let kw = problem.int("kw")
+        let stride = problem.attrInts("stride").expandedPair
+        let padding = problem.attrInts("padding").expandedPair
         let dilation = problem.attrInts("dilation").expandedPair
         let groups = problem.attrs["groups"]?.intValue ?? 1
         let (oh, ow) = (problem.output.shape[2], problem.output.shape[3])
-        let cg = c / groups, fg = f / groups, depth = cg * kh * kw, pixels = oh * ow
-        let x = inputs[0], weight = inputs[1]
+        let cg = c / groups
+        let fg = f / groups
+        let depth = cg * kh * kw
+        let pixels = oh * ow
+        let x = inputs[0]
+        let weight = inputs[1]
         var out = [T](repeating: 0, count: n * f * pixels)
         var cols = [T](repeating: 0, count: depth * pixels)
         for image in 0..<n {
@@ -101,18 +167,36 @@ struct NativeKernels<T: CPUScalar> {
                                 for ox in 0..<ow {
                                     let ix = ox * stride.1 - padding.1 + kx * dilation.1
                                     let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
-                                    cols[row * pixels + oy * ow + ox] = inside ? x[((image * c + channel) * h + iy) * w + ix] : 0
+                                    cols[row * pixels + oy * ow + ox] =
+                                        inside ? x[((image * c + channel) * h + iy) * w + ix] : 0
                                 }
                             }
                         }
                     }
                 }
-                gemm(m: fg, n: pixels, k: depth, a: weight, aOffset: group * fg * depth, lda: depth, ta: false,
-                     b: cols, bOffset: 0, ldb: pixels, tb: false, c: &out, cOffset: (image * f + group * fg) * pixels)
+                gemm(
+                    m: fg,
+                    n: pixels,
+                    k: depth,
+                    a: weight,
+                    aOffset: group * fg * depth,
+                    lda: depth,
+                    ta: false,
+                    b: cols,
+                    bOffset: 0,
+                    ldb: pixels,
+                    tb: false,
+                    c: &out,
+                    cOffset: (image * f + group * fg) * pixels
+                )
             }
         }
         if inputs.count > 2 {
-            for image in 0..<n { for filter in 0..<f { for p in 0..<pixels { out[(image * f + filter) * pixels + p] += inputs[2][filter] } } }
+            for image in 0..<n {
+                for filter in 0..<f {
+                    for p in 0..<pixels { out[(image * f + filter) * pixels + p] += inputs[2][filter] }
+                }
+            }
         }
         return out
     }
@@ -120,26 +204,73 @@ struct NativeKernels<T: CPUScalar> {
     /// The tiled kernel where the type has one (f32); per head, the exact path below for heads it
     /// flags (non-finite values) and for every head otherwise.
     private func attention(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
-        let b = problem.int("b"), h = problem.int("h"), s = problem.int("s"), d = problem.int("d")
+        let b = problem.int("b")
+        let h = problem.int("h")
+        let s = problem.int("s")
+        let d = problem.int("d")
         let t = problem.params["t"]?.intValue ?? s
         let causal = problem.attrBool("causal")
         let scale = T(problem.attrDouble("scale") ?? 1 / Double(d).squareRoot())
         var out = output(b * h * s * d)
-        let redo = T.tiledAttention(heads: b * h, s: s, t: t, d: d, q: inputs[0], k: inputs[1], v: inputs[2], scale: scale,
-                                    causal: causal, into: &out, threads: threads) ?? [Bool](repeating: true, count: b * h)
+        let redo =
+            T.tiledAttention(
+                heads: b * h,
+                s: s,
+                t: t,
+                d: d,
+                q: inputs[0],
+                k: inputs[1],
+                v: inputs[2],
+                scale: scale,
+                causal: causal,
+                into: &out,
+                threads: threads
+            ) ?? [Bool](repeating: true, count: b * h)
         var scores = [T]()
         for head in 0..<(b * h) where redo[head] {
             if scores.isEmpty { scores = [T](repeating: 0, count: s * t) }
-            exactAttention(head: head, s: s, t: t, d: d, scale: scale, causal: causal, inputs, scores: &scores, out: &out)
+            exactAttention(
+                head: head,
+                s: s,
+                t: t,
+                d: d,
+                scale: scale,
+                causal: causal,
+                inputs,
+                scores: &scores,
+                out: &out
+            )
         }
         return out
     }
 
     /// One head: scores = q·kᵀ·scale (GEMM), masked, softmax by rows, then scores·v.
-    private func exactAttention(head: Int, s: Int, t: Int, d: Int, scale: T, causal: Bool, _ inputs: [[T]],
-                                scores: inout [T], out: inout [T]) {
-        gemm(m: s, n: t, k: d, a: inputs[0], aOffset: head * s * d, lda: d, ta: false, b: inputs[1], bOffset: head * t * d,
-             ldb: d, tb: true, c: &scores, cOffset: 0)
+    private func exactAttention(
+        head: Int,
+        s: Int,
+        t: Int,
+        d: Int,
+        scale: T,
+        causal: Bool,
+        _ inputs: [[T]],
+        scores: inout [T],
+        out: inout [T]
+    ) {
+        gemm(
+            m: s,
+            n: t,
+            k: d,
+            a: inputs[0],
+            aOffset: head * s * d,
+            lda: d,
+            ta: false,
+            b: inputs[1],
+            bOffset: head * t * d,
+            ldb: d,
+            tb: true,
+            c: &scores,
+            cOffset: 0
+        )
         for i in 0..<s {
             for j in 0..<t { scores[i * t + j] = causal && j > i ? -T.infinity : scores[i * t + j] * scale }
         }
@@ -147,15 +278,46 @@ struct NativeKernels<T: CPUScalar> {
         // Masked keys have weight exactly 0 and must not contribute even where v is ±inf.
         if causal {
             for i in 0..<s { for j in (i + 1)..<Swift.max(i + 1, t) { scores[i * t + j] = 0 } }
-            attentionValues(scores: scores, v: inputs[2], vOffset: head * t * d, s: s, t: t, d: d, out: &out, outOffset: head * s * d)
+            attentionValues(
+                scores: scores,
+                v: inputs[2],
+                vOffset: head * t * d,
+                s: s,
+                t: t,
+                d: d,
+                out: &out,
+                outOffset: head * s * d
+            )
         } else {
-            gemm(m: s, n: d, k: t, a: scores, aOffset: 0, lda: t, ta: false, b: inputs[2], bOffset: head * t * d, ldb: d, tb: false,
-                 c: &out, cOffset: head * s * d)
+            gemm(
+                m: s,
+                n: d,
+                k: t,
+                a: scores,
+                aOffset: 0,
+                lda: t,
+                ta: false,
+                b: inputs[2],
+                bOffset: head * t * d,
+                ldb: d,
+                tb: false,
+                c: &out,
+                cOffset: head * s * d
+            )
         }
     }
 
     /// scores·v skipping zero weights, so a masked ±inf value never makes a NaN.
-    private func attentionValues(scores: [T], v: [T], vOffset: Int, s: Int, t: Int, d: Int, out: inout [T], outOffset: Int) {
+    private func attentionValues(
+        scores: [T],
+        v: [T],
+        vOffset: Int,
+        s: Int,
+        t: Int,
+        d: Int,
+        out: inout [T],
+        outOffset: Int
+    ) {
         for i in 0..<s {
             for e in 0..<d { out[outOffset + i * d + e] = 0 }
             for j in 0..<t where scores[i * t + j] != 0 {
@@ -175,10 +337,18 @@ struct NativeKernels<T: CPUScalar> {
         if inner == 1 { return softmaxRows(x, rows: outer, n: length, logarithmic: logarithmic) }
         // Gather each strided slice into a row, apply, scatter back.
         var rows = [T](repeating: 0, count: x.count)
-        for o in 0..<outer { for i in 0..<inner { for l in 0..<length { rows[(o * inner + i) * length + l] = x[(o * length + l) * inner + i] } } }
+        for o in 0..<outer {
+            for i in 0..<inner {
+                for l in 0..<length { rows[(o * inner + i) * length + l] = x[(o * length + l) * inner + i] }
+            }
+        }
         let result = softmaxRows(rows, rows: outer * inner, n: length, logarithmic: logarithmic)
         var out = x
-        for o in 0..<outer { for i in 0..<inner { for l in 0..<length { out[(o * length + l) * inner + i] = result[(o * inner + i) * length + l] } } }
+        for o in 0..<outer {
+            for i in 0..<inner {
+                for l in 0..<length { out[(o * length + l) * inner + i] = result[(o * inner + i) * length + l] }
+            }
+        }
         return out
     }
 
@@ -186,17 +356,26 @@ struct NativeKernels<T: CPUScalar> {
         guard n > 0, rows > 0 else { return x }
         var out = output(x.count)
         if T.hasRowKernels {
-            parallelRows(rows, n: n, input: x, output: &out) { xp, yp, count in T.softmaxRows(xp, yp, rows: count, n: n, logarithmic: logarithmic) }
+            parallelRows(rows, n: n, input: x, output: &out) { xp, yp, count in
+                T.softmaxRows(xp, yp, rows: count, n: n, logarithmic: logarithmic)
+            }
             return out
         }
         for row in 0..<rows {
             let slice = Array(x[(row * n)..<((row + 1) * n)])
             var peak = -T.infinity
-            for value in slice { if value.isNaN { peak = .nan; break }; if value > peak { peak = value } }
+            for value in slice {
+                if value.isNaN {
+                    peak = .nan
+                    break
+                }
+                if value > peak { peak = value }
+            }
             var total: T = 0
             for value in slice { total += T.exponential(value - peak) }
             for l in 0..<n {
-                out[row * n + l] = logarithmic ? slice[l] - peak - T.logarithm(total) : T.exponential(slice[l] - peak) / total
+                out[row * n + l] =
+                    logarithmic ? slice[l] - peak - T.logarithm(total) : T.exponential(slice[l] - peak) / total
             }
         }
         return out
@@ -209,10 +388,14 @@ struct NativeKernels<T: CPUScalar> {
         let layer = problem.op == "layer_norm"
         if T.hasRowKernels, rows > 0 {
             var y = output(inputs[0].count)
-            let weight = UncheckedSendable(inputs[1]), bias = UncheckedSendable(layer ? inputs[2] : [])
+            let weight = UncheckedSendable(inputs[1])
+            let bias = UncheckedSendable(layer ? inputs[2] : [])
             parallelRows(rows, n: n, input: inputs[0], output: &y) { xp, yp, count in
-                if layer { T.layerNormRows(xp, yp, rows: count, n: n, weight: weight.value, bias: bias.value, eps: eps) }
-                else { T.rmsNormRows(xp, yp, rows: count, n: n, weight: weight.value, eps: eps) }
+                if layer {
+                    T.layerNormRows(xp, yp, rows: count, n: n, weight: weight.value, bias: bias.value, eps: eps)
+                } else {
+                    T.rmsNormRows(xp, yp, rows: count, n: n, weight: weight.value, eps: eps)
+                }
             }
             return y
         }
@@ -225,7 +408,9 @@ struct NativeKernels<T: CPUScalar> {
                 var variance: T = 0
                 for value in slice { variance += (value - mean) * (value - mean) }
                 let inverse = 1 / ((variance / count) + T(eps)).squareRoot()
-                for l in 0..<n { out[row * n + l] = (slice[slice.startIndex + l] - mean) * inverse * inputs[1][l] + inputs[2][l] }
+                for l in 0..<n {
+                    out[row * n + l] = (slice[slice.startIndex + l] - mean) * inverse * inputs[1][l] + inputs[2][l]
+                }
             } else {
                 var squares: T = 0
                 for value in slice { squares += value * value }
@@ -243,7 +428,9 @@ struct NativeKernels<T: CPUScalar> {
         if T.hasRowKernels {
             var y = output(x.count)
             let op = problem.op
-            parallelRows(x.count, n: 1, input: x, output: &y) { xp, yp, count in T.activation(op, xp, yp, count: count, tanhForm: tanhForm) }
+            parallelRows(x.count, n: 1, input: x, output: &y) { xp, yp, count in
+                T.activation(op, xp, yp, count: count, tanhForm: tanhForm)
+            }
             return y
         }
         return x.map { value in
@@ -302,9 +489,14 @@ struct NativeKernels<T: CPUScalar> {
     }
 
     private func rotary(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
-        let s = problem.int("s"), h = problem.int("h"), d = problem.int("d"), half = d / 2
+        let s = problem.int("s")
+        let h = problem.int("h")
+        let d = problem.int("d")
+        let half = d / 2
         let interleaved = problem.attrBool("interleaved")
-        let x = inputs[0], cos = inputs[1], sin = inputs[2]
+        let x = inputs[0]
+        let cos = inputs[1]
+        let sin = inputs[2]
         var out = x
         for position in 0..<s {
             for head in 0..<h {
@@ -312,7 +504,8 @@ struct NativeKernels<T: CPUScalar> {
                 for i in 0..<half {
                     let first = interleaved ? base + 2 * i : base + i
                     let second = interleaved ? first + 1 : first + half
-                    let c = cos[position * half + i], sn = sin[position * half + i]
+                    let c = cos[position * half + i]
+                    let sn = sin[position * half + i]
                     out[first] = x[first] * c - x[second] * sn
                     out[second] = x[second] * c + x[first] * sn
                 }
@@ -325,9 +518,13 @@ struct NativeKernels<T: CPUScalar> {
         // A real copy: returning `x` would share its storage and move no bytes.
         guard problem.op == "transpose" else {
             var out = output(x.count)
-            out.withUnsafeMutableBufferPointer { target in x.withUnsafeBufferPointer { source in
-                if let to = target.baseAddress, let from = source.baseAddress { to.update(from: from, count: source.count) }
-            } }
+            out.withUnsafeMutableBufferPointer { target in
+                x.withUnsafeBufferPointer { source in
+                    if let to = target.baseAddress, let from = source.baseAddress {
+                        to.update(from: from, count: source.count)
+                    }
+                }
+            }
             return out
         }
         let shape = problem.inputs[0].shape.dims
@@ -343,7 +540,8 @@ struct NativeKernels<T: CPUScalar> {
         let outShape = perm.map { shape[$0] }
         var out = output(x.count)
         let last = outShape.count - 1
-        let innerStride = strides[perm[last]], innerCount = outShape[last]
+        let innerStride = strides[perm[last]]
+        let innerCount = outShape[last]
         let outerShape = Array(outShape[..<last])
         var index = MultiIndex(rank: last)
         for outer in 0..<(x.count / Swift.max(1, innerCount)) {
@@ -356,12 +554,22 @@ struct NativeKernels<T: CPUScalar> {
     }
 
     /// Splits `rows` rows of length `n` across threads and calls a C row kernel on each chunk.
-    private func parallelRows(_ rows: Int, n: Int, input: [T], output: inout [T],
-                              _ kernel: (UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void) {
+    private func parallelRows(
+        _ rows: Int,
+        n: Int,
+        input: [T],
+        output: inout [T],
+        _ kernel: (UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void
+    ) {
         input.withUnsafeBufferPointer { xp in
             output.withUnsafeMutableBufferPointer { yp in
-                let xAddress = Int(bitPattern: xp.baseAddress), yAddress = Int(bitPattern: yp.baseAddress)
-                Parallel.forEachChunk(count: rows, threads: threads, minimumPerThread: Swift.max(1, 16_384 / Swift.max(1, n))) { chunk in
+                let xAddress = Int(bitPattern: xp.baseAddress)
+                let yAddress = Int(bitPattern: yp.baseAddress)
+                Parallel.forEachChunk(
+                    count: rows,
+                    threads: threads,
+                    minimumPerThread: Swift.max(1, 16_384 / Swift.max(1, n))
+                ) { chunk in
                     let xPointer = UnsafePointer<T>(bitPattern: xAddress)! + chunk.lowerBound * n
                     let yPointer = UnsafeMutablePointer<T>(bitPattern: yAddress)! + chunk.lowerBound * n
                     kernel(xPointer, yPointer, chunk.count)

@@ -7,7 +7,10 @@ enum Parallel {
     static func forEachChunk(count: Int, threads: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = Swift.max(1, Swift.min(threads, count / Swift.max(1, minimumPerThread)))
-        if workers == 1 { body(0..<count); return }
+        if workers == 1 {
+            body(0..<count)
+            return
+        }
         let chunk = (count + workers - 1) / workers
         // concurrentPerform returns only when every chunk is done, so the body never escapes.
         withoutActuallyEscaping(body) { body in

@@ -14,8 +14,21 @@ public struct CollectiveRequest: Sendable, Equatable {
     /// How long a rank waits for a peer before it answers an error naming that peer.
     public var peerTimeoutSeconds: Double
 
-    public init(op: CollectiveOp, dtype: DType, count: Int, inPlace: Bool = false, root: Int = 0, peer: Int? = nil, peerTimeoutSeconds: Double) {
-        self.op = op; self.dtype = dtype; self.count = count; self.inPlace = inPlace; self.root = root; self.peer = peer
+    public init(
+        op: CollectiveOp,
+        dtype: DType,
+        count: Int,
+        inPlace: Bool = false,
+        root: Int = 0,
+        peer: Int? = nil,
+        peerTimeoutSeconds: Double
+    ) {
+        self.op = op
+        self.dtype = dtype
+        self.count = count
+        self.inPlace = inPlace
+        self.root = root
+        self.peer = peer
         self.peerTimeoutSeconds = peerTimeoutSeconds
     }
 
@@ -37,11 +50,18 @@ extension PluginBackend {
         message.k = 1
         message.samples = 1
         let outputBytes = request.op.outputCount(count: request.count, ranks: ranks) * 8 * 2
-        let exchange = try self.exchange(message, what: "\(request.label) check", budgetKey: request.key,
-                                         maxReplyBytes: max(outputBytes, 1 << 20))
+        let exchange = try self.exchange(
+            message,
+            what: "\(request.label) check",
+            budgetKey: request.key,
+            maxReplyBytes: max(outputBytes, 1 << 20)
+        )
         try expect(exchange.reply, type: "result", what: "\(request.label) check", key: request.key)
         guard exchange.tensors.count == 1 else {
-            throw BackendError.protocolViolation("\(request.key) check: \(exchange.tensors.count) outputs, expected 1", stderrTail: "")
+            throw BackendError.protocolViolation(
+                "\(request.key) check: \(exchange.tensors.count) outputs, expected 1",
+                stderrTail: ""
+            )
         }
         return exchange.tensors[0]
     }
@@ -52,7 +72,12 @@ extension PluginBackend {
         message.k = k
         message.samples = samples
         let what = "\(request.label) \(request.bytes) bytes"
-        return try self.samples(of: try exchange(message, what: what, budgetKey: request.key).reply, count: samples, what: what, key: request.key)
+        return try self.samples(
+            of: try exchange(message, what: what, budgetKey: request.key).reply,
+            count: samples,
+            what: what,
+            key: request.key
+        )
     }
 
     private func message(for request: CollectiveRequest, mode: String) -> PluginRequest {

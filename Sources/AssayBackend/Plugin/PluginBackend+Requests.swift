@@ -12,9 +12,13 @@ extension PluginBackend {
         request.attrs = problem.attrs
         request.inputs = inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
         request.payloadBytes = inputs.reduce(0) { $0 + $1.bytes.count }
-        let exchange = try self.exchange(request, payload: inputs, what: "execute \(problem.op) \(problem.dtype.rawValue)",
-                                         budgetKey: "\(problem.op) \(problem.dtype.rawValue)",
-                                         maxReplyBytes: PluginBackend.largestResult(for: problem))
+        let exchange = try self.exchange(
+            request,
+            payload: inputs,
+            what: "execute \(problem.op) \(problem.dtype.rawValue)",
+            budgetKey: "\(problem.op) \(problem.dtype.rawValue)",
+            maxReplyBytes: PluginBackend.largestResult(for: problem)
+        )
         try expect(exchange.reply, type: "result", what: "execute", key: "\(problem.op) \(problem.dtype.rawValue)")
         return exchange.tensors
     }
@@ -57,21 +61,33 @@ extension PluginBackend {
     }
 
     /// Host↔device copy times in nanoseconds, one per sample (`unsupported` on host-only backends).
-    public func transfer(direction: TransferDirection, bytes: Int, pinned: Bool = true, samples: Int = 1) throws -> [Double] {
+    public func transfer(
+        direction: TransferDirection,
+        bytes: Int,
+        pinned: Bool = true,
+        samples: Int = 1
+    ) throws -> [Double] {
         var message = PluginRequest(type: "transfer", id: makeID())
         message.direction = direction.rawValue
         message.bytes = bytes
         message.pinned = pinned
         message.samples = samples
         let what = "transfer \(direction.rawValue) \(bytes) bytes"
-        return try self.samples(of: try exchange(message, what: what).reply, count: samples, what: what, key: "transfer")
+        return try self.samples(
+            of: try exchange(message, what: what).reply,
+            count: samples,
+            what: what,
+            key: "transfer"
+        )
     }
 
     /// Device (or, for host backends, host) memory: total and free bytes.
     public func memory() throws -> (totalBytes: Double, freeBytes: Double) {
         let reply = try exchange(PluginRequest(type: "memory", id: makeID()), what: "memory").reply
         try expect(reply, type: "memory", what: "memory", key: "memory")
-        guard let total = reply.totalBytes, let free = reply.freeBytes, total.isFinite, free.isFinite, total >= 0, free >= 0 else {
+        guard let total = reply.totalBytes, let free = reply.freeBytes, total.isFinite, free.isFinite, total >= 0,
+            free >= 0
+        else {
             throw violation("memory: total_bytes and free_bytes must be non-negative numbers", key: "memory")
         }
         return (total, free)
@@ -80,18 +96,25 @@ extension PluginBackend {
     func samples(of reply: PluginReply, count: Int, what: String, key: String) throws -> [Double] {
         try expect(reply, type: "samples", what: what, key: key)
         let values = reply.elapsedNs ?? []
-        guard values.count == count else { throw violation("\(what): \(values.count) samples for \(count) requested", key: key) }
+        guard values.count == count else {
+            throw violation("\(what): \(values.count) samples for \(count) requested", key: key)
+        }
         // A zero time is no measurement (a broken timer), and would read as an infinitely fast op.
         return try values.enumerated().map { index, value in
             guard let value, value.isFinite, value > 0 else {
-                throw violation("\(what): elapsed_ns[\(index)] is \(value.map { "\($0)" } ?? "null"); every sample must be positive and finite", key: key)
+                throw violation(
+                    "\(what): elapsed_ns[\(index)] is \(value.map { "\($0)" } ?? "null"); every sample must be positive and finite",
+                    key: key
+                )
             }
             return value
         }
     }
 
     func expect(_ reply: PluginReply, type: String, what: String, key: String) throws {
-        guard reply.type == type else { throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'", key: key) }
+        guard reply.type == type else {
+            throw violation("\(what): expected a '\(type)' reply, got '\(reply.type)'", key: key)
+        }
     }
 
     /// A reply that parsed but makes no sense: the plugin is killed like any other violation,

@@ -65,14 +65,19 @@ public final class PluginBackend: Backend {
         if let process { return process }
         let limit = configuration.maxRestarts * PluginBackend.runRestartFactor
         guard starts <= limit else {
-            throw BackendError.unavailable("plugin stopped after \(starts) start(s) (max_restarts \(configuration.maxRestarts) per op × dtype, \(limit) per run)"
-                                           + (lastFailure.map { "; last failure: \($0)" } ?? ""))
+            throw BackendError.unavailable(
+                "plugin stopped after \(starts) start(s) (max_restarts \(configuration.maxRestarts) per op × dtype, \(limit) per run)"
+                    + (lastFailure.map { "; last failure: \($0)" } ?? "")
+            )
         }
         starts += 1
         let started: PluginProcess
         do {
-            started = try PluginProcess(argv: configuration.command, environment: configuration.childEnvironment,
-                                        directory: configuration.workingDirectory)
+            started = try PluginProcess(
+                argv: configuration.command,
+                environment: configuration.childEnvironment,
+                directory: configuration.workingDirectory
+            )
         } catch PluginIOError.system(let reason) {
             lastFailure = reason
             throw BackendError.unavailable(reason)
@@ -99,11 +104,15 @@ public final class PluginBackend: Backend {
             lastFailure = "handshake failed: \(error)"
             throw BackendError.unavailable(reason)
         }
-        guard let pinned = identity else { identity = greeted; return started }
+        guard let pinned = identity else {
+            identity = greeted
+            return started
+        }
         if let change = PluginBackend.identityChange(from: pinned, to: greeted) {
             // Cases already planned against the first identity must not silently become skips.
             fail(started)
-            identityFailure = "the restarted plugin's identity changed (\(change)); backend unavailable for the rest of the run"
+            identityFailure =
+                "the restarted plugin's identity changed (\(change)); backend unavailable for the rest of the run"
             throw BackendError.unavailable(identityFailure!)
         }
         return started
@@ -115,14 +124,19 @@ public final class PluginBackend: Backend {
         var changes: [String] = []
         if first.name != second.name { changes.append("backend name '\(first.name)' → '\(second.name)'") }
         if first.version != second.version { changes.append("version '\(first.version)' → '\(second.version)'") }
-        if first.protocolVersion != second.protocolVersion || first.protocolMinor != second.protocolMinor { changes.append("protocol changed") }
+        if first.protocolVersion != second.protocolVersion || first.protocolMinor != second.protocolMinor {
+            changes.append("protocol changed")
+        }
         if first.features != second.features {
-            changes.append("features [\((first.features ?? []).joined(separator: ", "))] → [\((second.features ?? []).joined(separator: ", "))]")
+            changes.append(
+                "features [\((first.features ?? []).joined(separator: ", "))] → [\((second.features ?? []).joined(separator: ", "))]"
+            )
         }
         if first.devices != second.devices { changes.append("devices changed") }
         if first.timer != second.timer { changes.append("timer '\(first.timer)' → '\(second.timer)'") }
         if first.capabilities != second.capabilities {
-            let before = first.capabilities.claimCount, after = second.capabilities.claimCount
+            let before = first.capabilities.claimCount
+            let after = second.capabilities.claimCount
             changes.append("capabilities changed: \(before) → \(after) op × dtype claims")
         }
         return changes.isEmpty ? nil : changes.joined(separator: ", ")
@@ -136,25 +150,42 @@ public final class PluginBackend: Backend {
 
     /// The identity a hello reply declares; a refusal or a malformed hello means no backend.
     static func identity(from reply: PluginReply) throws -> BackendIdentity {
-        guard reply.type == "hello" else { throw BackendError.unavailable("the plugin answered the hello with '\(reply.type)'") }
+        guard reply.type == "hello" else {
+            throw BackendError.unavailable("the plugin answered the hello with '\(reply.type)'")
+        }
         guard reply.protocol == protocolVersion else {
-            throw BackendError.unavailable("the plugin speaks protocol \(reply.protocol.map(String.init) ?? "(none)"), the harness \(protocolVersion)")
+            throw BackendError.unavailable(
+                "the plugin speaks protocol \(reply.protocol.map(String.init) ?? "(none)"), the harness \(protocolVersion)"
+            )
         }
         guard let backend = reply.backend, let capabilities = reply.capabilities, let timer = reply.timer else {
             throw BackendError.unavailable("the hello reply lacks backend, timer or capabilities")
         }
         let devices = (reply.devices ?? []).enumerated().map { offset, device in
-            var entry = BackendIdentity.Device(index: device.index ?? offset, name: device.name ?? "device \(offset)", kind: device.kind.map(DeviceKind.init(rawValue:)),
-                                               memoryBytes: device.memoryBytes, driver: device.driver?.value, runtime: device.runtime?.value,
-                                               maxClockMHz: device.maxClockMHz)
+            var entry = BackendIdentity.Device(
+                index: device.index ?? offset,
+                name: device.name ?? "device \(offset)",
+                kind: device.kind.map(DeviceKind.init(rawValue:)),
+                memoryBytes: device.memoryBytes,
+                driver: device.driver?.value,
+                runtime: device.runtime?.value,
+                maxClockMHz: device.maxClockMHz
+            )
             entry.pciBusID = device.pciBusID
             entry.numaNode = device.numaNode
             entry.numaReason = device.numaReason
             return entry
         }
-        var identity = BackendIdentity(name: backend.name, version: backend.version ?? "", transport: .plugin, protocolVersion: reply.protocol,
-                                       devices: devices, timer: BackendTimer(rawValue: timer), capabilities: CapabilityManifest(capabilities),
-                                       runtime: (reply.runtime ?? [:]).mapValues(\.value))
+        var identity = BackendIdentity(
+            name: backend.name,
+            version: backend.version ?? "",
+            transport: .plugin,
+            protocolVersion: reply.protocol,
+            devices: devices,
+            timer: BackendTimer(rawValue: timer),
+            capabilities: CapabilityManifest(capabilities),
+            runtime: (reply.runtime ?? [:]).mapValues(\.value)
+        )
         // A feature the harness did not offer is ignored (docs/PROTOCOL.md, Version 1.1).
         identity.protocolMinor = reply.minor
         identity.features = reply.features.map { Array(Set($0).intersection(harnessFeatures)).sorted() }
@@ -174,9 +205,16 @@ public final class PluginBackend: Backend {
     /// anything that breaks the stream kills the process.
     /// `budgetKey` (op × dtype) is the key whose restart budget a process-killing failure spends;
     /// `maxReplyBytes` the largest payload the reply may legitimately announce.
-    func exchange(_ request: PluginRequest, payload: [Tensor] = [], timeout: Double? = nil, what: String,
-                  budgetKey: String? = nil, maxReplyBytes: Int = 0) throws -> Exchange {
-        var request = request, payload = payload
+    func exchange(
+        _ request: PluginRequest,
+        payload: [Tensor] = [],
+        timeout: Double? = nil,
+        what: String,
+        budgetKey: String? = nil,
+        maxReplyBytes: Int = 0
+    ) throws -> Exchange {
+        var request = request
+        var payload = payload
         let key = budgetKey ?? request.type
         if let reason = givenUp[key] { throw BackendError.unavailable(reason) }
         var process = try connection()
@@ -193,9 +231,17 @@ public final class PluginBackend: Backend {
             throw BackendError.invalid("cannot encode the \(request.type) request: \(error)")
         }
         do {
-            return try converse(process, header: header, payload: payload, expectedID: request.id,
-                                timeout: timeout ?? configuration.requestTimeoutSeconds, what: what,
-                                maxReplyBytes: maxReplyBytes, expectsMore: request.type != "shutdown", shmWindow: window)
+            return try converse(
+                process,
+                header: header,
+                payload: payload,
+                expectedID: request.id,
+                timeout: timeout ?? configuration.requestTimeoutSeconds,
+                what: what,
+                maxReplyBytes: maxReplyBytes,
+                expectsMore: request.type != "shutdown",
+                shmWindow: window
+            )
         } catch let error as BackendError {
             spend(key, on: error)
             throw error
@@ -210,16 +256,25 @@ public final class PluginBackend: Backend {
         }
         failures[key, default: 0] += 1
         guard let count = failures[key], count > configuration.maxRestarts else { return }
-        givenUp[key] = "\(key) marked unavailable after \(count) failure(s) (max_restarts \(configuration.maxRestarts) per op × dtype); last failure: \(error)"
+        givenUp[key] =
+            "\(key) marked unavailable after \(count) failure(s) (max_restarts \(configuration.maxRestarts) per op × dtype); last failure: \(error)"
     }
 
     /// Sends a raw header line (for conformance probes such as a malformed header) and returns the
     /// reply, `error` replies included; framing failures still throw and kill the process.
     public func exchangeRaw(headerLine: String, expectedID: Int?) throws -> PluginReply {
         let process = try connection()
-        return try converse(process, header: Array((headerLine + "\n").utf8), payload: [], expectedID: expectedID,
-                            timeout: configuration.requestTimeoutSeconds, what: "raw request", maxReplyBytes: 0,
-                            expectsMore: true, errorsAsReplies: true).reply
+        return try converse(
+            process,
+            header: Array((headerLine + "\n").utf8),
+            payload: [],
+            expectedID: expectedID,
+            timeout: configuration.requestTimeoutSeconds,
+            what: "raw request",
+            maxReplyBytes: 0,
+            expectsMore: true,
+            errorsAsReplies: true
+        ).reply
     }
 
     /// A fresh request id.
@@ -231,9 +286,18 @@ public final class PluginBackend: Backend {
     /// One request and its reply. A reply may announce at most `maxReplyBytes` of payload (and
     /// never more than the configured cap). When `expectsMore` (every request but `shutdown`),
     /// bytes after the reply or a closed stdout are charged to this request.
-    private func converse(_ process: PluginProcess, header: [UInt8], payload: [Tensor], expectedID: Int?,
-                          timeout: Double, what: String, maxReplyBytes: Int, expectsMore: Bool,
-                          errorsAsReplies: Bool = false, shmWindow: Range<Int>? = nil) throws -> Exchange {
+    private func converse(
+        _ process: PluginProcess,
+        header: [UInt8],
+        payload: [Tensor],
+        expectedID: Int?,
+        timeout: Double,
+        what: String,
+        maxReplyBytes: Int,
+        expectsMore: Bool,
+        errorsAsReplies: Bool = false,
+        shmWindow: Range<Int>? = nil
+    ) throws -> Exchange {
         let deadline = Deadline(seconds: timeout)
         do {
             try header.withUnsafeBytes { headerBytes in
@@ -244,13 +308,21 @@ public final class PluginBackend: Backend {
             let line = try process.readLine(limit: PluginConfiguration.maxHeaderBytes, deadline: deadline)
             let reply = try PluginReply.parse(line: line)
             if reply.id != expectedID, !(reply.type == "error" && reply.id == nil) {
-                throw PluginIOError.violation("reply id \(reply.id.map(String.init) ?? "null") does not echo request id \(expectedID.map(String.init) ?? "null")")
+                throw PluginIOError.violation(
+                    "reply id \(reply.id.map(String.init) ?? "null") does not echo request id \(expectedID.map(String.init) ?? "null")"
+                )
             }
             let payloadBytes = reply.payloadBytes ?? 0
             var tensors: [Tensor] = []
             let cap = min(maxReplyBytes, configuration.maxPayloadBytes)
             if reply.type == "result" {
-                let layout = try WireTensor.validate(reply.outputs ?? [], payloadBytes: payloadBytes, cap: cap, field: "outputs", shmWindow: shmWindow)
+                let layout = try WireTensor.validate(
+                    reply.outputs ?? [],
+                    payloadBytes: payloadBytes,
+                    cap: cap,
+                    field: "outputs",
+                    shmWindow: shmWindow
+                )
                 tensors = try readOutputs(reply.outputs ?? [], layout: layout, from: process, deadline: deadline)
             } else if payloadBytes != 0 {
                 _ = try WireTensor.validate([], payloadBytes: payloadBytes, cap: cap, field: "payload")
@@ -263,7 +335,10 @@ public final class PluginBackend: Backend {
                 switch reply.code {
                 case "unsupported": throw BackendError.unsupported(message)
                 case "invalid": throw BackendError.invalid(message)
-                default: throw BackendError.internal(reply.code == "internal" ? message : "[\(reply.code ?? "no code")] \(message)")
+                default:
+                    throw BackendError.internal(
+                        reply.code == "internal" ? message : "[\(reply.code ?? "no code")] \(message)"
+                    )
                 }
             }
             return Exchange(reply: reply, tensors: tensors)
@@ -275,12 +350,18 @@ public final class PluginBackend: Backend {
     }
 
     /// Kills the process and turns the I/O failure into the case's error, with the stderr tail.
-    private func failure(_ error: PluginIOError, of process: PluginProcess, what: String, timeout: Double) -> BackendError {
+    private func failure(
+        _ error: PluginIOError,
+        of process: PluginProcess,
+        what: String,
+        timeout: Double
+    ) -> BackendError {
         // stdout closing usually means the process is exiting: give it a moment, to report its status.
         let stillRunning = error == .endOfStream ? process.waitForExit(seconds: 0.5) == nil : !process.hasExited
         if error == .cancelled { process.stop(grace: PluginBackend.interruptGraceSeconds) }
         fail(process)
-        process.stderr.waitUntilDrained(seconds: 1)  // killed: its stderr reaches EOF at once, unless a straggler holds it
+        // killed: its stderr reaches EOF at once, unless a straggler holds it
+        process.stderr.waitUntilDrained(seconds: 1)
         let tail = process.stderr.tail(limit: 8 << 10)
         let result: BackendError
         switch error {
@@ -288,7 +369,10 @@ public final class PluginBackend: Backend {
             let status = stillRunning ? "closed its stdout" : process.exitDescription ?? "exited"
             result = .crashed("plugin \(status) during \(what)", stderrTail: tail)
         case .timedOut:
-            result = .timedOut("no reply to \(what) within \(PluginBackend.format(seconds: timeout)); plugin killed", stderrTail: tail)
+            result = .timedOut(
+                "no reply to \(what) within \(PluginBackend.format(seconds: timeout)); plugin killed",
+                stderrTail: tail
+            )
         case .violation(let reason):
             result = .protocolViolation("\(what): \(reason); plugin killed", stderrTail: tail)
         case .system(let reason):
@@ -300,7 +384,10 @@ public final class PluginBackend: Backend {
         return result
     }
 
-    private static func withPayloadBuffers<R>(_ tensors: [Tensor], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+    private static func withPayloadBuffers<R>(
+        _ tensors: [Tensor],
+        _ body: ([UnsafeRawBufferPointer]) throws -> R
+    ) rethrows -> R {
         func nest(_ index: Int, _ collected: [UnsafeRawBufferPointer]) throws -> R {
             guard index < tensors.count else { return try body(collected) }
             return try tensors[index].withUnsafeBytes { try nest(index + 1, collected + [$0]) }
@@ -310,7 +397,8 @@ public final class PluginBackend: Backend {
 
     static func describe(decodingError error: Error) -> String {
         switch error as? DecodingError {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
+            .dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
         default:
@@ -338,7 +426,9 @@ public final class PluginBackend: Backend {
     public func stop() -> StopResult {
         guard let running = process else { return .notRunning }
         let grace = configuration.shutdownGraceSeconds
-        let bye = (try? exchange(PluginRequest(type: "shutdown", id: makeID()), timeout: grace, what: "shutdown"))?.reply.type == "bye"
+        let bye =
+            (try? exchange(PluginRequest(type: "shutdown", id: makeID()), timeout: grace, what: "shutdown"))?.reply.type
+            == "bye"
         guard process === running else { return .killed(bye: bye) }  // the exchange failed and killed it
         process = nil
         if running.waitForExit(seconds: grace) != nil {

@@ -32,23 +32,47 @@ public struct PluginConfiguration: Sendable {
     public static let defaultMaxPayloadBytes = 4 << 30
     public static let maxHeaderBytes = 1 << 20
 
-    public init(command: [String], environment: [String: String] = [:], workingDirectory: String? = nil, device: String? = nil,
-                handshakeTimeoutSeconds: Double = 60, requestTimeoutSeconds: Double = 300, maxRestarts: Int = 3,
-                maxPayloadBytes: Int = PluginConfiguration.defaultMaxPayloadBytes, harnessVersion: String = AssayVersion.current,
-                shutdownGraceSeconds: Double = 2) {
-        self.command = command; self.environment = environment; self.workingDirectory = workingDirectory; self.device = device
-        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds; self.requestTimeoutSeconds = requestTimeoutSeconds
-        self.maxRestarts = max(0, maxRestarts); self.maxPayloadBytes = maxPayloadBytes; self.harnessVersion = harnessVersion
+    public init(
+        command: [String],
+        environment: [String: String] = [:],
+        workingDirectory: String? = nil,
+        device: String? = nil,
+        handshakeTimeoutSeconds: Double = 60,
+        requestTimeoutSeconds: Double = 300,
+        maxRestarts: Int = 3,
+        maxPayloadBytes: Int = PluginConfiguration.defaultMaxPayloadBytes,
+        harnessVersion: String = AssayVersion.current,
+        shutdownGraceSeconds: Double = 2
+    ) {
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.device = device
+        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxRestarts = max(0, maxRestarts)
+        self.maxPayloadBytes = maxPayloadBytes
+        self.harnessVersion = harnessVersion
         self.shutdownGraceSeconds = shutdownGraceSeconds
     }
 
     /// A descriptor's plugin backend; `cwd` is resolved against `root` (the repository root).
     public init(spec: BackendSpec, root: URL) throws {
-        guard let command = spec.command, !command.isEmpty else { throw BackendError.unavailable("the target names no plugin command") }
-        let directory = spec.cwd.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.path } ?? root.standardizedFileURL.path
-        self.init(command: command, environment: spec.env, workingDirectory: directory, device: spec.device,
-                  handshakeTimeoutSeconds: spec.handshakeTimeoutSeconds, requestTimeoutSeconds: spec.requestTimeoutSeconds,
-                  maxRestarts: spec.maxRestarts)
+        guard let command = spec.command, !command.isEmpty else {
+            throw BackendError.unavailable("the target names no plugin command")
+        }
+        let directory =
+            spec.cwd.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL.path }
+            ?? root.standardizedFileURL.path
+        self.init(
+            command: command,
+            environment: spec.env,
+            workingDirectory: directory,
+            device: spec.device,
+            handshakeTimeoutSeconds: spec.handshakeTimeoutSeconds,
+            requestTimeoutSeconds: spec.requestTimeoutSeconds,
+            maxRestarts: spec.maxRestarts
+        )
         options = spec.options ?? [:]
     }
 

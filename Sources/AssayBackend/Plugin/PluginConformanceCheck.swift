@@ -28,7 +28,8 @@ public struct PluginConformanceCheck {
     public let seed: UInt64 = 0xA55A_1234
 
     public init(configuration: PluginConfiguration, catalogue: OpCatalogue = .standard) {
-        self.configuration = configuration; self.catalogue = catalogue
+        self.configuration = configuration
+        self.catalogue = catalogue
     }
 
     /// Small, non-trivial params per op (odd sizes, a broadcast, a reduction over several axes).
@@ -49,13 +50,18 @@ public struct PluginConformanceCheck {
         var checks: [Check] = []
         func record(_ name: String, _ body: () throws -> String) {
             let check: Check
-            do { check = Check(name: name, passed: true, detail: try body()) }
-            catch BackendError.unavailable where checks.contains(where: { !$0.passed && !$0.skipped }) {
+            do { check = Check(name: name, passed: true, detail: try body()) } catch BackendError.unavailable
+                where checks.contains(where: { !$0.passed && !$0.skipped })
+            {
                 // The plugin was stopped by an earlier failure: that failure is the one root cause.
                 let cause = checks.first { !$0.passed && !$0.skipped }!.name
-                check = Check(name: name, passed: false, detail: "not checked: the plugin was stopped after '\(cause)' failed", skipped: true)
-            }
-            catch { check = Check(name: name, passed: false, detail: "\(error)") }
+                check = Check(
+                    name: name,
+                    passed: false,
+                    detail: "not checked: the plugin was stopped after '\(cause)' failed",
+                    skipped: true
+                )
+            } catch { check = Check(name: name, passed: false, detail: "\(error)") }
             checks.append(check)
             report(check)
         }
@@ -67,25 +73,37 @@ public struct PluginConformanceCheck {
             identity = described
             let device = described.devices.first.map { "\($0.name) (\($0.kind ?? "?"))" } ?? "no device"
             let claims = described.capabilities.claimCount
-            return "\(described.name) \(described.version), protocol \(described.protocolVersion ?? 0), \(device), timer \(described.timer), \(claims) op × dtype claims"
+            return
+                "\(described.name) \(described.version), protocol \(described.protocolVersion ?? 0), \(device), timer \(described.timer), \(claims) op × dtype claims"
         }
         guard let identity else { return checks }
         record("capabilities name known ops and dtypes") { try checkManifest(identity) }
-        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
+        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key })
+        where catalogue.operators[op] != nil {
             for dtype in dtypes.compactMap(DType.init(rawValue:)).sorted() {
                 record("execute \(op) \(dtype.rawValue)") { try checkExecute(op: op, dtype: dtype, on: backend) }
             }
         }
         record("unknown op is unsupported") {
             let input = Tensor(float32: [1, 2], shape: [2])
-            let problem = OpProblem(op: "assay_check_no_such_op", dtype: .f32, params: [:], attrs: [:],
-                                    inputs: [TensorSpec(name: "x", dtype: .f32, shape: [2])],
-                                    output: TensorSpec(name: "y", dtype: .f32, shape: [2]), flops: 0, reductionLength: 1)
+            let problem = OpProblem(
+                op: "assay_check_no_such_op",
+                dtype: .f32,
+                params: [:],
+                attrs: [:],
+                inputs: [TensorSpec(name: "x", dtype: .f32, shape: [2])],
+                output: TensorSpec(name: "y", dtype: .f32, shape: [2]),
+                flops: 0,
+                reductionLength: 1
+            )
             return try expectError("unsupported") { _ = try backend.execute(problem, inputs: [input]) }
         }
         record("unknown message type is invalid") {
             let id = backend.makeID()
-            let reply = try backend.exchangeRaw(headerLine: #"{"type":"assay_check_no_such_message","id":\#(id)}"#, expectedID: id)
+            let reply = try backend.exchangeRaw(
+                headerLine: #"{"type":"assay_check_no_such_message","id":\#(id)}"#,
+                expectedID: id
+            )
             return try expectReply(reply, code: "invalid", id: id)
         }
         record("malformed header is invalid") {
@@ -94,21 +112,33 @@ public struct PluginConformanceCheck {
         }
         record("keeps serving after errors") {
             let memory = try backend.memory()
-            guard backend.startCount == 1 else { throw Failure("the plugin was restarted \(backend.startCount - 1) time(s)") }
-            guard memory.freeBytes <= memory.totalBytes else { throw Failure("free_bytes \(memory.freeBytes) > total_bytes \(memory.totalBytes)") }
+            guard backend.startCount == 1 else {
+                throw Failure("the plugin was restarted \(backend.startCount - 1) time(s)")
+            }
+            guard memory.freeBytes <= memory.totalBytes else {
+                throw Failure("free_bytes \(memory.freeBytes) > total_bytes \(memory.totalBytes)")
+            }
             // Formatted, not converted to Int: a finite reply of 1e300 bytes must not trap the check.
-            return "memory: \(String(format: "%.0f", memory.totalBytes)) bytes total, \(String(format: "%.0f", memory.freeBytes)) free"
+            return
+                "memory: \(String(format: "%.0f", memory.totalBytes)) bytes total, \(String(format: "%.0f", memory.freeBytes)) free"
         }
         if let (op, dtype) = benchmarkTarget(identity) {
             record("benchmark \(op) \(dtype.rawValue) returns 3 samples") {
                 let problem = try smallProblem(op: op, dtype: dtype)
-                let samples = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: .warm, k: 2, samples: 3))
-                return "elapsed_ns " + samples.map { String(format: "%.0f", $0.elapsedNanoseconds) }.joined(separator: ", ")
+                let samples = try backend.benchmark(
+                    BenchmarkRequest(problem: problem, seed: seed, mode: .warm, k: 2, samples: 3)
+                )
+                return "elapsed_ns "
+                    + samples.map { String(format: "%.0f", $0.elapsedNanoseconds) }.joined(separator: ", ")
             }
         }
         if backend.process == nil, let cause = checks.first(where: { !$0.passed && !$0.skipped }) {
-            let check = Check(name: "shutdown answers bye and exits 0", passed: false,
-                              detail: "not checked: the plugin was stopped after '\(cause.name)' failed", skipped: true)
+            let check = Check(
+                name: "shutdown answers bye and exits 0",
+                passed: false,
+                detail: "not checked: the plugin was stopped after '\(cause.name)' failed",
+                skipped: true
+            )
             checks.append(check)
             report(check)
             return checks
@@ -125,38 +155,63 @@ public struct PluginConformanceCheck {
     func checkManifest(_ identity: BackendIdentity) throws -> String {
         var problems: [String] = []
         for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) {
-            guard let known = catalogue.operators[op] else { problems.append("unknown op '\(op)'"); continue }
+            guard let known = catalogue.operators[op] else {
+                problems.append("unknown op '\(op)'")
+                continue
+            }
             for name in dtypes where !(DType(rawValue: name).map(known.dtypes.contains) ?? false) {
                 problems.append("\(op) is not defined for '\(name)'")
             }
         }
-        guard identity.protocolVersion == PluginBackend.protocolVersion else { throw Failure("protocol \(identity.protocolVersion ?? 0)") }
+        guard identity.protocolVersion == PluginBackend.protocolVersion else {
+            throw Failure("protocol \(identity.protocolVersion ?? 0)")
+        }
         guard !identity.capabilities.isEmpty else { throw Failure("no capabilities declared") }
         guard problems.isEmpty else { throw Failure(problems.joined(separator: "; ")) }
         let missing = catalogue.names.filter { identity.capabilities.claims[$0] == nil }
-        return "\(identity.capabilities.claims.count) ops" + (missing.isEmpty ? "" : "; not claimed: \(missing.joined(separator: ", "))")
+        return "\(identity.capabilities.claims.count) ops"
+            + (missing.isEmpty ? "" : "; not claimed: \(missing.joined(separator: ", "))")
     }
 
     func smallProblem(op: String, dtype: DType) throws -> OpProblem {
-        try catalogue.problem(op: op, params: PluginConformanceCheck.smallParams[op] ?? ["shape": .ints([3, 7])], attrs: [:], dtype: dtype)
+        try catalogue.problem(
+            op: op,
+            params: PluginConformanceCheck.smallParams[op] ?? ["shape": .ints([3, 7])],
+            attrs: [:],
+            dtype: dtype
+        )
     }
 
     /// One op on seeded random inputs, compared element by element with the float64 reference.
     func checkExecute(op name: String, dtype: DType, on backend: PluginBackend) throws -> String {
         let op = try catalogue.op(named: name)
         let problem = try smallProblem(op: name, dtype: dtype)
-        let inputs = InputGenerator.inputs(for: problem, values: .random, seed: seed, caseID: "plugin-check/\(name)/\(dtype.rawValue)", specials: .none)
+        let inputs = InputGenerator.inputs(
+            for: problem,
+            values: .random,
+            seed: seed,
+            caseID: "plugin-check/\(name)/\(dtype.rawValue)",
+            specials: .none
+        )
         let expected = op.reference(problem, inputs: inputs.map(RefTensor.init))
         let outputs = try backend.execute(problem, inputs: inputs)
         guard outputs.count == 1 else { throw Failure("expected 1 output, got \(outputs.count)") }
         let output = outputs[0]
-        guard output.dtype == problem.output.dtype else { throw Failure("output dtype \(output.dtype.rawValue), expected \(problem.output.dtype.rawValue)") }
-        guard output.shape.dims == expected.shape else { throw Failure("output shape \(output.shape), expected \(Shape(expected.shape))") }
+        guard output.dtype == problem.output.dtype else {
+            throw Failure("output dtype \(output.dtype.rawValue), expected \(problem.output.dtype.rawValue)")
+        }
+        guard output.shape.dims == expected.shape else {
+            throw Failure("output shape \(output.shape), expected \(Shape(expected.shape))")
+        }
         let tolerance = TolerancePolicy.forProblem(problem)
         let values = output.values()
-        let misses = zip(expected.data, values).enumerated().filter { !tolerance.accepts(actual: $1.1, expected: $1.0, dtype: problem.output.dtype) }
+        let misses = zip(expected.data, values).enumerated().filter {
+            !tolerance.accepts(actual: $1.1, expected: $1.0, dtype: problem.output.dtype)
+        }
         if let first = misses.first {
-            throw Failure("\(misses.count)/\(values.count) elements beyond tolerance; first at \(first.offset): expected \(first.element.0), got \(first.element.1)")
+            throw Failure(
+                "\(misses.count)/\(values.count) elements beyond tolerance; first at \(first.offset): expected \(first.element.0), got \(first.element.1)"
+            )
         }
         return String(format: "%d elements within rtol %.3g, atol %.3g", values.count, tolerance.rtol, tolerance.atol)
     }
@@ -183,14 +238,17 @@ public struct PluginConformanceCheck {
         guard reply.type == "error", reply.code == code else {
             throw Failure("answered '\(reply.type)'\(reply.code.map { " (\($0))" } ?? ""), expected an '\(code)' error")
         }
-        guard reply.id == id else { throw Failure("error id \(reply.id.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")") }
+        guard reply.id == id else {
+            throw Failure("error id \(reply.id.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")")
+        }
         return reply.message ?? ""
     }
 
     /// A cheap claimed op for the benchmark check: relu f32 when there, else the first claim.
     func benchmarkTarget(_ identity: BackendIdentity) -> (String, DType)? {
         if identity.supports(op: "relu", dtype: .f32) { return ("relu", .f32) }
-        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key }) where catalogue.operators[op] != nil {
+        for (op, dtypes) in identity.capabilities.claims.sorted(by: { $0.key < $1.key })
+        where catalogue.operators[op] != nil {
             if let dtype = dtypes.compactMap(DType.init(rawValue:)).sorted().first { return (op, dtype) }
         }
         return nil

@@ -1,6 +1,7 @@
 import CAssaySpawn
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,11 +66,16 @@ final class PluginProcess {
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArgs + cEnv { free(pointer) } }
-        let child = directory.map { assay_spawn(program, cArgs, cEnv, $0, toChild[0], fromChild[1], errChild[1]) }
+        let child =
+            directory.map { assay_spawn(program, cArgs, cEnv, $0, toChild[0], fromChild[1], errChild[1]) }
             ?? assay_spawn(program, cArgs, cEnv, nil, toChild[0], fromChild[1], errChild[1])
-        close(toChild[0]); close(fromChild[1]); close(errChild[1])
+        close(toChild[0])
+        close(fromChild[1])
+        close(errChild[1])
         guard child > 0 else {
-            close(toChild[1]); close(fromChild[0]); close(errChild[0])
+            close(toChild[1])
+            close(fromChild[0])
+            close(errChild[0])
             let place = directory.map { " in \($0)" } ?? ""
             throw PluginIOError.system("cannot start '\(program)'\(place): \(String(cString: strerror(-child)))")
         }
@@ -82,7 +88,8 @@ final class PluginProcess {
         output = fromChild[0]
         for fd in [input, output] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, 1031 /* F_SETPIPE_SZ */, Int32(1 << 20))  // best effort: fewer wake-ups per MiB
+            // F_SETPIPE_SZ (1031), best effort: fewer wake-ups per MiB
+            _ = fcntl(fd, 1031, Int32(1 << 20))
         }
         stderr = StderrRing(capacity: stderrCapacity)
         stderr.drain(fd: errChild[0])
@@ -106,8 +113,10 @@ final class PluginProcess {
         while !pending.isEmpty {
             // At most IOV_MAX (1024 on Linux) buffers per call.
             var vectors = pending.prefix(1024).enumerated().map { index, chunk in
-                iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress! + (index == 0 ? offset : 0)),
-                      iov_len: chunk.count - (index == 0 ? offset : 0))
+                iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress! + (index == 0 ? offset : 0)),
+                    iov_len: chunk.count - (index == 0 ? offset : 0)
+                )
             }
             let written = writev(input, &vectors, Int32(vectors.count))
             if written < 0 {
@@ -122,7 +131,14 @@ final class PluginProcess {
             var left = written
             while left > 0, let first = pending.first {
                 let rest = first.count - offset
-                if left >= rest { left -= rest; offset = 0; pending.removeFirst() } else { offset += left; left = 0 }
+                if left >= rest {
+                    left -= rest
+                    offset = 0
+                    pending.removeFirst()
+                } else {
+                    offset += left
+                    left = 0
+                }
             }
         }
     }
@@ -138,7 +154,9 @@ final class PluginProcess {
         var scanned = 0  // bytes after `head` known to hold no newline (fill may move `head`)
         while true {
             if let newline = buffer[(head + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
-                guard newline - head <= limit else { throw PluginIOError.violation("header line longer than \(limit) bytes") }
+                guard newline - head <= limit else {
+                    throw PluginIOError.violation("header line longer than \(limit) bytes")
+                }
                 let line = buffer[head..<newline]
                 head = newline + 1
                 return line
@@ -163,10 +181,15 @@ final class PluginProcess {
         var offset = buffered
         while offset < destination.count {
             let count = read(output, destination.baseAddress! + offset, destination.count - offset)
-            if count > 0 { offset += count; continue }
+            if count > 0 {
+                offset += count
+                continue
+            }
             if count == 0 { throw PluginIOError.endOfStream }
             if errno == EINTR { continue }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else { throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))") }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))")
+            }
             try wait(fd: output, events: Int16(POLLIN), deadline: deadline)
         }
     }
@@ -194,7 +217,9 @@ final class PluginProcess {
         var scratch = [UInt8](repeating: 0, count: min(count, 1 << 20))
         while left > 0 {
             let step = min(left, scratch.count)
-            try scratch.withUnsafeMutableBytes { try readExact(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<step]), deadline: deadline) }
+            try scratch.withUnsafeMutableBytes {
+                try readExact(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<step]), deadline: deadline)
+            }
             left -= step
         }
     }
@@ -207,10 +232,15 @@ final class PluginProcess {
         }
         while true {
             let count = readChunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count > 0 { buffer.append(contentsOf: readChunk[0..<count]); return }
+            if count > 0 {
+                buffer.append(contentsOf: readChunk[0..<count])
+                return
+            }
             if count == 0 { throw PluginIOError.endOfStream }
             if errno == EINTR { continue }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else { throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))") }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))")
+            }
             try wait(fd: output, events: Int16(POLLIN), deadline: deadline)
         }
     }
@@ -222,9 +252,11 @@ final class PluginProcess {
         while true {
             let left = deadline.remainingMilliseconds
             guard left > 0 else { throw PluginIOError.timedOut }
-            var entries = [pollfd(fd: fd, events: events, revents: 0),
-                           pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: PluginInterrupt.descriptor, events: Int16(POLLIN), revents: 0)]
+            var entries = [
+                pollfd(fd: fd, events: events, revents: 0),
+                pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: PluginInterrupt.descriptor, events: Int16(POLLIN), revents: 0),
+            ]
             // Without a pidfd, look at the process between slices of at most 100 ms.
             let ready = poll(&entries, 3, pidfd >= 0 ? left : min(left, 100))
             if ready < 0, errno != EINTR { throw PluginIOError.system("poll: \(String(cString: strerror(errno)))") }
@@ -272,7 +304,10 @@ final class PluginProcess {
 
     /// Closes stdin (the SDK exits on EOF) and gives the plugin `grace` seconds before `kill()`.
     func stop(grace: Double) {
-        if pipesOpen { close(input); inputOpen = false }
+        if pipesOpen {
+            close(input)
+            inputOpen = false
+        }
         _ = waitForExit(seconds: grace)
         kill()
     }
@@ -306,9 +341,15 @@ final class PluginProcess {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if result == pid { exitStatus = status; return status }
+            if result == pid {
+                exitStatus = status
+                return status
+            }
             if result < 0, errno == EINTR { continue }
-            if result < 0 { exitStatus = -1; return -1 }  // not our child any more: nothing to reap
+            if result < 0 {
+                exitStatus = -1
+                return -1
+            }  // not our child any more: nothing to reap
             return nil
         }
     }

@@ -21,27 +21,30 @@ public struct PluginProtocolBenchmark {
 
     /// The raw-pipe baseline: reads `N\n` and N bytes, writes them back.
     static let echoScript = """
-    import os, sys
-    inp, out = os.fdopen(0, "rb", buffering=1 << 16), os.fdopen(1, "wb", buffering=1 << 16)
-    while True:
-        line = inp.readline()
-        if not line:
-            sys.exit(0)
-        n = int(line)
-        buf = bytearray(n)
-        view, got = memoryview(buf), 0
-        while got < n:
-            k = inp.readinto(view[got:])
-            if not k:
+        import os, sys
+        inp, out = os.fdopen(0, "rb", buffering=1 << 16), os.fdopen(1, "wb", buffering=1 << 16)
+        while True:
+            line = inp.readline()
+            if not line:
                 sys.exit(0)
-            got += k
-        out.write(b"%d\\n" % n)
-        out.write(buf)
-        out.flush()
-    """
+            n = int(line)
+            buf = bytearray(n)
+            view, got = memoryview(buf), 0
+            while got < n:
+                k = inp.readinto(view[got:])
+                if not k:
+                    sys.exit(0)
+                got += k
+            out.write(b"%d\\n" % n)
+            out.write(buf)
+            out.flush()
+        """
 
     public init(command: [String], roundTrips: Int, bytes: Int, repeats: Int) {
-        self.command = command; self.roundTrips = roundTrips; self.bytes = bytes; self.repeats = repeats
+        self.command = command
+        self.roundTrips = roundTrips
+        self.bytes = bytes
+        self.repeats = repeats
     }
 
     /// Medians: latencies in nanoseconds, throughputs in bytes per second (bytes sent plus received).
@@ -66,7 +69,8 @@ public struct PluginProtocolBenchmark {
                 return String(repeating: " ", count: max(0, 12 - text.count)) + text
             }
             let latencyMet = shmLatencyNs <= Figures.latencyGoalNs ? "met" : "missed"
-            let throughputMet = sharedMemoryRefusal == nil && shmBytesPerSecond >= Figures.shmGoalBytesPerSecond ? "met" : "missed"
+            let throughputMet =
+                sharedMemoryRefusal == nil && shmBytesPerSecond >= Figures.shmGoalBytesPerSecond ? "met" : "missed"
             let name = "\(bytes >> 20) MiB copy (GB/s)"
             let label = name + String(repeating: " ", count: max(0, 29 - name.count))
             var lines = [
@@ -103,7 +107,11 @@ public struct PluginProtocolBenchmark {
         let large = try copyCase(elements: bytes / 4)
         let largeBytes = large.1[0].bytes
 
-        let echo = try PluginProcess(argv: ["python3", "-c", PluginProtocolBenchmark.echoScript], environment: ProcessInfo.processInfo.environment, directory: nil)
+        let echo = try PluginProcess(
+            argv: ["python3", "-c", PluginProtocolBenchmark.echoScript],
+            environment: ProcessInfo.processInfo.environment,
+            directory: nil
+        )
         defer { echo.kill() }
         func echoOnce(_ payload: [UInt8]) throws {
             let deadline = Deadline(seconds: 60)
@@ -153,15 +161,28 @@ public struct PluginProtocolBenchmark {
         }
         let moved = Double(2 * largeBytes.count)
         let rates = large4.map { moved / median($0) * 1e9 }
-        return Figures(shmLatencyNs: median(latency[0]), pipeLatencyNs: median(latency[1]), rawPipeLatencyNs: median(latency[2]),
-                       shmBytesPerSecond: rates[0], pipeBytesPerSecond: rates[1], rawPipeBytesPerSecond: rates[2], memcpyBytesPerSecond: rates[3],
-                       bytes: largeBytes.count,
-                       sharedMemoryRefusal: shm.usesSharedMemory ? nil : shm.sharedMemoryRefusal ?? "the plugin did not agree feature shm")
+        return Figures(
+            shmLatencyNs: median(latency[0]),
+            pipeLatencyNs: median(latency[1]),
+            rawPipeLatencyNs: median(latency[2]),
+            shmBytesPerSecond: rates[0],
+            pipeBytesPerSecond: rates[1],
+            rawPipeBytesPerSecond: rates[2],
+            memcpyBytesPerSecond: rates[3],
+            bytes: largeBytes.count,
+            sharedMemoryRefusal: shm.usesSharedMemory
+                ? nil : shm.sharedMemoryRefusal ?? "the plugin did not agree feature shm"
+        )
     }
 
     /// A `copy` of `elements` f32 values and its input.
     private func copyCase(elements: Int) throws -> (OpProblem, [Tensor]) {
-        let problem = try OpCatalogue.standard.problem(op: "copy", params: ["shape": .ints([elements])], attrs: [:], dtype: .f32)
+        let problem = try OpCatalogue.standard.problem(
+            op: "copy",
+            params: ["shape": .ints([elements])],
+            attrs: [:],
+            dtype: .f32
+        )
         return (problem, [Tensor(float32: (0..<elements).map { Float($0 % 1000) }, shape: Shape([elements]))])
     }
 }

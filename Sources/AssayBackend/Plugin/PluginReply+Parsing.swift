@@ -2,19 +2,25 @@ import Foundation
 
 extension PluginReply {
     /// Fields the protocol defines as integers, wherever they occur in a reply header.
-    private static let integerKeys: Set<String> = ["id", "protocol", "payload_bytes", "nbytes", "index", "shm_offset", "fd"]
+    private static let integerKeys: Set<String> = [
+        "id", "protocol", "payload_bytes", "nbytes", "index", "shm_offset", "fd",
+    ]
 
     /// Parses one reply header line: strict UTF-8 (the protocol's encoding; no repair), then JSON.
     /// A failure names the real problem — invalid UTF-8 and where, a number out of range, a field
     /// that must be an integer — rather than Foundation's catch-all "not valid JSON".
     static func parse(line: ArraySlice<UInt8>) throws -> PluginReply {
         guard String(validating: line, as: UTF8.self) != nil else {
-            throw PluginIOError.violation("reply header is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(line)))")
+            throw PluginIOError.violation(
+                "reply header is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(line)))"
+            )
         }
         do {
             return try JSONDecoder().decode(PluginReply.self, from: Data(line))
         } catch {
-            throw PluginIOError.violation("unreadable reply header (\(diagnose(line, decodingError: error))): \(String(decoding: line.prefix(200), as: UTF8.self))")
+            throw PluginIOError.violation(
+                "unreadable reply header (\(diagnose(line, decodingError: error))): \(String(decoding: line.prefix(200), as: UTF8.self))"
+            )
         }
     }
 
@@ -41,17 +47,24 @@ extension PluginReply {
         case let object as [String: Any]:
             for (key, child) in object.sorted(by: { $0.key < $1.key }) {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if let problem = integerProblem(in: child, path: childPath, integerField: integerKeys.contains(key)) { return problem }
+                if let problem = integerProblem(in: child, path: childPath, integerField: integerKeys.contains(key)) {
+                    return problem
+                }
             }
         case let array as [Any]:
             let elementsAreIntegers = path.hasSuffix("shape")
             for (index, child) in array.enumerated() {
-                if let problem = integerProblem(in: child, path: "\(path)[\(index)]", integerField: elementsAreIntegers) { return problem }
+                if let problem = integerProblem(in: child, path: "\(path)[\(index)]", integerField: elementsAreIntegers)
+                {
+                    return problem
+                }
             }
         case let number as NSNumber where integerField && !(value is Bool):
             let double = number.doubleValue
             if double.isFinite, double != double.rounded() { return "\(path) must be an integer (got \(number))" }
-            if Int64(exactly: double) == nil || abs(double) >= 9.2e18 { return "number out of range: \(path) = \(number)" }
+            if Int64(exactly: double) == nil || abs(double) >= 9.2e18 {
+                return "number out of range: \(path) = \(number)"
+            }
         default:
             break
         }

@@ -29,8 +29,12 @@ public struct PluginReply: Decodable, Sendable {
     var freeBytes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case type, id, code, message, `protocol`, minor, features, shm, backend, devices, timer, capabilities, runtime, outputs, telemetry
-        case payloadBytes = "payload_bytes", elapsedNs = "elapsed_ns", totalBytes = "total_bytes", freeBytes = "free_bytes"
+        case type, id, code, message, `protocol`, minor, features, shm, backend, devices, timer, capabilities, runtime,
+            outputs, telemetry
+        case payloadBytes = "payload_bytes"
+        case elapsedNs = "elapsed_ns"
+        case totalBytes = "total_bytes"
+        case freeBytes = "free_bytes"
     }
 
     struct HelloBackend: Decodable, Sendable {
@@ -51,8 +55,11 @@ public struct PluginReply: Decodable, Sendable {
         var numaReason: String?
         enum CodingKeys: String, CodingKey {
             case index, name, kind, driver, runtime
-            case memoryBytes = "memory_bytes", maxClockMHz = "max_clock_mhz"
-            case pciBusID = "pci_bus_id", numaNode = "numa_node", numaReason = "numa_reason"
+            case memoryBytes = "memory_bytes"
+            case maxClockMHz = "max_clock_mhz"
+            case pciBusID = "pci_bus_id"
+            case numaNode = "numa_node"
+            case numaReason = "numa_reason"
         }
     }
 
@@ -62,9 +69,19 @@ public struct PluginReply: Decodable, Sendable {
         var powerW: Double?
         var temperatureC: Double?
         enum CodingKeys: String, CodingKey {
-            case smClockMHz = "sm_clock_mhz", memClockMHz = "mem_clock_mhz", powerW = "power_w", temperatureC = "temperature_c"
+            case smClockMHz = "sm_clock_mhz"
+            case memClockMHz = "mem_clock_mhz"
+            case powerW = "power_w"
+            case temperatureC = "temperature_c"
         }
-        var sample: TelemetrySample { TelemetrySample(smClockMHz: smClockMHz, memClockMHz: memClockMHz, powerWatts: powerW, temperatureC: temperatureC) }
+        var sample: TelemetrySample {
+            TelemetrySample(
+                smClockMHz: smClockMHz,
+                memClockMHz: memClockMHz,
+                powerWatts: powerW,
+                temperatureC: temperatureC
+            )
+        }
     }
 }
 
@@ -73,11 +90,18 @@ struct LooseString: Decodable, Sendable {
     var value: String
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) { value = text }
-        else if let number = try? container.decode(Int.self) { value = String(number) }
-        else if let number = try? container.decode(Double.self) { value = String(number) }
-        else if let flag = try? container.decode(Bool.self) { value = String(flag) }
-        else if container.decodeNil() { value = "" }
-        else { throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a string or a number") }
+        if let text = try? container.decode(String.self) {
+            value = text
+        } else if let number = try? container.decode(Int.self) {
+            value = String(number)
+        } else if let number = try? container.decode(Double.self) {
+            value = String(number)
+        } else if let flag = try? container.decode(Bool.self) {
+            value = String(flag)
+        } else if container.decodeNil() {
+            value = ""
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a string or a number")
+        }
     }
 }

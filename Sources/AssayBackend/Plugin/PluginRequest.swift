@@ -35,11 +35,17 @@ struct PluginRequest: Encodable {
     var peerTimeoutSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes, pinned
+        case type, id, `protocol`, harness, options, op, dtype, attrs, inputs, seed, mode, k, samples, direction, bytes,
+            pinned
         case minor, features, rendezvous, root, peer, shm
         case shmOut = "shm_out"
-        case payloadBytes = "payload_bytes", inPlace = "in_place", peerTimeoutSeconds = "peer_timeout_s"
+        case payloadBytes = "payload_bytes"
+        case inPlace = "in_place"
+        case peerTimeoutSeconds = "peer_timeout_s"
     }
 
-    init(type: String, id: Int? = nil) { self.type = type; self.id = id }
+    init(type: String, id: Int? = nil) {
+        self.type = type
+        self.id = id
+    }
 }

@@ -1,5 +1,6 @@
 import CAssaySpawn
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,7 +53,9 @@ struct ProcessTree {
     /// The root's live descendants plus adopted orphans carrying the marker, and their descendants.
     func collect(includingRoot: Bool = true) -> Set<pid_t> {
         var found: Set<pid_t> = []
-        var frontier = (includingRoot ? [root] : []) + ProcessTree.children(of: getpid()).filter { $0 != root && carriesMarker($0) }
+        var frontier =
+            (includingRoot ? [root] : [])
+            + ProcessTree.children(of: getpid()).filter { $0 != root && carriesMarker($0) }
         while let pid = frontier.popLast() {
             guard found.insert(pid).inserted else { continue }
             frontier += ProcessTree.children(of: pid)
@@ -70,7 +73,9 @@ struct ProcessTree {
     static func children(of pid: pid_t) -> [pid_t] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return tasks.flatMap { task -> [pid_t] in
-            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8) else { return [] }
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8) else {
+                return []
+            }
             return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
     }
@@ -78,10 +83,9 @@ struct ProcessTree {
     /// Whether `pid` names a process that is not a zombie.
     static func exists(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let state = stat[stat.index(after: close)...].split(separator: " ").first
         return state != "Z" && state != "X"
     }
 }
-
-

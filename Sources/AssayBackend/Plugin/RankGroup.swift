@@ -44,16 +44,22 @@ public final class RankGroup: Backend, DeviceBackend {
         var identity = try ranks[0].describe()
         for (index, rank) in ranks.enumerated().dropFirst() {
             let other: BackendIdentity
-            do { other = try rank.describe() } catch let error as BackendError { throw BackendError.unavailable("rank \(index): \(error)") }
+            do { other = try rank.describe() } catch let error as BackendError {
+                throw BackendError.unavailable("rank \(index): \(error)")
+            }
             if other.name != identity.name || other.features != identity.features {
-                throw BackendError.unavailable("rank \(index) greets as \(other.name) [\((other.features ?? []).joined(separator: ", "))], rank 0 as \(identity.name) [\((identity.features ?? []).joined(separator: ", "))]")
+                throw BackendError.unavailable(
+                    "rank \(index) greets as \(other.name) [\((other.features ?? []).joined(separator: ", "))], rank 0 as \(identity.name) [\((identity.features ?? []).joined(separator: ", "))]"
+                )
             }
         }
         identity.ranks = ranks.count
         return identity
     }
 
-    public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] { try ranks[0].execute(problem, inputs: inputs) }
+    public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        try ranks[0].execute(problem, inputs: inputs)
+    }
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] { try ranks[0].benchmark(request) }
     public func transfer(direction: TransferDirection, bytes: Int, pinned: Bool, samples: Int) throws -> [Double] {
         try ranks[0].transfer(direction: direction, bytes: bytes, pinned: pinned, samples: samples)
@@ -114,7 +120,8 @@ public final class RankGroup: Backend, DeviceBackend {
             throw RankGroup.blame(started, of: ranks.count)
         }
         let results = onEveryRank(body)
-        var values: [T] = [], failures: [(rank: Int, error: BackendError)] = []
+        var values: [T] = []
+        var failures: [(rank: Int, error: BackendError)] = []
         for (index, result) in results.enumerated() {
             switch result {
             case .success(let value): values.append(value)
@@ -153,7 +160,8 @@ public final class RankGroup: Backend, DeviceBackend {
         switch cause.error {
         case .crashed(let message, let tail): return .crashed(prefix + message + note, stderrTail: tail)
         case .timedOut(let message, let tail): return .timedOut(prefix + message + note, stderrTail: tail)
-        case .protocolViolation(let message, let tail): return .protocolViolation(prefix + message + note, stderrTail: tail)
+        case .protocolViolation(let message, let tail):
+            return .protocolViolation(prefix + message + note, stderrTail: tail)
         case .unavailable(let message): return .unavailable(prefix + message + note)
         case .internal(let message): return .internal(prefix + message + note)
         case .invalid(let message): return .invalid(prefix + message + note)
@@ -181,7 +189,9 @@ public final class RankGroup: Backend, DeviceBackend {
 
     /// `body` on every rank at once, one thread each (ranks block on each other, so a pool
     /// smaller than the world would deadlock), in rank order.
-    private func onEveryRank<T: Sendable>(_ body: @escaping @Sendable (PluginBackend, Int) throws -> T) -> [Result<T, Error>] {
+    private func onEveryRank<T: Sendable>(
+        _ body: @escaping @Sendable (PluginBackend, Int) throws -> T
+    ) -> [Result<T, Error>] {
         let box = ResultBox<T>(count: ranks.count)
         let done = DispatchGroup()
         for (index, rank) in ranks.enumerated() {
@@ -209,6 +219,14 @@ private final class ResultBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<T, Error>?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ result: Result<T, Error>) { lock.lock(); slots[index] = result; lock.unlock() }
-    var results: [Result<T, Error>] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    func set(_ index: Int, _ result: Result<T, Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+    var results: [Result<T, Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
 }

@@ -12,6 +12,9 @@ public struct Rendezvous: Codable, Sendable, Equatable {
     }
 
     public init(rank: Int, worldSize: Int, address: String, port: Int) {
-        self.rank = rank; self.worldSize = worldSize; self.address = address; self.port = port
+        self.rank = rank
+        self.worldSize = worldSize
+        self.address = address
+        self.port = port
     }
 }

@@ -1,5 +1,6 @@
 import CAssaySpawn
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,9 @@ final class SharedMemoryRegion {
     init(pid: pid_t, fd: Int, bytes: Int, offered: Int, nonce: [UInt8]) throws {
         func refuse(_ reason: String) -> Refusal { Refusal(description: reason) }
         guard fd >= 0, fd <= Int(Int32.max) else { throw refuse("fd \(fd) is not a descriptor number") }
-        guard bytes >= nonce.count, bytes <= offered else { throw refuse("size \(bytes) is not between \(nonce.count) and the \(offered) bytes offered") }
+        guard bytes >= nonce.count, bytes <= offered else {
+            throw refuse("size \(bytes) is not between \(nonce.count) and the \(offered) bytes offered")
+        }
         let path = "/proc/\(pid)/fd/\(fd)"
         var before = stat()
         // stat first: opening a device or FIFO the plugin names could block or act on it.
@@ -51,10 +54,17 @@ final class SharedMemoryRegion {
             throw refuse("\(path) is not a memfd on shmem (hugetlbfs and files are refused)")
         }
         let seals = fcntl(descriptor, SharedMemoryRegion.getSeals)
-        guard seals >= 0, seals & SharedMemoryRegion.sealShrink != 0 else { throw refuse("the memfd is not sealed against shrinking (F_SEAL_SHRINK)") }
-        guard seals & (SharedMemoryRegion.sealWrite | SharedMemoryRegion.sealFutureWrite) == 0 else { throw refuse("the memfd is sealed against writing") }
-        guard Int(info.st_size) == bytes else { throw refuse("the memfd holds \(info.st_size) bytes, the hello announced \(bytes)") }
-        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
+        guard seals >= 0, seals & SharedMemoryRegion.sealShrink != 0 else {
+            throw refuse("the memfd is not sealed against shrinking (F_SEAL_SHRINK)")
+        }
+        guard seals & (SharedMemoryRegion.sealWrite | SharedMemoryRegion.sealFutureWrite) == 0 else {
+            throw refuse("the memfd is sealed against writing")
+        }
+        guard Int(info.st_size) == bytes else {
+            throw refuse("the memfd holds \(info.st_size) bytes, the hello announced \(bytes)")
+        }
+        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED
+        else {
             throw refuse("mmap: \(String(cString: strerror(errno)))")
         }
         guard memcmp(mapped, nonce, nonce.count) == 0 else {
@@ -92,8 +102,10 @@ final class SharedMemoryRegion {
     static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
         let huge = 2 << 20
         guard let start = buffer.baseAddress, buffer.count >= 2 * huge else { return }
-        let first = (Int(bitPattern: start) + huge - 1) / huge * huge, end = (Int(bitPattern: start) + buffer.count) / huge * huge
+        let first = (Int(bitPattern: start) + huge - 1) / huge * huge
+        let end = (Int(bitPattern: start) + buffer.count) / huge * huge
         guard end > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(aligned, end - first, 14 /* MADV_HUGEPAGE */)
+        // 14: MADV_HUGEPAGE
+        _ = madvise(aligned, end - first, 14)
     }
 }

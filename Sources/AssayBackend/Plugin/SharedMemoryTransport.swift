@@ -15,7 +15,8 @@ struct SharedMemoryOffer: Encodable, Equatable {
     }
 
     init(bytes: Int, thresholdBytes: Int) {
-        self.bytes = bytes; self.thresholdBytes = thresholdBytes
+        self.bytes = bytes
+        self.thresholdBytes = thresholdBytes
         nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 
@@ -56,7 +57,11 @@ extension SharedMemoryRegion {
     /// while they fit); the others stay for the pipe. The rest of the region is the outputs' window.
     func stage(_ inputs: [Tensor], threshold: Int) -> SharedMemoryStaging {
         var cursor = 0
-        var staging = SharedMemoryStaging(descriptors: [], pipe: [], window: SharedMemoryWindow(offset: 0, bytes: count))
+        var staging = SharedMemoryStaging(
+            descriptors: [],
+            pipe: [],
+            window: SharedMemoryWindow(offset: 0, bytes: count)
+        )
         for tensor in inputs {
             var descriptor = WireTensor(dtype: tensor.dtype, shape: tensor.shape)
             let size = tensor.bytes.count
@@ -78,7 +83,10 @@ extension PluginBackend {
     /// The hello's `shm` offer when the harness offers the feature.
     var sharedMemoryOffer: SharedMemoryOffer? {
         guard configuration.features.contains("shm") else { return nil }
-        return SharedMemoryOffer(bytes: configuration.sharedMemoryBytes, thresholdBytes: configuration.sharedMemoryThresholdBytes)
+        return SharedMemoryOffer(
+            bytes: configuration.sharedMemoryBytes,
+            thresholdBytes: configuration.sharedMemoryThresholdBytes
+        )
     }
 
     /// Maps the region the plugin granted in its hello reply, or records why not (the plugin
@@ -90,7 +98,13 @@ extension PluginBackend {
             return
         }
         do {
-            process.sharedMemory = try SharedMemoryRegion(pid: process.pid, fd: grant.fd, bytes: grant.bytes, offered: offer.bytes, nonce: offer.nonceBytes)
+            process.sharedMemory = try SharedMemoryRegion(
+                pid: process.pid,
+                fd: grant.fd,
+                bytes: grant.bytes,
+                offered: offer.bytes,
+                nonce: offer.nonceBytes
+            )
             sharedMemoryRefusal = nil
         } catch {
             sharedMemoryRefusal = "\(error)"
@@ -104,7 +118,9 @@ extension PluginBackend {
     /// region for outputs (requests that return tensors: `execute`, `collective`); the window
     /// the reply's `shm_offset`s must lie in, or nil when the pipe carries everything.
     func stage(_ request: inout PluginRequest, payload: inout [Tensor], on process: PluginProcess) -> Range<Int>? {
-        guard let region = process.sharedMemory, request.type == "execute" || request.type == "collective" else { return nil }
+        guard let region = process.sharedMemory, request.type == "execute" || request.type == "collective" else {
+            return nil
+        }
         let staging = region.stage(payload, threshold: configuration.sharedMemoryThresholdBytes)
         if !payload.isEmpty {
             request.inputs = staging.descriptors
@@ -117,13 +133,22 @@ extension PluginBackend {
 
     /// The reply's tensors: those with `shm_offset` copied out of the region now (validated
     /// against `window` by `WireTensor.validate`), the others read from the pipe in order.
-    func readOutputs(_ descriptors: [WireTensor], layout: [(DType, Shape, Int)], from process: PluginProcess, deadline: Deadline) throws -> [Tensor] {
+    func readOutputs(
+        _ descriptors: [WireTensor],
+        layout: [(DType, Shape, Int)],
+        from process: PluginProcess,
+        deadline: Deadline
+    ) throws -> [Tensor] {
         try zip(descriptors, layout).map { descriptor, entry in
             let (dtype, shape, count) = entry
             if let offset = descriptor.shmOffset, let region = process.sharedMemory {
                 return try Tensor(dtype: dtype, shape: shape, bytes: region.copy(offset: offset, length: count))
             }
-            return try Tensor(dtype: dtype, shape: shape, bytes: try process.readPayload(count: count, deadline: deadline))
+            return try Tensor(
+                dtype: dtype,
+                shape: shape,
+                bytes: try process.readPayload(count: count, deadline: deadline)
+            )
         }
     }
 }

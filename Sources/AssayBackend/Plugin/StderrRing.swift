@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,9 +56,11 @@ final class StderrRing: @unchecked Sendable {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                append(chunk[0..<count]); PluginStderrLog.shared.write(chunk[0..<count])
+                append(chunk[0..<count])
+                PluginStderrLog.shared.write(chunk[0..<count])
             } else if count == 0 {
-                sawEOF = true; return
+                sawEOF = true
+                return
             } else if errno != EINTR {
                 if errno != EAGAIN && errno != EWOULDBLOCK { sawEOF = true }
                 return
@@ -75,7 +78,12 @@ final class StderrRing: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         for byte in chunk.suffix(capacity) {
-            if bytes.count < capacity { bytes.append(byte) } else { bytes[start] = byte; start = (start + 1) % capacity }
+            if bytes.count < capacity {
+                bytes.append(byte)
+            } else {
+                bytes[start] = byte
+                start = (start + 1) % capacity
+            }
         }
     }
 

@@ -14,7 +14,9 @@ struct WireTensor: Codable, Equatable {
     }
 
     init(dtype: String, shape: [Int], nbytes: Int?) {
-        self.dtype = dtype; self.shape = shape; self.nbytes = nbytes
+        self.dtype = dtype
+        self.shape = shape
+        self.nbytes = nbytes
     }
 
     init(dtype: DType, shape: Shape) {
@@ -27,40 +29,68 @@ struct WireTensor: Codable, Equatable {
     /// known dtype, non-negative dims, `nbytes` = product(shape) × itemsize (no overflow),
     /// the sum of those in the pipe = `payloadBytes`, the sum of all ≤ `cap`; one with `shm_offset`
     /// lies inside `shmWindow` (feature shm). Returns each tensor's dtype, shape and byte count.
-    static func validate(_ tensors: [WireTensor], payloadBytes: Int, cap: Int, field: String,
-                         shmWindow: Range<Int>? = nil) throws -> [(DType, Shape, Int)] {
+    static func validate(
+        _ tensors: [WireTensor],
+        payloadBytes: Int,
+        cap: Int,
+        field: String,
+        shmWindow: Range<Int>? = nil
+    ) throws -> [(DType, Shape, Int)] {
         guard payloadBytes >= 0 else { throw PluginIOError.violation("payload_bytes \(payloadBytes) is negative") }
         guard payloadBytes <= cap else {
-            throw PluginIOError.violation("payload_bytes \(payloadBytes) exceeds \(cap) bytes, the largest reply this request allows")
+            throw PluginIOError.violation(
+                "payload_bytes \(payloadBytes) exceeds \(cap) bytes, the largest reply this request allows"
+            )
         }
-        var total = 0, shared = 0
+        var total = 0
+        var shared = 0
         let checked = try tensors.enumerated().map { index, tensor -> (DType, Shape, Int) in
             let place = "\(field)[\(index)]"
-            guard let dtype = DType(rawValue: tensor.dtype) else { throw PluginIOError.violation("\(place): unknown dtype '\(tensor.dtype)'") }
-            guard tensor.shape.allSatisfy({ $0 >= 0 }) else { throw PluginIOError.violation("\(place): negative dim in shape \(tensor.shape)") }
+            guard let dtype = DType(rawValue: tensor.dtype) else {
+                throw PluginIOError.violation("\(place): unknown dtype '\(tensor.dtype)'")
+            }
+            guard tensor.shape.allSatisfy({ $0 >= 0 }) else {
+                throw PluginIOError.violation("\(place): negative dim in shape \(tensor.shape)")
+            }
             var bytes = dtype.byteWidth
             for dim in tensor.shape {
                 let (product, overflow) = bytes.multipliedReportingOverflow(by: dim)
-                guard !overflow, product <= cap else { throw PluginIOError.violation("\(place): shape \(tensor.shape) exceeds the payload cap") }
+                guard !overflow, product <= cap else {
+                    throw PluginIOError.violation("\(place): shape \(tensor.shape) exceeds the payload cap")
+                }
                 bytes = product
             }
             guard tensor.nbytes == bytes else {
-                throw PluginIOError.violation("\(place): nbytes \(tensor.nbytes.map(String.init) ?? "missing") != product(shape \(tensor.shape)) × \(dtype.byteWidth) = \(bytes)")
+                throw PluginIOError.violation(
+                    "\(place): nbytes \(tensor.nbytes.map(String.init) ?? "missing") != product(shape \(tensor.shape)) × \(dtype.byteWidth) = \(bytes)"
+                )
             }
             if let offset = tensor.shmOffset {
-                guard let window = shmWindow else { throw PluginIOError.violation("\(place): shm_offset but no shared-memory window was offered") }
+                guard let window = shmWindow else {
+                    throw PluginIOError.violation("\(place): shm_offset but no shared-memory window was offered")
+                }
                 guard offset >= window.lowerBound, bytes <= window.upperBound - offset else {
-                    throw PluginIOError.violation("\(place): shm_offset \(offset) + nbytes \(bytes) lies outside the window \(window.lowerBound)..<\(window.upperBound) offered")
+                    throw PluginIOError.violation(
+                        "\(place): shm_offset \(offset) + nbytes \(bytes) lies outside the window \(window.lowerBound)..<\(window.upperBound) offered"
+                    )
                 }
                 shared += bytes  // each ≤ cap: no overflow before the comparison
-                guard shared <= cap - payloadBytes else { throw PluginIOError.violation("\(field): nbytes in shared memory exceed \(cap - payloadBytes) bytes, the rest of the largest reply") }
+                guard shared <= cap - payloadBytes else {
+                    throw PluginIOError.violation(
+                        "\(field): nbytes in shared memory exceed \(cap - payloadBytes) bytes, the rest of the largest reply"
+                    )
+                }
                 return (dtype, Shape(tensor.shape), bytes)
             }
             total += bytes  // each ≤ cap, so the sum of a sane count cannot overflow before it is compared
-            guard total <= payloadBytes else { throw PluginIOError.violation("\(field): sum of nbytes exceeds payload_bytes \(payloadBytes)") }
+            guard total <= payloadBytes else {
+                throw PluginIOError.violation("\(field): sum of nbytes exceeds payload_bytes \(payloadBytes)")
+            }
             return (dtype, Shape(tensor.shape), bytes)
         }
-        guard total == payloadBytes else { throw PluginIOError.violation("\(field): sum of nbytes \(total) != payload_bytes \(payloadBytes)") }
+        guard total == payloadBytes else {
+            throw PluginIOError.violation("\(field): sum of nbytes \(total) != payload_bytes \(payloadBytes)")
+        }
         return checked
     }
 }

@@ -24,10 +24,16 @@ struct ActivationOp: Operator {
         if kind == .gelu, !["none", "tanh"].contains(attrs["approximate"]?.stringValue ?? "") {
             throw OpError(field: "attrs", "gelu approximate must be 'none' or 'tanh'")
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: shape),
-                         flops: flopsPerElement * Double(shape.elementCount), reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
+            output: TensorSpec(name: "out", dtype: dtype, shape: shape),
+            flops: flopsPerElement * Double(shape.elementCount),
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -76,16 +82,38 @@ extension ActivationOp {
         switch kind {
         case .relu: return []
         case .silu:
-            return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·sigmoid(x) = −inf·0 (torch)")]
+            return [
+                SpecialAlternative(
+                    input: -.infinity,
+                    limit: -0.0,
+                    alternative: .nan,
+                    note: "x·sigmoid(x) = −inf·0 (torch)"
+                )
+            ]
         case .gelu:
-            return [SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·Φ(x) = −inf·0 (torch)"),
-                    SpecialAlternative(input: .infinity, limit: .infinity, alternative: .nan, note: "inf·(1 + erf(inf)) evaluated through inf − inf (torch)"),
-                    SpecialAlternative(input: dtype.maxFinite, limit: dtype.maxFinite, alternative: .infinity, note: "x·(1 + erf(x)) overflows before the halving (torch)")]
+            return [
+                SpecialAlternative(input: -.infinity, limit: -0.0, alternative: .nan, note: "x·Φ(x) = −inf·0 (torch)"),
+                SpecialAlternative(
+                    input: .infinity,
+                    limit: .infinity,
+                    alternative: .nan,
+                    note: "inf·(1 + erf(inf)) evaluated through inf − inf (torch)"
+                ),
+                SpecialAlternative(
+                    input: dtype.maxFinite,
+                    limit: dtype.maxFinite,
+                    alternative: .infinity,
+                    note: "x·(1 + erf(x)) overflows before the halving (torch)"
+                ),
+            ]
         }
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let strides = Shape(problem.output.shape.dims).strides
-        return FeedingText.values([("x", inputs[0].data[zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }])], dtype: problem.dtype)
+        return FeedingText.values(
+            [("x", inputs[0].data[zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }])],
+            dtype: problem.dtype
+        )
     }
 }

@@ -21,18 +21,29 @@ struct AttentionOp: Operator {
 
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
-        let b = try p.int("b"), h = try p.int("h"), s = try p.int("s"), d = try p.int("d", minimum: 1)
+        let b = try p.int("b")
+        let h = try p.int("h")
+        let s = try p.int("s")
+        let d = try p.int("d", minimum: 1)
         let t = try p.optionalInt("t", minimum: 1) ?? s
         guard t >= 1 else { throw OpError(field: "shapes", "attention needs at least one key (t ≥ 1)") }
         let causal = try p.bool("causal")
         if attrs["scale"] != nil { _ = try p.double("scale") }
         let pairs = Double(AttentionOp.visiblePairs(s: s, t: t, causal: causal))
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "q", dtype: dtype, shape: [b, h, s, d]),
-                                  TensorSpec(name: "k", dtype: dtype, shape: [b, h, t, d]),
-                                  TensorSpec(name: "v", dtype: dtype, shape: [b, h, t, d])],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: [b, h, s, d]),
-                         flops: 4 * Double(b) * Double(h) * pairs * Double(d), reductionLength: Swift.max(t, d))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [
+                TensorSpec(name: "q", dtype: dtype, shape: [b, h, s, d]),
+                TensorSpec(name: "k", dtype: dtype, shape: [b, h, t, d]),
+                TensorSpec(name: "v", dtype: dtype, shape: [b, h, t, d]),
+            ],
+            output: TensorSpec(name: "out", dtype: dtype, shape: [b, h, s, d]),
+            flops: 4 * Double(b) * Double(h) * pairs * Double(d),
+            reductionLength: Swift.max(t, d)
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -42,14 +53,20 @@ struct AttentionOp: Operator {
     /// Σ_j p_ij·v_je per query row, or (with `magnitudes`) Σ_j p_ij·|v_je|·(1 + scale·Σ_e|q_ie·k_je|);
     /// `visible(i, j)` is the mask (by default none, or the spec's top-left causal one); `weighting`
     /// may alter a row's probabilities before the sum (a fault class stores them in a narrower float).
-    func weightedSums(_ problem: OpProblem, inputs: [RefTensor], magnitudes: Bool, visible: ((Int, Int) -> Bool)? = nil,
-                      weighting: (([Double]) -> [Double])? = nil) -> [Double] {
+    func weightedSums(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        magnitudes: Bool,
+        visible: ((Int, Int) -> Bool)? = nil,
+        weighting: (([Double]) -> [Double])? = nil
+    ) -> [Double] {
         let (b, h, s, d) = (problem.int("b"), problem.int("h"), problem.int("s"), problem.int("d"))
         let t = problem.params["t"]?.intValue ?? s
         let v = inputs[2].data
         var out = [Double](repeating: 0, count: b * h * s * d)
         for head in 0..<(b * h) {
-            let qBase = head * s * d, kvBase = head * t * d
+            let qBase = head * s * d
+            let kvBase = head * t * d
             for i in 0..<s {
                 let row = scores(problem, inputs: inputs, head: head, query: i, visible: visible)
                 let probabilities = Softmax.probabilities(row.scores)
@@ -69,18 +86,28 @@ struct AttentionOp: Operator {
     }
 
     /// One query row's scores scale·q_i·k_j (−inf where masked) and spreads scale·Σ_e|q_ie·k_je| (0 where masked).
-    func scores(_ problem: OpProblem, inputs: [RefTensor], head: Int, query i: Int,
-                visible: ((Int, Int) -> Bool)? = nil) -> (scores: [Double], spreads: [Double]) {
-        let s = problem.int("s"), d = problem.int("d")
+    func scores(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        head: Int,
+        query i: Int,
+        visible: ((Int, Int) -> Bool)? = nil
+    ) -> (scores: [Double], spreads: [Double]) {
+        let s = problem.int("s")
+        let d = problem.int("d")
         let t = problem.params["t"]?.intValue ?? s
         let causal = problem.attrBool("causal")
         let sees = visible ?? { i, j in !causal || j <= i }
         let scale = problem.attrDouble("scale") ?? 1 / Double(d).squareRoot()
-        let q = inputs[0].data, k = inputs[1].data
-        let qBase = head * s * d + i * d, kvBase = head * t * d
-        var scores = [Double](repeating: -.infinity, count: t), spreads = [Double](repeating: 0, count: t)
+        let q = inputs[0].data
+        let k = inputs[1].data
+        let qBase = head * s * d + i * d
+        let kvBase = head * t * d
+        var scores = [Double](repeating: -.infinity, count: t)
+        var spreads = [Double](repeating: 0, count: t)
         for j in 0..<t where sees(i, j) {
-            var dot = 0.0, absDot = 0.0
+            var dot = 0.0
+            var absDot = 0.0
             for e in 0..<d {
                 let term = q[qBase + e] * k[kvBase + j * d + e]
                 dot += term
@@ -108,15 +135,22 @@ extension AttentionOp {
     /// out_e by p_j·δs_j·(v_je − out_e), a probability's rounding by δp_j·v_je, the row sum's by
     /// u·|out_e|. The scaling errors of one q row are shared by all keys (worst case over j); the
     /// per-key roundings are independent. See docs/OPS.md.
-    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+    func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]? {
         guard let staging = StagedRounding(problem.dtype) else { return nil }
         let (b, h, s, d) = (problem.int("b"), problem.int("h"), problem.int("s"), problem.int("d"))
         let t = problem.params["t"]?.intValue ?? s
         let v = inputs[2].data
-        let dtype = problem.dtype, u = staging.u
+        let dtype = problem.dtype
+        let u = staging.u
         var out = [Double](repeating: 0, count: expected.count)
         for head in 0..<(b * h) {
-            let qBase = head * s * d, kvBase = head * t * d
+            let qBase = head * s * d
+            let kvBase = head * t * d
             for i in 0..<s {
                 let (scores, spreads) = self.scores(problem, inputs: inputs, head: head, query: i)
                 let weights = Softmax.probabilities(scores)
@@ -130,7 +164,8 @@ extension AttentionOp {
                     let result = expected[flat]
                     guard result.isFinite else { continue }
                     var scoreTerm = 0.0
-                    var perKey: [Double] = [], probability: [Double] = []
+                    var perKey: [Double] = []
+                    var probability: [Double] = []
                     for j in 0..<t where weights[j] != 0 {
                         let value = v[kvBase + j * d + e]
                         let spread = abs(value - result)
@@ -138,7 +173,9 @@ extension AttentionOp {
                         perKey.append(weights[j] * independent[j] * spread)
                         probability.append(staging.rounding(weights[j]) * abs(value))
                     }
-                    out[flat] = scoreTerm + StagedRounding.independent(perKey) + StagedRounding.independent(probability) + u * abs(result)
+                    out[flat] =
+                        scoreTerm + StagedRounding.independent(perKey) + StagedRounding.independent(probability) + u
+                        * abs(result)
                 }
             }
         }
@@ -147,8 +184,10 @@ extension AttentionOp {
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         guard index.count == 4 else { return nil }
-        let s = problem.int("s"), t = problem.params["t"]?.intValue ?? s
+        let s = problem.int("s")
+        let t = problem.params["t"]?.intValue ?? s
         let visible = problem.attrBool("causal") ? Swift.min(index[2] + 1, t) : t
-        return "batch \(index[0]), head \(index[1]), query row \(index[2]) (\(visible) of \(t) keys visible), dim \(index[3])"
+        return
+            "batch \(index[0]), head \(index[1]), query row \(index[2]) (\(visible) of \(t) keys visible), dim \(index[3])"
     }
 }

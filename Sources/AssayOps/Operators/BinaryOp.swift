@@ -9,21 +9,32 @@ struct BinaryOp: Operator {
 
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
-        let a = try p.shape("a"), b = try p.shape("b")
+        let a = try p.shape("a")
+        let b = try p.shape("b")
         guard let out = Broadcast.shape(a, b) else {
             throw OpError(field: "shapes", "\(name): shapes \(Shape(a)) and \(Shape(b)) do not broadcast")
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "a", dtype: dtype, shape: Shape(a)), TensorSpec(name: "b", dtype: dtype, shape: Shape(b))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-                         flops: out.reduce(1.0) { $0 * Double($1) }, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [
+                TensorSpec(name: "a", dtype: dtype, shape: Shape(a)),
+                TensorSpec(name: "b", dtype: dtype, shape: Shape(b)),
+            ],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
+            flops: out.reduce(1.0) { $0 * Double($1) },
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let outShape = problem.output.shape.dims
         let ia = Broadcast.sourceIndices(of: inputs[0].shape, into: outShape)
         let ib = Broadcast.sourceIndices(of: inputs[1].shape, into: outShape)
-        let a = inputs[0].data, b = inputs[1].data
+        let a = inputs[0].data
+        let b = inputs[1].data
         let data = zip(ia, ib).map { kind == .add ? a[$0] + b[$1] : a[$0] * b[$1] }
         return RefTensor(shape: outShape, data: data)
     }

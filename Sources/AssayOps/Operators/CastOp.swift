@@ -15,11 +15,21 @@ struct CastOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = Shape(try p.shape("shape"))
         guard let to = CastOp.target(attrs) else {
-            throw OpError(field: "attrs", "cast to must be one of f64, f32, f16, bf16, found \(attrs["to"].map { "\($0)" } ?? "nothing")")
+            throw OpError(
+                field: "attrs",
+                "cast to must be one of f64, f32, f16, bf16, found \(attrs["to"].map { "\($0)" } ?? "nothing")"
+            )
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-                         output: TensorSpec(name: "out", dtype: to, shape: shape), flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
+            output: TensorSpec(name: "out", dtype: to, shape: shape),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     /// The exact input value: the judge rounds it once into `to`.
@@ -33,9 +43,17 @@ extension CastOp {
     /// torch (2.x, CPU) converts f64 to f16 and bf16 through f32: a second rounding that differs
     /// from the correct one only where the f32 value lands on a tie. Accepted and recorded, like the
     /// frameworks' special-value alternatives; any other result still fails.
-    func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String? {
+    func acceptedDeviation(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        at flat: Int,
+        expected: Double,
+        actual: Double
+    ) -> String? {
         let to = problem.output.dtype
-        guard problem.dtype == .f64, to == .f16 || to == .bf16, actual == to.round(DType.f32.round(expected)) else { return nil }
+        guard problem.dtype == .f64, to == .f16 || to == .bf16, actual == to.round(DType.f32.round(expected)) else {
+            return nil
+        }
         return "f64 → \(to.rawValue) rounded twice, through f32 (torch's conversion), instead of once"
     }
 

@@ -19,19 +19,31 @@ struct ConcatOp: Operator {
         let length = shape[axis]
         let sizes = params["sizes"] == nil ? [(length + 1) / 2, length / 2] : try p.shape("sizes")
         guard !sizes.isEmpty, sizes.reduce(0, +) == length else {
-            throw OpError(field: "shapes", "concat sizes \(sizes) must be at least one piece and sum to the axis length \(length)")
+            throw OpError(
+                field: "shapes",
+                "concat sizes \(sizes) must be at least one piece and sum to the axis length \(length)"
+            )
         }
         let inputs = sizes.enumerated().map { index, size in
             var dims = shape
             dims[axis] = size
             return TensorSpec(name: "x\(index)", dtype: dtype, shape: Shape(dims))
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)), flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let axis = AxisRows.axis(problem, rank: problem.output.shape.rank), sizes = ConcatOp.sizes(problem)
+        let axis = AxisRows.axis(problem, rank: problem.output.shape.rank)
+        let sizes = ConcatOp.sizes(problem)
         let sources = sizes.enumerated().flatMap { input, size in (0..<size).map { (input: input, row: $0) } }
         return AxisRows(shape: problem.output.shape.dims, axis: axis)
             .assemble(sources, from: inputs, lengths: sizes, outShape: problem.output.shape.dims)

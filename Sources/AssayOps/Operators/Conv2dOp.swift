@@ -5,7 +5,10 @@ struct Conv2dOp: Operator {
     let name = "conv2d"
     let paramNames = ["n", "c", "h", "w", "f", "kh", "kw"]
     var attrDefaults: AttrMap {
-        ["stride": .ints([1, 1]), "padding": .ints([0, 0]), "dilation": .ints([1, 1]), "groups": .int(1), "bias": .bool(false)]
+        [
+            "stride": .ints([1, 1]), "padding": .ints([0, 0]), "dilation": .ints([1, 1]), "groups": .int(1),
+            "bias": .bool(false),
+        ]
     }
     var specialValues: SpecialValueSet { .withoutNearMax }
 
@@ -17,9 +20,16 @@ struct Conv2dOp: Operator {
 
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
-        let n = try p.int("n"), c = try p.int("c", minimum: 1), h = try p.int("h"), w = try p.int("w")
-        let f = try p.int("f", minimum: 1), kh = try p.int("kh", minimum: 1), kw = try p.int("kw", minimum: 1)
-        let stride = try p.ints("stride", count: 2), padding = try p.ints("padding", count: 2), dilation = try p.ints("dilation", count: 2)
+        let n = try p.int("n")
+        let c = try p.int("c", minimum: 1)
+        let h = try p.int("h")
+        let w = try p.int("w")
+        let f = try p.int("f", minimum: 1)
+        let kh = try p.int("kh", minimum: 1)
+        let kw = try p.int("kw", minimum: 1)
+        let stride = try p.ints("stride", count: 2)
+        let padding = try p.ints("padding", count: 2)
+        let dilation = try p.ints("dilation", count: 2)
         let groups = attrs["groups"]?.intValue ?? 0
         guard stride.allSatisfy({ $0 >= 1 }), dilation.allSatisfy({ $0 >= 1 }), padding.allSatisfy({ $0 >= 0 }) else {
             throw OpError(field: "attrs", "conv2d stride and dilation must be ≥ 1 and padding ≥ 0")
@@ -27,31 +37,65 @@ struct Conv2dOp: Operator {
         guard groups >= 1, c % groups == 0, f % groups == 0 else {
             throw OpError(field: "attrs", "conv2d groups=\(groups) must divide c=\(c) and f=\(f)")
         }
-        guard let oh = Conv2dOp.outputSize(input: h, kernel: kh, stride: stride[0], padding: padding[0], dilation: dilation[0]),
-              let ow = Conv2dOp.outputSize(input: w, kernel: kw, stride: stride[1], padding: padding[1], dilation: dilation[1]) else {
-            throw OpError(field: "shapes", "conv2d kernel \(kh)x\(kw) (dilated) does not fit the padded input \(h)x\(w)")
+        guard
+            let oh = Conv2dOp.outputSize(
+                input: h,
+                kernel: kh,
+                stride: stride[0],
+                padding: padding[0],
+                dilation: dilation[0]
+            ),
+            let ow = Conv2dOp.outputSize(
+                input: w,
+                kernel: kw,
+                stride: stride[1],
+                padding: padding[1],
+                dilation: dilation[1]
+            )
+        else {
+            throw OpError(
+                field: "shapes",
+                "conv2d kernel \(kh)x\(kw) (dilated) does not fit the padded input \(h)x\(w)"
+            )
         }
-        var inputs = [TensorSpec(name: "x", dtype: dtype, shape: [n, c, h, w]),
-                      TensorSpec(name: "weight", dtype: dtype, shape: [f, c / groups, kh, kw])]
+        var inputs = [
+            TensorSpec(name: "x", dtype: dtype, shape: [n, c, h, w]),
+            TensorSpec(name: "weight", dtype: dtype, shape: [f, c / groups, kh, kw]),
+        ]
         if try p.bool("bias") { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [f], role: .parameter)) }
         guard let reduction = Shape([c / groups, kh, kw]).checkedElementCount else {
             throw OpError(field: "shapes", "conv2d reduction length c/groups·kh·kw overflows")
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
-                         output: TensorSpec(name: "out", dtype: dtype, shape: [n, f, oh, ow]),
-                         flops: 2 * Double(n) * Double(f) * Double(oh) * Double(ow) * Double(reduction), reductionLength: reduction)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: TensorSpec(name: "out", dtype: dtype, shape: [n, f, oh, ow]),
+            flops: 2 * Double(n) * Double(f) * Double(oh) * Double(ow) * Double(reduction),
+            reductionLength: reduction
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let n = problem.int("n"), c = problem.int("c"), h = problem.int("h"), w = problem.int("w")
-        let f = problem.int("f"), kh = problem.int("kh"), kw = problem.int("kw")
-        let stride = problem.attrInts("stride").expanded(to: 2), padding = problem.attrInts("padding").expanded(to: 2)
+        let n = problem.int("n")
+        let c = problem.int("c")
+        let h = problem.int("h")
+        let w = problem.int("w")
+        let f = problem.int("f")
+        let kh = problem.int("kh")
+        let kw = problem.int("kw")
+        let stride = problem.attrInts("stride").expanded(to: 2)
+        let padding = problem.attrInts("padding").expanded(to: 2)
         let dilation = problem.attrInts("dilation").expanded(to: 2)
         let groups = problem.attrs["groups"]?.intValue ?? 1
         let (oh, ow) = (problem.output.shape[2], problem.output.shape[3])
-        let x = inputs[0].data, weight = inputs[1].data
+        let x = inputs[0].data
+        let weight = inputs[1].data
         let bias = inputs.count > 2 ? inputs[2].data : nil
-        let channelsPerGroup = c / groups, filtersPerGroup = f / groups
+        let channelsPerGroup = c / groups
+        let filtersPerGroup = f / groups
         var out = [Double](repeating: 0, count: n * f * oh * ow)
         for batch in 0..<n {
             for filter in 0..<f {
@@ -67,7 +111,9 @@ struct Conv2dOp: Operator {
                                 for kx in 0..<kw {
                                     let ix = ox * stride[1] - padding[1] + kx * dilation[1]
                                     guard ix >= 0, ix < w else { continue }
-                                    sum += x[((batch * c + channel) * h + iy) * w + ix] * weight[((filter * channelsPerGroup + ci) * kh + ky) * kw + kx]
+                                    sum +=
+                                        x[((batch * c + channel) * h + iy) * w + ix]
+                                        * weight[((filter * channelsPerGroup + ci) * kh + ky) * kw + kx]
                                 }
                             }
                         }
@@ -87,12 +133,22 @@ extension Array where Element == Int {
 
 extension Conv2dOp {
     /// The convolution rounded to T before the bias is added (a second rounding).
-    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+    func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]? {
         guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
         let out = problem.output.shape.dims
-        let plane = Swift.max(1, out[2] * out[3]), filters = Swift.max(1, out[1])
-        return staging.biasStaging(expected: expected, magnitudes: magnitudes, bias: inputs[2].data,
-                                   reductionLength: problem.reductionLength) { $0 / plane % filters }
+        let plane = Swift.max(1, out[2] * out[3])
+        let filters = Swift.max(1, out[1])
+        return staging.biasStaging(
+            expected: expected,
+            magnitudes: magnitudes,
+            bias: inputs[2].data,
+            reductionLength: problem.reductionLength
+        ) { $0 / plane % filters }
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {

@@ -13,23 +13,44 @@ struct GatherOp: Operator {
         let shape = try p.shape("shape")
         let axis = try p.axis("axis", rank: shape.count)
         let count = try p.optionalInt("count") ?? shape[axis]
-        guard count == 0 || shape[axis] > 0 else { throw OpError(field: "shapes", "gather from an empty axis \(axis) has no row to pick") }
+        guard count == 0 || shape[axis] > 0 else {
+            throw OpError(field: "shapes", "gather from an empty axis \(axis) has no row to pick")
+        }
         var out = shape
         out[axis] = count
         let outShape = Shape(out)
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape)),
-                                  TensorSpec(name: "indices", dtype: .int32, shape: [count], role: .indices(upperBound: Swift.max(1, shape[axis])))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: outShape), flops: 0, reductionLength: 1,
-                         // The picked rows are read, not the whole tensor.
-                         minimumBytes: Double(count) * 4 + 2 * Double(outShape.elementCount) * Double(dtype.byteWidth))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [
+                TensorSpec(name: "x", dtype: dtype, shape: Shape(shape)),
+                TensorSpec(
+                    name: "indices",
+                    dtype: .int32,
+                    shape: [count],
+                    role: .indices(upperBound: Swift.max(1, shape[axis]))
+                ),
+            ],
+            output: TensorSpec(name: "out", dtype: dtype, shape: outShape),
+            flops: 0,
+            reductionLength: 1,
+            // The picked rows are read, not the whole tensor.
+            minimumBytes: Double(count) * 4 + 2 * Double(outShape.elementCount) * Double(dtype.byteWidth)
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let shape = problem.inputs[0].shape.dims
         let axis = AxisRows.axis(problem, rank: shape.count)
         return AxisRows(shape: shape, axis: axis)
-            .assemble(inputs[1].data.map { (input: 0, row: Int($0)) }, from: inputs, lengths: [shape[axis]], outShape: problem.output.shape.dims)
+            .assemble(
+                inputs[1].data.map { (input: 0, row: Int($0)) },
+                from: inputs,
+                lengths: [shape[axis]],
+                outShape: problem.output.shape.dims
+            )
     }
 }
 

@@ -9,21 +9,36 @@ struct Int8MatmulOp: Operator {
 
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
-        let m = try p.int("m"), n = try p.int("n"), k = try p.int("k")
-        guard k <= 133_000 else { throw OpError(field: "shapes", "matmul_int8 k=\(k) could overflow int32 accumulation (k ≤ 133000)") }
-        return OpProblem(op: name, dtype: .int8, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "a", dtype: .int8, shape: [m, k]), TensorSpec(name: "b", dtype: .int8, shape: [k, n])],
-                         output: TensorSpec(name: "out", dtype: .int32, shape: [m, n]),
-                         flops: 2 * Double(m) * Double(n) * Double(k), reductionLength: k)
+        let m = try p.int("m")
+        let n = try p.int("n")
+        let k = try p.int("k")
+        guard k <= 133_000 else {
+            throw OpError(field: "shapes", "matmul_int8 k=\(k) could overflow int32 accumulation (k ≤ 133000)")
+        }
+        return OpProblem(
+            op: name,
+            dtype: .int8,
+            params: params,
+            attrs: attrs,
+            inputs: [
+                TensorSpec(name: "a", dtype: .int8, shape: [m, k]), TensorSpec(name: "b", dtype: .int8, shape: [k, n]),
+            ],
+            output: TensorSpec(name: "out", dtype: .int32, shape: [m, n]),
+            flops: 2 * Double(m) * Double(n) * Double(k),
+            reductionLength: k
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-        let a = inputs[0].data, b = inputs[1].data
+        let m = problem.int("m")
+        let n = problem.int("n")
+        let k = problem.int("k")
+        let a = inputs[0].data
+        let b = inputs[1].data
         var out = [Double](repeating: 0, count: m * n)
         for i in 0..<m {
             for j in 0..<n {
-                var sum = 0.0 // exact: |sum| < 2^53
+                var sum = 0.0  // exact: |sum| < 2^53
                 for p in 0..<k { sum += a[i * k + p] * b[p * n + j] }
                 out[i * n + j] = sum
             }

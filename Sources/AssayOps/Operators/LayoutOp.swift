@@ -26,10 +26,16 @@ struct LayoutOp: Operator {
             }
             outShape = perm.map { shape[$0] }
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
-                         flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -57,7 +63,9 @@ extension LayoutOp {
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let inStrides = Shape(inputs[0].shape).strides
-        let perm = kind == .transpose ? LayoutOp.permutation(problem.attrs, rank: inputs[0].shape.count) : Array(inputs[0].shape.indices)
+        let perm =
+            kind == .transpose
+            ? LayoutOp.permutation(problem.attrs, rank: inputs[0].shape.count) : Array(inputs[0].shape.indices)
         let source = index.enumerated().reduce(0) { $0 + $1.element * inStrides[perm[$1.offset]] }
         return FeedingText.values([("x", inputs[0].data[source])], dtype: problem.dtype)
     }

@@ -9,17 +9,32 @@ struct LinearOp: Operator {
 
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
-        let m = try p.int("m"), n = try p.int("n"), k = try p.int("k")
-        var inputs = [TensorSpec(name: "x", dtype: dtype, shape: [m, k]), TensorSpec(name: "weight", dtype: dtype, shape: [n, k])]
+        let m = try p.int("m")
+        let n = try p.int("n")
+        let k = try p.int("k")
+        var inputs = [
+            TensorSpec(name: "x", dtype: dtype, shape: [m, k]),
+            TensorSpec(name: "weight", dtype: dtype, shape: [n, k]),
+        ]
         if try p.bool("bias") { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [n], role: .parameter)) }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
-                         output: TensorSpec(name: "out", dtype: dtype, shape: [m, n]),
-                         flops: 2 * Double(m) * Double(n) * Double(k), reductionLength: k)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: TensorSpec(name: "out", dtype: dtype, shape: [m, n]),
+            flops: 2 * Double(m) * Double(n) * Double(k),
+            reductionLength: k
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-        let x = inputs[0].data, w = inputs[1].data
+        let m = problem.int("m")
+        let n = problem.int("n")
+        let k = problem.int("k")
+        let x = inputs[0].data
+        let w = inputs[1].data
         let bias = inputs.count > 2 ? inputs[2].data : nil
         var out = [Double](repeating: 0, count: m * n)
         for i in 0..<m {
@@ -35,11 +50,20 @@ struct LinearOp: Operator {
 
 extension LinearOp {
     /// The product x·wᵀ rounded to T before the bias is added (a second rounding).
-    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+    func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]? {
         guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
         let n = Swift.max(1, problem.int("n"))
-        return staging.biasStaging(expected: expected, magnitudes: magnitudes, bias: inputs[2].data,
-                                   reductionLength: problem.reductionLength) { $0 % n }
+        return staging.biasStaging(
+            expected: expected,
+            magnitudes: magnitudes,
+            bias: inputs[2].data,
+            reductionLength: problem.reductionLength
+        ) { $0 % n }
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {

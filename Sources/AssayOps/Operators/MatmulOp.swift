@@ -11,24 +11,41 @@ struct MatmulOp: Operator {
     func resolve(params: AttrMap, attrs: AttrMap, dtype: DType) throws -> OpProblem {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let batch = try p.optionalInt("b", minimum: 1)
-        let m = try p.int("m"), n = try p.int("n"), k = try p.int("k")
-        let ta = try p.bool("transpose_a"), tb = try p.bool("transpose_b")
+        let m = try p.int("m")
+        let n = try p.int("n")
+        let k = try p.int("k")
+        let ta = try p.bool("transpose_a")
+        let tb = try p.bool("transpose_b")
         let prefix = batch.map { [$0] } ?? []
         let a = TensorSpec(name: "a", dtype: dtype, shape: Shape(prefix + (ta ? [k, m] : [m, k])))
         let b = TensorSpec(name: "b", dtype: dtype, shape: Shape(prefix + (tb ? [n, k] : [k, n])))
         let out = TensorSpec(name: "out", dtype: dtype, shape: Shape(prefix + [m, n]))
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: [a, b], output: out,
-                         flops: 2 * Double(batch ?? 1) * Double(m) * Double(n) * Double(k), reductionLength: k)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [a, b],
+            output: out,
+            flops: 2 * Double(batch ?? 1) * Double(m) * Double(n) * Double(k),
+            reductionLength: k
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let batch = problem.params["b"]?.intValue ?? 1
-        let m = problem.int("m"), n = problem.int("n"), k = problem.int("k")
-        let ta = problem.attrBool("transpose_a"), tb = problem.attrBool("transpose_b")
-        let a = inputs[0].data, b = inputs[1].data
+        let m = problem.int("m")
+        let n = problem.int("n")
+        let k = problem.int("k")
+        let ta = problem.attrBool("transpose_a")
+        let tb = problem.attrBool("transpose_b")
+        let a = inputs[0].data
+        let b = inputs[1].data
         var out = [Double](repeating: 0, count: batch * m * n)
         for batchIndex in 0..<batch {
-            let aBase = batchIndex * m * k, bBase = batchIndex * k * n, outBase = batchIndex * m * n
+            let aBase = batchIndex * m * k
+            let bBase = batchIndex * k * n
+            let outBase = batchIndex * m * n
             for i in 0..<m {
                 for j in 0..<n {
                     var sum = 0.0

@@ -22,11 +22,21 @@ struct NormOp: Operator {
         guard shape.rank >= 1 else { throw OpError(field: "shapes", "\(name) needs rank ≥ 1") }
         guard try p.double("eps") >= 0 else { throw OpError(field: "attrs", "\(name) eps must be ≥ 0") }
         let n = shape.dims.last!
-        var inputs = [TensorSpec(name: "x", dtype: dtype, shape: shape), TensorSpec(name: "weight", dtype: dtype, shape: [n], role: .parameter)]
+        var inputs = [
+            TensorSpec(name: "x", dtype: dtype, shape: shape),
+            TensorSpec(name: "weight", dtype: dtype, shape: [n], role: .parameter),
+        ]
         if kind == .layer { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [n], role: .parameter)) }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs, inputs: inputs,
-                         output: TensorSpec(name: "out", dtype: dtype, shape: shape),
-                         flops: (kind == .layer ? 8 : 5) * Double(shape.elementCount), reductionLength: Swift.max(1, n))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: TensorSpec(name: "out", dtype: dtype, shape: shape),
+            flops: (kind == .layer ? 8 : 5) * Double(shape.elementCount),
+            reductionLength: Swift.max(1, n)
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -84,15 +94,27 @@ extension NormOp {
     /// element itself gives inf·0 = NaN, so the limit (±0 elsewhere) is one answer of a degenerate
     /// row; an overflow-safe sum of squares (scaled by the row's max, as in BLAS nrm2) gives NaN
     /// for the whole row. Both are accepted (docs/OPS.md, "Clarifications").
-    func acceptedDeviation(_ problem: OpProblem, inputs: [RefTensor], at flat: Int, expected: Double, actual: Double) -> String? {
+    func acceptedDeviation(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        at flat: Int,
+        expected: Double,
+        actual: Double
+    ) -> String? {
         guard kind == .rms, actual.isNaN, expected.isFinite else { return nil }
         let n = Swift.max(1, inputs[0].shape.last ?? 1)
         let start = flat / n * n
-        guard inputs[0].data[start..<Swift.min(start + n, inputs[0].data.count)].contains(where: \.isInfinite) else { return nil }
-        return "rms_norm of a row holding ±inf = NaN instead of the limit ±0 (overflow-safe scaled sum of squares: inf/inf)"
+        guard inputs[0].data[start..<Swift.min(start + n, inputs[0].data.count)].contains(where: \.isInfinite) else {
+            return nil
+        }
+        return
+            "rms_norm of a row holding ±inf = NaN instead of the limit ±0 (overflow-safe scaled sum of squares: inf/inf)"
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
-        FeedingText.row(FeedingText.slice(inputs[0], axis: inputs[0].shape.count - 1, through: index), dtype: problem.dtype)
+        FeedingText.row(
+            FeedingText.slice(inputs[0], axis: inputs[0].shape.count - 1, through: index),
+            dtype: problem.dtype
+        )
     }
 }

@@ -2,7 +2,10 @@ import AssayCore
 
 /// `reduce_sum` and `reduce_mean` over a set of axes, with or without kept dims.
 struct ReductionOp: Operator {
-    enum Kind: String, Sendable { case sum = "reduce_sum", mean = "reduce_mean" }
+    enum Kind: String, Sendable {
+        case sum = "reduce_sum"
+        case mean = "reduce_mean"
+    }
     let kind: Kind
     var name: String { kind.rawValue }
     let paramNames = ["shape"]
@@ -12,7 +15,9 @@ struct ReductionOp: Operator {
     /// Normalised, sorted axes, or nil when one is out of range or repeated.
     static func axes(_ raw: [Int], rank: Int) -> [Int]? {
         let resolved = raw.map { $0 < 0 ? $0 + rank : $0 }
-        guard resolved.allSatisfy({ (0..<rank).contains($0) }), Set(resolved).count == resolved.count else { return nil }
+        guard resolved.allSatisfy({ (0..<rank).contains($0) }), Set(resolved).count == resolved.count else {
+            return nil
+        }
         return resolved.sorted()
     }
 
@@ -20,7 +25,10 @@ struct ReductionOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = try p.shape("shape")
         guard let axes = ReductionOp.axes(try p.ints("axes"), rank: shape.count) else {
-            throw OpError(field: "attrs", "\(name) axes \(attrs["axes"]!) are out of range or repeated for rank \(shape.count)")
+            throw OpError(
+                field: "attrs",
+                "\(name) axes \(attrs["axes"]!) are out of range or repeated for rank \(shape.count)"
+            )
         }
         let keep = try p.bool("keepdim")
         var outShape: [Int] = []
@@ -28,10 +36,16 @@ struct ReductionOp: Operator {
             if axes.contains(axis) { if keep { outShape.append(1) } } else { outShape.append(dim) }
         }
         let reduced = Shape(axes.map { shape[$0] }).elementCount
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
-                         flops: shape.reduce(1.0) { $0 * Double($1) }, reductionLength: Swift.max(1, reduced))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
+            flops: shape.reduce(1.0) { $0 * Double($1) },
+            reductionLength: Swift.max(1, reduced)
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -16,16 +16,29 @@ struct RepeatInterleaveOp: Operator {
         }
         var out = shape
         out[axis] = shape[axis] * repeats
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)), flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let shape = problem.inputs[0].shape.dims
-        let axis = AxisRows.axis(problem, rank: shape.count), repeats = problem.attrs["repeats"]?.intValue ?? 1
+        let axis = AxisRows.axis(problem, rank: shape.count)
+        let repeats = problem.attrs["repeats"]?.intValue ?? 1
         let sources = (0..<(shape[axis] * repeats)).map { (input: 0, row: $0 / repeats) }
-        return AxisRows(shape: shape, axis: axis).assemble(sources, from: inputs, lengths: [shape[axis]], outShape: problem.output.shape.dims)
+        return AxisRows(shape: shape, axis: axis).assemble(
+            sources,
+            from: inputs,
+            lengths: [shape[axis]],
+            outShape: problem.output.shape.dims
+        )
     }
 }
 
@@ -34,7 +47,8 @@ extension RepeatInterleaveOp {
     func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
-        let axis = AxisRows.axis(problem, rank: problem.inputs[0].shape.rank), repeats = problem.attrs["repeats"]?.intValue ?? 1
+        let axis = AxisRows.axis(problem, rank: problem.inputs[0].shape.rank)
+        let repeats = problem.attrs["repeats"]?.intValue ?? 1
         return "x row \(index[axis] / repeats) along axis \(axis)"
     }
 }

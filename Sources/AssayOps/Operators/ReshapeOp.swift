@@ -11,9 +11,13 @@ struct ReshapeOp: Operator {
         guard to.allSatisfy({ $0 >= -1 }), to.filter({ $0 == -1 }).count <= 1 else {
             throw OpError(field: "attrs", "\(op) to \(to) may hold dims ≥ 0 and at most one −1")
         }
-        let known = to.filter { $0 != -1 }.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        let known = to.filter { $0 != -1 }.reduce(1) {
+            $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1
+        }
         guard let free = to.firstIndex(of: -1) else {
-            guard known == elements else { throw OpError(field: "attrs", "\(op) to \(to) holds \(known) elements, the input \(elements)") }
+            guard known == elements else {
+                throw OpError(field: "attrs", "\(op) to \(to) holds \(known) elements, the input \(elements)")
+            }
             return to
         }
         guard known > 0, elements % known == 0 else {
@@ -28,10 +32,16 @@ struct ReshapeOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = Shape(try p.shape("shape"))
         let out = try ReshapeOp.target(try p.ints("to"), elements: shape.elementCount, op: name)
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-                         flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

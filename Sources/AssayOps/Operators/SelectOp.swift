@@ -3,7 +3,10 @@ import AssayCore
 /// `where` (cond ? a : b) and `masked_fill` (mask ? value : x): elementwise choices by a bool
 /// tensor that broadcasts into `shape` (numpy rules); the values are moved, never computed.
 struct SelectOp: Operator {
-    enum Kind: String, Sendable { case `where`, maskedFill = "masked_fill" }
+    enum Kind: String, Sendable {
+        case `where`
+        case maskedFill = "masked_fill"
+    }
     let kind: Kind
     var name: String { kind.rawValue }
     var paramNames: [String] { kind == .where ? ["shape", "cond"] : ["shape", "mask"] }
@@ -21,15 +24,24 @@ struct SelectOp: Operator {
         let mask = TensorSpec(name: conditionName, dtype: .bool, shape: Shape(condition), role: .indices(upperBound: 2))
         let data = { (label: String) in TensorSpec(name: label, dtype: dtype, shape: Shape(shape)) }
         if kind == .maskedFill { _ = try p.double("value") }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: kind == .where ? [mask, data("a"), data("b")] : [data("x"), mask],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)), flops: 0, reductionLength: 1)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: kind == .where ? [mask, data("a"), data("b")] : [data("x"), mask],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)),
+            flops: 0,
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let shape = problem.output.shape.dims
         let maskIndex = kind == .where ? 0 : 1
-        let chosen = Broadcast.sourceIndices(of: inputs[maskIndex].shape, into: shape).enumerated().map { flat, source in
+        let chosen = Broadcast.sourceIndices(of: inputs[maskIndex].shape, into: shape).enumerated().map {
+            flat,
+            source in
             let set = inputs[maskIndex].data[source] != 0
             switch kind {
             case .where: return set ? inputs[1].data[flat] : inputs[2].data[flat]

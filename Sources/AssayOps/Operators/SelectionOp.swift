@@ -9,12 +9,15 @@ struct SelectionOp: Operator {
     let kind: Kind
     var name: String { kind.rawValue }
     let paramNames = ["shape"]
-    var attrDefaults: AttrMap { kind == .argmax ? ["axis": .int(-1), "keepdim": .bool(false)] : ["axis": .int(-1), "k": .int(1)] }
+    var attrDefaults: AttrMap {
+        kind == .argmax ? ["axis": .int(-1), "keepdim": .bool(false)] : ["axis": .int(-1), "k": .int(1)]
+    }
 
     /// Positions of `row` in the catalogue's order (largest first, NaN first of all, ties by position).
     static func order(_ row: [Double]) -> [Int] {
         row.indices.sorted { i, j in
-            let a = row[i], b = row[j]
+            let a = row[i]
+            let b = row[j]
             if a.isNaN || b.isNaN { return a.isNaN && (!b.isNaN || i < j) }
             return a > b || (a == b && i < j)
         }
@@ -27,7 +30,9 @@ struct SelectionOp: Operator {
         var out = shape
         switch kind {
         case .argmax:
-            guard shape[axis] > 0 || Shape(shape).elementCount == 0 else { throw OpError(field: "shapes", "argmax over an empty axis has no answer") }
+            guard shape[axis] > 0 || Shape(shape).elementCount == 0 else {
+                throw OpError(field: "shapes", "argmax over an empty axis has no answer")
+            }
             if try p.bool("keepdim") { out[axis] = 1 } else { out.remove(at: axis) }
         case .topk:
             guard let k = attrs["k"]?.intValue, k >= 0, k <= shape[axis] else {
@@ -35,12 +40,18 @@ struct SelectionOp: Operator {
             }
             out[axis] = k
         }
-        let length = Double(shape[axis]), rows = Double(Shape(shape).elementCount) / Swift.max(1, length)
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-                         output: TensorSpec(name: "out", dtype: .int32, shape: Shape(out)),
-                         flops: kind == .argmax ? rows * length : rows * length * Swift.max(1, log2(Swift.max(1, length))),
-                         reductionLength: 1)
+        let length = Double(shape[axis])
+        let rows = Double(Shape(shape).elementCount) / Swift.max(1, length)
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+            output: TensorSpec(name: "out", dtype: .int32, shape: Shape(out)),
+            flops: kind == .argmax ? rows * length : rows * length * Swift.max(1, log2(Swift.max(1, length))),
+            reductionLength: 1
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -72,6 +83,10 @@ extension SelectionOp {
         var through = index
         if kind == .argmax, !problem.attrBool("keepdim") { through.insert(0, at: axis) }
         guard through.count == shape.count else { return nil }
-        return FeedingText.row(FeedingText.slice(inputs[0], axis: axis, through: through), dtype: problem.dtype, label: "row along axis \(axis)")
+        return FeedingText.row(
+            FeedingText.slice(inputs[0], axis: axis, through: through),
+            dtype: problem.dtype,
+            label: "row along axis \(axis)"
+        )
     }
 }

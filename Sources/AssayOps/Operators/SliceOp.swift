@@ -18,28 +18,48 @@ struct SliceOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = try p.shape("shape")
         let axis = try p.axis("axis", rank: shape.count)
-        guard let start = attrs["start"]?.intValue else { throw OpError(field: "attrs", "slice attr 'start' must be an integer") }
-        let end = try attrs["end"].map { value -> Int in
-            guard let end = value.intValue else { throw OpError(field: "attrs", "slice attr 'end' must be an integer") }
-            return end
-        } ?? shape[axis]
+        guard let start = attrs["start"]?.intValue else {
+            throw OpError(field: "attrs", "slice attr 'start' must be an integer")
+        }
+        let end =
+            try attrs["end"].map { value -> Int in
+                guard let end = value.intValue else {
+                    throw OpError(field: "attrs", "slice attr 'end' must be an integer")
+                }
+                return end
+            } ?? shape[axis]
         guard 0 <= start, start <= end, end <= shape[axis] else {
-            throw OpError(field: "attrs", "slice needs 0 ≤ start ≤ end ≤ \(shape[axis]) (the axis length), found start \(start), end \(end)")
+            throw OpError(
+                field: "attrs",
+                "slice needs 0 ≤ start ≤ end ≤ \(shape[axis]) (the axis length), found start \(start), end \(end)"
+            )
         }
         var out = shape
         out[axis] = end - start
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)), flops: 0, reductionLength: 1,
-                         // Only the kept rows are read.
-                         minimumBytes: 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
+            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
+            flops: 0,
+            reductionLength: 1,
+            // Only the kept rows are read.
+            minimumBytes: 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth)
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let (axis, start, end) = SliceOp.bounds(problem)
         let shape = problem.inputs[0].shape.dims
         return AxisRows(shape: shape, axis: axis)
-            .assemble((start..<end).map { (input: 0, row: $0) }, from: inputs, lengths: [shape[axis]], outShape: problem.output.shape.dims)
+            .assemble(
+                (start..<end).map { (input: 0, row: $0) },
+                from: inputs,
+                lengths: [shape[axis]],
+                outShape: problem.output.shape.dims
+            )
     }
 }
 

@@ -19,17 +19,26 @@ struct SoftmaxOp: Operator {
         guard let axisValue = attrs["axis"]?.intValue, let axis = shape.normalizedAxis(axisValue) else {
             throw OpError(field: "attrs", "\(name) axis must be an integer within the rank \(shape.rank)")
         }
-        return OpProblem(op: name, dtype: dtype, params: params, attrs: attrs,
-                         inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-                         output: TensorSpec(name: "out", dtype: dtype, shape: shape),
-                         flops: 5 * Double(shape.elementCount), reductionLength: Swift.max(1, shape[axis]))
+        return OpProblem(
+            op: name,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
+            output: TensorSpec(name: "out", dtype: dtype, shape: shape),
+            flops: 5 * Double(shape.elementCount),
+            reductionLength: Swift.max(1, shape[axis])
+        )
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
         let shape = Shape(inputs[0].shape)
         let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
         let slices = AxisSlices(shape: shape.dims, axis: axis)
-        return RefTensor(shape: shape.dims, data: slices.map(inputs[0].data, logarithmic ? Softmax.logProbabilities : Softmax.probabilities))
+        return RefTensor(
+            shape: shape.dims,
+            data: slices.map(inputs[0].data, logarithmic ? Softmax.logProbabilities : Softmax.probabilities)
+        )
     }
 }
 
@@ -61,7 +70,12 @@ extension SoftmaxOp {
     /// A framework that rounds x − max, exp and the row sum to T: each p_i moves by the relative
     /// errors of its own exp (½ ulp of x_i − max, one rounding of exp) and of the sum (those of every
     /// exp, independent, plus its own rounding); log_softmax adds the rounding of log Σ. See docs/OPS.md.
-    func stagedRounding(_ problem: OpProblem, inputs: [RefTensor], expected: [Double], magnitudes: [Double]) -> [Double]? {
+    func stagedRounding(
+        _ problem: OpProblem,
+        inputs: [RefTensor],
+        expected: [Double],
+        magnitudes: [Double]
+    ) -> [Double]? {
         guard let staging = StagedRounding(problem.dtype) else { return nil }
         let shape = Shape(inputs[0].shape)
         let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
@@ -76,7 +90,8 @@ extension SoftmaxOp {
             // Relative error of each exp: the shifted input's rounding, then exp's own.
             let own = shifted.map { $0.isFinite ? 0.5 * dtype.ulp(at: $0) + staging.u : 0 }
             let length = Double(row.count)
-            let sumRelative = StagedRounding.independent(zip(exps, own).map { $0 / total * $1 }) + staging.u
+            let sumRelative =
+                StagedRounding.independent(zip(exps, own).map { $0 / total * $1 }) + staging.u
                 + Swift.min(length, ErrorModel.lambda * length.squareRoot()) * staging.halfSubnormal / total
             if logarithmic {
                 let logTotal = Foundation.log(total)
@@ -84,12 +99,16 @@ extension SoftmaxOp {
                     d.isFinite ? 0.5 * dtype.ulp(at: d) + sumRelative + 0.5 * dtype.ulp(at: logTotal + sumRelative) : 0
                 }
             }
-            return zip(exps, own).map { e, relative in e / total * (relative + sumRelative) + staging.halfSubnormal / total }
+            return zip(exps, own).map { e, relative in
+                e / total * (relative + sumRelative) + staging.halfSubnormal / total
+            }
         }
     }
 
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
-        guard let axis = Shape(inputs[0].shape).normalizedAxis(problem.attrs["axis"]?.intValue ?? -1) else { return nil }
+        guard let axis = Shape(inputs[0].shape).normalizedAxis(problem.attrs["axis"]?.intValue ?? -1) else {
+            return nil
+        }
         return FeedingText.row(FeedingText.slice(inputs[0], axis: axis, through: index), dtype: problem.dtype)
     }
 }

@@ -1,5 +1,6 @@
 import AssayTestSupport
 import Foundation
+
 @testable import AssayBackend
 
 /// The hand-framed plugin `Tests/Fixtures/plugins/fake_plugin.py` (plain Python, no numpy): relu
@@ -16,8 +17,15 @@ enum FakePlugin {
     /// A backend on the fake plugin in `mode`, with short timeouts for tests.
     static func backend(_ mode: String, maxRestarts: Int = 3, requestTimeout: Double = 2) throws -> PluginBackend {
         let (script, marker) = try install()
-        return PluginBackend(configuration: PluginConfiguration(
-            command: ["python3", script, mode], environment: ["FAKE_MARKER": marker], device: "cpu",
-            handshakeTimeoutSeconds: 10, requestTimeoutSeconds: requestTimeout, maxRestarts: maxRestarts))
+        return PluginBackend(
+            configuration: PluginConfiguration(
+                command: ["python3", script, mode],
+                environment: ["FAKE_MARKER": marker],
+                device: "cpu",
+                handshakeTimeoutSeconds: 10,
+                requestTimeoutSeconds: requestTimeout,
+                maxRestarts: maxRestarts
+            )
+        )
     }
 }

@@ -6,7 +6,10 @@ final class FakeClock: NanosecondClock {
     /// Added on every read, to model a clock whose reads cost time.
     var step: UInt64
 
-    init(now: UInt64 = 1_000_000, step: UInt64 = 0) { self.now = now; self.step = step }
+    init(now: UInt64 = 1_000_000, step: UInt64 = 0) {
+        self.now = now
+        self.step = step
+    }
 
     func nanoseconds() -> UInt64 {
         defer { now += step }

@@ -10,7 +10,8 @@ struct RandomEffectsModel {
     var sampleSD: Double
 
     static func normal(_ generator: inout SplitMix64) -> Double {
-        let u1 = Swift.max(generator.nextUnit(), 1e-300), u2 = generator.nextUnit()
+        let u1 = Swift.max(generator.nextUnit(), 1e-300)
+        let u2 = generator.nextUnit()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 

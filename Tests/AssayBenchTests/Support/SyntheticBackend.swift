@@ -1,10 +1,15 @@
 import AssayCore
+
 @testable import AssayBench
 
 /// A backend made of arithmetic: each call "takes" `nanosecondsPerCall(sampleIndex, &generator)`
 /// of fake time, and every request advances the fake clock by what it reports (plus overhead).
 final class SyntheticBackend {
-    struct Request: Equatable { var startedAt: UInt64; var k: Int; var samples: Int }
+    struct Request: Equatable {
+        var startedAt: UInt64
+        var k: Int
+        var samples: Int
+    }
 
     let clock: FakeClock
     var generator = SplitMix64(seed: 42)
@@ -17,7 +22,8 @@ final class SyntheticBackend {
     private var taken = 0
 
     init(clock: FakeClock, nanosecondsPerCall: @escaping (_ sample: Int, _ generator: inout SplitMix64) -> Double) {
-        self.clock = clock; self.nanosecondsPerCall = nanosecondsPerCall
+        self.clock = clock
+        self.nanosecondsPerCall = nanosecondsPerCall
     }
 
     /// Per-call time `nanoseconds` with uniform relative noise of ±`noise`; a clock of its own

@@ -13,12 +13,18 @@ struct FleetFixture {
         folder = try TemporaryDirectory.make(prefix: "assay-fleet")
         // An empty assay.yaml makes the scratch folder the workspace: Reports/ and fleets land here.
         try Data().write(to: folder.appendingPathComponent("assay.yaml"))
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Targets"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("Targets"),
+            withIntermediateDirectories: true
+        )
         guard let assay = Repository.assayExecutable else { throw FixtureError.notBuilt }
         self.assay = assay
     }
 
-    enum FixtureError: Error { case notBuilt, timedOut(String) }
+    enum FixtureError: Error {
+        case notBuilt
+        case timedOut(String)
+    }
 
     /// Writes `Targets/<name>.yaml`; returns its path.
     @discardableResult
@@ -31,14 +37,17 @@ struct FleetFixture {
     /// The local-cpu descriptor under another id (and with extra lines).
     @discardableResult
     func cpuDescriptor(id: String, extra: String = "") throws -> URL {
-        try descriptor(id, """
-        id: \(id)
-        kind: cpu
-        backend:
-          builtin: cpu
-          threads: 1
-        \(extra)
-        """)
+        try descriptor(
+            id,
+            """
+            id: \(id)
+            kind: cpu
+            backend:
+              builtin: cpu
+              threads: 1
+            \(extra)
+            """
+        )
     }
 
     /// The one fleet folder under Reports/fleets.
@@ -52,7 +61,10 @@ struct FleetFixture {
     func manifest(_ fleet: URL) throws -> FleetManifest { try FleetDirectory(fleet).loadManifest() }
 
     func summary(_ fleet: URL) throws -> FleetSummary {
-        try RecordCoding.decoder().decode(FleetSummary.self, from: Data(contentsOf: fleet.appendingPathComponent("summary.json")))
+        try RecordCoding.decoder().decode(
+            FleetSummary.self,
+            from: Data(contentsOf: fleet.appendingPathComponent("summary.json"))
+        )
     }
 
     func record(_ runDirectory: String) throws -> RunRecord {

@@ -8,9 +8,12 @@ struct SlurmTestCluster {
     static let script = Repository.root.appendingPathComponent("Scripts/slurm-test-cluster.sh").path
 
     /// Whether slurm-wlm and munge are installed (`.ci/run` installs them).
-    static var isAvailable: Bool { (try? Subprocess.run([script, "available"], standardError: .discarded))?.status == 0 }
+    static var isAvailable: Bool {
+        (try? Subprocess.run([script, "available"], standardError: .discarded))?.status == 0
+    }
 
-    static let skipReason: Comment = "Slurm is not installed: apt-get install -y slurm-wlm munge (.ci/run does this when it can)"
+    static let skipReason: Comment =
+        "Slurm is not installed: apt-get install -y slurm-wlm munge (.ci/run does this when it can)"
 
     let folder: URL
     var configuration: String { folder.appendingPathComponent("slurm.conf").path }
@@ -21,7 +24,8 @@ struct SlurmTestCluster {
         // Ports of its own, so a cluster left running elsewhere cannot answer in its place.
         let port = Int.random(in: 20_000...29_998)
         let output = folder.appendingPathComponent("start.out")
-        guard spawnAndWait(["env", "ASSAY_SLURM_PORT=\(port)", script, "start", folder.path], output: output) == 0 else {
+        guard spawnAndWait(["env", "ASSAY_SLURM_PORT=\(port)", script, "start", folder.path], output: output) == 0
+        else {
             throw ClusterError(output: (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
         return SlurmTestCluster(folder: folder)

@@ -2,6 +2,7 @@ import AssayCore
 import AssayOps
 import AssayTestSupport
 import Foundation
+
 @testable import AssayRunner
 
 /// The real conformance suite (Suites/conformance.yaml), expanded, with each case's inputs,
@@ -9,7 +10,11 @@ import Foundation
 enum ConformanceCases {
     static let planned: [OpCase] = {
         let url = Repository.root.appendingPathComponent("Suites/conformance.yaml")
-        let suite = try! Suite.load(contentsOf: url, displayName: "Suites/conformance.yaml", validator: SuiteValidator()).0
+        let suite = try! Suite.load(
+            contentsOf: url,
+            displayName: "Suites/conformance.yaml",
+            validator: SuiteValidator()
+        ).0
         return try! SuiteExpander.expand(suite, catalogue: .standard).compactMap(\.opCase)
     }()
 
@@ -29,8 +34,13 @@ enum ConformanceCases {
             self.planned = planned
             problem = planned.problem
             op = planned.op
-            inputs = InputGenerator.inputs(for: problem, values: planned.values, seed: planned.seed, caseID: planned.id.description,
-                                           specials: op.specialValues)
+            inputs = InputGenerator.inputs(
+                for: problem,
+                values: planned.values,
+                seed: planned.seed,
+                caseID: planned.id.description,
+                specials: op.specialValues
+            )
             references = inputs.map(RefTensor.init)
             expected = op.reference(problem, inputs: references)
             let policy = planned.tolerance
@@ -40,8 +50,14 @@ enum ConformanceCases {
         /// Whether the conformance check passes `values` (rounded to the output dtype) as the result.
         func passes(_ values: [Double]) -> Bool {
             let output = Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: values)
-            return ConformanceChecker.check(expected: expected, expectedSpec: problem.output, actual: output, tolerance: planned.tolerance,
-                                            magnitudes: magnitudes, context: .init(op: op, problem: problem, inputs: references)).passed
+            return ConformanceChecker.check(
+                expected: expected,
+                expectedSpec: problem.output,
+                actual: output,
+                tolerance: planned.tolerance,
+                magnitudes: magnitudes,
+                context: .init(op: op, problem: problem, inputs: references)
+            ).passed
         }
     }
 }

@@ -1,5 +1,6 @@
 import AssayCore
 import Foundation
+
 @testable import AssayOps
 
 /// Bug classes just outside the bound for intermediates rounded to T (docs/OPS.md): the staging
@@ -7,10 +8,16 @@ import Foundation
 extension FaultCatalogue {
     static let stagingFaults: [FaultClass] = [
         FaultClass("biased probabilities: every softmax result 3 ulp of T too high", op: "softmax") { problem, inputs in
-            FaultClass.reference("softmax", problem, inputs).map { $0.isFinite ? $0 + 3 * problem.dtype.ulp(at: $0) : $0 }
+            FaultClass.reference("softmax", problem, inputs).map {
+                $0.isFinite ? $0 + 3 * problem.dtype.ulp(at: $0) : $0
+            }
         },
-        FaultClass("softmax staged one precision too narrow: x − max, exp and Σ stored in the next narrower float", op: "softmax",
-                   caughtIn: [.f64, .f32, .f16], exemption: "bf16 has no narrower float") { problem, inputs in
+        FaultClass(
+            "softmax staged one precision too narrow: x − max, exp and Σ stored in the next narrower float",
+            op: "softmax",
+            caughtIn: [.f64, .f32, .f16],
+            exemption: "bf16 has no narrower float"
+        ) { problem, inputs in
             let narrow = FaultClass.narrower(problem.dtype) ?? problem.dtype
             let shape = Shape(inputs[0].shape)
             let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
@@ -18,18 +25,34 @@ extension FaultCatalogue {
                 narrowSoftmax(row, narrow)
             }
         },
-        FaultClass("attention without its scale: softmax(q·kᵀ) instead of softmax(q·kᵀ/√d)", op: "scaled_dot_product_attention") { problem, inputs in
+        FaultClass(
+            "attention without its scale: softmax(q·kᵀ) instead of softmax(q·kᵀ/√d)",
+            op: "scaled_dot_product_attention"
+        ) { problem, inputs in
             var unscaled = problem
             unscaled.attrs["scale"] = .double(1)
             return FaultClass.reference("scaled_dot_product_attention", unscaled, inputs)
         },
-        FaultClass("attention probabilities stored in the next narrower float before P·V", op: "scaled_dot_product_attention",
-                   caughtIn: [.f64, .f32, .f16], exemption: "bf16 has no narrower float") { problem, inputs in
+        FaultClass(
+            "attention probabilities stored in the next narrower float before P·V",
+            op: "scaled_dot_product_attention",
+            caughtIn: [.f64, .f32, .f16],
+            exemption: "bf16 has no narrower float"
+        ) { problem, inputs in
             let narrow = FaultClass.narrower(problem.dtype) ?? problem.dtype
-            return AttentionOp().weightedSums(problem, inputs: inputs, magnitudes: false, weighting: { $0.map(narrow.round) })
+            return AttentionOp().weightedSums(
+                problem,
+                inputs: inputs,
+                magnitudes: false,
+                weighting: { $0.map(narrow.round) }
+            )
         },
-        FaultClass("linear's product rounded through the next narrower float before the bias is added", op: "linear",
-                   caughtIn: [.f64, .f32, .f16], exemption: "bf16 has no narrower float") { problem, inputs in
+        FaultClass(
+            "linear's product rounded through the next narrower float before the bias is added",
+            op: "linear",
+            caughtIn: [.f64, .f32, .f16],
+            exemption: "bf16 has no narrower float"
+        ) { problem, inputs in
             let narrow = FaultClass.narrower(problem.dtype) ?? problem.dtype
             let product = FaultClass.reference("linear", problem, Array(inputs.prefix(2)))
             guard inputs.count > 2 else { return product.map(narrow.round) }

@@ -1,5 +1,6 @@
 import AssayCore
 import Foundation
+
 @testable import AssayOps
 
 /// A real kernel bug class, re-created on top of the float64 reference: what the bug computes,
@@ -16,9 +17,18 @@ struct FaultClass: Sendable, CustomStringConvertible {
 
     var description: String { name }
 
-    init(_ name: String, op: String, caughtIn: [DType] = [.f64, .f32, .f16, .bf16], exemption: String? = nil,
-         compute: @escaping @Sendable (OpProblem, [RefTensor]) -> [Double]) {
-        self.name = name; self.op = op; self.caughtIn = caughtIn; self.exemption = exemption; self.compute = compute
+    init(
+        _ name: String,
+        op: String,
+        caughtIn: [DType] = [.f64, .f32, .f16, .bf16],
+        exemption: String? = nil,
+        compute: @escaping @Sendable (OpProblem, [RefTensor]) -> [Double]
+    ) {
+        self.name = name
+        self.op = op
+        self.caughtIn = caughtIn
+        self.exemption = exemption
+        self.compute = compute
     }
 
     static func reference(_ op: String, _ problem: OpProblem, _ inputs: [RefTensor]) -> [Double] {

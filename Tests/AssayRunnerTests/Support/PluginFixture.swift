@@ -2,6 +2,7 @@ import AssayBackend
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayCore
 @testable import AssayRunner
 
@@ -30,9 +31,14 @@ struct PluginFixture {
     /// repository last, with short timeouts for tests.
     func backend(script: String, arguments: [String], requestTimeout: Double = 2) throws -> PluginBackend {
         let path = try write(script, to: "plugin.py").path
-        return PluginBackend(configuration: PluginConfiguration(
-            command: ["python3", path] + arguments + [Repository.root.path],
-            handshakeTimeoutSeconds: 60, requestTimeoutSeconds: requestTimeout, maxRestarts: 2))
+        return PluginBackend(
+            configuration: PluginConfiguration(
+                command: ["python3", path] + arguments + [Repository.root.path],
+                handshakeTimeoutSeconds: 60,
+                requestTimeoutSeconds: requestTimeout,
+                maxRestarts: 2
+            )
+        )
     }
 
     /// Runs the target and suite texts (written into the folder) through `RunSetup` with plugin
@@ -40,10 +46,17 @@ struct PluginFixture {
     func run(target: String, suite: String) throws -> (record: RunRecord, journalLines: Int) {
         let targetURL = try write(target, to: "target.yaml")
         let suiteURL = try write(suite, to: "suite.yaml")
-        let request = RunRequest(target: targetURL.path, suites: [suiteURL.path], reportsRoot: folder.appendingPathComponent("Reports"),
-                                 root: Repository.root, command: ["test"])
+        let request = RunRequest(
+            target: targetURL.path,
+            suites: [suiteURL.path],
+            reportsRoot: folder.appendingPathComponent("Reports"),
+            root: Repository.root,
+            command: ["test"]
+        )
         let session = try RunSetup.prepare(request, progress: ProgressReporter(quiet: true)) { descriptor, root in
-            if let ranks = descriptor.backend.ranks { return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root) }
+            if let ranks = descriptor.backend.ranks {
+                return try RankGroup(spec: descriptor.backend, ranks: ranks, root: root)
+            }
             return try PluginBackend(spec: descriptor.backend, root: root)
         }
         let record = try session.run()
