@@ -5,6 +5,8 @@
 public enum OperatorFamily: Sendable, CaseIterable {
     case matmul, linear, conv2d, attention, softmax, norm, activation, binary, reduction, rotaryEmbedding, layout
     case embedding, int8Matmul
+    // The ops model graphs need (issue 17): data movement, selection, cast, inference batch norm.
+    case reshape, concat, slice, gather, repeatInterleave, select, selection, cast, batchNorm
 
     /// The family of `op`'s type; nil for an operator type outside the catalogue's.
     public init?(_ op: any Operator) {
@@ -21,6 +23,11 @@ public enum OperatorFamily: Sendable, CaseIterable {
         ObjectIdentifier(ReductionOp.self): .reduction, ObjectIdentifier(RotaryEmbeddingOp.self): .rotaryEmbedding,
         ObjectIdentifier(LayoutOp.self): .layout, ObjectIdentifier(EmbeddingOp.self): .embedding,
         ObjectIdentifier(Int8MatmulOp.self): .int8Matmul,
+        ObjectIdentifier(ReshapeOp.self): .reshape, ObjectIdentifier(ConcatOp.self): .concat,
+        ObjectIdentifier(SliceOp.self): .slice, ObjectIdentifier(GatherOp.self): .gather,
+        ObjectIdentifier(RepeatInterleaveOp.self): .repeatInterleave, ObjectIdentifier(SelectOp.self): .select,
+        ObjectIdentifier(SelectionOp.self): .selection, ObjectIdentifier(CastOp.self): .cast,
+        ObjectIdentifier(BatchNormOp.self): .batchNorm,
     ]
 }
 

@@ -11,15 +11,16 @@ extension NativeCPUBackend {
             let raw = problem.attrs["axis"]?.intValue ?? 0
             return raw < 0 ? raw + rank : raw
         }
-        switch problem.op {
-        case "reshape":
+        guard let family = catalogue.family(of: problem.op) else { return nil }
+        switch family {
+        case .reshape:
             return try Tensor(dtype: problem.dtype, shape: problem.output.shape, bytes: inputs[0].bytes)
-        case "concat":
+        case .concat:
             let along = axis(rank: outShape.count)
             let rows = inputs.enumerated().flatMap { piece, tensor in (0..<tensor.shape.dims[along]).map { (piece, $0) }
             }
             return try moveRows(problem, from: inputs, axis: along, rows: rows)
-        case "slice":
+        case .slice:
             let along = axis(rank: outShape.count)
             let start = problem.attrs["start"]?.intValue ?? 0
             return try moveRows(
@@ -28,7 +29,7 @@ extension NativeCPUBackend {
                 axis: along,
                 rows: (start..<(start + outShape[along])).map { (0, $0) }
             )
-        case "gather":
+        case .gather:
             let along = axis(rank: outShape.count)
             let length = inputs[0].shape.dims[along]
             let rows = try inputs[1].values().map { value -> (Int, Int) in
@@ -38,7 +39,7 @@ extension NativeCPUBackend {
                 return (0, Int(value))
             }
             return try moveRows(problem, from: [inputs[0]], axis: along, rows: rows)
-        case "repeat_interleave":
+        case .repeatInterleave:
             let along = axis(rank: outShape.count)
             let repeats = problem.attrs["repeats"]?.intValue ?? 1
             return try moveRows(
@@ -47,14 +48,14 @@ extension NativeCPUBackend {
                 axis: along,
                 rows: (0..<outShape[along]).map { (0, $0 / repeats) }
             )
-        case "where", "masked_fill":
+        case .select:
             return try select(problem, inputs)
-        case "argmax", "topk":
+        case .selection:
             return try positions(problem, inputs[0])
-        case "cast":
+        case .cast:
             // Tensor rounds each exact value once, to nearest even, straight into the target dtype.
             return Tensor(dtype: problem.output.dtype, shape: problem.output.shape, values: inputs[0].values())
-        case "batch_norm":
+        case .batchNorm:
             if problem.dtype == .f64 {
                 return Tensor(
                     dtype: .f64,

@@ -51,16 +51,17 @@ public final class NativeCPUBackend: Backend {
     func compute(_ problem: OpProblem, _ inputs: [Tensor]) throws -> Tensor {
         let output = problem.output
         if let result = try graphOp(problem, inputs) { return result }
-        switch problem.op {
-        case "matmul_int8":
+        let lowPrecision = problem.dtype == .bf16 || problem.dtype == .f16
+        switch catalogue.family(of: problem.op) {
+        case .int8Matmul:
             return try int8Matmul(problem, inputs)
-        case "embedding":
+        case .embedding:
             return try gather(problem, inputs)
-        case "matmul" where problem.dtype == .bf16 || problem.dtype == .f16,
-            "linear" where problem.dtype == .bf16 || problem.dtype == .f16:
+        case .matmul where lowPrecision, .linear where lowPrecision:
             if let result = lowPrecisionGemm(problem, inputs) { return result }
             fallthrough
-        case "add", "mul", "softmax", "log_softmax":
+        case .binary, .softmax:
+            // The one-pass f16/bf16 kernels take add, mul, softmax and log_softmax; nil otherwise.
             if let result = lowPrecisionRowOp(problem, inputs) { return result }
             fallthrough
         default:

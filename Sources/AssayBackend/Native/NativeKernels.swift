@@ -87,9 +87,13 @@ struct NativeKernels<T: CPUScalar> {
         case .reduction: return reduce(problem, inputs[0])
         case .rotaryEmbedding: return rotary(problem, inputs)
         case .layout: return layout(problem, inputs[0])
-        case .embedding, .int8Matmul:
-            // Exact byte-level paths of NativeCPUBackend, never widened to floats.
-            throw BackendError.unsupported("\(problem.op) runs on raw bytes, not through the float kernels")
+        case .embedding, .int8Matmul, .reshape, .concat, .slice, .gather, .repeatInterleave, .select, .selection, .cast,
+            .batchNorm:
+            // Own paths of NativeCPUBackend (exact byte-level moves, positions, one rounding), never
+            // widened through these float kernels.
+            throw BackendError.unsupported(
+                "\(problem.op) has its own path in the native backend, not the float kernels"
+            )
         }
     }
 
