@@ -20,15 +20,14 @@ struct CastOp: Operator {
                 "cast to must be one of f64, f32, f16, bf16, found \(attrs["to"].map { "\($0)" } ?? "nothing")"
             )
         }
-        return OpProblem(
+        return .movement(
             op: name,
             dtype: dtype,
             params: params,
             attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-            output: TensorSpec(name: "out", dtype: to, shape: shape),
-            flops: 0,
-            reductionLength: 1
+            input: shape,
+            output: shape,
+            outputDType: to
         )
     }
 

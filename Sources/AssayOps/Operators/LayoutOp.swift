@@ -26,15 +26,13 @@ struct LayoutOp: Operator {
             }
             outShape = perm.map { shape[$0] }
         }
-        return OpProblem(
+        return .movement(
             op: name,
             dtype: dtype,
             params: params,
             attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
-            flops: 0,
-            reductionLength: 1
+            input: Shape(shape),
+            output: Shape(outShape)
         )
     }
 

@@ -16,16 +16,7 @@ struct RepeatInterleaveOp: Operator {
         }
         var out = shape
         out[axis] = shape[axis] * repeats
-        return OpProblem(
-            op: name,
-            dtype: dtype,
-            params: params,
-            attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-            flops: 0,
-            reductionLength: 1
-        )
+        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: Shape(shape), output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -32,16 +32,7 @@ struct ReshapeOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = Shape(try p.shape("shape"))
         let out = try ReshapeOp.target(try p.ints("to"), elements: shape.elementCount, op: name)
-        return OpProblem(
-            op: name,
-            dtype: dtype,
-            params: params,
-            attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
-            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-            flops: 0,
-            reductionLength: 1
-        )
+        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: shape, output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

@@ -36,17 +36,16 @@ struct SliceOp: Operator {
         }
         var out = shape
         out[axis] = end - start
-        return OpProblem(
+        // Only the kept rows are read.
+        let minimumBytes = 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth)
+        return .movement(
             op: name,
             dtype: dtype,
             params: params,
             attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
-            output: TensorSpec(name: "out", dtype: dtype, shape: Shape(out)),
-            flops: 0,
-            reductionLength: 1,
-            // Only the kept rows are read.
-            minimumBytes: 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth)
+            input: Shape(shape),
+            output: Shape(out),
+            minimumBytes: minimumBytes
         )
     }
 
