@@ -1,6 +1,7 @@
 import AssayBackend
 import AssayCore
 import AssayOps
+import AssayPlanning
 import Foundation
 
 /// Runs one planned case against a backend and returns its result; never throws:

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayBench
 import AssayCore
 import AssayOps
+import AssayPlanning
 import Foundation
 
 /// Measures chosen performance cases of an existing run again, on the run's own target:

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayOps
+import AssayPlanning
 import AssayProbe
 
 /// Runs a performance case: sampling, statistics and the work model.

@@ -1,6 +1,7 @@
 import AssayBackend
 import AssayBench
 import AssayCore
+import AssayPlanning
 
 /// Runs a collective case on a multi-rank target: the op once on every rank, each rank's
 /// output checked exactly, then sampled like a performance case, a sample being the slowest

@@ -1,6 +1,7 @@
 import AssayBackend
 import AssayCore
 import AssayOps
+import AssayPlanning
 import Foundation
 
 /// One `assay run`: plans the cases, runs each through the backend, journals every result

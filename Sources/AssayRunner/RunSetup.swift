@@ -2,6 +2,7 @@ import AssayBackend
 import AssayBench
 import AssayCore
 import AssayOps
+import AssayPlanning
 import AssayProbe
 import AssayWorkspace
 import Foundation

@@ -2,6 +2,7 @@ import AssayBackend
 import AssayBench
 import AssayCore
 import AssayOps
+import AssayPlanning
 
 /// Runs a performance case through the sampler, then judges it against the roofline:
 /// the target's declared peaks where it has them, the measured ceilings otherwise.

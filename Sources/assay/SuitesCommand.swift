@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCore
 import AssayOps
+import AssayPlanning
 import AssayRunner
 import AssayWorkspace
 import Foundation

@@ -1,5 +1,6 @@
 import AssayBackend
 import AssayCore
+import AssayPlanning
 import AssayTestSupport
 import Foundation
 import Testing

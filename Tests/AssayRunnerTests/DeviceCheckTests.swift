@@ -1,4 +1,5 @@
 import AssayBackend
+import AssayPlanning
 import AssayTestSupport
 import Foundation
 import Testing
@@ -39,6 +40,13 @@ private let sdk: ConditionTrait = .enabled(if: Python.canImport("numpy"), "pytho
             transferSamples: 5
         )
         return try #require(DeviceCheck.named(name)).run(context)
+    }
+
+    /// Planning knows the device checks by name only (`CheckRegistry`); execution's list must be that list.
+    @Test func theDeviceChecksAreTheRegistrysDeviceChecks() {
+        #expect(DeviceCheck.names == CheckRegistry.deviceChecks)
+        #expect(CheckRegistry.deviceChecks.allSatisfy { CheckRegistry.kind(of: $0) == .device })
+        #expect(CheckRegistry.kind(of: "no_such_check") == nil)
     }
 
     @Test(sdk) func meetingTheExpectationsPasses() throws {

@@ -1,3 +1,4 @@
+import AssayPlanning
 import AssayTestSupport
 import Foundation
 import Testing

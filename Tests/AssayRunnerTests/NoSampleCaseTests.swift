@@ -1,5 +1,6 @@
 import AssayBackend
 import AssayBench
+import AssayPlanning
 import Foundation
 import Testing
 

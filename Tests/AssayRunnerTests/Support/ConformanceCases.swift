@@ -1,5 +1,6 @@
 import AssayCore
 import AssayOps
+import AssayPlanning
 import AssayTestSupport
 import Foundation
 

@@ -49,7 +49,7 @@ public enum PlannedCase: Sendable {
     }
 
     /// The result a case starts from, before it runs: what it is, outcome `pass`.
-    func startingResult(at started: Date) -> CaseResult {
+    public func startingResult(at started: Date) -> CaseResult {
         switch self {
         case .op(let work):
             return CaseResult(
@@ -111,7 +111,7 @@ public struct OpCase: Sendable {
 /// A system check case (`check:` in a suite).
 public struct SystemCheckCase: Sendable {
     /// The op segment of a system case's id and result.
-    static let opName = "check"
+    public static let opName = "check"
     public var id: CaseID
     /// The check's name (`cpu_governor`, `host_device_bandwidth`…).
     public var check: String
