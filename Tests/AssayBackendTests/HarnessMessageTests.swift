@@ -33,20 +33,19 @@ struct HarnessMessageTests {
             .execute(
                 id: 7,
                 .init(
-                    op: "matmul",
-                    dtype: .f32,
-                    attrs: ["transpose_b": .bool(true)],
-                    inputs: [matrix, matrix],
+                    call: .init(
+                        op: "matmul",
+                        dtype: .f32,
+                        attrs: ["transpose_b": .bool(true)],
+                        inputs: [matrix, matrix]
+                    ),
                     payloadBytes: 256
                 )
             ),
             .benchmark(
                 id: 8,
                 .init(
-                    op: "matmul",
-                    dtype: .bf16,
-                    attrs: [:],
-                    inputs: [big, big],
+                    call: .init(op: "matmul", dtype: .bf16, attrs: [:], inputs: [big, big]),
                     seed: 42,
                     mode: .warm,
                     k: 10,
@@ -83,10 +82,7 @@ struct HarnessMessageTests {
             .execute(
                 id: 7,
                 .init(
-                    op: "copy",
-                    dtype: .f32,
-                    attrs: [:],
-                    inputs: [staged],
+                    call: .init(op: "copy", dtype: .f32, attrs: [:], inputs: [staged]),
                     payloadBytes: 0,
                     shmOut: SharedMemoryWindow(offset: 67_108_864, bytes: 1_006_632_960)
                 )
@@ -119,7 +115,7 @@ struct HarnessMessageTests {
         for (index, value) in doubles.enumerated() { attrs["d\(index)"] = .double(value) }
         let message = HarnessMessage.execute(
             id: Int.max,
-            .init(op: "op", dtype: .f64, attrs: attrs, inputs: [], payloadBytes: 0)
+            .init(call: .init(op: "op", dtype: .f64, attrs: attrs, inputs: []), payloadBytes: 0)
         )
         let object = try Self.object(message)
         let parsed = try #require(object["attrs"] as? [String: Any])
@@ -142,7 +138,13 @@ struct HarnessMessageTests {
     @Test func theLargestSeedIsWrittenExactly() throws {
         let message = HarnessMessage.benchmark(
             id: 1,
-            .init(op: "relu", dtype: .f32, attrs: [:], inputs: [], seed: .max, mode: .cold, k: 1, samples: 1)
+            .init(
+                call: .init(op: "relu", dtype: .f32, attrs: [:], inputs: []),
+                seed: .max,
+                mode: .cold,
+                k: 1,
+                samples: 1
+            )
         )
         let text = String(decoding: try message.header(), as: UTF8.self)
         #expect(text.contains(#""seed":18446744073709551615"#) && text.contains(#""mode":"cold""#))
@@ -152,7 +154,10 @@ struct HarnessMessageTests {
     @Test func aNonFiniteNumberIsRefusedNamingTheField() {
         let message = HarnessMessage.execute(
             id: 1,
-            .init(op: "leaky_relu", dtype: .f32, attrs: ["alpha": .double(.infinity)], inputs: [], payloadBytes: 0)
+            .init(
+                call: .init(op: "leaky_relu", dtype: .f32, attrs: ["alpha": .double(.infinity)], inputs: []),
+                payloadBytes: 0
+            )
         )
         #expect(throws: BackendError.self) { try message.header() }
         do {

@@ -23,21 +23,23 @@ enum HarnessMessage: Equatable {
         var shm: SharedMemoryOffer?
     }
 
-    struct Execute: Equatable {
+    /// The op call `execute` and `benchmark` share.
+    struct OpCall: Equatable {
         var op: String
         var dtype: DType
         var attrs: AttrMap
         /// Descriptors in payload order; those with `shm_offset` are in the region, not the payload.
         var inputs: [WireTensor]
+    }
+
+    struct Execute: Equatable {
+        var call: OpCall
         var payloadBytes: Int
         var shmOut: SharedMemoryWindow?
     }
 
     struct Benchmark: Equatable {
-        var op: String
-        var dtype: DType
-        var attrs: AttrMap
-        var inputs: [WireTensor]
+        var call: OpCall
         var seed: UInt64
         var mode: PerformanceMode
         var k: Int
@@ -117,7 +119,7 @@ enum HarnessMessage: Equatable {
         switch self {
         case .execute(let id, var request):
             if let inputs {
-                request.inputs = inputs
+                request.call.inputs = inputs
                 request.payloadBytes = payloadBytes
             }
             request.shmOut = shmOut
@@ -149,15 +151,8 @@ enum HarnessMessage: Equatable {
     }
 }
 
-extension HarnessMessage {
-    /// The op call `execute` and `benchmark` share: op, dtype, attrs and the inputs' descriptors.
-    static func writeCall(
-        op: String,
-        dtype: DType,
-        attrs: AttrMap,
-        inputs: [WireTensor],
-        to writer: inout JSONHeaderWriter
-    ) throws {
+extension HarnessMessage.OpCall {
+    func write(to writer: inout JSONHeaderWriter) throws {
         writer.field("op", op)
         writer.field("dtype", dtype.rawValue)
         try writer.field("attrs", attrs: attrs)
@@ -182,7 +177,7 @@ extension HarnessMessage.Hello {
 
 extension HarnessMessage.Execute {
     func write(to writer: inout JSONHeaderWriter) throws {
-        try HarnessMessage.writeCall(op: op, dtype: dtype, attrs: attrs, inputs: inputs, to: &writer)
+        try call.write(to: &writer)
         writer.field("payload_bytes", payloadBytes)
         if let shmOut { shmOut.write(to: &writer) }
     }
@@ -190,7 +185,7 @@ extension HarnessMessage.Execute {
 
 extension HarnessMessage.Benchmark {
     func write(to writer: inout JSONHeaderWriter) throws {
-        try HarnessMessage.writeCall(op: op, dtype: dtype, attrs: attrs, inputs: inputs, to: &writer)
+        try call.write(to: &writer)
         writer.field("seed", seed)
         writer.field("mode", mode.rawValue)
         writer.field("k", k)

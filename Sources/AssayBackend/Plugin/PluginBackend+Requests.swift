@@ -7,10 +7,7 @@ extension PluginBackend {
     /// judged by the conformance checker; malformed framing never gets that far).
     public func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
         let request = HarnessMessage.Execute(
-            op: problem.op,
-            dtype: problem.dtype,
-            attrs: problem.attrs,
-            inputs: inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) },
+            call: HarnessMessage.OpCall(problem, inputs: inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }),
             payloadBytes: inputs.reduce(0) { $0 + $1.bytes.count },
             shmOut: nil
         )
@@ -43,10 +40,10 @@ extension PluginBackend {
     /// decoder's check).
     public func benchmark(_ request: BenchmarkRequest) throws -> [MeasuredSample] {
         let message = HarnessMessage.Benchmark(
-            op: request.problem.op,
-            dtype: request.problem.dtype,
-            attrs: request.problem.attrs,
-            inputs: request.problem.inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) },
+            call: HarnessMessage.OpCall(
+                request.problem,
+                inputs: request.problem.inputs.map { WireTensor(dtype: $0.dtype, shape: $0.shape) }
+            ),
             seed: request.seed,
             mode: request.mode,
             k: request.k,
@@ -93,3 +90,10 @@ extension PluginBackend {
 
 /// A plugin may serve a device apart from the host; it answers `unsupported` where it does not.
 extension PluginBackend: DeviceBackend {}
+
+extension HarnessMessage.OpCall {
+    /// `problem`'s op, dtype and attrs with these input descriptors.
+    init(_ problem: OpProblem, inputs: [WireTensor]) {
+        self.init(op: problem.op, dtype: problem.dtype, attrs: problem.attrs, inputs: inputs)
+    }
+}

@@ -15,36 +15,38 @@ enum PluginMessage: Equatable {
     case bye(id: Int?)
     case error(id: Int?, code: String?, message: String?)
 
-    /// The successful reply a request gets, and for `samples` how many values it must hold.
-    enum Expectation: Equatable {
-        case hello, result
-        case samples(Int)
-        case memory, bye
+    /// The reply types, as the wire names them.
+    enum Kind: String, Equatable {
+        case hello, result, samples, memory, bye, error
+    }
 
-        var type: String {
-            switch self {
-            case .hello: "hello"
-            case .result: "result"
-            case .samples: "samples"
-            case .memory: "memory"
-            case .bye: "bye"
-            }
-        }
+    /// The successful reply a request gets, and for `samples` how many values it must hold.
+    struct Expectation: Equatable {
+        var kind: Kind
+        var count: Int?
+
+        static let hello = Expectation(kind: .hello)
+        static let result = Expectation(kind: .result)
+        static let memory = Expectation(kind: .memory)
+        static let bye = Expectation(kind: .bye)
+        static func samples(_ count: Int) -> Expectation { Expectation(kind: .samples, count: count) }
 
         /// Where the decoder finds the expectation (nil: any well-formed reply, for raw probes).
         static let key = CodingUserInfoKey(rawValue: "assay.expectation")!
     }
 
-    var type: String {
+    var kind: Kind {
         switch self {
-        case .hello: "hello"
-        case .result: "result"
-        case .samples: "samples"
-        case .memory: "memory"
-        case .bye: "bye"
-        case .error: "error"
+        case .hello: .hello
+        case .result: .result
+        case .samples: .samples
+        case .memory: .memory
+        case .bye: .bye
+        case .error: .error
         }
     }
+
+    var type: String { kind.rawValue }
 
     var id: Int? {
         switch self {
@@ -82,43 +84,44 @@ extension PluginMessage: Decodable {
         let type = try container.decode(String.self, forKey: .type)
         let id = try container.decodeIfPresent(Int.self, forKey: .id)
         let expected = decoder.userInfo[Expectation.key] as? Expectation
-        if let expected, type != expected.type, type != "error" {
-            throw WireViolation(field: "type", reason: "expected a '\(expected.type)' reply, got '\(type)'")
+        if let expected, type != expected.kind.rawValue, type != Kind.error.rawValue {
+            throw WireViolation(field: "type", reason: "expected a '\(expected.kind.rawValue)' reply, got '\(type)'")
         }
         let payloadBytes = try container.decodeIfPresent(Int.self, forKey: .payloadBytes) ?? 0
-        if type != "result", payloadBytes != 0 {
+        if type != Kind.result.rawValue, payloadBytes != 0 {
             throw WireViolation(
                 field: "payload_bytes",
                 reason: "payload_bytes \(payloadBytes) exceeds 0 bytes, the largest reply this request allows"
             )
         }
-        switch type {
-        case "hello":
+        guard let kind = Kind(rawValue: type) else {
+            throw WireViolation(field: "type", reason: "unknown reply type '\(type)'")
+        }
+        switch kind {
+        case .hello:
             self = .hello(try PluginHello(from: decoder))
-        case "result":
+        case .result:
             self = .result(
                 id: id,
                 outputs: try container.decode([WireTensor].self, forKey: .outputs),
                 payloadBytes: payloadBytes
             )
-        case "samples":
+        case .samples:
             self = .samples(id: id, try Self.samples(in: container, expected: expected))
-        case "memory":
+        case .memory:
             self = .memory(
                 id: id,
                 totalBytes: try Self.size(.totalBytes, in: container),
                 freeBytes: try Self.size(.freeBytes, in: container)
             )
-        case "bye":
+        case .bye:
             self = .bye(id: id)
-        case "error":
+        case .error:
             self = .error(
                 id: id,
                 code: try container.decodeIfPresent(String.self, forKey: .code),
                 message: try container.decodeIfPresent(String.self, forKey: .message)
             )
-        default:
-            throw WireViolation(field: "type", reason: "unknown reply type '\(type)'")
         }
     }
 
@@ -130,7 +133,7 @@ extension PluginMessage: Decodable {
         expected: Expectation?
     ) throws -> [MeasuredSample] {
         let values = try container.decode([Double?].self, forKey: .elapsedNs)
-        if case .samples(let count) = expected, values.count != count {
+        if let count = expected?.count, values.count != count {
             throw WireViolation(field: "elapsed_ns", reason: "\(values.count) samples for \(count) requested")
         }
         let elapsed = try values.enumerated().map { index, value in
