@@ -52,7 +52,7 @@ struct PluginMessageTests {
             Issue.record("expected a hello, got \(hello)")
             return
         }
-        let identity = try PluginBackend.identity(from: greeting)
+        let identity = PluginBackend.identity(from: greeting)
         #expect(identity.name == "numpy" && identity.timer.kind == .host && identity.runtime["python"] == "3.11")
         #expect(identity.devices.first?.driver == "550" && identity.features == ["shm"])
     }
@@ -92,6 +92,9 @@ struct PluginMessageTests {
             "backend.name: missing"
         ),
         (#"{"id":1}"#, .bye, "type: missing"),
+        // another protocol major is named before any field it may lack
+        (#"{"type":"hello","protocol":2}"#, .hello, "protocol: the plugin speaks protocol 2, the harness 1"),
+        (#"{"type":"hello","backend":{"name":"x"}}"#, .hello, "the plugin speaks protocol (none)"),
         // a sample that is no measurement
         (#"{"type":"samples","id":1,"elapsed_ns":[1,null]}"#, .samples(2), "elapsed_ns[1] is null"),
         (#"{"type":"samples","id":1,"elapsed_ns":[0,1]}"#, .samples(2), "elapsed_ns[0] is 0.0"),

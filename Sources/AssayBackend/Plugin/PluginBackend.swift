@@ -99,7 +99,7 @@ public final class PluginBackend: Backend {
             guard case .hello(let greeting) = reply else {
                 throw BackendError.unavailable("the plugin answered the hello with '\(reply.type)'")
             }
-            greeted = try PluginBackend.identity(from: greeting)
+            greeted = PluginBackend.identity(from: greeting)
             attachSharedMemory(greeting, offer: hello.shm, to: started)
         } catch let error as BackendError {
             // A refused, broken or silent handshake means there is no backend to run cases on.
@@ -153,13 +153,8 @@ public final class PluginBackend: Backend {
         if process === broken { process = nil }
     }
 
-    /// The identity a hello reply declares; another protocol major means no backend.
-    static func identity(from reply: PluginHello) throws -> BackendIdentity {
-        guard reply.protocol == protocolVersion else {
-            throw BackendError.unavailable(
-                "the plugin speaks protocol \(reply.protocol.map(String.init) ?? "(none)"), the harness \(protocolVersion)"
-            )
-        }
+    /// The identity a hello reply declares (its protocol major was checked when it was decoded).
+    static func identity(from reply: PluginHello) -> BackendIdentity {
         let devices = (reply.devices ?? []).enumerated().map { offset, device in
             var entry = BackendIdentity.Device(
                 index: device.index ?? offset,

@@ -1,11 +1,10 @@
 import AssayCore
 
-/// The plugin's `hello` reply (docs/PROTOCOL.md, Handshake). `backend`, `timer` and
-/// `capabilities` are required; `protocol` is checked by `PluginBackend.identity(from:)`, which
-/// names both versions when they differ.
+/// The plugin's `hello` reply (docs/PROTOCOL.md, Handshake). `protocol` (this harness's major,
+/// checked first by `PluginMessage`), `backend`, `timer` and `capabilities` are required.
 struct PluginHello: Decodable, Equatable, Sendable {
     var id: Int?
-    var `protocol`: Int?
+    var `protocol`: Int
     var minor: Int?
     var features: [String]?
     var shm: SharedMemoryGrant?

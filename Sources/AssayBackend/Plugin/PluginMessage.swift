@@ -72,7 +72,7 @@ struct WireViolation: Error, CustomStringConvertible {
 
 extension PluginMessage: Decodable {
     enum CodingKeys: String, CodingKey {
-        case type, id, outputs, telemetry, code, message
+        case type, id, outputs, telemetry, code, message, `protocol`
         case payloadBytes = "payload_bytes"
         case elapsedNs = "elapsed_ns"
         case totalBytes = "total_bytes"
@@ -99,6 +99,15 @@ extension PluginMessage: Decodable {
         }
         switch kind {
         case .hello:
+            // Another major may change every other field: its version is the one thing to name.
+            let version = try container.decodeIfPresent(Int.self, forKey: .protocol)
+            guard version == PluginBackend.protocolVersion else {
+                throw WireViolation(
+                    field: "protocol",
+                    reason:
+                        "the plugin speaks protocol \(version.map(String.init) ?? "(none)"), the harness \(PluginBackend.protocolVersion)"
+                )
+            }
             self = .hello(try PluginHello(from: decoder))
         case .result:
             self = .result(
