@@ -24,6 +24,9 @@ public struct HierarchicalEstimate: Codable, Sendable, Equatable {
     /// The pooled standard deviation of one unit's log-median: the relative run-to-run (or
     /// round-to-round) noise of one measurement; nil with no degrees of freedom.
     public var unitSpread: Double?
+    /// Run level: √(pooled within-run round variance / rounds per run), the least the spread of
+    /// a run's value can be; `unitSpread` is never below it (absent in older reports).
+    public var roundFloor: Double?
 
     public init(
         ratio: Double,
