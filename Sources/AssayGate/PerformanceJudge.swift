@@ -5,8 +5,8 @@ import Foundation
 /// Judges every performance case present in the baseline run(s) and the current run.
 ///
 /// Per case: the hierarchical ratio estimate (`HierarchicalRatio`: one value per round, the
-/// interval and p-value from the spread between runs when the baseline has several, between
-/// rounds otherwise); Holm's correction of those p-values across all compared cases;
+/// interval and p-value from the spread between runs when the baseline has several — never
+/// below the spread between rounds (the round floor) — between rounds otherwise); Holm's correction of those p-values across all compared cases;
 /// τ = max(threshold, the between-unit spread). Then, in this order:
 /// regressed if adj. p < α and ratio > 1 + τ; improved if adj. p < α and ratio < 1 − τ;
 /// same if 1 − τ ≤ CI low and CI high ≤ 1 + τ; inconclusive otherwise — always inconclusive

@@ -28,13 +28,9 @@ public struct RandomEffectsModel: Sendable {
         slowRoundMax: Double = 0,
         sharedRunSD: Double = 0
     ) {
-        self.runSD = runSD
-        self.roundSD = roundSD
-        self.sampleSD = sampleSD
-        self.tails = tails
-        self.slowRoundRate = slowRoundRate
-        self.slowRoundMax = slowRoundMax
-        self.sharedRunSD = sharedRunSD
+        (self.runSD, self.roundSD, self.sampleSD) = (runSD, roundSD, sampleSD)
+        (self.tails, self.slowRoundRate, self.slowRoundMax, self.sharedRunSD) =
+            (tails, slowRoundRate, slowRoundMax, sharedRunSD)
     }
 
     /// Uniform in [0, 1) from the top 53 bits (the stream SplitMix64.nextUnit gives).
