@@ -19,7 +19,7 @@ import Foundation
 /// freedom) over R. The run-level variance, from 3–5 runs, is taken no smaller than that. Why:
 /// with 2–4 degrees of freedom the run variance is often small by chance, and real rounds have
 /// heavy right tails (a neighbour's burst slows one round of every case): the t test, asked
-/// for p < α/7 after Holm, then flagged the current run's slow round as a regression 2–3% of
+/// for p < α/7 after Holm, then flagged the current run's slow round as a regression 1.4–4% of
 /// the time instead of 0.7% (docs/DECISIONS.md, "Gate: why A/A false alarms exceeded nominal").
 /// The degrees of freedom stay those of the run level, so the floor only makes the interval wider.
 ///
