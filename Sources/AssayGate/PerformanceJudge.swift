@@ -35,6 +35,11 @@ public enum PerformanceJudge {
         "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
         + "(measure with --rounds 2 or more, or save several baseline runs)"
 
+    /// The note of a run-level case whose runs have one round each: no round floor (docs/FORMATS.md, "Gate").
+    public static let oneRoundNote =
+        "one round per run: the spread between rounds cannot bound the runs' spread, so one slow round can pass "
+        + "for a change (measure with --rounds 2 or more)"
+
     /// The cases the newest (last) baseline run and the current run both measured, in that
     /// run's order; every baseline run that measured the case contributes its rounds.
     public static func pairs(baselines: [[CaseResult]], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
@@ -120,6 +125,8 @@ public enum PerformanceJudge {
         if estimate.level == .rounds {
             comparison.note =
                 "between-round variance only: one baseline run, so run-to-run variance is not seen (save more baseline runs)"
+        } else if estimate.roundFloor == nil {
+            comparison.note = oneRoundNote
         }
         return comparison
     }

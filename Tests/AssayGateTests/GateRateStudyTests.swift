@@ -1,3 +1,4 @@
+import AssayCore
 import AssayTestSupport
 import Testing
 
@@ -67,6 +68,23 @@ struct GateRateStudyTests {
         print("gate study, quiet (1% SDs), B = 5, R = 3: 1.05 \(slow5); 1.10 \(slow10); 0.90 \(fast10)")
         #expect(slow10.rate(slow10.regressed) >= 0.95, "\(slow10)")
         #expect(fast10.rate(fast10.improved) >= 0.95, "\(fast10)")
+    }
+
+    /// Runs of one round have no round floor, and the row says so; with rounds it has a floor.
+    @Test func oneRoundPerRunIsNoted() {
+        var generator = SplitMix64(seed: 1604)
+        let model = RandomEffectsModel(runSD: 0.03, roundSD: 0.03, sampleSD: 0.02)
+        for rounds in [1, 3] {
+            let pair = PerformanceJudge.Pair(
+                id: GateRateStudy.ids[0],
+                baseline: model.side(level: 1000, runs: 5, rounds: rounds, samples: 5, &generator),
+                current: model.side(level: 1000, runs: 1, rounds: rounds, samples: 5, &generator)
+            )
+            let comparison = PerformanceJudge.judge([pair], options: GateOptions())[0]
+            #expect(comparison.estimate?.level == .runs)
+            #expect((comparison.note == PerformanceJudge.oneRoundNote) == (rounds == 1), "R = \(rounds)")
+            #expect((comparison.estimate?.roundFloor == nil) == (rounds == 1), "R = \(rounds)")
+        }
     }
 
     func percent(_ rate: Double) -> String { String(format: "%.1f%%", 100 * rate) }
