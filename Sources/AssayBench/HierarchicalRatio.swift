@@ -21,7 +21,10 @@ import Foundation
 /// heavy right tails (a neighbour's burst slows one round of every case): the t test, asked
 /// for p < α/7 after Holm, then flagged the current run's slow round as a regression 1.4–4% of
 /// the time instead of 0.7% (docs/DECISIONS.md, "Gate: why A/A false alarms exceeded nominal").
-/// The degrees of freedom stay those of the run level, so the floor only makes the interval wider.
+/// The current side's variance is also never below its own runs' round spread: pooled over
+/// every run, one slow round of the current run is diluted among the baseline's (its false
+/// alarms reached 1.0% with 8 baseline runs). The degrees of freedom stay those of the run
+/// level, so the floors only make the interval wider.
 ///
 /// Why not a two-level bootstrap: with 3–5 rounds per side a percentile bootstrap
 /// under-covers (its variance is (n−1)/n of the truth and it uses normal, not t, tails), which
@@ -60,12 +63,16 @@ public enum HierarchicalRatio {
             baseUnits.reduce(0) { $0 + ($1 - baseMean) * ($1 - baseMean) }
             + currentUnits.reduce(0) { $0 + ($1 - currentMean) * ($1 - currentMean) }
         var variance = squares / Double(degrees)
+        var currentVariance = variance
         if level == .runs, let floor = roundFloor(baseRuns + currentRuns) {
             estimate.roundFloor = floor.squareRoot()
             variance = Swift.max(variance, floor)
+            // The current run's own rounds, not diluted among the baseline's: its slow round widens its side.
+            currentVariance = Swift.max(variance, roundFloor(currentRuns) ?? 0)
+            if currentVariance > variance { estimate.currentRoundFloor = currentVariance.squareRoot() }
         }
         let spread = variance.squareRoot()
-        let standardError = spread * (1 / Double(baseUnits.count) + 1 / Double(currentUnits.count)).squareRoot()
+        let standardError = (variance / Double(baseUnits.count) + currentVariance / Double(currentUnits.count)).squareRoot()
         let quantile = StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(degrees))
         estimate.unitSpread = spread
         estimate.low = exp(difference - quantile * standardError)

@@ -99,6 +99,17 @@ struct HierarchicalRatioTests {
         let floor = try #require(estimate.roundFloor)
         #expect(estimate.level == .runs && floor > 0.05 && estimate.unitSpread == floor)
         #expect(try #require(estimate.low) < 1 && estimate.ratio == 1)
+        #expect(estimate.currentRoundFloor == nil)
+        // A current run with one slow round: its own round spread widens its side, though
+        // pooled among six runs it would barely move the floor.
+        let quiet: [[Double]] = [[100], [101], [99]]
+        let slowRound = try #require(
+            HierarchicalRatio.estimate(baseline: (0..<5).map { _ in quiet }, current: [[[100], [150], [100]]])
+        )
+        let pooledOnly = try #require(slowRound.roundFloor)
+        let own = try #require(slowRound.currentRoundFloor)
+        #expect(own > 2 * pooledOnly && slowRound.unitSpread == pooledOnly)
+        #expect(try #require(slowRound.pValue) > 0.05, "a slow round is not a significant change")
     }
 
     /// The deliberately wrong, single-level method — the gate's former one: a bootstrap of the

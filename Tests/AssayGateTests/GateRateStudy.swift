@@ -31,6 +31,22 @@ struct GateRateStudy {
         }
     }
 
+    /// One point of a curve: A/A counts over `aaGates` gates, and a line with the false alarms,
+    /// 1.05 and 1.10 slowdowns caught and 0.90 speed-ups improved (`gates` gates each).
+    func point(aaGates: Int, gates: Int, seed: UInt64) -> (aa: Counts, rates: String) {
+        let aa = counts(ratio: 1, gates: aaGates, seed: seed)
+        let slow5 = counts(ratio: 1.05, gates: gates, seed: seed &+ 100)
+        let slow10 = counts(ratio: 1.10, gates: gates, seed: seed &+ 200)
+        let fast10 = counts(ratio: 0.90, gates: gates, seed: seed &+ 300)
+        func percent(_ rate: Double) -> String { String(format: "%.1f%%", 100 * rate) }
+        return (
+            aa,
+            "A/A false alarms \(aa.falseAlarms)/\(aa.total) = \(percent(aa.rate(aa.falseAlarms))); "
+                + "1.05 caught \(percent(slow5.rate(slow5.regressed))), 1.10 caught \(percent(slow10.rate(slow10.regressed))), "
+                + "0.90 improved \(percent(fast10.rate(fast10.improved)))"
+        )
+    }
+
     /// `gates` gates whose current side is `ratio` times the baseline in every case.
     func counts(ratio: Double, gates: Int, seed: UInt64, options: GateOptions = GateOptions()) -> Counts {
         var generator = SplitMix64(seed: seed)
