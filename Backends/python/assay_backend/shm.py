@@ -128,11 +128,13 @@ class Region(object):
         it overlaps one placed before it; the others that still fit are copied into the
         window (aligned, in order) after everything in place and after `reserved` (the end of
         the allocator's arrays). Returns the buffers left for the pipe and their total."""
+        threshold = max(self.threshold, 1)
+        large = [index for index, desc in enumerate(descs) if desc["nbytes"] >= threshold]
+        if not large:  # a tiny reply: everything keeps the pipe
+            return bufs, sum([desc["nbytes"] for desc in descs])
         placed, copies = [], []
-        for index, (desc, buf) in enumerate(zip(descs, bufs)):
-            n = desc["nbytes"]
-            if not n or n < self.threshold:
-                continue
+        for index in large:
+            desc, buf, n = descs[index], bufs[index], descs[index]["nbytes"]
             start = self.offset_of(buf, window)
             if start is not None and all(start + n <= a or b <= start for a, b in placed):
                 desc["shm_offset"] = start
