@@ -9,6 +9,7 @@ checked by the reader, so nothing in the region is ever trusted as structure.
 """
 
 import fcntl
+import math
 import mmap
 import os
 
@@ -172,9 +173,7 @@ class Outputs(object):
         """An uninitialised C-contiguous array in the window, or None when it is below the
         region's threshold or no longer fits."""
         dtype = np.dtype(dtype)
-        count = 1
-        for d in shape:
-            count *= int(d)
+        count = math.prod(shape)
         n = count * dtype.itemsize
         if n < max(self.region.threshold, 1) or self.cursor + n > self.end:
             return None
