@@ -72,7 +72,8 @@ public enum HierarchicalRatio {
             if currentVariance > variance { estimate.currentRoundFloor = currentVariance.squareRoot() }
         }
         let spread = variance.squareRoot()
-        let standardError = (variance / Double(baseUnits.count) + currentVariance / Double(currentUnits.count)).squareRoot()
+        let standardError = (variance / Double(baseUnits.count) + currentVariance / Double(currentUnits.count))
+            .squareRoot()
         let quantile = StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(degrees))
         estimate.unitSpread = spread
         estimate.low = exp(difference - quantile * standardError)

@@ -13,7 +13,10 @@ struct GateRateStudyTests {
     /// lies between 2% and 10%), per-sample 2%, and the heavier-tailed shapes real timings have.
     static let models: [(String, RandomEffectsModel)] = [
         ("normal", RandomEffectsModel(runSD: 0.03, roundSD: 0.03, sampleSD: 0.02)),
-        ("normal, shared run effect", RandomEffectsModel(runSD: 0.02, roundSD: 0.03, sampleSD: 0.02, sharedRunSD: 0.02)),
+        (
+            "normal, shared run effect",
+            RandomEffectsModel(runSD: 0.02, roundSD: 0.03, sampleSD: 0.02, sharedRunSD: 0.02)
+        ),
         ("Student t3 effects", RandomEffectsModel(runSD: 0.03, roundSD: 0.03, sampleSD: 0.02, tails: 3)),
         (
             "5% of rounds slowed 0-50%",
@@ -50,7 +53,13 @@ struct GateRateStudyTests {
     /// slowed by up to 30%. False alarms stay within the goal at every point with rounds; power
     /// grows with B far more than with R, since R shrinks only the round part of a run's noise.
     @Test func tradeOffCurveKeepsFalseAlarmsWithinTheGoal() {
-        let model = RandomEffectsModel(runSD: 0.02, roundSD: 0.02, sampleSD: 0.02, slowRoundRate: 0.10, slowRoundMax: 0.3)
+        let model = RandomEffectsModel(
+            runSD: 0.02,
+            roundSD: 0.02,
+            sampleSD: 0.02,
+            slowRoundRate: 0.10,
+            slowRoundMax: 0.3
+        )
         var seed: UInt64 = 1700
         for baselineRuns in [3, 5, 8] {
             for rounds in [2, 3, 5] {

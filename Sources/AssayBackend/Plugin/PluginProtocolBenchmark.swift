@@ -87,7 +87,8 @@ public struct PluginProtocolBenchmark {
             ]
             if bestLatencyNs.count == 3, bestBytesPerSecond.count == 4 {
                 lines += [
-                    label("  best single round trip (µs)") + bestLatencyNs.map { cell($0 / 1e3) }.joined() + "           -",
+                    label("  best single round trip (µs)") + bestLatencyNs.map { cell($0 / 1e3) }.joined()
+                        + "           -",
                     label("  best single copy (GB/s)") + bestBytesPerSecond.map { cell($0 / 1e9) }.joined(),
                 ]
             }
@@ -95,7 +96,9 @@ public struct PluginProtocolBenchmark {
                 "(medians, then single bests; throughput counts the bytes sent plus the bytes received; the peers were run interleaved)"
             )
             if loadAverages.count == 2 {
-                lines.append("load average (1, 5, 15 min): \(loadAverages[0]) at the start, \(loadAverages[1]) at the end")
+                lines.append(
+                    "load average (1, 5, 15 min): \(loadAverages[0]) at the start, \(loadAverages[1]) at the end"
+                )
             }
             if let sharedMemoryRefusal { lines.append("shared memory refused: \(sharedMemoryRefusal)") }
             return lines.joined(separator: "\n")
