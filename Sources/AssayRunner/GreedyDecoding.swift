@@ -47,7 +47,7 @@ enum GreedyDecoding {
     static func compare(
         _ graph: Graph,
         inputs: [String: Tensor],
-        weights: [String: Tensor],
+        weights: [String: RefTensor],
         executor: any GraphExecuting,
         handle: GraphHandle,
         steps: Int,

@@ -32,7 +32,8 @@ struct ModelCaseRunner {
         }
         let weights = try GraphWeights.values(of: graph, file: file)
         let inputs = GraphInputs.values(of: graph, seed: work.seed)
-        let reference = try GraphReference.run(graph, inputs: inputs, weights: weights, catalogue: catalogue)
+        let referenceWeights = try GraphReference.weightValues(graph, weights)
+        let reference = try GraphReference.run(graph, inputs: inputs, weights: referenceWeights, catalogue: catalogue)
         let handle = try executor.loadGraph(graph, weights: weights)
         defer { try? executor.unloadGraph(handle) }
         let outputs = try executor.runGraph(handle, inputs: inputs, exposing: [])
@@ -56,7 +57,7 @@ struct ModelCaseRunner {
             let greedy = try GreedyDecoding.compare(
                 graph,
                 inputs: inputs,
-                weights: weights,
+                weights: referenceWeights,
                 executor: executor,
                 handle: handle,
                 steps: steps,

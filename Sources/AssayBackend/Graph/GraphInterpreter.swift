@@ -87,3 +87,26 @@ public final class GraphInterpreter {
         }
     }
 }
+
+/// An executor whose graphs run on a `GraphInterpreter`: the four graph calls forward to it.
+public protocol InterpretedGraphExecuting: GraphExecuting {
+    var graphInterpreter: GraphInterpreter { get }
+}
+
+extension InterpretedGraphExecuting {
+    public var offersGraphs: Bool { true }
+
+    public func loadGraph(_ graph: Graph, weights: [String: Tensor]) throws -> GraphHandle {
+        try graphInterpreter.load(graph, weights: weights)
+    }
+
+    public func runGraph(_ handle: GraphHandle, inputs: [String: Tensor], exposing: [String]) throws -> [String: Tensor] {
+        try graphInterpreter.run(handle, inputs: inputs, exposing: exposing)
+    }
+
+    public func benchmarkGraph(_ request: GraphBenchmarkRequest) throws -> [MeasuredSample] {
+        try graphInterpreter.benchmark(request)
+    }
+
+    public func unloadGraph(_ handle: GraphHandle) throws { try graphInterpreter.unload(handle) }
+}
