@@ -9,7 +9,7 @@ import Testing
 
 /// A backend with one deliberate bug, wrapped around the native one.
 final class FaultyBackend: Backend {
-    enum Fault { case wrongRounding, wrongAxis, nanNotPropagated, offByOneDimension, ropePairing }
+    enum Fault { case wrongRounding, wrongAxis, nanNotPropagated, offByOneDimension, ropePairing, negatedLinear }
     let fault: Fault
     let inner = NativeCPUBackend(threads: 1)
     init(_ fault: Fault) { self.fault = fault }
@@ -42,6 +42,10 @@ final class FaultyBackend: Backend {
             return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { $0.isNaN ? 0 : $0 })]
         case .ropePairing:
             return [output]
+        case .negatedLinear:
+            // A sign error in one op: the largest logit becomes the smallest.
+            guard problem.op == "linear" else { return [output] }
+            return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { -$0 })]
         case .offByOneDimension:
             var dims = output.shape.dims
             dims[0] -= 1
