@@ -3,7 +3,9 @@ extension SuiteEntry {
     /// (a list of `{name: size}` maps, one case each; none: the graph's own), `thresholds` for
     /// every dtype with its `reason`, and optional `greedy_steps`.
     init(model map: YAMLMapping, at yaml: YAMLValue) throws {
-        for key in ["op", "check", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "sizes", "in_place", "root"]
+        for key in [
+            "op", "check", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "sizes", "in_place", "root",
+        ]
         where map[key] != nil {
             throw map[key]!.error("model cases take no '\(key)' (the graph file says what runs)")
         }
@@ -27,9 +29,13 @@ extension SuiteEntry {
         var thresholds: [String: ModelThreshold] = [:]
         for (name, value) in try thresholdsValue.freeMapping() {
             guard let dtype = DType(name: name), dtypes.contains(dtype) else {
-                throw value.error("'\(name)' is not one of this case's dtypes (\(dtypes.map(\.rawValue).joined(separator: ", ")))")
+                throw value.error(
+                    "'\(name)' is not one of this case's dtypes (\(dtypes.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
-            let entry = try value.mapping(allowed: ["max_rel", "min_cosine", "min_top1", "min_top5", "max_kl", "reason"])
+            let entry = try value.mapping(allowed: [
+                "max_rel", "min_cosine", "min_top1", "min_top5", "max_kl", "reason",
+            ])
             let reason = try entry.required("reason").string()
             guard !reason.isEmpty else { throw try entry.required("reason").error("say why these thresholds") }
             thresholds[dtype.rawValue] = ModelThreshold(
@@ -42,7 +48,9 @@ extension SuiteEntry {
             )
         }
         if let missing = dtypes.first(where: { thresholds[$0.rawValue] == nil }) {
-            throw thresholdsValue.error("no thresholds for \(missing.rawValue) (every dtype of a model case needs its own, with a reason)")
+            throw thresholdsValue.error(
+                "no thresholds for \(missing.rawValue) (every dtype of a model case needs its own, with a reason)"
+            )
         }
         self.init(
             kind: .model,

@@ -1,7 +1,6 @@
 import AssayCore
 import AssayOps
 
-
 /// How a graph input's values are generated for a case (`values:` of an input).
 public enum GraphInputValues: Sendable, Equatable {
     /// Normal with mean 0 (activations; default std 1).
@@ -38,7 +37,8 @@ public enum GraphInputValues: Sendable, Equatable {
             guard spec.shape.dims.count == 2, spec.dtype.isFloatingPoint else {
                 throw entry.owner.error("\(kind) needs a float [s, d/2] input")
             }
-            values = kind == "rope_cos" ? .ropeCos(theta: theta, offset: offset) : .ropeSin(theta: theta, offset: offset)
+            values =
+                kind == "rope_cos" ? .ropeCos(theta: theta, offset: offset) : .ropeSin(theta: theta, offset: offset)
         default:
             throw entry["values"]!.error("unknown values '\(kind)' (normal, tokens, rope_cos, rope_sin)")
         }

@@ -12,7 +12,10 @@ extension HTMLReport {
                     + "reference's tokens. A failure names the first node outside its op's error model on its actual inputs."
             }
             Self.table(
-                ["case", "execution", "output", "max rel error", "1 − cosine", "top-1", "KL", "greedy", "outcome", "first divergent node"],
+                [
+                    "case", "execution", "output", "max rel error", "1 − cosine", "top-1", "KL", "greedy", "outcome",
+                    "first divergent node",
+                ],
                 numeric: [3, 4, 5, 6],
                 rows: model.models.flatMap(modelRows)
             )

@@ -39,7 +39,8 @@ enum GreedyDecoding {
                 file: suite,
                 line: line,
                 field: "greedy_steps",
-                message: "\(steps) steps leave no prompt in a sequence of \(roles.tokens.shape.dims[0]) (set dims seq above it)"
+                message:
+                    "\(steps) steps leave no prompt in a sequence of \(roles.tokens.shape.dims[0]) (set dims seq above it)"
             )
         }
     }
@@ -53,13 +54,16 @@ enum GreedyDecoding {
         steps: Int,
         catalogue: OpCatalogue
     ) throws -> GreedyComparison {
-        guard let roles = roles(of: graph) else { return GreedyComparison(steps: steps, matchingSteps: 0, expectedTokens: [], actualTokens: []) }
+        guard let roles = roles(of: graph) else {
+            return GreedyComparison(steps: steps, matchingSteps: 0, expectedTokens: [], actualTokens: [])
+        }
         let seq = roles.tokens.shape.dims[0]
         let prompt = seq - steps
         var start = inputs[roles.tokens.name]!.values()
         for position in prompt..<seq { start[position] = 0 }
         var (expectedSeq, actualSeq) = (start, start)
-        var expected: [Int] = [], actual: [Int] = []
+        var expected: [Int] = []
+        var actual: [Int] = []
         func with(_ tokens: [Double]) -> [String: Tensor] {
             var copy = inputs
             copy[roles.tokens.name] = Tensor(dtype: .int32, shape: roles.tokens.shape, values: tokens)
@@ -67,7 +71,12 @@ enum GreedyDecoding {
         }
         for step in 0..<steps {
             let row = prompt + step - 1
-            let reference = try GraphReference.run(graph, inputs: with(expectedSeq), weights: weights, catalogue: catalogue)
+            let reference = try GraphReference.run(
+                graph,
+                inputs: with(expectedSeq),
+                weights: weights,
+                catalogue: catalogue
+            )
             let mine = try executor.runGraph(handle, inputs: with(actualSeq), exposing: [])
             let e = argmax(reference[roles.logits]!.data, row: row, width: roles.vocabulary)
             let a = argmax(mine[roles.logits]!.values(), row: row, width: roles.vocabulary)

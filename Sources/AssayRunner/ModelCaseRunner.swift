@@ -26,7 +26,8 @@ struct ModelCaseRunner {
         }
         let file = try graph.weightsFile.map { name in
             try SafetensorsFile.load(
-                contentsOf: (work.graphURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: ".")).appendingPathComponent(name),
+                contentsOf: (work.graphURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: "."))
+                    .appendingPathComponent(name),
                 displayName: name
             )
         }
@@ -47,9 +48,16 @@ struct ModelCaseRunner {
                 guard let actual = outputs[name], let spec = graph.tensors[name], actual.dtype == spec.dtype,
                     actual.shape == spec.shape
                 else {
-                    throw BackendError.internal("graph output '\(name)' is missing or not \(graph.tensors[name].map { "\($0.dtype.rawValue) \($0.shape.dims)" } ?? "")")
+                    throw BackendError.internal(
+                        "graph output '\(name)' is missing or not \(graph.tensors[name].map { "\($0.dtype.rawValue) \($0.shape.dims)" } ?? "")"
+                    )
                 }
-                return ModelComparison.compare(name: name, expected: reference[name]!, actual: actual, logits: name == logits)
+                return ModelComparison.compare(
+                    name: name,
+                    expected: reference[name]!,
+                    actual: actual,
+                    logits: name == logits
+                )
             }
         )
         var misses = evidence.outputs.compactMap { ModelComparison.miss($0, work.threshold) }
@@ -85,7 +93,8 @@ struct ModelCaseRunner {
             }
             result.message =
                 misses.joined(separator: "; ")
-                + (located ?? "; no node is outside its op's error model on its actual inputs (error accumulated across nodes)")
+                + (located
+                    ?? "; no node is outside its op's error model on its actual inputs (error accumulated across nodes)")
         }
         result.model = evidence
     }

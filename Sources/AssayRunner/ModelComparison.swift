@@ -9,8 +9,13 @@ enum ModelComparison {
     static func compare(name: String, expected: RefTensor, actual: Tensor, logits: Bool) -> ModelOutputComparison {
         let e = expected.data
         let a = actual.values()
-        var maxAbs = 0.0, sumAbs = 0.0, maxRef = 0.0, sumRef = 0.0
-        var dot = 0.0, normE = 0.0, normA = 0.0
+        var maxAbs = 0.0
+        var sumAbs = 0.0
+        var maxRef = 0.0
+        var sumRef = 0.0
+        var dot = 0.0
+        var normE = 0.0
+        var normA = 0.0
         var nonFinite = 0
         for (x, y) in zip(e, a) {
             guard y.isFinite || !x.isFinite else {
@@ -40,7 +45,9 @@ enum ModelComparison {
         )
         if logits, let vocabulary = expected.shape.last, vocabulary > 0 {
             let rows = e.count / vocabulary
-            var top1 = 0, top5 = 0, kl = 0.0
+            var top1 = 0
+            var top5 = 0
+            var kl = 0.0
             for row in 0..<rows {
                 let range = (row * vocabulary)..<((row + 1) * vocabulary)
                 let (re, ra) = (Array(e[range]), Array(a[range]))

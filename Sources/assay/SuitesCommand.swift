@@ -36,7 +36,9 @@ struct SuitesCommand: ParsableCommand {
             let locator = try ResourceLocator.current()
             try ResourceListing.run(.suite, json: json) { file in
                 let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-                let cases = try SuiteExpander.expand(suite, catalogue: .standard) { try locator.locate($0, kind: .model) }
+                let cases = try SuiteExpander.expand(suite, catalogue: .standard) {
+                    try locator.locate($0, kind: .model)
+                }
                 let summary = Summary(
                     id: suite.id,
                     title: suite.title,

@@ -52,22 +52,36 @@ import Testing
     }
 
     @Test func badDimsAndValuesNameTheLineAndField() {
-        #expect(refusal(Self.text.replacingOccurrences(of: "[seq, 16]", with: "[sq, 16]")).contains(
-            "g.yaml:4:15: inputs.x.shape[0]"
-        ))
-        #expect(refusal(Self.text.replacingOccurrences(of: "[seq, 16]", with: "[sq, 16]")).contains(
-            "'sq' is not a number or a dim (dims: seq)"
-        ))
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: "[seq, 16]", with: "[sq, 16]")).contains(
+                "g.yaml:4:15: inputs.x.shape[0]"
+            )
+        )
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: "[seq, 16]", with: "[sq, 16]")).contains(
+                "'sq' is not a number or a dim (dims: seq)"
+            )
+        )
         #expect(refusal(Self.text, dims: ["ctx": 8]).contains("has no dim 'ctx' to set"))
-        #expect(refusal(Self.text.replacingOccurrences(of: ", high: 50", with: "")).contains("missing required field 'high'"))
-        #expect(refusal(Self.text.replacingOccurrences(of: "high: 50", with: "high: 50, std: 2")).contains(
-            "std does not apply to values tokens"
-        ))
-        #expect(refusal(Self.text.replacingOccurrences(of: "values: rope_sin", with: "values: rope_tan")).contains(
-            "unknown values 'rope_tan'"
-        ))
-        #expect(refusal(Self.text.replacingOccurrences(of: "cos: {shape: [seq, 2]", with: "cos: {shape: [seq]")).contains(
-            "rope_cos needs a float [s, d/2] input"
-        ))
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: ", high: 50", with: "")).contains(
+                "missing required field 'high'"
+            )
+        )
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: "high: 50", with: "high: 50, std: 2")).contains(
+                "std does not apply to values tokens"
+            )
+        )
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: "values: rope_sin", with: "values: rope_tan")).contains(
+                "unknown values 'rope_tan'"
+            )
+        )
+        #expect(
+            refusal(Self.text.replacingOccurrences(of: "cos: {shape: [seq, 2]", with: "cos: {shape: [seq]")).contains(
+                "rope_cos needs a float [s, d/2] input"
+            )
+        )
     }
 }

@@ -45,7 +45,14 @@ struct ModelReportTests {
             line: 40,
             message: "3/8 elements beyond",
             evidence: ConformanceEvidence(
-                rtol: 0, atol: 0, maxAbsError: 1, maxRelError: 1, worstIndex: [0], mismatches: 3, elements: 8, samples: [],
+                rtol: 0,
+                atol: 0,
+                maxAbsError: 1,
+                maxRelError: 1,
+                worstIndex: [0],
+                mismatches: 3,
+                elements: 8,
+                samples: [],
                 structural: []
             )
         )
@@ -56,8 +63,10 @@ struct ModelReportTests {
         #expect(section.all("tr").count == 4)
         #expect(section.text.contains("k_cache_out") && section.text.contains("in-process"))
         #expect(section.text.contains("q_rot (rotary_embedding)") && section.text.contains("node-by-node"))
-        #expect(try ParsedXML.parse(HTMLReport(ReportModel(RecordFixture.record())).rendered()).all("section").allSatisfy {
-            $0.attributes["id"] != "models"
-        })
+        #expect(
+            try ParsedXML.parse(HTMLReport(ReportModel(RecordFixture.record())).rendered()).all("section").allSatisfy {
+                $0.attributes["id"] != "models"
+            }
+        )
     }
 }

@@ -65,7 +65,9 @@ import Testing
             file: "greedy.yaml",
             validator: OpCatalogue.standard
         )
-        let planned = try SuiteExpander.expand(suite, catalogue: .standard) { try Self.locator.locate($0, kind: .model) }
+        let planned = try SuiteExpander.expand(suite, catalogue: .standard) {
+            try Self.locator.locate($0, kind: .model)
+        }
         let result = try #require(try run(planned, on: NativeCPUBackend()).first)
         #expect(result.outcome == .pass, "\(result.message ?? "")")
         let greedy = try #require(result.model?.greedy)
@@ -77,31 +79,56 @@ import Testing
     @Test func aModelEntryWithoutThresholdsOrWithAWrongDimIsRefused() throws {
         func refusal(_ entry: String) -> String {
             do {
-                let suite = try Suite.parse(text: "id: m\ncases:\n" + entry, file: "m.yaml", validator: OpCatalogue.standard)
+                let suite = try Suite.parse(
+                    text: "id: m\ncases:\n" + entry,
+                    file: "m.yaml",
+                    validator: OpCatalogue.standard
+                )
                 _ = try SuiteExpander.expand(suite, catalogue: .standard) { try Self.locator.locate($0, kind: .model) }
                 return "accepted"
             } catch { return "\(error)" }
         }
         let ok = "{max_rel: 1.0e-4, min_cosine: 0.99, reason: r}"
-        #expect(refusal("  - {kind: model, graph: resnet50-conv2-stage, dtypes: [f32, bf16], thresholds: {f32: \(ok)}}").contains(
-            "m.yaml:3"
-        ))
-        #expect(refusal("  - {kind: model, graph: resnet50-conv2-stage, dtypes: [f32, bf16], thresholds: {f32: \(ok)}}").contains(
-            "no thresholds for bf16"
-        ))
-        #expect(refusal("  - {kind: model, graph: resnet50-conv2-stage, thresholds: {f32: {max_rel: 1, min_cosine: 0.9}}}").contains(
-            "missing required field 'reason'"
-        ))
-        #expect(refusal("  - {kind: model, graph: resnet50-conv2-stage, dims: [{seq: 4}], thresholds: {f32: \(ok)}}").contains(
-            "has no dim 'seq' to set"
-        ))
-        #expect(refusal("  - {kind: model, graph: no-such-model, thresholds: {f32: \(ok)}}").contains("no model 'no-such-model'"))
-        #expect(refusal("  - {kind: model, graph: resnet50-conv2-stage, greedy_steps: 2, thresholds: {f32: \(ok)}}").contains(
-            "no single [seq] token input"
-        ))
-        #expect(refusal("  - {op: relu, shapes: [{shape: [4]}], graph: resnet50-conv2-stage}").contains(
-            "'graph' belongs to model cases"
-        ))
+        #expect(
+            refusal("  - {kind: model, graph: resnet50-conv2-stage, dtypes: [f32, bf16], thresholds: {f32: \(ok)}}")
+                .contains(
+                    "m.yaml:3"
+                )
+        )
+        #expect(
+            refusal("  - {kind: model, graph: resnet50-conv2-stage, dtypes: [f32, bf16], thresholds: {f32: \(ok)}}")
+                .contains(
+                    "no thresholds for bf16"
+                )
+        )
+        #expect(
+            refusal("  - {kind: model, graph: resnet50-conv2-stage, thresholds: {f32: {max_rel: 1, min_cosine: 0.9}}}")
+                .contains(
+                    "missing required field 'reason'"
+                )
+        )
+        #expect(
+            refusal("  - {kind: model, graph: resnet50-conv2-stage, dims: [{seq: 4}], thresholds: {f32: \(ok)}}")
+                .contains(
+                    "has no dim 'seq' to set"
+                )
+        )
+        #expect(
+            refusal("  - {kind: model, graph: no-such-model, thresholds: {f32: \(ok)}}").contains(
+                "no model 'no-such-model'"
+            )
+        )
+        #expect(
+            refusal("  - {kind: model, graph: resnet50-conv2-stage, greedy_steps: 2, thresholds: {f32: \(ok)}}")
+                .contains(
+                    "no single [seq] token input"
+                )
+        )
+        #expect(
+            refusal("  - {op: relu, shapes: [{shape: [4]}], graph: resnet50-conv2-stage}").contains(
+                "'graph' belongs to model cases"
+            )
+        )
     }
 
     @Test func aWrongRoPEPairingFailsTheLayerAndIsNamedAsTheFirstDivergentNode() throws {
@@ -134,7 +161,8 @@ import Testing
     func pluginPassesTheDecoderLayer(_ script: String) throws {
         let backend = Self.plugin(["python3", "Backends/python/\(script)"])
         defer { backend.shutdown() }
-        let planned = try cases("qwen2-0.5b-decoder-layer").filter { $0.id.dtype == "f32" }
+        let planned =
+            try cases("qwen2-0.5b-decoder-layer").filter { $0.id.dtype == "f32" }
             + (Self.runsSlow ? cases("llama-68m") : [])
         for result in try run(planned, on: backend) {
             #expect(result.outcome == .pass, "\(result.id): \(result.message ?? "")")

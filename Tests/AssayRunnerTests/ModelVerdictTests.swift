@@ -41,7 +41,11 @@ import Testing
         let top = compare(Self.rows, swapped)
         #expect(top.top1Agreement == 0.5 && top.top5Agreement == 1)
         #expect(ModelComparison.miss(top, Self.threshold)?.contains("max relative error") == true)
-        #expect(ModelComparison.miss(top, ModelThreshold(maxRelative: 1, minCosine: 0, minTop1: 1, reason: "r"))?.contains("top-1 agreement 0.5 < 1") == true)
+        #expect(
+            ModelComparison.miss(top, ModelThreshold(maxRelative: 1, minCosine: 0, minTop1: 1, reason: "r"))?.contains(
+                "top-1 agreement 0.5 < 1"
+            ) == true
+        )
         let scaled = compare(Self.rows, Self.rows.map { $0 * 1.01 }, logits: false)
         #expect(abs(scaled.maxRelError - 0.01) < 1e-12 && scaled.cosine > 0.9999999 && scaled.top1Agreement == nil)
         #expect(ModelComparison.miss(scaled, Self.threshold)?.contains("max relative error 0.01") == true)
@@ -51,8 +55,15 @@ import Testing
         #expect(broken.nonFinite == 1 && ModelComparison.miss(broken, Self.threshold)?.contains("non-finite") == true)
         let flat = compare(Self.rows, Self.rows.map { $0 * 0.5 + 0.2 })
         #expect(flat.klDivergence! > 1e-3)
-        #expect(ModelComparison.miss(flat, ModelThreshold(maxRelative: 10, minCosine: 0, maxKL: 1e-6, reason: "r"))?.contains("KL") == true)
-        #expect(ModelComparison.miss(flat, ModelThreshold(maxRelative: 10, minCosine: 0.99999, reason: "r"))?.contains("cosine") == true)
+        #expect(
+            ModelComparison.miss(flat, ModelThreshold(maxRelative: 10, minCosine: 0, maxKL: 1e-6, reason: "r"))?
+                .contains("KL") == true
+        )
+        #expect(
+            ModelComparison.miss(flat, ModelThreshold(maxRelative: 10, minCosine: 0.99999, reason: "r"))?.contains(
+                "cosine"
+            ) == true
+        )
         #expect(GreedyDecoding.argmax([.nan, 1, 3, 3], row: 0, width: 4) == 2)
     }
 
@@ -88,7 +99,14 @@ import Testing
             validator: OpCatalogue.standard
         )
         let planned = try SuiteExpander.expand(suite, catalogue: .standard) { name in
-            LocatedResource(kind: .model, name: name, origin: .path, url: nil, displayName: "toy-lm.yaml", text: Self.toy)
+            LocatedResource(
+                kind: .model,
+                name: name,
+                origin: .path,
+                url: nil,
+                displayName: "toy-lm.yaml",
+                text: Self.toy
+            )
         }
         let executor = CaseExecutor(
             backend: backend,

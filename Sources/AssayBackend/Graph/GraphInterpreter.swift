@@ -100,7 +100,8 @@ extension InterpretedGraphExecuting {
         try graphInterpreter.load(graph, weights: weights)
     }
 
-    public func runGraph(_ handle: GraphHandle, inputs: [String: Tensor], exposing: [String]) throws -> [String: Tensor] {
+    public func runGraph(_ handle: GraphHandle, inputs: [String: Tensor], exposing: [String]) throws -> [String: Tensor]
+    {
         try graphInterpreter.run(handle, inputs: inputs, exposing: exposing)
     }
 

@@ -9,7 +9,8 @@ public final class NodeByNodeGraphExecutor: InterpretedGraphExecuting {
 
     public init(backend: any Backend) {
         self.backend = backend
-        graphInterpreter = GraphInterpreter { [backend] problem, inputs in try backend.execute(problem, inputs: inputs) }
+        graphInterpreter = GraphInterpreter { [backend] problem, inputs in try backend.execute(problem, inputs: inputs)
+        }
     }
 
     public var graphExecution: GraphExecutionMode { .nodeByNode }
