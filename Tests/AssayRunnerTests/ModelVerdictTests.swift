@@ -108,13 +108,7 @@ import Testing
                 text: Self.toy
             )
         }
-        let executor = CaseExecutor(
-            backend: backend,
-            identity: try backend.describe(),
-            performanceRunner: nil,
-            systemChecker: nil
-        )
-        return executor.run(planned[0])
+        return try ModelCaseTests().run([planned[0]], on: backend)[0]
     }
 
     @Test func greedyDecodingAgreesOnNativeAndAWrongOpDiffersAtTheFirstStep() throws {
