@@ -20,6 +20,7 @@ public struct HTMLReport: Sendable {
             if !model.problems.filter({ $0.kind != .conformance }).isEmpty { otherProblemsSection }
             if !model.performance.isEmpty { performanceSection }
             if !model.collectives.isEmpty { collectiveSection }
+            if !model.models.isEmpty { modelSection }
             if !model.system.isEmpty { systemSection }
             if !model.unsupported.isEmpty { unsupportedSection }
             if !model.waivers.isEmpty || !model.declaredWaivers.isEmpty { waiverSection }

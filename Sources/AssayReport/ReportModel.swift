@@ -13,6 +13,8 @@ public struct ReportModel: Sendable {
     /// Performance cases that were measured.
     public let performance: [CaseResult]
     public let system: [CaseResult]
+    /// Model cases (graphs against their float64 reference) that ran far enough to be compared.
+    public let models: [CaseResult]
     /// Cases the backend or the machine could not run, with their reasons (`unsupportedReason`).
     public let unsupported: [CaseResult]
     /// Cases carrying a waiver note, applied or expired.
@@ -29,6 +31,7 @@ public struct ReportModel: Sendable {
         problems = record.cases.filter { !$0.outcome.isAcceptable }
         performance = record.cases.filter { $0.kind == .performance && $0.performance != nil }
         system = record.cases.filter { $0.kind == .system }
+        models = record.cases.filter { $0.kind == .model && $0.model != nil }
         unsupported = record.cases.filter { $0.outcome == .unsupported }
         waivers = record.cases.filter { $0.waiver != nil }
         matrix = ConformanceMatrix(record.cases)

@@ -32,7 +32,8 @@ public struct CaseRemeasurer {
         let target = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
         var planned: [CaseID: OpCase] = [:]
         for snapshot in record.suites {
-            let suite = try Suite.parse(text: snapshot.text, file: snapshot.path, validator: catalogue)
+            var suite = try Suite.parse(text: snapshot.text, file: snapshot.path, validator: catalogue)
+            suite.entries.removeAll { $0.kind == .model }  // only op cases are re-measured
             for case .op(let work) in try SuiteExpander.expand(suite, catalogue: catalogue)
             where work.purpose == .performance {
                 planned[work.id] = work

@@ -34,9 +34,12 @@ struct SuitesCommand: ParsableCommand {
         }
 
         func run() throws {
+            let locator = try ResourceLocator.current()
             try ResourceListing.run(.suite, json: json) { file in
                 let suite = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-                let cases = try SuiteExpander.expand(suite, catalogue: .standard)
+                let cases = try SuiteExpander.expand(suite, catalogue: .standard) {
+                    try locator.locate($0, kind: .model)
+                }
                 let summary = Summary(
                     id: suite.id,
                     title: suite.title,
@@ -57,9 +60,10 @@ struct SuitesCommand: ParsableCommand {
         var suite: String
 
         func run() throws {
-            let file = try ResourceLocator.current().locate(suite, kind: .suite)
+            let locator = try ResourceLocator.current()
+            let file = try locator.locate(suite, kind: .suite)
             let loaded = try Suite.parse(text: file.text, file: file.displayName, validator: SuiteValidator())
-            let cases = try SuiteExpander.expand(loaded, catalogue: .standard)
+            let cases = try SuiteExpander.expand(loaded, catalogue: .standard) { try locator.locate($0, kind: .model) }
             print("# \(loaded.id): \(loaded.title) — \(cases.count) cases")
             for planned in cases {
                 print("\(planned.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(planned.id)")

@@ -10,7 +10,7 @@ import Testing
 
 /// A backend with one deliberate bug, wrapped around the native one.
 final class FaultyBackend: Backend {
-    enum Fault { case wrongRounding, wrongAxis, nanNotPropagated, offByOneDimension }
+    enum Fault { case wrongRounding, wrongAxis, nanNotPropagated, offByOneDimension, ropePairing, negatedLinear }
     let fault: Fault
     let inner = NativeCPUBackend(threads: 1)
     init(_ fault: Fault) { self.fault = fault }
@@ -20,6 +20,14 @@ final class FaultyBackend: Backend {
     func shutdown() {}
 
     func execute(_ problem: OpProblem, inputs: [Tensor]) throws -> [Tensor] {
+        if fault == .ropePairing {
+            // Rotary embedding with the other pairing convention (adjacent pairs, not halves).
+            var other = problem
+            if problem.op == "rotary_embedding" {
+                other.attrs["interleaved"] = .bool(!(problem.attrs["interleaved"]?.boolValue ?? false))
+            }
+            return try inner.execute(other, inputs: inputs)
+        }
         let output = try inner.execute(problem, inputs: inputs)[0]
         switch fault {
         case .wrongRounding:
@@ -33,6 +41,12 @@ final class FaultyBackend: Backend {
             return try inner.execute(problemOnAxis0, inputs: inputs)
         case .nanNotPropagated:
             return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { $0.isNaN ? 0 : $0 })]
+        case .ropePairing:
+            return [output]
+        case .negatedLinear:
+            // A sign error in one op: the largest logit becomes the smallest.
+            guard problem.op == "linear" else { return [output] }
+            return [Tensor(dtype: output.dtype, shape: output.shape, values: output.values().map { -$0 })]
         case .offByOneDimension:
             var dims = output.shape.dims
             dims[0] -= 1

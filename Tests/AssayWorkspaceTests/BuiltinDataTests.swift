@@ -17,10 +17,10 @@ struct BuiltinDataTests {
         }
     }
 
-    @Test("every shipped suite and profile, and the default target, is built in")
+    @Test("every shipped suite, profile and model, and the default target, is built in")
     func everySuiteAndProfileIsBuiltIn() throws {
         let builtin = Set(BuiltinFiles.all.map(\.path))
-        for folder in ["Suites", "Profiles"] {
+        for folder in ["Suites", "Profiles", "Models"] {
             let names = try FileManager.default.contentsOfDirectory(
                 atPath: Repository.root.appendingPathComponent(folder).path
             )
