@@ -7,6 +7,7 @@ import Testing
 
 @testable import AssayCore
 @testable import AssayOps
+@testable import AssayPlanning
 @testable import AssayRunner
 
 @Suite(.serialized) struct ModelCaseTests {

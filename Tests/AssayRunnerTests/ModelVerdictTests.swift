@@ -4,6 +4,7 @@ import Testing
 
 @testable import AssayCore
 @testable import AssayOps
+@testable import AssayPlanning
 @testable import AssayRunner
 
 /// Each verdict of a model case, with a right and a deliberately wrong answer.
