@@ -104,10 +104,10 @@ def reference(weights, inputs):
 class GraphClient(Client):
     """The test client with the harness's side of feature `graph`."""
 
-    def __init__(self, argv, features=("graph",), options=None):
+    def __init__(self, argv, features=("graph",), options=None, **hello):
         super(GraphClient, self).__init__(argv, hello=False)
-        self.send({"type": "hello", "protocol": 1, "minor": 1, "features": list(features),
-                   "harness": "assay-tests", "options": options or {}})
+        self.send(dict({"type": "hello", "protocol": 1, "minor": 1, "features": list(features),
+                        "harness": "assay-tests", "options": options or {}}, **hello))
         self.hello_reply = self.recv()[0]
 
     def tensors_request(self, header, field, arrays):
@@ -303,16 +303,15 @@ def test_a_new_hello_drops_every_graph():
     c.close()
 
 
-def test_weights_sent_through_shared_memory_are_copied_at_load():
+@pytest.mark.parametrize("name", ["numpy", "torch-cpu"])
+def test_weights_sent_through_shared_memory_are_copied_at_load(name):
     from test_shm import NONCE, REGION, THRESHOLD, shm
     if not shm.supported():
         pytest.skip("no memfd_create on this platform")
     import mmap
     import os
-    c = start("numpy", features=("graph", "shm"))
-    c.send({"type": "hello", "protocol": 1, "minor": 1, "features": ["graph", "shm"], "harness": "t",
-            "options": {}, "shm": {"bytes": REGION, "threshold_bytes": THRESHOLD, "nonce": NONCE}})
-    grant = c.recv()[0]["shm"]
+    c = start(name, features=("graph", "shm"), shm={"bytes": REGION, "threshold_bytes": THRESHOLD, "nonce": NONCE})
+    grant = c.hello_reply["shm"]
     fd = os.open("/proc/%d/fd/%d" % (c.proc.pid, grant["fd"]), os.O_RDWR)
     region = mmap.mmap(fd, grant["bytes"], mmap.MAP_SHARED)
     os.close(fd)
@@ -365,7 +364,7 @@ def test_the_reference_comparison_fails_for_a_wrong_op_and_the_plan_frees_dead_t
     assert np.abs(good - expected).max() < tolerance
     assert np.abs(bad - expected).max() > tolerance  # the check the tests rely on can fail
     frees = {node.name: set(node.frees) for node in graph.nodes}
-    assert frees["q"] == {"q"} - {"q"} and "q" in frees["q3"] and "h" in frees["v"]  # dead after last use
+    assert frees["q"] == set() and "q" in frees["q3"] and "h" in frees["v"]  # dead after last use
     assert all("wq" not in f and "y" not in f for f in frees.values())  # weights and outputs stay
     assert "x" in frees["x2"] and "x2" in frees["y"]
 
@@ -375,3 +374,17 @@ def test_graph_errors_are_the_protocol_error_classes():
         Graph(block_graph(), capabilities={"rms_norm": {"f32"}}, backend_name="tiny")
     with pytest.raises(Invalid):
         Graph([])
+
+
+def test_torch_compile_behind_the_option_is_recorded_and_agrees_with_eager():
+    c = start("torch-cpu", options={"graph_compile": "1"})
+    weights, inputs = block_tensors()
+    loaded = c.load(block_graph(), weights)
+    assert loaded["executor"] == "torch.compile (inductor) on cpu", loaded
+    reply, (y,) = c.run(loaded["handle"], inputs)
+    assert reply["type"] == "result", (reply, c.stderr_text()[-3000:])
+    expected = reference(weights, inputs)
+    assert np.abs(y - expected).max() < 1e-5 * np.abs(expected).max()
+    bench, _ = c.request({"type": "benchmark_graph", "handle": loaded["handle"], "k": 2, "samples": 2})
+    assert bench["type"] == "samples", bench
+    c.close()
