@@ -1,0 +1,157 @@
+"""Decoder-layer prefill tokens/s through Assay's torch-cpu backend (the plugin, `load_graph` +
+`benchmark_graph`, ABP 1.1 feature graph) beside the same layer written directly in torch eager in
+this process, in one run (issue 17: the harness should add no overhead, goal within 3%).
+
+    python3 Benchmarks/models/prefill_vs_torch.py [--config tinyllama-1.1b] [--seq 128,512]
+        [--threads N] [--k 1] [--samples 5] [--rounds 3] [--native RUN_JSON]
+
+Both sides: f32, batch 1, the same weights, the same thread count (the plugin gets it through
+OMP_NUM_THREADS and reports it in its hello), inputs uniform in [-1, 1), one untimed warm-up run,
+then per sample k back-to-back runs on time.perf_counter_ns with Python's garbage collector off
+(the SDK's `time_host`), median over samples. Rounds alternate the two sides so that load drift
+on a shared machine shows up as disagreement between rounds, not as a bias. Before timing, the
+plugin's `run_graph` output is checked against the direct layer on the same input and real RoPE
+tables. The native backend's figure comes from an Assay run record of the model-performance
+suite when one is given (`--native`); the harness's graph cases write it. Exits 0 with a note
+when torch is not importable."""
+import argparse
+import json
+import os
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "Backends", "python"))
+sys.path.insert(0, HERE)
+
+import numpy as np  # noqa: E402
+
+import llama_layer  # noqa: E402
+from assay_backend import encode_tensors  # noqa: E402
+from assay_backend.testing.client import Client  # noqa: E402
+from assay_backend.timing import collector_paused, time_host  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    print("torch not importable: decoder-layer prefill vs torch eager skipped")
+    sys.exit(0)
+
+
+def plugin(threads):
+    env = {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+    client = Client([os.path.join(ROOT, "Backends", "python", "torch_backend.py"), "--device", "cpu"], env=env,
+                    hello=False)
+    client.send({"type": "hello", "protocol": 1, "minor": 1, "features": ["graph"], "harness": "prefill-bench",
+                 "options": {}})
+    hello = client.recv()[0]
+    if "graph" not in hello.get("features", []):
+        sys.exit("the torch plugin did not agree to feature graph: %s" % hello)
+    return client, hello
+
+
+def request(client, header, field=None, arrays=()):
+    descs, bufs, total = encode_tensors(list(arrays))
+    header = dict(header, id=client.next_id, payload_bytes=total)
+    if field:
+        header[field] = descs
+    client.next_id += 1
+    client.send_raw(json.dumps(header).encode() + b"\n" + b"".join(bytes(b) for b in bufs))
+    reply, outputs = client.recv()
+    if reply.get("type") == "error":
+        sys.exit("plugin error on %s: %s" % (header["type"], reply))
+    return reply, outputs
+
+
+def median_s(elapsed_ns, k):
+    return statistics.median(elapsed_ns) / k / 1e9
+
+
+def native_figures(run_json):
+    """{seq: tokens/s} of the native backend from a run record's decoder-layer prefill cases
+    (model performance cases record `tokens_per_s` and their sequence length)."""
+    with open(run_json) as handle:
+        record = json.load(handle)
+    out = {}
+    for case in record.get("cases", []):
+        perf = case.get("performance") or {}
+        model = case.get("model") or perf.get("model") or {}
+        if "tokens_per_s" in perf and model.get("seq"):
+            out[int(model["seq"])] = float(perf["tokens_per_s"])
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--config", default="tinyllama-1.1b", choices=sorted(llama_layer.CONFIGS))
+    p.add_argument("--seq", default="128,512")
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--k", type=int, default=1)
+    p.add_argument("--samples", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--native", help="an Assay run.json of the model-performance suite on the native backend")
+    args = p.parse_args()
+    c = llama_layer.CONFIGS[args.config]
+    seqs = [int(s) for s in args.seq.split(",")]
+    torch.set_num_threads(args.threads)
+    weights = llama_layer.weights(c)
+    client, hello = plugin(args.threads)
+    load = os.getloadavg()
+    print("decoder layer prefill, %s (hidden %d, %d/%d heads, ffn %d), f32, batch 1, %d threads, torch %s"
+          % (args.config, c["hidden"], c["heads"], c["kv_heads"], c["ffn"], args.threads, torch.__version__))
+    print("plugin: %s %s, executor threads %s; machine: %d cores, load average %.2f %.2f %.2f at start"
+          % (hello["backend"]["name"], hello["runtime"].get("torch"), hello["runtime"].get("threads"),
+             os.cpu_count(), *load))
+    direct_weights = [torch.from_numpy(w.copy()) for w in weights]
+    layer = llama_layer.torch_layer(c, direct_weights)
+    native = native_figures(args.native) if args.native else {}
+    rows = []
+    for seq in seqs:
+        loaded, _ = request(client, {"type": "load_graph", "graph": llama_layer.graph(c, seq)}, "weights", weights)
+        handle = loaded["handle"]
+        # the same layer? the plugin's run_graph against the direct layer on one input
+        rng = np.random.default_rng(seq)
+        x = (rng.random((seq, c["hidden"]), dtype=np.float32) * 2 - 1).astype(np.float32)
+        cos, sin = llama_layer.rope_tables(c, seq)
+        (_, (y_assay,)) = request(client, {"type": "run_graph", "handle": handle}, "inputs",
+                                  [x, cos.astype(np.float32), sin.astype(np.float32)])
+        cos_full = torch.from_numpy(np.concatenate([cos, cos], -1).astype(np.float32))
+        sin_full = torch.from_numpy(np.concatenate([sin, sin], -1).astype(np.float32))
+        with torch.no_grad():
+            y_direct = layer(torch.from_numpy(x), cos_full, sin_full).numpy()
+        err = float(np.abs(y_assay - y_direct).max() / np.abs(y_direct).max())
+        if err > 1e-4:
+            sys.exit("seq %d: the plugin's layer differs from the direct one (max rel err %.2e)" % (seq, err))
+        # direct inputs drawn like the plugin's benchmark inputs: uniform in [-1, 1)
+        gen = torch.Generator().manual_seed(seq)
+        dh = c["hidden"] // c["heads"]
+        xs = [torch.rand(shape, generator=gen) * 2 - 1 for shape in ((seq, c["hidden"]), (seq, dh), (seq, dh))]
+        fn = lambda: layer(*xs)
+        per_round = []
+        for r in range(args.rounds):
+            reply, _ = request(client, {"type": "benchmark_graph", "handle": handle, "seed": r, "mode": "warm",
+                                        "k": args.k, "samples": args.samples})
+            assay_s = median_s(reply["elapsed_ns"], args.k)
+            with torch.no_grad():
+                fn()  # untimed warm-up, as the plugin does
+                with collector_paused():
+                    direct = [time_host(fn, args.k) for _ in range(args.samples)]
+            direct_s = median_s(direct, args.k)
+            per_round.append((seq / assay_s, seq / direct_s))
+            print("  seq %5d round %d: assay %9.1f tok/s  direct %9.1f tok/s  ratio %.3f"
+                  % (seq, r + 1, seq / assay_s, seq / direct_s, direct_s / assay_s))
+        request(client, {"type": "unload", "handle": handle})
+        rows.append((seq, statistics.median(a for a, _ in per_round), statistics.median(d for _, d in per_round),
+                     statistics.median(a / d for a, d in per_round), native.get(seq)))
+    client.close()
+    print("\n%6s  %28s  %24s  %14s  %18s" % ("seq", "assay torch-cpu (graph) tok/s", "torch eager direct tok/s",
+                                             "assay / direct", "assay native tok/s"))
+    for seq, assay_tps, direct_tps, ratio, native_tps in rows:
+        native_text = "%.1f" % native_tps if native_tps else ("not in record" if args.native else "no --native")
+        print("%6d  %28.1f  %24.1f  %14.3f  %18s" % (seq, assay_tps, direct_tps, ratio, native_text))
+    print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
