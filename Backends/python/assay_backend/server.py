@@ -339,7 +339,8 @@ class Server(object):
         kind = h["type"]
         if kind == "benchmark_graph":
             seed, mode, k, samples = self._sampling(h)
-            self._samples_reply(req_id, self.graphs.benchmark(h, seed, mode, k, samples), samples)
+            given = None if h.get("inputs") is None else decode_tensors(h["inputs"], payload, "inputs", self.region)
+            self._samples_reply(req_id, self.graphs.benchmark(h, seed, mode, k, samples, given), samples)
         elif kind == "run_graph":
             names, arrays = self.graphs.run(h, decode_tensors(h.get("inputs"), payload, "inputs", self.region))
             descs, bufs, total = encode_tensors(arrays)

@@ -388,3 +388,14 @@ def test_torch_compile_behind_the_option_is_recorded_and_agrees_with_eager():
     bench, _ = c.request({"type": "benchmark_graph", "handle": loaded["handle"], "k": 2, "samples": 2})
     assert bench["type"] == "samples", bench
     c.close()
+
+
+def test_benchmark_graph_times_the_inputs_the_harness_sends(plugin):
+    weights, inputs = block_tensors()
+    handle = plugin.load(block_graph(), weights)["handle"]
+    reply, _ = plugin.tensors_request({"type": "benchmark_graph", "handle": handle, "k": 1, "samples": 2},
+                                      "inputs", inputs)
+    assert reply["type"] == "samples" and len(reply["elapsed_ns"]) == 2, reply
+    reply, _ = plugin.tensors_request({"type": "benchmark_graph", "handle": handle}, "inputs", inputs[:1])
+    assert reply["code"] == "invalid" and "inputs: 1 tensors for the graph's 3 inputs" in reply["message"], reply
+    plugin.request({"type": "unload", "handle": handle})
