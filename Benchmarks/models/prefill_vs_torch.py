@@ -23,12 +23,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "Backends", "python"))
-sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
 
-import llama_layer  # noqa: E402
 from assay_backend import encode_tensors  # noqa: E402
+from assay_backend.testing import llama_layer  # noqa: E402
 from assay_backend.testing.client import Client  # noqa: E402
 from assay_backend.timing import collector_paused, time_host  # noqa: E402
 
@@ -37,6 +36,35 @@ try:
 except ImportError:
     print("torch not importable: decoder-layer prefill vs torch eager skipped")
     sys.exit(0)
+
+
+def torch_layer(c, tensors):
+    """The layer written directly in torch eager (no Assay code): a function (x, cos, sin) -> y
+    with x [seq, hidden] and cos, sin [seq, head_dim] (the halves' table repeated), as Hugging
+    Face's LlamaDecoderLayer writes it: rotate_half RoPE, repeat_kv, SDPA, SwiGLU."""
+    F = torch.nn.functional
+    n1, wq, wk, wv, wo, n2, wg, wu, wd = tensors
+    d, h, kv = c["hidden"], c["heads"], c["kv_heads"]
+    dh, eps = d // h, c["eps"]
+
+    def rotate_half(t):
+        return torch.cat((-t[..., dh // 2:], t[..., :dh // 2]), dim=-1)
+
+    def layer(x, cos, sin):
+        s = x.shape[0]
+        hs = F.rms_norm(x, (d,), n1, eps)
+        q = F.linear(hs, wq).view(s, h, dh).transpose(0, 1)
+        k = F.linear(hs, wk).view(s, kv, dh).transpose(0, 1)
+        v = F.linear(hs, wv).view(s, kv, dh).transpose(0, 1)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = k.repeat_interleave(h // kv, dim=0)
+        v = v.repeat_interleave(h // kv, dim=0)
+        a = F.scaled_dot_product_attention(q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0), is_causal=True)
+        x = x + F.linear(a[0].transpose(0, 1).reshape(s, d), wo)
+        hs = F.rms_norm(x, (d,), n2, eps)
+        return x + F.linear(F.silu(F.linear(hs, wg)) * F.linear(hs, wu), wd)
+    return layer
 
 
 def plugin(threads):
@@ -104,7 +132,7 @@ def main():
           % (hello["backend"]["name"], hello["runtime"].get("torch"), hello["runtime"].get("threads"),
              os.cpu_count(), *load))
     direct_weights = [torch.from_numpy(w.copy()) for w in weights]
-    layer = llama_layer.torch_layer(c, direct_weights)
+    layer = torch_layer(c, direct_weights)
     native = native_figures(args.native) if args.native else {}
     rows = []
     for seq in seqs:

@@ -14,56 +14,15 @@ from conftest import skip_reason
 from assay_backend import encode_tensors
 from assay_backend.errors import Invalid, Unsupported
 from assay_backend.graph import Graph
+from assay_backend.testing import llama_layer
 
 S, D, HQ, HKV, DH, FF = 6, 16, 4, 2, 4, 24
 
 
 def block_graph():
-    """RMSNorm, q/k/v projections, RoPE, GQA by head repeat, causal attention, output
-    projection, residual, SwiGLU MLP, residual: a LLaMA decoder layer at toy size."""
-    f32 = lambda name, shape: {"name": name, "dtype": "f32", "shape": shape}
-    node = lambda name, op, inputs, **attrs: {"name": name, "op": op, "dtype": "f32", "inputs": inputs,
-                                              "attrs": attrs}
-    return {
-        "id": "toy-layer",
-        "inputs": [f32("x", [S, D]), f32("cos", [S, DH // 2]), f32("sin", [S, DH // 2])],
-        "weights": [f32("n1", [D]), f32("wq", [HQ * DH, D]), f32("wk", [HKV * DH, D]), f32("wv", [HKV * DH, D]),
-                    f32("wo", [D, HQ * DH]), f32("n2", [D]), f32("wg", [FF, D]), f32("wu", [FF, D]),
-                    f32("wd", [D, FF])],
-        "nodes": [
-            node("h", "rms_norm", ["x", "n1"], eps=1e-6),
-            node("q", "linear", ["h", "wq"], bias=False),
-            node("k", "linear", ["h", "wk"], bias=False),
-            node("v", "linear", ["h", "wv"], bias=False),
-            node("q3", "reshape", ["q"], to=[S, HQ, DH]),
-            node("k3", "reshape", ["k"], to=[S, HKV, DH]),
-            node("v3", "reshape", ["v"], to=[S, HKV, DH]),
-            node("qr", "rotary_embedding", ["q3", "cos", "sin"]),
-            node("kr", "rotary_embedding", ["k3", "cos", "sin"]),
-            node("qt", "transpose", ["qr"], perm=[1, 0, 2]),
-            node("kt", "transpose", ["kr"], perm=[1, 0, 2]),
-            node("vt", "transpose", ["v3"], perm=[1, 0, 2]),
-            node("q4", "reshape", ["qt"], to=[1, HQ, S, DH]),
-            node("k4", "reshape", ["kt"], to=[1, HKV, S, DH]),
-            node("v4", "reshape", ["vt"], to=[1, HKV, S, DH]),
-            node("kg", "repeat_interleave", ["k4"], repeats=HQ // HKV, axis=1),
-            node("vg", "repeat_interleave", ["v4"], repeats=HQ // HKV, axis=1),
-            node("a", "scaled_dot_product_attention", ["q4", "kg", "vg"], causal=True),
-            node("a3", "reshape", ["a"], to=[HQ, S, DH]),
-            node("at", "transpose", ["a3"], perm=[1, 0, 2]),
-            node("a2", "reshape", ["at"], to=[S, HQ * DH]),
-            node("o", "linear", ["a2", "wo"], bias=False),
-            node("x2", "add", ["x", "o"]),
-            node("h2", "rms_norm", ["x2", "n2"], eps=1e-6),
-            node("g", "linear", ["h2", "wg"], bias=False),
-            node("u", "linear", ["h2", "wu"], bias=False),
-            node("sg", "silu", ["g"]),
-            node("m", "mul", ["sg", "u"]),
-            node("d", "linear", ["m", "wd"], bias=False),
-            node("y", "add", ["x2", "d"]),
-        ],
-        "outputs": ["y"],
-    }
+    """A LLaMA decoder layer at toy size (RMSNorm, q/k/v projections, RoPE, GQA by head repeat,
+    causal attention, output projection, residual, SwiGLU MLP, residual)."""
+    return llama_layer.graph(llama_layer.TOY, S)
 
 
 def block_tensors(seed=3):

@@ -1,7 +1,7 @@
-"""A LLaMA decoder layer twice: as an Assay graph (catalogue ops, the JSON `load_graph` carries,
-docs/PROTOCOL.md "Feature graph") and written directly in torch eager the way model code writes
-it (Hugging Face's LlamaDecoderLayer: rotate_half RoPE, repeat_kv, SDPA, SwiGLU). Both take the
-same weights, so the benchmark times one layer two ways."""
+"""A LLaMA decoder layer (RMSNorm, RoPE, GQA by head repeat, causal attention, SwiGLU MLP,
+residuals) as an Assay graph: catalogue ops in the JSON `load_graph` carries (docs/PROTOCOL.md,
+"Feature graph"), at real configurations or a toy one. The SDK's graph tests and
+Benchmarks/models use it."""
 import numpy as np
 
 # Real configurations (the config.json of each model on the Hugging Face hub).
@@ -11,6 +11,7 @@ CONFIGS = {
     # meta-llama/Meta-Llama-3-8B
     "llama-3-8b": dict(hidden=4096, heads=32, kv_heads=8, ffn=14336, eps=1e-5, theta=500000.0),
 }
+TOY = dict(hidden=16, heads=4, kv_heads=2, ffn=24, eps=1e-6, theta=10000.0)  # for the tests
 WEIGHTS = ("n1", "wq", "wk", "wv", "wo", "n2", "wg", "wu", "wd")
 
 
@@ -83,32 +84,3 @@ def rope_tables(c, seq):
     inv = c["theta"] ** (-np.arange(0, dh, 2) / dh)
     angles = np.arange(seq)[:, None] * inv[None, :]
     return np.cos(angles), np.sin(angles)
-
-
-def torch_layer(c, tensors):
-    """The layer written directly in torch eager (no Assay code): a function (x, cos, sin) -> y
-    with x [seq, hidden] and cos, sin [seq, head_dim] (the halves' table repeated, as HF does)."""
-    import torch
-    import torch.nn.functional as F
-    n1, wq, wk, wv, wo, n2, wg, wu, wd = tensors
-    d, h, kv = c["hidden"], c["heads"], c["kv_heads"]
-    dh, eps = d // h, c["eps"]
-
-    def rotate_half(t):
-        return torch.cat((-t[..., dh // 2:], t[..., :dh // 2]), dim=-1)
-
-    def layer(x, cos, sin):
-        s = x.shape[0]
-        hs = F.rms_norm(x, (d,), n1, eps)
-        q = F.linear(hs, wq).view(s, h, dh).transpose(0, 1)
-        k = F.linear(hs, wk).view(s, kv, dh).transpose(0, 1)
-        v = F.linear(hs, wv).view(s, kv, dh).transpose(0, 1)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        k = k.repeat_interleave(h // kv, dim=0)
-        v = v.repeat_interleave(h // kv, dim=0)
-        a = F.scaled_dot_product_attention(q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0), is_causal=True)
-        x = x + F.linear(a[0].transpose(0, 1).reshape(s, d), wo)
-        hs = F.rms_norm(x, (d,), n2, eps)
-        return x + F.linear(F.silu(F.linear(hs, wg)) * F.linear(hs, wu), wd)
-    return layer
