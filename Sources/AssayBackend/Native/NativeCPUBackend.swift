@@ -19,6 +19,8 @@ public final class NativeCPUBackend: Backend {
     /// Output buffers of the f16/bf16 direct paths, kept between benchmark calls (see OutputPool).
     var lowPrecisionBytes: OutputPool<UInt8>?
     var lowPrecisionFloats: OutputPool<Float>?
+    /// The graphs loaded into this backend (NativeCPUBackend+Graph), run on `compute`.
+    lazy var graphInterpreter = GraphInterpreter { [unowned self] problem, inputs in [try self.compute(problem, inputs)] }
 
     public init(threads: Int? = nil, catalogue: OpCatalogue = .standard) {
         self.threads = Swift.max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
