@@ -164,7 +164,10 @@ public struct Sampler {
         )
     }
 
-    /// Rejects a batch a buggy or hostile backend could use to corrupt the statistics.
+    /// Rejects a batch a buggy backend could use to corrupt the statistics. This guards the
+    /// in-process sources of `measure` (the native backend's host clock, a rank group's slowest
+    /// rank, test doubles); a plugin's samples were already validated, once, when its reply was
+    /// decoded (`PluginMessage`: count, each positive and finite), so for them this never fires.
     private func checked(_ batch: [MeasuredSample], requested: Int) throws -> [MeasuredSample] {
         guard batch.count == requested else {
             throw SamplerError.wrongSampleCount(requested: requested, received: batch.count)

@@ -46,17 +46,13 @@ extension PluginBackend {
 
     /// `mode: check`: runs the op once and returns this rank's output.
     func collectiveOutput(_ request: CollectiveRequest, ranks: Int) throws -> Tensor {
-        var message = message(for: request, mode: "check")
-        message.k = 1
-        message.samples = 1
         let outputBytes = request.op.outputCount(count: request.count, ranks: ranks) * 8 * 2
         let exchange = try self.exchange(
-            message,
+            message(for: request, mode: .check, k: 1, samples: 1),
             what: "\(request.label) check",
             budgetKey: request.key,
             maxReplyBytes: max(outputBytes, 1 << 20)
         )
-        try expect(exchange.reply, type: "result", what: "\(request.label) check", key: request.key)
         guard exchange.tensors.count == 1 else {
             throw BackendError.protocolViolation(
                 "\(request.key) check: \(exchange.tensors.count) outputs, expected 1",
@@ -68,29 +64,34 @@ extension PluginBackend {
 
     /// `mode: time`: this rank's `samples` totals of `k` back-to-back calls, in nanoseconds.
     func collectiveSamples(_ request: CollectiveRequest, k: Int, samples: Int) throws -> [Double] {
-        var message = message(for: request, mode: "time")
-        message.k = k
-        message.samples = samples
-        let what = "\(request.label) \(request.bytes) bytes"
-        return try self.samples(
-            of: try exchange(message, what: what, budgetKey: request.key).reply,
-            count: samples,
-            what: what,
-            key: request.key
-        )
+        try self.samples(
+            of: message(for: request, mode: .time, k: k, samples: samples),
+            what: "\(request.label) \(request.bytes) bytes",
+            budgetKey: request.key
+        ).map(\.elapsedNanoseconds)
     }
 
-    private func message(for request: CollectiveRequest, mode: String) -> PluginRequest {
-        var message = PluginRequest(type: "collective", id: makeID())
-        message.op = request.op.rawValue
-        message.dtype = request.dtype
-        message.bytes = request.bytes
-        message.inPlace = request.inPlace
-        message.root = request.root
-        message.peer = request.peer
-        message.mode = mode
-        message.peerTimeoutSeconds = request.peerTimeoutSeconds
-        return message
+    private func message(
+        for request: CollectiveRequest,
+        mode: HarnessMessage.Collective.Mode,
+        k: Int,
+        samples: Int
+    ) -> HarnessMessage {
+        .collective(
+            id: makeID(),
+            HarnessMessage.Collective(
+                op: request.op,
+                dtype: request.dtype,
+                bytes: request.bytes,
+                inPlace: request.inPlace,
+                root: request.root,
+                peer: request.peer,
+                mode: mode,
+                k: k,
+                samples: samples,
+                peerTimeoutSeconds: request.peerTimeoutSeconds
+            )
+        )
     }
 
     /// Kills the process (the next request starts a fresh one): the ranks' connections are gone.

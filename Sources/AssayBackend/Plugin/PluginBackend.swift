@@ -36,7 +36,8 @@ public final class PluginBackend: Backend {
     /// Failures that killed the plugin, per op × dtype (or request type), and the keys given up on.
     private var failures: [String: Int] = [:]
     private var givenUp: [String: String] = [:]
-    private let encoder = JSONEncoder()
+    /// Reused: one reply at a time (a backend is driven from one thread).
+    private let decoder = JSONDecoder()
 
     public init(configuration: PluginConfiguration) {
         self.configuration = configuration
@@ -83,19 +84,23 @@ public final class PluginBackend: Backend {
             throw BackendError.unavailable(reason)
         }
         process = started
-        var hello = PluginRequest(type: "hello")
-        hello.protocol = PluginBackend.protocolVersion
-        hello.harness = "assay \(configuration.harnessVersion)"
-        hello.options = configuration.options.merging(configuration.device.map { ["device": $0] } ?? [:]) { $1 }
-        hello.minor = PluginBackend.protocolMinor
-        hello.features = configuration.features
-        hello.rendezvous = rendezvous
-        hello.shm = sharedMemoryOffer
+        let hello = HarnessMessage.Hello(
+            protocolVersion: PluginBackend.protocolVersion,
+            minor: PluginBackend.protocolMinor,
+            harness: "assay \(configuration.harnessVersion)",
+            options: configuration.options.merging(configuration.device.map { ["device": $0] } ?? [:]) { $1 },
+            features: configuration.features,
+            rendezvous: rendezvous,
+            shm: sharedMemoryOffer
+        )
         let greeted: BackendIdentity
         do {
-            let reply = try exchange(hello, timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply
-            greeted = try PluginBackend.identity(from: reply)
-            attachSharedMemory(reply, offer: hello.shm, to: started)
+            let reply = try exchange(.hello(hello), timeout: configuration.handshakeTimeoutSeconds, what: "hello").reply
+            guard case .hello(let greeting) = reply else {
+                throw BackendError.unavailable("the plugin answered the hello with '\(reply.type)'")
+            }
+            greeted = try PluginBackend.identity(from: greeting)
+            attachSharedMemory(greeting, offer: hello.shm, to: started)
         } catch let error as BackendError {
             // A refused, broken or silent handshake means there is no backend to run cases on.
             fail(started)
@@ -148,18 +153,12 @@ public final class PluginBackend: Backend {
         if process === broken { process = nil }
     }
 
-    /// The identity a hello reply declares; a refusal or a malformed hello means no backend.
-    static func identity(from reply: PluginReply) throws -> BackendIdentity {
-        guard reply.type == "hello" else {
-            throw BackendError.unavailable("the plugin answered the hello with '\(reply.type)'")
-        }
+    /// The identity a hello reply declares; another protocol major means no backend.
+    static func identity(from reply: PluginHello) throws -> BackendIdentity {
         guard reply.protocol == protocolVersion else {
             throw BackendError.unavailable(
                 "the plugin speaks protocol \(reply.protocol.map(String.init) ?? "(none)"), the harness \(protocolVersion)"
             )
-        }
-        guard let backend = reply.backend, let capabilities = reply.capabilities, let timer = reply.timer else {
-            throw BackendError.unavailable("the hello reply lacks backend, timer or capabilities")
         }
         let devices = (reply.devices ?? []).enumerated().map { offset, device in
             var entry = BackendIdentity.Device(
@@ -177,13 +176,13 @@ public final class PluginBackend: Backend {
             return entry
         }
         var identity = BackendIdentity(
-            name: backend.name,
-            version: backend.version ?? "",
+            name: reply.backend.name,
+            version: reply.backend.version ?? "",
             transport: .plugin,
             protocolVersion: reply.protocol,
             devices: devices,
-            timer: BackendTimer(rawValue: timer),
-            capabilities: CapabilityManifest(capabilities),
+            timer: BackendTimer(rawValue: reply.timer),
+            capabilities: CapabilityManifest(reply.capabilities),
             runtime: (reply.runtime ?? [:]).mapValues(\.value)
         )
         // A feature the harness did not offer is ignored (docs/PROTOCOL.md, Version 1.1).
@@ -194,9 +193,9 @@ public final class PluginBackend: Backend {
 
     // MARK: exchanges
 
-    /// A reply header and the payload it carried (validated tensors for `result`, else nothing).
+    /// A reply and the payload it carried (validated tensors for `result`, else nothing).
     struct Exchange {
-        var reply: PluginReply
+        var reply: PluginMessage
         var tensors: [Tensor]
     }
 
@@ -206,7 +205,7 @@ public final class PluginBackend: Backend {
     /// `budgetKey` (op × dtype) is the key whose restart budget a process-killing failure spends;
     /// `maxReplyBytes` the largest payload the reply may legitimately announce.
     func exchange(
-        _ request: PluginRequest,
+        _ request: HarnessMessage,
         payload: [Tensor] = [],
         timeout: Double? = nil,
         what: String,
@@ -224,22 +223,18 @@ public final class PluginBackend: Backend {
             process = try connection()
         }
         let window = stage(&request, payload: &payload, on: process)
-        let header: [UInt8]
-        do {
-            header = Array(try encoder.encode(request)) + [UInt8(ascii: "\n")]
-        } catch {
-            throw BackendError.invalid("cannot encode the \(request.type) request: \(error)")
-        }
+        let header = try request.header()
         do {
             return try converse(
                 process,
                 header: header,
                 payload: payload,
+                expected: request.expectedReply,
                 expectedID: request.id,
                 timeout: timeout ?? configuration.requestTimeoutSeconds,
                 what: what,
                 maxReplyBytes: maxReplyBytes,
-                expectsMore: request.type != "shutdown",
+                expectsMore: request.expectedReply != .bye,
                 shmWindow: window
             )
         } catch let error as BackendError {
@@ -262,12 +257,13 @@ public final class PluginBackend: Backend {
 
     /// Sends a raw header line (for conformance probes such as a malformed header) and returns the
     /// reply, `error` replies included; framing failures still throw and kill the process.
-    public func exchangeRaw(headerLine: String, expectedID: Int?) throws -> PluginReply {
+    func exchangeRaw(headerLine: String, expectedID: Int?) throws -> PluginMessage {
         let process = try connection()
         return try converse(
             process,
             header: Array((headerLine + "\n").utf8),
             payload: [],
+            expected: nil,
             expectedID: expectedID,
             timeout: configuration.requestTimeoutSeconds,
             what: "raw request",
@@ -290,6 +286,7 @@ public final class PluginBackend: Backend {
         _ process: PluginProcess,
         header: [UInt8],
         payload: [Tensor],
+        expected: PluginMessage.Expectation?,
         expectedID: Int?,
         timeout: Double,
         what: String,
@@ -306,39 +303,33 @@ public final class PluginBackend: Backend {
                 }
             }
             let line = try process.readLine(limit: PluginConfiguration.maxHeaderBytes, deadline: deadline)
-            let reply = try PluginReply.parse(line: line)
+            let reply = try PluginMessage.parse(line: line, answering: expected, decoder: decoder)
             if reply.id != expectedID, !(reply.type == "error" && reply.id == nil) {
                 throw PluginIOError.violation(
                     "reply id \(reply.id.map(String.init) ?? "null") does not echo request id \(expectedID.map(String.init) ?? "null")"
                 )
             }
-            let payloadBytes = reply.payloadBytes ?? 0
             var tensors: [Tensor] = []
-            let cap = min(maxReplyBytes, configuration.maxPayloadBytes)
-            if reply.type == "result" {
+            if case .result(_, let outputs, let payloadBytes) = reply {
                 let layout = try WireTensor.validate(
-                    reply.outputs ?? [],
+                    outputs,
                     payloadBytes: payloadBytes,
-                    cap: cap,
+                    cap: min(maxReplyBytes, configuration.maxPayloadBytes),
                     field: "outputs",
                     shmWindow: shmWindow
                 )
-                tensors = try readOutputs(reply.outputs ?? [], layout: layout, from: process, deadline: deadline)
-            } else if payloadBytes != 0 {
-                _ = try WireTensor.validate([], payloadBytes: payloadBytes, cap: cap, field: "payload")
+                tensors = try readOutputs(outputs, layout: layout, from: process, deadline: deadline)
             }
             if expectsMore, process.hasUnrequestedOutput {
                 throw PluginIOError.violation("unrequested bytes after the reply (or stdout closed)")
             }
-            if reply.type == "error", !errorsAsReplies {
-                let message = "\(what): \(reply.message ?? "(no message)")"
-                switch reply.code {
+            if case .error(_, let code, let message) = reply, !errorsAsReplies {
+                let message = "\(what): \(message ?? "(no message)")"
+                switch code {
                 case "unsupported": throw BackendError.unsupported(message)
                 case "invalid": throw BackendError.invalid(message)
                 default:
-                    throw BackendError.internal(
-                        reply.code == "internal" ? message : "[\(reply.code ?? "no code")] \(message)"
-                    )
+                    throw BackendError.internal(code == "internal" ? message : "[\(code ?? "no code")] \(message)")
                 }
             }
             return Exchange(reply: reply, tensors: tensors)
@@ -395,17 +386,6 @@ public final class PluginBackend: Backend {
         return try nest(0, [])
     }
 
-    static func describe(decodingError error: Error) -> String {
-        switch error as? DecodingError {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
-            .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
-    }
-
     static func format(seconds: Double) -> String {
         seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.3g s", seconds)
     }
@@ -427,8 +407,7 @@ public final class PluginBackend: Backend {
         guard let running = process else { return .notRunning }
         let grace = configuration.shutdownGraceSeconds
         let bye =
-            (try? exchange(PluginRequest(type: "shutdown", id: makeID()), timeout: grace, what: "shutdown"))?.reply.type
-            == "bye"
+            (try? exchange(.shutdown(id: makeID()), timeout: grace, what: "shutdown"))?.reply.type == "bye"
         guard process === running else { return .killed(bye: bye) }  // the exchange failed and killed it
         process = nil
         if running.waitForExit(seconds: grace) != nil {

@@ -234,14 +234,16 @@ public struct PluginConformanceCheck {
         throw Failure("the request succeeded; expected an '\(code)' error")
     }
 
-    func expectReply(_ reply: PluginReply, code: String, id: Int?) throws -> String {
-        guard reply.type == "error", reply.code == code else {
-            throw Failure("answered '\(reply.type)'\(reply.code.map { " (\($0))" } ?? ""), expected an '\(code)' error")
+    func expectReply(_ reply: PluginMessage, code: String, id: Int?) throws -> String {
+        guard case .error(let replyID, let replyCode, let message) = reply, replyCode == code else {
+            var answer = "'\(reply.type)'"
+            if case .error(_, let replyCode?, _) = reply { answer += " (\(replyCode))" }
+            throw Failure("answered \(answer), expected an '\(code)' error")
         }
-        guard reply.id == id else {
-            throw Failure("error id \(reply.id.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")")
+        guard replyID == id else {
+            throw Failure("error id \(replyID.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")")
         }
-        return reply.message ?? ""
+        return message ?? ""
     }
 
     /// A cheap claimed op for the benchmark check: relu f32 when there, else the first claim.

@@ -26,7 +26,7 @@ struct SharedMemoryOffer: Encodable, Equatable {
 }
 
 /// The plugin's hello reply `shm` object: the descriptor number of its region and its size.
-struct SharedMemoryGrant: Decodable, Sendable {
+struct SharedMemoryGrant: Decodable, Equatable, Sendable {
     var fd: Int
     var bytes: Int
 }
@@ -91,7 +91,7 @@ extension PluginBackend {
 
     /// Maps the region the plugin granted in its hello reply, or records why not (the plugin
     /// then keeps the pipe: a wrapper such as ssh cannot share memory, and that is no failure).
-    func attachSharedMemory(_ reply: PluginReply, offer: SharedMemoryOffer?, to process: PluginProcess) {
+    func attachSharedMemory(_ reply: PluginHello, offer: SharedMemoryOffer?, to process: PluginProcess) {
         guard let offer, reply.features?.contains("shm") == true else { return }
         guard let grant = reply.shm else {
             sharedMemoryRefusal = "the hello reply names feature shm without a shm object"
@@ -117,17 +117,17 @@ extension PluginBackend {
     /// Moves a request's large inputs into the region of `process` and offers the rest of the
     /// region for outputs (requests that return tensors: `execute`, `collective`); the window
     /// the reply's `shm_offset`s must lie in, or nil when the pipe carries everything.
-    func stage(_ request: inout PluginRequest, payload: inout [Tensor], on process: PluginProcess) -> Range<Int>? {
-        guard let region = process.sharedMemory, request.type == "execute" || request.type == "collective" else {
+    func stage(_ request: inout HarnessMessage, payload: inout [Tensor], on process: PluginProcess) -> Range<Int>? {
+        guard let region = process.sharedMemory, request.carriesTensors else {
             return nil
         }
         let staging = region.stage(payload, threshold: configuration.sharedMemoryThresholdBytes)
-        if !payload.isEmpty {
-            request.inputs = staging.descriptors
-            request.payloadBytes = staging.pipe.reduce(0) { $0 + $1.bytes.count }
-            payload = staging.pipe
-        }
-        request.shmOut = staging.window
+        request.stage(
+            inputs: payload.isEmpty ? nil : staging.descriptors,
+            payloadBytes: staging.pipe.reduce(0) { $0 + $1.bytes.count },
+            shmOut: staging.window
+        )
+        if !payload.isEmpty { payload = staging.pipe }
         return staging.window.range
     }
 

@@ -25,6 +25,19 @@ struct WireTensor: Codable, Equatable {
         nbytes = shape.elementCount * dtype.byteWidth
     }
 
+    /// `{"dtype":…,"shape":[…],"nbytes":…,"shm_offset":…}`, the optional members when present.
+    func write(to writer: inout JSONHeaderWriter) {
+        writer.beginObject()
+        writer.field("dtype", dtype)
+        writer.key("shape")
+        writer.beginArray()
+        for dim in shape { writer.number(dim) }
+        writer.endArray()
+        if let nbytes { writer.field("nbytes", nbytes) }
+        if let shmOffset { writer.field("shm_offset", shmOffset) }
+        writer.endObject()
+    }
+
     /// Checks a list of descriptors against the announced payload before anything is allocated:
     /// known dtype, non-negative dims, `nbytes` = product(shape) × itemsize (no overflow),
     /// the sum of those in the pipe = `payloadBytes`, the sum of all ≤ `cap`; one with `shm_offset`

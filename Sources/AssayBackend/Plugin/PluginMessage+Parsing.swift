@@ -1,22 +1,30 @@
 import Foundation
 
-extension PluginReply {
+extension PluginMessage {
     /// Fields the protocol defines as integers, wherever they occur in a reply header.
     private static let integerKeys: Set<String> = [
         "id", "protocol", "payload_bytes", "nbytes", "index", "shm_offset", "fd",
     ]
 
-    /// Parses one reply header line: strict UTF-8 (the protocol's encoding; no repair), then JSON.
-    /// A failure names the real problem — invalid UTF-8 and where, a number out of range, a field
-    /// that must be an integer — rather than Foundation's catch-all "not valid JSON".
-    static func parse(line: ArraySlice<UInt8>) throws -> PluginReply {
+    /// Parses and validates one reply header line: strict UTF-8 (the protocol's encoding; no
+    /// repair), then JSON, then the reply `expected` (nil: any well-formed reply). A failure
+    /// names the real problem — invalid UTF-8 and where, a number out of range, a field that
+    /// must be an integer, a missing or mistyped field — rather than Foundation's "not valid JSON".
+    static func parse(
+        line: ArraySlice<UInt8>,
+        answering expected: Expectation?,
+        decoder: JSONDecoder = JSONDecoder()
+    ) throws -> PluginMessage {
         guard String(validating: line, as: UTF8.self) != nil else {
             throw PluginIOError.violation(
                 "reply header is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(line)))"
             )
         }
+        decoder.userInfo[Expectation.key] = expected
         do {
-            return try JSONDecoder().decode(PluginReply.self, from: Data(line))
+            return try decoder.decode(PluginMessage.self, from: Data(line))
+        } catch let violation as WireViolation {
+            throw PluginIOError.violation(violation.description)
         } catch {
             throw PluginIOError.violation(
                 "unreadable reply header (\(diagnose(line, decodingError: error))): \(String(decoding: line.prefix(200), as: UTF8.self))"
@@ -38,7 +46,7 @@ extension PluginReply {
         }
         guard object is [String: Any] else { return "not a JSON object" }
         if let problem = integerProblem(in: object, path: "") { return problem }
-        return PluginBackend.describe(decodingError: decodingError)
+        return describe(decodingError: decodingError)
     }
 
     /// The first integer field holding a fraction or a value beyond 64 bits, depth-first.
@@ -78,5 +86,40 @@ extension PluginReply {
         var offset = 0
         while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
         return offset
+    }
+
+    /// A decoding error in the protocol's terms: the field's path as the JSON spells it
+    /// (`outputs[0].nbytes`) and what was wrong with it.
+    static func describe(decodingError error: Error) -> String {
+        func path(_ codingPath: [CodingKey], _ last: CodingKey? = nil) -> String {
+            (codingPath + (last.map { [$0] } ?? [])).reduce("") { text, key in
+                if let index = key.intValue { return "\(text)[\(index)]" }
+                return text.isEmpty ? key.stringValue : "\(text).\(key.stringValue)"
+            }
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath, key)): missing"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(wireName(of: type)) (\(context.debugDescription))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(wireName(of: type)), found null"
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return field.isEmpty ? context.debugDescription : "\(field): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// How the protocol names a Swift type a field must have.
+    private static func wireName(of type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int?.Type: "an integer"
+        case is Double.Type, is Double?.Type: "a number"
+        case is String.Type, is String?.Type: "a string"
+        case is Bool.Type: "a boolean"
+        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
     }
 }
