@@ -14,12 +14,16 @@ enum PluginMessage: Equatable {
     case memory(id: Int?, totalBytes: Double, freeBytes: Double)
     case bye(id: Int?)
     case error(id: Int?, code: String?, message: String?)
+    // feature graph: a loaded graph's handle, an unloaded one
+    case graph(id: Int?, handle: Int)
+    case unloaded(id: Int?, handle: Int)
 
     /// The successful reply a request gets, and for `samples` how many values it must hold.
     enum Expectation: Equatable {
         case hello, result
         case samples(Int)
         case memory, bye
+        case graph, unloaded
 
         var type: String {
             switch self {
@@ -28,6 +32,8 @@ enum PluginMessage: Equatable {
             case .samples: "samples"
             case .memory: "memory"
             case .bye: "bye"
+            case .graph: "graph"
+            case .unloaded: "unloaded"
             }
         }
 
@@ -43,13 +49,16 @@ enum PluginMessage: Equatable {
         case .memory: "memory"
         case .bye: "bye"
         case .error: "error"
+        case .graph: "graph"
+        case .unloaded: "unloaded"
         }
     }
 
     var id: Int? {
         switch self {
         case .hello(let hello): hello.id
-        case .result(let id, _, _), .samples(let id, _), .memory(let id, _, _), .bye(let id), .error(let id, _, _):
+        case .result(let id, _, _), .samples(let id, _), .memory(let id, _, _), .bye(let id), .error(let id, _, _),
+            .graph(let id, _), .unloaded(let id, _):
             id
         }
     }
@@ -70,7 +79,7 @@ struct WireViolation: Error, CustomStringConvertible {
 
 extension PluginMessage: Decodable {
     enum CodingKeys: String, CodingKey {
-        case type, id, outputs, telemetry, code, message
+        case type, id, outputs, telemetry, code, message, handle
         case payloadBytes = "payload_bytes"
         case elapsedNs = "elapsed_ns"
         case totalBytes = "total_bytes"
@@ -111,6 +120,10 @@ extension PluginMessage: Decodable {
             )
         case "bye":
             self = .bye(id: id)
+        case "graph":
+            self = .graph(id: id, handle: try container.decode(Int.self, forKey: .handle))
+        case "unloaded":
+            self = .unloaded(id: id, handle: try container.decode(Int.self, forKey: .handle))
         case "error":
             self = .error(
                 id: id,
