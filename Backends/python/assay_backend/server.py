@@ -346,7 +346,10 @@ class Server(object):
             descs, bufs, total = encode_tensors(arrays)
             for desc, name in zip(descs, names):
                 desc["name"] = name
-            self.send_result({"type": "result", "id": req_id}, descs, bufs, total, h)
+            window = self.region.window(h) if self.region is not None else None
+            if window is not None:  # outputs go to the request's shm_out window where they fit
+                bufs, total = self.region.place(window, descs, bufs)
+            self.send({"type": "result", "id": req_id, "outputs": descs, "payload_bytes": total}, bufs)
         else:
             if kind == "load_graph":
                 reply = self.graphs.load(h, decode_tensors(h.get("weights"), payload, "weights", self.region))
