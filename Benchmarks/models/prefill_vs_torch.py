@@ -3,17 +3,17 @@
 this process, in one run (issue 17: the harness should add no overhead, goal within 3%).
 
     python3 Benchmarks/models/prefill_vs_torch.py [--config tinyllama-1.1b] [--seq 128,512]
-        [--threads N] [--k 1] [--samples 5] [--rounds 3] [--native RUN_JSON]
+        [--threads N] [--k 1] [--samples 2] [--rounds 11]
 
 Both sides: f32, batch 1, the same weights, the same thread count (the plugin gets it through
 OMP_NUM_THREADS and reports it in its hello), inputs uniform in [-1, 1), one untimed warm-up run,
 then per sample k back-to-back runs on time.perf_counter_ns with Python's garbage collector off
-(the SDK's `time_host`), median over samples. Rounds alternate the two sides so that load drift
-on a shared machine shows up as disagreement between rounds, not as a bias. Before timing, the
-plugin's `run_graph` output is checked against the direct layer on the same input and real RoPE
-tables. The native backend's figure comes from an Assay run record of the model-performance
-suite when one is given (`--native`); the harness's graph cases write it. Exits 0 with a note
-when torch is not importable."""
+(the SDK's `time_host`), median over samples. Rounds alternate the two sides, one request of
+`samples` samples each, so that load on a shared machine hits both alike: the figure is the
+median over rounds of each round's ratio, with its quartiles. Before timing, the plugin's
+`run_graph` output is checked against the direct layer on the same input and real RoPE tables.
+The native backend's column stays empty until the harness times model graphs itself (its graph
+cases, issue 17, harness part). Exits 0 with a note when torch is not importable."""
 import argparse
 import json
 import os
@@ -96,29 +96,14 @@ def median_s(elapsed_ns, k):
     return statistics.median(elapsed_ns) / k / 1e9
 
 
-def native_figures(run_json):
-    """{seq: tokens/s} of the native backend from a run record's decoder-layer prefill cases
-    (model performance cases record `tokens_per_s` and their sequence length)."""
-    with open(run_json) as handle:
-        record = json.load(handle)
-    out = {}
-    for case in record.get("cases", []):
-        perf = case.get("performance") or {}
-        model = case.get("model") or perf.get("model") or {}
-        if "tokens_per_s" in perf and model.get("seq"):
-            out[int(model["seq"])] = float(perf["tokens_per_s"])
-    return out
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--config", default="tinyllama-1.1b", choices=sorted(llama_layer.CONFIGS))
     p.add_argument("--seq", default="128,512")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--k", type=int, default=1)
-    p.add_argument("--samples", type=int, default=5)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--native", help="an Assay run.json of the model-performance suite on the native backend")
+    p.add_argument("--samples", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=11)
     args = p.parse_args()
     c = llama_layer.CONFIGS[args.config]
     seqs = [int(s) for s in args.seq.split(",")]
@@ -133,7 +118,6 @@ def main():
              os.cpu_count(), *load))
     direct_weights = [torch.from_numpy(w.copy()) for w in weights]
     layer = torch_layer(c, direct_weights)
-    native = native_figures(args.native) if args.native else {}
     rows = []
     for seq in seqs:
         loaded, _ = request(client, {"type": "load_graph", "graph": llama_layer.graph(c, seq)}, "weights", weights)
@@ -170,14 +154,16 @@ def main():
             print("  seq %5d round %d: assay %9.1f tok/s  direct %9.1f tok/s  ratio %.3f"
                   % (seq, r + 1, seq / assay_s, seq / direct_s, direct_s / assay_s))
         request(client, {"type": "unload", "handle": handle})
+        ratios = [a / d for a, d in per_round]
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         rows.append((seq, statistics.median(a for a, _ in per_round), statistics.median(d for _, d in per_round),
-                     statistics.median(a / d for a, d in per_round), native.get(seq)))
+                     statistics.median(ratios), quartiles[0], quartiles[-1]))
     client.close()
-    print("\n%6s  %28s  %24s  %14s  %18s" % ("seq", "assay torch-cpu (graph) tok/s", "torch eager direct tok/s",
-                                             "assay / direct", "assay native tok/s"))
-    for seq, assay_tps, direct_tps, ratio, native_tps in rows:
-        native_text = "%.1f" % native_tps if native_tps else ("not in record" if args.native else "no --native")
-        print("%6d  %28.1f  %24.1f  %14.3f  %18s" % (seq, assay_tps, direct_tps, ratio, native_text))
+    print("\n%6s  %29s  %24s  %26s  %18s" % ("seq", "assay torch-cpu (graph) tok/s", "torch eager direct tok/s",
+                                             "assay / direct [quartiles]", "assay native tok/s"))
+    for seq, assay_tps, direct_tps, ratio, low, high in rows:
+        print("%6d  %29.1f  %24.1f  %12.3f [%.3f, %.3f]  %18s" % (seq, assay_tps, direct_tps, ratio, low, high,
+                                                                  "not timed yet"))
     print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
 
 
