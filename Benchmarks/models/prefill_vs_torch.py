@@ -22,7 +22,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "Backends", "python"))
+sys.path.insert(0, os.path.join(ROOT, "Backends", "python"))  # the SDK and torch_backend.py
 
 import numpy as np  # noqa: E402
 
@@ -96,6 +96,33 @@ def median_s(elapsed_ns, k):
     return statistics.median(elapsed_ns) / k / 1e9
 
 
+def dispatch_s():
+    """What the plugin's graph executor costs per layer run beyond the ops: the toy layer (the
+    same 30 nodes on tiny tensors, where the ops cost next to nothing) through the torch
+    backend's executor in this process, and the same toy layer written directly; best of many
+    repetitions, which load on the machine hardly moves. Returns (executor s, direct s)."""
+    from assay_backend.graph import Graph
+    from torch_backend import TorchBackend
+    toy, seq = llama_layer.TOY, 6
+    backend = TorchBackend({})
+    backend.configure({"device": "cpu"})
+    graph = Graph(llama_layer.graph(toy, seq))
+    weights = llama_layer.weights(toy)
+    held = {name: backend.graph_tensor(w, keep=True) for (name, _), w in zip(graph.weights, weights)}
+    runner, _ = backend.graph_runner(graph, held)
+    cos, sin = llama_layer.rope_tables(toy, seq)
+    x = np.random.default_rng(0).random((seq, toy["hidden"]), dtype=np.float32)
+    inputs = [backend.graph_tensor(a.astype(np.float32)) for a in (x, cos, sin)]
+    direct = torch_layer(toy, [torch.from_numpy(w.copy()) for w in weights])
+    tables = [torch.from_numpy(np.concatenate([t, t], -1).astype(np.float32)) for t in (cos, sin)]
+
+    def best(fn, k=50, repeats=40):
+        with torch.no_grad(), collector_paused():
+            fn()
+            return min(time_host(fn, k) for _ in range(repeats)) / k / 1e9
+    return best(lambda: runner(inputs, ())), best(lambda: direct(torch.from_numpy(x), *tables))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--config", default="tinyllama-1.1b", choices=sorted(llama_layer.CONFIGS))
@@ -164,6 +191,11 @@ def main():
     for seq, assay_tps, direct_tps, ratio, low, high in rows:
         print("%6d  %29.1f  %24.1f  %12.3f [%.3f, %.3f]  %18s" % (seq, assay_tps, direct_tps, ratio, low, high,
                                                                   "not timed yet"))
+    executor, direct = dispatch_s()
+    print("\nexecutor dispatch, the toy layer (30 nodes, tiny tensors), best of 40 x 50 runs: plugin executor %.1f us,"
+          " direct %.1f us: %+.1f us per layer run" % (executor * 1e6, direct * 1e6, (executor - direct) * 1e6))
+    for seq, _, direct_tps, _, _, _ in rows:
+        print("  = %.3f%% of the direct layer's time at seq %d" % (100 * (executor - direct) * direct_tps / seq, seq))
     print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
 
 

@@ -66,8 +66,12 @@ struct PluginGraphTests {
         """
 
     static func numpy(features: [String] = PluginBackend.harnessFeatures) -> PluginBackend {
+        plugin(["Backends/python/numpy_backend.py"], features: features)
+    }
+
+    static func plugin(_ script: [String], features: [String] = PluginBackend.harnessFeatures) -> PluginBackend {
         var configuration = PluginConfiguration(
-            command: ["python3", "Backends/python/numpy_backend.py"],
+            command: ["python3"] + script,
             workingDirectory: Repository.root.path,
             device: "cpu",
             maxRestarts: 1
@@ -117,6 +121,19 @@ struct PluginGraphTests {
         #expect(throws: BackendError.self) { try executor.runGraph(handle, inputs: inputs, exposing: []) }
         #expect(throws: BackendError.self) { try executor.unloadGraph(handle) }
         #expect(backend.startCount == 1)
+    }
+
+    @Test(.enabled(if: Python.canImport("torch"), "torch is not installed"))
+    func theTorchPluginRunsTheGraphOnItsDevice() throws {
+        let (graph, weights, inputs, reference) = try fixture()
+        let backend = Self.plugin(["Backends/python/torch_backend.py", "--device", "cpu"])
+        defer { backend.shutdown() }
+        let executor = GraphExecution.executor(for: backend)
+        #expect(executor === backend)
+        let handle = try executor.loadGraph(graph, weights: weights)
+        let out = try executor.runGraph(handle, inputs: inputs, exposing: ["h2"])
+        #expect(relativeError(out["y"], reference["y"]) < 1e-5 && relativeError(out["h2"], reference["h2"]) < 1e-5)
+        try executor.unloadGraph(handle)
     }
 
     @Test func aRestartedPluginGetsTheGraphAgain() throws {
