@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "AssayWorkspace", dependencies: ["AssayCore", "AssayBuiltins"]),
         .target(
             name: "AssayRunner",
-            dependencies: ["AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayProbe", "AssayWorkspace"]
+            dependencies: [
+                "AssayCore", "AssayOps", "AssayGraph", "AssayBench", "AssayBackend", "AssayProbe", "AssayWorkspace",
+            ]
         ),
         .target(name: "AssayReport", dependencies: ["AssayCore", "AssayBench"]),
         .target(

@@ -8,6 +8,8 @@ public enum CaseKind: String, Codable, Sendable, CaseIterable {
     case system
     /// A collective over the ranks of a multi-rank target: checked on every rank, then timed.
     case collective
+    /// A model graph (Models/) run end to end and judged against its float64 reference.
+    case model
 }
 
 /// How performance samples are taken.

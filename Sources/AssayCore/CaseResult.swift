@@ -17,6 +17,8 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var system: SystemObservation?
     /// A collective case's size, ranks and bandwidths (nil for other kinds).
     public var collective: CollectiveFigures?
+    /// A model case's verdict figures (nil for other kinds).
+    public var model: ModelEvidence?
     /// The waiver that turned a failure into `waived`, or an expired one that no longer applies.
     public var waiver: WaiverNote?
     /// The last lines of a plugin's stderr around a crash or timeout.

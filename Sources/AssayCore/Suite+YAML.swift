@@ -61,12 +61,19 @@ extension SuiteEntry {
         let map = try yaml.mapping(allowed: [
             "op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "mode",
             "time_cap_s",
-            "sizes", "in_place", "root",
+            "sizes", "in_place", "root", "graph", "dims", "thresholds", "greedy_steps",
         ])
         let kind = try map["kind"]?.caseKind() ?? defaultKind
         if kind == .collective {
             try self.init(collective: map, at: yaml)
             return
+        }
+        if kind == .model {
+            try self.init(model: map, at: yaml)
+            return
+        }
+        for key in ["graph", "dims", "thresholds", "greedy_steps"] where map[key] != nil {
+            throw map[key]!.error("'\(key)' belongs to model cases (kind: model)")
         }
         for key in ["sizes", "in_place", "root"] where map[key] != nil {
             throw map[key]!.error("'\(key)' belongs to collective cases")
@@ -144,7 +151,7 @@ extension YAMLValue {
     func caseKind() throws -> CaseKind {
         let name = try string()
         guard let kind = CaseKind(rawValue: name) else {
-            throw error("unknown kind '\(name)' (conformance, performance, system or collective)")
+            throw error("unknown kind '\(name)' (conformance, performance, system, collective or model)")
         }
         return kind
     }

@@ -106,6 +106,12 @@ public struct SuiteEntry: Codable, Sendable, Equatable {
     public var sizes: [Int]?
     public var inPlace: Bool?
     public var root: Int?
+    /// Model cases: the graph (Models/<graph>.yaml), its dims per case, the verdict thresholds per
+    /// dtype, and how many greedy decoding steps to compare (graphs with token input and logits).
+    public var graph: String?
+    public var dims: [[String: Int]]?
+    public var thresholds: [String: ModelThreshold]?
+    public var greedySteps: Int?
 
     public init(
         kind: CaseKind,

@@ -6,13 +6,16 @@ import Foundation
 extension Graph {
     /// Parses, validates and, when weights come from a `.safetensors` file, checks that file
     /// holds each of them with the declared dtype and shape.
+    /// `dims` and `dtype` override the file's `dims:` and `dtype:` (a suite's sizes and dtypes).
     public static func load(
         contentsOf url: URL,
         displayName: String? = nil,
-        catalogue: OpCatalogue = .standard
+        catalogue: OpCatalogue = .standard,
+        dims: [String: Int] = [:],
+        dtype: DType? = nil
     ) throws -> Graph {
         let (root, _) = try YAMLValue.load(contentsOf: url, displayName: displayName)
-        let graph = try parse(root, catalogue: catalogue)
+        let graph = try parse(root, catalogue: catalogue, dims: dims, dtype: dtype)
         if let weightsFile = graph.weightsFile {
             let location = url.deletingLastPathComponent().appendingPathComponent(weightsFile)
             try graph.check(try SafetensorsFile.load(contentsOf: location, displayName: weightsFile))
@@ -20,8 +23,14 @@ extension Graph {
         return graph
     }
 
-    public static func parse(text: String, file: String, catalogue: OpCatalogue = .standard) throws -> Graph {
-        try parse(try YAMLValue.load(text: text, file: file), catalogue: catalogue)
+    public static func parse(
+        text: String,
+        file: String,
+        catalogue: OpCatalogue = .standard,
+        dims: [String: Int] = [:],
+        dtype: DType? = nil
+    ) throws -> Graph {
+        try parse(try YAMLValue.load(text: text, file: file), catalogue: catalogue, dims: dims, dtype: dtype)
     }
 
     /// Each `file` weight present in `weights` with its declared dtype and shape.
@@ -51,12 +60,31 @@ extension Graph {
 
     var fileWeights: [Weight] { weights.filter { $0.initialisation == .file } }
 
-    static func parse(_ root: YAMLValue, catalogue: OpCatalogue) throws -> Graph {
+    static func parse(
+        _ root: YAMLValue,
+        catalogue: OpCatalogue,
+        dims overrides: [String: Int] = [:],
+        dtype override: DType? = nil
+    ) throws -> Graph {
         let top = try root.mapping(allowed: [
-            "id", "title", "source", "dtype", "seed", "weights_file", "inputs", "weights", "nodes", "outputs",
+            "id", "title", "source", "dtype", "seed", "weights_file", "dims", "inputs", "weights", "nodes", "outputs",
         ])
         let id = try top.required("id").identifier()
-        let dtype = try top["dtype"].map(Self.dtype) ?? .f32
+        let dtype = try override ?? top["dtype"].map(Self.dtype) ?? .f32
+        var dims: [String: Int] = [:]
+        for (name, value) in try top["dims"]?.freeMapping() ?? [] { dims[name] = try value.positiveInt() }
+        for (name, size) in overrides {
+            guard dims[name] != nil else {
+                throw InputError(
+                    file: root.file,
+                    line: top["dims"]?.line ?? root.line,
+                    field: "dims",
+                    message: "has no dim '\(name)' to set (it has \(dims.keys.sorted().joined(separator: ", ")))"
+                )
+            }
+            dims[name] = size
+        }
+        let sizes = DimSizes(dims: dims)
         let seed = UInt64(try top["seed"]?.nonNegativeInt() ?? 0)
         var tensors: [String: TensorSpec] = [:]
         func declare(_ spec: TensorSpec, at value: YAMLValue) throws {
@@ -67,7 +95,7 @@ extension Graph {
         func tensor(_ value: YAMLValue, name: String, extra: Set<String>) throws -> (TensorSpec, YAMLMapping) {
             let entry = try value.mapping(allowed: Set(["shape", "dtype"]).union(extra))
             let shapeValue = try entry.required("shape")
-            let shape = try shapeValue.ints()
+            let shape = try sizes.ints(shapeValue)
             guard shape.allSatisfy({ $0 >= 0 }) else { throw shapeValue.error("dims must be ≥ 0, found \(shape)") }
             let spec = TensorSpec(name: name, dtype: try entry["dtype"].map(Self.dtype) ?? dtype, shape: Shape(shape))
             guard spec.checkedByteCount != nil else {
@@ -77,8 +105,10 @@ extension Graph {
         }
 
         var inputs: [TensorSpec] = []
+        var inputValues: [String: GraphInputValues] = [:]
         for (name, value) in try top.required("inputs").freeMapping() {
-            let (spec, _) = try tensor(value, name: name, extra: [])
+            let (spec, entry) = try tensor(value, name: name, extra: ["values", "std", "high", "theta", "offset"])
+            inputValues[name] = try GraphInputValues.parse(entry, spec: spec, sizes: sizes)
             try declare(spec, at: value)
             inputs.append(spec)
         }
@@ -130,7 +160,7 @@ extension Graph {
                 }
                 return spec
             }
-            let attrs = try entry["attrs"]?.attrMap() ?? [:]
+            let attrs = try entry["attrs"].map(sizes.attrs) ?? [:]
             // The case dtype: given, else the first float input's (a cast's source), else the graph's.
             let caseDType =
                 try entry["dtype"].map(Self.dtype) ?? specs.first(where: { $0.dtype.isFloatingPoint })?.dtype ?? dtype
@@ -181,8 +211,11 @@ extension Graph {
         return Graph(
             id: id,
             file: root.file,
+            dtype: dtype,
             seed: seed,
+            dims: dims,
             inputs: inputs,
+            inputValues: inputValues,
             weights: weights,
             nodes: nodes,
             outputs: outputs,

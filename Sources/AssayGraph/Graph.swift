@@ -33,9 +33,15 @@ public struct Graph: Sendable {
 
     public let id: String
     public let file: String
+    /// The default dtype of inputs and weights (the file's `dtype:`, or the suite's).
+    public let dtype: DType
     /// Seeds the `normal` weights: each from SplitMix64(seed XOR fnv1a64(weight name)).
     public let seed: UInt64
+    /// The named sizes shapes and attrs may use (`dims:`), as set for this graph.
+    public let dims: [String: Int]
     public let inputs: [TensorSpec]
+    /// How each input's values are generated for a case (GraphInputs).
+    public let inputValues: [String: GraphInputValues]
     public let weights: [Weight]
     public let nodes: [Node]
     public let outputs: [String]

@@ -13,12 +13,7 @@ public enum GraphWeights {
             let count = spec.shape.elementCount
             switch weight.initialisation {
             case .normal(let std):
-                var rng = SplitMix64(seed: graph.seed ^ SplitMix64.fnv1a64(spec.name))
-                let values = (0..<count).map { _ -> Double in
-                    let u1 = 1 - rng.nextUnit()
-                    let u2 = rng.nextUnit()  // u1 in (0, 1]: log is finite
-                    return std * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-                }
+                let values = normals(count: count, std: std, seed: graph.seed ^ SplitMix64.fnv1a64(spec.name))
                 out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: values)
             case .ones:
                 out[spec.name] = Tensor(dtype: spec.dtype, shape: spec.shape, values: Array(repeating: 1, count: count))
@@ -37,5 +32,15 @@ public enum GraphWeights {
             }
         }
         return out
+    }
+
+    /// Normal draws with mean 0 by Box–Muller on SplitMix64(seed).
+    static func normals(count: Int, std: Double, seed: UInt64) -> [Double] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ -> Double in
+            let u1 = 1 - rng.nextUnit()
+            let u2 = rng.nextUnit()  // u1 in (0, 1]: log is finite
+            return std * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        }
     }
 }

@@ -40,6 +40,12 @@ struct CaseExecutor {
             } catch {
                 record(error, into: &result, stderrMark: stderrMark)
             }
+        case .graph(let work):
+            do {
+                try ModelCaseRunner(backend: backend, identity: identity).run(work, into: &result)
+            } catch {
+                record(error, into: &result, stderrMark: stderrMark)
+            }
         case .op(let work):
             if !identity.supports(op: work.op.name, dtype: work.dtype) {
                 result.outcome = .unsupported

@@ -12,12 +12,15 @@ public enum PlannedCase: Sendable {
     case system(SystemCheckCase)
     /// A collective over the ranks of a multi-rank target.
     case collective(CollectiveCase)
+    /// A model graph run end to end against its float64 reference.
+    case graph(GraphCase)
 
     public var id: CaseID {
         switch self {
         case .op(let work): return work.id
         case .system(let work): return work.id
         case .collective(let work): return work.id
+        case .graph(let work): return work.id
         }
     }
 
@@ -26,6 +29,7 @@ public enum PlannedCase: Sendable {
         case .op(let work): return work.purpose.kind
         case .system: return .system
         case .collective: return .collective
+        case .graph: return .model
         }
     }
 
@@ -44,6 +48,9 @@ public enum PlannedCase: Sendable {
         case .collective(var work):
             change(&work.performance)
             self = .collective(work)
+        case .graph(var work):
+            change(&work.performance)
+            self = .graph(work)
         case .system: break
         }
     }
@@ -80,6 +87,16 @@ public enum PlannedCase: Sendable {
                 dtype: work.dtype.rawValue,
                 params: work.params,
                 attrs: work.attrs,
+                outcome: .pass,
+                startedAt: started
+            )
+        case .graph(let work):
+            return CaseResult(
+                id: work.id,
+                kind: .model,
+                op: work.graph.id,
+                dtype: work.dtype.rawValue,
+                params: work.params,
                 outcome: .pass,
                 startedAt: started
             )
@@ -134,9 +151,27 @@ public struct CollectiveCase: Sendable, Equatable {
 
 /// Expands suites into cases: op × dtypes × shapes × attrs × values, in file order.
 public enum SuiteExpander {
-    public static func expand(_ suite: Suite, catalogue: OpCatalogue) throws -> [PlannedCase] {
+    /// `graphs` locates the graph files of model cases (nil: a suite with model cases is refused).
+    public static func expand(
+        _ suite: Suite,
+        catalogue: OpCatalogue,
+        graphs: GraphLocating? = nil
+    ) throws -> [PlannedCase] {
         var cases: [PlannedCase] = []
         for entry in suite.entries {
+            if entry.kind == .model {
+                var performance = suite.performance
+                if let mode = entry.mode { performance.mode = mode }
+                if let cap = entry.timeCapSeconds { performance.timeCapSeconds = cap }
+                cases += try modelCases(
+                    entry,
+                    suite: suite,
+                    catalogue: catalogue,
+                    performance: performance,
+                    graphs: graphs
+                ).map(PlannedCase.graph)
+                continue
+            }
             if let check = entry.check {
                 let id = CaseID(suite: suite.id, op: SystemCheckCase.opName, shape: check, dtype: "any")
                 cases.append(.system(SystemCheckCase(id: id, check: check)))

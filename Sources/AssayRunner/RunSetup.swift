@@ -189,15 +189,7 @@ public enum RunSetup {
             }
             return RunInputs(target: resumed.target, suites: resumed.suites, waiverFile: resumed.waivers)
         }
-        let locator =
-            request.locator
-            ?? ResourceLocator(
-                workspace: Workspace(
-                    root: request.root,
-                    home: nil,
-                    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                )
-            )
+        let locator = locator(request)
         let targetFile = try locator.locate(request.target, kind: .target)
         let descriptor = try TargetDescriptor.parse(
             text: targetFile.text,
@@ -222,6 +214,24 @@ public enum RunSetup {
         )
     }
 
+    /// The request's locator, or one for its root and the current directory.
+    static func locator(_ request: RunRequest) -> ResourceLocator {
+        request.locator
+            ?? ResourceLocator(
+                workspace: Workspace(
+                    root: request.root,
+                    home: nil,
+                    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                )
+            )
+    }
+
+    /// Model cases find their graphs (Models/) where suites are found.
+    static func graphs(_ request: RunRequest) -> GraphLocating {
+        let locator = locator(request)
+        return { name in try locator.locate(name, kind: .model) }
+    }
+
     /// Every suite's cases, with `--time-cap` and `--rounds` applied.
     static func plan(
         _ suites: [SourceSnapshot<Suite>],
@@ -230,7 +240,7 @@ public enum RunSetup {
     ) throws -> [PlannedCase] {
         var planned: [PlannedCase] = []
         for suite in suites {
-            var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue)
+            var cases = try SuiteExpander.expand(suite.value, catalogue: catalogue, graphs: graphs(request))
             if let cap = request.timeCapSeconds {
                 for index in cases.indices { cases[index].adjustPerformance { $0.timeCapSeconds = cap } }
             }

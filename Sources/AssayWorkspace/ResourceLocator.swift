@@ -39,7 +39,7 @@ public struct ResourceLocator: Sendable {
             return Self.located(builtin, kind: kind)
         }
         let searched = searchFolders(kind).map { "\($0.url.path)/" } + ["the built-ins"]
-        let hint = kind == .profile ? "" : " (`assay \(Self.noun(kind))s list` shows them)"
+        let hint = kind == .profile || kind == .model ? "" : " (`assay \(Self.noun(kind))s list` shows them)"
         throw InputError(
             file: "\(kind.folder)/\(name).yaml",
             message: "no \(Self.noun(kind)) '\(name)' in \(searched.joined(separator: ", "))\(hint)"
@@ -137,6 +137,7 @@ public struct ResourceLocator: Sendable {
         case .target: return "target"
         case .suite: return "suite"
         case .profile: return "profile"
+        case .model: return "model"
         }
     }
 }

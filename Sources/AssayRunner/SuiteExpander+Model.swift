@@ -1,0 +1,67 @@
+import AssayCore
+import AssayGraph
+import AssayOps
+import AssayWorkspace
+
+/// Where model cases find their graphs: a Models/ id or a path, as ResourceLocator resolves it.
+public typealias GraphLocating = @Sendable (String) throws -> LocatedResource
+
+extension SuiteExpander {
+    /// A model entry's cases: dims × dtypes, ids `suite/<graph>/<dims>/<dtype>` (`seq=8`, or `-`
+    /// for the graph's own sizes). The graph is parsed for each, so its file:line errors surface
+    /// at planning.
+    static func modelCases(
+        _ entry: SuiteEntry,
+        suite: Suite,
+        catalogue: OpCatalogue,
+        performance: PerformanceSettings,
+        graphs: GraphLocating?
+    ) throws -> [GraphCase] {
+        guard let name = entry.graph else { return [] }
+        guard let graphs else {
+            throw InputError(
+                file: suite.id,
+                line: entry.line,
+                field: "graph",
+                message: "model cases need their graph files located (this command does not run models)"
+            )
+        }
+        let located = try graphs(name)
+        var cases: [GraphCase] = []
+        for dims in entry.dims ?? [[:]] {
+            for dtype in entry.dtypes {
+                let graph = try Graph.parse(
+                    text: located.text,
+                    file: located.displayName,
+                    catalogue: catalogue,
+                    dims: dims,
+                    dtype: dtype
+                )
+                let segment = dims.keys.sorted().map { "\($0)=\(dims[$0]!)" }.joined(separator: ",")
+                let id = CaseID(
+                    suite: suite.id,
+                    op: graph.id,
+                    shape: segment.isEmpty ? "-" : segment,
+                    dtype: dtype.rawValue
+                )
+                if let steps = entry.greedySteps {
+                    try GreedyDecoding.checkApplies(to: graph, steps: steps, suite: suite.id, line: entry.line)
+                }
+                cases.append(
+                    GraphCase(
+                        id: id,
+                        seed: suite.seed ^ SplitMix64.fnv1a64(id.description),
+                        graph: graph,
+                        dtype: dtype,
+                        dims: graph.dims,
+                        threshold: entry.thresholds![dtype.rawValue]!,
+                        greedySteps: entry.greedySteps,
+                        graphURL: located.url,
+                        performance: performance
+                    )
+                )
+            }
+        }
+        return cases
+    }
+}
