@@ -128,59 +128,28 @@ struct CaseExecutor {
         let references = inputs.map(RefTensor.init)
         let expected = op.reference(problem, inputs: references)
         let outputs = try backend.execute(problem, inputs: inputs)
-        guard outputs.count == 1 else {
-            result.outcome = .fail
-            result.message = "expected 1 output, got \(outputs.count)"
-            return
-        }
-        let policy = work.tolerance
-        let magnitudes =
-            policy.overrideReason == nil && policy.model.needsMagnitudes
-            ? op.magnitudes(problem, inputs: references) : nil
-        let (passed, evidence) = ConformanceChecker.check(
+        let verdict = ConformanceChecker.judge(
+            op: op,
+            problem: problem,
+            tolerance: work.tolerance,
+            inputs: references,
             expected: expected,
-            expectedSpec: problem.output,
-            actual: outputs[0],
-            tolerance: policy,
-            magnitudes: magnitudes,
-            context: .init(op: op, problem: problem, inputs: references)
+            outputs: outputs
         )
-        result.evidence = evidence
-        result.outcome = passed ? .pass : .fail
-        if !passed {
-            result.message = evidence.structural.first ?? Self.missSummary(evidence)
-            if evidence.structural.isEmpty,
-                let flushed = SubnormalFlush.note(
-                    expected: expected.data,
-                    actual: outputs[0].values(),
-                    dtype: problem.output.dtype
+        result.evidence = verdict.evidence
+        result.outcome = verdict.passed ? .pass : .fail
+        guard !verdict.passed else { return }
+        result.message = verdict.message
+        if let tensorDump, outputs.count == 1 {
+            do {
+                try tensorDump.write(
+                    caseID: work.id.description,
+                    problem: problem,
+                    inputs: inputs,
+                    expected: expected,
+                    actual: outputs[0]
                 )
-            {
-                result.message = (result.message ?? "") + "; " + flushed
-            }
-            if let tensorDump {
-                do {
-                    try tensorDump.write(
-                        caseID: work.id.description,
-                        problem: problem,
-                        inputs: inputs,
-                        expected: expected,
-                        actual: outputs[0]
-                    )
-                } catch { result.message! += " (tensors not dumped: \(error))" }
-            }
+            } catch { result.message! += " (tensors not dumped: \(error))" }
         }
-    }
-
-    /// "12/4096 elements beyond the error model (…); worst at [3, 7]: expected NaN, got 0.0"
-    static func missSummary(_ evidence: ConformanceEvidence) -> String {
-        var text = "\(evidence.mismatches)/\(evidence.elements) elements beyond \(evidence.model ?? "tolerance")"
-        if let worst = evidence.samples.first {
-            text +=
-                "; worst at \(worst.index): "
-                + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
-            if let ulps = worst.ulps { text += " (\(DType.f64.shortest((ulps * 10).rounded() / 10)) ulp)" }
-        }
-        return text
     }
 }

@@ -22,6 +22,64 @@ public enum ConformanceChecker {
         }
     }
 
+    /// The verdict on one op call: its one output, judged against `expected` under `tolerance`
+    /// with the op's magnitudes and context; a miss comes with its one-line summary.
+    public struct Verdict {
+        public var passed: Bool
+        public var evidence: ConformanceEvidence?
+        public var message: String
+    }
+
+    /// Judges an op call's outputs as a run does: the one home of the rule for a run's
+    /// conformance cases and `assay plugin check`.
+    public static func judge(
+        op: any Operator,
+        problem: OpProblem,
+        tolerance: TolerancePolicy,
+        inputs references: [RefTensor],
+        expected: RefTensor,
+        outputs: [Tensor]
+    ) -> Verdict {
+        guard outputs.count == 1 else {
+            return Verdict(passed: false, evidence: nil, message: "expected 1 output, got \(outputs.count)")
+        }
+        let magnitudes =
+            tolerance.overrideReason == nil && tolerance.model.needsMagnitudes
+            ? op.magnitudes(problem, inputs: references) : nil
+        let (passed, evidence) = check(
+            expected: expected,
+            expectedSpec: problem.output,
+            actual: outputs[0],
+            tolerance: tolerance,
+            magnitudes: magnitudes,
+            context: .init(op: op, problem: problem, inputs: references)
+        )
+        guard !passed else { return Verdict(passed: true, evidence: evidence, message: "") }
+        var message = evidence.structural.first ?? missSummary(evidence)
+        if evidence.structural.isEmpty,
+            let flushed = SubnormalFlush.note(
+                expected: expected.data,
+                actual: outputs[0].values(),
+                dtype: problem.output.dtype
+            )
+        {
+            message += "; " + flushed
+        }
+        return Verdict(passed: false, evidence: evidence, message: message)
+    }
+
+    /// "12/4096 elements beyond the error model (…); worst at [3, 7]: expected NaN, got 0.0"
+    static func missSummary(_ evidence: ConformanceEvidence) -> String {
+        var text = "\(evidence.mismatches)/\(evidence.elements) elements beyond \(evidence.model ?? "tolerance")"
+        if let worst = evidence.samples.first {
+            text +=
+                "; worst at \(worst.index): "
+                + ConformanceEvidence.describe(expected: worst.expected, actual: worst.actual, dtype: evidence.dtype)
+            if let ulps = worst.ulps { text += " (\(DType.f64.shortest((ulps * 10).rounded() / 10)) ulp)" }
+        }
+        return text
+    }
+
     public static func check(
         expected: RefTensor,
         expectedSpec: TensorSpec,

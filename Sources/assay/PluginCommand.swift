@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayBackend
 import AssayCore
+import AssayRunner
 import AssayWorkspace
 import Foundation
 

@@ -194,21 +194,6 @@ struct PluginSupervisionTests {
         )
     }
 
-    /// `assay plugin check` fails zero samples, once: the shutdown check after the killed plugin is not run.
-    @Test func pluginCheckFailsZeroSamplesAndReportsTheRootCauseOnce() throws {
-        let configuration = Self.backend("bad_samples.py", ["0"]).configuration
-        var checkConfiguration = configuration
-        checkConfiguration.maxRestarts = 0
-        let checks = PluginConformanceCheck(configuration: checkConfiguration).run()
-        let failed = checks.filter { !$0.passed && !$0.skipped }
-        #expect(
-            failed.map(\.name) == ["benchmark relu f32 returns 3 samples"],
-            "\(failed.map { "\($0.name): \($0.detail)" })"
-        )
-        #expect(failed.first?.detail.contains("positive and finite") == true)
-        #expect(checks.last?.skipped == true && checks.last?.name.hasPrefix("shutdown") == true)
-    }
-
     @Test(arguments: [("fraction", "protocol must be an integer (got 1.1)"), ("huge", "number out of range: 1e999")])
     func aHeaderNumberProblemIsNamed(mode: String, expected: String) throws {
         let backend = Self.backend("odd_numbers.py", [mode])

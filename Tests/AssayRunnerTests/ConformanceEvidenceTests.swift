@@ -83,7 +83,7 @@ import Testing
                 == "expected NaN, got 0.0"
         )
         #expect(sample.inputs == "x=NaN")
-        #expect(CaseExecutor.missSummary(evidence).contains("expected NaN, got 0.0"))
+        #expect(ConformanceChecker.missSummary(evidence).contains("expected NaN, got 0.0"))
         let add = try check(op: "add", params: ["a": .ints([4]), "b": .ints([4])]) { values, _ in values[2] = .infinity
         }
         #expect(add.samples.first?.inputs?.hasPrefix("a=") == true)

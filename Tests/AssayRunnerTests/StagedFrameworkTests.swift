@@ -43,7 +43,7 @@ struct StagedFrameworkTests {
                 magnitudes: prepared.magnitudes,
                 context: .init(op: prepared.op, problem: prepared.problem, inputs: prepared.references)
             )
-            if !staged.passed { failed.append("\(planned.id): \(CaseExecutor.missSummary(staged.evidence))") }
+            if !staged.passed { failed.append("\(planned.id): \(ConformanceChecker.missSummary(staged.evidence))") }
             // The same check without the op's context has no staging bound.
             let plain = ConformanceChecker.check(
                 expected: prepared.expected,

@@ -260,9 +260,9 @@ public final class PluginBackend: Backend {
 
     /// Sends a raw header line (for conformance probes such as a malformed header) and returns the
     /// reply, `error` replies included; framing failures still throw and kill the process.
-    func exchangeRaw(headerLine: String, expectedID: Int?) throws -> PluginMessage {
+    public func exchangeRaw(headerLine: String, expectedID: Int?) throws -> RawReply {
         let process = try connection()
-        return try converse(
+        let reply = try converse(
             process,
             header: Array((headerLine + "\n").utf8),
             payload: [],
@@ -274,10 +274,25 @@ public final class PluginBackend: Backend {
             expectsMore: true,
             errorsAsReplies: true
         ).reply
+        guard case .error(let id, let code, let message) = reply else {
+            return RawReply(type: reply.type, id: reply.id)
+        }
+        return RawReply(type: "error", id: id, code: code, message: message)
     }
 
+    /// What a raw probe got back: the reply's type and id, and an `error` reply's code and message.
+    public struct RawReply: Sendable, Equatable {
+        public var type: String
+        public var id: Int?
+        public var code: String?
+        public var message: String?
+    }
+
+    /// Whether a plugin process is running now (a failure killed it; the next request starts one).
+    public var isRunning: Bool { process != nil }
+
     /// A fresh request id.
-    func makeID() -> Int {
+    public func makeID() -> Int {
         defer { nextID += 1 }
         return nextID
     }

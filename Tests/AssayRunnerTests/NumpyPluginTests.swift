@@ -1,7 +1,7 @@
+import AssayBackend
+import AssayRunner
 import AssayTestSupport
 import Testing
-
-@testable import AssayBackend
 
 /// The shipped numpy backend passes every `assay plugin check` check (numpy is its one dependency).
 @Suite(.enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))

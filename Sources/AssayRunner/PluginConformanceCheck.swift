@@ -1,3 +1,4 @@
+import AssayBackend
 import AssayBench
 import AssayCore
 import AssayOps
@@ -132,7 +133,7 @@ public struct PluginConformanceCheck {
                     + samples.map { String(format: "%.0f", $0.elapsedNanoseconds) }.joined(separator: ", ")
             }
         }
-        if backend.process == nil, let cause = checks.first(where: { !$0.passed && !$0.skipped }) {
+        if !backend.isRunning, let cause = checks.first(where: { !$0.passed && !$0.skipped }) {
             let check = Check(
                 name: "shutdown answers bye and exits 0",
                 passed: false,
@@ -182,7 +183,9 @@ public struct PluginConformanceCheck {
         )
     }
 
-    /// One op on seeded random inputs, compared element by element with the float64 reference.
+    /// One op on seeded random inputs, judged against the float64 reference exactly as a run
+    /// judges a conformance case (`ConformanceChecker.judge`: the op's error model, magnitudes,
+    /// accepted alternatives).
     func checkExecute(op name: String, dtype: DType, on backend: PluginBackend) throws -> String {
         let op = try catalogue.op(named: name)
         let problem = try smallProblem(op: name, dtype: dtype)
@@ -193,27 +196,18 @@ public struct PluginConformanceCheck {
             caseID: "plugin-check/\(name)/\(dtype.rawValue)",
             specials: .none
         )
-        let expected = op.reference(problem, inputs: inputs.map(RefTensor.init))
-        let outputs = try backend.execute(problem, inputs: inputs)
-        guard outputs.count == 1 else { throw Failure("expected 1 output, got \(outputs.count)") }
-        let output = outputs[0]
-        guard output.dtype == problem.output.dtype else {
-            throw Failure("output dtype \(output.dtype.rawValue), expected \(problem.output.dtype.rawValue)")
-        }
-        guard output.shape.dims == expected.shape else {
-            throw Failure("output shape \(output.shape), expected \(Shape(expected.shape))")
-        }
+        let references = inputs.map(RefTensor.init)
         let tolerance = TolerancePolicy.forProblem(problem)
-        let values = output.values()
-        let misses = zip(expected.data, values).enumerated().filter {
-            !tolerance.accepts(actual: $1.1, expected: $1.0, dtype: problem.output.dtype)
-        }
-        if let first = misses.first {
-            throw Failure(
-                "\(misses.count)/\(values.count) elements beyond tolerance; first at \(first.offset): expected \(first.element.0), got \(first.element.1)"
-            )
-        }
-        return String(format: "%d elements within rtol %.3g, atol %.3g", values.count, tolerance.rtol, tolerance.atol)
+        let verdict = ConformanceChecker.judge(
+            op: op,
+            problem: problem,
+            tolerance: tolerance,
+            inputs: references,
+            expected: op.reference(problem, inputs: references),
+            outputs: try backend.execute(problem, inputs: inputs)
+        )
+        guard verdict.passed else { throw Failure(verdict.message) }
+        return "\(verdict.evidence?.elements ?? 0) elements within \(verdict.evidence?.model ?? "tolerance")"
     }
 
     func expectError(_ code: String, _ body: () throws -> Void) throws -> String {
@@ -234,16 +228,14 @@ public struct PluginConformanceCheck {
         throw Failure("the request succeeded; expected an '\(code)' error")
     }
 
-    func expectReply(_ reply: PluginMessage, code: String, id: Int?) throws -> String {
-        guard case .error(let replyID, let replyCode, let message) = reply, replyCode == code else {
-            var answer = "'\(reply.type)'"
-            if case .error(_, let replyCode?, _) = reply { answer += " (\(replyCode))" }
-            throw Failure("answered \(answer), expected an '\(code)' error")
+    func expectReply(_ reply: PluginBackend.RawReply, code: String, id: Int?) throws -> String {
+        guard reply.type == "error", reply.code == code else {
+            throw Failure("answered '\(reply.type)'\(reply.code.map { " (\($0))" } ?? ""), expected an '\(code)' error")
         }
-        guard replyID == id else {
-            throw Failure("error id \(replyID.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")")
+        guard reply.id == id else {
+            throw Failure("error id \(reply.id.map(String.init) ?? "null"), expected \(id.map(String.init) ?? "null")")
         }
-        return message ?? ""
+        return reply.message ?? ""
     }
 
     /// A cheap claimed op for the benchmark check: relu f32 when there, else the first claim.
