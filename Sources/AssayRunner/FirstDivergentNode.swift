@@ -25,7 +25,7 @@ enum FirstDivergentNode {
                     name: node.name,
                     op: node.problem.op,
                     line: node.line,
-                    message: evidence.structural.first ?? CaseExecutor.missSummary(evidence),
+                    message: evidence.structural.first ?? ConformanceChecker.missSummary(evidence),
                     evidence: evidence
                 )
             }
