@@ -25,7 +25,7 @@ if __name__ == "__main__":  # before any library can print to fd 1
 
 import numpy as np  # noqa: E402
 
-from assay_backend import (Backend, Invalid, from_float, opspec, run, to_float)  # noqa: E402
+from assay_backend import (Backend, Invalid, from_float, opspec, run, storage_dtype, to_float)  # noqa: E402
 from assay_backend.ring import RingCollectives  # noqa: E402
 
 # ----------------------------------------------------------------- erf/erfc
@@ -341,6 +341,11 @@ def _copy(call, x):
     return np.array(x, copy=True, order="C")
 
 
+# Ops that write their result into a given array (Backend.output_array: with shared memory,
+# the result is computed in the harness's window and crosses without a copy).
+INTO = {"copy": lambda call, x, out: np.copyto(out, x)}
+
+
 def _matmul_int8(call, A, B):
     k = call.attrs["k"]
     # every partial sum is an integer of magnitude <= 16384*k: exact in float32 while
@@ -497,8 +502,24 @@ class NumpyBackend(RingCollectives, Backend):
             "runtime": runtime,
         }
 
-    def _build(self, op, dtype, attrs, inputs):
+    #: (key, Call) of the latest validated call: the harness repeats one case many times, and
+    #: validating it again costs more than a tiny op
+    _last_call = None
+
+    def _check(self, op, dtype, attrs, inputs):
+        try:  # the key holds everything check() reads: attrs by value, inputs by dtype and shape
+            key = (op, dtype, repr(attrs), tuple([(x.dtype, x.shape) for x in inputs]))
+        except AttributeError:  # not numpy arrays
+            return opspec.check(op, dtype, attrs, inputs)
+        last = self._last_call
+        if last is not None and last[0] == key:
+            return last[1]
         call = opspec.check(op, dtype, attrs, inputs)
+        self._last_call = (key, call)
+        return call
+
+    def _build(self, op, dtype, attrs, inputs):
+        call = self._check(op, dtype, attrs, inputs)
         fn = OPS[op]
 
         def run_op():
@@ -510,6 +531,12 @@ class NumpyBackend(RingCollectives, Backend):
         return self._build(op, dtype, attrs, inputs)[1]
 
     def execute(self, op, dtype, attrs, inputs):
+        into = INTO.get(op)
+        if into is not None:
+            call = self._check(op, dtype, attrs, inputs)
+            out = self.output_array(call.out_shape, storage_dtype(call.out_dtype))
+            into(call, *inputs, out)
+            return out
         call, fn = self._build(op, dtype, attrs, inputs)
         out = np.asarray(fn())
         if tuple(out.shape) != call.out_shape:  # internal consistency check

@@ -8,10 +8,10 @@ number of samples and of warm-up calls are those Assay's sampler chose for the s
 run this one is interleaved with (run.sh passes them), so both time exactly the same thing.
 Usage: python3 direct.py RANKS BYTES:K:SAMPLES:WARMUP... ; prints one JSON line per size."""
 import json
-import multiprocessing
 import os
 import socket
 import statistics
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Backends", "python"))
@@ -23,7 +23,8 @@ from assay_backend.ring import RingCommunicator  # noqa: E402
 from assay_backend.timing import collector_paused, now_ns  # noqa: E402
 
 
-def rank_main(rank, world, port, plans, queue):
+def rank_main(rank, world, port, plans):
+    """Yields (bytes, per-call ns of every sample) for each plan, timed as the plugin times."""
     ring = RingCommunicator(rank, world, "127.0.0.1", port, 120)
     for nbytes, k, samples, warmup in plans:
         send = pattern(rank, nbytes // 4, "f32")
@@ -38,34 +39,49 @@ def rank_main(rank, world, port, plans, queue):
                 for _ in range(k):
                     ring.all_reduce(send, recv, "f32")
                 elapsed.append((now_ns() - start) / k)
-        queue.put((rank, nbytes, elapsed))
+        yield nbytes, elapsed
     ring.close()
 
 
+def run_rank(rank, world, port, plans):
+    """One rank in this process: the timings go to stdout as one JSON line per size."""
+    for nbytes, elapsed in rank_main(rank, world, port, plans):
+        print(json.dumps({"rank": rank, "bytes": nbytes, "elapsed_ns": elapsed}), flush=True)
+
+
 def main():
+    if sys.argv[1] == "--rank":  # a rank process started by main() below
+        rank, world, port = (int(arg) for arg in sys.argv[2:5])
+        run_rank(rank, world, port, parse_plans(sys.argv[5:]))
+        return
     world = int(sys.argv[1])
-    plans = [tuple(int(part) for part in spec.split(":")) for spec in sys.argv[2:]]
+    plans = parse_plans(sys.argv[2:])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    # Fresh interpreters, as the harness starts its plugins: with forked ranks 2 of 5 rounds
-    # here ran 2-3x slower at 1 MiB (0.3-0.8 against 1.2-1.3 GB/s), with spawned ones none.
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    procs = [context.Process(target=rank_main, args=(r, world, port, plans, queue)) for r in range(world)]
-    for p in procs:
-        p.start()
+    # Each rank a fresh `python3` process with pipes for stdin and stdout, started the way the
+    # harness starts its plugins: forked ranks (and multiprocessing's spawned ones, with their
+    # queue feeder threads and resource tracker) ran measurably differently here.
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), str(world), str(port)]
+                              + sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for r in range(world)]
     results = {}
-    for _ in range(world * len(plans)):
-        rank, nbytes, elapsed = queue.get()
-        results.setdefault(nbytes, {})[rank] = elapsed
     for p in procs:
-        p.join()
+        out, _ = p.communicate()
+        if p.returncode != 0:
+            sys.exit("direct.py: a rank exited with status %d" % p.returncode)
+        for line in out.splitlines():
+            row = json.loads(line)
+            results.setdefault(row["bytes"], {})[row["rank"]] = row["elapsed_ns"]
     for nbytes, k, _, _ in plans:
         slowest = [max(ranks) for ranks in zip(*results[nbytes].values())]
         median = statistics.median(slowest)
         busbw = nbytes / median * BUS_FACTORS["all_reduce"](world)
         print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "k": k, "samples": len(slowest)}))
+
+
+def parse_plans(specs):
+    return [tuple(int(part) for part in spec.split(":")) for spec in specs]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,12 @@ public struct HierarchicalEstimate: Codable, Sendable, Equatable {
     /// The pooled standard deviation of one unit's log-median: the relative run-to-run (or
     /// round-to-round) noise of one measurement; nil with no degrees of freedom.
     public var unitSpread: Double?
+    /// Run level: √(pooled within-run round variance / rounds per run), the least the spread of
+    /// a run's value can be; `unitSpread` is never below it (absent in older reports).
+    public var roundFloor: Double?
+    /// Run level: √(the current runs' own round variance / rounds per run) when it exceeds the
+    /// spread, which the current side then takes (absent otherwise).
+    public var currentRoundFloor: Double?
 
     public init(
         ratio: Double,

@@ -14,6 +14,18 @@ import Foundation
 /// ratio interval. Closed form, so deterministic. With one unit per side there is no
 /// between-unit variance and no interval: the data cannot separate a change from noise.
 ///
+/// Round floor (run level): the variance of a run's value is σ_run² + σ_round²/R, so it is at
+/// least the pooled within-run variance of the rounds (every run of both sides, many degrees of
+/// freedom) over R. The run-level variance, from 3–5 runs, is taken no smaller than that. Why:
+/// with 2–4 degrees of freedom the run variance is often small by chance, and real rounds have
+/// heavy right tails (a neighbour's burst slows one round of every case): the t test, asked
+/// for p < α/7 after Holm, then flagged the current run's slow round as a regression 1.4–4% of
+/// the time instead of 0.7% (docs/DECISIONS.md, "Gate: why A/A false alarms exceeded nominal").
+/// The current side's variance is also never below its own runs' round spread: pooled over
+/// every run, one slow round of the current run is diluted among the baseline's (its false
+/// alarms reached 1.0% with 8 baseline runs). The degrees of freedom stay those of the run
+/// level, so the floors only make the interval wider.
+///
 /// Why not a two-level bootstrap: with 3–5 rounds per side a percentile bootstrap
 /// under-covers (its variance is (n−1)/n of the truth and it uses normal, not t, tails), which
 /// is exactly the regime of CI runs; the t interval is exact for normal unit means.
@@ -50,8 +62,17 @@ public enum HierarchicalRatio {
         let squares =
             baseUnits.reduce(0) { $0 + ($1 - baseMean) * ($1 - baseMean) }
             + currentUnits.reduce(0) { $0 + ($1 - currentMean) * ($1 - currentMean) }
-        let spread = (squares / Double(degrees)).squareRoot()
-        let standardError = spread * (1 / Double(baseUnits.count) + 1 / Double(currentUnits.count)).squareRoot()
+        var variance = squares / Double(degrees)
+        var currentVariance = variance
+        if level == .runs, let floor = roundFloor(baseRuns + currentRuns) {
+            estimate.roundFloor = floor.squareRoot()
+            variance = Swift.max(variance, floor)
+            // The current run's own rounds, not diluted among the baseline's: its slow round widens its side.
+            currentVariance = Swift.max(variance, roundFloor(currentRuns) ?? 0)
+            if currentVariance > variance { estimate.currentRoundFloor = currentVariance.squareRoot() }
+        }
+        let spread = variance.squareRoot()
+        let standardError = (variance / Double(baseUnits.count) + currentVariance / Double(currentUnits.count)).squareRoot()
         let quantile = StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(degrees))
         estimate.unitSpread = spread
         estimate.low = exp(difference - quantile * standardError)
@@ -61,6 +82,18 @@ public enum HierarchicalRatio {
             ? StudentT.twoSidedP(difference / standardError, degreesOfFreedom: Double(degrees))
             : (difference == 0 ? 1 : 0)
         return estimate
+    }
+
+    /// The pooled within-run variance of the rounds' log-medians over the mean rounds per run:
+    /// a lower bound of a run value's variance. nil when no run has two rounds.
+    static func roundFloor(_ runs: [(rounds: [Double], mean: Double)]) -> Double? {
+        let degrees = runs.reduce(0) { $0 + $1.rounds.count - 1 }
+        guard degrees > 0 else { return nil }
+        let squares = runs.reduce(0.0) { sum, run in
+            sum + run.rounds.reduce(0) { $0 + ($1 - run.mean) * ($1 - run.mean) }
+        }
+        let meanRounds = Double(runs.reduce(0) { $0 + $1.rounds.count }) / Double(runs.count)
+        return squares / Double(degrees) / meanRounds
     }
 
     /// Per run: its rounds' log-medians and their mean.

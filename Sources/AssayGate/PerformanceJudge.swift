@@ -5,8 +5,8 @@ import Foundation
 /// Judges every performance case present in the baseline run(s) and the current run.
 ///
 /// Per case: the hierarchical ratio estimate (`HierarchicalRatio`: one value per round, the
-/// interval and p-value from the spread between runs when the baseline has several, between
-/// rounds otherwise); Holm's correction of those p-values across all compared cases;
+/// interval and p-value from the spread between runs when the baseline has several — never
+/// below the spread between rounds (the round floor) — between rounds otherwise); Holm's correction of those p-values across all compared cases;
 /// τ = max(threshold, the between-unit spread). Then, in this order:
 /// regressed if adj. p < α and ratio > 1 + τ; improved if adj. p < α and ratio < 1 − τ;
 /// same if 1 − τ ≤ CI low and CI high ≤ 1 + τ; inconclusive otherwise — always inconclusive
@@ -34,6 +34,11 @@ public enum PerformanceJudge {
     public static let noVarianceNote =
         "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
         + "(measure with --rounds 2 or more, or save several baseline runs)"
+
+    /// The note of a run-level case whose runs have one round each: no round floor (docs/FORMATS.md, "Gate").
+    public static let oneRoundNote =
+        "one round per run: the spread between rounds cannot bound the runs' spread, so one slow round can pass "
+        + "for a change (measure with --rounds 2 or more)"
 
     /// The cases the newest (last) baseline run and the current run both measured, in that
     /// run's order; every baseline run that measured the case contributes its rounds.
@@ -120,6 +125,8 @@ public enum PerformanceJudge {
         if estimate.level == .rounds {
             comparison.note =
                 "between-round variance only: one baseline run, so run-to-run variance is not seen (save more baseline runs)"
+        } else if estimate.roundFloor == nil {
+            comparison.note = oneRoundNote
         }
         return comparison
     }

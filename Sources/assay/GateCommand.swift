@@ -15,7 +15,8 @@ struct GateCommand: ParsableCommand {
             passed and now unsupported, is a regression; a case missing from the current run fails unless \
             --allow-missing; new cases are reported. Performance (cases with samples in both runs): one value per \
             round (log of its median); the ratio, its 95% CI and p-value from the spread between baseline runs when \
-            the baseline is a history of several runs, between rounds otherwise (Kalibera & Jones 2013), Holm-adjusted \
+            the baseline is a history of several runs (never taken below the spread between rounds), between rounds \
+            otherwise (Kalibera & Jones 2013), Holm-adjusted \
             across the compared cases; tau = max(threshold, that spread). regressed: adjusted p < alpha and ratio \
             above 1+tau; improved: adjusted p < alpha and ratio below 1-tau; same: CI within [1-tau, 1+tau]; \
             otherwise inconclusive, always with one baseline run and one round per side. --history DIR instead runs \

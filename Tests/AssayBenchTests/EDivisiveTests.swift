@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Testing
 
 @testable import AssayBench

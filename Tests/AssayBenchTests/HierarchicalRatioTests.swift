@@ -1,4 +1,5 @@
 import AssayCore
+import AssayTestSupport
 import Testing
 
 @testable import AssayBench
@@ -71,6 +72,44 @@ struct HierarchicalRatioTests {
         let rate = Double(covered) / Double(formed)
         print("hierarchical CI, round-level model: covers the truth in \(covered)/\(formed)")
         #expect(formed == 2000 && rate >= 0.93 && rate <= 0.97, "coverage \(covered)/\(formed)")
+    }
+
+    /// A deliberately wrong interval that ignores the between-run variance: every round of the
+    /// baseline history taken as an independent unit (the runs merged into one), as if rounds
+    /// were runs. On the run-level model above it covers the truth far less often than 93%:
+    /// the coverage check tells it from the right one.
+    @Test func roundsAsRunsFailsTheCoverageCheck() {
+        let model = RandomEffectsModel(runSD: 0.04, roundSD: 0.01, sampleSD: 0.05)
+        let (covered, formed) = coverage(model, trueRatio: 1, baselineRuns: 5, rounds: 3, pairs: 2000, seed: 18) {
+            baseline,
+            current in
+            hierarchical([baseline.flatMap { $0 }], [current.flatMap { $0 }])
+        }
+        let rate = Double(covered) / Double(formed)
+        print("rounds as runs (wrong on purpose): covers the truth in \(covered)/\(formed)")
+        #expect(formed == 2000 && rate < 0.8, "rounds-as-runs coverage \(covered)/\(formed)")
+    }
+
+    /// The round floor makes the run-level interval wider, never narrower: where rounds carry
+    /// the noise and five runs happen to agree, the spread is the floor, not the runs' spread.
+    @Test func roundFloorBoundsTheRunSpread() throws {
+        let rounds: [[Double]] = [[100], [110], [90]]
+        let baseline = (0..<5).map { _ in rounds }
+        let estimate = try #require(HierarchicalRatio.estimate(baseline: baseline, current: [rounds]))
+        let floor = try #require(estimate.roundFloor)
+        #expect(estimate.level == .runs && floor > 0.05 && estimate.unitSpread == floor)
+        #expect(try #require(estimate.low) < 1 && estimate.ratio == 1)
+        #expect(estimate.currentRoundFloor == nil)
+        // A current run with one slow round: its own round spread widens its side, though
+        // pooled among six runs it would barely move the floor.
+        let quiet: [[Double]] = [[100], [101], [99]]
+        let slowRound = try #require(
+            HierarchicalRatio.estimate(baseline: (0..<5).map { _ in quiet }, current: [[[100], [150], [100]]])
+        )
+        let pooledOnly = try #require(slowRound.roundFloor)
+        let own = try #require(slowRound.currentRoundFloor)
+        #expect(own > 2 * pooledOnly && slowRound.unitSpread == pooledOnly)
+        #expect(try #require(slowRound.pValue) > 0.05, "a slow round is not a significant change")
     }
 
     /// The deliberately wrong, single-level method — the gate's former one: a bootstrap of the

@@ -57,6 +57,19 @@ class Backend(object):
         raise NotImplementedError
 
     # -------------------------------------------------------------- execute
+    #: feature shm: the allocator over the request's output window while execute() runs
+    #: (set by the dispatch loop), else None
+    _shm_outputs = None
+
+    def output_array(self, shape, dtype):
+        """An uninitialised C-contiguous numpy array (storage dtype) for one of execute()'s
+        results. Where the harness offered shared memory for outputs it lies there, and
+        returning it sends it without a copy; otherwise it is a plain np.empty. Valid until
+        the reply is sent."""
+        outputs = self._shm_outputs
+        arr = outputs.take(shape, dtype) if outputs is not None else None
+        return arr if arr is not None else np.empty(shape, dtype)
+
     def execute(self, op, dtype, attrs, inputs):
         """Run one op. `inputs` are numpy arrays in storage dtypes (bf16 = uint16 bits).
         Return one numpy array or a list of them (bf16 results as uint16 bits)."""

@@ -12,7 +12,8 @@ from . import graph, shm
 from .errors import BackendError, Invalid, Unsupported
 from .graph_store import GraphStore
 from .framing import (MINOR, PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
-                      decode_tensors, encode_tensors, is_int, parse_specs, payload_size)
+                      decode_tensors, encode_header, encode_result, encode_tensors, is_int, parse_specs,
+                      payload_size)
 from .timing import log
 
 MAX_ERROR_MESSAGE = 16 << 10
@@ -77,8 +78,12 @@ class Server(object):
 
     # ------------------------------------------------------------- helpers
     def send(self, header, buffers=()):
+        self.send_line(encode_header(header), buffers)
+
+    def send_line(self, line, buffers=()):
+        """Sends an encoded header line and its payload buffers."""
         try:
-            self.writer.write(header, buffers)
+            self.writer.write_line(line, buffers)
         except (BrokenPipeError, OSError) as exc:
             log("stdout closed (%s); exiting" % exc)
             raise _Exit(0)
@@ -239,11 +244,11 @@ class Server(object):
             log("shared memory unavailable (%s); tensors keep the pipe" % (exc,))
             self.features.remove(shm.FEATURE)
 
-    def send_result(self, header, descs, bufs, total, request):
-        """A `result` reply: outputs go to the request's `shm_out` window where they fit."""
-        window = self.region.window(request) if self.region is not None else None
+    def send_result(self, header, descs, bufs, total, window, outputs=None):
+        """A `result` reply: outputs go to the request's `shm_out` window (as `Region.window`
+        read it) where they fit; those built there through `outputs` stay in place."""
         if window is not None:
-            bufs, total = self.region.place(window, descs, bufs)
+            bufs, total = self.region.place(window, descs, bufs, outputs.cursor if outputs is not None else None)
         header["outputs"], header["payload_bytes"] = descs, total
         self.send(header, bufs)
 
@@ -256,7 +261,8 @@ class Server(object):
         header, bufs = self.backend.serve_collective(h)
         header["id"] = req_id
         if header.get("type") == "result":
-            self.send_result(header, header["outputs"], bufs, header.get("payload_bytes", 0), h)
+            window = self.region.window(h) if self.region is not None else None
+            self.send_result(header, header["outputs"], bufs, header.get("payload_bytes", 0), window)
         else:
             self.send(header, bufs)
 
@@ -284,11 +290,22 @@ class Server(object):
         op, dtype, attrs = self._check_call(h)
         inputs = decode_tensors(h.get("inputs"), payload, "inputs", self.region)
         self._check_capability(op, dtype)
-        result = self.backend.execute(op, dtype, attrs, inputs)
+        window = self.region.window(h) if self.region is not None else None
+        # Backend.output_array hands out arrays in the shm_out window while execute() runs.
+        outputs = self.backend._shm_outputs = self.region.outputs(window) if window is not None else None
+        try:
+            result = self.backend.execute(op, dtype, attrs, inputs)
+        finally:
+            self.backend._shm_outputs = None
         if not isinstance(result, (list, tuple)):
             result = [result]
         descs, bufs, total = encode_tensors(result)
-        self.send_result({"type": "result", "id": req_id}, descs, bufs, total, h)
+        if window is not None:
+            bufs, total = self.region.place(window, descs, bufs, outputs.cursor)
+        if is_int(req_id):  # the generic JSON encoder costs more than the rest of a tiny request
+            self.send_line(encode_result(req_id, descs, total), bufs)
+        else:
+            self.send({"type": "result", "id": req_id, "outputs": descs, "payload_bytes": total}, bufs)
 
     def _positive_int(self, h, name, default):
         v = h.get(name, default)

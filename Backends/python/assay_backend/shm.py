@@ -9,8 +9,11 @@ checked by the reader, so nothing in the region is ever trusted as structure.
 """
 
 import fcntl
+import math
 import mmap
 import os
+
+import numpy as np
 
 from .errors import Invalid
 from .framing import is_int
@@ -67,6 +70,8 @@ class Region(object):
         self.threshold = offer.threshold
         self.view = memoryview(self.map)
         self.view[:len(offer.nonce)] = offer.nonce
+        # The mapping's address, to recognise outputs a backend built inside the window.
+        self.address = np.frombuffer(self.map, dtype=np.uint8).__array_interface__["data"][0]
 
     def grant(self):
         """The hello reply's `shm` object."""
@@ -107,19 +112,71 @@ class Region(object):
             raise Invalid("shm_out %r is not inside the %d-byte shared region" % (out, self.nbytes))
         return start, start + size
 
-    def place(self, window, descs, bufs):
-        """Copies each output of at least `threshold` bytes that still fits into the window
-        (aligned, in order) and marks its descriptor with `shm_offset`; returns the buffers
-        left for the pipe and their total."""
-        cursor, end = align(window[0]), window[1]
-        pipe, total = [], 0
-        for desc, buf in zip(descs, bufs):
-            n = desc["nbytes"]
-            if n and n >= self.threshold and cursor + n <= end:
-                self.view[cursor:cursor + n] = buf
+    def outputs(self, window):
+        """An `Outputs` allocator over `window` (see `Backend.output_array`)."""
+        return Outputs(self, window)
+
+    def offset_of(self, buf, window):
+        """The region offset of `buf` when its bytes lie inside `window`, else None."""
+        if not isinstance(buf, memoryview) or buf.readonly:
+            return None
+        start = np.frombuffer(buf, dtype=np.uint8).__array_interface__["data"][0] - self.address
+        return start if window[0] <= start and start + buf.nbytes <= window[1] else None
+
+    def place(self, window, descs, bufs, reserved=None):
+        """Marks each output of at least `threshold` bytes with `shm_offset`: one that the
+        backend built inside the window (`Outputs`) stays where it is, without a copy, unless
+        it overlaps one placed before it; the others that still fit are copied into the
+        window (aligned, in order) after everything in place and after `reserved` (the end of
+        the allocator's arrays). Returns the buffers left for the pipe and their total."""
+        threshold = max(self.threshold, 1)
+        large = [index for index, desc in enumerate(descs) if desc["nbytes"] >= threshold]
+        if not large:  # a tiny reply: everything keeps the pipe
+            return bufs, sum([desc["nbytes"] for desc in descs])
+        placed, copies = [], []
+        for index in large:
+            desc, buf, n = descs[index], bufs[index], descs[index]["nbytes"]
+            start = self.offset_of(buf, window)
+            if start is not None and all(start + n <= a or b <= start for a, b in placed):
+                desc["shm_offset"] = start
+                placed.append((start, start + n))
+            else:
+                copies.append(index)
+        cursor = align(max([window[0], reserved or 0] + [b for _, b in placed]))
+        end = window[1]
+        for index in copies:
+            desc, n = descs[index], descs[index]["nbytes"]
+            if cursor + n <= end:
+                self.view[cursor:cursor + n] = bufs[index]
                 desc["shm_offset"] = cursor
                 cursor = align(cursor + n)
-            else:
+        pipe, total = [], 0
+        for desc, buf in zip(descs, bufs):
+            if "shm_offset" not in desc:
                 pipe.append(buf)
-                total += n
+                total += desc["nbytes"]
         return pipe, total
+
+
+class Outputs(object):
+    """Hands out arrays inside a request's `shm_out` window, one after the other (aligned),
+    so that a backend can compute its results straight into the region: such an output
+    crosses to the harness without a copy. Valid until the reply is sent, like the inputs
+    that view the region (the next request reuses it)."""
+
+    __slots__ = ("region", "cursor", "end")
+
+    def __init__(self, region, window):
+        self.region, self.cursor, self.end = region, align(window[0]), window[1]
+
+    def take(self, shape, dtype):
+        """An uninitialised C-contiguous array in the window, or None when it is below the
+        region's threshold or no longer fits."""
+        dtype = np.dtype(dtype)
+        count = math.prod(shape)
+        n = count * dtype.itemsize
+        if n < max(self.region.threshold, 1) or self.cursor + n > self.end:
+            return None
+        start = self.cursor
+        self.cursor = align(start + n)
+        return np.frombuffer(self.region.map, dtype=dtype, count=count, offset=start).reshape(shape)

@@ -174,3 +174,86 @@ def test_the_plugin_closes_its_descriptor_after_the_first_request():
         assert not os.path.exists("/proc/%d/fd/%d" % (c.proc.pid, fd))
     finally:
         c.close()
+
+
+def test_copy_computes_into_the_window_and_small_outputs_keep_the_pipe():
+    """The numpy backend's `copy` writes its result through Backend.output_array: in the window
+    (first aligned slot) when large, a plain array on the pipe when small."""
+    c = ShmClient()
+    try:
+        big = np.arange(50000, dtype=np.float32)
+        reply, outputs = c.execute_shm("copy", "f32", [big], window=(1 << 21, 1 << 21))
+        assert outputs[0][0]["shm_offset"] == 1 << 21 and reply["payload_bytes"] == 0
+        np.testing.assert_array_equal(outputs[0][1], big)
+        reply, outputs = c.execute_shm("copy", "f32", [big[:3]])
+        assert "shm_offset" not in outputs[0][0] and reply["payload_bytes"] == 12
+        np.testing.assert_array_equal(outputs[0][1], big[:3])
+    finally:
+        c.close()
+
+
+def _local_region():
+    return shm.Region(shm.Offer({"bytes": REGION, "threshold_bytes": THRESHOLD, "nonce": NONCE}))
+
+
+def _descs(*arrays):
+    from assay_backend.framing import encode_tensors
+    descs, bufs, _ = encode_tensors(list(arrays))
+    return descs, bufs
+
+
+def test_an_output_built_in_the_window_stays_in_place_without_a_copy():
+    region = _local_region()
+    try:
+        window = (1 << 20, (1 << 20) + (1 << 21))
+        outputs = region.outputs(window)
+        scratch = outputs.take((2000,), np.float32)  # the backend's scratch: first slot
+        result = outputs.take((3000,), np.float32)
+        result[:] = 7
+        descs, bufs = _descs(result)
+        pipe, total = region.place(window, descs, bufs, outputs.cursor)
+        # in place at its own offset (a copy would have gone after the allocator's arrays)
+        assert descs[0]["shm_offset"] == shm.align(window[0] + scratch.nbytes)
+        assert pipe == [] and total == 0
+        assert outputs.take((10,), np.float32) is None  # below the threshold: the caller's np.empty
+    finally:
+        region.close()
+
+
+def test_overlapping_or_outside_outputs_are_copied_into_the_window():
+    """The same window array returned twice is placed once and copied once (no two outputs
+    share bytes); a view of the region outside the window (an input) is copied into it,
+    never announced at its own offset, which the harness would reject."""
+    region = _local_region()
+    try:
+        window = (1 << 20, (1 << 20) + (1 << 21))
+        outputs = region.outputs(window)
+        result = outputs.take((2000,), np.float32)
+        result[:] = np.arange(2000)
+        outside = np.frombuffer(region.map, dtype=np.float32, count=2000, offset=4096)
+        outside[:] = 5
+        descs, bufs = _descs(result, result, outside)
+        pipe, total = region.place(window, descs, bufs, outputs.cursor)
+        offsets = [d["shm_offset"] for d in descs]
+        assert offsets[0] == window[0]
+        ranges = sorted((o, o + 8000) for o in offsets)
+        assert all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:])), offsets
+        assert all(window[0] <= o and o + 8000 <= window[1] for o in offsets)
+        got = [np.frombuffer(region.map, dtype=np.float32, count=2000, offset=o) for o in offsets]
+        np.testing.assert_array_equal(got[1], np.arange(2000))
+        np.testing.assert_array_equal(got[2], 5)
+        assert pipe == [] and total == 0
+    finally:
+        region.close()
+
+
+@pytest.mark.parametrize("req_id, descs, total", [
+    (7, [{"dtype": "f32", "shape": [2, 3], "nbytes": 24}], 24),
+    (0, [{"dtype": "bf16", "shape": [], "nbytes": 2}, {"dtype": "int32", "shape": [4096], "nbytes": 16384,
+                                                       "shm_offset": 1 << 21}], 2),
+    (12345678901, [], 0),
+])
+def test_the_direct_result_header_is_the_generic_encoders_json(req_id, descs, total):
+    from assay_backend.framing import encode_header, encode_result
+    expected = {"type": "result", "id": req_id, "outputs": descs, "payload_bytes": total}
+    assert encode_result(req_id, descs, total) == encode_header(expected)

@@ -108,17 +108,16 @@ final class PluginProcess {
     /// deadline. One writev(2) carries as much as the pipe takes, so a small request (header and
     /// payload) reaches the plugin in one piece and wakes it once, not once per buffer.
     func write(_ chunks: [UnsafeRawBufferPointer], deadline: Deadline) throws {
-        var pending = chunks.filter { $0.count > 0 }
-        var offset = 0  // bytes of pending[0] already written
-        while !pending.isEmpty {
+        // One iovec array, advanced in place as the pipe takes bytes (no allocation per writev).
+        var vectors = chunks.compactMap { chunk in
+            chunk.count > 0
+                ? iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress!), iov_len: chunk.count) : nil
+        }
+        var first = 0
+        while first < vectors.count {
             // At most IOV_MAX (1024 on Linux) buffers per call.
-            var vectors = pending.prefix(1024).enumerated().map { index, chunk in
-                iovec(
-                    iov_base: UnsafeMutableRawPointer(mutating: chunk.baseAddress! + (index == 0 ? offset : 0)),
-                    iov_len: chunk.count - (index == 0 ? offset : 0)
-                )
-            }
-            let written = writev(input, &vectors, Int32(vectors.count))
+            let count = Int32(min(vectors.count - first, 1024))
+            let written = vectors.withUnsafeMutableBufferPointer { writev(input, $0.baseAddress! + first, count) }
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK {
@@ -129,14 +128,13 @@ final class PluginProcess {
                 throw PluginIOError.system("write to plugin: \(String(cString: strerror(errno)))")
             }
             var left = written
-            while left > 0, let first = pending.first {
-                let rest = first.count - offset
-                if left >= rest {
-                    left -= rest
-                    offset = 0
-                    pending.removeFirst()
+            while left > 0 {
+                if left >= vectors[first].iov_len {
+                    left -= vectors[first].iov_len
+                    first += 1
                 } else {
-                    offset += left
+                    vectors[first].iov_base += left
+                    vectors[first].iov_len -= left
                     left = 0
                 }
             }
@@ -165,7 +163,9 @@ final class PluginProcess {
             guard buffer.count - head <= limit else {
                 throw PluginIOError.violation("header line longer than \(limit) bytes without a newline")
             }
-            try fill(deadline: deadline)
+            // Nothing buffered: the reply is still being made, so wait before the first read
+            // rather than after a read(2) that would only say EAGAIN.
+            try fill(deadline: deadline, waitFirst: scanned == 0)
         }
     }
 
@@ -225,11 +225,12 @@ final class PluginProcess {
     }
 
     /// Appends whatever the pipe has to the buffer, waiting until the deadline for at least one byte.
-    private func fill(deadline: Deadline) throws {
+    private func fill(deadline: Deadline, waitFirst: Bool) throws {
         if head > 0, head == buffer.count || head > (1 << 20) {
             buffer.removeSubrange(0..<head)
             head = 0
         }
+        if waitFirst { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
         while true {
             let count = readChunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if count > 0 {
@@ -252,17 +253,21 @@ final class PluginProcess {
         while true {
             let left = deadline.remainingMilliseconds
             guard left > 0 else { throw PluginIOError.timedOut }
-            var entries = [
+            // A tuple on the stack: no allocation per wait.
+            var entries = (
                 pollfd(fd: fd, events: events, revents: 0),
                 pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: PluginInterrupt.descriptor, events: Int16(POLLIN), revents: 0),
-            ]
+                pollfd(fd: PluginInterrupt.descriptor, events: Int16(POLLIN), revents: 0)
+            )
             // Without a pidfd, look at the process between slices of at most 100 ms.
-            let ready = poll(&entries, 3, pidfd >= 0 ? left : min(left, 100))
+            let timeout = pidfd >= 0 ? left : min(left, 100)
+            let ready = withUnsafeMutableBytes(of: &entries) {
+                poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), 3, timeout)
+            }
             if ready < 0, errno != EINTR { throw PluginIOError.system("poll: \(String(cString: strerror(errno)))") }
-            if entries[2].revents != 0 { throw PluginIOError.cancelled }
-            if entries[0].revents != 0 { return }  // readable, writable, or hung up: the next read/write tells which
-            if entries[1].revents != 0 || (pidfd < 0 && hasExited) { throw PluginIOError.endOfStream }
+            if entries.2.revents != 0 { throw PluginIOError.cancelled }
+            if entries.0.revents != 0 { return }  // readable, writable, or hung up: the next read/write tells which
+            if entries.1.revents != 0 || (pidfd < 0 && hasExited) { throw PluginIOError.endOfStream }
         }
     }
 

@@ -47,7 +47,8 @@ public struct PluginProtocolBenchmark {
         self.repeats = repeats
     }
 
-    /// Medians: latencies in nanoseconds, throughputs in bytes per second (bytes sent plus received).
+    /// Medians and single bests: latencies in nanoseconds, throughputs in bytes per second
+    /// (bytes sent plus received). A best is the fastest single round trip or copy.
     public struct Figures: Sendable {
         public var shmLatencyNs: Double
         public var pipeLatencyNs: Double
@@ -56,9 +57,15 @@ public struct PluginProtocolBenchmark {
         public var pipeBytesPerSecond: Double
         public var rawPipeBytesPerSecond: Double
         public var memcpyBytesPerSecond: Double
+        /// The bests, in the order shm, pipe, raw pipe (latency) and shm, pipe, raw pipe, memcpy (throughput).
+        public var bestLatencyNs: [Double] = []
+        public var bestBytesPerSecond: [Double] = []
         public var bytes: Int
         /// Why the plugin kept the pipe although it was offered shm (nil: it used shared memory).
         public var sharedMemoryRefusal: String?
+        /// /proc/loadavg's 1, 5 and 15 minute averages at the start and the end (empty where unreadable):
+        /// figures from a shared machine are quoted with them.
+        public var loadAverages: [String] = []
 
         public static let latencyGoalNs = 50_000.0
         public static let shmGoalBytesPerSecond = 5e9
@@ -68,23 +75,41 @@ public struct PluginProtocolBenchmark {
                 let text = String(format: "%.3f", value)
                 return String(repeating: " ", count: max(0, 12 - text.count)) + text
             }
+            func label(_ name: String) -> String { name + String(repeating: " ", count: max(0, 29 - name.count)) }
             let latencyMet = shmLatencyNs <= Figures.latencyGoalNs ? "met" : "missed"
             let throughputMet =
                 sharedMemoryRefusal == nil && shmBytesPerSecond >= Figures.shmGoalBytesPerSecond ? "met" : "missed"
             let name = "\(bytes >> 20) MiB copy (GB/s)"
-            let label = name + String(repeating: " ", count: max(0, 29 - name.count))
             var lines = [
                 "metric                           assay shm  assay pipe    raw pipe      memcpy   goal",
                 "round trip, tiny execute (µs)\(cell(shmLatencyNs / 1e3))\(cell(pipeLatencyNs / 1e3))\(cell(rawPipeLatencyNs / 1e3))           -   median ≤ 50 µs (assay shm): \(latencyMet)",
-                "\(label)\(cell(shmBytesPerSecond / 1e9))\(cell(pipeBytesPerSecond / 1e9))\(cell(rawPipeBytesPerSecond / 1e9))\(cell(memcpyBytesPerSecond / 1e9))   ≥ 5 GB/s through shm: \(throughputMet)",
-                "(medians; throughput counts the bytes sent plus the bytes received; the peers were run interleaved)",
+                "\(label(name))\(cell(shmBytesPerSecond / 1e9))\(cell(pipeBytesPerSecond / 1e9))\(cell(rawPipeBytesPerSecond / 1e9))\(cell(memcpyBytesPerSecond / 1e9))   ≥ 5 GB/s through shm: \(throughputMet)",
             ]
+            if bestLatencyNs.count == 3, bestBytesPerSecond.count == 4 {
+                lines += [
+                    label("  best single round trip (µs)") + bestLatencyNs.map { cell($0 / 1e3) }.joined() + "           -",
+                    label("  best single copy (GB/s)") + bestBytesPerSecond.map { cell($0 / 1e9) }.joined(),
+                ]
+            }
+            lines.append(
+                "(medians, then single bests; throughput counts the bytes sent plus the bytes received; the peers were run interleaved)"
+            )
+            if loadAverages.count == 2 {
+                lines.append("load average (1, 5, 15 min): \(loadAverages[0]) at the start, \(loadAverages[1]) at the end")
+            }
             if let sharedMemoryRefusal { lines.append("shared memory refused: \(sharedMemoryRefusal)") }
             return lines.joined(separator: "\n")
         }
     }
 
+    /// The first three fields of /proc/loadavg, or nil where it cannot be read.
+    static func loadAverage() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     public func run() throws -> Figures {
+        let loadAtStart = PluginProtocolBenchmark.loadAverage()
         let clock = MonotonicClock()
         func median(_ values: [Double]) -> Double { Statistics.quantile(sorted: values.sorted(), 0.5) }
         func time(_ count: Int, _ body: () throws -> Void) rethrows -> [Double] {
@@ -161,7 +186,7 @@ public struct PluginProtocolBenchmark {
         }
         let moved = Double(2 * largeBytes.count)
         let rates = large4.map { moved / median($0) * 1e9 }
-        return Figures(
+        var figures = Figures(
             shmLatencyNs: median(latency[0]),
             pipeLatencyNs: median(latency[1]),
             rawPipeLatencyNs: median(latency[2]),
@@ -173,6 +198,12 @@ public struct PluginProtocolBenchmark {
             sharedMemoryRefusal: shm.usesSharedMemory
                 ? nil : shm.sharedMemoryRefusal ?? "the plugin did not agree feature shm"
         )
+        figures.bestLatencyNs = latency.map { $0.min() ?? .nan }
+        figures.bestBytesPerSecond = large4.map { moved / ($0.min() ?? .nan) * 1e9 }
+        if let loadAtStart, let loadAtEnd = PluginProtocolBenchmark.loadAverage() {
+            figures.loadAverages = [loadAtStart, loadAtEnd]
+        }
+        return figures
     }
 
     /// A `copy` of `elements` f32 values and its input.

@@ -121,7 +121,14 @@ extension PluginBackend {
         guard let region = process.sharedMemory, request.carriesTensors else {
             return nil
         }
-        let staging = region.stage(payload, threshold: configuration.sharedMemoryThresholdBytes)
+        let threshold = configuration.sharedMemoryThresholdBytes
+        guard payload.contains(where: { $0.bytes.count > 0 && $0.bytes.count >= threshold }) else {
+            // Small inputs only (a tiny request): they keep the pipe, the whole region is the window.
+            let window = SharedMemoryWindow(offset: 0, bytes: region.count)
+            request.stage(inputs: nil, payloadBytes: 0, shmOut: window)
+            return window.range
+        }
+        let staging = region.stage(payload, threshold: threshold)
         request.stage(
             inputs: payload.isEmpty ? nil : staging.descriptors,
             payloadBytes: staging.pipe.reduce(0) { $0 + $1.bytes.count },
