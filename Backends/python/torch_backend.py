@@ -687,14 +687,55 @@ class TorchBackend(TorchCollectives, Backend):
         with torch.no_grad():
             tensors = self.benchmark_inputs(op, dtype, attrs, inputs, seed,
                                             lambda: self._random_tensors(inputs, seed))
-            fn = BUILDERS[op](call, tensors)
-            fn()  # untimed warm-up: kernel selection, workspace allocation
-            self._sync()
-            elapsed, tele = self._time_samples(fn, k, samples, mode == "cold")
+            return self.time_calls(BUILDERS[op](call, tensors), mode, k, samples)
+
+    def time_calls(self, fn, mode, k, samples):
+        fn()  # untimed warm-up: kernel selection, workspace allocation
+        self._sync()
+        elapsed, tele = self._time_samples(fn, k, samples, mode == "cold")
         out = {"elapsed_ns": elapsed, "timer": self.timer}
         if tele:
             out["telemetry"] = tele
         return out
+
+    # -------------------------------------------------------- feature graph
+    # Graphs keep every tensor on the device and run the op builders above, node by node in
+    # eager mode; the hello option graph_compile=1 runs each graph under torch.compile instead.
+    def graph_tensor(self, array, keep=False):
+        t = self._to_device(array)
+        return t.clone() if keep and t.device.type == "cpu" else t  # on cpu it views the request
+
+    def graph_host(self, tensor):
+        return self._to_numpy(tensor)
+
+    def graph_op(self, node, tensors):
+        return BUILDERS[node.op](node.call, tensors)
+
+    def graph_context(self):
+        return torch.no_grad()
+
+    def graph_runner(self, graph, weights):
+        def eager(inputs, expose):
+            return graph.run(self, weights, inputs, expose)
+        if str(self.options.get("graph_compile", "0")).lower() not in ("1", "true", "yes"):
+            return eager, "torch eager on %s" % self.device
+        compiled = {}  # one compiled function per set of exposed nodes
+
+        def run(inputs, expose):
+            key = tuple(expose)
+            if key not in compiled:
+                compiled[key] = torch.compile(lambda *xs: graph.run(self, weights, xs, key))
+            return compiled[key](*inputs)
+        return run, "torch.compile (inductor) on %s" % self.device
+
+    def peak_memory(self, reset=False):
+        mod = self.mod
+        if self.device.type == "cpu" or not hasattr(mod, "max_memory_allocated"):
+            return None
+        if reset:
+            mod.reset_peak_memory_stats(self.device)
+            return None
+        return mod.max_memory_allocated(self.device)
 
     # ------------------------------------------------------- system checks
     def transfer(self, direction, nbytes, pinned, samples):

@@ -4,6 +4,8 @@ Override `describe()` and `execute()`; optionally `configure()`, `prepare()`,
 `make_inputs()`, `benchmark()`, `transfer()`, `memory()` and `close()`.
 """
 
+import contextlib
+
 import numpy as np
 
 from .dtypes import FLOAT_DTYPES, from_float, storage_dtype
@@ -99,7 +101,12 @@ class Backend(object):
         Returns {"elapsed_ns": [...], "timer": ..., "telemetry": [...]} (telemetry optional)."""
         arrays = self.benchmark_inputs(op, dtype, attrs, inputs, seed,
                                        lambda: self.make_inputs(op, dtype, attrs, inputs, seed))
-        fn = self.prepare(op, dtype, attrs, arrays)
+        return self.time_calls(self.prepare(op, dtype, attrs, arrays), mode, k, samples)
+
+    def time_calls(self, fn, mode, k, samples):
+        """The sampling loop of `benchmark` (and `benchmark_graph`): one untimed warm-up call, then
+        per sample (after a cache flush in cold mode) k back-to-back calls of fn on the host clock.
+        Returns {"elapsed_ns": [...], "timer": ..., "telemetry": [...]} (telemetry optional)."""
         self.finish(fn())  # untimed warm-up (lazy initialisation, compilation, first-touch page faults)
         flusher = HostCacheFlusher() if mode == "cold" else None
         elapsed, reads = [], []
@@ -114,6 +121,40 @@ class Backend(object):
         if tele:
             out["telemetry"] = tele
         return out
+
+    # ------------------------------------------------------ feature graph
+    # A backend runs graphs (assay_backend/graph.py) node by node through these hooks; the
+    # defaults keep host numpy arrays and run each node through `prepare`, so every backend that
+    # implements `execute` runs graphs. A device backend overrides them to keep tensors there.
+    #: False keeps `graph` out of the features this backend offers in the hello
+    graphs = True
+
+    def graph_tensor(self, array, keep=False):
+        """A host array (from the request) as this backend's tensor. `keep`: it must outlive
+        the request (a weight), so it may not view the request's payload or shared region."""
+        return np.array(array) if keep else array
+
+    def graph_host(self, tensor):
+        """A backend tensor back as a host numpy array in its storage dtype."""
+        return np.asarray(tensor)
+
+    def graph_op(self, node, tensors):
+        """A zero-argument callable running one graph node (`node.op`, `node.dtype`,
+        `node.attrs` as sent, `node.call` validated) on backend tensors."""
+        return self.prepare(node.op, node.dtype, node.attrs, tensors)
+
+    def graph_runner(self, graph, weights):
+        """(run(inputs, expose) -> tensors, executor description) for a loaded graph."""
+        return (lambda inputs, expose: graph.run(self, weights, inputs, expose)), "%s node by node" % self.name
+
+    def graph_context(self):
+        """A context manager around every graph run (torch: no autograd)."""
+        return contextlib.nullcontext()
+
+    def peak_memory(self, reset=False):
+        """Peak device bytes the backend's allocator held since the last reset, or None when it
+        cannot tell (host backends). `reset=True` starts a new window."""
+        return None
 
     # ------------------------------------------------------- system checks
     def transfer(self, direction, nbytes, pinned, samples):

@@ -8,8 +8,9 @@ import traceback
 
 import numpy as np
 
-from . import shm
+from . import graph, shm
 from .errors import BackendError, Invalid, Unsupported
+from .graph_store import GraphStore
 from .framing import (MINOR, PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
                       decode_tensors, encode_header, encode_result, encode_tensors, is_int, parse_specs,
                       payload_size)
@@ -17,6 +18,7 @@ from .timing import log
 
 MAX_ERROR_MESSAGE = 16 << 10
 DEFAULT_MAX_PAYLOAD_BYTES = 64 << 30  # the harness enforces its own (smaller) cap
+GRAPH_MESSAGES = ("load_graph", "run_graph", "benchmark_graph", "unload")
 TIMERS = ("host_monotonic", "cuda_event", "npu_event", "mlu_event", "musa_event", "xpu_event",
           "host_synchronize")
 
@@ -69,6 +71,8 @@ class Server(object):
         self.handlers = {"hello": self.on_hello, "execute": self.on_execute, "benchmark": self.on_benchmark,
                          "transfer": self.on_transfer, "memory": self.on_memory, "shutdown": self.on_shutdown,
                          "collective": self.on_collective}
+        self.handlers.update(dict.fromkeys(GRAPH_MESSAGES, self.on_graph))
+        self.graphs = None  # feature graph: the graphs loaded since the hello
         self.timer = "host_monotonic"
         self.max_payload_bytes = int(os.environ.get("ASSAY_MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
 
@@ -204,6 +208,7 @@ class Server(object):
             reply["id"] = req_id
         self.capabilities = {op: set(dts) for op, dts in caps.items()}
         self.timer = reply["timer"]
+        self.graphs = GraphStore(self.backend, self.capabilities) if graph.FEATURE in self.features else None
         self.send(reply)
 
     def agree(self, h):
@@ -215,6 +220,8 @@ class Server(object):
         mine = set(getattr(self.backend, "features", ()))
         if shm.supported() and getattr(self.backend, "shared_memory", True):
             mine.add(shm.FEATURE)  # a transport feature: the SDK serves it for every backend
+        if getattr(self.backend, "graphs", False):
+            mine.add(graph.FEATURE)  # graphs run on the backend's own ops (assay_backend/graph.py)
         self.features = sorted(f for f in set(offered) if isinstance(f, str) and f in mine)
         self.open_region(h)
         hook = getattr(self.backend, "agree", None)
@@ -326,6 +333,13 @@ class Server(object):
     def on_benchmark(self, h, req_id, payload):
         op, dtype, attrs = self._check_call(h)
         specs = parse_specs(h.get("inputs"), "inputs", require_nbytes=False)
+        seed, mode, k, samples = self._sampling(h)
+        self._check_capability(op, dtype)
+        result = self.backend.benchmark(op, dtype, attrs, specs, seed, mode, k, samples)
+        self._samples_reply(req_id, result, samples)
+
+    def _sampling(self, h):
+        """`seed`, `mode`, `k` and `samples` of a `benchmark` or `benchmark_graph` request."""
         seed = h.get("seed", 0)
         if seed is None:
             seed = 0
@@ -334,11 +348,32 @@ class Server(object):
         mode = h.get("mode", "warm") or "warm"
         if mode not in ("warm", "cold"):
             raise Invalid("mode must be 'warm' or 'cold', got %r" % (mode,))
-        k = self._positive_int(h, "k", 1)
-        samples = self._positive_int(h, "samples", 1)
-        self._check_capability(op, dtype)
-        result = self.backend.benchmark(op, dtype, attrs, specs, seed, mode, k, samples)
-        self._samples_reply(req_id, result, samples)
+        return seed, mode, self._positive_int(h, "k", 1), self._positive_int(h, "samples", 1)
+
+    def on_graph(self, h, req_id, payload):
+        """Feature graph: the store holds the graphs; a result's tensors carry their names."""
+        self._require_feature(graph.FEATURE)
+        kind = h["type"]
+        if kind == "benchmark_graph":
+            seed, mode, k, samples = self._sampling(h)
+            given = None if h.get("inputs") is None else decode_tensors(h["inputs"], payload, "inputs", self.region)
+            self._samples_reply(req_id, self.graphs.benchmark(h, seed, mode, k, samples, given), samples)
+        elif kind == "run_graph":
+            names, arrays = self.graphs.run(h, decode_tensors(h.get("inputs"), payload, "inputs", self.region))
+            descs, bufs, total = encode_tensors(arrays)
+            for desc, name in zip(descs, names):
+                desc["name"] = name
+            window = self.region.window(h) if self.region is not None else None
+            if window is not None:  # outputs go to the request's shm_out window where they fit
+                bufs, total = self.region.place(window, descs, bufs)
+            self.send({"type": "result", "id": req_id, "outputs": descs, "payload_bytes": total}, bufs)
+        else:
+            if kind == "load_graph":
+                reply = self.graphs.load(h, decode_tensors(h.get("weights"), payload, "weights", self.region))
+            else:
+                reply = self.graphs.unload(h)
+            reply["id"] = req_id
+            self.send(reply)
 
     def on_transfer(self, h, req_id, payload):
         direction = h.get("direction")

@@ -12,6 +12,11 @@ enum HarnessMessage: Equatable {
     case memory(id: Int)
     case collective(id: Int, Collective)
     case shutdown(id: Int)
+    // feature graph (HarnessMessage+Graph.swift)
+    case loadGraph(id: Int, LoadGraph)
+    case runGraph(id: Int, RunGraph)
+    case benchmarkGraph(id: Int, BenchmarkGraph)
+    case unload(id: Int, handle: Int)
 
     struct Hello: Equatable {
         var protocolVersion: Int
@@ -78,6 +83,10 @@ enum HarnessMessage: Equatable {
         case .memory: "memory"
         case .collective: "collective"
         case .shutdown: "shutdown"
+        case .loadGraph: "load_graph"
+        case .runGraph: "run_graph"
+        case .benchmarkGraph: "benchmark_graph"
+        case .unload: "unload"
         }
     }
 
@@ -86,7 +95,8 @@ enum HarnessMessage: Equatable {
         switch self {
         case .hello: nil
         case .execute(let id, _), .benchmark(let id, _), .transfer(let id, _), .memory(let id),
-            .collective(let id, _), .shutdown(let id):
+            .collective(let id, _), .shutdown(let id), .loadGraph(let id, _), .runGraph(let id, _),
+            .benchmarkGraph(let id, _), .unload(let id, _):
             id
         }
     }
@@ -102,6 +112,10 @@ enum HarnessMessage: Equatable {
         case .memory: .memory
         case .collective(_, let request): request.mode == .check ? .result : .samples(request.samples)
         case .shutdown: .bye
+        case .loadGraph: .graph
+        case .runGraph: .result
+        case .benchmarkGraph(_, let request): .samples(request.samples)
+        case .unload: .unloaded
         }
     }
 
@@ -144,6 +158,10 @@ enum HarnessMessage: Equatable {
         case .benchmark(_, let request): try request.write(to: &writer)
         case .transfer(_, let request): request.write(to: &writer)
         case .collective(_, let request): try request.write(to: &writer)
+        case .loadGraph(_, let request): try request.write(to: &writer)
+        case .runGraph(_, let request): request.write(to: &writer)
+        case .benchmarkGraph(_, let request): request.write(to: &writer)
+        case .unload(_, let handle): writer.field("handle", handle)
         case .memory, .shutdown: break
         }
         writer.endObject()

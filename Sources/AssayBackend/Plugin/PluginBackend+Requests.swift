@@ -25,12 +25,21 @@ extension PluginBackend {
     /// expected output's elements in the widest dtype (so a wrong shape or dtype still reaches
     /// the conformance checker as a `fail`), at least 1 MiB. More is a protocol violation,
     /// refused before anything is allocated.
-    static func largestResult(for problem: OpProblem) -> Int {
-        var elements = 1
-        for dim in problem.output.shape.dims {
-            let (product, overflow) = elements.multipliedReportingOverflow(by: max(dim, 0))
+    static func largestResult(for problem: OpProblem) -> Int { largestResult(for: [problem.output.shape]) }
+
+    /// The same rule summed over several expected outputs (a `run_graph` reply).
+    static func largestResult(for shapes: [Shape]) -> Int {
+        var elements = 0
+        for shape in shapes {
+            var count = 1
+            for dim in shape.dims {
+                let (product, overflow) = count.multipliedReportingOverflow(by: max(dim, 0))
+                if overflow { return Int.max }
+                count = product
+            }
+            let (sum, overflow) = elements.addingReportingOverflow(count)
             if overflow { return Int.max }
-            elements = product
+            elements = sum
         }
         let (bytes, overflow) = elements.multipliedReportingOverflow(by: 2 * 8)
         return overflow ? Int.max : max(bytes, 1 << 20)

@@ -16,7 +16,7 @@ public final class PluginBackend: Backend {
     public static let protocolVersion = 1
     /// ABP 1.1: the minor version and the features this harness can drive.
     public static let protocolMinor = 1
-    public static let harnessFeatures = ["collective", "shm"]
+    public static let harnessFeatures = ["collective", "shm", "graph"]
     /// How long an interrupted plugin gets to exit on stdin EOF before it is killed.
     static let interruptGraceSeconds = 0.5
     /// Restarts allowed in a whole run, as a multiple of `maxRestarts` (a dead device costs seconds).
@@ -38,6 +38,9 @@ public final class PluginBackend: Backend {
     private var givenUp: [String: String] = [:]
     /// Reused: one reply at a time (a backend is driven from one thread).
     private let decoder = JSONDecoder()
+
+    /// Feature graph: the graphs loaded through this backend (PluginBackend+Graph).
+    var graphs = PluginGraphTable()
 
     public init(configuration: PluginConfiguration) {
         self.configuration = configuration

@@ -14,10 +14,15 @@ enum PluginMessage: Equatable {
     case memory(id: Int?, totalBytes: Double, freeBytes: Double)
     case bye(id: Int?)
     case error(id: Int?, code: String?, message: String?)
+    // feature graph: a loaded graph's handle, an unloaded one
+    case graph(id: Int?, handle: Int)
+    case unloaded(id: Int?, handle: Int)
 
     /// The reply types, as the wire names them.
     enum Kind: String, Equatable {
         case hello, result, samples, memory, bye, error
+        // feature graph
+        case graph, unloaded
     }
 
     /// The successful reply a request gets, and for `samples` how many values it must hold.
@@ -30,6 +35,8 @@ enum PluginMessage: Equatable {
         static let memory = Expectation(kind: .memory)
         static let bye = Expectation(kind: .bye)
         static func samples(_ count: Int) -> Expectation { Expectation(kind: .samples, count: count) }
+        static let graph = Expectation(kind: .graph)
+        static let unloaded = Expectation(kind: .unloaded)
 
         /// Where the decoder finds the expectation (nil: any well-formed reply, for raw probes).
         static let key = CodingUserInfoKey(rawValue: "assay.expectation")!
@@ -43,6 +50,8 @@ enum PluginMessage: Equatable {
         case .memory: .memory
         case .bye: .bye
         case .error: .error
+        case .graph: .graph
+        case .unloaded: .unloaded
         }
     }
 
@@ -51,7 +60,8 @@ enum PluginMessage: Equatable {
     var id: Int? {
         switch self {
         case .hello(let hello): hello.id
-        case .result(let id, _, _), .samples(let id, _), .memory(let id, _, _), .bye(let id), .error(let id, _, _):
+        case .result(let id, _, _), .samples(let id, _), .memory(let id, _, _), .bye(let id), .error(let id, _, _),
+            .graph(let id, _), .unloaded(let id, _):
             id
         }
     }
@@ -72,7 +82,7 @@ struct WireViolation: Error, CustomStringConvertible {
 
 extension PluginMessage: Decodable {
     enum CodingKeys: String, CodingKey {
-        case type, id, outputs, telemetry, code, message, `protocol`
+        case type, id, outputs, telemetry, code, message, `protocol`, handle
         case payloadBytes = "payload_bytes"
         case elapsedNs = "elapsed_ns"
         case totalBytes = "total_bytes"
@@ -125,6 +135,10 @@ extension PluginMessage: Decodable {
             )
         case .bye:
             self = .bye(id: id)
+        case .graph:
+            self = .graph(id: id, handle: try container.decode(Int.self, forKey: .handle))
+        case .unloaded:
+            self = .unloaded(id: id, handle: try container.decode(Int.self, forKey: .handle))
         case .error:
             self = .error(
                 id: id,
