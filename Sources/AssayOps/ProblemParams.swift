@@ -68,3 +68,46 @@ struct ProblemParams {
         return value
     }
 }
+
+extension ProblemParams {
+    /// The problem these params and attrs resolve to in `dtype`, with its inferred shapes and work model.
+    func problem(
+        dtype: DType,
+        inputs: [TensorSpec],
+        output: TensorSpec,
+        flops: Double,
+        reductionLength: Int,
+        minimumBytes: Double? = nil
+    ) -> OpProblem {
+        OpProblem(
+            op: op,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: output,
+            flops: flops,
+            reductionLength: reductionLength,
+            minimumBytes: minimumBytes
+        )
+    }
+
+    /// A one-input op that moves values without arithmetic (layout, reshape, slice, repeat, cast):
+    /// input `x`, output `out` (in `outputDType`, else the op's dtype), no FLOPs.
+    func movement(
+        dtype: DType,
+        input: Shape,
+        output: Shape,
+        outputDType: DType? = nil,
+        minimumBytes: Double? = nil
+    ) -> OpProblem {
+        problem(
+            dtype: dtype,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: input)],
+            output: TensorSpec(name: "out", dtype: outputDType ?? dtype, shape: output),
+            flops: 0,
+            reductionLength: 1,
+            minimumBytes: minimumBytes
+        )
+    }
+}

@@ -29,11 +29,8 @@ struct ConcatOp: Operator {
             dims[axis] = size
             return TensorSpec(name: "x\(index)", dtype: dtype, shape: Shape(dims))
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: inputs,
             output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)),
             flops: 0,

@@ -10,11 +10,8 @@ struct EmbeddingOp: Operator {
         let vocab = try p.int("vocab", minimum: 1)
         let dim = try p.int("dim")
         let tokens = try p.int("tokens")
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "indices", dtype: .int32, shape: [tokens], role: .indices(upperBound: vocab)),
                 TensorSpec(name: "weight", dtype: dtype, shape: [vocab, dim]),

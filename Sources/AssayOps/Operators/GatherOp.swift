@@ -19,11 +19,8 @@ struct GatherOp: Operator {
         var out = shape
         out[axis] = count
         let outShape = Shape(out)
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "x", dtype: dtype, shape: Shape(shape)),
                 TensorSpec(

@@ -26,11 +26,8 @@ struct LayoutOp: Operator {
             }
             outShape = perm.map { shape[$0] }
         }
-        return .movement(
-            op: name,
+        return p.movement(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             input: Shape(shape),
             output: Shape(outShape)
         )

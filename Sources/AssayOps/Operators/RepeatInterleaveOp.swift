@@ -16,7 +16,7 @@ struct RepeatInterleaveOp: Operator {
         }
         var out = shape
         out[axis] = shape[axis] * repeats
-        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: Shape(shape), output: Shape(out))
+        return p.movement(dtype: dtype, input: Shape(shape), output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

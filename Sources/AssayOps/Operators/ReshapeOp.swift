@@ -32,7 +32,7 @@ struct ReshapeOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = Shape(try p.shape("shape"))
         let out = try ReshapeOp.target(try p.ints("to"), elements: shape.elementCount, op: name)
-        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: shape, output: Shape(out))
+        return p.movement(dtype: dtype, input: shape, output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {

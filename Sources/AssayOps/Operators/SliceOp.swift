@@ -38,11 +38,8 @@ struct SliceOp: Operator {
         out[axis] = end - start
         // Only the kept rows are read.
         let minimumBytes = 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth)
-        return .movement(
-            op: name,
+        return p.movement(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             input: Shape(shape),
             output: Shape(out),
             minimumBytes: minimumBytes
