@@ -2,7 +2,7 @@ import AssayCore
 
 /// `concat`: pieces joined along `axis`; `shape` is the joined shape and `sizes` the pieces'
 /// lengths along the axis (default: two pieces, the first the larger half).
-struct ConcatOp: Operator {
+struct ConcatOp: MovesValues {
     let name = "concat"
     let paramNames = ["shape", "sizes"]
     var optionalParams: Set<String> { ["sizes"] }
@@ -48,9 +48,6 @@ struct ConcatOp: Operator {
 }
 
 extension ConcatOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let axis = AxisRows.axis(problem, rank: problem.output.shape.rank)
         var row = index[axis]

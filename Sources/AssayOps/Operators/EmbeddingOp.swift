@@ -1,7 +1,7 @@
 import AssayCore
 
 /// `embedding`: rows of a weight table gathered by int32 indices.
-struct EmbeddingOp: Operator {
+struct EmbeddingOp: MovesValues {
     let name = "embedding"
     let paramNames = ["vocab", "dim", "tokens"]
 
@@ -37,9 +37,6 @@ struct EmbeddingOp: Operator {
 }
 
 extension EmbeddingOp {
-    /// A gather moves values without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         guard let token = index.first, inputs[0].data.indices.contains(token) else { return nil }
         return "token \(token) → weight row \(Int(inputs[0].data[token]))"

@@ -1,7 +1,7 @@
 import AssayCore
 
 /// `slice`: rows `start..<end` along `axis` (a `split` is several slices).
-struct SliceOp: Operator {
+struct SliceOp: MovesValues {
     let name = "slice"
     let paramNames = ["shape"]
     var attrDefaults: AttrMap { ["axis": .int(-1), "start": .int(0)] }
@@ -60,9 +60,6 @@ struct SliceOp: Operator {
 }
 
 extension SliceOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let (axis, start, _) = SliceOp.bounds(problem)
         return "x row \(index[axis] + start) along axis \(axis)"
