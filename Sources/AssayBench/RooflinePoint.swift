@@ -16,19 +16,10 @@ public struct RooflinePoint: Sendable, Equatable {
     /// percentage is reported as 100 against the achieved figure, with this flag, never above.
     public var ceilingBelowAchieved = false
 
-    public init(
-        flopsPerSecond: Double? = nil,
-        bytesPerSecond: Double? = nil,
-        arithmeticIntensity: Double? = nil,
-        percentOfPeak: Double? = nil,
-        percentOfRoofline: Double? = nil,
-        bound: PerformanceRecord.Bound? = nil
-    ) {
+    /// The achieved figures; the percentages and the bound are set by `Roofline.evaluate`.
+    public init(flopsPerSecond: Double? = nil, bytesPerSecond: Double? = nil, arithmeticIntensity: Double? = nil) {
         self.flopsPerSecond = flopsPerSecond
         self.bytesPerSecond = bytesPerSecond
         self.arithmeticIntensity = arithmeticIntensity
-        self.percentOfPeak = percentOfPeak
-        self.percentOfRoofline = percentOfRoofline
-        self.bound = bound
     }
 }

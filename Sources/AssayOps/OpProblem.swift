@@ -62,30 +62,3 @@ public struct OpError: Error, CustomStringConvertible, Sendable {
     }
     public var description: String { message }
 }
-
-extension OpProblem {
-    /// A one-input op that moves values without arithmetic (layout, reshape, slice, repeat, cast):
-    /// input `x`, output `out` (in `outputDType`, else the op's dtype), no FLOPs.
-    static func movement(
-        op: String,
-        dtype: DType,
-        params: AttrMap,
-        attrs: AttrMap,
-        input: Shape,
-        output: Shape,
-        outputDType: DType? = nil,
-        minimumBytes: Double? = nil
-    ) -> OpProblem {
-        OpProblem(
-            op: op,
-            dtype: dtype,
-            params: params,
-            attrs: attrs,
-            inputs: [TensorSpec(name: "x", dtype: dtype, shape: input)],
-            output: TensorSpec(name: "out", dtype: outputDType ?? dtype, shape: output),
-            flops: 0,
-            reductionLength: 1,
-            minimumBytes: minimumBytes
-        )
-    }
-}

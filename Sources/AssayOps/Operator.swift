@@ -28,24 +28,14 @@ public protocol Operator: Sendable {
     func magnitudes(_ problem: OpProblem, inputs: [RefTensor]) -> [Double]
     /// Per output element, the further error of a framework that rounds the op's intermediates to
     /// the case dtype (f16/bf16), from a forward error analysis of its staged computation; nil when
-    /// the op has no such stage or the dtype is not narrower than the accumulation dtype.
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]?
+    /// the op has no such stage. Called through `stagedRounding(_:inputs:expected:magnitudes:)`,
+    /// only for a dtype narrower than the accumulation dtype.
+    func stagedRounding(_ input: StagingInput) -> [Double]?
     /// Results frameworks give at special inputs instead of the catalogue's limits, accepted and recorded.
     func specialAlternatives(for dtype: DType) -> [SpecialAlternative]
     /// Where one element's accepted alternative depends on more than its own input (a whole row):
-    /// the note recorded when `actual` is accepted at `flat`, nil when it is not.
-    func acceptedDeviation(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        at flat: Int,
-        expected: Double,
-        actual: Double
-    ) -> String?
+    /// the note recorded when the element's actual value is accepted, nil when it is not.
+    func acceptedDeviation(_ element: DeviatingElement) -> String?
     /// The input values that feed one output element, in words (nil when the op has no short answer).
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String?
 }
@@ -67,20 +57,34 @@ extension Operator {
             }
         ).data
     }
+    public func stagedRounding(_ input: StagingInput) -> [Double]? { nil }
+    /// The staging bound of one case; nil when its dtype is not narrower than the accumulation
+    /// dtype or the op has no stage.
     public func stagedRounding(
         _ problem: OpProblem,
         inputs: [RefTensor],
         expected: [Double],
         magnitudes: [Double]
-    ) -> [Double]? { nil }
+    ) -> [Double]? {
+        guard let staging = StagedRounding(problem.dtype) else { return nil }
+        return stagedRounding(
+            StagingInput(problem: problem, inputs: inputs, expected: expected, magnitudes: magnitudes, staging: staging)
+        )
+    }
     public func specialAlternatives(for dtype: DType) -> [SpecialAlternative] { [] }
+    public func acceptedDeviation(_ element: DeviatingElement) -> String? { nil }
+    /// The note recorded when `actual` is accepted at `flat` (see `acceptedDeviation(_:)`).
     public func acceptedDeviation(
         _ problem: OpProblem,
         inputs: [RefTensor],
         at flat: Int,
         expected: Double,
         actual: Double
-    ) -> String? { nil }
+    ) -> String? {
+        acceptedDeviation(
+            DeviatingElement(problem: problem, inputs: inputs, flat: flat, expected: expected, actual: actual)
+        )
+    }
     public func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? { nil }
 }
 

@@ -38,17 +38,18 @@ struct ProblemParams {
         return dims
     }
 
-    func bool(_ name: String) throws -> Bool {
-        guard let value = attrs[name]?.boolValue else {
-            throw OpError(field: "attrs", "\(op) attr '\(name)' must be true or false")
+    /// The attr `name` as `read` takes it, or an error saying what it must be.
+    private func attr<Value>(_ name: String, _ read: (AttrValue) -> Value?, mustBe kind: String) throws -> Value {
+        guard let value = attrs[name].flatMap(read) else {
+            throw OpError(field: "attrs", "\(op) attr '\(name)' must be \(kind)")
         }
         return value
     }
 
+    func bool(_ name: String) throws -> Bool { try attr(name, \.boolValue, mustBe: "true or false") }
+
     func ints(_ name: String, count: Int? = nil) throws -> [Int] {
-        guard let value = attrs[name]?.intsValue else {
-            throw OpError(field: "attrs", "\(op) attr '\(name)' must be an integer or a list of integers")
-        }
+        let value = try attr(name, \.intsValue, mustBe: "an integer or a list of integers")
         guard value.allSatisfy({ $0.magnitude <= Self.maximumMagnitude }) else {
             throw OpError(field: "attrs", "\(op) attr '\(name)' values must be within ±2^31")
         }
@@ -61,10 +62,48 @@ struct ProblemParams {
         return value
     }
 
-    func double(_ name: String) throws -> Double {
-        guard let value = attrs[name]?.doubleValue else {
-            throw OpError(field: "attrs", "\(op) attr '\(name)' must be a number")
-        }
-        return value
+    func double(_ name: String) throws -> Double { try attr(name, \.doubleValue, mustBe: "a number") }
+}
+
+extension ProblemParams {
+    /// The problem these params and attrs resolve to in `dtype`, with its inferred shapes and work model.
+    func problem(
+        dtype: DType,
+        inputs: [TensorSpec],
+        output: TensorSpec,
+        flops: Double,
+        reductionLength: Int,
+        minimumBytes: Double? = nil
+    ) -> OpProblem {
+        OpProblem(
+            op: op,
+            dtype: dtype,
+            params: params,
+            attrs: attrs,
+            inputs: inputs,
+            output: output,
+            flops: flops,
+            reductionLength: reductionLength,
+            minimumBytes: minimumBytes
+        )
+    }
+
+    /// A one-input op that moves values without arithmetic (layout, reshape, slice, repeat, cast):
+    /// input `x`, output `out` (in `outputDType`, else the op's dtype), no FLOPs.
+    func movement(
+        dtype: DType,
+        input: Shape,
+        output: Shape,
+        outputDType: DType? = nil,
+        minimumBytes: Double? = nil
+    ) -> OpProblem {
+        problem(
+            dtype: dtype,
+            inputs: [TensorSpec(name: "x", dtype: dtype, shape: input)],
+            output: TensorSpec(name: "out", dtype: outputDType ?? dtype, shape: output),
+            flops: 0,
+            reductionLength: 1,
+            minimumBytes: minimumBytes
+        )
     }
 }

@@ -52,14 +52,13 @@ struct BusBandwidthChart: Sendable {
             from: Self.height - Self.bottom,
             to: Self.top
         )
-        return .element(
-            "svg",
-            [
-                "viewBox": "0 0 \(Int(Self.width)) \(Int(Self.height))", "class": "chart busbw",
-                "role": "img", "aria-label": "Bus bandwidth against size",
-            ]
+        return .chart(
+            kind: "busbw",
+            width: Self.width,
+            height: Self.height,
+            label: "Bus bandwidth against size",
+            title: "Collectives: bus bandwidth (GB/s) against size (bytes), log-log"
         ) {
-            XMLNode.element("title") { "Collectives: bus bandwidth (GB/s) against size (bytes), log-log" }
             axes(x: x, y: y)
             if let linkGBs {
                 let py = svgNumber(y.position(linkGBs))

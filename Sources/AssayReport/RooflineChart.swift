@@ -110,14 +110,13 @@ struct RooflineChart: Sendable {
         let unlabelled = points.indices.filter { labels[$0] == nil }.map { points[$0].label }
         let legend = legendRows(roofs: roofs, unlabelled: unlabelled)
         let height = Self.plotHeight + 8 + Double(legend.count) * Self.legendRow
-        return .element(
-            "svg",
-            [
-                "viewBox": "0 0 \(Int(Self.width)) \(Int(height))", "class": "chart roofline",
-                "role": "img", "aria-label": "Roofline chart",
-            ]
+        return .chart(
+            kind: "roofline",
+            width: Self.width,
+            height: height,
+            label: "Roofline chart",
+            title: "Roofline: achieved FLOP/s against arithmetic intensity (log-log)"
         ) {
-            XMLNode.element("title") { "Roofline: achieved FLOP/s against arithmetic intensity (log-log)" }
             axes(x: x, y: y)
             if let bandwidth { slope(bandwidth, peak: roofs.first?.value.value, x: x, y: y) }
             for roof in roofs {

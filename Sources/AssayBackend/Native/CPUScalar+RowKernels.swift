@@ -1,197 +1,78 @@
 import CAssayKernels
 
-/// The vectorised row and elementwise kernels a scalar type may have (f32: CAssayKernels).
-/// Types without them (f64) use the generic Swift loops in `NativeKernels`.
-protocol RowKernels {
-    static var hasRowKernels: Bool { get }
-    static func softmaxRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        logarithmic: Bool
-    )
-    static func layerNormRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        weight: [Self],
-        bias: [Self],
-        eps: Double
-    )
-    static func rmsNormRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        weight: [Self],
-        eps: Double
-    )
-    static func activation(
-        _ op: String,
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        count: Int,
-        tanhForm: Bool
-    )
-    static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>)
-    static func sum(_ x: UnsafePointer<Self>, count: Int) -> Self
+/// The vectorised row and elementwise kernels of one scalar type (f32: CAssayKernels), as one table
+/// of entry points so that each signature is written once. Types without them (f64) have no table
+/// and use the generic Swift loops in `NativeKernels`. One indirect call per batch of rows costs
+/// nothing beside the vectorised loop behind it.
+struct RowKernelSet<T>: Sendable {
+    /// (x, y, rows, n, logarithmic)
+    var softmaxRows: @Sendable (UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Int, Bool) -> Void
+    /// (x, y, rows, n, weight, bias, eps)
+    var layerNormRows: @Sendable (UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Int, [T], [T], Double) -> Void
+    /// (x, y, rows, n, weight, eps)
+    var rmsNormRows: @Sendable (UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Int, [T], Double) -> Void
+    /// (op, x, y, count, tanhForm)
+    var activation: @Sendable (String, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Bool) -> Void
+    /// (add, a, b, y): y = a + b or a · b elementwise.
+    var elementwise: @Sendable (Bool, [T], [T], UnsafeMutablePointer<T>) -> Void
+    /// (x, count)
+    var sum: @Sendable (UnsafePointer<T>, Int) -> T
     /// Tiled attention of `heads` heads into `out` (see `assay_attention`); returns which heads
-    /// still need the exact path (non-finite values), or nil where the type has no such kernel.
-    static func tiledAttention(
-        heads: Int,
-        s: Int,
-        t: Int,
-        d: Int,
-        q: [Self],
-        k: [Self],
-        v: [Self],
-        scale: Self,
-        causal: Bool,
-        into out: inout [Self],
-        threads: Int
-    ) -> [Bool]?
+    /// still need the exact path (non-finite values).
+    /// (heads, s, t, d, q, k, v, scale, causal, out, threads)
+    var tiledAttention: @Sendable (Int, Int, Int, Int, [T], [T], [T], T, Bool, inout [T], Int) -> [Bool]
 }
 
-extension RowKernels {
-    static var hasRowKernels: Bool { false }
-    static func softmaxRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        logarithmic: Bool
-    ) {}
-    static func layerNormRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        weight: [Self],
-        bias: [Self],
-        eps: Double
-    ) {}
-    static func rmsNormRows(
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        rows: Int,
-        n: Int,
-        weight: [Self],
-        eps: Double
-    ) {}
-    static func activation(
-        _ op: String,
-        _ x: UnsafePointer<Self>,
-        _ y: UnsafeMutablePointer<Self>,
-        count: Int,
-        tanhForm: Bool
-    ) {}
-    static func elementwise(add: Bool, _ a: [Self], _ b: [Self], into y: UnsafeMutablePointer<Self>) {}
-    static func tiledAttention(
-        heads: Int,
-        s: Int,
-        t: Int,
-        d: Int,
-        q: [Self],
-        k: [Self],
-        v: [Self],
-        scale: Self,
-        causal: Bool,
-        into out: inout [Self],
-        threads: Int
-    ) -> [Bool]? { nil }
+/// A scalar type's row kernels, nil where it has none.
+protocol RowKernels {
+    static var rowKernels: RowKernelSet<Self>? { get }
 }
 
 extension Double: RowKernels {
-    static func sum(_ x: UnsafePointer<Double>, count: Int) -> Double { (0..<count).reduce(0) { $0 + x[$1] } }
+    static var rowKernels: RowKernelSet<Double>? { nil }
 }
+
 extension Float: RowKernels {
-    static var hasRowKernels: Bool { true }
-
-    static func softmaxRows(
-        _ x: UnsafePointer<Float>,
-        _ y: UnsafeMutablePointer<Float>,
-        rows: Int,
-        n: Int,
-        logarithmic: Bool
-    ) {
-        assay_softmax_rows(x, y, Int64(rows), Int64(n), logarithmic ? 1 : 0)
-    }
-
-    static func layerNormRows(
-        _ x: UnsafePointer<Float>,
-        _ y: UnsafeMutablePointer<Float>,
-        rows: Int,
-        n: Int,
-        weight: [Float],
-        bias: [Float],
-        eps: Double
-    ) {
-        assay_layernorm_rows(x, y, Int64(rows), Int64(n), weight, bias, Float(eps))
-    }
-
-    static func rmsNormRows(
-        _ x: UnsafePointer<Float>,
-        _ y: UnsafeMutablePointer<Float>,
-        rows: Int,
-        n: Int,
-        weight: [Float],
-        eps: Double
-    ) {
-        assay_rmsnorm_rows(x, y, Int64(rows), Int64(n), weight, Float(eps))
-    }
-
-    static func activation(
-        _ op: String,
-        _ x: UnsafePointer<Float>,
-        _ y: UnsafeMutablePointer<Float>,
-        count: Int,
-        tanhForm: Bool
-    ) {
-        switch op {
-        case "gelu": assay_gelu(x, y, Int64(count), tanhForm ? 1 : 0)
-        case "silu": assay_silu(x, y, Int64(count))
-        default: assay_relu(x, y, Int64(count))
+    static let rowKernels: RowKernelSet<Float>? = RowKernelSet(
+        softmaxRows: { x, y, rows, n, logarithmic in
+            assay_softmax_rows(x, y, Int64(rows), Int64(n), logarithmic ? 1 : 0)
+        },
+        layerNormRows: { x, y, rows, n, weight, bias, eps in
+            assay_layernorm_rows(x, y, Int64(rows), Int64(n), weight, bias, Float(eps))
+        },
+        rmsNormRows: { x, y, rows, n, weight, eps in
+            assay_rmsnorm_rows(x, y, Int64(rows), Int64(n), weight, Float(eps))
+        },
+        activation: { op, x, y, count, tanhForm in
+            switch op {
+            case "gelu": assay_gelu(x, y, Int64(count), tanhForm ? 1 : 0)
+            case "silu": assay_silu(x, y, Int64(count))
+            default: assay_relu(x, y, Int64(count))
+            }
+        },
+        elementwise: { add, a, b, y in
+            if add { assay_add(a, b, y, Int64(a.count)) } else { assay_mul(a, b, y, Int64(a.count)) }
+        },
+        sum: { x, count in assay_sum(x, Int64(count)) },
+        tiledAttention: { heads, s, t, d, q, k, v, scale, causal, out, threads in
+            var redo = [UInt8](repeating: 0, count: heads)
+            out.withUnsafeMutableBufferPointer { o in
+                assay_attention(
+                    Int64(heads),
+                    Int64(s),
+                    Int64(t),
+                    Int64(d),
+                    q,
+                    k,
+                    v,
+                    o.baseAddress,
+                    scale,
+                    causal ? 1 : 0,
+                    &redo,
+                    Int32(threads)
+                )
+            }
+            return redo.map { $0 != 0 }
         }
-    }
-
-    static func elementwise(add: Bool, _ a: [Float], _ b: [Float], into y: UnsafeMutablePointer<Float>) {
-        if add { assay_add(a, b, y, Int64(a.count)) } else { assay_mul(a, b, y, Int64(a.count)) }
-    }
-
-    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { assay_sum(x, Int64(count)) }
-
-    static func tiledAttention(
-        heads: Int,
-        s: Int,
-        t: Int,
-        d: Int,
-        q: [Float],
-        k: [Float],
-        v: [Float],
-        scale: Float,
-        causal: Bool,
-        into out: inout [Float],
-        threads: Int
-    ) -> [Bool]? {
-        var redo = [UInt8](repeating: 0, count: heads)
-        out.withUnsafeMutableBufferPointer { o in
-            assay_attention(
-                Int64(heads),
-                Int64(s),
-                Int64(t),
-                Int64(d),
-                q,
-                k,
-                v,
-                o.baseAddress,
-                scale,
-                causal ? 1 : 0,
-                &redo,
-                Int32(threads)
-            )
-        }
-        return redo.map { $0 != 0 }
-    }
+    )
 }

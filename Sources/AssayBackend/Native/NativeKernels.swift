@@ -31,12 +31,8 @@ struct NativeKernels<T: CPUScalar> {
         // Keyed by the operator's type; one case per family, and a new family must be handled here.
         switch family {
         case .matmul:
-            let batch = problem.params["b"]?.intValue ?? 1
-            let m = problem.int("m")
-            let n = problem.int("n")
-            let k = problem.int("k")
-            let ta = problem.attrBool("transpose_a")
-            let tb = problem.attrBool("transpose_b")
+            let dims = MatmulDims(problem)
+            let (batch, m, n, k, ta, tb) = (dims.batch, dims.m, dims.n, dims.k, dims.transposeA, dims.transposeB)
             var out = output(outCount)
             for index in 0..<batch {
                 gemm(
@@ -139,18 +135,9 @@ struct NativeKernels<T: CPUScalar> {
 
     /// im2col per image and group, then one GEMM: weight[f/g, c/g·kh·kw] · cols[c/g·kh·kw, oh·ow].
     private func conv2d(_ problem: OpProblem, _ inputs: [[T]]) -> [T] {
-        let n = problem.int("n")
-        let c = problem.int("c")
-        let h = problem.int("h")
-        let w = problem.int("w")
-        let f = problem.int("f")
-        let kh = problem.int("kh")
-        let kw = problem.int("kw")
-        let stride = problem.attrInts("stride").expandedPair
-        let padding = problem.attrInts("padding").expandedPair
-        let dilation = problem.attrInts("dilation").expandedPair
-        let groups = problem.attrs["groups"]?.intValue ?? 1
-        let (oh, ow) = (problem.output.shape[2], problem.output.shape[3])
+        let g = Conv2dGeometry(problem)
+        let (n, c, h, w, f, kh, kw) = (g.n, g.c, g.h, g.w, g.f, g.kh, g.kw)
+        let (stride, padding, dilation, groups, oh, ow) = (g.stride, g.padding, g.dilation, g.groups, g.oh, g.ow)
         let cg = c / groups
         let fg = f / groups
         let depth = cg * kh * kw
@@ -217,19 +204,8 @@ struct NativeKernels<T: CPUScalar> {
         let scale = T(problem.attrDouble("scale") ?? 1 / Double(d).squareRoot())
         var out = output(b * h * s * d)
         let redo =
-            T.tiledAttention(
-                heads: b * h,
-                s: s,
-                t: t,
-                d: d,
-                q: inputs[0],
-                k: inputs[1],
-                v: inputs[2],
-                scale: scale,
-                causal: causal,
-                into: &out,
-                threads: threads
-            ) ?? [Bool](repeating: true, count: b * h)
+            T.rowKernels?.tiledAttention(b * h, s, t, d, inputs[0], inputs[1], inputs[2], scale, causal, &out, threads)
+            ?? [Bool](repeating: true, count: b * h)
         var scores = [T]()
         for head in 0..<(b * h) where redo[head] {
             if scores.isEmpty { scores = [T](repeating: 0, count: s * t) }
@@ -359,9 +335,9 @@ struct NativeKernels<T: CPUScalar> {
     private func softmaxRows(_ x: [T], rows: Int, n: Int, logarithmic: Bool) -> [T] {
         guard n > 0, rows > 0 else { return x }
         var out = output(x.count)
-        if T.hasRowKernels {
+        if let kernels = T.rowKernels {
             parallelRows(rows, n: n, input: x, output: &out) { xp, yp, count in
-                T.softmaxRows(xp, yp, rows: count, n: n, logarithmic: logarithmic)
+                kernels.softmaxRows(xp, yp, count, n, logarithmic)
             }
             return out
         }
@@ -390,15 +366,15 @@ struct NativeKernels<T: CPUScalar> {
         let rows = n == 0 ? 0 : inputs[0].count / n
         let eps = problem.attrDouble("eps") ?? 0
         let layer = problem.op == "layer_norm"
-        if T.hasRowKernels, rows > 0 {
+        if let kernels = T.rowKernels, rows > 0 {
             var y = output(inputs[0].count)
             let weight = UncheckedSendable(inputs[1])
             let bias = UncheckedSendable(layer ? inputs[2] : [])
             parallelRows(rows, n: n, input: inputs[0], output: &y) { xp, yp, count in
                 if layer {
-                    T.layerNormRows(xp, yp, rows: count, n: n, weight: weight.value, bias: bias.value, eps: eps)
+                    kernels.layerNormRows(xp, yp, count, n, weight.value, bias.value, eps)
                 } else {
-                    T.rmsNormRows(xp, yp, rows: count, n: n, weight: weight.value, eps: eps)
+                    kernels.rmsNormRows(xp, yp, count, n, weight.value, eps)
                 }
             }
             return y
@@ -429,11 +405,11 @@ struct NativeKernels<T: CPUScalar> {
 
     private func activation(_ problem: OpProblem, _ x: [T]) -> [T] {
         let tanhForm = problem.attrString("approximate") == "tanh"
-        if T.hasRowKernels {
+        if let kernels = T.rowKernels {
             var y = output(x.count)
             let op = problem.op
             parallelRows(x.count, n: 1, input: x, output: &y) { xp, yp, count in
-                T.activation(op, xp, yp, count: count, tanhForm: tanhForm)
+                kernels.activation(op, xp, yp, count, tanhForm)
             }
             return y
         }
@@ -457,9 +433,9 @@ struct NativeKernels<T: CPUScalar> {
         let add = problem.op == "add"
         let outShape = problem.output.shape.dims
         if problem.inputs[0].shape.dims == outShape, problem.inputs[1].shape.dims == outShape {
-            if T.hasRowKernels {
+            if let kernels = T.rowKernels {
                 var y = output(a.count)
-                y.withUnsafeMutableBufferPointer { T.elementwise(add: add, a, b, into: $0.baseAddress!) }
+                y.withUnsafeMutableBufferPointer { kernels.elementwise(add, a, b, $0.baseAddress!) }
                 return y
             }
             return zip(a, b).map { add ? $0 + $1 : $0 * $1 }
@@ -482,8 +458,8 @@ struct NativeKernels<T: CPUScalar> {
         var out = [T](repeating: 0, count: rows)
         for row in 0..<rows {
             var total: T = 0
-            if T.hasRowKernels, reduced > 0 {
-                total = permuted.withUnsafeBufferPointer { T.sum($0.baseAddress! + row * reduced, count: reduced) }
+            if let kernels = T.rowKernels, reduced > 0 {
+                total = permuted.withUnsafeBufferPointer { kernels.sum($0.baseAddress! + row * reduced, reduced) }
             } else {
                 for index in 0..<reduced { total += permuted[row * reduced + index] }
             }
@@ -581,11 +557,6 @@ struct NativeKernels<T: CPUScalar> {
             }
         }
     }
-}
-
-extension Array where Element == Int {
-    /// A one- or two-element attr as an (h, w) pair.
-    var expandedPair: (Int, Int) { count == 1 ? (self[0], self[0]) : (self[0], self[1]) }
 }
 
 extension Shape {

@@ -24,11 +24,8 @@ struct ActivationOp: Operator {
         if kind == .gelu, !["none", "tanh"].contains(attrs["approximate"]?.stringValue ?? "") {
             throw OpError(field: "attrs", "gelu approximate must be 'none' or 'tanh'")
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
             output: TensorSpec(name: "out", dtype: dtype, shape: shape),
             flops: flopsPerElement * Double(shape.elementCount),

@@ -30,11 +30,8 @@ struct AttentionOp: Operator {
         let causal = try p.bool("causal")
         if attrs["scale"] != nil { _ = try p.double("scale") }
         let pairs = Double(AttentionOp.visiblePairs(s: s, t: t, causal: causal))
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "q", dtype: dtype, shape: [b, h, s, d]),
                 TensorSpec(name: "k", dtype: dtype, shape: [b, h, t, d]),
@@ -135,13 +132,8 @@ extension AttentionOp {
     /// out_e by p_j·δs_j·(v_je − out_e), a probability's rounding by δp_j·v_je, the row sum's by
     /// u·|out_e|. The scaling errors of one q row are shared by all keys (worst case over j); the
     /// per-key roundings are independent. See docs/OPS.md.
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]? {
-        guard let staging = StagedRounding(problem.dtype) else { return nil }
+    func stagedRounding(_ input: StagingInput) -> [Double]? {
+        let (problem, inputs, expected, staging) = (input.problem, input.inputs, input.expected, input.staging)
         let (b, h, s, d) = (problem.int("b"), problem.int("h"), problem.int("s"), problem.int("d"))
         let t = problem.params["t"]?.intValue ?? s
         let v = inputs[2].data

@@ -17,11 +17,8 @@ struct BatchNormOp: Operator {
         let channel = { (label: String, role: TensorSpec.Role) in
             TensorSpec(name: label, dtype: dtype, shape: [c], role: role)
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "x", dtype: dtype, shape: shape), channel("mean", .parameter),
                 channel("var", .variance),

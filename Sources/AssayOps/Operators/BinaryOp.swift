@@ -14,11 +14,8 @@ struct BinaryOp: Operator {
         guard let out = Broadcast.shape(a, b) else {
             throw OpError(field: "shapes", "\(name): shapes \(Shape(a)) and \(Shape(b)) do not broadcast")
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "a", dtype: dtype, shape: Shape(a)),
                 TensorSpec(name: "b", dtype: dtype, shape: Shape(b)),

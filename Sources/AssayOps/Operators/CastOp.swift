@@ -20,11 +20,8 @@ struct CastOp: Operator {
                 "cast to must be one of f64, f32, f16, bf16, found \(attrs["to"].map { "\($0)" } ?? "nothing")"
             )
         }
-        return .movement(
-            op: name,
+        return p.movement(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             input: shape,
             output: shape,
             outputDType: to
@@ -42,13 +39,8 @@ extension CastOp {
     /// torch (2.x, CPU) converts f64 to f16 and bf16 through f32: a second rounding that differs
     /// from the correct one only where the f32 value lands on a tie. Accepted and recorded, like the
     /// frameworks' special-value alternatives; any other result still fails.
-    func acceptedDeviation(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        at flat: Int,
-        expected: Double,
-        actual: Double
-    ) -> String? {
+    func acceptedDeviation(_ element: DeviatingElement) -> String? {
+        let (problem, expected, actual) = (element.problem, element.expected, element.actual)
         let to = problem.output.dtype
         guard problem.dtype == .f64, to == .f16 || to == .bf16, actual == to.round(DType.f32.round(expected)) else {
             return nil

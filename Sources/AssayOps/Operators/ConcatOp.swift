@@ -2,7 +2,7 @@ import AssayCore
 
 /// `concat`: pieces joined along `axis`; `shape` is the joined shape and `sizes` the pieces'
 /// lengths along the axis (default: two pieces, the first the larger half).
-struct ConcatOp: Operator {
+struct ConcatOp: MovesValues {
     let name = "concat"
     let paramNames = ["shape", "sizes"]
     var optionalParams: Set<String> { ["sizes"] }
@@ -29,11 +29,8 @@ struct ConcatOp: Operator {
             dims[axis] = size
             return TensorSpec(name: "x\(index)", dtype: dtype, shape: Shape(dims))
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: inputs,
             output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)),
             flops: 0,
@@ -51,9 +48,6 @@ struct ConcatOp: Operator {
 }
 
 extension ConcatOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let axis = AxisRows.axis(problem, rank: problem.output.shape.rank)
         var row = index[axis]

@@ -66,11 +66,8 @@ struct Conv2dOp: Operator {
         guard let reduction = Shape([c / groups, kh, kw]).checkedElementCount else {
             throw OpError(field: "shapes", "conv2d reduction length c/groups·kh·kw overflows")
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: inputs,
             output: TensorSpec(name: "out", dtype: dtype, shape: [n, f, oh, ow]),
             flops: 2 * Double(n) * Double(f) * Double(oh) * Double(ow) * Double(reduction),
@@ -79,18 +76,9 @@ struct Conv2dOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let n = problem.int("n")
-        let c = problem.int("c")
-        let h = problem.int("h")
-        let w = problem.int("w")
-        let f = problem.int("f")
-        let kh = problem.int("kh")
-        let kw = problem.int("kw")
-        let stride = problem.attrInts("stride").expanded(to: 2)
-        let padding = problem.attrInts("padding").expanded(to: 2)
-        let dilation = problem.attrInts("dilation").expanded(to: 2)
-        let groups = problem.attrs["groups"]?.intValue ?? 1
-        let (oh, ow) = (problem.output.shape[2], problem.output.shape[3])
+        let g = Conv2dGeometry(problem)
+        let (n, c, h, w, f, kh, kw) = (g.n, g.c, g.h, g.w, g.f, g.kh, g.kw)
+        let (stride, padding, dilation, groups, oh, ow) = (g.stride, g.padding, g.dilation, g.groups, g.oh, g.ow)
         let x = inputs[0].data
         let weight = inputs[1].data
         let bias = inputs.count > 2 ? inputs[2].data : nil
@@ -106,10 +94,10 @@ struct Conv2dOp: Operator {
                         for ci in 0..<channelsPerGroup {
                             let channel = group * channelsPerGroup + ci
                             for ky in 0..<kh {
-                                let iy = oy * stride[0] - padding[0] + ky * dilation[0]
+                                let iy = oy * stride.0 - padding.0 + ky * dilation.0
                                 guard iy >= 0, iy < h else { continue }
                                 for kx in 0..<kw {
-                                    let ix = ox * stride[1] - padding[1] + kx * dilation[1]
+                                    let ix = ox * stride.1 - padding.1 + kx * dilation.1
                                     guard ix >= 0, ix < w else { continue }
                                     sum +=
                                         x[((batch * c + channel) * h + iy) * w + ix]
@@ -133,13 +121,11 @@ extension Array where Element == Int {
 
 extension Conv2dOp {
     /// The convolution rounded to T before the bias is added (a second rounding).
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]? {
-        guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
+    func stagedRounding(_ input: StagingInput) -> [Double]? {
+        guard input.inputs.count > 2 else { return nil }
+        let (problem, inputs, expected, magnitudes, staging) = (
+            input.problem, input.inputs, input.expected, input.magnitudes, input.staging
+        )
         let out = problem.output.shape.dims
         let plane = Swift.max(1, out[2] * out[3])
         let filters = Swift.max(1, out[1])

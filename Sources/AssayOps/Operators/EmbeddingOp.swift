@@ -1,7 +1,7 @@
 import AssayCore
 
 /// `embedding`: rows of a weight table gathered by int32 indices.
-struct EmbeddingOp: Operator {
+struct EmbeddingOp: MovesValues {
     let name = "embedding"
     let paramNames = ["vocab", "dim", "tokens"]
 
@@ -10,11 +10,8 @@ struct EmbeddingOp: Operator {
         let vocab = try p.int("vocab", minimum: 1)
         let dim = try p.int("dim")
         let tokens = try p.int("tokens")
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "indices", dtype: .int32, shape: [tokens], role: .indices(upperBound: vocab)),
                 TensorSpec(name: "weight", dtype: dtype, shape: [vocab, dim]),
@@ -40,9 +37,6 @@ struct EmbeddingOp: Operator {
 }
 
 extension EmbeddingOp {
-    /// A gather moves values without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         guard let token = index.first, inputs[0].data.indices.contains(token) else { return nil }
         return "token \(token) → weight row \(Int(inputs[0].data[token]))"

@@ -2,7 +2,7 @@ import AssayCore
 
 /// `gather`: rows along `axis` picked by int32 indices (torch.index_select, numpy.take);
 /// `count` indices, by default as many as the axis has rows.
-struct GatherOp: Operator {
+struct GatherOp: MovesValues {
     let name = "gather"
     let paramNames = ["shape", "count"]
     var optionalParams: Set<String> { ["count"] }
@@ -19,11 +19,8 @@ struct GatherOp: Operator {
         var out = shape
         out[axis] = count
         let outShape = Shape(out)
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "x", dtype: dtype, shape: Shape(shape)),
                 TensorSpec(
@@ -55,9 +52,6 @@ struct GatherOp: Operator {
 }
 
 extension GatherOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let axis = AxisRows.axis(problem, rank: problem.inputs[0].shape.rank)
         guard inputs[1].data.indices.contains(index[axis]) else { return nil }

@@ -15,11 +15,8 @@ struct Int8MatmulOp: Operator {
         guard k <= 133_000 else {
             throw OpError(field: "shapes", "matmul_int8 k=\(k) could overflow int32 accumulation (k ≤ 133000)")
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: .int8,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "a", dtype: .int8, shape: [m, k]), TensorSpec(name: "b", dtype: .int8, shape: [k, n]),
             ],
@@ -30,20 +27,10 @@ struct Int8MatmulOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let m = problem.int("m")
-        let n = problem.int("n")
-        let k = problem.int("k")
-        let a = inputs[0].data
-        let b = inputs[1].data
-        var out = [Double](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0  // exact: |sum| < 2^53
-                for p in 0..<k { sum += a[i * k + p] * b[p * n + j] }
-                out[i * n + j] = sum
-            }
-        }
-        return RefTensor(shape: [m, n], data: out)
+        let dims = MatmulDims(problem)
+        // Exact: |sum| < 2^53.
+        let out = ProductReference.multiply(inputs[0].data, inputs[1].data, dims, bTransposed: false)
+        return RefTensor(shape: [dims.m, dims.n], data: out)
     }
 }
 

@@ -1,7 +1,7 @@
 import AssayCore
 
 /// Memory-bound layout ops: `copy` (x unchanged) and `transpose` (x permuted, made contiguous).
-struct LayoutOp: Operator {
+struct LayoutOp: MovesValues {
     enum Kind: String, Sendable { case copy, transpose }
     let kind: Kind
     var name: String { kind.rawValue }
@@ -26,11 +26,8 @@ struct LayoutOp: Operator {
             }
             outShape = perm.map { shape[$0] }
         }
-        return .movement(
-            op: name,
+        return p.movement(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             input: Shape(shape),
             output: Shape(outShape)
         )
@@ -56,9 +53,6 @@ struct LayoutOp: Operator {
 }
 
 extension LayoutOp {
-    /// A copy or permutation moves values without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let inStrides = Shape(inputs[0].shape).strides
         let perm =

@@ -17,11 +17,8 @@ struct LinearOp: Operator {
             TensorSpec(name: "weight", dtype: dtype, shape: [n, k]),
         ]
         if try p.bool("bias") { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [n], role: .parameter)) }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: inputs,
             output: TensorSpec(name: "out", dtype: dtype, shape: [m, n]),
             flops: 2 * Double(m) * Double(n) * Double(k),
@@ -30,33 +27,23 @@ struct LinearOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let m = problem.int("m")
-        let n = problem.int("n")
-        let k = problem.int("k")
-        let x = inputs[0].data
-        let w = inputs[1].data
-        let bias = inputs.count > 2 ? inputs[2].data : nil
-        var out = [Double](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { sum += x[i * k + p] * w[j * k + p] }
-                out[i * n + j] = sum + (bias?[j] ?? 0)
-            }
+        let dims = MatmulDims(problem)
+        var out = ProductReference.multiply(inputs[0].data, inputs[1].data, dims, bTransposed: true)
+        if inputs.count > 2 {
+            let bias = inputs[2].data
+            for index in out.indices { out[index] += bias[index % dims.n] }
         }
-        return RefTensor(shape: [m, n], data: out)
+        return RefTensor(shape: [dims.m, dims.n], data: out)
     }
 }
 
 extension LinearOp {
     /// The product x·wᵀ rounded to T before the bias is added (a second rounding).
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]? {
-        guard inputs.count > 2, let staging = StagedRounding(problem.dtype) else { return nil }
+    func stagedRounding(_ input: StagingInput) -> [Double]? {
+        guard input.inputs.count > 2 else { return nil }
+        let (problem, inputs, expected, magnitudes, staging) = (
+            input.problem, input.inputs, input.expected, input.magnitudes, input.staging
+        )
         let n = Swift.max(1, problem.int("n"))
         return staging.biasStaging(
             expected: expected,

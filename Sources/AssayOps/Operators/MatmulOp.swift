@@ -20,11 +20,8 @@ struct MatmulOp: Operator {
         let a = TensorSpec(name: "a", dtype: dtype, shape: Shape(prefix + (ta ? [k, m] : [m, k])))
         let b = TensorSpec(name: "b", dtype: dtype, shape: Shape(prefix + (tb ? [n, k] : [k, n])))
         let out = TensorSpec(name: "out", dtype: dtype, shape: Shape(prefix + [m, n]))
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [a, b],
             output: out,
             flops: 2 * Double(batch ?? 1) * Double(m) * Double(n) * Double(k),
@@ -33,12 +30,8 @@ struct MatmulOp: Operator {
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
-        let batch = problem.params["b"]?.intValue ?? 1
-        let m = problem.int("m")
-        let n = problem.int("n")
-        let k = problem.int("k")
-        let ta = problem.attrBool("transpose_a")
-        let tb = problem.attrBool("transpose_b")
+        let dims = MatmulDims(problem)
+        let (batch, m, n, k, ta, tb) = (dims.batch, dims.m, dims.n, dims.k, dims.transposeA, dims.transposeB)
         let a = inputs[0].data
         let b = inputs[1].data
         var out = [Double](repeating: 0, count: batch * m * n)

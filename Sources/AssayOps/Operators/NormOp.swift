@@ -27,11 +27,8 @@ struct NormOp: Operator {
             TensorSpec(name: "weight", dtype: dtype, shape: [n], role: .parameter),
         ]
         if kind == .layer { inputs.append(TensorSpec(name: "bias", dtype: dtype, shape: [n], role: .parameter)) }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: inputs,
             output: TensorSpec(name: "out", dtype: dtype, shape: shape),
             flops: (kind == .layer ? 8 : 5) * Double(shape.elementCount),
@@ -94,13 +91,8 @@ extension NormOp {
     /// element itself gives inf·0 = NaN, so the limit (±0 elsewhere) is one answer of a degenerate
     /// row; an overflow-safe sum of squares (scaled by the row's max, as in BLAS nrm2) gives NaN
     /// for the whole row. Both are accepted (docs/OPS.md, "Clarifications").
-    func acceptedDeviation(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        at flat: Int,
-        expected: Double,
-        actual: Double
-    ) -> String? {
+    func acceptedDeviation(_ element: DeviatingElement) -> String? {
+        let (inputs, flat, expected, actual) = (element.inputs, element.flat, element.expected, element.actual)
         guard kind == .rms, actual.isNaN, expected.isFinite else { return nil }
         let n = Swift.max(1, inputs[0].shape.last ?? 1)
         let start = flat / n * n

@@ -36,11 +36,8 @@ struct ReductionOp: Operator {
             if axes.contains(axis) { if keep { outShape.append(1) } } else { outShape.append(dim) }
         }
         let reduced = Shape(axes.map { shape[$0] }).elementCount
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
             output: TensorSpec(name: "out", dtype: dtype, shape: Shape(outShape)),
             flops: shape.reduce(1.0) { $0 * Double($1) },

@@ -2,7 +2,7 @@ import AssayCore
 
 /// `repeat_interleave`: each row along `axis` repeated `repeats` times in place
 /// (torch.repeat_interleave): grouped-query attention's key/value heads, `[b,kvh,t,d]` → `[b,kvh·n,t,d]`.
-struct RepeatInterleaveOp: Operator {
+struct RepeatInterleaveOp: MovesValues {
     let name = "repeat_interleave"
     let paramNames = ["shape"]
     var attrDefaults: AttrMap { ["repeats": .int(2), "axis": .int(1)] }
@@ -16,7 +16,7 @@ struct RepeatInterleaveOp: Operator {
         }
         var out = shape
         out[axis] = shape[axis] * repeats
-        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: Shape(shape), output: Shape(out))
+        return p.movement(dtype: dtype, input: Shape(shape), output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -34,9 +34,6 @@ struct RepeatInterleaveOp: Operator {
 }
 
 extension RepeatInterleaveOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let axis = AxisRows.axis(problem, rank: problem.inputs[0].shape.rank)
         let repeats = problem.attrs["repeats"]?.intValue ?? 1

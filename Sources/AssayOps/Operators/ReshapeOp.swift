@@ -1,7 +1,7 @@
 import AssayCore
 
 /// `reshape`: the same values in row-major order under a new shape (`to`, one dim may be −1).
-struct ReshapeOp: Operator {
+struct ReshapeOp: MovesValues {
     let name = "reshape"
     let paramNames = ["shape"]
     var attrDefaults: AttrMap { ["to": .ints([-1])] }
@@ -32,7 +32,7 @@ struct ReshapeOp: Operator {
         let p = ProblemParams(op: name, params: params, attrs: attrs)
         let shape = Shape(try p.shape("shape"))
         let out = try ReshapeOp.target(try p.ints("to"), elements: shape.elementCount, op: name)
-        return .movement(op: name, dtype: dtype, params: params, attrs: attrs, input: shape, output: Shape(out))
+        return p.movement(dtype: dtype, input: shape, output: Shape(out))
     }
 
     func reference(_ problem: OpProblem, inputs: [RefTensor]) -> RefTensor {
@@ -41,9 +41,6 @@ struct ReshapeOp: Operator {
 }
 
 extension ReshapeOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let flat = zip(index, problem.output.shape.strides).reduce(0) { $0 + $1.0 * $1.1 }
         return "x element \(flat) (row-major)"

@@ -13,11 +13,8 @@ struct RotaryEmbeddingOp: Operator {
         let d = try p.int("d", minimum: 2)
         guard d % 2 == 0 else { throw OpError(field: "shapes", "rotary_embedding head dim d=\(d) must be even") }
         _ = try p.bool("interleaved")
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [
                 TensorSpec(name: "x", dtype: dtype, shape: [s, h, d]),
                 TensorSpec(name: "cos", dtype: dtype, shape: [s, d / 2], role: .rotaryCos),
@@ -93,13 +90,8 @@ extension RotaryEmbeddingOp {
 
     /// Both products rounded to T before the subtraction (a rotation written out in T): one
     /// rounding each, u_T·M plus two half subnormal spacings.
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]? {
-        guard let staging = StagedRounding(problem.dtype) else { return nil }
+    func stagedRounding(_ input: StagingInput) -> [Double]? {
+        let (magnitudes, staging) = (input.magnitudes, input.staging)
         return magnitudes.map { staging.u * $0 + 2 * staging.halfSubnormal }
     }
 }

@@ -24,11 +24,8 @@ struct SelectOp: Operator {
         let mask = TensorSpec(name: conditionName, dtype: .bool, shape: Shape(condition), role: .indices(upperBound: 2))
         let data = { (label: String) in TensorSpec(name: label, dtype: dtype, shape: Shape(shape)) }
         if kind == .maskedFill { _ = try p.double("value") }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: kind == .where ? [mask, data("a"), data("b")] : [data("x"), mask],
             output: TensorSpec(name: "out", dtype: dtype, shape: Shape(shape)),
             flops: 0,

@@ -42,11 +42,8 @@ struct SelectionOp: Operator {
         }
         let length = Double(shape[axis])
         let rows = Double(Shape(shape).elementCount) / Swift.max(1, length)
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [TensorSpec(name: "x", dtype: dtype, shape: Shape(shape))],
             output: TensorSpec(name: "out", dtype: .int32, shape: Shape(out)),
             flops: kind == .argmax ? rows * length : rows * length * Swift.max(1, log2(Swift.max(1, length))),

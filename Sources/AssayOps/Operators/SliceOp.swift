@@ -1,7 +1,7 @@
 import AssayCore
 
 /// `slice`: rows `start..<end` along `axis` (a `split` is several slices).
-struct SliceOp: Operator {
+struct SliceOp: MovesValues {
     let name = "slice"
     let paramNames = ["shape"]
     var attrDefaults: AttrMap { ["axis": .int(-1), "start": .int(0)] }
@@ -38,11 +38,8 @@ struct SliceOp: Operator {
         out[axis] = end - start
         // Only the kept rows are read.
         let minimumBytes = 2 * Double(Shape(out).elementCount) * Double(dtype.byteWidth)
-        return .movement(
-            op: name,
+        return p.movement(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             input: Shape(shape),
             output: Shape(out),
             minimumBytes: minimumBytes
@@ -63,9 +60,6 @@ struct SliceOp: Operator {
 }
 
 extension SliceOp {
-    /// Values move without arithmetic: bit for bit.
-    func errorModel(for dtype: DType) -> ErrorModel { .correctlyRounded }
-
     func feeding(_ problem: OpProblem, inputs: [RefTensor], at index: [Int]) -> String? {
         let (axis, start, _) = SliceOp.bounds(problem)
         return "x row \(index[axis] + start) along axis \(axis)"

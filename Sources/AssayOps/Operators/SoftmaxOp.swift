@@ -19,11 +19,8 @@ struct SoftmaxOp: Operator {
         guard let axisValue = attrs["axis"]?.intValue, let axis = shape.normalizedAxis(axisValue) else {
             throw OpError(field: "attrs", "\(name) axis must be an integer within the rank \(shape.rank)")
         }
-        return OpProblem(
-            op: name,
+        return p.problem(
             dtype: dtype,
-            params: params,
-            attrs: attrs,
             inputs: [TensorSpec(name: "x", dtype: dtype, shape: shape)],
             output: TensorSpec(name: "out", dtype: dtype, shape: shape),
             flops: 5 * Double(shape.elementCount),
@@ -70,13 +67,8 @@ extension SoftmaxOp {
     /// A framework that rounds x − max, exp and the row sum to T: each p_i moves by the relative
     /// errors of its own exp (½ ulp of x_i − max, one rounding of exp) and of the sum (those of every
     /// exp, independent, plus its own rounding); log_softmax adds the rounding of log Σ. See docs/OPS.md.
-    func stagedRounding(
-        _ problem: OpProblem,
-        inputs: [RefTensor],
-        expected: [Double],
-        magnitudes: [Double]
-    ) -> [Double]? {
-        guard let staging = StagedRounding(problem.dtype) else { return nil }
+    func stagedRounding(_ input: StagingInput) -> [Double]? {
+        let (problem, inputs, staging) = (input.problem, input.inputs, input.staging)
         let shape = Shape(inputs[0].shape)
         let axis = shape.normalizedAxis(problem.attrs["axis"]?.intValue ?? -1)!
         let slices = AxisSlices(shape: shape.dims, axis: axis)
