@@ -11,23 +11,12 @@ import Testing
 /// as the first divergent one (found from a `run_graph` that exposes every node).
 @Suite(.serialized, .enabled(if: Python.canImport("numpy"), "python3 with numpy is not available"))
 struct PluginModelCaseTests {
-    static func plugin(_ command: [String]) -> PluginBackend {
-        PluginBackend(
-            configuration: PluginConfiguration(
-                command: command,
-                workingDirectory: Repository.root.path,
-                device: "cpu",
-                maxRestarts: 0
-            )
-        )
-    }
-
     func layerCases() throws -> [PlannedCase] {
         try ModelCaseTests().cases("qwen2-0.5b-decoder-layer").filter { $0.id.dtype == "f32" }
     }
 
     @Test func theNumpyPluginPassesTheDecoderLayerThroughItsGraphs() throws {
-        let backend = Self.plugin(["python3", "Backends/python/numpy_backend.py"])
+        let backend = ModelCaseTests.plugin(["python3", "Backends/python/numpy_backend.py"])
         defer { backend.shutdown() }
         let results = try ModelCaseTests().run(try layerCases(), on: backend)
         #expect(!results.isEmpty)
@@ -38,7 +27,9 @@ struct PluginModelCaseTests {
     }
 
     @Test func aWrongRopeInThePluginIsNamedAsTheFirstDivergentNode() throws {
-        let backend = Self.plugin(["python3", PluginFixtures.path("wrong_rope_numpy.py"), Repository.root.path])
+        let backend = ModelCaseTests.plugin([
+            "python3", PluginFixtures.path("wrong_rope_numpy.py"), Repository.root.path,
+        ])
         defer { backend.shutdown() }
         let results = try ModelCaseTests().run(try layerCases(), on: backend)
         #expect(!results.isEmpty)
