@@ -37,24 +37,51 @@ public enum Gate {
         currentSource: String = "",
         confirmed: Set<CaseID> = []
     ) throws -> GateReport {
+        try compare(
+            baselines: baselines,
+            currents: [current],
+            options: options,
+            baselineSource: baselineSource,
+            currentSource: currentSource,
+            confirmed: confirmed
+        )
+    }
+
+    /// Compares several current runs (fresh processes of the same build, oldest first) with a
+    /// baseline of one or more runs: the performance verdicts use both sides' run values (the
+    /// two-sample t on run means, `HierarchicalRatio`), so the current side's own run-to-run
+    /// variance is measured instead of borrowed from the baseline. Conformance findings come
+    /// from every current run against the newest baseline run (a failure in any of them counts,
+    /// each finding once); the newest current run names the current side. Every run of each side
+    /// must be comparable with every run of the other.
+    public static func compare(
+        baselines: [RunRecord],
+        currents: [RunRecord],
+        options: GateOptions = GateOptions(),
+        baselineSource: String = "",
+        currentSource: String = "",
+        confirmed: Set<CaseID> = []
+    ) throws -> GateReport {
         guard let baseline = baselines.last else {
             throw InputError(file: baselineSource, field: "--baseline", message: "the baseline holds no run record")
         }
-        let identities = baselines.map { Comparability(baseline: $0, current: current) }
-        // The first that differs names what differs; the newest stands for the baseline otherwise.
+        guard let current = currents.last else {
+            throw InputError(file: currentSource, field: "--current", message: "the current side holds no run record")
+        }
+        let identities = currents.flatMap { run in baselines.map { Comparability(baseline: $0, current: run) } }
+        // The first that differs names what differs; the newest pair stands for the sides otherwise.
         let identity = identities.first { !$0.isComparable } ?? identities[identities.count - 1]
         if !identity.isComparable, !options.allowDifferentTarget {
             throw GateError.differentTargets(identity.differences)
         }
-        let conformance = ConformanceComparison.findings(
-            baseline: baseline.cases,
-            current: current.cases,
-            allowMissing: options.allowMissing
-        )
+        var seen = Set<String>()
+        let conformance = currents.flatMap { run in
+            ConformanceComparison.findings(baseline: baseline.cases, current: run.cases, allowMissing: options.allowMissing)
+        }.filter { seen.insert("\($0.id) \($0.kind.rawValue)").inserted }
         let performance = PerformanceJudge.judge(
             PerformanceJudge.pairs(
                 baselines: baselines.map(\.cases),
-                current: current.cases,
+                currents: currents.map(\.cases),
                 confirmed: confirmed
             ),
             options: options
@@ -70,6 +97,7 @@ public enum Gate {
             comparedCases: baseline.cases.filter { currentIDs.contains($0.id) }.count
         )
         if baselines.count > 1 { report.baselineHistory = baselines.map { summary($0, source: baselineSource) } }
+        if currents.count > 1 { report.currentRuns = currents.map { summary($0, source: currentSource) } }
         return report
     }
 
@@ -83,9 +111,11 @@ public enum Gate {
     }
 
     /// `--confirm`: measures the doubtful cases of `report` again on the current side (through
-    /// `remeasure`, in the run's round structure), judges the fresh measurement in place of the
-    /// original — never appended to it, so a re-run cannot outweigh the run it checks — and
-    /// returns the new report with each case's verdict before and after.
+    /// `remeasure`, in the run's round structure) and returns the new report with each case's
+    /// verdict before and after. One current run: the fresh measurement is judged in its place —
+    /// never appended to it, so a re-run cannot outweigh the run it checks. Several current runs:
+    /// the re-run is one more current run (a fresh process, one more unit of the run level), so
+    /// it counts as much as each of the others and no more.
     public static func confirm(
         _ report: GateReport,
         baselines: [RunRecord],
@@ -95,21 +125,48 @@ public enum Gate {
         currentSource: String = "",
         remeasure: ([CaseID]) throws -> [CaseID: PerformanceRecord]
     ) throws -> GateReport {
+        try confirm(
+            report,
+            baselines: baselines,
+            currents: [current],
+            options: options,
+            baselineSource: baselineSource,
+            currentSource: currentSource,
+            remeasure: remeasure
+        )
+    }
+
+    public static func confirm(
+        _ report: GateReport,
+        baselines: [RunRecord],
+        currents: [RunRecord],
+        options: GateOptions,
+        baselineSource: String = "",
+        currentSource: String = "",
+        remeasure: ([CaseID]) throws -> [CaseID: PerformanceRecord]
+    ) throws -> GateReport {
         let ids = report.casesToConfirm
-        guard !ids.isEmpty else { return report }
+        guard !ids.isEmpty, var remeasured = currents.last else { return report }
         let fresh = try remeasure(ids)
-        var remeasured = current
+        let replaces = currents.count == 1
         for index in remeasured.cases.indices {
-            if let record = fresh[remeasured.cases[index].id] { remeasured.cases[index].performance = record }
+            let id = remeasured.cases[index].id
+            // Appended as a run of its own, the re-run holds only what it measured (no case counted twice).
+            if let record = fresh[id] {
+                remeasured.cases[index].performance = record
+            } else if !replaces {
+                remeasured.cases[index].performance = nil
+            }
         }
         var after = try compare(
             baselines: baselines,
-            current: remeasured,
+            currents: replaces ? [remeasured] : currents + [remeasured],
             options: options,
             baselineSource: baselineSource,
             currentSource: currentSource,
             confirmed: Set(fresh.keys)
         )
+        if !replaces { after.currentRuns = currents.map { summary($0, source: currentSource) } }
         let before = Dictionary(report.performance.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Dictionary(after.performance.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         after.confirmation = ids.compactMap { id in

@@ -15,7 +15,8 @@ public enum GateMarkdown {
             "Baseline `\(report.baseline.runID)` (\(report.baseline.targetID)) → current `\(report.current.runID)` (\(report.current.targetID)); "
                 + "\(report.comparedCases) cases in both, \(report.performance.count) performance cases compared; "
                 + "threshold \(percent(report.options.threshold)), α = \(report.options.alpha) (Holm); "
-                + "baseline \(report.baselineHistory?.count ?? 1) run(s)."
+                + "baseline \(report.baselineHistory?.count ?? 1) run(s), current \(report.currentRuns?.count ?? 1) run(s)"
+                + (report.currentRuns != nil && report.confirmation != nil ? " and the confirmation re-run." : ".")
         )
         if report.performance.contains(where: { $0.note == PerformanceJudge.noVarianceNote }) {
             lines.append("")

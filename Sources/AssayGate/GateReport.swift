@@ -51,6 +51,8 @@ public struct GateReport: Codable, Sendable {
     public var status: Status
     /// Every baseline run, oldest first, when the baseline is a history of several (the last is `baseline`).
     public var baselineHistory: [RunSummary]?
+    /// Every current run, oldest first, when the current side is several runs (the last is `current`).
+    public var currentRuns: [RunSummary]?
     /// `--confirm`: each re-measured case's verdict before and after (the report's verdicts are the after ones).
     public var confirmation: [ConfirmationResult]?
 

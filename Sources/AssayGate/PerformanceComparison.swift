@@ -40,6 +40,8 @@ public struct PerformanceComparison: Codable, Sendable, Equatable {
     /// How many baseline runs and current rounds the case had (absent in reports written before rounds).
     public var baselineRuns: Int?
     public var currentRounds: Int?
+    /// How many current runs the case had, when more than one (fresh processes per run).
+    public var currentRuns: Int?
     /// The hierarchical estimate the verdict came from: level, units, degrees of freedom, spread.
     public var estimate: HierarchicalEstimate?
 

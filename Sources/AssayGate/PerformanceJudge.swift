@@ -2,11 +2,12 @@ import AssayBench
 import AssayCore
 import Foundation
 
-/// Judges every performance case present in the baseline run(s) and the current run.
+/// Judges every performance case present in the baseline run(s) and the current run(s).
 ///
 /// Per case: the hierarchical ratio estimate (`HierarchicalRatio`: one value per round, the
-/// interval and p-value from the spread between runs when the baseline has several — never
-/// below the spread between rounds (the round floor) — between rounds otherwise); Holm's correction of those p-values across all compared cases;
+/// interval and p-value from the spread between runs when either side has several — the
+/// two-sample t on run means, B + C − 2 degrees of freedom, never below the spread between
+/// rounds (the round floor) — between rounds otherwise); Holm's correction of those p-values across all compared cases;
 /// τ = max(threshold, the between-unit spread). Then, in this order:
 /// regressed if adj. p < α and ratio > 1 + τ; improved if adj. p < α and ratio < 1 − τ;
 /// same if 1 − τ ≤ CI low and CI high ≤ 1 + τ; inconclusive otherwise — always inconclusive
@@ -40,24 +41,33 @@ public enum PerformanceJudge {
         "one round per run: the spread between rounds cannot bound the runs' spread, so one slow round can pass "
         + "for a change (measure with --rounds 2 or more)"
 
-    /// The cases the newest (last) baseline run and the current run both measured, in that
-    /// run's order; every baseline run that measured the case contributes its rounds.
-    public static func pairs(baselines: [[CaseResult]], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
-        let currentByID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        let baselineByID = baselines.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
-        return (baselines.last ?? []).compactMap { first in
-            guard let newRecord = currentByID[first.id]?.performance, !newRecord.samples.isEmpty else { return nil }
-            let runs = baselineByID.compactMap { $0[first.id]?.performance }.filter { !$0.samples.isEmpty }.map(
-                \.roundSamples
-            )
-            guard !runs.isEmpty else { return nil }
-            return Pair(
-                id: first.id,
-                baseline: runs,
-                current: [newRecord.roundSamples],
-                confirmed: confirmed.contains(first.id)
-            )
+    /// The cases the newest (last) baseline run and the current run(s) both measured, in that
+    /// baseline run's order; every baseline run and every current run that measured the case
+    /// contributes its rounds (several current runs: fresh processes, so the current side
+    /// carries its own run-to-run variance).
+    public static func pairs(
+        baselines: [[CaseResult]],
+        currents: [[CaseResult]],
+        confirmed: Set<CaseID> = []
+    ) -> [Pair] {
+        func byID(_ run: [CaseResult]) -> [CaseID: CaseResult] {
+            Dictionary(run.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         }
+        let baselineByID = baselines.map(byID)
+        let currentByID = currents.map(byID)
+        func rounds(_ runs: [[CaseID: CaseResult]], _ id: CaseID) -> [[[Double]]] {
+            runs.compactMap { $0[id]?.performance }.filter { !$0.samples.isEmpty }.map(\.roundSamples)
+        }
+        return (baselines.last ?? []).compactMap { first in
+            let current = rounds(currentByID, first.id)
+            let runs = rounds(baselineByID, first.id)
+            guard !current.isEmpty, !runs.isEmpty else { return nil }
+            return Pair(id: first.id, baseline: runs, current: current, confirmed: confirmed.contains(first.id))
+        }
+    }
+
+    public static func pairs(baselines: [[CaseResult]], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
+        pairs(baselines: baselines, currents: [current], confirmed: confirmed)
     }
 
     public static func pairs(baseline: [CaseResult], current: [CaseResult], confirmed: Set<CaseID> = []) -> [Pair] {
@@ -105,6 +115,7 @@ public enum PerformanceJudge {
         )
         comparison.baselineRuns = pair.baseline.count
         comparison.currentRounds = pair.current.first?.count
+        if pair.current.count > 1 { comparison.currentRuns = pair.current.count }
         comparison.estimate = estimate
         guard let estimate else {
             comparison.note = "no ratio: a round is empty, non-finite or has a non-positive median"

@@ -16,7 +16,8 @@ struct GateCommand: ParsableCommand {
             --allow-missing; new cases are reported. Performance (cases with samples in both runs): one value per \
             round (log of its median); the ratio, its 95% CI and p-value from the spread between baseline runs when \
             the baseline is a history of several runs (never taken below the spread between rounds), between rounds \
-            otherwise (Kalibera & Jones 2013), Holm-adjusted \
+            otherwise (Kalibera & Jones 2013); with several current runs (--current repeated or a directory of runs) \
+            both sides' run means enter a two-sample t on B + C - 2 degrees of freedom. Holm-adjusted \
             across the compared cases; tau = max(threshold, that spread). regressed: adjusted p < alpha and ratio \
             above 1+tau; improved: adjusted p < alpha and ratio below 1-tau; same: CI within [1-tau, 1+tau]; \
             otherwise inconclusive, always with one baseline run and one round per side. --history DIR instead runs \
@@ -45,8 +46,12 @@ struct GateCommand: ParsableCommand {
     )
     var registryDB: String?
 
-    @Option(name: .long, help: "Current run: a run.json or a run directory.")
-    var current: String?
+    @Option(
+        name: .long,
+        help:
+            "Current run(s): a run.json, a run directory, or a directory of runs; repeat for more. Several runs of the same build (fresh processes) give the current side its own run-to-run variance."
+    )
+    var current: [String] = []
 
     @Option(
         name: .long,
@@ -99,10 +104,10 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold is a percentage in [0, 100)") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must lie in (0, 1)") }
-        if history == nil, baseline == nil || current == nil {
+        if history == nil, baseline == nil || current.isEmpty {
             throw ValidationError("give --baseline and --current, or --history")
         }
-        if history != nil, baseline != nil || current != nil || confirm {
+        if history != nil, baseline != nil || !current.isEmpty || confirm {
             throw ValidationError("--history stands alone (no --baseline, --current or --confirm)")
         }
         _ = try formats()
@@ -129,7 +134,7 @@ struct GateCommand: ParsableCommand {
         )
         do {
             if let history { return try runHistory(history, root: root) }
-            guard let baseline, let current else { return }
+            guard let baseline, !current.isEmpty else { return }
             let baselineRecords: [RunRecord]
             let baselineSource: String
             if RegistryBaseline.isReference(baseline) {
@@ -138,13 +143,14 @@ struct GateCommand: ParsableCommand {
                 let (records, url) = try RunRecordLocator.loadRuns(baseline, relativeTo: root, baselines: store)
                 (baselineRecords, baselineSource) = (records, url.path)
             }
-            let (currentRecord, currentURL) = try RunRecordLocator.load(current, relativeTo: root, baselines: nil)
+            let (currentRecords, currentSource) = try loadCurrent(root: root)
+            guard let currentRecord = currentRecords.last else { return }
             var report = try Gate.compare(
                 baselines: baselineRecords,
-                current: currentRecord,
+                currents: currentRecords,
                 options: options,
                 baselineSource: baselineSource,
-                currentSource: currentURL.path
+                currentSource: currentSource
             )
             if confirm, !report.casesToConfirm.isEmpty {
                 FileHandle.standardError.write(
@@ -155,10 +161,10 @@ struct GateCommand: ParsableCommand {
                 report = try Gate.confirm(
                     report,
                     baselines: baselineRecords,
-                    current: currentRecord,
+                    currents: currentRecords,
                     options: options,
                     baselineSource: baselineSource,
-                    currentSource: currentURL.path
+                    currentSource: currentSource
                 ) { ids in
                     do {
                         return try CaseRemeasurer(record: currentRecord, root: root)
@@ -179,6 +185,20 @@ struct GateCommand: ParsableCommand {
         } catch let error as GateError {
             throw InputFailure(message: error.description)
         }
+    }
+
+    /// Every `--current` argument's runs (each a run or a directory of runs), oldest first, each
+    /// run once, and the paths they came from.
+    private func loadCurrent(root: URL) throws -> ([RunRecord], String) {
+        var seen = Set<String>()
+        var records: [RunRecord] = []
+        var sources: [String] = []
+        for argument in current {
+            let (runs, url) = try RunRecordLocator.loadRuns(argument, relativeTo: root, baselines: nil)
+            records += runs.filter { seen.insert($0.runID).inserted }
+            sources.append(url.path)
+        }
+        return (records.sorted { $0.startedAt < $1.startedAt }, sources.joined(separator: ", "))
     }
 
     /// `--history DIR`: change points per case, Markdown to stdout (or history.md and history.json under --out).

@@ -7,11 +7,12 @@ import Testing
 /// The hierarchical ratio interval against a known random-effects model (no timing).
 struct HierarchicalRatioTests {
     /// Fraction of simulated pairs whose 95% CI covers the true ratio, with `interval` the
-    /// method under test. Baseline `baselineRuns` runs, current one run, `rounds` rounds each.
+    /// method under test. Baseline `baselineRuns` runs, current `currentRuns` runs, `rounds` rounds each.
     func coverage(
         _ model: RandomEffectsModel,
         trueRatio: Double,
         baselineRuns: Int,
+        currentRuns: Int = 1,
         rounds: Int,
         pairs: Int,
         seed: UInt64,
@@ -22,7 +23,13 @@ struct HierarchicalRatioTests {
         var formed = 0
         for _ in 0..<pairs {
             let baseline = model.side(level: 1000, runs: baselineRuns, rounds: rounds, samples: 20, &generator)
-            let current = model.side(level: 1000 * trueRatio, runs: 1, rounds: rounds, samples: 20, &generator)
+            let current = model.side(
+                level: 1000 * trueRatio,
+                runs: currentRuns,
+                rounds: rounds,
+                samples: 20,
+                &generator
+            )
             guard let (low, high) = interval(baseline, current) else { continue }
             formed += 1
             if low <= trueRatio, trueRatio <= high { covered += 1 }

@@ -16,6 +16,8 @@ struct GateRateStudy {
     var model: RandomEffectsModel
     var baselineRuns: Int
     var rounds: Int
+    /// Current runs per gate (fresh processes of the same build).
+    var currentRuns = 1
     var samples = 5
 
     struct Counts: CustomStringConvertible {
@@ -31,19 +33,28 @@ struct GateRateStudy {
         }
     }
 
-    /// One point of a curve: A/A counts over `aaGates` gates, and a line with the false alarms,
-    /// 1.05 and 1.10 slowdowns caught and 0.90 speed-ups improved (`gates` gates each).
-    func point(aaGates: Int, gates: Int, seed: UInt64) -> (aa: Counts, rates: String) {
-        let aa = counts(ratio: 1, gates: aaGates, seed: seed)
-        let slow5 = counts(ratio: 1.05, gates: gates, seed: seed &+ 100)
-        let slow10 = counts(ratio: 1.10, gates: gates, seed: seed &+ 200)
-        let fast10 = counts(ratio: 0.90, gates: gates, seed: seed &+ 300)
-        func percent(_ rate: Double) -> String { String(format: "%.1f%%", 100 * rate) }
-        return (
-            aa,
-            "A/A false alarms \(aa.falseAlarms)/\(aa.total) = \(percent(aa.rate(aa.falseAlarms))); "
-                + "1.05 caught \(percent(slow5.rate(slow5.regressed))), 1.10 caught \(percent(slow10.rate(slow10.regressed))), "
-                + "0.90 improved \(percent(fast10.rate(fast10.improved)))"
+    /// One point of a curve: the A/A counts over `aaGates` gates and the detections over `gates`
+    /// gates each (1.05 and 1.10 slowdowns `regressed`, 0.90 speed-ups `improved`).
+    struct Point {
+        var aa: Counts
+        var slow5: Counts
+        var slow10: Counts
+        var fast10: Counts
+        static func percent(_ rate: Double) -> String { String(format: "%.1f%%", 100 * rate) }
+        var rates: String {
+            "A/A false alarms \(aa.falseAlarms)/\(aa.total) = \(Self.percent(aa.rate(aa.falseAlarms))); "
+                + "1.05 caught \(Self.percent(slow5.rate(slow5.regressed))), "
+                + "1.10 caught \(Self.percent(slow10.rate(slow10.regressed))), "
+                + "0.90 improved \(Self.percent(fast10.rate(fast10.improved)))"
+        }
+    }
+
+    func point(aaGates: Int, gates: Int, seed: UInt64) -> Point {
+        Point(
+            aa: counts(ratio: 1, gates: aaGates, seed: seed),
+            slow5: counts(ratio: 1.05, gates: gates, seed: seed &+ 100),
+            slow10: counts(ratio: 1.10, gates: gates, seed: seed &+ 200),
+            fast10: counts(ratio: 0.90, gates: gates, seed: seed &+ 300)
         )
     }
 
@@ -64,7 +75,7 @@ struct GateRateStudy {
             let current = model.runs(
                 levels: levels.map { $0 * ratio },
                 scales: Self.scales,
-                runs: 1,
+                runs: currentRuns,
                 rounds: rounds,
                 samples: samples,
                 &generator

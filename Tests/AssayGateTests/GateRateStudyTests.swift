@@ -41,8 +41,9 @@ struct GateRateStudyTests {
             for baselineRuns in [3, 5] {
                 seed += 1
                 let study = GateRateStudy(model: model, baselineRuns: baselineRuns, rounds: 3)
-                let (aa, rates) = study.point(aaGates: 1000, gates: 200, seed: seed)
-                print("gate study, \(name), B = \(baselineRuns), R = 3: \(rates) [A/A: \(aa)]")
+                let point = study.point(aaGates: 1000, gates: 200, seed: seed)
+                let aa = point.aa
+                print("gate study, \(name), B = \(baselineRuns), R = 3: \(point.rates) [A/A: \(aa)]")
                 #expect(aa.rate(aa.falseAlarms) <= 0.01, "\(name), B = \(baselineRuns): \(aa)")
             }
         }
@@ -65,8 +66,9 @@ struct GateRateStudyTests {
             for rounds in [2, 3, 5] {
                 seed += 1
                 let study = GateRateStudy(model: model, baselineRuns: baselineRuns, rounds: rounds)
-                let (aa, rates) = study.point(aaGates: 500, gates: 100, seed: seed)
-                print("gate curve, B = \(baselineRuns), R = \(rounds): \(rates)")
+                let point = study.point(aaGates: 500, gates: 100, seed: seed)
+                let aa = point.aa
+                print("gate curve, B = \(baselineRuns), R = \(rounds): \(point.rates)")
                 #expect(aa.rate(aa.falseAlarms) <= 0.01, "B = \(baselineRuns), R = \(rounds): \(aa)")
             }
         }
