@@ -52,7 +52,8 @@ public enum Gate {
     /// two-sample t on run means, `HierarchicalRatio`), so the current side's own run-to-run
     /// variance is measured instead of borrowed from the baseline. Conformance findings come
     /// from every current run against the newest baseline run (a failure in any of them counts,
-    /// each finding once); the newest current run names the current side. Every run of each side
+    /// each finding once; a case is `missing` only when no current run has it, so the extra runs
+    /// may hold the performance suites alone); the newest current run names the current side. Every run of each side
     /// must be comparable with every run of the other.
     public static func compare(
         baselines: [RunRecord],
@@ -74,10 +75,14 @@ public enum Gate {
         if !identity.isComparable, !options.allowDifferentTarget {
             throw GateError.differentTargets(identity.differences)
         }
+        // A case is missing only when no current run has it: extra runs may measure the performance suites alone.
+        let measured = Set(currents.flatMap { $0.cases.map(\.id) })
         var seen = Set<String>()
         let conformance = currents.flatMap { run in
             ConformanceComparison.findings(baseline: baseline.cases, current: run.cases, allowMissing: options.allowMissing)
-        }.filter { seen.insert("\($0.id) \($0.kind.rawValue)").inserted }
+        }.filter {
+            ($0.kind != .missing || !measured.contains($0.id)) && seen.insert("\($0.id) \($0.kind.rawValue)").inserted
+        }
         let performance = PerformanceJudge.judge(
             PerformanceJudge.pairs(
                 baselines: baselines.map(\.cases),

@@ -80,6 +80,13 @@ struct SeveralCurrentRunsTests {
         let single = try Gate.compare(baselines: [baselines[0]], currents: [slower[1]])
         #expect(single.currentRuns == nil && single.performance[0].currentRuns == nil)
         #expect(single.performance[0].estimate?.level == .rounds)
+        // An extra current run of the performance suite alone: its conformance case is not `missing`.
+        var perfOnly = run(110_500, seed: 84, runID: "cur-3")
+        perfOnly.cases.removeAll { $0.kind == .conformance }
+        let withExtra = try Gate.compare(baselines: baselines, currents: [slower[1], perfOnly])
+        #expect(withExtra.findings(.missing).isEmpty && withExtra.performance[0].estimate?.currentUnits == 2)
+        let onlyExtra = try Gate.compare(baselines: baselines, currents: [perfOnly])
+        #expect(onlyExtra.findings(.missing).map(\.id.description) == ["conf/add/n8/f32"])
     }
 
     /// `--confirm` with several current runs: the re-run is one more current run (C + 1 units),
