@@ -17,28 +17,6 @@ public enum Gate {
     ) throws -> GateReport {
         try compare(
             baselines: [baseline],
-            current: current,
-            options: options,
-            baselineSource: baselineSource,
-            currentSource: currentSource,
-            confirmed: confirmed
-        )
-    }
-
-    /// Compares the current run with a baseline of one or more runs (a history: their
-    /// run-to-run spread is the noise the verdicts are judged against), oldest first. The
-    /// newest run is the conformance reference, names the baseline and sets the case order.
-    /// Every baseline run must be comparable with the current one (`Comparability`).
-    public static func compare(
-        baselines: [RunRecord],
-        current: RunRecord,
-        options: GateOptions = GateOptions(),
-        baselineSource: String = "",
-        currentSource: String = "",
-        confirmed: Set<CaseID> = []
-    ) throws -> GateReport {
-        try compare(
-            baselines: baselines,
             currents: [current],
             options: options,
             baselineSource: baselineSource,
@@ -47,8 +25,10 @@ public enum Gate {
         )
     }
 
-    /// Compares several current runs (fresh processes of the same build, oldest first) with a
-    /// baseline of one or more runs: the performance verdicts use both sides' run values (the
+    /// Compares one or more current runs (several: fresh processes of the same build) with a
+    /// baseline of one or more runs (a history: their run-to-run spread is the noise the
+    /// verdicts are judged against), each side oldest first. The newest baseline run is the
+    /// conformance reference, names the baseline and sets the case order. The performance verdicts use both sides' run values (the
     /// two-sample t on run means, `HierarchicalRatio`), so the current side's own run-to-run
     /// variance is measured instead of borrowed from the baseline. Conformance findings come
     /// from every current run against the newest baseline run (a failure in any of them counts,
@@ -79,7 +59,11 @@ public enum Gate {
         let measured = Set(currents.flatMap { $0.cases.map(\.id) })
         var seen = Set<String>()
         let conformance = currents.flatMap { run in
-            ConformanceComparison.findings(baseline: baseline.cases, current: run.cases, allowMissing: options.allowMissing)
+            ConformanceComparison.findings(
+                baseline: baseline.cases,
+                current: run.cases,
+                allowMissing: options.allowMissing
+            )
         }.filter {
             ($0.kind != .missing || !measured.contains($0.id)) && seen.insert("\($0.id) \($0.kind.rawValue)").inserted
         }

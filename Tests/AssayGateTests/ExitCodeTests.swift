@@ -179,32 +179,48 @@ import Testing
         let folder = try TemporaryDirectory.make(prefix: "assay-gate-currents")
         defer { try? FileManager.default.removeItem(at: folder) }
         let manager = FileManager.default
-        for side in ["base", "cur"] { try manager.createDirectory(at: folder.appendingPathComponent(side), withIntermediateDirectories: true) }
+        for side in ["base", "cur"] {
+            try manager.createDirectory(at: folder.appendingPathComponent(side), withIntermediateDirectories: true)
+        }
         for index in 0..<3 {
             for (side, median) in [("base", 100_000.0), ("cur", 112_000.0)] {
                 let record = SyntheticRuns.record(
                     [
                         SyntheticRuns.performanceCase(
                             Self.perf,
-                            rounds: SyntheticRuns.rounds(median: median * (1 + 0.01 * Double(index)), cv: 0.01, seed: UInt64(40 + index))
+                            rounds: SyntheticRuns.rounds(
+                                median: median * (1 + 0.01 * Double(index)),
+                                cv: 0.01,
+                                seed: UInt64(40 + index)
+                            )
                         )
                     ],
                     runID: "\(side)-\(index)"
                 )
-                try RecordCoding.encoder().encode(record).write(to: folder.appendingPathComponent("\(side)/\(index).json"))
+                try RecordCoding.encoder().encode(record).write(
+                    to: folder.appendingPathComponent("\(side)/\(index).json")
+                )
             }
         }
-        #expect(try gate(["--baseline", "base", "--current", "cur", "--out", "dir", "--format", "json"], in: folder) == 1)
-        let report = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent("dir/gate.json"))
-        ) as? [String: Any]
+        #expect(
+            try gate(["--baseline", "base", "--current", "cur", "--out", "dir", "--format", "json"], in: folder) == 1
+        )
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("dir/gate.json"))
+            ) as? [String: Any]
         #expect((report?["currentRuns"] as? [[String: Any]])?.count == 3)
         let row = try #require((report?["performance"] as? [[String: Any]])?.first)
         #expect((row["estimate"] as? [String: Any])?["currentUnits"] as? Int == 3 && row["currentRuns"] as? Int == 3)
         #expect(
-            try gate(["--baseline", "base", "--current", "cur/0.json", "--current", "cur/1.json", "--out", "two"], in: folder)
+            try gate(
+                ["--baseline", "base", "--current", "cur/0.json", "--current", "cur/1.json", "--out", "two"],
+                in: folder
+            )
                 == 1
         )
-        #expect(try gate(["--baseline", "base", "--current", "cur/0.json", "--current", "cur/none.json"], in: folder) == 2)
+        #expect(
+            try gate(["--baseline", "base", "--current", "cur/0.json", "--current", "cur/none.json"], in: folder) == 2
+        )
     }
 }

@@ -97,7 +97,7 @@ struct PerformanceVerdictTests {
         let current = SyntheticRuns.record([
             SyntheticRuns.performanceCase(id, rounds: SyntheticRuns.rounds(median: 102_500, cv: 0.005, seed: 60))
         ])
-        let withHistory = try Gate.compare(baselines: baselines, current: current).performance[0]
+        let withHistory = try Gate.compare(baselines: baselines, currents: [current]).performance[0]
         #expect(withHistory.estimate?.level == .runs && withHistory.estimate?.baselineUnits == 5)
         #expect(withHistory.verdict != .regressed, "\(withHistory)")
         #expect(withHistory.tau > 0.02)
@@ -108,7 +108,7 @@ struct PerformanceVerdictTests {
         let slow = SyntheticRuns.record([
             SyntheticRuns.performanceCase(id, rounds: SyntheticRuns.rounds(median: 115_000, cv: 0.005, seed: 61))
         ])
-        #expect(try Gate.compare(baselines: baselines, current: slow).performance[0].verdict == .regressed)
+        #expect(try Gate.compare(baselines: baselines, currents: [slow]).performance[0].verdict == .regressed)
     }
 
     @Test func decisionRuleAsDocumented() {

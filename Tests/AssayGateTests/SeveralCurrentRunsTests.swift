@@ -40,7 +40,10 @@ struct SeveralCurrentRunsTests {
                 caught[currentRuns] = point.slow10.regressed
                 #expect(point.aa.rate(point.aa.falseAlarms) <= 0.01, "\(name), C = \(currentRuns): \(point.aa)")
             }
-            #expect((caught[5] ?? 0) > (caught[1] ?? 0), "\(name): C = 5 caught \(caught[5] ?? 0), C = 1 \(caught[1] ?? 0)")
+            #expect(
+                (caught[5] ?? 0) > (caught[1] ?? 0),
+                "\(name): C = 5 caught \(caught[5] ?? 0), C = 1 \(caught[1] ?? 0)"
+            )
         }
     }
 

@@ -34,8 +34,8 @@ import Testing
             stored.allSatisfy { $0.cases.compactMap(\.performance).allSatisfy { $0.samples.count == 3 } },
             "one median per round is kept"
         )
-        let fromRegistry = try Gate.compare(baselines: stored, current: current)
-        let fromFiles = try Gate.compare(baselines: originals, current: current)
+        let fromRegistry = try Gate.compare(baselines: stored, currents: [current])
+        let fromFiles = try Gate.compare(baselines: originals, currents: [current])
         #expect(fromRegistry.status == .regression)
         #expect(fromRegistry.status == fromFiles.status)
         #expect(fromRegistry.performance.map(\.verdict) == fromFiles.performance.map(\.verdict))
