@@ -22,7 +22,8 @@ public enum GateMarkdown {
             lines.append("")
             lines.append(
                 "> One baseline run and one round per side: the gate cannot separate a change from run-to-run noise, "
-                    + "so no case is called `same`. Measure with `--rounds 2` or more, or save several baseline runs."
+                    + "so no case is called `same`. Measure with `--rounds 2` or more, save several baseline runs, "
+                    + "or pass several current runs."
             )
         }
         if report.differentTargets {

@@ -34,7 +34,7 @@ public enum PerformanceJudge {
     /// The note of a case that has one unit per side.
     public static let noVarianceNote =
         "one baseline run and one round per side: the gate cannot separate a change from run-to-run noise "
-        + "(measure with --rounds 2 or more, or save several baseline runs)"
+        + "(measure with --rounds 2 or more, save several baseline runs, or pass several current runs)"
 
     /// The note of a run-level case whose runs have one round each: no round floor (docs/FORMATS.md, "Gate").
     public static let oneRoundNote =
