@@ -8,8 +8,9 @@ import Foundation
 ///
 /// Model: log y = μ_side + run effect + round effect + sample noise. Each round gives one
 /// value, log(median of its samples); each run the mean of its rounds. The unit is the run
-/// when either side holds several runs (a baseline with history: run-to-run variance is
-/// seen), otherwise the round. With n_b and n_c units, the difference of the side means has
+/// when either side holds several runs (a baseline with history, or several current runs in
+/// fresh processes: run-to-run variance is seen, the two-sample t on both sides' run means),
+/// otherwise the round. With n_b and n_c units, the difference of the side means has
 /// the pooled two-sample t interval on n_b + n_c − 2 degrees of freedom, exponentiated into a
 /// ratio interval. Closed form, so deterministic. With one unit per side there is no
 /// between-unit variance and no interval: the data cannot separate a change from noise.
