@@ -1,4 +1,3 @@
-import AssayBench
 import AssayCore
 import Foundation
 import Testing
@@ -35,8 +34,14 @@ struct FastReplyDecoderTests {
         ),
         (#"{"type":"result","id":3,"outputs":[],"payload_bytes":0}"#, .result),
         (#" { "payload_bytes" : 0 , "outputs" : [ ] , "id" : null , "type" : "result" } "#, .result),
-        (#"{"type":"result","outputs":[{"dtype":"f16","shape":[0],"nbytes":null,"extra":[true,false,null,"s",{"a":-1.25}]}]}"#, .result),
-        (#"{"type":"samples","id":9,"elapsed_ns":[1250.0,1187.5,99999999999.0],"timer":"host_monotonic"}"#, .samples(3)),
+        (
+            #"{"type":"result","outputs":[{"dtype":"f16","shape":[0],"nbytes":null,"extra":[true,false,null,"s",{"a":-1.25}]}]}"#,
+            .result
+        ),
+        (
+            #"{"type":"samples","id":9,"elapsed_ns":[1250.0,1187.5,99999999999.0],"timer":"host_monotonic"}"#,
+            .samples(3)
+        ),
         (#"{"type":"samples","id":10,"elapsed_ns":[5,6.5e3,1E2,7.25e-1],"telemetry":null}"#, .samples(4)),
         (
             #"{"type":"samples","id":3,"elapsed_ns":[5,6.5],"timer":"cuda_event","telemetry":[{"sm_clock_mhz":1400,"power_w":null,"temperature_c":-3.5},null],"extra":{"ignored":[1]}}"#,
@@ -81,12 +86,19 @@ struct FastReplyDecoderTests {
                 flipped[index] = UInt8(truncatingIfNeeded: random.next())
                 add("byte \(index) flipped", flipped, expected)
                 var inserted = bytes
-                inserted.insert([0x22, 0x2C, 0x7B, 0x5D, 0x30, 0x2D, 0x5C, 0xFF, 0xC0][Int(random.next() % 9)], at: index)
+                inserted.insert(
+                    [0x22, 0x2C, 0x7B, 0x5D, 0x30, 0x2D, 0x5C, 0xFF, 0xC0][Int(random.next() % 9)],
+                    at: index
+                )
                 add("byte inserted at \(index)", inserted, expected)
             }
             for (range, _) in valueRanges(seed) {
                 for swap in swaps {
-                    add("value swapped for \(swap)", Array(seed.replacingCharacters(in: range, with: swap).utf8), expected)
+                    add(
+                        "value swapped for \(swap)",
+                        Array(seed.replacingCharacters(in: range, with: swap).utf8),
+                        expected
+                    )
                 }
             }
             for (range, key) in valueRanges(seed) {

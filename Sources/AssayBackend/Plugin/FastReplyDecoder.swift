@@ -30,61 +30,43 @@ struct FastReplyDecoder {
         var outputs: [WireTensor]?
         var elapsed: [Double]?
         var telemetry: [TelemetrySample?]?
-        var seen: UInt8 = 0
     }
 
-    private static let typeBit: UInt8 = 1
-    private static let idBit: UInt8 = 2
-    private static let payloadBit: UInt8 = 4
-    private static let outputsBit: UInt8 = 8
-    private static let elapsedBit: UInt8 = 16
-    private static let telemetryBit: UInt8 = 32
+    private static let replyKeys: [StaticString] = [
+        "type", "id", "payload_bytes", "outputs", "elapsed_ns", "telemetry",
+    ]
+    private static let tensorKeys: [StaticString] = ["dtype", "shape", "nbytes", "shm_offset"]
+    private static let telemetryKeys: [StaticString] = ["sm_clock_mhz", "mem_clock_mhz", "power_w", "temperature_c"]
 
-    private func reply(_ scanner: inout ReplyScanner, answering expected: PluginMessage.Expectation?) -> PluginMessage? {
+    private func reply(_ scanner: inout ReplyScanner, answering expected: PluginMessage.Expectation?) -> PluginMessage?
+    {
         var fields = Fields()
-        var otherKeys: [ReplyScanner.Token] = []
-        let complete = scanner.object { scanner, key in
-            let bit: UInt8
-            if scanner.equals(key, "type") {
-                bit = Self.typeBit
-                guard let token = scanner.string() else { return false }
-                fields.type = token
-            } else if scanner.equals(key, "id") {
-                bit = Self.idBit
-                if !scanner.null() {
-                    guard let id = scanner.integer() else { return false }
-                    fields.id = id
-                }
-            } else if scanner.equals(key, "payload_bytes") {
-                bit = Self.payloadBit
-                if !scanner.null() {
-                    guard let bytes = scanner.integer() else { return false }
-                    fields.payloadBytes = bytes
-                }
-            } else if scanner.equals(key, "outputs") {
-                bit = Self.outputsBit
-                guard let outputs = tensors(&scanner) else { return false }
-                fields.outputs = outputs
-            } else if scanner.equals(key, "elapsed_ns") {
-                bit = Self.elapsedBit
+        let complete = scanner.object(known: Self.replyKeys) { scanner, index in
+            switch index {  // as in replyKeys
+            case 0:
+                fields.type = scanner.string()
+                return fields.type != nil
+            case 1: return scanner.optionalInteger(into: &fields.id)
+            case 2:
+                var bytes: Int?
+                guard scanner.optionalInteger(into: &bytes) else { return false }
+                fields.payloadBytes = bytes ?? 0
+                return true
+            case 3:
+                fields.outputs = tensors(&scanner)
+                return fields.outputs != nil
+            case 4:
                 var values: [Double] = []
-                guard scanner.array({ scanner in scanner.double().map { values.append($0) } != nil }) else { return false }
-                fields.elapsed = values
-            } else if scanner.equals(key, "telemetry") {
-                bit = Self.telemetryBit
-                if !scanner.null() {
-                    guard let entries = telemetry(&scanner) else { return false }
-                    fields.telemetry = entries
+                guard scanner.array({ scanner in scanner.double().map { values.append($0) } != nil }) else {
+                    return false
                 }
-            } else {
-                // Unknown fields are ignored (docs/PROTOCOL.md, Versioning), but must be JSON and unique.
-                guard !otherKeys.contains(where: { scanner.equals($0, key) }) else { return false }
-                otherKeys.append(key)
-                return scanner.skipValue()
+                fields.elapsed = values
+                return true
+            default:
+                if scanner.null() { return true }
+                fields.telemetry = telemetry(&scanner)
+                return fields.telemetry != nil
             }
-            guard fields.seen & bit == 0 else { return false }
-            fields.seen |= bit
-            return true
         }
         guard complete, scanner.atEnd, let type = fields.type else { return nil }
         let kind: PluginMessage.Kind
@@ -123,41 +105,22 @@ struct FastReplyDecoder {
             var shape: [Int]?
             var nbytes: Int?
             var shmOffset: Int?
-            var seen: UInt8 = 0
-            var otherKeys: [ReplyScanner.Token] = []
-            let object = scanner.object { scanner, key in
-                let bit: UInt8
-                if scanner.equals(key, "dtype") {
-                    bit = 1
+            let object = scanner.object(known: Self.tensorKeys) { scanner, index in
+                switch index {  // as in tensorKeys
+                case 0:
                     guard let token = scanner.string() else { return false }
                     dtype = scanner.text(token)
-                } else if scanner.equals(key, "shape") {
-                    bit = 2
+                    return true
+                case 1:
                     var dims: [Int] = []
                     guard scanner.array({ scanner in scanner.integer().map { dims.append($0) } != nil }) else {
                         return false
                     }
                     shape = dims
-                } else if scanner.equals(key, "nbytes") {
-                    bit = 4
-                    if !scanner.null() {
-                        guard let value = scanner.integer() else { return false }
-                        nbytes = value
-                    }
-                } else if scanner.equals(key, "shm_offset") {
-                    bit = 8
-                    if !scanner.null() {
-                        guard let value = scanner.integer() else { return false }
-                        shmOffset = value
-                    }
-                } else {
-                    guard !otherKeys.contains(where: { scanner.equals($0, key) }) else { return false }
-                    otherKeys.append(key)
-                    return scanner.skipValue()
+                    return true
+                case 2: return scanner.optionalInteger(into: &nbytes)
+                default: return scanner.optionalInteger(into: &shmOffset)
                 }
-                guard seen & bit == 0 else { return false }
-                seen |= bit
-                return true
             }
             guard object, let dtype, let shape else { return false }
             var tensor = WireTensor(dtype: dtype, shape: shape, nbytes: nbytes)
@@ -177,29 +140,15 @@ struct FastReplyDecoder {
                 return true
             }
             var sample = TelemetrySample()
-            var seen: UInt8 = 0
-            var otherKeys: [ReplyScanner.Token] = []
-            let object = scanner.object { scanner, key in
-                let bit: UInt8
-                let field: WritableKeyPath<TelemetrySample, Double?>
-                if scanner.equals(key, "sm_clock_mhz") {
-                    (bit, field) = (1, \.smClockMHz)
-                } else if scanner.equals(key, "mem_clock_mhz") {
-                    (bit, field) = (2, \.memClockMHz)
-                } else if scanner.equals(key, "power_w") {
-                    (bit, field) = (4, \.powerWatts)
-                } else if scanner.equals(key, "temperature_c") {
-                    (bit, field) = (8, \.temperatureC)
-                } else {
-                    guard !otherKeys.contains(where: { scanner.equals($0, key) }) else { return false }
-                    otherKeys.append(key)
-                    return scanner.skipValue()
-                }
-                guard seen & bit == 0 else { return false }
-                seen |= bit
+            let object = scanner.object(known: Self.telemetryKeys) { scanner, index in
                 if scanner.null() { return true }
                 guard let value = scanner.double() else { return false }
-                sample[keyPath: field] = value
+                switch index {  // as in telemetryKeys
+                case 0: sample.smClockMHz = value
+                case 1: sample.memClockMHz = value
+                case 2: sample.powerWatts = value
+                default: sample.temperatureC = value
+                }
                 return true
             }
             guard object else { return false }

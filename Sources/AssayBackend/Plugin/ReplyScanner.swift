@@ -55,6 +55,24 @@ struct ReplyScanner {
         }
     }
 
+    /// An object whose keys are each one of `known` at most once, or another key at most once
+    /// (its value checked and skipped: unknown fields are ignored, docs/PROTOCOL.md, Versioning);
+    /// `member` reads the value of `known[index]`. Duplicate keys are left to the reference.
+    mutating func object(known: [StaticString], _ member: (inout ReplyScanner, Int) -> Bool) -> Bool {
+        var seen: UInt64 = 0
+        var others: [Token] = []
+        return object { scanner, key in
+            guard let index = known.firstIndex(where: { scanner.equals(key, $0) }) else {
+                guard !others.contains(where: { scanner.equals($0, key) }) else { return false }
+                others.append(key)
+                return scanner.skipValue()
+            }
+            guard seen & (1 << index) == 0 else { return false }
+            seen |= 1 << index
+            return member(&scanner, index)
+        }
+    }
+
     /// `[ value, … ]`: `element` reads each value.
     mutating func array(_ element: (inout ReplyScanner) -> Bool) -> Bool {
         guard consume(UInt8(ascii: "[")) else { return false }
@@ -118,6 +136,16 @@ struct ReplyScanner {
         return negative ? -value : value
     }
 
+    /// An integer or null (nil); false when it is neither (as `integer()` reads them).
+    mutating func optionalInteger(into value: inout Int?) -> Bool {
+        if null() {
+            value = nil
+            return true
+        }
+        value = integer()
+        return value != nil
+    }
+
     /// A JSON number as a `Double`, when it is a normal, non-zero finite value: a zero, a subnormal
     /// or an overflow is left to the reference decoder, which decides how such edges read.
     mutating func double() -> Double? {
@@ -126,7 +154,9 @@ struct ReplyScanner {
         if literal.plainDigits <= 15 {
             value = Double(literal.integerPart)  // exact: below 2^53
         } else {
-            value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[literal.start..<position]), as: UTF8.self))
+            value = Double(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[literal.start..<position]), as: UTF8.self)
+            )
         }
         guard let value, value.isFinite, value.magnitude >= Double.leastNormalMagnitude else { return nil }
         return value
