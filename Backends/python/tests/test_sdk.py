@@ -109,6 +109,29 @@ def test_reader_framing():
         r.read_header()
 
 
+def test_reader_decides_every_header_as_json_loads():
+    # read_header's direct scanner call must agree with json.loads on the value or the error
+    lines = [b'{"type":"a","id":1,"inputs":[{"shape":[2,3]}]}', b' {"type":"a"}', b'{"type":"a"} ',
+             b'{"a":1}{"b":2}', b'{"a":1} x', b'{"a":1,}', b'{"a":NaN}', b'{"a":1e400}', b'{"a":"\\u00e9"}',
+             b'{"a":1,"a":2}', b'{}', b'{', b'{"a":[1,2]', b'{"a":"x\tb"}', b'\t{"a":1}\r', b'"{}"', b'[{}]']
+    for line in lines:
+        text = line.decode("utf-8") + "\n"
+        try:
+            want = json.loads(text)
+        except ValueError as exc:
+            want = FramingError("header is not valid JSON: %s" % exc)
+        try:
+            got = MessageReader(io.BufferedReader(io.BytesIO(line + b"\n"))).read_header()
+        except FramingError as exc:
+            got = exc
+        if isinstance(want, FramingError) or not isinstance(want, dict):
+            assert isinstance(got, FramingError), line
+            if isinstance(want, FramingError):
+                assert str(got) == str(want), line
+        else:
+            assert got == want, line
+
+
 def test_opspec_normalises_and_rejects():
     call = opspec.check("reduce_mean", "f32", {"axes": [-1, 0], "keepdim": True},
                         [TensorSpec("f32", (2, 3, 4))])

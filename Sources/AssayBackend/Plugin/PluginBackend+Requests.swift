@@ -17,7 +17,8 @@ extension PluginBackend {
             payload: inputs,
             what: "execute \(problem.op) \(problem.dtype.rawValue)",
             budgetKey: "\(problem.op) \(problem.dtype.rawValue)",
-            maxReplyBytes: PluginBackend.largestResult(for: problem)
+            maxReplyBytes: PluginBackend.largestResult(for: problem),
+            outputBytes: problem.output.checkedByteCount
         ).tensors
     }
 

@@ -201,14 +201,16 @@ public final class PluginBackend: Backend {
     /// `BackendError`. An `error` reply becomes `.unsupported`, `.invalid` or `.internal`;
     /// anything that breaks the stream kills the process.
     /// `budgetKey` (op × dtype) is the key whose restart budget a process-killing failure spends;
-    /// `maxReplyBytes` the largest payload the reply may legitimately announce.
+    /// `maxReplyBytes` the largest payload the reply may legitimately announce; `outputBytes` the
+    /// size of the outputs expected, when known (a small one gets no shared-memory window).
     func exchange(
         _ request: HarnessMessage,
         payload: [Tensor] = [],
         timeout: Double? = nil,
         what: String,
         budgetKey: String? = nil,
-        maxReplyBytes: Int = 0
+        maxReplyBytes: Int = 0,
+        outputBytes: Int? = nil
     ) throws -> Exchange {
         var request = request
         var payload = payload
@@ -220,7 +222,7 @@ public final class PluginBackend: Backend {
             fail(process)
             process = try connection()
         }
-        let window = stage(&request, payload: &payload, on: process)
+        let window = stage(&request, payload: &payload, outputBytes: outputBytes, on: process)
         let header = try request.header()
         do {
             return try converse(

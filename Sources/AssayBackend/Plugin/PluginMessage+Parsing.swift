@@ -10,7 +10,19 @@ extension PluginMessage {
     /// repair), then JSON, then the reply `expected` (nil: any well-formed reply). A failure
     /// names the real problem — invalid UTF-8 and where, a number out of range, a field that
     /// must be an integer, a missing or mistyped field — rather than Foundation's "not valid JSON".
+    /// The per-request replies take `FastReplyDecoder`, which accepts only what this reference
+    /// path accepts, with the same value; everything else (errors included) takes the reference.
     static func parse(
+        line: ArraySlice<UInt8>,
+        answering expected: Expectation?,
+        decoder: JSONDecoder = JSONDecoder()
+    ) throws -> PluginMessage {
+        if let reply = FastReplyDecoder().decode(line, answering: expected) { return reply }
+        return try parseReference(line: line, answering: expected, decoder: decoder)
+    }
+
+    /// `parse` by `JSONDecoder` and `init(from:)` alone: the definition of what a reply means.
+    static func parseReference(
         line: ArraySlice<UInt8>,
         answering expected: Expectation?,
         decoder: JSONDecoder = JSONDecoder()

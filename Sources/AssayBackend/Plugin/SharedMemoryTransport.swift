@@ -116,13 +116,22 @@ extension PluginBackend {
 
     /// Moves a request's large inputs into the region of `process` and offers the rest of the
     /// region for outputs (requests that return tensors: `execute`, `collective`); the window
-    /// the reply's `shm_offset`s must lie in, or nil when the pipe carries everything.
-    func stage(_ request: inout HarnessMessage, payload: inout [Tensor], on process: PluginProcess) -> Range<Int>? {
+    /// the reply's `shm_offset`s must lie in, or nil when the pipe carries everything. A request
+    /// whose inputs and expected outputs (`outputBytes`, when known) are all below the threshold
+    /// gets no window: the plugin would send them through the pipe anyway, and a window costs
+    /// both sides a few µs per tiny request (the longer header, its parse, the plugin's allocator).
+    func stage(
+        _ request: inout HarnessMessage,
+        payload: inout [Tensor],
+        outputBytes: Int? = nil,
+        on process: PluginProcess
+    ) -> Range<Int>? {
         guard let region = process.sharedMemory, request.carriesTensors else {
             return nil
         }
         let threshold = configuration.sharedMemoryThresholdBytes
         guard payload.contains(where: { $0.bytes.count > 0 && $0.bytes.count >= threshold }) else {
+            if let outputBytes, outputBytes < threshold { return nil }
             // Small inputs only (a tiny request): they keep the pipe, the whole region is the window.
             let window = SharedMemoryWindow(offset: 0, bytes: region.count)
             request.stage(inputs: nil, payloadBytes: 0, shmOut: window)

@@ -2,7 +2,8 @@
 threshold in a memfd region it creates, or one of the misbehaviours named by argv[1]:
 
   v1.0          a 1.0 hello: no features
-  good          strict: answers `invalid` when the harness breaks the threshold rule
+  good          strict: answers `invalid` when the harness breaks the threshold rule (or
+                offers a window to a request whose tensors are all below it)
   unsealed      the memfd has no F_SEAL_SHRINK (a harness mapping it could be truncated under)
   nonce         the nonce is not written at offset 0
   devnull       names a descriptor that is /dev/null
@@ -60,6 +61,9 @@ def execute(header, payload):
         if MODE == "good" and desc["nbytes"] >= threshold:
             return {"type": "error", "id": header["id"], "code": "invalid", "message": "large input in the pipe"}
         data = payload
+    if MODE == "good" and desc["nbytes"] < threshold and "shm_out" in header:
+        # relu's output is its input's size: nothing of this request can use the region
+        return {"type": "error", "id": header["id"], "code": "invalid", "message": "a window on a tiny request"}
     n = len(data) // 4
     result = struct.pack("<%df" % n, *[v if v > 0 or v != v else 0.0 for v in struct.unpack("<%df" % n, data)])
     out = {"dtype": "f32", "shape": desc["shape"], "nbytes": len(result)}
