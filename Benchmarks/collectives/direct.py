@@ -1,12 +1,20 @@
 """all_reduce timed directly in Python with the same ring (assay_backend.ring) and the same timing
 loop as the numpy reference backend, without the harness: the baseline Assay's figure must match.
 
-Same process layout (one process per rank, loopback TCP, the ring of the plugin), same data
-pattern, same loop: warm-up calls, then per sample a barrier, k back-to-back calls and the
-per-call time; a sample is the slowest rank's, the figure the median of the samples. k, the
-number of samples and of warm-up calls are those Assay's sampler chose for the same size in the
-run this one is interleaved with (run.sh passes them), so both time exactly the same thing.
-Usage: python3 direct.py RANKS BYTES:K:SAMPLES:WARMUP... ; prints one JSON line per size."""
+Same process layout (one fresh `python3` process per rank, loopback TCP, the ring of the plugin),
+same data pattern and buffers (the input from `pattern`, a zeroed output, out of place), same
+loop: warm-up calls, then per sample a barrier, k back-to-back calls and the per-call time; a
+sample is the slowest rank's, the figure the median of the samples. k, the number of samples
+and of warm-up calls are those Assay's sampler chose for the same size (run.sh passes them).
+
+`--batches sampler` (the default) takes the samples in the batches Assay's sampler asks for
+(5, growing to 2% of the samples so far), each batch started by a line from this driver on the
+ranks' stdin and answered on their stdout: the ranks wait between batches as the plugin waits
+between requests. `--batches one` takes every sample in one uninterrupted loop. On a loaded
+two-core machine the two differ by more than the harness could (docs/DECISIONS.md, "all_reduce:
+Assay against the direct loop"), so run.sh prints both.
+Usage: python3 direct.py [--batches sampler|one] RANKS BYTES:K:SAMPLES:WARMUP...
+prints one JSON line per size."""
 import json
 import os
 import socket
@@ -22,66 +30,101 @@ from assay_backend.collective import BUS_FACTORS, pattern  # noqa: E402
 from assay_backend.ring import RingCommunicator  # noqa: E402
 from assay_backend.timing import collector_paused, now_ns  # noqa: E402
 
+#: Assay's sampler (Sources/AssayBench/Sampler+Configuration.swift): batchSize, batchFraction.
+BATCH_SIZE, BATCH_FRACTION = 5, 0.02
 
-def rank_main(rank, world, port, plans):
-    """Yields (bytes, per-call ns of every sample) for each plan, timed as the plugin times."""
+
+def sampler_batches(samples):
+    """The batch sizes in which Assay's sampler takes `samples` samples."""
+    sizes, taken = [], 0
+    while taken < samples:
+        size = min(max(BATCH_SIZE, int(BATCH_FRACTION * taken)), samples - taken)
+        sizes.append(size)
+        taken += size
+    return sizes
+
+
+def rank_main(rank, world, port):
+    """One rank, driven by lines on stdin: `size BYTES K WARMUP` (new buffers, warm-up calls),
+    `go N` (N samples, answered with their per-call ns as one JSON line), `end`."""
     ring = RingCommunicator(rank, world, "127.0.0.1", port, 120)
-    for nbytes, k, samples, warmup in plans:
-        send = pattern(rank, nbytes // 4, "f32")
-        recv = np.zeros_like(send)
-        for _ in range(max(warmup, 1)):
-            ring.all_reduce(send, recv, "f32")
-        elapsed = []
-        with collector_paused():  # as the plugin's timing loop
-            for _ in range(samples):
-                ring.barrier()
-                start = now_ns()
-                for _ in range(k):
-                    ring.all_reduce(send, recv, "f32")
-                elapsed.append((now_ns() - start) / k)
-        yield nbytes, elapsed
+    send = recv = None
+    k = 1
+    for line in sys.stdin:
+        words = line.split()
+        if words[0] == "size":
+            nbytes, k, warmup = (int(word) for word in words[1:])
+            send = pattern(rank, nbytes // 4, "f32")
+            recv = np.zeros(len(send), dtype=send.dtype)  # as CollectiveBackend.collective_empty
+            for _ in range(max(warmup, 1)):
+                ring.all_reduce(send, recv, "f32")
+            print("ready", flush=True)
+        elif words[0] == "go":
+            elapsed = []
+            with collector_paused():  # as the plugin's timing loop
+                for _ in range(int(words[1])):
+                    ring.barrier()
+                    start = now_ns()
+                    for _ in range(k):
+                        ring.all_reduce(send, recv, "f32")
+                    elapsed.append((now_ns() - start) / k)
+            print(json.dumps(elapsed), flush=True)
+        else:
+            break
     ring.close()
 
 
-def run_rank(rank, world, port, plans):
-    """One rank in this process: the timings go to stdout as one JSON line per size."""
-    for nbytes, elapsed in rank_main(rank, world, port, plans):
-        print(json.dumps({"rank": rank, "bytes": nbytes, "elapsed_ns": elapsed}), flush=True)
+def ask(procs, line):
+    """Sends `line` to every rank, then reads one answer line from each."""
+    for p in procs:
+        p.stdin.write(line + "\n")
+        p.stdin.flush()
+    answers = [p.stdout.readline() for p in procs]
+    if not all(answers):
+        sys.exit("direct.py: a rank exited (status %s)" % [p.wait() for p in procs])
+    return answers
 
 
 def main():
     if sys.argv[1] == "--rank":  # a rank process started by main() below
-        rank, world, port = (int(arg) for arg in sys.argv[2:5])
-        run_rank(rank, world, port, parse_plans(sys.argv[5:]))
+        rank_main(*(int(arg) for arg in sys.argv[2:5]))
         return
-    world = int(sys.argv[1])
-    plans = parse_plans(sys.argv[2:])
+    args = sys.argv[1:]
+    batching = "sampler"
+    if args[0] == "--batches":
+        batching, args = args[1], args[2:]
+        if batching not in ("sampler", "one"):
+            sys.exit("direct.py: --batches is 'sampler' or 'one', got %r" % batching)
+    world = int(args[0])
+    plans = [tuple(int(part) for part in spec.split(":")) for spec in args[1:]]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # Each rank a fresh `python3` process with pipes for stdin and stdout, started the way the
     # harness starts its plugins: forked ranks (and multiprocessing's spawned ones, with their
     # queue feeder threads and resource tracker) ran measurably differently here.
-    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), str(world), str(port)]
-                              + sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), str(world), str(port)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for r in range(world)]
-    results = {}
-    for p in procs:
-        out, _ = p.communicate()
-        if p.returncode != 0:
-            sys.exit("direct.py: a rank exited with status %d" % p.returncode)
-        for line in out.splitlines():
-            row = json.loads(line)
-            results.setdefault(row["bytes"], {})[row["rank"]] = row["elapsed_ns"]
-    for nbytes, k, _, _ in plans:
-        slowest = [max(ranks) for ranks in zip(*results[nbytes].values())]
-        median = statistics.median(slowest)
-        busbw = nbytes / median * BUS_FACTORS["all_reduce"](world)
-        print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "k": k, "samples": len(slowest)}))
-
-
-def parse_plans(specs):
-    return [tuple(int(part) for part in spec.split(":")) for spec in specs]
+    try:
+        for nbytes, k, samples, warmup in plans:
+            ask(procs, "size %d %d %d" % (nbytes, k, warmup))
+            slowest = []
+            for size in sampler_batches(samples) if batching == "sampler" else [samples]:
+                per_rank = [json.loads(answer) for answer in ask(procs, "go %d" % size)]
+                slowest += [max(ranks) for ranks in zip(*per_rank)]
+            median = statistics.median(slowest)
+            busbw = nbytes / median * BUS_FACTORS["all_reduce"](world)
+            print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "k": k,
+                              "samples": len(slowest), "batches": batching}), flush=True)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.stdin.write("end\n")
+                p.stdin.close()
+        for p in procs:
+            if p.wait() != 0:
+                sys.exit("direct.py: a rank exited with status %d" % p.returncode)
 
 
 if __name__ == "__main__":
