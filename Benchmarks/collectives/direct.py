@@ -12,8 +12,11 @@ and of warm-up calls are those Assay's sampler chose for the same size (run.sh p
 ranks' stdin and answered on their stdout: the ranks wait between batches as the plugin waits
 between requests. `--batches one` takes every sample in one uninterrupted loop. On a loaded
 two-core machine the two differ by more than the harness could (docs/DECISIONS.md, "all_reduce:
-Assay against the direct loop"), so run.sh prints both.
-Usage: python3 direct.py [--batches sampler|one] RANKS BYTES:K:SAMPLES:WARMUP...
+Assay against the direct loop"), so run.sh prints both. `--ranks backend` runs the numpy
+plugin's `serve_collective` in the rank processes instead of the bare loop (`backend-nocheck`:
+without the `check` call Assay makes before timing), to bisect the difference.
+Usage: python3 direct.py [--batches sampler|one] [--ranks ring|backend|backend-nocheck]
+                         RANKS BYTES:K:SAMPLES:WARMUP...
 prints one JSON line per size."""
 import json
 import os
@@ -44,9 +47,45 @@ def sampler_batches(samples):
     return sizes
 
 
-def rank_main(rank, world, port):
+class BackendRank(object):
+    """`--ranks backend[-nocheck]`: the numpy plugin's own `serve_collective` with the requests
+    Assay sends (a `check` call first, then `time`), in a bare rank process without the
+    plugin's server loop and pipes: bisects Assay against the direct loop."""
+
+    def __init__(self, rank, world, port, check):
+        import numpy_backend  # noqa: E402 (Backends/python, on the path above)
+        self.backend, self.check = numpy_backend.NumpyBackend(), check
+        self.backend.agree(["collective"], {"rendezvous": {"rank": rank, "world_size": world,
+                                                           "address": "127.0.0.1", "port": port}})
+
+    def size(self, nbytes, k, warmup):
+        self.request = {"type": "collective", "op": "all_reduce", "dtype": "f32", "bytes": nbytes, "peer_timeout_s": 120}
+        self.k = k
+        if self.check:
+            self.backend.serve_collective(dict(self.request, mode="check"))
+        self.backend.serve_collective(dict(self.request, mode="time", k=1, samples=max(warmup, 1)))
+
+    def go(self, samples):
+        header, _ = self.backend.serve_collective(dict(self.request, mode="time", k=self.k, samples=samples))
+        return [elapsed / self.k for elapsed in header["elapsed_ns"]]
+
+
+def rank_main(rank, world, port, kind):
     """One rank, driven by lines on stdin: `size BYTES K WARMUP` (new buffers, warm-up calls),
     `go N` (N samples, answered with their per-call ns as one JSON line), `end`."""
+    if kind != "ring":
+        backend = BackendRank(rank, world, port, check=kind == "backend")
+        for line in sys.stdin:
+            words = line.split()
+            if words[0] == "size":
+                backend.size(*(int(word) for word in words[1:]))
+                print("ready", flush=True)
+            elif words[0] == "go":
+                print(json.dumps(backend.go(int(words[1]))), flush=True)
+            else:
+                break
+        backend.backend.close()
+        return
     ring = RingCommunicator(rank, world, "127.0.0.1", port, 120)
     send = recv = None
     k = 1
@@ -87,14 +126,17 @@ def ask(procs, line):
 
 def main():
     if sys.argv[1] == "--rank":  # a rank process started by main() below
-        rank_main(*(int(arg) for arg in sys.argv[2:5]))
+        rank_main(*(int(arg) for arg in sys.argv[2:5]), kind=sys.argv[5])
         return
     args = sys.argv[1:]
-    batching = "sampler"
-    if args[0] == "--batches":
-        batching, args = args[1], args[2:]
-        if batching not in ("sampler", "one"):
-            sys.exit("direct.py: --batches is 'sampler' or 'one', got %r" % batching)
+    options = {"--batches": "sampler", "--ranks": "ring"}
+    choices = {"--batches": ("sampler", "one"), "--ranks": ("ring", "backend", "backend-nocheck")}
+    while args[0] in options:
+        if args[1] not in choices[args[0]]:
+            print("direct.py: %s is one of %s, got %r" % (args[0], ", ".join(choices[args[0]]), args[1]), file=sys.stderr)
+            sys.exit(2)
+        options[args[0]], args = args[1], args[2:]
+    batching = options["--batches"]
     world = int(args[0])
     plans = [tuple(int(part) for part in spec.split(":")) for spec in args[1:]]
     with socket.socket() as s:
@@ -103,7 +145,7 @@ def main():
     # Each rank a fresh `python3` process with pipes for stdin and stdout, started the way the
     # harness starts its plugins: forked ranks (and multiprocessing's spawned ones, with their
     # queue feeder threads and resource tracker) ran measurably differently here.
-    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), str(world), str(port)],
+    procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), str(world), str(port), options["--ranks"]],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for r in range(world)]
     try:
@@ -116,7 +158,7 @@ def main():
             median = statistics.median(slowest)
             busbw = nbytes / median * BUS_FACTORS["all_reduce"](world)
             print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "k": k,
-                              "samples": len(slowest), "batches": batching}), flush=True)
+                              "samples": len(slowest), "batches": batching, "ranks": options["--ranks"]}), flush=True)
     finally:
         for p in procs:
             if p.poll() is None:
