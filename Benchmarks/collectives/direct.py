@@ -47,6 +47,34 @@ def sampler_batches(samples):
     return sizes
 
 
+class RingRank(object):
+    """`--ranks ring` (the default): the bare ring and timing loop, no plugin code."""
+
+    def __init__(self, rank, world, port):
+        self.rank, self.ring = rank, RingCommunicator(rank, world, "127.0.0.1", port, 120)
+
+    def size(self, nbytes, k, warmup):
+        self.k = k
+        self.send = pattern(self.rank, nbytes // 4, "f32")
+        self.recv = np.zeros(len(self.send), dtype=self.send.dtype)  # as CollectiveBackend.collective_empty
+        for _ in range(max(warmup, 1)):
+            self.ring.all_reduce(self.send, self.recv, "f32")
+
+    def go(self, samples):
+        elapsed = []
+        with collector_paused():  # as the plugin's timing loop
+            for _ in range(samples):
+                self.ring.barrier()
+                start = now_ns()
+                for _ in range(self.k):
+                    self.ring.all_reduce(self.send, self.recv, "f32")
+                elapsed.append((now_ns() - start) / self.k)
+        return elapsed
+
+    def close(self):
+        self.ring.close()
+
+
 class BackendRank(object):
     """`--ranks backend[-nocheck]`: the numpy plugin's own `serve_collective` with the requests
     Assay sends (a `check` call first, then `time`), in a bare rank process without the
@@ -69,48 +97,24 @@ class BackendRank(object):
         header, _ = self.backend.serve_collective(dict(self.request, mode="time", k=self.k, samples=samples))
         return [elapsed / self.k for elapsed in header["elapsed_ns"]]
 
+    def close(self):
+        self.backend.close()
+
 
 def rank_main(rank, world, port, kind):
     """One rank, driven by lines on stdin: `size BYTES K WARMUP` (new buffers, warm-up calls),
     `go N` (N samples, answered with their per-call ns as one JSON line), `end`."""
-    if kind != "ring":
-        backend = BackendRank(rank, world, port, check=kind == "backend")
-        for line in sys.stdin:
-            words = line.split()
-            if words[0] == "size":
-                backend.size(*(int(word) for word in words[1:]))
-                print("ready", flush=True)
-            elif words[0] == "go":
-                print(json.dumps(backend.go(int(words[1]))), flush=True)
-            else:
-                break
-        backend.backend.close()
-        return
-    ring = RingCommunicator(rank, world, "127.0.0.1", port, 120)
-    send = recv = None
-    k = 1
+    worker = RingRank(rank, world, port) if kind == "ring" else BackendRank(rank, world, port, check=kind == "backend")
     for line in sys.stdin:
         words = line.split()
         if words[0] == "size":
-            nbytes, k, warmup = (int(word) for word in words[1:])
-            send = pattern(rank, nbytes // 4, "f32")
-            recv = np.zeros(len(send), dtype=send.dtype)  # as CollectiveBackend.collective_empty
-            for _ in range(max(warmup, 1)):
-                ring.all_reduce(send, recv, "f32")
+            worker.size(*(int(word) for word in words[1:]))
             print("ready", flush=True)
         elif words[0] == "go":
-            elapsed = []
-            with collector_paused():  # as the plugin's timing loop
-                for _ in range(int(words[1])):
-                    ring.barrier()
-                    start = now_ns()
-                    for _ in range(k):
-                        ring.all_reduce(send, recv, "f32")
-                    elapsed.append((now_ns() - start) / k)
-            print(json.dumps(elapsed), flush=True)
+            print(json.dumps(worker.go(int(words[1]))), flush=True)
         else:
             break
-    ring.close()
+    worker.close()
 
 
 def ask(procs, line):
