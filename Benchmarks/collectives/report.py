@@ -1,12 +1,18 @@
 """all_reduce bus bandwidth side by side over interleaved repeats: Assay's numpy backend (run.json),
-the same ring timed directly (direct.py's JSON lines), and Assay's torch gloo backend (run.json).
+the same ring timed directly (direct.py's JSON lines, in Assay's batches and in one loop), and
+Assay's torch gloo backend (run.json).
 Usage:
   python3 report.py plan RUN_JSON            -> direct.py's BYTES:K:SAMPLES:WARMUP arguments from an Assay run
-  python3 report.py table OUT_DIR REPEATS    -> per-repeat figures and their medians, Assay/direct ratio"""
+  python3 report.py table OUT_DIR REPEATS    -> one table: medians over the repeats and the median
+                                                of the per-repeat Assay/direct ratios with their range"""
 import json
 import os
 import statistics
 import sys
+
+#: The measurements of a repeat, by file prefix: Assay numpy, direct in Assay's batches, direct
+#: in one loop, Assay torch gloo.
+COLUMNS = ("numpy", "direct", "one", "torch")
 
 
 def assay_cases(path):
@@ -20,52 +26,48 @@ def assay_cases(path):
 
 
 def plan(path):
-    """The k, sample count and warm-up calls Assay's sampler used per size (warm-up capped: the
-    direct loop needs only as many untimed calls to be as warm)."""
-    specs = []
-    for nbytes, case in sorted(assay_cases(path).items()):
-        perf = case["performance"]
-        specs.append("%d:%d:%d:%d" % (nbytes, perf["k"], perf["n"], min(perf["warmupCalls"], 20)))
+    """The k, sample count and warm-up calls Assay's sampler used per size: direct.py repeats
+    exactly those, so both sides time the same calls the same number of times."""
+    specs = ["%d:%d:%d:%d" % (nbytes, case["performance"]["k"], case["performance"]["n"], case["performance"]["warmupCalls"])
+             for nbytes, case in sorted(assay_cases(path).items())]
     print(" ".join(specs))
 
 
-def direct_figures(path):
-    figures = {}
-    if os.path.exists(path):
-        with open(path) as handle:
-            for line in handle:
-                row = json.loads(line)
-                figures[row["bytes"]] = row["bus_gbs"]
-    return figures
+def figures(out, name, repeat):
+    """{bytes: bus GB/s} of one measurement of one repeat ({} when it is missing or failed)."""
+    if name in ("numpy", "torch"):
+        cases = assay_cases(os.path.join(out, "%s-%d.json" % (name, repeat)))
+        return {nbytes: case["collective"]["busGBs"] for nbytes, case in cases.items()}
+    path = os.path.join(out, "%s-%d.jsonl" % (name, repeat))
+    if not os.path.exists(path):
+        return {}
+    with open(path) as handle:
+        return {row["bytes"]: row["bus_gbs"] for row in map(json.loads, handle)}
+
+
+def median_or_none(values):
+    return statistics.median(values) if values else None
 
 
 def table(out, repeats):
-    rows = {"numpy": [], "direct": [], "torch": []}
-    for r in range(1, repeats + 1):
-        rows["numpy"].append({b: c["collective"]["busGBs"] for b, c in assay_cases(os.path.join(out, "numpy-%d.json" % r)).items()})
-        rows["direct"].append(direct_figures(os.path.join(out, "direct-%d.jsonl" % r)))
-        rows["torch"].append({b: c["collective"]["busGBs"] for b, c in assay_cases(os.path.join(out, "torch-%d.json" % r)).items()})
-    sizes = sorted(set().union(*rows["numpy"], *rows["direct"]))
+    runs = {name: [figures(out, name, r) for r in range(1, repeats + 1)] for name in COLUMNS}
+    sizes = sorted(set().union(*runs["numpy"], *runs["direct"]))
 
     def fmt(value):
         return "%.3f" % value if value is not None else "-"
-    print("all_reduce f32, 2 ranks over loopback, bus bandwidth GB/s (nccl-tests factor 2(n-1)/n)")
-    print("%-8s %-7s %12s %12s %9s %12s" % ("size", "repeat", "assay numpy", "direct ring", "assay/dir", "assay gloo"))
-    medians = {}
+
+    def pct(ratio):
+        return "%+.1f%%" % ((ratio - 1) * 100)
+    print("all_reduce f32, 2 ranks over loopback: bus bandwidth GB/s (nccl-tests factor 2(n-1)/n),")
+    print("medians over %d interleaved repeats; assay/direct: median of the per-repeat ratios [lowest, highest]" % repeats)
+    print("%-8s %11s %11s %24s %13s %11s" % ("size", "assay numpy", "direct", "assay/direct", "direct 1 loop", "assay gloo"))
     for nbytes in sizes:
-        for r in range(repeats):
-            a, d, t = rows["numpy"][r].get(nbytes), rows["direct"][r].get(nbytes), rows["torch"][r].get(nbytes)
-            ratio = "%+.1f%%" % ((a / d - 1) * 100) if a and d else "-"
-            print("%-8s %-7s %12s %12s %9s %12s" % ("%d MiB" % (nbytes >> 20), r + 1, fmt(a), fmt(d), ratio, fmt(t)))
-        got = [[row[nbytes] for row in rows[name] if nbytes in row] for name in ("numpy", "direct", "torch")]
-        medians[nbytes] = [statistics.median(values) if values else None for values in got]
-    print()
-    print("medians over %d interleaved repeats" % repeats)
-    print("%-8s %12s %12s %9s %12s" % ("size", "assay numpy", "direct ring", "assay/dir", "assay gloo"))
-    for nbytes in sizes:
-        a, d, t = medians[nbytes]
-        ratio = "%+.1f%%" % ((a / d - 1) * 100) if a and d else "-"
-        print("%-8s %12s %12s %9s %12s" % ("%d MiB" % (nbytes >> 20), fmt(a), fmt(d), ratio, fmt(t)))
+        column = {name: [run[nbytes] for run in runs[name] if nbytes in run] for name in COLUMNS}
+        ratios = sorted(a[nbytes] / d[nbytes] for a, d in zip(runs["numpy"], runs["direct"]) if nbytes in a and nbytes in d)
+        spread = "%s [%s, %s]" % (pct(statistics.median(ratios)), pct(ratios[0]), pct(ratios[-1])) if ratios else "-"
+        print("%-8s %11s %11s %24s %13s %11s" % ("%d MiB" % (nbytes >> 20), fmt(median_or_none(column["numpy"])),
+                                                 fmt(median_or_none(column["direct"])), spread,
+                                                 fmt(median_or_none(column["one"])), fmt(median_or_none(column["torch"]))))
 
 
 if __name__ == "__main__":

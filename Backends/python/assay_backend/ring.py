@@ -45,6 +45,7 @@ class RingCommunicator(object):
     def __init__(self, rank, world, address, port, timeout):
         self.rank, self.world, self.timeout = rank, world, timeout
         self.peers = {}
+        self._scratch = {}
         if world > 1:
             self._connect(address, port)
 
@@ -137,6 +138,18 @@ class RingCommunicator(object):
             except OSError:
                 pass
         self.peers = {}
+        self._scratch = {}
+
+    def scratch(self, use, count, dtype):
+        """A work buffer of `count` elements for `use`, the same memory call after call: a fresh
+        one per call put mapping and first-touch page faults into every timed call (above
+        glibc's 32 MiB mmap ceiling every allocation is a new mapping), which is not the
+        collective (docs/DECISIONS.md, "all_reduce: Assay against the direct loop")."""
+        nbytes = count * np.dtype(dtype).itemsize
+        held = self._scratch.get(use)
+        if held is None or held.nbytes < nbytes:
+            held = self._scratch[use] = np.empty(nbytes, dtype=np.uint8)
+        return held[:nbytes].view(dtype)
 
     # -------------------------------------------------------- transport
     def send(self, peer, array):
@@ -202,7 +215,7 @@ class RingCommunicator(object):
         """After it, chunk r of `buf` holds the sum of every rank's chunk r."""
         n, r = self.world, self.rank
         right, left = (r + 1) % n, (r - 1) % n
-        scratch = np.empty(max(bounds[i + 1] - bounds[i] for i in range(n)), dtype=buf.dtype)
+        scratch = self.scratch("incoming", max(bounds[i + 1] - bounds[i] for i in range(n)), buf.dtype)
         for s in range(n - 1):
             out, into = (r - s - 1) % n, (r - s - 2) % n
             tmp = scratch[:bounds[into + 1] - bounds[into]]
@@ -228,7 +241,8 @@ class RingCommunicator(object):
 
     def reduce_scatter(self, send, recv, dtype):
         block = len(recv)
-        work = send.copy()  # the input stays intact (out of place)
+        work = self.scratch("work", len(send), send.dtype)
+        work[...] = send  # the input stays intact (out of place)
         bounds = [block * p for p in range(self.world + 1)]
         self._ring_reduce_scatter(work, bounds, dtype)
         recv[...] = work[bounds[self.rank]:bounds[self.rank + 1]]
@@ -285,7 +299,7 @@ class RingCommunicator(object):
             recv[...] = send
         right, left = (r + 1) % n, (r - 1) % n
         first = (root + 1) % n
-        scratch = np.empty(max(1, SEGMENT // recv.itemsize), dtype=recv.dtype)
+        scratch = self.scratch("incoming", max(1, SEGMENT // recv.itemsize), recv.dtype)
         for lo, hi in self._segments(len(recv), recv.itemsize):
             if n > 1 and r != first:
                 tmp = scratch[:hi - lo]
