@@ -761,6 +761,9 @@ cases:
 # "performance": on top of that, the headline ops reach a fair share of the peaks the target
 # descriptor declares (peak_tflops, memory_bandwidth_gbs, with their source); percentages come
 # from run.json, and a ceiling the run measured on the device never meets a floor.
+# "models": on top of that, the model suites ran completely and every case passed: the model
+# graphs against their float64 reference (models) and timed (model-performance: prefill
+# tokens/s, decode time per token, with their roofline position).
 # "server": for multi-device targets only (backend.ranks > 1, one plugin process per device): on
 # top of that, the collectives and server suites ran completely, every case run (none
 # unsupported unless not applicable): collectives exact on every rank, the peer-to-peer matrix,
@@ -768,7 +771,7 @@ cases:
 # level and is judged as before.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: ai-accelerator
-version: "1.2"
+version: "1.3"
 title: AI accelerator adaptation
 validity_days: 365
 target_kinds: [accelerator]
@@ -809,6 +812,9 @@ levels:
   - id: performance
     title: Performance qualified
     requires: [performance_floors]
+  - id: models
+    title: Models qualified
+    suites: [models, model-performance]
   - id: server
     title: Server qualified (multi-device)
     applies_to: multi_device
