@@ -5,6 +5,8 @@ import Testing
 
 @testable import AssayCore
 @testable import AssayGraph
+@testable import AssayOps
+@testable import AssayPlanning
 @testable import AssayRunner
 
 /// Model performance cases (`measure: performance`) run through `assay run`'s own path: the graph
@@ -104,5 +106,57 @@ import Testing
     func aProtocol10PluginIsTimedNodeByNode() throws {
         let record = try run { ModelCaseTests.plugin(["python3", PluginFixtures.path("numpy_v10.py")]) }
         try expectFigures(record, execution: "node-by-node")
+    }
+
+    /// The built-in suite plans a batch × seq grid of prefill cases and one decode case per
+    /// context, as performance cases whose ids hold the graph, the dims and the dtype.
+    @Test func theModelPerformanceSuitePlansTheGridAndTheContexts() throws {
+        let planned = try ModelCaseTests().cases(suite: "model-performance")
+        #expect(planned.map(\.id.description) == [
+            "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=16/f32",
+            "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=64/f32",
+            "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=16/f32",
+            "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=64/f32",
+            "model-performance/qwen2-0.5b-decode-step/ctx=512/f32",
+            "model-performance/qwen2-0.5b-decode-step/ctx=4096/f32",
+        ])
+        #expect(planned.allSatisfy { $0.kind == .performance })
+        let tokens = planned.compactMap { planned -> Int? in
+            guard case .graph(let work) = planned else { return nil }
+            return work.tokens
+        }
+        #expect(tokens == [16, 64, 32, 128, 1, 1])
+    }
+
+    @Test func aBadModelPerformanceEntryIsRefusedWithItsLine() throws {
+        func refusal(_ entry: String) -> String {
+            do {
+                let suite = try Suite.parse(text: "id: m\ncases:\n" + entry, file: "m.yaml", validator: OpCatalogue.standard)
+                _ = try SuiteExpander.expand(suite, catalogue: .standard) {
+                    try ModelCaseTests.locator.locate($0, kind: .model)
+                }
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        let layer = "{kind: model, graph: qwen2-0.5b-decoder-layer, measure: performance"
+        #expect(refusal("  - \(layer), phase: prefill}") == "accepted")
+        #expect(refusal("  - \(layer)}").contains("m.yaml:3") && refusal("  - \(layer)}").contains("'phase'"))
+        #expect(refusal("  - \(layer), phase: warmup}").contains("phase is 'prefill' or 'decode'"))
+        #expect(
+            refusal("  - \(layer), phase: prefill, thresholds: {}}").contains("timed, not judged: it takes no 'thresholds'")
+        )
+        #expect(refusal("  - \(layer), phase: prefill, grid: {seq: []}}").contains("needs at least one size"))
+        #expect(
+            refusal("  - \(layer), phase: prefill, grid: {seq: [8]}, dims: [{seq: 8}]}").contains("either 'dims' or 'grid'")
+        )
+        #expect(refusal("  - \(layer), phase: prefill, grid: {heads: [8]}}").contains("has no dim 'heads' to set"))
+        #expect(
+            refusal("  - {kind: model, graph: qwen2-0.5b-decoder-layer, measure: timing}").contains(
+                "measure is 'correctness' or 'performance'"
+            )
+        )
+        let decode = "{kind: model, graph: qwen2-0.5b-decode-step, measure: performance, phase: prefill}"
+        #expect(refusal("  - \(decode)").contains("a prefill case needs a graph with a 'seq' dim"))
+        #expect(refusal("  - {kind: model, graph: qwen2-0.5b-decode-step, phase: decode}").contains("measure: performance"))
     }
 }
