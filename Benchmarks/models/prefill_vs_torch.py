@@ -138,6 +138,7 @@ def graph_yaml(c, seq, config):
     g = llama_layer.graph(c, seq)
     lines = ["id: %s-layer-s%d" % (config, seq), "title: %s decoder layer, prefill of %d tokens" % (config, seq),
              "source: Backends/python/assay_backend/testing/llama_layer.py (%s)" % config, "dtype: f32", "seed: 1",
+             "dims: {seq: %d}" % seq,  # the tokens of a prefill run; the shapes below are literal
              "inputs:", "  x: {shape: %s}" % g["inputs"][0]["shape"]]
     for name in ("cos", "sin"):
         lines.append("  %s: {shape: %s, values: rope_%s, theta: %r}" % (name, [seq, c["hidden"] // c["heads"] // 2],

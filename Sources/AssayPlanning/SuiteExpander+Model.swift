@@ -55,7 +55,8 @@ extension SuiteExpander {
                         file: suite.id,
                         line: entry.line,
                         field: "phase",
-                        message: "a prefill case needs a graph with a 'seq' dim; \(graph.id) has \(graph.dims.keys.sorted())"
+                        message:
+                            "a prefill case needs a graph with a 'seq' dim; \(graph.id) has \(graph.dims.keys.sorted())"
                     )
                 }
                 if let steps = entry.greedySteps {

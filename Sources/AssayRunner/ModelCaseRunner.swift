@@ -99,7 +99,8 @@ struct ModelCaseRunner {
         guard executor.graphExecution != .graph,
             let node = graph.nodes.first(where: { !identity.supports(op: $0.problem.op, dtype: $0.problem.dtype) })
         else { return nil }
-        return "backend \(identity.name) does not declare \(node.problem.op) in \(node.problem.dtype.rawValue) (node \(node.name))"
+        return
+            "backend \(identity.name) does not declare \(node.problem.op) in \(node.problem.dtype.rawValue) (node \(node.name))"
     }
 
     /// The case's weights: seeded, or read from the graph's `weights_file` beside the graph file.

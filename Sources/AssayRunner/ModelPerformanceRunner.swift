@@ -29,7 +29,13 @@ struct ModelPerformanceRunner {
             k,
             samples in
             let measured = try executor.benchmarkGraph(
-                GraphBenchmarkRequest(handle: handle, inputs: inputs, mode: work.performance.mode, k: k, samples: samples)
+                GraphBenchmarkRequest(
+                    handle: handle,
+                    inputs: inputs,
+                    mode: work.performance.mode,
+                    k: k,
+                    samples: samples
+                )
             )
             if let reported = measured.compactMap(\.peakBytes).max() { peak = max(peak ?? 0, reported) }
             return measured
@@ -54,7 +60,8 @@ struct ModelPerformanceRunner {
         // An earlier round's peak stands when this round's backend reported none.
         figures.peakBytes = [peak, result.modelPerformance?.peakBytes].compactMap { $0 }.max()
         if figures.peakBytes == nil {
-            figures.peakNote = "not reported: the \(executor.graphExecution.rawValue) executor reports no allocator peak"
+            figures.peakNote =
+                "not reported: the \(executor.graphExecution.rawValue) executor reports no allocator peak"
         }
         result.performance = record
         result.modelPerformance = figures

@@ -47,7 +47,8 @@ struct ServerLevelTests {
         #expect(result.passed && result.level == "performance")
         #expect(
             result.reasons.map(\.message) == [
-                "required suite 'models' missing from the run", "required suite 'model-performance' missing from the run",
+                "required suite 'models' missing from the run",
+                "required suite 'model-performance' missing from the run",
             ]
         )
         #expect(result.reasons.allSatisfy { $0.level == "models" })

@@ -104,7 +104,10 @@ struct ModelReportTests {
         let chart = try #require(section.all("svg").first)
         #expect(chart.attributes["class"] == "chart tokens" && chart.all("circle").count == 2)
         let markdown = MarkdownReport(ReportModel(record)).rendered()
-        #expect(markdown.contains("### Model performance") && markdown.contains("| 16 | 40.0 ms | 400 tok/s |"), "\(markdown)")
+        #expect(
+            markdown.contains("### Model performance") && markdown.contains("| 16 | 40.0 ms | 400 tok/s |"),
+            "\(markdown)"
+        )
         let plain = try ParsedXML.parse(HTMLReport(ReportModel(RecordFixture.record())).rendered())
         #expect(plain.all("section").allSatisfy { $0.attributes["id"] != "model-performance" })
         #expect(!MarkdownReport(ReportModel(RecordFixture.record())).rendered().contains("Model performance"))

@@ -49,10 +49,12 @@ import Testing
     /// Every case measured with figures that agree with its record and its graph.
     func expectFigures(_ record: RunRecord, execution: String) throws {
         let graph = try Graph.parse(text: ModelPerformanceFixture.graph, file: "tiny-swiglu.yaml", dims: ["batch": 2])
-        #expect(record.cases.map(\.id.description).sorted() == [
-            "tiny-model-performance/tiny-swiglu/batch=1,seq=8/f32",
-            "tiny-model-performance/tiny-swiglu/batch=2,seq=8/f32",
-        ])
+        #expect(
+            record.cases.map(\.id.description).sorted() == [
+                "tiny-model-performance/tiny-swiglu/batch=1,seq=8/f32",
+                "tiny-model-performance/tiny-swiglu/batch=2,seq=8/f32",
+            ]
+        )
         for result in record.cases {
             #expect(result.outcome == .pass, "\(result.id): \(result.message ?? "")")
             #expect(result.kind == .performance)
@@ -62,7 +64,9 @@ import Testing
             #expect(figures.tokens == (figures.dims["batch"] ?? 0) * 8)
             #expect(performance.rounds?.count == 2, "rounds as op cases take them")
             let median = performance.summary.median
-            #expect(abs(figures.tokensPerSecond! - Double(figures.tokens) / median * 1e9) < 1e-6 * figures.tokensPerSecond!)
+            #expect(
+                abs(figures.tokensPerSecond! - Double(figures.tokens) / median * 1e9) < 1e-6 * figures.tokensPerSecond!
+            )
             #expect(abs(figures.latencyMilliseconds! - median / 1e6) < 1e-9 * median)
             #expect(performance.flops == figures.flops && performance.bytes == figures.bytes)
             #expect(performance.percentOfPeak != nil && performance.ceilingSource == .declared)
@@ -112,14 +116,16 @@ import Testing
     /// context, as performance cases whose ids hold the graph, the dims and the dtype.
     @Test func theModelPerformanceSuitePlansTheGridAndTheContexts() throws {
         let planned = try ModelCaseTests().cases(suite: "model-performance")
-        #expect(planned.map(\.id.description) == [
-            "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=16/f32",
-            "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=64/f32",
-            "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=16/f32",
-            "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=64/f32",
-            "model-performance/qwen2-0.5b-decode-step/ctx=512/f32",
-            "model-performance/qwen2-0.5b-decode-step/ctx=4096/f32",
-        ])
+        #expect(
+            planned.map(\.id.description) == [
+                "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=16/f32",
+                "model-performance/qwen2-0.5b-decoder-layer/batch=1,seq=64/f32",
+                "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=16/f32",
+                "model-performance/qwen2-0.5b-decoder-layer/batch=2,seq=64/f32",
+                "model-performance/qwen2-0.5b-decode-step/ctx=512/f32",
+                "model-performance/qwen2-0.5b-decode-step/ctx=4096/f32",
+            ]
+        )
         #expect(planned.allSatisfy { $0.kind == .performance })
         let tokens = planned.compactMap { planned -> Int? in
             guard case .graph(let work) = planned else { return nil }
@@ -131,7 +137,11 @@ import Testing
     @Test func aBadModelPerformanceEntryIsRefusedWithItsLine() throws {
         func refusal(_ entry: String) -> String {
             do {
-                let suite = try Suite.parse(text: "id: m\ncases:\n" + entry, file: "m.yaml", validator: OpCatalogue.standard)
+                let suite = try Suite.parse(
+                    text: "id: m\ncases:\n" + entry,
+                    file: "m.yaml",
+                    validator: OpCatalogue.standard
+                )
                 _ = try SuiteExpander.expand(suite, catalogue: .standard) {
                     try ModelCaseTests.locator.locate($0, kind: .model)
                 }
@@ -143,11 +153,15 @@ import Testing
         #expect(refusal("  - \(layer)}").contains("m.yaml:3") && refusal("  - \(layer)}").contains("'phase'"))
         #expect(refusal("  - \(layer), phase: warmup}").contains("phase is 'prefill' or 'decode'"))
         #expect(
-            refusal("  - \(layer), phase: prefill, thresholds: {}}").contains("timed, not judged: it takes no 'thresholds'")
+            refusal("  - \(layer), phase: prefill, thresholds: {}}").contains(
+                "timed, not judged: it takes no 'thresholds'"
+            )
         )
         #expect(refusal("  - \(layer), phase: prefill, grid: {seq: []}}").contains("needs at least one size"))
         #expect(
-            refusal("  - \(layer), phase: prefill, grid: {seq: [8]}, dims: [{seq: 8}]}").contains("either 'dims' or 'grid'")
+            refusal("  - \(layer), phase: prefill, grid: {seq: [8]}, dims: [{seq: 8}]}").contains(
+                "either 'dims' or 'grid'"
+            )
         )
         #expect(refusal("  - \(layer), phase: prefill, grid: {heads: [8]}}").contains("has no dim 'heads' to set"))
         #expect(
@@ -157,6 +171,8 @@ import Testing
         )
         let decode = "{kind: model, graph: qwen2-0.5b-decode-step, measure: performance, phase: prefill}"
         #expect(refusal("  - \(decode)").contains("a prefill case needs a graph with a 'seq' dim"))
-        #expect(refusal("  - {kind: model, graph: qwen2-0.5b-decode-step, phase: decode}").contains("measure: performance"))
+        #expect(
+            refusal("  - {kind: model, graph: qwen2-0.5b-decode-step, phase: decode}").contains("measure: performance")
+        )
     }
 }
