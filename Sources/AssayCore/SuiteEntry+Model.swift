@@ -35,6 +35,15 @@ extension SuiteEntry {
         guard measure == "correctness" || measure == "performance" else {
             throw map["measure"]!.error("measure is 'correctness' or 'performance', not '\(measure)'")
         }
+        self.init(
+            kind: .model,
+            dtypes: dtypes,
+            mode: try map["mode"]?.performanceMode(),
+            timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
+            line: yaml.line
+        )
+        self.graph = graph
+        self.dims = dims
         if measure == "performance" {
             for key in ["thresholds", "greedy_steps"] where map[key] != nil {
                 throw map[key]!.error("a performance model case is timed, not judged: it takes no '\(key)'")
@@ -43,15 +52,6 @@ extension SuiteEntry {
             guard let phase = ModelPhase(rawValue: try phaseValue.string()) else {
                 throw phaseValue.error("phase is 'prefill' or 'decode', not '\(try phaseValue.string())'")
             }
-            self.init(
-                kind: .model,
-                dtypes: dtypes,
-                mode: try map["mode"]?.performanceMode(),
-                timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
-                line: yaml.line
-            )
-            self.graph = graph
-            self.dims = dims
             self.phase = phase
             return
         }
@@ -85,15 +85,6 @@ extension SuiteEntry {
                 "no thresholds for \(missing.rawValue) (every dtype of a model case needs its own, with a reason)"
             )
         }
-        self.init(
-            kind: .model,
-            dtypes: dtypes,
-            mode: try map["mode"]?.performanceMode(),
-            timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
-            line: yaml.line
-        )
-        self.graph = graph
-        self.dims = dims
         self.thresholds = thresholds
         self.greedySteps = try map["greedy_steps"]?.positiveInt()
     }

@@ -20,12 +20,7 @@ enum BusBandwidthChart {
             label: "Bus bandwidth against size",
             title: "Collectives: bus bandwidth (GB/s) against size (bytes), log-log",
             xTitle: "size per collective (bytes, nccl-tests size)",
-            series: grouped.keys.sorted().map {
-                LogLogSeriesChart.Series(
-                    label: $0,
-                    points: grouped[$0]!.sorted { $0.0 < $1.0 }.map { (x: $0.0, y: $0.1) }
-                )
-            },
+            series: LogLogSeriesChart.Series.sorted(grouped),
             roof: link.map { LogLogSeriesChart.Roof(value: $0, label: "declared link \(Figures.number($0)) GB/s") },
             xTick: { Figures.rate($0, unit: "B") },
             yTick: { "\(Figures.number($0)) GB/s" },

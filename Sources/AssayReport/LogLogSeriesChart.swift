@@ -8,6 +8,13 @@ struct LogLogSeriesChart: Sendable {
         var label: String
         /// (x, y), by x.
         var points: [(x: Double, y: Double)]
+
+        /// One series per label, by label, each with its points sorted by x.
+        static func sorted(_ grouped: [String: [(Double, Double)]]) -> [Series] {
+            grouped.keys.sorted().map {
+                Series(label: $0, points: grouped[$0]!.sorted { $0.0 < $1.0 }.map { (x: $0.0, y: $0.1) })
+            }
+        }
     }
 
     /// A horizontal line at `value` with its label (a declared ceiling).

@@ -46,12 +46,7 @@ extension ReportModel {
             label: "Model tokens per second against context",
             title: "Models: tokens/s against tokens in context (prefill: sequence; decode: cache context), log-log",
             xTitle: "tokens in context (prefill: seq; decode: ctx)",
-            series: grouped.keys.sorted().map {
-                LogLogSeriesChart.Series(
-                    label: $0,
-                    points: grouped[$0]!.sorted { $0.0 < $1.0 }.map { (x: $0.0, y: $0.1) }
-                )
-            },
+            series: LogLogSeriesChart.Series.sorted(grouped),
             roof: nil,
             xTick: { Figures.number($0) },
             yTick: { Figures.rate($0, unit: "tok/s") },

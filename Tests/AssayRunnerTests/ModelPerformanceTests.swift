@@ -135,19 +135,7 @@ import Testing
     }
 
     @Test func aBadModelPerformanceEntryIsRefusedWithItsLine() throws {
-        func refusal(_ entry: String) -> String {
-            do {
-                let suite = try Suite.parse(
-                    text: "id: m\ncases:\n" + entry,
-                    file: "m.yaml",
-                    validator: OpCatalogue.standard
-                )
-                _ = try SuiteExpander.expand(suite, catalogue: .standard) {
-                    try ModelCaseTests.locator.locate($0, kind: .model)
-                }
-                return "accepted"
-            } catch { return "\(error)" }
-        }
+        let refusal = ModelCaseTests.refusal
         let layer = "{kind: model, graph: qwen2-0.5b-decoder-layer, measure: performance"
         #expect(refusal("  - \(layer), phase: prefill}") == "accepted")
         #expect(refusal("  - \(layer)}").contains("m.yaml:3") && refusal("  - \(layer)}").contains("'phase'"))
