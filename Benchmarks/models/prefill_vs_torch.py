@@ -5,7 +5,7 @@ backend's tokens/s (the same case through `assay` on local-cpu), in one run (iss
 harness should add no overhead, goal within 3%).
 
     python3 Benchmarks/models/prefill_vs_torch.py [--config tinyllama-1.1b] [--seq 128,512]
-        [--threads N] [--rounds 3] [--time-cap 6] [--assay .build/release/assay]
+        [--threads N] [--rounds 3] [--time-cap 20] [--assay .build/release/assay]
 
 The layer (batch 1, f32) is written as an Assay graph file from `llama_layer.graph`; each round
 runs, per sequence length, `assay run` on torch-cpu, then the direct torch layer, then `assay run`
@@ -167,7 +167,8 @@ def assay_case(binary, folder, target, suite, env):
     case = json.load(open(runs[0]))["cases"][0]
     figures = case.get("modelPerformance") or {}
     if case["outcome"] != "pass" or not figures.get("tokensPerSecond"):
-        sys.exit("%s on %s: %s %s" % (case["id"], target, case["outcome"], case.get("message")))
+        print("  %s on %s: %s: %s (round left out)" % (case["id"], target, case["outcome"], case.get("message")))
+        return None
     return figures["tokensPerSecond"], case["performance"]["k"], case["performance"]["n"], figures["execution"]
 
 
@@ -177,7 +178,7 @@ def main():
     p.add_argument("--seq", default="128,512")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--time-cap", type=float, default=6.0)
+    p.add_argument("--time-cap", type=float, default=20.0)
     p.add_argument("--assay", default=None, help="the assay binary (default: .build/release/assay, else debug)")
     args = p.parse_args()
     binary = args.assay or next((b for b in (os.path.join(ROOT, ".build", kind, "assay") for kind in
@@ -230,22 +231,28 @@ def main():
         fn = lambda: layer(*xs)
         per_round = []
         for r in range(args.rounds):
-            assay_tps, k, n, execution = assay_case(binary, folder, "torch-cpu", suite, env)
+            plugin_case = assay_case(binary, folder, "torch-cpu", suite, env)
+            if plugin_case is None:
+                continue
+            assay_tps, k, n, execution = plugin_case
             with torch.no_grad():
                 fn()  # untimed warm-up
                 with collector_paused():
                     direct = [time_host(fn, k) for _ in range(n)]
             direct_tps = seq / median_s(direct, k)
-            native_tps, _, _, _ = assay_case(binary, folder, "local-cpu", suite, env)
+            native_case = assay_case(binary, folder, "local-cpu", suite, env)
+            native_tps = native_case[0] if native_case else float("nan")
             per_round.append((assay_tps, direct_tps, native_tps))
             print("  seq %5d round %d: assay torch-cpu (%s, k %d, %d samples) %9.1f tok/s  direct %9.1f tok/s"
                   "  ratio %.3f  assay native %9.1f tok/s"
                   % (seq, r + 1, execution, k, n, assay_tps, direct_tps, assay_tps / direct_tps, native_tps))
+        if not per_round:
+            continue
         ratios = [a / d for a, d, _ in per_round]
         quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         rows.append((seq, statistics.median(a for a, _, _ in per_round), statistics.median(d for _, d, _ in per_round),
                      statistics.median(ratios), quartiles[0], quartiles[-1],
-                     statistics.median(nt for _, _, nt in per_round)))
+                     statistics.median(nt for _, _, nt in per_round if nt == nt)))
     client.close()
     shutil.rmtree(folder, ignore_errors=True)
     print("\n%6s  %26s  %24s  %26s  %20s" % ("seq", "assay torch-cpu tok/s", "torch eager direct tok/s",
