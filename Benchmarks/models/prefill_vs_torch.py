@@ -252,7 +252,7 @@ def main():
         quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         rows.append((seq, statistics.median(a for a, _, _ in per_round), statistics.median(d for _, d, _ in per_round),
                      statistics.median(ratios), quartiles[0], quartiles[-1],
-                     statistics.median(nt for _, _, nt in per_round if nt == nt)))
+                     statistics.median([nt for _, _, nt in per_round if nt == nt] or [float("nan")])))
     client.close()
     shutil.rmtree(folder, ignore_errors=True)
     print("\n%6s  %26s  %24s  %26s  %20s" % ("seq", "assay torch-cpu tok/s", "torch eager direct tok/s",
