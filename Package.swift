@@ -108,7 +108,7 @@ let package = Package(
             name: "AssayRunnerTests",
             dependencies: [
                 "AssayCore", "AssayOps", "AssayBench", "AssayBackend", "AssayWorkspace", "AssayPlanning", "AssayRunner",
-                "AssayTestSupport",
+                "AssayGraph", "AssayTestSupport",
             ]
         ),
         .testTarget(

@@ -434,6 +434,30 @@ cases:
   # ---- end of subnormals --------------------------------------------------------------
 
 """#),
+        BuiltinFile(path: "Suites/model-performance.yaml", text: #"""
+# Model graphs timed like op performance cases (issue 17): the same sampler, stopping rule,
+# rounds, roofline and gate. Prefill: the Qwen2-0.5B decoder layer over a batch × sequence grid
+# (latency per run and tokens/s); decode: one Qwen2-0.5B decode step over a key/value cache at
+# contexts 512 and 4096 (the step's latency is the time per output token). Sizes are small
+# enough that a case takes seconds on a 2-core host; a lab raises the grid for its device.
+id: model-performance
+title: Model performance — prefill tokens/s and decode time per token
+kind: model
+seed: 20260101
+performance: {time_cap_s: 6, mode: warm, min_samples: 5}
+cases:
+  - graph: qwen2-0.5b-decoder-layer
+    measure: performance
+    phase: prefill
+    grid: {batch: [1, 2], seq: [16, 64]}
+    dtypes: [f32]
+  - graph: qwen2-0.5b-decode-step
+    measure: performance
+    phase: decode
+    dims: [{ctx: 512}, {ctx: 4096}]
+    dtypes: [f32]
+
+"""#),
         BuiltinFile(path: "Suites/models.yaml", text: #"""
 # Model graphs (Models/) run end to end and judged against their float64 reference (issue 17).
 # Sizes are small where the graph allows (sequence 8, a 14x14 ResNet stage, 17 ViT tokens) so the
@@ -737,6 +761,9 @@ cases:
 # "performance": on top of that, the headline ops reach a fair share of the peaks the target
 # descriptor declares (peak_tflops, memory_bandwidth_gbs, with their source); percentages come
 # from run.json, and a ceiling the run measured on the device never meets a floor.
+# "models": on top of that, the model suites ran completely and every case passed: the model
+# graphs against their float64 reference (models) and timed (model-performance: prefill
+# tokens/s, decode time per token, with their roofline position).
 # "server": for multi-device targets only (backend.ranks > 1, one plugin process per device): on
 # top of that, the collectives and server suites ran completely, every case run (none
 # unsupported unless not applicable): collectives exact on every rank, the peer-to-peer matrix,
@@ -744,7 +771,7 @@ cases:
 # level and is judged as before.
 # Levels are cumulative and the run must be `complete`. See docs/FORMATS.md, "Certificates".
 id: ai-accelerator
-version: "1.2"
+version: "1.3"
 title: AI accelerator adaptation
 validity_days: 365
 target_kinds: [accelerator]
@@ -785,6 +812,9 @@ levels:
   - id: performance
     title: Performance qualified
     requires: [performance_floors]
+  - id: models
+    title: Models qualified
+    suites: [models, model-performance]
   - id: server
     title: Server qualified (multi-device)
     applies_to: multi_device
@@ -1094,9 +1124,9 @@ title: "Qwen2-0.5B decoder layer (prefill, causal GQA 14/2 heads)"
 source: "Qwen/Qwen2-0.5B config.json (hidden_size 896, num_attention_heads 14, num_key_value_heads 2, intermediate_size 4864, rms_norm_eps 1e-6, rope_theta 1e6) and transformers Qwen2DecoderLayer (q/k/v projections with bias, o/gate/up/down without; rotate-half RoPE)"
 dtype: f32
 seed: 17
-dims: {seq: 8}
+dims: {batch: 1, seq: 8}
 inputs:
-  x: {shape: [seq, 896]}
+  x: {shape: [batch, seq, 896]}
   cos: {shape: [seq, 32], values: rope_cos, theta: 1000000.0}
   sin: {shape: [seq, 32], values: rope_sin, theta: 1000000.0}
 weights:
@@ -1113,34 +1143,42 @@ weights:
   w_up: {shape: [4864, 896]}
   w_down: {shape: [896, 4864]}
 nodes:
-  - {name: h, op: rms_norm, inputs: [x, input_norm], attrs: {eps: 1.0e-6}}
+  # Tokens flattened to rows for the projections; RoPE runs over [seq, batch·heads, 64] so every
+  # sequence of the batch gets the positions 0..seq-1.
+  - {name: xf, op: reshape, inputs: [x], attrs: {to: [-1, 896]}}
+  - {name: h, op: rms_norm, inputs: [xf, input_norm], attrs: {eps: 1.0e-6}}
   - {name: q, op: linear, inputs: [h, wq, bq]}
   - {name: k, op: linear, inputs: [h, wk, bk]}
   - {name: v, op: linear, inputs: [h, wv, bv]}
-  - {name: q3, op: reshape, inputs: [q], attrs: {to: [seq, 14, 64]}}
-  - {name: k3, op: reshape, inputs: [k], attrs: {to: [seq, 2, 64]}}
+  - {name: q4, op: reshape, inputs: [q], attrs: {to: [batch, seq, 14, 64]}}
+  - {name: k4, op: reshape, inputs: [k], attrs: {to: [batch, seq, 2, 64]}}
+  - {name: v4, op: reshape, inputs: [v], attrs: {to: [batch, seq, 2, 64]}}
+  - {name: qs, op: transpose, inputs: [q4], attrs: {perm: [1, 0, 2, 3]}}
+  - {name: ks, op: transpose, inputs: [k4], attrs: {perm: [1, 0, 2, 3]}}
+  - {name: q3, op: reshape, inputs: [qs], attrs: {to: [seq, -1, 64]}}
+  - {name: k3, op: reshape, inputs: [ks], attrs: {to: [seq, -1, 64]}}
   - {name: q_rot, op: rotary_embedding, inputs: [q3, cos, sin]}
   - {name: k_rot, op: rotary_embedding, inputs: [k3, cos, sin]}
-  - {name: q4, op: reshape, inputs: [q_rot], attrs: {to: [1, seq, 14, 64]}}
-  - {name: k4, op: reshape, inputs: [k_rot], attrs: {to: [1, seq, 2, 64]}}
-  - {name: v4, op: reshape, inputs: [v], attrs: {to: [1, seq, 2, 64]}}
-  - {name: qh, op: transpose, inputs: [q4], attrs: {perm: [0, 2, 1, 3]}}
-  - {name: kh, op: transpose, inputs: [k4], attrs: {perm: [0, 2, 1, 3]}}
+  - {name: qr4, op: reshape, inputs: [q_rot], attrs: {to: [seq, batch, 14, 64]}}
+  - {name: kr4, op: reshape, inputs: [k_rot], attrs: {to: [seq, batch, 2, 64]}}
+  - {name: qh, op: transpose, inputs: [qr4], attrs: {perm: [1, 2, 0, 3]}}
+  - {name: kh, op: transpose, inputs: [kr4], attrs: {perm: [1, 2, 0, 3]}}
   - {name: vh, op: transpose, inputs: [v4], attrs: {perm: [0, 2, 1, 3]}}
   - {name: kr, op: repeat_interleave, inputs: [kh], attrs: {repeats: 7, axis: 1}}
   - {name: vr, op: repeat_interleave, inputs: [vh], attrs: {repeats: 7, axis: 1}}
   - {name: attn, op: scaled_dot_product_attention, inputs: [qh, kr, vr], attrs: {causal: true}}
   - {name: attn_t, op: transpose, inputs: [attn], attrs: {perm: [0, 2, 1, 3]}}
-  - {name: attn_flat, op: reshape, inputs: [attn_t], attrs: {to: [seq, 896]}}
+  - {name: attn_flat, op: reshape, inputs: [attn_t], attrs: {to: [-1, 896]}}
   - {name: o, op: linear, inputs: [attn_flat, wo], attrs: {bias: false}}
-  - {name: h1, op: add, inputs: [x, o]}
+  - {name: h1, op: add, inputs: [xf, o]}
   - {name: h2, op: rms_norm, inputs: [h1, post_norm], attrs: {eps: 1.0e-6}}
   - {name: gate, op: linear, inputs: [h2, w_gate], attrs: {bias: false}}
   - {name: up, op: linear, inputs: [h2, w_up], attrs: {bias: false}}
   - {name: act, op: silu, inputs: [gate]}
   - {name: prod, op: mul, inputs: [act, up]}
   - {name: down, op: linear, inputs: [prod, w_down], attrs: {bias: false}}
-  - {name: out, op: add, inputs: [h1, down]}
+  - {name: y, op: add, inputs: [h1, down]}
+  - {name: out, op: reshape, inputs: [y], attrs: {to: [batch, seq, 896]}}
 outputs: [out]
 
 """#),

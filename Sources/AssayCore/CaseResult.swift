@@ -19,6 +19,8 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var collective: CollectiveFigures?
     /// A model case's verdict figures (nil for other kinds).
     public var model: ModelEvidence?
+    /// A model performance case's tokens/s, latency and memory (nil for other kinds).
+    public var modelPerformance: ModelPerformance?
     /// The waiver that turned a failure into `waived`, or an expired one that no longer applies.
     public var waiver: WaiverNote?
     /// The last lines of a plugin's stderr around a crash or timeout.

@@ -61,7 +61,7 @@ extension SuiteEntry {
         let map = try yaml.mapping(allowed: [
             "op", "check", "kind", "dtypes", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "mode",
             "time_cap_s",
-            "sizes", "in_place", "root", "graph", "dims", "thresholds", "greedy_steps",
+            "sizes", "in_place", "root", "graph", "dims", "thresholds", "greedy_steps", "measure", "phase", "grid",
         ])
         let kind = try map["kind"]?.caseKind() ?? defaultKind
         if kind == .collective {
@@ -72,7 +72,7 @@ extension SuiteEntry {
             try self.init(model: map, at: yaml)
             return
         }
-        for key in ["graph", "dims", "thresholds", "greedy_steps"] where map[key] != nil {
+        for key in ["graph", "dims", "thresholds", "greedy_steps", "measure", "phase", "grid"] where map[key] != nil {
             throw map[key]!.error("'\(key)' belongs to model cases (kind: model)")
         }
         for key in ["sizes", "in_place", "root"] where map[key] != nil {

@@ -112,6 +112,8 @@ public struct SuiteEntry: Codable, Sendable, Equatable {
     public var dims: [[String: Int]]?
     public var thresholds: [String: ModelThreshold]?
     public var greedySteps: Int?
+    /// Model performance cases (`measure: performance`): what a run times; nil for correctness.
+    public var phase: ModelPhase?
 
     public init(
         kind: CaseKind,

@@ -1,7 +1,9 @@
 extension SuiteEntry {
     /// A `kind: model` entry: `graph` (a Models/ id or a path), `dtypes` (f32 by default), `dims`
-    /// (a list of `{name: size}` maps, one case each; none: the graph's own), `thresholds` for
-    /// every dtype with its `reason`, and optional `greedy_steps`.
+    /// (a list of `{name: size}` maps, one case each; none: the graph's own; or `grid`, a map of
+    /// dim → sizes whose every combination is a case), `thresholds` for every dtype with its
+    /// `reason`, and optional `greedy_steps`. With `measure: performance` the case is timed
+    /// instead: `phase` (prefill or decode) instead of thresholds.
     init(model map: YAMLMapping, at yaml: YAMLValue) throws {
         for key in [
             "op", "check", "shapes", "attrs", "values", "rtol", "atol", "tolerance_reason", "sizes", "in_place", "root",
@@ -20,10 +22,41 @@ extension SuiteEntry {
                 return dtype
             }
         }
-        let dims = try map["dims"]?.sequence().map { item -> [String: Int] in
+        var dims = try map["dims"]?.sequence().map { item -> [String: Int] in
             var sizes: [String: Int] = [:]
             for (name, size) in try item.freeMapping() { sizes[name] = try size.positiveInt() }
             return sizes
+        }
+        if let grid = map["grid"] {
+            if let given = map["dims"] { throw given.error("give either 'dims' or 'grid', not both") }
+            dims = try Self.grid(grid)
+        }
+        let measure = try map["measure"]?.string() ?? "correctness"
+        guard measure == "correctness" || measure == "performance" else {
+            throw map["measure"]!.error("measure is 'correctness' or 'performance', not '\(measure)'")
+        }
+        self.init(
+            kind: .model,
+            dtypes: dtypes,
+            mode: try map["mode"]?.performanceMode(),
+            timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
+            line: yaml.line
+        )
+        self.graph = graph
+        self.dims = dims
+        if measure == "performance" {
+            for key in ["thresholds", "greedy_steps"] where map[key] != nil {
+                throw map[key]!.error("a performance model case is timed, not judged: it takes no '\(key)'")
+            }
+            let phaseValue = try map.required("phase")
+            guard let phase = ModelPhase(rawValue: try phaseValue.string()) else {
+                throw phaseValue.error("phase is 'prefill' or 'decode', not '\(try phaseValue.string())'")
+            }
+            self.phase = phase
+            return
+        }
+        if let phase = map["phase"] {
+            throw phase.error("'phase' belongs to model performance cases (measure: performance)")
         }
         let thresholdsValue = try map.required("thresholds")
         var thresholds: [String: ModelThreshold] = [:]
@@ -52,16 +85,20 @@ extension SuiteEntry {
                 "no thresholds for \(missing.rawValue) (every dtype of a model case needs its own, with a reason)"
             )
         }
-        self.init(
-            kind: .model,
-            dtypes: dtypes,
-            mode: try map["mode"]?.performanceMode(),
-            timeCapSeconds: try map["time_cap_s"]?.positiveDouble(),
-            line: yaml.line
-        )
-        self.graph = graph
-        self.dims = dims
         self.thresholds = thresholds
         self.greedySteps = try map["greedy_steps"]?.positiveInt()
+    }
+}
+
+extension SuiteEntry {
+    /// `grid: {batch: [1, 2], seq: [16, 64]}`: every combination, the last dim (in key order) varying fastest.
+    static func grid(_ value: YAMLValue) throws -> [[String: Int]] {
+        var combinations: [[String: Int]] = [[:]]
+        for (name, sizes) in try value.freeMapping().sorted(by: { $0.0 < $1.0 }) {
+            let list = try sizes.sequence().map { try $0.positiveInt() }
+            guard !list.isEmpty else { throw sizes.error("grid dim '\(name)' needs at least one size") }
+            combinations = combinations.flatMap { base in list.map { base.merging([name: $0]) { _, new in new } } }
+        }
+        return combinations
     }
 }

@@ -29,7 +29,7 @@ public enum PlannedCase: Sendable {
         case .op(let work): return work.purpose.kind
         case .system: return .system
         case .collective: return .collective
-        case .graph: return .model
+        case .graph(let work): return work.phase == nil ? .model : .performance
         }
     }
 
@@ -37,6 +37,16 @@ public enum PlannedCase: Sendable {
     public var opCase: OpCase? {
         if case .op(let work) = self { return work }
         return nil
+    }
+
+    /// The sampling settings of a case that times something (op, collective or graph).
+    public var performanceSettings: PerformanceSettings? {
+        switch self {
+        case .op(let work): return work.performance
+        case .collective(let work): return work.performance
+        case .graph(let work): return work.performance
+        case .system: return nil
+        }
     }
 
     /// Sampling settings of the cases that time something (`--time-cap` and `--rounds` adjust them).
@@ -93,7 +103,7 @@ public enum PlannedCase: Sendable {
         case .graph(let work):
             return CaseResult(
                 id: work.id,
-                kind: .model,
+                kind: work.phase == nil ? .model : .performance,
                 op: work.graph.id,
                 dtype: work.dtype.rawValue,
                 params: work.params,

@@ -38,12 +38,27 @@ extension SuiteExpander {
                     dtype: dtype
                 )
                 let segment = dims.keys.sorted().map { "\($0)=\(dims[$0]!)" }.joined(separator: ",")
+                // As op performance cases: a mode other than warm is part of the identity.
+                var idAttrs: AttrMap = [:]
+                if entry.phase != nil, entry.mode != nil || performance.mode != .warm {
+                    idAttrs["mode"] = .string(performance.mode.rawValue)
+                }
                 let id = CaseID(
                     suite: suite.id,
                     op: graph.id,
                     shape: segment.isEmpty ? "-" : segment,
-                    dtype: dtype.rawValue
+                    dtype: dtype.rawValue,
+                    attrs: CaseID.attrsSegment(idAttrs)
                 )
+                if entry.phase == .prefill, graph.dims["seq"] == nil {
+                    throw InputError(
+                        file: suite.id,
+                        line: entry.line,
+                        field: "phase",
+                        message:
+                            "a prefill case needs a graph with a 'seq' dim; \(graph.id) has \(graph.dims.keys.sorted())"
+                    )
+                }
                 if let steps = entry.greedySteps {
                     try graph.checkGreedyDecoding(steps: steps, suite: suite.id, line: entry.line)
                 }
@@ -54,7 +69,8 @@ extension SuiteExpander {
                         graph: graph,
                         dtype: dtype,
                         dims: graph.dims,
-                        threshold: entry.thresholds![dtype.rawValue]!,
+                        threshold: entry.thresholds?[dtype.rawValue],
+                        phase: entry.phase,
                         greedySteps: entry.greedySteps,
                         graphURL: located.url,
                         performance: performance

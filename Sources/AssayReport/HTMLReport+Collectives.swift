@@ -9,7 +9,7 @@ extension HTMLReport {
     /// Collectives: each case's size, ranks, latency and nccl-tests bandwidths, and bus
     /// bandwidth against size per op (log-log) with the declared link bandwidth.
     var collectiveSection: XMLNode {
-        let chart = BusBandwidthChart(cases: model.collectives)
+        let chart = BusBandwidthChart.chart(cases: model.collectives)
         return .element("section", ["id": "collectives"]) {
             XMLNode.element("h2") { "Collectives" }
             XMLNode.element("p", ["class": "muted"]) {

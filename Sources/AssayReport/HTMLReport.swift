@@ -21,6 +21,7 @@ public struct HTMLReport: Sendable {
             if !model.performance.isEmpty { performanceSection }
             if !model.collectives.isEmpty { collectiveSection }
             if !model.models.isEmpty { modelSection }
+            if !model.modelPerformance.isEmpty { modelPerformanceSection }
             if !model.system.isEmpty { systemSection }
             if !model.unsupported.isEmpty { unsupportedSection }
             if !model.waivers.isEmpty || !model.declaredWaivers.isEmpty { waiverSection }

@@ -56,6 +56,12 @@ public struct MarkdownReport: Sendable {
                 )
             }
         }
+        if !model.modelPerformance.isEmpty {
+            out.append("")
+            out.append("### Model performance")
+            out.append("")
+            out.append(modelPerformanceTable.rendered)
+        }
         if !model.notRun.isEmpty {
             out.append("")
             out.append("\(model.notRun.count) planned cases did not run (status \(record.status.rawValue)).")

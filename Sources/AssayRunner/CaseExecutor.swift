@@ -43,7 +43,11 @@ struct CaseExecutor {
             }
         case .graph(let work):
             do {
-                try ModelCaseRunner(backend: backend, identity: identity).run(work, into: &result)
+                if work.phase != nil {
+                    try runModelPerformance(work, into: &result)
+                } else {
+                    try ModelCaseRunner(backend: backend, identity: identity).run(work, into: &result)
+                }
             } catch {
                 record(error, into: &result, stderrMark: stderrMark)
             }
@@ -72,10 +76,24 @@ struct CaseExecutor {
             result.message = "performance cases need the benchmarking core"
             return
         }
-        let record = try performanceRunner.run(work)
-        result.performance = record
-        // A case with no timed sample has no figure: it must not read as measured.
-        if record.n == 0 {
+        result.performance = try performanceRunner.run(work)
+        requireFigure(&result)
+    }
+
+    /// A model performance case: the graph timed like an op, with its model figures.
+    private func runModelPerformance(_ work: GraphCase, into result: inout CaseResult) throws {
+        guard let performanceRunner else {
+            result.outcome = .error
+            result.message = "performance cases need the benchmarking core"
+            return
+        }
+        try performanceRunner.run(work, into: &result, continuing: nil)
+        requireFigure(&result)
+    }
+
+    /// A case with no timed sample has no figure: it must not read as measured.
+    private func requireFigure(_ result: inout CaseResult) {
+        if let record = result.performance, record.n == 0 {
             result.outcome = .error
             result.message =
                 "\(record.stopReason): no figure; raise the time cap (--time-cap, or the suite's time_cap_s)"
@@ -98,12 +116,16 @@ struct CaseExecutor {
 
     /// One more round of a performance case that already has a record: the merged record, or
     /// the case turned into an error when the round failed (the earlier rounds' record is kept).
-    func nextRound(_ work: OpCase, after result: CaseResult) -> CaseResult {
+    func nextRound(_ planned: PlannedCase, after result: CaseResult) -> CaseResult {
         guard let previous = result.performance, let performanceRunner else { return result }
         var next = result
         let started = Date()
         do {
-            next.performance = try performanceRunner.run(work, continuing: previous)
+            switch planned {
+            case .op(let work): next.performance = try performanceRunner.run(work, continuing: previous)
+            case .graph(let work): try performanceRunner.run(work, into: &next, continuing: previous)
+            case .system, .collective: return result
+            }
         } catch let error as BackendError {
             next.outcome = error.outcome
             next.message = "round \((previous.rounds?.count ?? 1) + 1): \(error.description)"

@@ -8,11 +8,19 @@ protocol PerformanceCaseRunner {
     func run(_ work: OpCase) throws -> PerformanceRecord
     /// One more round of a case: a fresh sampler run appended to `previous` as a round.
     func run(_ work: OpCase, continuing previous: PerformanceRecord) throws -> PerformanceRecord
+    /// A model performance case (one round; with `previous`, its next round), into its result.
+    func run(_ work: GraphCase, into result: inout CaseResult, continuing previous: PerformanceRecord?) throws
 }
 
 extension PerformanceCaseRunner {
     /// Runners without rounds measure once and keep the earlier record.
     func run(_ work: OpCase, continuing previous: PerformanceRecord) throws -> PerformanceRecord { previous }
+
+    /// Runners without a graph path leave model performance cases without a figure.
+    func run(_ work: GraphCase, into result: inout CaseResult, continuing previous: PerformanceRecord?) throws {
+        result.outcome = .error
+        result.message = "model performance cases need the benchmarking core"
+    }
 }
 
 /// Runs a system check: a probe compared with the target's expectations.

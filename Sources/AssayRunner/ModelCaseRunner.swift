@@ -16,23 +16,16 @@ struct ModelCaseRunner {
 
     func run(_ work: GraphCase, into result: inout CaseResult) throws {
         let graph = work.graph
+        guard let threshold = work.threshold else {
+            throw BackendError.internal("model case \(work.id) has no thresholds to judge by")
+        }
         let executor = GraphExecution.executor(for: backend)
-        if executor.graphExecution != .graph,
-            let node = graph.nodes.first(where: { !identity.supports(op: $0.problem.op, dtype: $0.problem.dtype) })
-        {
+        if let reason = Self.unsupported(graph, by: executor, identity: identity) {
             result.outcome = .unsupported
-            result.message =
-                "backend \(identity.name) does not declare \(node.problem.op) in \(node.problem.dtype.rawValue) (node \(node.name))"
+            result.message = reason
             return
         }
-        let file = try graph.weightsFile.map { name in
-            try SafetensorsFile.load(
-                contentsOf: (work.graphURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: "."))
-                    .appendingPathComponent(name),
-                displayName: name
-            )
-        }
-        let weights = try GraphWeights.values(of: graph, file: file)
+        let weights = try Self.weights(of: work)
         let inputs = GraphInputs.values(of: graph, seed: work.seed)
         let referenceWeights = try GraphReference.weightValues(graph, weights)
         let reference = try GraphReference.run(graph, inputs: inputs, weights: referenceWeights, catalogue: catalogue)
@@ -44,7 +37,7 @@ struct ModelCaseRunner {
             graph: graph.id,
             dims: graph.dims,
             execution: executor.graphExecution.rawValue,
-            threshold: work.threshold,
+            threshold: threshold,
             outputs: try graph.outputs.map { name in
                 guard let actual = outputs[name], let spec = graph.tensors[name], actual.dtype == spec.dtype,
                     actual.shape == spec.shape
@@ -61,7 +54,7 @@ struct ModelCaseRunner {
                 )
             }
         )
-        var misses = evidence.outputs.compactMap { ModelComparison.miss($0, work.threshold) }
+        var misses = evidence.outputs.compactMap { ModelComparison.miss($0, threshold) }
         if let steps = work.greedySteps {
             let greedy = try GreedyDecoding.compare(
                 graph,
@@ -98,5 +91,27 @@ struct ModelCaseRunner {
                     ?? "; no node is outside its op's error model on its actual inputs (error accumulated across nodes)")
         }
         result.model = evidence
+    }
+
+    /// Why the backend cannot run the graph: driven op by op (node by node or in process), it
+    /// must declare every node's op in its dtype; nil when it can.
+    static func unsupported(_ graph: Graph, by executor: any GraphExecuting, identity: BackendIdentity) -> String? {
+        guard executor.graphExecution != .graph,
+            let node = graph.nodes.first(where: { !identity.supports(op: $0.problem.op, dtype: $0.problem.dtype) })
+        else { return nil }
+        return
+            "backend \(identity.name) does not declare \(node.problem.op) in \(node.problem.dtype.rawValue) (node \(node.name))"
+    }
+
+    /// The case's weights: seeded, or read from the graph's `weights_file` beside the graph file.
+    static func weights(of work: GraphCase) throws -> [String: Tensor] {
+        let file = try work.graph.weightsFile.map { name in
+            try SafetensorsFile.load(
+                contentsOf: (work.graphURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: "."))
+                    .appendingPathComponent(name),
+                displayName: name
+            )
+        }
+        return try GraphWeights.values(of: work.graph, file: file)
     }
 }

@@ -132,11 +132,12 @@ public final class RunSession {
         journal: RunJournal,
         results: inout [CaseID: CaseResult]
     ) throws -> Bool {
-        let performanceCases = planned.compactMap(\.opCase).filter { $0.purpose == .performance }
-        let most = performanceCases.map(\.performance.effectiveRounds).max() ?? 1
+        // Op and model performance cases take rounds alike.
+        let performanceCases = planned.filter { $0.kind == .performance }
+        let most = performanceCases.compactMap(\.performanceSettings?.effectiveRounds).max() ?? 1
         guard most > 1 else { return false }
         for round in 2...most {
-            for plannedCase in performanceCases where plannedCase.performance.effectiveRounds >= round {
+            for plannedCase in performanceCases where plannedCase.performanceSettings?.effectiveRounds ?? 1 >= round {
                 guard let result = results[plannedCase.id], result.outcome.isAcceptable,
                     let performance = result.performance, performance.n > 0, (performance.rounds?.count ?? 1) < round
                 else { continue }

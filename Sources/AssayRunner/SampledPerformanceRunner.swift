@@ -36,19 +36,23 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         return judged(previous.appendingRound(next), problem: work.problem)
     }
 
+    func run(_ work: GraphCase, into result: inout CaseResult, continuing previous: PerformanceRecord?) throws {
+        try ModelPerformanceRunner(performance: self).run(work, into: &result, continuing: previous)
+    }
+
     private func judged(_ sampled: PerformanceRecord, problem: OpProblem) -> PerformanceRecord {
+        judged(sampled, flops: problem.flops, bytes: problem.minimumBytes, dtype: problem.dtype)
+    }
+
+    /// The record placed on the roofline of its dtype from its work model (an op's, or a graph's).
+    func judged(_ sampled: PerformanceRecord, flops: Double, bytes: Double, dtype: DType) -> PerformanceRecord {
         var record = sampled
-        let (roofline, source) = ceilings(for: problem.dtype)
-        record.applyWorkModel(
-            flops: problem.flops,
-            bytes: problem.minimumBytes,
-            roofline: roofline,
-            ceilingSource: source
-        )
+        let (roofline, source) = ceilings(for: dtype)
+        record.applyWorkModel(flops: flops, bytes: bytes, roofline: roofline, ceilingSource: source)
         return record
     }
 
-    /// One round: a sampler run under the round's share of the case's time cap.
+    /// One round of an op: a sampler run under the round's share of the case's time cap.
     /// The energy counters read around each round (the machine's; tests may pass a fixture tree's).
     static func sample(
         backend: Backend,
@@ -57,6 +61,21 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
         settings caseSettings: PerformanceSettings,
         seed: UInt64,
         energy counters: EnergyCounters = EnergyCounters()
+    ) throws -> PerformanceRecord {
+        try sample(identity: identity, settings: caseSettings, energy: counters) { k, samples in
+            try backend.benchmark(
+                BenchmarkRequest(problem: problem, seed: seed, mode: caseSettings.mode, k: k, samples: samples)
+            )
+        }
+    }
+
+    /// One round of anything the backend times as k back-to-back calls per sample (an op, a
+    /// graph): the same sampler, stopping rule and energy reading for every kind of case.
+    static func sample(
+        identity: BackendIdentity,
+        settings caseSettings: PerformanceSettings,
+        energy counters: EnergyCounters = EnergyCounters(),
+        benchmark: @escaping Sampler.Measure
     ) throws -> PerformanceRecord {
         var settings = caseSettings
         settings.timeCapSeconds /= Double(max(1, caseSettings.effectiveRounds))
@@ -68,13 +87,11 @@ struct SampledPerformanceRunner: PerformanceCaseRunner {
             maxClockMHz: identity.devices.first?.maxClockMHz
         )
         // One untimed call first: input generation and transfer must not eat the time cap.
-        _ = try backend.benchmark(BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: 1, samples: 1))
+        _ = try benchmark(1, 1)
         var calls = 0
         let sampler = Sampler(configuration: configuration) { k, samples in
             calls += k * samples
-            return try backend.benchmark(
-                BenchmarkRequest(problem: problem, seed: seed, mode: settings.mode, k: k, samples: samples)
-            )
+            return try benchmark(k, samples)
         }
         let start = counters.snapshot()
         var record = try sampler.run()

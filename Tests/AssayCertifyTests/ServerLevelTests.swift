@@ -4,16 +4,18 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-/// The shipped ai-accelerator profile's `server` level: a multi-device target (more than one
-/// rank) reaches it only with the collectives and server suites run completely and every case
-/// run; a single-device target skips it and is judged as before.
+/// The shipped ai-accelerator profile's `models` and `server` levels: the model suites run
+/// completely with every case passed lift a run above `performance`; a multi-device target
+/// (more than one rank) reaches `server` only with the collectives and server suites run
+/// completely and every case run; a single-device target skips it and is judged as before.
 struct ServerLevelTests {
     static let profile = try! CertificationProfile.load(
         contentsOf: Repository.root.appendingPathComponent("Profiles/ai-accelerator.yaml")
     )
 
-    /// Cases meeting compatible and performance, plus `extra`; `ranks` set in the record's backend.
-    func run(ranks: Int?, extra: [CaseResult] = [], suites: [String] = []) -> RunRecord {
+    /// Cases meeting compatible, performance and (with `models`) the models level, plus `extra`;
+    /// `ranks` set in the record's backend.
+    func run(ranks: Int?, extra: [CaseResult] = [], suites: [String] = [], models: Bool = true) -> RunRecord {
         var cases = [
             RunFixtures.caseResult("conformance/matmul/m64.n48.k32/bf16"),
             RunFixtures.performance("performance/matmul/m4096.n4096.k4096/bf16", peak: 61.5, roofline: 61.5),
@@ -22,7 +24,9 @@ struct ServerLevelTests {
         ]
         // Enough passing cases that one unsupported stays within the 10% compatible allows.
         cases += (1...10).map { RunFixtures.caseResult("conformance/relu/shape\($0)/f32") } + extra
-        var record = RunFixtures.run(cases, suites: ["conformance", "performance"] + suites)
+        if models { cases += Self.modelCases }
+        let modelSuites = models ? ["models", "model-performance"] : []
+        var record = RunFixtures.run(cases, suites: ["conformance", "performance"] + modelSuites + suites)
         record.backend.ranks = ranks
         return record
     }
@@ -32,6 +36,32 @@ struct ServerLevelTests {
         RunFixtures.caseResult("server/p2p_copy/67108864B/bf16", kind: .collective),
         RunFixtures.caseResult("server/check/sustained_load/any", kind: .system),
     ]
+
+    static let modelCases = [
+        RunFixtures.caseResult("models/qwen2-0.5b-decoder-layer/seq=8/f32", kind: .model),
+        RunFixtures.performance("model-performance/qwen2-0.5b-decode-step/ctx=512/f32", peak: 3, roofline: 40),
+    ]
+
+    @Test func withoutTheModelSuitesARunStopsAtPerformanceNamingThem() {
+        let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: nil, models: false), at: RunFixtures.now)
+        #expect(result.passed && result.level == "performance")
+        #expect(
+            result.reasons.map(\.message) == [
+                "required suite 'models' missing from the run",
+                "required suite 'model-performance' missing from the run",
+            ]
+        )
+        #expect(result.reasons.allSatisfy { $0.level == "models" })
+        var failing = Self.modelCases
+        failing[0].outcome = .fail
+        failing[0].message = "max rel error 2e-2 > 1e-4; first divergent node: q_rot"
+        let failed = ProfileEvaluation.evaluate(
+            Self.profile,
+            run: run(ranks: nil, extra: failing, suites: ["models", "model-performance"], models: false),
+            at: RunFixtures.now
+        )
+        #expect(failed.level != "models" && failed.reasons.contains { $0.caseID == failing[0].id.description })
+    }
 
     @Test func aMultiDeviceTargetWithTheServerSuitesReachesTheServerLevel() {
         let result = ProfileEvaluation.evaluate(
@@ -44,7 +74,7 @@ struct ServerLevelTests {
 
     @Test func aMultiDeviceTargetWithoutThemStopsAtPerformanceNamingTheSuites() {
         let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: 8), at: RunFixtures.now)
-        #expect(result.passed && result.level == "performance")
+        #expect(result.passed && result.level == "models")
         #expect(
             result.reasons.map(\.message) == [
                 "required suite 'collectives' missing from the run", "required suite 'server' missing from the run",
@@ -62,7 +92,7 @@ struct ServerLevelTests {
             run: run(ranks: 2, extra: unsupported, suites: ["collectives", "server"]),
             at: RunFixtures.now
         )
-        #expect(result.level == "performance")
+        #expect(result.level == "models")
         #expect(
             result.reasons.map(\.caseID) == ["collectives/all_reduce/1048576B/f32"]
                 && result.reasons[0].level == "server"
@@ -72,7 +102,7 @@ struct ServerLevelTests {
         record.plannedCases.append(try! CaseID(parsing: "server/all_reduce/8B/bf16"))
         let unfinished = ProfileEvaluation.evaluate(Self.profile, run: record, at: RunFixtures.now)
         #expect(
-            unfinished.level == "performance"
+            unfinished.level == "models"
                 && unfinished.reasons.map(\.message) == [
                     "required suite 'server' incomplete: 1 of 3 planned cases have no result"
                 ]
@@ -84,7 +114,7 @@ struct ServerLevelTests {
     @Test(arguments: [nil, 1] as [Int?])
     func aSingleDeviceTargetIsJudgedAsBefore(ranks: Int?) {
         let result = ProfileEvaluation.evaluate(Self.profile, run: run(ranks: ranks), at: RunFixtures.now)
-        #expect(result.level == "performance" && result.reasons.isEmpty, "\(result.reasons)")
+        #expect(result.level == "models" && result.reasons.isEmpty, "\(result.reasons)")
         #expect(result.notes.contains { $0.hasPrefix("level server: applies to multi-device targets only") })
         var below = run(ranks: ranks)
         below.cases[1] = RunFixtures.performance("performance/matmul/m4096.n4096.k4096/bf16", peak: 30, roofline: 30)

@@ -69,4 +69,47 @@ struct ModelReportTests {
             }
         )
     }
+
+    /// Model performance cases: a table row each in report.html and report.md, and a tokens/s
+    /// chart with one line per graph, phase and batch over its sequence lengths.
+    @Test func modelPerformanceCasesAreTabledAndCharted() throws {
+        var record = RecordFixture.record()
+        let timed = try #require(record.cases.first { $0.performance != nil })
+        for (seq, median) in [(16, 4e7), (64, 9e7)] {
+            var result = timed
+            result.id = CaseID(suite: "model-performance", op: "qwen-layer", shape: "batch=1,seq=\(seq)", dtype: "f32")
+            result.kind = .performance
+            result.outcome = .pass
+            result.performance?.summary.median = median
+            var figures = ModelPerformance(
+                graph: "qwen-layer",
+                dims: ["batch": 1, "seq": seq],
+                execution: "graph",
+                phase: .prefill,
+                tokens: seq,
+                flops: 3e7 * Double(seq),
+                bytes: 6e7,
+                nodeBytes: 7e7
+            )
+            figures.apply(medianNanoseconds: median)
+            figures.peakBytes = seq == 64 ? 2.5e8 : nil
+            result.modelPerformance = figures
+            record.cases.append(result)
+        }
+        let html = try ParsedXML.parse(HTMLReport(ReportModel(record)).rendered())
+        let section = try #require(html.all("section").first { $0.attributes["id"] == "model-performance" })
+        #expect(section.all("tr").count == 3)
+        #expect(section.text.contains("400 tok/s") && section.text.contains("711 tok/s"), "\(section.text)")
+        #expect(section.text.contains("250 MB") && section.text.contains("not reported"))
+        let chart = try #require(section.all("svg").first)
+        #expect(chart.attributes["class"] == "chart tokens" && chart.all("circle").count == 2)
+        let markdown = MarkdownReport(ReportModel(record)).rendered()
+        #expect(
+            markdown.contains("### Model performance") && markdown.contains("| 16 | 40.0 ms | 400 tok/s |"),
+            "\(markdown)"
+        )
+        let plain = try ParsedXML.parse(HTMLReport(ReportModel(RecordFixture.record())).rendered())
+        #expect(plain.all("section").allSatisfy { $0.attributes["id"] != "model-performance" })
+        #expect(!MarkdownReport(ReportModel(RecordFixture.record())).rendered().contains("Model performance"))
+    }
 }

@@ -77,18 +77,21 @@ import Testing
         #expect(logits.top1Agreement == 1 && logits.top5Agreement == 1 && (logits.klDivergence ?? 1) < 1e-6)
     }
 
+    /// What planning says of a suite `m.yaml` holding `entry` (its line 3): "accepted" or the error.
+    static func refusal(_ entry: String) -> String {
+        do {
+            let suite = try Suite.parse(
+                text: "id: m\ncases:\n" + entry,
+                file: "m.yaml",
+                validator: OpCatalogue.standard
+            )
+            _ = try SuiteExpander.expand(suite, catalogue: .standard) { try Self.locator.locate($0, kind: .model) }
+            return "accepted"
+        } catch { return "\(error)" }
+    }
+
     @Test func aModelEntryWithoutThresholdsOrWithAWrongDimIsRefused() throws {
-        func refusal(_ entry: String) -> String {
-            do {
-                let suite = try Suite.parse(
-                    text: "id: m\ncases:\n" + entry,
-                    file: "m.yaml",
-                    validator: OpCatalogue.standard
-                )
-                _ = try SuiteExpander.expand(suite, catalogue: .standard) { try Self.locator.locate($0, kind: .model) }
-                return "accepted"
-            } catch { return "\(error)" }
-        }
+        let refusal = Self.refusal
         let ok = "{max_rel: 1.0e-4, min_cosine: 0.99, reason: r}"
         #expect(
             refusal("  - {kind: model, graph: resnet50-conv2-stage, dtypes: [f32, bf16], thresholds: {f32: \(ok)}}")

@@ -87,6 +87,7 @@ extension PluginMessage: Decodable {
         case elapsedNs = "elapsed_ns"
         case totalBytes = "total_bytes"
         case freeBytes = "free_bytes"
+        case peakBytes = "peak_bytes"
     }
 
     init(from decoder: Decoder) throws {
@@ -126,7 +127,13 @@ extension PluginMessage: Decodable {
                 payloadBytes: payloadBytes
             )
         case .samples:
-            self = .samples(id: id, try Self.samples(in: container, expected: expected))
+            var samples = try Self.samples(in: container, expected: expected)
+            // `benchmark_graph`: the allocator's peak over the request, where the backend has one.
+            if container.contains(.peakBytes) {
+                let peak = try Self.size(.peakBytes, in: container)
+                for index in samples.indices { samples[index].peakBytes = peak }
+            }
+            self = .samples(id: id, samples)
         case .memory:
             self = .memory(
                 id: id,
