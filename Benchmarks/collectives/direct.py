@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import numpy as np  # noqa: E402
 
+from assay_backend import allocator  # noqa: E402
 from assay_backend.collective import BUS_FACTORS, pattern  # noqa: E402
 from assay_backend.ring import RingCommunicator  # noqa: E402
 from assay_backend.timing import collector_paused, now_ns  # noqa: E402
@@ -104,6 +105,7 @@ class BackendRank(object):
 def rank_main(rank, world, port, kind):
     """One rank, driven by lines on stdin: `size BYTES K WARMUP` (new buffers, warm-up calls),
     `go N` (N samples, answered with their per-call ns as one JSON line), `end`."""
+    allocator.pin_thresholds()  # as the SDK's plugins do (assay_backend/allocator.py)
     worker = RingRank(rank, world, port) if kind == "ring" else BackendRank(rank, world, port, check=kind == "backend")
     for line in sys.stdin:
         words = line.split()

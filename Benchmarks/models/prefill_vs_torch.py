@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "Backends", "python"))  # the SDK and torc
 
 import numpy as np  # noqa: E402
 
-from assay_backend import encode_tensors  # noqa: E402
+from assay_backend import allocator, encode_tensors  # noqa: E402
 from assay_backend.testing import llama_layer  # noqa: E402
 from assay_backend.testing.client import Client  # noqa: E402
 from assay_backend.timing import collector_paused, time_host  # noqa: E402
@@ -181,6 +181,7 @@ def main():
     p.add_argument("--time-cap", type=float, default=20.0)
     p.add_argument("--assay", default=None, help="the assay binary (default: .build/release/assay, else debug)")
     args = p.parse_args()
+    allocator.pin_thresholds()  # the direct side's malloc as the plugin's (assay_backend/allocator.py)
     binary = args.assay or next((b for b in (os.path.join(ROOT, ".build", kind, "assay") for kind in
                                              ("release", "debug")) if os.path.exists(b)), None)
     if not binary:

@@ -8,7 +8,7 @@ import traceback
 
 import numpy as np
 
-from . import graph, shm
+from . import allocator, graph, shm
 from .errors import BackendError, Invalid, Unsupported
 from .graph_store import GraphStore
 from .framing import (MINOR, PROTOCOL, EndOfStream, FramingError, MessageReader, MessageWriter,
@@ -426,6 +426,7 @@ def parse_args(argv=None, description=None):
 
 def run(backend_class, argv=None):
     """Entry point: parse the command line, protect stdio, serve, exit."""
+    allocator.pin_thresholds()  # timings must not depend on what earlier requests freed
     options = parse_args(argv, description="%s backend for Assay (ABP v1 on stdin/stdout)"
                          % backend_class.name)
     in_stream, out_stream = protect_stdio()
