@@ -41,7 +41,11 @@ import Testing
         current.backend = baseline.backend
         // batch=1,seq=8 is in both runs; batch=2,seq=8 only in the baseline, seq=16 only now.
         let same = "tiny-model-performance/tiny-swiglu/batch=1,seq=8/f32"
-        let report = try Gate.compare(baselines: [baseline], current: current, options: GateOptions(allowMissing: true))
+        let report = try Gate.compare(
+            baselines: [baseline],
+            currents: [current],
+            options: GateOptions(allowMissing: true)
+        )
         #expect(report.performance.map(\.id.description) == [same])
         #expect(report.performance[0].baselineRuns == 1 && report.performance[0].currentRounds == 3)
 
@@ -50,7 +54,7 @@ import Testing
         var slower = baseline
         let index = try #require(slower.cases.firstIndex { $0.id.description == same })
         slower.cases[index].performance = try #require(slower.cases[index].performance).scaled(by: 3)
-        let regressed = try Gate.compare(baselines: [baseline], current: slower)
+        let regressed = try Gate.compare(baselines: [baseline], currents: [slower])
         let verdicts = Dictionary(uniqueKeysWithValues: regressed.performance.map { ($0.id.description, $0.verdict) })
         #expect(verdicts[same] == .regressed, "\(regressed.performance)")
         let unchanged = try #require(verdicts["tiny-model-performance/tiny-swiglu/batch=2,seq=8/f32"])
