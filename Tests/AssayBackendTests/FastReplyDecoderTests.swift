@@ -50,9 +50,15 @@ struct FastReplyDecoderTests {
         (#"{"type":"samples","id":-4,"elapsed_ns":[12345678901234567890],"telemetry":[{}]}"#, .samples(1)),
     ]
 
+    /// Valid replies the fast path leaves to the reference: a `benchmark_graph` reply's `peak_bytes`
+    /// (a fast path that skipped it as an unknown field dropped the peak from the record).
+    static let deferredValid: [(String, PluginMessage.Expectation)] = [
+        (#"{"type":"samples","id":5,"elapsed_ns":[5,6],"peak_bytes":4096}"#, .samples(2))
+    ]
+
     /// Every seed: the valid replies above and the reply tests' malformed ones.
     static var seeds: [(String, PluginMessage.Expectation)] {
-        valid + PluginMessageTests.malformed.map { ($0.0, $0.1) }
+        valid + deferredValid + PluginMessageTests.malformed.map { ($0.0, $0.1) }
     }
 
     /// Values swapped in for a field's: other types, numbers at and beyond the edges, escapes, non-ASCII.
