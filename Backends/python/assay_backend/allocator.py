@@ -17,7 +17,6 @@ long-running process would run it, from its first call. An explicit
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold / trim_threshold is the user's choice and is kept.
 """
 import ctypes
-import ctypes.util
 import os
 
 #: mallopt parameters (malloc.h).
@@ -31,12 +30,10 @@ TRIM_THRESHOLD = 2 * MMAP_THRESHOLD
 
 
 def _libc():
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    # The process's own symbols: the C library is already loaded, so no search for it (find_library
+    # runs ldconfig in a subprocess, at every plugin's start-up).
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt  # glibc (and musl has none): absent elsewhere
+        mallopt = ctypes.CDLL(None).mallopt  # glibc's; musl and others have none
     except (OSError, AttributeError):
         return None
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
