@@ -109,6 +109,30 @@ def test_reader_framing():
         r.read_header()
 
 
+def test_reader_spins_then_blocks_on_a_real_pipe():
+    # The spin before a header must neither lose nor reorder bytes, whether the request comes
+    # during the spin, after it (the blocking read takes over) or was already in the pipe.
+    import os, threading, time
+    read_end, write_end = os.pipe()
+    stream = os.fdopen(read_end, "rb", buffering=1 << 16)
+    reader = MessageReader(stream, spin_seconds=0.002)
+    assert reader.poller is not None
+    reader.await_request()  # nothing comes: it must return, not wait forever
+    os.write(write_end, b'{"type":"now","payload_bytes":2}\nab')
+    header = reader.read_header()
+    assert header["type"] == "now" and bytes(reader.read_payload(2)) == b"ab"
+    late = threading.Timer(0.05, lambda: os.write(write_end, b'{"type":"late"}\n'))
+    late.start()
+    assert reader.read_header() == {"type": "late"}
+    late.join()
+    os.close(write_end)
+    with pytest.raises(EndOfStream):
+        reader.read_header()
+    stream.close()
+    # An in-memory stream has no descriptor to poll: no spin, same reads.
+    assert MessageReader(io.BufferedReader(io.BytesIO(b'{"a":1}\n')), spin_seconds=1).poller is None
+
+
 def test_reader_decides_every_header_as_json_loads():
     # read_header's direct scanner call must agree with json.loads on the value or the error
     lines = [b'{"type":"a","id":1,"inputs":[{"shape":[2,3]}]}', b' {"type":"a"}', b'{"type":"a"} ',

@@ -80,7 +80,8 @@ public final class PluginBackend: Backend {
             started = try PluginProcess(
                 argv: configuration.command,
                 environment: configuration.childEnvironment,
-                directory: configuration.workingDirectory
+                directory: configuration.workingDirectory,
+                replySpinMicroseconds: configuration.replySpinMicroseconds
             )
         } catch PluginIOError.system(let reason) {
             lastFailure = reason

@@ -43,9 +43,17 @@ final class PluginProcess {
     private var exitStatus: Int32?
     /// Feature shm: the plugin's region, mapped while this process lives.
     var sharedMemory: SharedMemoryRegion?
+    /// How long a read polls stdout without sleeping before it blocks (`PluginConfiguration.replySpinMicroseconds`).
+    private let replySpinNanoseconds: UInt64
 
     /// Starts `argv` with `environment` (the complete child environment) in `directory`.
-    init(argv: [String], environment: [String: String], directory: String?, stderrCapacity: Int = 64 << 10) throws {
+    init(
+        argv: [String],
+        environment: [String: String],
+        directory: String?,
+        stderrCapacity: Int = 64 << 10,
+        replySpinMicroseconds: Int = 0
+    ) throws {
         guard let program = argv.first, !program.isEmpty else { throw PluginIOError.system("empty plugin command") }
         var ends: [[Int32]] = []
         for _ in 0..<3 {
@@ -80,6 +88,7 @@ final class PluginProcess {
             throw PluginIOError.system("cannot start '\(program)'\(place): \(String(cString: strerror(-child)))")
         }
         pid = child
+        replySpinNanoseconds = UInt64(max(0, replySpinMicroseconds)) * 1000
         PluginInterrupt.register(child)
         tree = ProcessTree(root: child, marker: marker)
         let opened = assay_pidfd_open(child)
@@ -190,8 +199,22 @@ final class PluginProcess {
             guard errno == EAGAIN || errno == EWOULDBLOCK else {
                 throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))")
             }
-            try wait(fd: output, events: Int16(POLLIN), deadline: deadline)
+            if !spinUntilReadable() { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
         }
+    }
+
+    /// Polls stdout without sleeping (yielding the CPU between tries, so a plugin that shares
+    /// it still runs) for up to `replySpinNanoseconds`; whether it became readable or hung up.
+    /// A reply that takes longer is then waited for with `wait`, deadline and interrupt included.
+    private func spinUntilReadable() -> Bool {
+        guard replySpinNanoseconds > 0 else { return false }
+        let start = DispatchTime.now().uptimeNanoseconds
+        repeat {
+            var entry = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            if poll(&entry, 1, 0) > 0, entry.revents != 0 { return true }
+            sched_yield()
+        } while DispatchTime.now().uptimeNanoseconds - start < replySpinNanoseconds
+        return false
     }
 
     /// Reads a `count`-byte payload into an array whose storage is allocated untouched and filled
@@ -230,7 +253,7 @@ final class PluginProcess {
             buffer.removeSubrange(0..<head)
             head = 0
         }
-        if waitFirst { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
+        if waitFirst, !spinUntilReadable() { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
         while true {
             let count = readChunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if count > 0 {
