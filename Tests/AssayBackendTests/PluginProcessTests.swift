@@ -41,4 +41,29 @@ import Testing
             try process.write(Array(repeating: 0, count: 1 << 16), deadline: Deadline(seconds: 5))
         }
     }
+
+    /// The spin before a blocking read loses and reorders nothing, whether the bytes come
+    /// during it, after it (the blocking wait takes over), or never (the deadline still holds,
+    /// even with a spin asked to be longer than the deadline).
+    @Test(arguments: [0, 200, 10_000_000])
+    func aReadSpinsThenBlocksWithoutLosingBytesOrTheDeadline(spinMicroseconds: Int) throws {
+        let process = try PluginProcess(
+            argv: ["/bin/sh", "-c", "echo first; sleep 0.3; printf 'second\\nxyz'; sleep 30"],
+            environment: ProcessInfo.processInfo.environment,
+            directory: nil,
+            replySpinMicroseconds: spinMicroseconds
+        )
+        defer { process.kill() }
+        #expect(Array(try process.readLine(limit: 64, deadline: Deadline(seconds: 30))) == Array("first".utf8))
+        #expect(Array(try process.readLine(limit: 64, deadline: Deadline(seconds: 30))) == Array("second".utf8))
+        var tail = [UInt8](repeating: 0, count: 3)
+        try tail.withUnsafeMutableBytes { try process.readExact(into: $0, deadline: Deadline(seconds: 30)) }
+        #expect(tail == Array("xyz".utf8))
+        let start = Date()
+        #expect(throws: PluginIOError.timedOut) {
+            _ = try process.readLine(limit: 64, deadline: Deadline(seconds: 0.2))
+        }
+        // The spin is capped at 10 ms and stops at the deadline: a 10 s spin must not hold a 0.2 s deadline.
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
 }

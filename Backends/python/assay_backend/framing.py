@@ -8,14 +8,13 @@ tensor list: `{"dtype": "f32", "shape": [2, 3], "nbytes": 24}`.
 
 import json
 import math
-import os
 import select
-import time
 
 import numpy as np
 
 from .dtypes import WIRE_DTYPES, as_numpy, storage_dtype, wire_name
 from .errors import Invalid
+from .spin import SPIN_SECONDS, spin_poll
 
 PROTOCOL = 1
 MINOR = 1  # ABP 1.1: features negotiated in the hello
@@ -41,27 +40,14 @@ def is_int(value):
 # line, an error included, goes through json.loads, which decides and words it as before.
 _scan_object = json.JSONDecoder().scan_once
 
-# How long the plugin polls stdin without sleeping before it blocks for the next request. A
-# process blocked on an idle vCPU is woken slowly in a virtual machine (50-100 us here, several
-# times a tiny request's whole round trip); the harness sends its next request within a few us
-# of a reply when it has one, so a short spin catches it. ASSAY_REQUEST_SPIN_US=0 turns it off.
-DEFAULT_REQUEST_SPIN_US = 200
-
-
-def _request_spin_seconds():
-    try:
-        return max(0, int(os.environ.get("ASSAY_REQUEST_SPIN_US", DEFAULT_REQUEST_SPIN_US))) * 1e-6
-    except ValueError:
-        return DEFAULT_REQUEST_SPIN_US * 1e-6
-
-
 class MessageReader:
     """Reads (header, payload) pairs from a binary, buffered file object."""
 
     def __init__(self, stream, max_header_bytes=MAX_HEADER_BYTES, spin_seconds=None):
         self.stream = stream
         self.max_header_bytes = max_header_bytes
-        self.spin_seconds = _request_spin_seconds() if spin_seconds is None else spin_seconds
+        # spin before waiting for a request: the harness sends its next one within a few us of a reply
+        self.spin_seconds = SPIN_SECONDS if spin_seconds is None else spin_seconds
         self.poller = None
         if self.spin_seconds > 0:
             try:
@@ -74,13 +60,8 @@ class MessageReader:
         """Polls stdin without sleeping for up to `spin_seconds` (yielding the CPU between
         tries); the read that follows blocks if nothing came. Bytes already in the stream's
         buffer are not seen here: they cost one spin, never a wrong read."""
-        if self.poller is None:
-            return
-        deadline = time.perf_counter() + self.spin_seconds
-        while not self.poller.poll(0):
-            if time.perf_counter() >= deadline:
-                return
-            os.sched_yield()
+        if self.poller is not None:
+            spin_poll(self.poller, self.spin_seconds)
 
     def read_header(self):
         """Returns the header dict. Raises EndOfStream at EOF, FramingError for a bad line

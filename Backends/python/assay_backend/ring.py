@@ -19,6 +19,7 @@ import numpy as np
 
 from .collective import CollectiveBackend
 from .dtypes import bf16_to_f32, f32_to_bf16
+from .spin import spin_select
 
 SEGMENT = 1 << 20  # pipelining unit of the chains (broadcast, reduce)
 _HELLO = struct.Struct("<ii")  # rank, listening port
@@ -121,6 +122,7 @@ class RingCommunicator(object):
     def _recv_into(self, sock, view, who):
         got = 0
         while got < len(view):
+            spin_select([sock], [])  # a peer's answer usually comes within µs: do not halt the vCPU for it
             try:
                 n = sock.recv_into(view[got:])
             except socket.timeout:
@@ -176,7 +178,10 @@ class RingCommunicator(object):
             readers = [recv_sock] if got < len(incoming) else []
             writers = [send_sock] if sent < len(outgoing) else []
             try:
-                readable, writable, _ = select.select(readers, writers, [], self.timeout)
+                # spin first: each step of a ring waits for the neighbour's data, and blocking lets the
+                # vCPU halt, which a VM makes slow to wake (assay_backend/spin.py)
+                ready = spin_select(readers, writers)
+                readable, writable = ready or select.select(readers, writers, [], self.timeout)[:2]
             except (OSError, ValueError) as exc:
                 raise PeerError("rank %d: connection to %s broke: %s" % (self.rank, peers, exc))
             if not readable and not writable:

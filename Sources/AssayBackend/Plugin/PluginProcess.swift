@@ -1,3 +1,4 @@
+import AssayBench
 import CAssaySpawn
 import Foundation
 import Synchronization
@@ -88,7 +89,8 @@ final class PluginProcess {
             throw PluginIOError.system("cannot start '\(program)'\(place): \(String(cString: strerror(-child)))")
         }
         pid = child
-        replySpinNanoseconds = UInt64(max(0, replySpinMicroseconds)) * 1000
+        // at most 10 ms: a spin is for replies that come within µs, never a way to wait
+        replySpinNanoseconds = UInt64(min(max(0, replySpinMicroseconds), 10_000)) * 1000
         PluginInterrupt.register(child)
         tree = ProcessTree(root: child, marker: marker)
         let opened = assay_pidfd_open(child)
@@ -199,21 +201,23 @@ final class PluginProcess {
             guard errno == EAGAIN || errno == EWOULDBLOCK else {
                 throw PluginIOError.system("read from plugin: \(String(cString: strerror(errno)))")
             }
-            if !spinUntilReadable() { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
+            if !spinUntilReadable(deadline) { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
         }
     }
 
     /// Polls stdout without sleeping (yielding the CPU between tries, so a plugin that shares
-    /// it still runs) for up to `replySpinNanoseconds`; whether it became readable or hung up.
-    /// A reply that takes longer is then waited for with `wait`, deadline and interrupt included.
-    private func spinUntilReadable() -> Bool {
+    /// it still runs) for up to `replySpinNanoseconds`, never past `deadline`; whether it became
+    /// readable or hung up. A reply that takes longer is then waited for with `wait`, deadline,
+    /// pidfd and interrupt included.
+    private func spinUntilReadable(_ deadline: Deadline) -> Bool {
         guard replySpinNanoseconds > 0 else { return false }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let clock = MonotonicClock()
+        let end = min(clock.nanoseconds() &+ replySpinNanoseconds, deadline.endNanoseconds)
         repeat {
             var entry = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             if poll(&entry, 1, 0) > 0, entry.revents != 0 { return true }
             sched_yield()
-        } while DispatchTime.now().uptimeNanoseconds - start < replySpinNanoseconds
+        } while clock.nanoseconds() < end
         return false
     }
 
@@ -253,7 +257,7 @@ final class PluginProcess {
             buffer.removeSubrange(0..<head)
             head = 0
         }
-        if waitFirst, !spinUntilReadable() { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
+        if waitFirst, !spinUntilReadable(deadline) { try wait(fd: output, events: Int16(POLLIN), deadline: deadline) }
         while true {
             let count = readChunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if count > 0 {
