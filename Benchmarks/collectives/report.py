@@ -45,6 +45,27 @@ def figures(out, name, repeat):
         return {row["bytes"]: row["bus_gbs"] for row in map(json.loads, handle)}
 
 
+def low_ratios(out, repeats):
+    """{bytes: [Assay/direct bus bandwidth ratio at the samples' LOW_QUANTILE, one per repeat]}:
+    the same samples' low quantile on both sides (run.json keeps Assay's samples, per call, of
+    the slowest rank; direct.py prints its own as `low_ns`)."""
+    from direct import LOW_QUANTILE
+    ratios = {}
+    for repeat in range(1, repeats + 1):
+        cases = assay_cases(os.path.join(out, "numpy-%d.json" % repeat))
+        path = os.path.join(out, "direct-%d.jsonl" % repeat)
+        if not os.path.exists(path):
+            continue
+        with open(path) as handle:
+            direct = {row["bytes"]: row for row in map(json.loads, handle) if "low_ns" in row}
+        for nbytes, case in cases.items():
+            samples = sorted(case["performance"]["samples"])
+            if nbytes in direct and samples:
+                assay_low = samples[int(LOW_QUANTILE * (len(samples) - 1))]
+                ratios.setdefault(nbytes, []).append(direct[nbytes]["low_ns"] / assay_low)
+    return ratios
+
+
 def median_or_none(values):
     return statistics.median(values) if values else None
 
@@ -60,14 +81,20 @@ def table(out, repeats):
         return "%+.1f%%" % ((ratio - 1) * 100)
     print("all_reduce f32, 2 ranks over loopback: bus bandwidth GB/s (nccl-tests factor 2(n-1)/n),")
     print("medians over %d interleaved repeats; assay/direct: median of the per-repeat ratios [lowest, highest]" % repeats)
-    print("%-8s %11s %11s %24s %13s %11s" % ("size", "assay numpy", "direct", "assay/direct", "direct 1 loop", "assay gloo"))
+    lows = low_ratios(out, repeats)
+    print("%-8s %11s %11s %24s %13s %13s %11s" % ("size", "assay numpy", "direct", "assay/direct", "at q0.10",
+                                                 "direct 1 loop", "assay gloo"))
     for nbytes in sizes:
         column = {name: [run[nbytes] for run in runs[name] if nbytes in run] for name in COLUMNS}
         ratios = sorted(a[nbytes] / d[nbytes] for a, d in zip(runs["numpy"], runs["direct"]) if nbytes in a and nbytes in d)
         spread = "%s [%s, %s]" % (pct(statistics.median(ratios)), pct(ratios[0]), pct(ratios[-1])) if ratios else "-"
-        print("%-8s %11s %11s %24s %13s %11s" % ("%d MiB" % (nbytes >> 20), fmt(median_or_none(column["numpy"])),
-                                                 fmt(median_or_none(column["direct"])), spread,
-                                                 fmt(median_or_none(column["one"])), fmt(median_or_none(column["torch"]))))
+        low = pct(statistics.median(lows[nbytes])) if lows.get(nbytes) else "-"
+        print("%-8s %11s %11s %24s %13s %13s %11s" % ("%d MiB" % (nbytes >> 20), fmt(median_or_none(column["numpy"])),
+                                                     fmt(median_or_none(column["direct"])), spread, low,
+                                                     fmt(median_or_none(column["one"])),
+                                                     fmt(median_or_none(column["torch"]))))
+    print("at q0.10: the median over the repeats of the same ratio taken at the samples' 10% quantile (this"
+          " machine's noise is slowdowns lasting seconds)")
 
 
 if __name__ == "__main__":

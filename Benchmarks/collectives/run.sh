@@ -10,14 +10,15 @@
 # the median of the per-round Assay/direct ratios with their range. The harness times nothing
 # itself: each rank's plugin times its calls, so the Swift build (debug or release) does not
 # change the figures. About 2 minutes a round on 2 cores.
-# Usage: REPEATS=3 bash Benchmarks/collectives/run.sh      (ASSAY=path/to/assay to skip the build)
+# Usage: REPEATS=3 bash Benchmarks/collectives/run.sh      (ASSAY=path/to/assay to skip the build;
+#        KEEP=DIR keeps the run records and direct.py lines of every round in DIR)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 assay=${ASSAY:-.build/release/assay}
 [ -x "$assay" ] || { swift build -c release >/dev/null; }
 repeats=${REPEATS:-3}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${KEEP:-}" ] && cp -r "$out" "$KEEP"; rm -rf "$out"' EXIT
 have_torch=0
 python3 -c "import torch" 2>/dev/null && have_torch=1
 suite=Benchmarks/collectives/all-reduce.yaml

@@ -35,6 +35,9 @@ public struct ModelPerformance: Codable, Sendable, Equatable {
     public var peakBytes: Double?
     /// Why there is no peak: the backend does not report one.
     public var peakNote: String?
+    /// SHA-256 of the graph file's text the case ran: `assay gate --confirm` re-measures the case
+    /// only when the file it finds now has the same digest (nil in records written before).
+    public var graphSHA256: String?
 
     public init(
         graph: String,

@@ -27,6 +27,7 @@ extension SuiteExpander {
             )
         }
         let located = try graphs(name)
+        let digest = Digest.sha256Hex(located.text)
         var cases: [GraphCase] = []
         for dims in entry.dims ?? [[:]] {
             for dtype in entry.dtypes {
@@ -62,7 +63,7 @@ extension SuiteExpander {
                 if let steps = entry.greedySteps {
                     try graph.checkGreedyDecoding(steps: steps, suite: suite.id, line: entry.line)
                 }
-                cases.append(
+                var graphCase =
                     GraphCase(
                         id: id,
                         seed: suite.seed ^ SplitMix64.fnv1a64(id.description),
@@ -75,7 +76,8 @@ extension SuiteExpander {
                         graphURL: located.url,
                         performance: performance
                     )
-                )
+                graphCase.graphSHA256 = digest
+                cases.append(graphCase)
             }
         }
         return cases

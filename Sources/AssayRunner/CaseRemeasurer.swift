@@ -3,6 +3,7 @@ import AssayBench
 import AssayCore
 import AssayOps
 import AssayPlanning
+import AssayWorkspace
 import Foundation
 
 /// Measures chosen performance cases of an existing run again, on the run's own target:
@@ -20,7 +21,8 @@ public struct CaseRemeasurer {
     }
 
     /// Samples each of `ids` that is a performance case of the run, in as many rounds as the run
-    /// measured it; other ids are skipped.
+    /// measured it; other ids are skipped. Model performance cases are re-measured from their graph
+    /// files, which must be unchanged since the run.
     /// When `requireFingerprint` is given, refuses (InputError) unless this machine with the
     /// started backend has that environment fingerprint: samples from another machine must
     /// not be mixed into a run's.
@@ -30,17 +32,28 @@ public struct CaseRemeasurer {
         makeBackend: (TargetDescriptor, URL) throws -> Backend
     ) throws -> [CaseID: PerformanceRecord] {
         let target = try TargetDescriptor.parse(text: record.target.text, file: record.target.path)
-        var planned: [CaseID: OpCase] = [:]
-        for snapshot in record.suites {
-            var suite = try Suite.parse(text: snapshot.text, file: snapshot.path, validator: catalogue)
-            suite.entries.removeAll { $0.kind == .model }  // only op cases are re-measured
-            for case .op(let work) in try SuiteExpander.expand(suite, catalogue: catalogue)
-            where work.purpose == .performance {
-                planned[work.id] = work
+        let suites = try record.suites.map {
+            try Suite.parse(text: $0.text, file: $0.path, validator: catalogue)
+        }
+        var planned: [CaseID: PlannedCase] = [:]
+        // Op cases from the snapshots alone; graph files are located only when a wanted id is a
+        // model case, so a gate on op cases never depends on the graphs being where they were.
+        for (includesModels, graphs) in [(false, nil), (true, graphLocator())] as [(Bool, GraphLocating?)] {
+            if includesModels, ids.allSatisfy({ planned[$0] != nil }) { break }
+            for var suite in suites {
+                suite.entries.removeAll { ($0.kind == .model) != includesModels }
+                for plannedCase in try SuiteExpander.expand(suite, catalogue: catalogue, graphs: graphs) {
+                    switch plannedCase {
+                    case .op(let work) where work.purpose == .performance: planned[work.id] = plannedCase
+                    case .graph(let work) where work.phase != nil: planned[work.id] = plannedCase
+                    default: continue
+                    }
+                }
             }
         }
         let wanted = ids.compactMap { planned[$0] }
         guard !wanted.isEmpty else { return [:] }
+        try checkGraphsUnchanged(wanted)
         // The backend the run started (variables expanded, program fixed), as `--resume` does.
         var launched = target
         if let resolved = record.resolvedBackend { launched.backend = resolved }
@@ -64,23 +77,71 @@ public struct CaseRemeasurer {
             uniquingKeysWith: { _, last in last }
         )
         let rounds = wanted.map { plannedCase -> Int in
-            measured[plannedCase.id] ?? plannedCase.performance.effectiveRounds
+            measured[plannedCase.id] ?? plannedCase.performanceSettings?.effectiveRounds ?? 1
         }
+        let executor = GraphExecution.executor(for: backend)
         var records: [CaseID: PerformanceRecord] = [:]
         for round in 1...(rounds.max() ?? 1) {
             for (index, plannedCase) in wanted.enumerated() where rounds[index] >= round {
-                var settings = plannedCase.performance
-                settings.rounds = rounds[index]
-                let next = try SampledPerformanceRunner.sample(
-                    backend: backend,
-                    identity: identity,
-                    problem: plannedCase.problem,
-                    settings: settings,
-                    seed: plannedCase.seed
-                )
+                let next: PerformanceRecord
+                switch plannedCase {
+                case .op(var work):
+                    work.performance.rounds = rounds[index]
+                    next = try SampledPerformanceRunner.sample(
+                        backend: backend,
+                        identity: identity,
+                        problem: work.problem,
+                        settings: work.performance,
+                        seed: work.seed
+                    )
+                case .graph(var work):
+                    if ModelCaseRunner.unsupported(work.graph, by: executor, identity: identity) != nil { continue }
+                    work.performance.rounds = rounds[index]
+                    next = try ModelPerformanceRunner.sample(work, on: executor, identity: identity).0
+                default:
+                    continue
+                }
                 records[plannedCase.id] = records[plannedCase.id].map { $0.appendingRound(next) } ?? next
             }
         }
         return records
+    }
+
+    /// Model cases' graph files are read from disk again (run.json keeps only the suites' texts):
+    /// a file that changed since the run is refused, as its samples would time another graph.
+    private func checkGraphsUnchanged(_ wanted: [PlannedCase]) throws {
+        let ran = Dictionary(
+            record.cases.compactMap { result in result.modelPerformance?.graphSHA256.map { (result.id, $0) } },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for case .graph(let work) in wanted {
+            guard let digest = ran[work.id] else {
+                throw InputError(
+                    file: record.runID,
+                    field: "cases[\(work.id)].modelPerformance.graphSHA256",
+                    message: "cannot confirm \(work.id): the run did not record its graph file's digest"
+                )
+            }
+            guard digest == work.graphSHA256 else {
+                throw InputError(
+                    file: work.graphURL?.path ?? work.graph.id,
+                    field: "graph",
+                    message:
+                        "cannot confirm \(work.id): the graph file changed since the run (sha256 \(work.graphSHA256 ?? "none") now, \(digest) in the run)"
+                )
+            }
+        }
+    }
+
+    /// Graph files found as `assay run` finds them from the repository root.
+    private func graphLocator() -> GraphLocating {
+        let locator = ResourceLocator(
+            workspace: Workspace(
+                root: root,
+                home: nil,
+                currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            )
+        )
+        return { name in try locator.locate(name, kind: .model) }
     }
 }

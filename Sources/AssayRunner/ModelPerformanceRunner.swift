@@ -21,25 +21,7 @@ struct ModelPerformanceRunner {
             result.message = reason
             return
         }
-        let inputs = GraphInputs.values(of: graph, seed: work.seed)
-        let handle = try executor.loadGraph(graph, weights: try ModelCaseRunner.weights(of: work))
-        defer { try? executor.unloadGraph(handle) }
-        var peak: Double?
-        let sampled = try SampledPerformanceRunner.sample(identity: performance.identity, settings: work.performance) {
-            k,
-            samples in
-            let measured = try executor.benchmarkGraph(
-                GraphBenchmarkRequest(
-                    handle: handle,
-                    inputs: inputs,
-                    mode: work.performance.mode,
-                    k: k,
-                    samples: samples
-                )
-            )
-            if let reported = measured.compactMap(\.peakBytes).max() { peak = max(peak ?? 0, reported) }
-            return measured
-        }
+        let (sampled, peak) = try ModelPerformanceRunner.sample(work, on: executor, identity: performance.identity)
         let record = performance.judged(
             previous.map { $0.appendingRound(sampled) } ?? sampled,
             flops: graph.flops,
@@ -56,6 +38,7 @@ struct ModelPerformanceRunner {
             bytes: graph.minimumBytes,
             nodeBytes: graph.nodeBytes
         )
+        figures.graphSHA256 = work.graphSHA256
         if record.n > 0 { figures.apply(medianNanoseconds: record.summary.median) }
         // An earlier round's peak stands when this round's backend reported none.
         figures.peakBytes = [peak, result.modelPerformance?.peakBytes].compactMap { $0 }.max()
@@ -65,5 +48,35 @@ struct ModelPerformanceRunner {
         }
         result.performance = record
         result.modelPerformance = figures
+    }
+
+    /// One round of the graph's samples: loaded once through `executor`, then `benchmarkGraph`
+    /// driven by the sampler with the case's settings; with the largest allocator peak the
+    /// backend reported. The run and the gate's `--confirm` re-run (`CaseRemeasurer`) share it.
+    static func sample(
+        _ work: GraphCase,
+        on executor: any GraphExecuting,
+        identity: BackendIdentity
+    ) throws -> (PerformanceRecord, peakBytes: Double?) {
+        let inputs = GraphInputs.values(of: work.graph, seed: work.seed)
+        let handle = try executor.loadGraph(work.graph, weights: try ModelCaseRunner.weights(of: work))
+        defer { try? executor.unloadGraph(handle) }
+        var peak: Double?
+        let sampled = try SampledPerformanceRunner.sample(identity: identity, settings: work.performance) {
+            k,
+            samples in
+            let measured = try executor.benchmarkGraph(
+                GraphBenchmarkRequest(
+                    handle: handle,
+                    inputs: inputs,
+                    mode: work.performance.mode,
+                    k: k,
+                    samples: samples
+                )
+            )
+            if let reported = measured.compactMap(\.peakBytes).max() { peak = max(peak ?? 0, reported) }
+            return measured
+        }
+        return (sampled, peak)
     }
 }

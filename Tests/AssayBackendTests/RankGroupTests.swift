@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 import Testing
 
 @testable import AssayBackend
@@ -50,5 +51,19 @@ struct RankGroupTests {
         second = first
         second.protocolMinor = nil
         #expect(PluginBackend.identityChange(from: first, to: second) == "protocol changed")
+    }
+
+    /// A rank's harness side does not spin for its replies (the ranks hold the cores during a
+    /// collective), while a single plugin from the same descriptor keeps the default spin.
+    @Test func ranksWaitForRepliesWithoutSpinning() throws {
+        let root = URL(fileURLWithPath: "/tmp")
+        let spec = BackendSpec(command: ["python3", "plugin.py"])
+        let group = try RankGroup(spec: spec, ranks: RankSpec(count: 2), root: root)
+        #expect(group.ranks.count == 2)
+        #expect(group.ranks.allSatisfy { $0.configuration.replySpinMicroseconds == 0 })
+        #expect(group.ranks.allSatisfy { $0.configuration.command == ["python3", "plugin.py"] })
+        let single = try PluginConfiguration(spec: spec, root: root)
+        #expect(single.replySpinMicroseconds == PluginConfiguration.defaultReplySpinMicroseconds)
+        #expect(PluginConfiguration.defaultReplySpinMicroseconds > 0)
     }
 }

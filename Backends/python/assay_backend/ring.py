@@ -10,6 +10,7 @@ on a full socket buffer. A peer that closes its connection or sends nothing with
 raises `PeerError` naming it.
 """
 
+import os
 import select
 import socket
 import struct
@@ -37,6 +38,14 @@ def _add_into(acc, other, dtype):
         np.add(acc, other, out=acc)
 
 
+def _cpus():
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _bounds(count, parts):
     """Start offsets of `parts` near-equal chunks of `count` elements (parts + 1 entries)."""
     return [count * p // parts for p in range(parts + 1)]
@@ -45,6 +54,9 @@ def _bounds(count, parts):
 class RingCommunicator(object):
     def __init__(self, rank, world, address, port, timeout):
         self.rank, self.world, self.timeout = rank, world, timeout
+        # Spin before a blocking wait only when every rank can have a CPU of its own: with more
+        # ranks than CPUs, the rank being waited for may need the very CPU the waiter spins on.
+        self.spin = None if world <= _cpus() else 0
         self.peers = {}
         self._scratch = {}
         if world > 1:
@@ -122,7 +134,7 @@ class RingCommunicator(object):
     def _recv_into(self, sock, view, who):
         got = 0
         while got < len(view):
-            spin_select([sock], [])  # a peer's answer usually comes within µs: do not halt the vCPU for it
+            spin_select([sock], [], self.spin)  # a peer's answer usually comes within µs: do not halt the vCPU for it
             try:
                 n = sock.recv_into(view[got:])
             except socket.timeout:
@@ -180,7 +192,7 @@ class RingCommunicator(object):
             try:
                 # spin first: each step of a ring waits for the neighbour's data, and blocking lets the
                 # vCPU halt, which a VM makes slow to wake (assay_backend/spin.py)
-                ready = spin_select(readers, writers)
+                ready = spin_select(readers, writers, self.spin)
                 readable, writable = ready or select.select(readers, writers, [], self.timeout)[:2]
             except (OSError, ValueError) as exc:
                 raise PeerError("rank %d: connection to %s broke: %s" % (self.rank, peers, exc))

@@ -33,6 +33,9 @@ public final class RankGroup: Backend, DeviceBackend {
             let own = spec.rank(index)
             configuration.environment.merge(own.env) { $1 }
             if let device = own.device { configuration.device = device }
+            // No reply spin: a collective request lasts a sample of calls, and the rank processes
+            // already hold the cores; a harness thread spinning beside them would take their CPU.
+            configuration.replySpinMicroseconds = 0
             return PluginBackend(configuration: configuration)
         }
         try self.init(ranks: ranks, spec: spec)
