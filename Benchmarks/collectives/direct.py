@@ -38,6 +38,13 @@ from assay_backend.timing import collector_paused, now_ns  # noqa: E402
 #: slowdowns lasting seconds, which move a median far more than a low quantile of the same samples.
 LOW_QUANTILE = 0.1
 
+
+def low_quantile(values):
+    """The LOW_QUANTILE of `values` (the sorted value at that rank, rounded down), as report.py
+    takes it of Assay's samples too."""
+    ordered = sorted(values)
+    return ordered[int(LOW_QUANTILE * (len(ordered) - 1))]
+
 #: Assay's sampler (Sources/AssayBench/Sampler+Configuration.swift): batchSize, batchFraction.
 BATCH_SIZE, BATCH_FRACTION = 5, 0.02
 
@@ -167,9 +174,9 @@ def main():
                 slowest += [max(ranks) for ranks in zip(*per_rank)]
             median = statistics.median(slowest)
             busbw = nbytes / median * BUS_FACTORS["all_reduce"](world)
-            low = sorted(slowest)[int(LOW_QUANTILE * (len(slowest) - 1))]
-            print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "low_ns": low, "k": k,
-                              "samples": len(slowest), "batches": batching, "ranks": options["--ranks"]}), flush=True)
+            print(json.dumps({"bytes": nbytes, "median_ns": median, "bus_gbs": busbw, "low_ns": low_quantile(slowest),
+                              "k": k, "samples": len(slowest), "batches": batching, "ranks": options["--ranks"]}),
+                  flush=True)
     finally:
         for p in procs:
             if p.poll() is None:

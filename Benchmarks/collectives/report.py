@@ -46,10 +46,10 @@ def figures(out, name, repeat):
 
 
 def low_ratios(out, repeats):
-    """{bytes: [Assay/direct bus bandwidth ratio at the samples' LOW_QUANTILE, one per repeat]}:
-    the same samples' low quantile on both sides (run.json keeps Assay's samples, per call, of
-    the slowest rank; direct.py prints its own as `low_ns`)."""
-    from direct import LOW_QUANTILE
+    """{bytes: [Assay/direct bus bandwidth ratio at the samples' low quantile, one per repeat]}:
+    direct.py's `low_quantile` on both sides (run.json keeps Assay's samples, per call, of the
+    slowest rank; direct.py prints its own as `low_ns`)."""
+    from direct import low_quantile
     ratios = {}
     for repeat in range(1, repeats + 1):
         cases = assay_cases(os.path.join(out, "numpy-%d.json" % repeat))
@@ -59,10 +59,9 @@ def low_ratios(out, repeats):
         with open(path) as handle:
             direct = {row["bytes"]: row for row in map(json.loads, handle) if "low_ns" in row}
         for nbytes, case in cases.items():
-            samples = sorted(case["performance"]["samples"])
+            samples = case["performance"]["samples"]
             if nbytes in direct and samples:
-                assay_low = samples[int(LOW_QUANTILE * (len(samples) - 1))]
-                ratios.setdefault(nbytes, []).append(direct[nbytes]["low_ns"] / assay_low)
+                ratios.setdefault(nbytes, []).append(direct[nbytes]["low_ns"] / low_quantile(samples))
     return ratios
 
 

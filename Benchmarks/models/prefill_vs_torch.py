@@ -115,10 +115,7 @@ LOW_QUANTILE = 0.1
 
 def tokens_per_s(seq, samples_ns, q=None):
     """seq / the median (or the q quantile) of per-run times in ns."""
-    ordered = sorted(samples_ns)
-    at = ordered[len(ordered) // 2] if q is None else ordered[int(q * (len(ordered) - 1))]
-    if q is None and len(ordered) % 2 == 0:
-        at = (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+    at = statistics.median(samples_ns) if q is None else sorted(samples_ns)[int(q * (len(samples_ns) - 1))]
     return seq / at * 1e9
 
 
@@ -192,7 +189,7 @@ def assay_case(binary, folder, target, suite, env):
 
 def direct_worker(args):
     """The direct side of one round in its own process: the layer in torch eager, one warm-up,
-    `--samples` samples of `--k` runs; prints the median seconds per run."""
+    `--samples` samples of `--k` runs; prints them as JSON, ns per run."""
     allocator.pin_thresholds()
     torch.set_num_threads(args.threads)
     c, seq = llama_layer.CONFIGS[args.config], int(args.seq)

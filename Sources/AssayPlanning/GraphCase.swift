@@ -22,7 +22,7 @@ public struct GraphCase: Sendable {
     public var graphURL: URL?
     /// SHA-256 of the graph file's text as planned: the gate's `--confirm` re-measures a model
     /// case only from the same text (run.json `modelPerformance.graphSHA256`).
-    public var graphSHA256: String? = nil
+    public var graphSHA256: String
     public var performance: PerformanceSettings
 
     /// Tokens one run processes: the `batch` dim (1 without one) × `seq` for prefill, × 1 for a decode step.

@@ -63,7 +63,7 @@ extension SuiteExpander {
                 if let steps = entry.greedySteps {
                     try graph.checkGreedyDecoding(steps: steps, suite: suite.id, line: entry.line)
                 }
-                var graphCase =
+                cases.append(
                     GraphCase(
                         id: id,
                         seed: suite.seed ^ SplitMix64.fnv1a64(id.description),
@@ -74,10 +74,10 @@ extension SuiteExpander {
                         phase: entry.phase,
                         greedySteps: entry.greedySteps,
                         graphURL: located.url,
+                        graphSHA256: digest,
                         performance: performance
                     )
-                graphCase.graphSHA256 = digest
-                cases.append(graphCase)
+                )
             }
         }
         return cases

@@ -3,7 +3,6 @@ import AssayBench
 import AssayCore
 import AssayOps
 import AssayPlanning
-import AssayWorkspace
 import Foundation
 
 /// Measures chosen performance cases of an existing run again, on the run's own target:
@@ -36,12 +35,10 @@ public struct CaseRemeasurer {
             try Suite.parse(text: $0.text, file: $0.path, validator: catalogue)
         }
         var planned: [CaseID: PlannedCase] = [:]
-        // Op cases from the snapshots alone; graph files are located only when a wanted id is a
-        // model case, so a gate on op cases never depends on the graphs being where they were.
-        for (includesModels, graphs) in [(false, nil), (true, graphLocator())] as [(Bool, GraphLocating?)] {
-            if includesModels, ids.allSatisfy({ planned[$0] != nil }) { break }
+        /// The performance cases of the suites' op entries, or of their model entries.
+        func plan(models: Bool, graphs: GraphLocating?) throws {
             for var suite in suites {
-                suite.entries.removeAll { ($0.kind == .model) != includesModels }
+                suite.entries.removeAll { ($0.kind == .model) != models }
                 for plannedCase in try SuiteExpander.expand(suite, catalogue: catalogue, graphs: graphs) {
                     switch plannedCase {
                     case .op(let work) where work.purpose == .performance: planned[work.id] = plannedCase
@@ -50,6 +47,12 @@ public struct CaseRemeasurer {
                     }
                 }
             }
+        }
+        try plan(models: false, graphs: nil)
+        // Graph files are located only when a wanted id is not an op case, so a gate on op cases
+        // never depends on the graphs being where they were.
+        if !ids.allSatisfy({ planned[$0] != nil }) {
+            try plan(models: true, graphs: RunSetup.graphs(RunSetup.locator(root: root)))
         }
         let wanted = ids.compactMap { planned[$0] }
         guard !wanted.isEmpty else { return [:] }
@@ -127,21 +130,10 @@ public struct CaseRemeasurer {
                     file: work.graphURL?.path ?? work.graph.id,
                     field: "graph",
                     message:
-                        "cannot confirm \(work.id): the graph file changed since the run (sha256 \(work.graphSHA256 ?? "none") now, \(digest) in the run)"
+                        "cannot confirm \(work.id): the graph file changed since the run (sha256 \(work.graphSHA256) now, \(digest) in the run)"
                 )
             }
         }
     }
 
-    /// Graph files found as `assay run` finds them from the repository root.
-    private func graphLocator() -> GraphLocating {
-        let locator = ResourceLocator(
-            workspace: Workspace(
-                root: root,
-                home: nil,
-                currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            )
-        )
-        return { name in try locator.locate(name, kind: .model) }
-    }
 }

@@ -217,20 +217,28 @@ public enum RunSetup {
 
     /// The request's locator, or one for its root and the current directory.
     static func locator(_ request: RunRequest) -> ResourceLocator {
-        request.locator
-            ?? ResourceLocator(
-                workspace: Workspace(
-                    root: request.root,
-                    home: nil,
-                    currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                )
+        request.locator ?? locator(root: request.root)
+    }
+
+    /// The locator for `root` and the current directory (no home folder).
+    static func locator(root: URL) -> ResourceLocator {
+        ResourceLocator(
+            workspace: Workspace(
+                root: root,
+                home: nil,
+                currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             )
+        )
     }
 
     /// Model cases find their graphs (Models/) where suites are found.
     static func graphs(_ request: RunRequest) -> GraphLocating {
-        let locator = locator(request)
-        return { name in try locator.locate(name, kind: .model) }
+        graphs(locator(request))
+    }
+
+    /// Graph files as `locator` finds them.
+    static func graphs(_ locator: ResourceLocator) -> GraphLocating {
+        { name in try locator.locate(name, kind: .model) }
     }
 
     /// Every suite's cases, with `--time-cap` and `--rounds` applied.

@@ -28,31 +28,30 @@ def spin_seconds(environ=None):
 SPIN_SECONDS = spin_seconds()
 
 
-def spin_poll(poller, seconds=None):
-    """Polls `poller` (a select.poll with its descriptors registered) without sleeping for up to
-    `seconds`; its events when some came, else an empty list: the caller then blocks."""
-    seconds = SPIN_SECONDS if seconds is None else seconds
-    if seconds <= 0:
-        return []
-    deadline = time.perf_counter() + seconds
-    while True:
-        events = poller.poll(0)
-        if events or time.perf_counter() >= deadline:
-            return events
-        os.sched_yield()
-
-
-def spin_select(readers, writers, seconds=None):
-    """select.select(readers, writers, []) without sleeping for up to `seconds`: the ready lists
-    when any is ready, else None (the caller then blocks in select with its timeout)."""
+def _spin(probe, seconds):
+    """Calls `probe` without sleeping (yielding the CPU between calls) until it returns something
+    true or `seconds` have passed (SPIN_SECONDS when None); its last result, or None unspun."""
     seconds = SPIN_SECONDS if seconds is None else seconds
     if seconds <= 0:
         return None
     deadline = time.perf_counter() + seconds
     while True:
-        readable, writable, _ = select.select(readers, writers, [], 0)
-        if readable or writable:
-            return readable, writable
-        if time.perf_counter() >= deadline:
-            return None
+        found = probe()
+        if found or time.perf_counter() >= deadline:
+            return found
         os.sched_yield()
+
+
+def spin_poll(poller, seconds=None):
+    """Polls `poller` (a select.poll with its descriptors registered) without sleeping for up to
+    `seconds`; its events when some came, else an empty list: the caller then blocks."""
+    return _spin(lambda: poller.poll(0), seconds) or []
+
+
+def spin_select(readers, writers, seconds=None):
+    """select.select(readers, writers, []) without sleeping for up to `seconds`: the ready lists
+    when any is ready, else None (the caller then blocks in select with its timeout)."""
+    def ready():
+        readable, writable, _ = select.select(readers, writers, [], 0)
+        return (readable, writable) if readable or writable else None
+    return _spin(ready, seconds)
